@@ -1,0 +1,40 @@
+"""What every command shares: state from the group, and turning errors into exit codes."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
+
+import click
+
+from catalog_sync.errors import CatalogSyncError
+
+__all__ = ["EXIT_CHANGES", "EXIT_ERROR", "EXIT_OK", "CliState", "handle_errors"]
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_CHANGES = 2
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class CliState:
+    verbose: bool = False
+
+
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Report a CatalogSyncError as ``error: message`` on stderr and exit 1, no traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except CatalogSyncError as error:
+            click.echo(f"error: {error}", err=True)
+            raise SystemExit(EXIT_ERROR) from None
+
+    return wrapper

@@ -1,0 +1,7 @@
+"""Emulator commands: emulator serve."""
+
+from __future__ import annotations
+
+import click
+
+commands: list[click.Command] = []

@@ -1,0 +1,155 @@
+"""The one exception tree of catalog-sync.
+
+Every error a user can cause or meet derives from :class:`CatalogSyncError`; the CLI turns
+each into a message and exit code 1, never a traceback. Messages never contain a token,
+password or client secret.
+
+::
+
+    CatalogSyncError
+    ├── CatalogError            the catalog files are invalid (carries every Diagnostic found)
+    ├── ConfigError             a setting is missing or invalid (names the flag / variable)
+    ├── ApiError                a Cloudmore request failed (names method and path)
+    │   ├── AuthenticationError     the token request was refused, or 401 after one renewal
+    │   ├── PermissionDeniedError   403: the user may not act for this seller
+    │   ├── NotFoundError           404 on an object or seller
+    │   ├── ApiValidationError      400 with a ModelState object or an error array
+    │   ├── RateLimitedError        429 still answered after the retry budget
+    │   ├── ServerError             5xx still answered after the retry budget
+    │   ├── TransportError          connect error or timeout after the retry budget
+    │   └── UnexpectedResponseError a response whose body or headers could not be understood
+    ├── PlanFileError           a saved plan cannot be read, or has an unknown formatVersion
+    ├── StalePlanError          live objects moved since the plan was made (lists them)
+    ├── SafetyError             a safety rail blocks apply (names the rule and how to lift it)
+    └── ApplyError              apply finished with failed or skipped operations
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from catalog_sync.diagnostics import Diagnostic
+
+__all__ = [
+    "ApiError",
+    "ApiValidationError",
+    "ApplyError",
+    "AuthenticationError",
+    "CatalogError",
+    "CatalogSyncError",
+    "ConfigError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PlanFileError",
+    "RateLimitedError",
+    "SafetyError",
+    "ServerError",
+    "StalePlanError",
+    "TransportError",
+    "UnexpectedResponseError",
+]
+
+
+class CatalogSyncError(Exception):
+    """Base of every error catalog-sync raises on purpose."""
+
+
+class CatalogError(CatalogSyncError):
+    """Raised when catalog files fail to load or validate; holds every diagnostic found."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
+        count = len(self.diagnostics)
+        super().__init__(f"the catalog has {count} problem{'s' if count != 1 else ''}")
+
+
+class ConfigError(CatalogSyncError):
+    """Raised when a setting is missing or invalid; the message names the flag or variable."""
+
+
+class ApiError(CatalogSyncError):
+    """Raised when a Cloudmore request fails; the message names the method and path."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.status = status
+        where = f"{method} {path}: " if method and path else ""
+        super().__init__(f"{where}{message}")
+
+
+class AuthenticationError(ApiError):
+    """Raised when the token request is refused, or a request still gets 401 after renewal."""
+
+
+class PermissionDeniedError(ApiError):
+    """Raised on 403: the API user may not act for this seller."""
+
+
+class NotFoundError(ApiError):
+    """Raised on 404 for an object or a seller."""
+
+
+class ApiValidationError(ApiError):
+    """Raised on 400; ``reasons`` maps a field path (or error name) to the server's messages."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reasons: Mapping[str, Sequence[str]],
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = 400,
+    ) -> None:
+        self.reasons: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in reasons.items()}
+        super().__init__(message, method=method, path=path, status=status)
+
+
+class RateLimitedError(ApiError):
+    """Raised when 429 is still answered after the retry budget is spent."""
+
+
+class ServerError(ApiError):
+    """Raised when a 5xx is still answered after the retry budget is spent."""
+
+
+class TransportError(ApiError):
+    """Raised on a connect error or timeout that outlived the retry budget."""
+
+
+class UnexpectedResponseError(ApiError):
+    """Raised when a response's body or headers cannot be understood."""
+
+
+class PlanFileError(CatalogSyncError):
+    """Raised when a saved plan cannot be read or has an unsupported formatVersion."""
+
+
+class StalePlanError(CatalogSyncError):
+    """Raised when objects a saved plan touches have moved; ``moved`` names each one."""
+
+    def __init__(self, moved: Sequence[str]) -> None:
+        self.moved: tuple[str, ...] = tuple(moved)
+        listed = "\n".join(f"  - {item}" for item in self.moved)
+        super().__init__(
+            "the plan is stale: these objects changed since it was made, nothing was written\n"
+            + listed
+        )
+
+
+class SafetyError(CatalogSyncError):
+    """Raised when a safety rail blocks apply; the message names the rule and how to lift it."""
+
+
+class ApplyError(CatalogSyncError):
+    """Raised when apply finished with failed or skipped operations."""
