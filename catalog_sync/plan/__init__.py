@@ -1,0 +1,1 @@
+"""Planning: compare the desired and live graphs, produce an immutable Plan."""

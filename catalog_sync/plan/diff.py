@@ -1,0 +1,278 @@
+"""The planner: compares a desired and a live graph and computes the changes. Pure: no I/O.
+
+Identity is the address (natural keys); a service pinned by ``id`` is matched by id first,
+so a rename is an update. Equal resources are skipped by a plain equality check; only the
+others go through :func:`~catalog_sync.plan.fielddiff.changed_fields`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+
+from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
+from catalog_sync.normalise import FIELD_SPECS
+from catalog_sync.plan.fielddiff import changed_fields
+from catalog_sync.plan.model import (
+    Action,
+    Change,
+    FieldChange,
+    Location,
+    PlanBody,
+    PlanSettings,
+    Summary,
+    Unmanaged,
+    fingerprint,
+)
+from catalog_sync.plan.safety import evaluate_safety
+
+__all__ = ["UNPUBLISHED", "plan_changes"]
+
+# What a service's publish settings are before anyone publishes it.
+UNPUBLISHED: Mapping[str, FieldValue] = {
+    spec.name: spec.default for spec in FIELD_SPECS[Kind.PUBLISH]
+}
+
+
+def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSettings) -> PlanBody:
+    live = _rekey_pinned_services(desired, live)
+    changes: dict[Address, Change] = {}
+    unchanged = 0
+    for wanted in desired:
+        change = _change_for(wanted, live)
+        if change is None:
+            unchanged += 1
+        else:
+            changes[wanted.address] = change
+
+    unmanaged = _unmanaged(desired, live, settings)
+    for entry, resource in unmanaged:
+        if entry.action is not None:
+            changes[resource.address] = _removal(resource, entry.action, live, settings)
+
+    ordered = tuple(
+        _with_dependencies(changes[address], changes, live) for address in sorted(changes)
+    )
+    counts = Counter(change.action for change in ordered)
+    summary = Summary(
+        create=counts[Action.CREATE],
+        update=counts[Action.UPDATE],
+        delete=counts[Action.DELETE],
+        disable=counts[Action.DISABLE],
+        enable=counts[Action.ENABLE],
+        publish=counts[Action.PUBLISH],
+        unmanaged=len(unmanaged) + len(live.duplicates),
+        unchanged=unchanged,
+    )
+    existing = sum(1 for r in live if r.kind is not Kind.PUBLISH) + len(live.duplicates)
+    return PlanBody(
+        changes=ordered,
+        unmanaged=tuple(entry for entry, _ in unmanaged) + _duplicates(live),
+        safety=evaluate_safety(ordered, live, settings, existing),
+        summary=summary,
+        existing=existing,
+    )
+
+
+def _rekey_pinned_services(desired: ResourceGraph, live: ResourceGraph) -> ResourceGraph:
+    """Move each live service that a desired one pins by id (and everything below it) to the
+    desired address, so that a renamed service is planned as an update."""
+    moves: dict[Address, Address] = {}
+    live_by_id = live.by_id(Kind.SERVICE)
+    for wanted in desired:
+        if wanted.kind is Kind.SERVICE and wanted.id is not None:
+            found = live_by_id.get(wanted.id)
+            if found is not None and found.address != wanted.address:
+                moves[found.address] = wanted.address
+    if not moves:
+        return live
+
+    def head(address: Address) -> Address:
+        return Address(address.segments[:1])
+
+    def moved(address: Address) -> Address:
+        return Address(moves[head(address)].segments + address.segments[1:])
+
+    resources: dict[Address, Resource] = {}
+    displaced: list[Resource] = []
+    targets = set(moves.values())
+    for resource in live:
+        if head(resource.address) in moves:
+            resources[moved(resource.address)] = _at(resource, moved(resource.address))
+        elif head(resource.address) in targets:
+            # Another live service already has the pinned service's new name: it can only be
+            # reported, never matched.
+            displaced.append(resource)
+        else:
+            resources[resource.address] = resource
+    return ResourceGraph(resources, live.duplicates + tuple(displaced))
+
+
+def _at(resource: Resource, address: Address) -> Resource:
+    return Resource(
+        address=address,
+        fields=resource.fields,
+        id=resource.id,
+        active=resource.active,
+        protect=resource.protect,
+        source=resource.source,
+        field_sources=resource.field_sources,
+    )
+
+
+def _change_for(wanted: Resource, live: ResourceGraph) -> Change | None:
+    current = live.get(wanted.address)
+    parent = wanted.address.parent
+    parent_live = live.get(parent) if parent is not None else None
+    common = {
+        "address": str(wanted.address),
+        "kind": wanted.kind,
+        "parent": str(parent) if parent is not None else None,
+        "parent_id": parent_live.id if parent_live is not None else None,
+        "protect": wanted.protect,
+        "source": Location.of(wanted.source),
+    }
+    if wanted.kind is Kind.PUBLISH:
+        before = current.fields if current is not None else UNPUBLISHED
+        if before == wanted.fields:
+            return None
+        return Change(
+            action=Action.PUBLISH,
+            id=parent_live.id if parent_live is not None else None,
+            field_changes=_field_changes(before, wanted),
+            desired=dict(wanted.fields),
+            live=dict(current.fields) if current is not None else None,
+            fingerprint=fingerprint(current) if current is not None else None,
+            **common,
+        )
+    if current is None:
+        return Change(
+            action=Action.CREATE,
+            field_changes=_field_changes({}, wanted),
+            desired=dict(wanted.fields),
+            **common,
+        )
+    merged = {**current.fields, **wanted.fields}
+    if merged == current.fields and current.active:
+        return None
+    return Change(
+        action=Action.UPDATE if current.active else Action.ENABLE,
+        id=current.id,
+        field_changes=_field_changes(current.fields, wanted),
+        desired=merged,
+        live=dict(current.fields),
+        fingerprint=fingerprint(current),
+        **common,
+    )
+
+
+def _field_changes(before: Mapping[str, FieldValue], wanted: Resource) -> tuple[FieldChange, ...]:
+    return tuple(
+        FieldChange(path=name, before=old, after=new, source=Location.of(wanted.location_of(name)))
+        for name, old, new in changed_fields(before, wanted.fields)
+    )
+
+
+def _unmanaged(
+    desired: ResourceGraph, live: ResourceGraph, settings: PlanSettings
+) -> list[tuple[Unmanaged, Resource]]:
+    """Live objects with no counterpart, topmost only (a service's products go with it)."""
+    found: list[tuple[Unmanaged, Resource]] = []
+    for resource in live:
+        if resource.kind is Kind.PUBLISH or resource.address in desired:
+            continue
+        if any(ancestor not in desired for ancestor in resource.address.ancestors()):
+            continue
+        action: Action | None = None
+        if settings.prune:
+            if resource.kind is not Kind.SERVICE:
+                action = Action.DELETE
+            elif resource.active:
+                action = Action.DISABLE
+        descendants = sum(
+            1
+            for other in live
+            if other.kind in (Kind.PRODUCT, Kind.ADDON)
+            and resource.address in set(other.address.ancestors())
+        )
+        assert resource.id is not None, "live resources always carry their id"
+        found.append(
+            (
+                Unmanaged(
+                    address=str(resource.address),
+                    kind=resource.kind,
+                    id=resource.id,
+                    active=resource.active,
+                    descendants=descendants,
+                    action=action,
+                ),
+                resource,
+            )
+        )
+    return found
+
+
+def _duplicates(live: ResourceGraph) -> tuple[Unmanaged, ...]:
+    return tuple(
+        Unmanaged(address=str(r.address), kind=r.kind, id=r.id or "", active=r.active, action=None)
+        for r in live.duplicates
+    )
+
+
+def _removal(
+    resource: Resource, action: Action, live: ResourceGraph, settings: PlanSettings
+) -> Change:
+    parent = resource.address.parent
+    parent_live = live.get(parent) if parent is not None else None
+    return Change(
+        address=str(resource.address),
+        kind=resource.kind,
+        action=action,
+        id=resource.id,
+        parent=str(parent) if parent is not None else None,
+        parent_id=parent_live.id if parent_live is not None else None,
+        live=dict(resource.fields),
+        fingerprint=fingerprint(resource),
+        protect=str(resource.address) in settings.protect,
+    )
+
+
+def _with_dependencies(
+    change: Change, changes: Mapping[Address, Change], live: ResourceGraph
+) -> Change:
+    address = Address.parse(change.address)
+    needs: set[Address] = set()
+    parent = address.parent
+    if change.action is Action.PUBLISH:
+        service = parent
+        assert service is not None
+        # Publish last: once the service is active and every product and addon under it
+        # exists, and once every broker it names exists.
+        for other, planned in changes.items():
+            below_service = service in set(other.ancestors()) and other.kind is not Kind.PUBLISH
+            if (other == service and planned.action in (Action.CREATE, Action.ENABLE)) or (
+                below_service and planned.action is Action.CREATE
+            ):
+                needs.add(other)
+        for number in _as_tuple((change.desired or {}).get("brokers")):
+            broker = Address.of(Kind.BROKER, number)
+            if broker in changes and changes[broker].action is Action.CREATE:
+                needs.add(broker)
+    elif change.action.removes:
+        # Children go first; a broker goes once no publish change still names it.
+        for other, planned in changes.items():
+            if planned.action.removes and address in set(other.ancestors()):
+                needs.add(other)
+        if change.kind is Kind.BROKER:
+            for other, planned in changes.items():
+                if planned.action is Action.PUBLISH and address.key in _as_tuple(
+                    (planned.live or {}).get("brokers")
+                ):
+                    needs.add(other)
+    elif parent is not None and parent in changes and changes[parent].action is Action.CREATE:
+        needs.add(parent)
+    return change.model_copy(update={"depends_on": tuple(str(a) for a in sorted(needs))})
+
+
+def _as_tuple(value: FieldValue) -> tuple[str, ...]:
+    return value if isinstance(value, tuple) else ()

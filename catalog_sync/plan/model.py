@@ -1,0 +1,215 @@
+"""The Plan: immutable data, saved as versioned JSON and rendered by separate renderers.
+
+A plan holds, per resource, one action with its field changes, the full field values the
+applier will write, the dependencies that order the work, and the fingerprint of the live
+object it was computed from (so ``apply plan.json`` can refuse a stale plan).
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from catalog_sync.diagnostics import SourceLocation
+from catalog_sync.graph import FieldValue, Kind, Resource
+
+__all__ = [
+    "FORMAT_VERSION",
+    "Action",
+    "CatalogRef",
+    "Change",
+    "FieldChange",
+    "Location",
+    "Plan",
+    "PlanBody",
+    "PlanSettings",
+    "SafetyFinding",
+    "SafetyRule",
+    "Summary",
+    "Target",
+    "Unmanaged",
+    "fingerprint",
+]
+
+FORMAT_VERSION = 1
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(
+        frozen=True, alias_generator=to_camel, populate_by_name=True, extra="forbid"
+    )
+
+
+class Action(enum.StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    DISABLE = "disable"
+    ENABLE = "enable"
+    PUBLISH = "publish"
+
+    @property
+    def removes(self) -> bool:
+        return self in (Action.DELETE, Action.DISABLE)
+
+
+class Location(_Frozen):
+    file: str
+    line: int
+    column: int
+
+    @classmethod
+    def of(cls, source: SourceLocation | None) -> Location | None:
+        if source is None:
+            return None
+        return cls(file=source.file, line=source.line, column=source.column)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+class FieldChange(_Frozen):
+    """One managed field that differs: ``path: before -> after``."""
+
+    path: str
+    before: FieldValue
+    after: FieldValue
+    source: Location | None = None
+
+
+class Change(_Frozen):
+    address: str
+    kind: Kind
+    action: Action
+    id: str | None = Field(default=None, description="The live object's id; null for a create.")
+    parent: str | None = None
+    parent_id: str | None = Field(
+        default=None, description="The live parent's id, when the parent exists already."
+    )
+    depends_on: tuple[str, ...] = Field(
+        default=(), description="Addresses of changes in this plan that must succeed first."
+    )
+    field_changes: tuple[FieldChange, ...] = ()
+    desired: dict[str, FieldValue] | None = Field(
+        default=None,
+        description="Every managed field as it will be written (absent for delete/disable).",
+    )
+    live: dict[str, FieldValue] | None = Field(
+        default=None, description="Every managed field as it was read (absent for a create)."
+    )
+    fingerprint: str | None = Field(
+        default=None, description="Fingerprint of the live object the change was planned from."
+    )
+    protect: bool = False
+    source: Location | None = None
+
+
+class Unmanaged(_Frozen):
+    """A live object with no counterpart in the files."""
+
+    address: str
+    kind: Kind
+    id: str
+    active: bool = True
+    descendants: int = Field(default=0, description="Products and addons below it.")
+    action: Action | None = Field(
+        default=None, description="delete or disable when prune is on, else null."
+    )
+
+
+class SafetyRule(enum.StrEnum):
+    PROTECT = "protect"
+    MAX_UPDATE_PERCENT = "maxUpdatePercent"
+    MAX_DELETE_PERCENT = "maxDeletePercent"
+    DELETE_ALL = "deleteAll"
+
+
+class SafetyFinding(_Frozen):
+    rule: SafetyRule
+    message: str
+    addresses: tuple[str, ...] = ()
+    overridable: bool = Field(description="True when --force lifts it; protect never is.")
+    remedy: str
+
+
+class Summary(_Frozen):
+    create: int = 0
+    update: int = 0
+    delete: int = 0
+    disable: int = 0
+    enable: int = 0
+    publish: int = 0
+    unmanaged: int = 0
+    unchanged: int = 0
+
+    @property
+    def changes(self) -> int:
+        return self.create + self.update + self.delete + self.disable + self.enable + self.publish
+
+
+class PlanSettings(_Frozen):
+    prune: bool = False
+    max_update_percent: float = 30.0
+    max_delete_percent: float = 30.0
+    min_existing: int = 10
+    protect: tuple[str, ...] = ()
+
+
+class Target(_Frozen):
+    api_url: str
+    seller_id: str
+
+
+class CatalogRef(_Frozen):
+    path: str
+    digest: str
+
+
+class PlanBody(_Frozen):
+    """What the pure planner computes from two graphs."""
+
+    changes: tuple[Change, ...]
+    unmanaged: tuple[Unmanaged, ...]
+    safety: tuple[SafetyFinding, ...]
+    summary: Summary
+    existing: int = Field(description="Live objects the thresholds are measured against.")
+
+
+class Plan(_Frozen):
+    format_version: Literal[1] = 1
+    tool_version: str
+    created_at: datetime
+    target: Target
+    catalog: CatalogRef
+    settings: PlanSettings
+    lookups: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Names used by the plan, resolved to ids: categories, regions, "
+        "countries, emailTemplates.",
+    )
+    changes: tuple[Change, ...]
+    unmanaged: tuple[Unmanaged, ...]
+    safety: tuple[SafetyFinding, ...]
+    summary: Summary
+    existing: int = 0
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)
+
+
+def fingerprint(resource: Resource) -> str:
+    """A stable digest of what a live object was when planned: id, status and fields."""
+    canonical = json.dumps(
+        {"id": resource.id, "active": resource.active, "fields": dict(resource.fields)},
+        sort_keys=True,
+        separators=(",", ":"),
+        default=list,
+    )
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:32]
