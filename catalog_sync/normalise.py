@@ -140,6 +140,8 @@ FIELD_SPECS: dict[Kind, tuple[FieldSpec, ...]] = {
         _spec("invoiceContact.email", T),
         _spec("invoiceContact.phonePrefix", T),
         _spec("invoiceContact.phone", T),
+        # Custom property values as "id=value" strings: a set a reviewer can read.
+        _spec("customProperties", S),
         _spec("allowCmpAccess", B, False),
     ),
 }

@@ -8,7 +8,7 @@ others go through :func:`~catalog_sync.plan.fielddiff.changed_fields`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
 from catalog_sync.normalise import FIELD_SPECS
@@ -35,7 +35,7 @@ UNPUBLISHED: Mapping[str, FieldValue] = {
 
 
 def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSettings) -> PlanBody:
-    live = _rekey_pinned_services(desired, live)
+    live = _rekey_pinned(desired, live)
     changes: dict[Address, Change] = {}
     unchanged = 0
     for wanted in desired:
@@ -74,33 +74,37 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
     )
 
 
-def _rekey_pinned_services(desired: ResourceGraph, live: ResourceGraph) -> ResourceGraph:
-    """Move each live service that a desired one pins by id (and everything below it) to the
-    desired address, so that a renamed service is planned as an update."""
-    moves: dict[Address, Address] = {}
-    live_by_id = live.by_id(Kind.SERVICE)
-    for wanted in desired:
-        if wanted.kind is Kind.SERVICE and wanted.id is not None:
-            found = live_by_id.get(wanted.id)
-            if found is not None and found.address != wanted.address:
-                moves[found.address] = wanted.address
-    if not moves:
-        return live
+def _rekey_pinned(desired: ResourceGraph, live: ResourceGraph) -> ResourceGraph:
+    """Move each live object that a desired one pins by id (and everything below it) to the
+    desired address, parents first, so that a changed natural key is planned as an update."""
+    for kind in (Kind.BROKER, Kind.SERVICE, Kind.PRODUCT, Kind.ADDON):
+        live_by_id = live.by_id(kind)
+        moves: dict[Address, Address] = {}
+        for wanted in desired:
+            if wanted.kind is kind and wanted.id is not None:
+                found = live_by_id.get(wanted.id)
+                if found is not None and found.address != wanted.address:
+                    moves[found.address] = wanted.address
+        if moves:
+            live = _moved(live, moves)
+    return live
 
-    def head(address: Address) -> Address:
-        return Address(address.segments[:1])
 
-    def moved(address: Address) -> Address:
-        return Address(moves[head(address)].segments + address.segments[1:])
+def _moved(live: ResourceGraph, moves: Mapping[Address, Address]) -> ResourceGraph:
+    def prefix_in(address: Address, prefixes: Iterable[Address]) -> Address | None:
+        lineage = {address, *address.ancestors()}
+        return next((p for p in prefixes if p in lineage), None)
 
     resources: dict[Address, Resource] = {}
     displaced: list[Resource] = []
-    targets = set(moves.values())
     for resource in live:
-        if head(resource.address) in moves:
-            resources[moved(resource.address)] = _at(resource, moved(resource.address))
-        elif head(resource.address) in targets:
-            # Another live service already has the pinned service's new name: it can only be
+        old = prefix_in(resource.address, moves)
+        if old is not None:
+            depth = len(old.segments)
+            target = Address(moves[old].segments + resource.address.segments[depth:])
+            resources[target] = _at(resource, target)
+        elif prefix_in(resource.address, moves.values()) is not None:
+            # Another live object already holds the pinned object's new key: it can only be
             # reported, never matched.
             displaced.append(resource)
         else:

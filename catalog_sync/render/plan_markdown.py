@@ -1,0 +1,104 @@
+"""The Markdown plan, for a pull-request comment: summary table, then one section a service.
+
+All user text is escaped, and the comment stays under GitHub's limit: sections that do not
+fit are left out with a note that the JSON plan has everything.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+from catalog_sync.graph import Address, Kind
+from catalog_sync.plan.model import Change, Plan
+from catalog_sync.render.plan_values import ACTION_VERBS, describe_change, summary_line
+
+__all__ = ["MAX_MARKDOWN_CHARS", "escape_markdown", "render_markdown"]
+
+MAX_MARKDOWN_CHARS = 60_000
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Markdown and the HTML GitHub allows in comments both show literally."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", " ")
+
+
+def render_markdown(plan: Plan, *, limit: int = MAX_MARKDOWN_CHARS) -> str:
+    s = plan.summary
+    head = [
+        "## catalog-sync plan",
+        "",
+        escape_markdown(summary_line(plan)),
+        "",
+        "| create | update | enable | publish | delete | disable | unmanaged |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {s.create} | {s.update} | {s.enable} | {s.publish} | {s.delete} | {s.disable} "
+        f"| {s.unmanaged} |",
+        "",
+    ]
+    if plan.safety:
+        head += ["> [!CAUTION]", "> **Safety findings: apply refuses this plan.**"]
+        for finding in plan.safety:
+            head.append(
+                f"> - **{finding.rule.value}**: {escape_markdown(finding.message)}. "
+                f"To proceed: {escape_markdown(finding.remedy)}"
+            )
+        head.append("")
+
+    sections = [_section(title, changes) for title, changes in _groups(plan.changes)]
+    if plan.unmanaged:
+        rows = [
+            f"- `{_code(entry.address)}` (id `{entry.id}`"
+            f"{'' if entry.active else ', disabled'})"
+            f"{' → ' + entry.action.value if entry.action else ''}"
+            for entry in plan.unmanaged
+        ]
+        sections.append(_details(f"Unmanaged objects ({len(plan.unmanaged)})", "\n".join(rows)))
+
+    out = "\n".join(head)
+    note = (
+        "\n_{count} more section(s) left out to stay under {limit} characters: "
+        "the JSON plan (`--format json`) has every change._\n"
+    )
+    for index, section in enumerate(sections):
+        budget = limit - len(note.format(count=len(sections), limit=limit)) - 1
+        if len(out) + len(section) + 1 > budget:
+            out += note.format(count=len(sections) - index, limit=limit)
+            break
+        out += "\n" + section
+    return out
+
+
+def _groups(changes: Iterable[Change]) -> list[tuple[str, list[Change]]]:
+    groups: dict[str, list[Change]] = {}
+    for change in changes:
+        top = Address(Address.parse(change.address).segments[:1])
+        title = "Brokers" if top.kind is Kind.BROKER else f"Service {top.key}"
+        groups.setdefault(title, []).append(change)
+    return list(groups.items())
+
+
+def _section(title: str, changes: list[Change]) -> str:
+    body: list[str] = []
+    for change in changes:
+        body.append(f"**{change.action.value}** `{_code(change.address)}`")
+        body.extend(
+            f"- `{_code(describe_change(change, field))}`"
+            for field in change.field_changes
+            if not (change.action.value == "create" and field.after in (None, (), False))
+        )
+        body.append("")
+    verbs = sorted({ACTION_VERBS[c.action] for c in changes})
+    return _details(f"{title}: {len(changes)} change(s), {', '.join(verbs)}", "\n".join(body))
+
+
+def _details(summary: str, body: str) -> str:
+    return f"<details><summary>{html.escape(summary)}</summary>\n\n{body}\n</details>\n"
+
+
+def _code(text: str) -> str:
+    """Text inside a code span, where Markdown and HTML are literal (entities too): only a
+    backtick could end the span early, and it cannot be escaped there, so it is replaced."""
+    return text.replace("`", "ʼ").replace("\n", " ")

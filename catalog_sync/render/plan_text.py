@@ -1,0 +1,73 @@
+"""The text plan: Terraform-like, for terminals and logs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from catalog_sync.plan.model import Action, Change, Plan
+from catalog_sync.render.plan_values import ACTION_VERBS, describe_change, summary_line
+
+__all__ = ["render_text"]
+
+_SYMBOLS = {
+    Action.CREATE: "+",
+    Action.UPDATE: "~",
+    Action.ENABLE: "~",
+    Action.PUBLISH: "~",
+    Action.DELETE: "-",
+    Action.DISABLE: "-",
+}
+_COLOURS = {"+": "32", "~": "33", "-": "31", "!": "1;31", "?": "36"}
+
+
+def render_text(plan: Plan, *, colour: bool = False) -> str:
+    def paint(symbol: str, text: str) -> str:
+        return f"\x1b[{_COLOURS[symbol]}m{text}\x1b[0m" if colour else text
+
+    lines = [
+        f"Plan for {plan.catalog.path} against {plan.target.api_url} "
+        f"(seller {plan.target.seller_id})",
+        "",
+    ]
+    if plan.safety:
+        lines.append(paint("!", "Safety findings (apply refuses this plan):"))
+        for finding in plan.safety:
+            lines.append(paint("!", f"  ! {finding.rule.value}: {finding.message}"))
+            lines.extend(f"      {address}" for address in finding.addresses[:20])
+            if len(finding.addresses) > 20:
+                lines.append(f"      ... and {len(finding.addresses) - 20} more")
+            lines.append(f"      to proceed: {finding.remedy}")
+        lines.append("")
+
+    for change in plan.changes:
+        lines.extend(_change_lines(change, paint))
+
+    if plan.unmanaged:
+        lines.append(
+            paint("?", "Unmanaged: live objects the files do not describe")
+            + ("" if plan.settings.prune else " (set `prune: true` to remove them)")
+        )
+        for entry in plan.unmanaged:
+            below = f", {entry.descendants} products/addons below" if entry.descendants else ""
+            status = "" if entry.active else ", disabled"
+            planned = f" -> {entry.action.value}" if entry.action else ""
+            lines.append(paint("?", f"  ? {entry.address} (id {entry.id}{status}{below}){planned}"))
+        lines.append("")
+
+    lines.append(summary_line(plan))
+    return "\n".join(lines) + "\n"
+
+
+def _change_lines(change: Change, paint: Callable[[str, str], str]) -> list[str]:
+    symbol = _SYMBOLS[change.action]
+    lines = [f"  # {change.address} will be {ACTION_VERBS[change.action]}"]
+    if change.action is Action.CREATE:
+        shown = [f for f in change.field_changes if f.after not in (None, (), False)]
+    else:
+        shown = list(change.field_changes)
+    if not shown and change.action in (Action.DELETE, Action.DISABLE, Action.ENABLE):
+        lines.append(paint(symbol, f"  {symbol} {change.action.value} (id {change.id})"))
+    for field in shown:
+        lines.append(paint(symbol, f"  {symbol} {describe_change(change, field)}"))
+    lines.append("")
+    return lines

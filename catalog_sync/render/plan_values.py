@@ -1,0 +1,83 @@
+"""How plan values read to a person: quoted text, money with its change in percent."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from catalog_sync.graph import FieldValue, Kind
+from catalog_sync.normalise import FieldType, format_money, spec_for
+from catalog_sync.plan.model import Action, Change, FieldChange, Plan
+
+__all__ = ["ACTION_VERBS", "describe_change", "format_value", "money_delta", "summary_line"]
+
+ACTION_VERBS = {
+    Action.CREATE: "created",
+    Action.UPDATE: "updated",
+    Action.DELETE: "deleted",
+    Action.DISABLE: "disabled",
+    Action.ENABLE: "enabled",
+    Action.PUBLISH: "published",
+}
+
+
+def _is_money(kind: Kind, path: str) -> bool:
+    try:
+        return spec_for(kind, path).type is FieldType.MONEY
+    except KeyError:
+        return False
+
+
+def format_value(kind: Kind, path: str, value: FieldValue) -> str:
+    if value is None:
+        return "null"
+    if _is_money(kind, path):
+        return format_money(value)
+    if isinstance(value, tuple):
+        return "[" + ", ".join(json.dumps(item, ensure_ascii=False) for item in value) + "]"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value)
+
+
+def money_delta(kind: Kind, change: FieldChange) -> str:
+    """``" (+20.0%)"`` for a money change from a non-zero amount, else ``""``."""
+    if not _is_money(kind, change.path):
+        return ""
+    if not isinstance(change.before, str) or not isinstance(change.after, str):
+        return ""
+    before, after = Decimal(change.before), Decimal(change.after)
+    if before == 0:
+        return ""
+    percent = (after - before) / before * 100
+    return f" ({percent:+.1f}%)"
+
+
+def describe_change(change: Change, field: FieldChange) -> str:
+    """``price: 10.00 -> 12.00 (+20.0%)``, or ``name: "x"`` for a field of a create."""
+    after = format_value(change.kind, field.path, field.after)
+    if change.action is Action.CREATE:
+        return f"{field.path}: {after}"
+    before = format_value(change.kind, field.path, field.before)
+    return f"{field.path}: {before} -> {after}{money_delta(change.kind, field)}"
+
+
+def summary_line(plan: Plan) -> str:
+    s = plan.summary
+    if not plan.changes:
+        text = "No changes. The live catalog matches the files."
+    else:
+        parts = [
+            f"{s.create} to create",
+            f"{s.update} to update",
+            f"{s.enable} to enable",
+            f"{s.publish} to publish",
+            f"{s.delete} to delete",
+            f"{s.disable} to disable",
+        ]
+        text = "Plan: " + ", ".join(parts) + "."
+    if s.unmanaged:
+        text += f" {s.unmanaged} unmanaged."
+    if plan.safety:
+        text += f" {len(plan.safety)} safety finding(s)."
+    return text
