@@ -1,0 +1,68 @@
+"""The desired side: catalog files, read with positions, validated, merged and checked.
+
+Public surface::
+
+    load_catalog(path) -> LoadedCatalog     raises CatalogError carrying every Diagnostic
+    LoadedCatalog(catalog, warnings, files, digest)
+    Catalog(settings, services, brokers)    and the models below, frozen pydantic models
+    catalog_json_schema() / render_json_schema()
+
+Every model has ``.source`` (where its mapping starts) and ``.field_source(name)`` (where a
+field's value is, by attribute or YAML name; falls back to ``.source``). Money is ``Decimal``.
+The diagnostic codes are listed in docs/diagnostics.md and in :class:`Code`.
+"""
+
+from __future__ import annotations
+
+from catalog_sync.catalog.codes import Code
+from catalog_sync.catalog.fields import MONEY_PLACES
+from catalog_sync.catalog.loader import LoadedCatalog, load_catalog
+from catalog_sync.catalog.models import (
+    Addon,
+    Address,
+    Broker,
+    BrokerContact,
+    BrokerCustomProperty,
+    Catalog,
+    CatalogFile,
+    InvoiceContact,
+    PricePer,
+    Product,
+    ProductType,
+    ProvisioningType,
+    Publish,
+    PublishTo,
+    Service,
+    Settings,
+    Thresholds,
+)
+from catalog_sync.catalog.schema import catalog_json_schema, render_json_schema
+from catalog_sync.catalog.sourced import UNKNOWN_LOCATION, SourcedModel
+
+__all__ = [
+    "MONEY_PLACES",
+    "UNKNOWN_LOCATION",
+    "Addon",
+    "Address",
+    "Broker",
+    "BrokerContact",
+    "BrokerCustomProperty",
+    "Catalog",
+    "CatalogFile",
+    "Code",
+    "InvoiceContact",
+    "LoadedCatalog",
+    "PricePer",
+    "Product",
+    "ProductType",
+    "ProvisioningType",
+    "Publish",
+    "PublishTo",
+    "Service",
+    "Settings",
+    "SourcedModel",
+    "Thresholds",
+    "catalog_json_schema",
+    "load_catalog",
+    "render_json_schema",
+]

@@ -1,0 +1,181 @@
+"""Semantic checks: rules across fields, objects and files that a schema cannot express.
+
+They run on the merged catalog of well-formed objects; each finding points at the value that
+is wrong through the model's ``field_source``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+from typing import Final, TypeVar
+
+from catalog_sync.catalog.codes import Code
+from catalog_sync.catalog.models import Addon, Catalog, Product, Publish
+from catalog_sync.catalog.sourced import SourcedModel
+from catalog_sync.diagnostics import Diagnostic, Severity
+
+__all__ = ["check_catalog"]
+
+M = TypeVar("M", bound=SourcedModel)
+
+ALLOWED_PRICE_PER: Final = {
+    "ProductBased": ("Subscription", "Quantity", "Selected"),
+    "Metered": ("Metered",),
+}
+"""Seed 003: which addon pricePer values each product type allows."""
+
+# Each of these publish modes takes the list of the same name; the other modes take none.
+_PUBLISH_LISTS: Final = ("regions", "countries", "brokers")
+
+
+def check_catalog(catalog: Catalog) -> list[Diagnostic]:
+    """Every semantic problem of ``catalog`` (errors and warnings), unsorted."""
+    found: list[Diagnostic] = []
+    found += _duplicates(catalog.services, "name", Code.DUPLICATE_SERVICE, "service name")
+    found += _duplicates(catalog.brokers, "registration_number", Code.DUPLICATE_BROKER, "broker")
+    pinned: list[SourcedModel] = [*catalog.services, *catalog.brokers]
+    broker_numbers = {broker.registration_number for broker in catalog.brokers}
+    for service in catalog.services:
+        found += _duplicates(
+            service.products, "item_code", Code.DUPLICATE_PRODUCT, "product itemCode"
+        )
+        if service.publish is not None:
+            found += _check_publish(service.publish, broker_numbers)
+        for product in service.products:
+            pinned += [product, *product.addons]
+            found += _check_product(product)
+    found += _duplicates(
+        (model for model in pinned if getattr(model, "id", None) is not None),
+        "id",
+        Code.DUPLICATE_ID,
+        "id",
+    )
+    return found
+
+
+def _duplicates(models: Iterable[M], attribute: str, code: Code, what: str) -> Iterator[Diagnostic]:
+    first: dict[object, M] = {}
+    for model in models:
+        key = getattr(model, attribute)
+        if key in first:
+            earlier = first[key].field_source(attribute)
+            yield _error(
+                model,
+                attribute,
+                code,
+                f"duplicate {what} {key!r} (first defined at {earlier}); keys must be unique",
+            )
+        else:
+            first[key] = model
+
+
+def _check_product(product: Product) -> Iterator[Diagnostic]:
+    yield from _duplicates(product.addons, "item_code", Code.DUPLICATE_ADDON, "addon itemCode")
+    yield from _check_prices(product)
+    if (
+        product.min_quantity is not None
+        and product.max_quantity is not None
+        and product.min_quantity > product.max_quantity
+    ):
+        yield _error(
+            product,
+            "max_quantity",
+            Code.QUANTITY_RANGE,
+            f"maxQuantity {product.max_quantity} is below minQuantity {product.min_quantity}",
+        )
+    allowed = ALLOWED_PRICE_PER[product.type]
+    for addon in product.addons:
+        yield from _check_prices(addon)
+        yield from _check_grouping(addon)
+        if addon.price_per is not None and addon.price_per not in allowed:
+            yield _error(
+                addon,
+                "price_per",
+                Code.PRICE_PER_NOT_ALLOWED,
+                f"pricePer {addon.price_per!r} is not allowed under a {product.type} product"
+                f" ({product.item_code!r}); use {' or '.join(allowed)}",
+            )
+
+
+def _check_grouping(addon: Addon) -> Iterator[Diagnostic]:
+    if addon.enable_grouping and not addon.group_name:
+        yield _error(
+            addon,
+            "enable_grouping",
+            Code.GROUP_NAME_MISSING,
+            "groupName is required when enableGrouping is true",
+        )
+    elif not addon.enable_grouping and addon.group_name:
+        yield _warning(
+            addon,
+            "group_name",
+            Code.GROUP_NAME_UNUSED,
+            "groupName is ignored because enableGrouping is not true",
+        )
+
+
+def _check_prices(item: Product | Addon) -> Iterator[Diagnostic]:
+    price, cost, recommended = item.price, item.cost, item.recommended_price
+    if price is not None and cost is not None and price < cost:
+        yield _warning(
+            item,
+            "price",
+            Code.NEGATIVE_MARGIN,
+            f"price {price} is below cost {cost} (margin {_money(price - cost)})",
+        )
+    if price is not None and recommended is not None and recommended < price:
+        yield _warning(
+            item,
+            "recommended_price",
+            Code.RECOMMENDED_BELOW_PRICE,
+            f"recommendedPrice {recommended} is below price {price}",
+        )
+
+
+def _check_publish(publish: Publish, broker_numbers: set[str]) -> Iterator[Diagnostic]:
+    for attribute in _PUBLISH_LISTS:
+        mode = attribute
+        values: tuple[str, ...] = getattr(publish, attribute)
+        if publish.to == mode and not values:
+            yield _error(
+                publish,
+                attribute if attribute in publish.model_fields_set else "to",
+                Code.PUBLISH_LIST_MISSING,
+                f"publish to {mode} needs a non-empty {attribute} list",
+            )
+        elif publish.to != mode and attribute in publish.model_fields_set:
+            yield _error(
+                publish,
+                attribute,
+                Code.PUBLISH_LIST_UNUSED,
+                f"{attribute} is only used with 'to: {mode}' (this service publishes to"
+                f" {publish.to}); remove it",
+            )
+    if publish.to == "brokers":
+        for number in publish.brokers:
+            if number not in broker_numbers:
+                yield _warning(
+                    publish,
+                    "brokers",
+                    Code.UNKNOWN_BROKER,
+                    f"no broker in the catalog has registrationNumber {number!r}"
+                    " (fine if the broker exists but is not managed here)",
+                )
+
+
+def _money(amount: Decimal) -> str:
+    return f"{amount:f}"
+
+
+def _finding(
+    severity: Severity,
+) -> Callable[[SourcedModel, str, Code, str], Diagnostic]:
+    def make(model: SourcedModel, field: str, code: Code, message: str) -> Diagnostic:
+        return Diagnostic(model.field_source(field), code, severity, message)
+
+    return make
+
+
+_error = _finding(Severity.ERROR)
+_warning = _finding(Severity.WARNING)

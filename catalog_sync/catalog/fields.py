@@ -1,0 +1,199 @@
+"""Field types of the catalog models: strict scalars, money, and checked text formats.
+
+Scalars are strict (a YAML number is not silently a string, `"yes"` is not a boolean), and each
+format check raises a ``PydanticCustomError`` whose type names the problem, so the loader can
+map it to a stable diagnostic code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Final
+
+from pydantic import AfterValidator, BeforeValidator, Field, Strict, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from catalog_sync.catalog.countries import COUNTRY_CODES
+
+__all__ = [
+    "MONEY_PLACES",
+    "BillingMonths",
+    "CountryCode",
+    "Domain",
+    "Email",
+    "Guid",
+    "Key",
+    "Money",
+    "Name",
+    "PhoneNumber",
+    "PhonePrefix",
+    "SubscriptionMonths",
+    "Text",
+    "WholeNumber",
+]
+
+MONEY_PLACES: Final = 4
+"""Decimal places the API stores (assumed, see docs/contracts.md)."""
+_QUANTUM: Final = Decimal(1).scaleb(-MONEY_PLACES)
+
+_EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_DOMAIN: Final = re.compile(
+    r"(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+_GUID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _to_money(value: object) -> Decimal:
+    if isinstance(value, bool | float):
+        # float never: 0.1 is not 0.1 in binary, and prices must be exact.
+        raise PydanticCustomError("money", 'expected an amount such as "12.50"')
+    amount: Decimal
+    if isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            amount = Decimal(value.strip())
+        except InvalidOperation:
+            raise PydanticCustomError(
+                "money", "'{text}' is not an amount such as \"12.50\"", {"text": value}
+            ) from None
+    else:
+        raise PydanticCustomError("money", 'expected an amount such as "12.50"')
+    if not amount.is_finite():
+        raise PydanticCustomError("money", "an amount must be a finite number")
+    try:
+        exact = amount == amount.quantize(_QUANTUM)
+    except InvalidOperation:
+        exact = False
+    if not exact:
+        raise PydanticCustomError(
+            "money",
+            "{amount} has more than {places} decimal places (the API stores {places})",
+            {"amount": str(amount), "places": MONEY_PLACES},
+        )
+    return amount
+
+
+def _format_check(pattern: re.Pattern[str], error_type: str, message: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if not pattern.fullmatch(value):
+            raise PydanticCustomError(error_type, message, {"value": value})
+        return value
+
+    return check
+
+
+def _country(value: str) -> str:
+    if value not in COUNTRY_CODES:
+        hint = " (codes are upper case)" if value.upper() in COUNTRY_CODES else ""
+        raise PydanticCustomError(
+            "country_code",
+            "'{value}' is not an ISO 3166 alpha-2 country code{hint}",
+            {"value": value, "hint": hint},
+        )
+    return value
+
+
+def _one_of(choices: Collection[int]) -> Callable[[int], int]:
+    def check(value: int) -> int:
+        if value not in choices:
+            expected = ", ".join(str(choice) for choice in choices)
+            raise PydanticCustomError(
+                "literal_error", "Input should be one of {expected}", {"expected": expected}
+            )
+        return value
+
+    return check
+
+
+Text = Annotated[str, Strict()]
+Name = Annotated[str, Strict(), Field(min_length=1)]
+Key = Annotated[str, Strict(), Field(min_length=1, max_length=200)]
+WholeNumber = Annotated[int, Strict(), Field(ge=0)]
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_to_money),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\s*\d+(\.\d{1,4})?\s*$"},
+                {"type": "number", "minimum": 0},
+            ]
+        }
+    ),
+    Field(ge=0),
+]
+"""An amount, exact to 4 decimal places. Quote it (``"12.50"``) to keep it text in every tool."""
+
+Email = Annotated[
+    str,
+    Strict(),
+    AfterValidator(_format_check(_EMAIL, "email", "'{value}' is not an e-mail address")),
+    WithJsonSchema({"type": "string", "format": "email"}),
+]
+Domain = Annotated[
+    str,
+    Strict(),
+    AfterValidator(
+        _format_check(_DOMAIN, "domain", "'{value}' is not a domain name like example.com")
+    ),
+    WithJsonSchema({"type": "string", "format": "hostname"}),
+]
+PhonePrefix = Annotated[
+    str,
+    Strict(),
+    AfterValidator(
+        _format_check(
+            re.compile(r"[0-9]{1,4}"),
+            "phone",
+            "'{value}' is not a country calling code: digits only, without '+'",
+        )
+    ),
+    WithJsonSchema({"type": "string", "pattern": "^[0-9]{1,4}$"}),
+]
+PhoneNumber = Annotated[
+    str,
+    Strict(),
+    AfterValidator(
+        _format_check(
+            re.compile(r"[0-9]{4,15}"),
+            "phone",
+            "'{value}' is not a phone number: 4 to 15 digits, no spaces or prefix",
+        )
+    ),
+    WithJsonSchema({"type": "string", "pattern": "^[0-9]{4,15}$"}),
+]
+CountryCode = Annotated[
+    str,
+    Strict(),
+    AfterValidator(_country),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Z]{2}$"}),
+]
+Guid = Annotated[
+    str,
+    Strict(),
+    AfterValidator(
+        _format_check(_GUID, "guid", "'{value}' is not a lower-case GUID (8-4-4-4-12 hex)")
+    ),
+    WithJsonSchema({"type": "string", "pattern": f"^{_GUID.pattern}$"}),
+]
+
+_SUBSCRIPTION_MONTHS: Final = (1, 12, 24, 36, 48, 60)
+_BILLING_MONTHS: Final = (1, 12)
+SubscriptionMonths = Annotated[
+    int,
+    Strict(),
+    AfterValidator(_one_of(_SUBSCRIPTION_MONTHS)),
+    WithJsonSchema({"type": "integer", "enum": list(_SUBSCRIPTION_MONTHS)}),
+]
+BillingMonths = Annotated[
+    int,
+    Strict(),
+    AfterValidator(_one_of(_BILLING_MONTHS)),
+    WithJsonSchema({"type": "integer", "enum": list(_BILLING_MONTHS)}),
+]

@@ -1,0 +1,178 @@
+"""Load a catalog directory: find the files, read, parse, validate, merge, check.
+
+Every problem of every file is collected before :class:`CatalogError` is raised once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from catalog_sync.catalog.checks import check_catalog
+from catalog_sync.catalog.codes import Code
+from catalog_sync.catalog.models import Catalog, CatalogFile, Settings
+from catalog_sync.catalog.validation import validate_document
+from catalog_sync.catalog.yaml_source import parse_yaml
+from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
+from catalog_sync.errors import CatalogError
+
+__all__ = ["ROOT_FILE_NAMES", "LoadedCatalog", "load_catalog"]
+
+ROOT_FILE_NAMES: Final = ("catalog.yaml", "catalog.yml")
+_SUFFIXES: Final = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedCatalog:
+    """A valid catalog, its warnings, the files it was read from and their digest."""
+
+    catalog: Catalog
+    warnings: tuple[Diagnostic, ...]
+    files: tuple[Path, ...]
+    """Each file as the user named it; ``path.as_posix()`` is its ``SourceLocation.file``."""
+    digest: str
+    """``sha256:`` over each file's path relative to the catalog root, and its bytes."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    files: tuple[Path, ...]
+    relative: tuple[str, ...]
+
+
+def load_catalog(path: str | os.PathLike[str]) -> LoadedCatalog:
+    """Load the catalog directory (or single file) at ``path``.
+
+    Raises CatalogError with every diagnostic, errors and warnings, when any error is found.
+    """
+    found = _find_files(Path(path))
+    problems: list[Diagnostic] = []
+    parsed: list[tuple[str, CatalogFile]] = []
+    digest = hashlib.sha256()
+    for file, relative in zip(found.files, found.relative, strict=True):
+        display = file.as_posix()
+        try:
+            raw = file.read_bytes()
+        except OSError as error:
+            problems.append(_problem(display, Code.UNREADABLE_FILE, _os_reason(error)))
+            continue
+        _add_to_digest(digest, relative, raw)
+        text = _decode(raw, display, problems)
+        if text is None:
+            continue
+        doc, yaml_problems = parse_yaml(text, display)
+        problems += yaml_problems
+        if doc is None:
+            continue
+        model, schema_problems = validate_document(doc)
+        problems += schema_problems
+        if model is not None:
+            parsed.append((relative, model))
+    catalog, merge_problems = _merge(parsed)
+    problems += merge_problems
+    problems += check_catalog(catalog)
+    problems.sort(key=Diagnostic.sort_key)
+    if any(problem.severity is Severity.ERROR for problem in problems):
+        raise CatalogError(problems)
+    return LoadedCatalog(
+        catalog=catalog,
+        warnings=tuple(problems),
+        files=found.files,
+        digest=f"sha256:{digest.hexdigest()}",
+    )
+
+
+def _find_files(given: Path) -> _Found:
+    shown = given.as_posix()
+    if not given.exists():
+        raise CatalogError([_problem(shown, Code.PATH_NOT_FOUND, "no such file or directory")])
+    if given.is_file():
+        return _Found((given,), (given.name,))
+    try:
+        candidates = sorted(
+            (candidate.relative_to(given).as_posix(), candidate)
+            for candidate in given.rglob("*")
+            if candidate.suffix in _SUFFIXES
+            and candidate.is_file()
+            and not any(part.startswith(".") for part in candidate.relative_to(given).parts)
+        )
+    except OSError as error:
+        raise CatalogError([_problem(shown, Code.UNREADABLE_FILE, _os_reason(error))]) from None
+    if not candidates:
+        raise CatalogError(
+            [_problem(shown, Code.NO_CATALOG_FILES, "no *.yaml or *.yml files in this directory")]
+        )
+    return _Found(
+        tuple(candidate for _, candidate in candidates),
+        tuple(relative for relative, _ in candidates),
+    )
+
+
+def _decode(raw: bytes, display: str, problems: list[Diagnostic]) -> str | None:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        problems.append(
+            Diagnostic(
+                SourceLocation(display, line, column),
+                Code.NOT_UTF8,
+                Severity.ERROR,
+                f"the file is not UTF-8 (byte 0x{raw[error.start]:02x}); save it as UTF-8",
+            )
+        )
+        return None
+
+
+def _merge(parsed: list[tuple[str, CatalogFile]]) -> tuple[Catalog, list[Diagnostic]]:
+    problems: list[Diagnostic] = []
+    settings: Settings | None = None
+    for relative, model in parsed:
+        if model.settings is None:
+            continue
+        if relative not in ROOT_FILE_NAMES:
+            problems.append(
+                Diagnostic(
+                    model.field_source("settings"),
+                    Code.MISPLACED_SETTINGS,
+                    Severity.ERROR,
+                    "settings belong in catalog.yaml at the catalog root; move them there",
+                )
+            )
+        elif settings is not None:
+            problems.append(
+                Diagnostic(
+                    model.field_source("settings"),
+                    Code.MISPLACED_SETTINGS,
+                    Severity.ERROR,
+                    "settings are given in both catalog.yaml and catalog.yml; keep one",
+                )
+            )
+        else:
+            settings = model.settings
+    catalog = Catalog(
+        settings=settings or Settings(),
+        services=tuple(service for _, model in parsed for service in model.services),
+        brokers=tuple(broker for _, model in parsed for broker in model.brokers),
+    )
+    return catalog, problems
+
+
+def _add_to_digest(digest: hashlib._Hash, relative: str, raw: bytes) -> None:
+    # Length-prefixed so that no two different file sets can feed the same byte stream.
+    name = relative.encode()
+    digest.update(f"{len(name)}:".encode() + name + f"{len(raw)}:".encode())
+    digest.update(raw)
+
+
+def _problem(file: str, code: Code, message: str) -> Diagnostic:
+    return Diagnostic(SourceLocation(file, 1, 1), code, Severity.ERROR, message)
+
+
+def _os_reason(error: OSError) -> str:
+    return f"cannot read: {error.strerror or error}"

@@ -1,0 +1,290 @@
+"""The catalog file models: what a YAML file may say, typed.
+
+Keys are camelCase in YAML (as in Cloudmore's own field definitions), attributes snake_case.
+Optional scalar fields default to ``None``, which means "not managed by the catalog": the
+planner leaves the live value alone. Booleans default to ``false`` and lists to empty, the
+values the API gives a new object, so leaving them out of the file means "false"/"none".
+Every description here is shown by editors through schemas/catalog.schema.json.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from catalog_sync.catalog.fields import (
+    BillingMonths,
+    CountryCode,
+    Domain,
+    Email,
+    Guid,
+    Key,
+    Money,
+    Name,
+    PhoneNumber,
+    PhonePrefix,
+    SubscriptionMonths,
+    Text,
+    WholeNumber,
+)
+from catalog_sync.catalog.sourced import SourcedModel
+
+__all__ = [
+    "Addon",
+    "Address",
+    "Broker",
+    "BrokerContact",
+    "BrokerCustomProperty",
+    "Catalog",
+    "CatalogFile",
+    "InvoiceContact",
+    "PricePer",
+    "Product",
+    "ProductType",
+    "ProvisioningType",
+    "Publish",
+    "PublishTo",
+    "Service",
+    "Settings",
+    "Thresholds",
+]
+
+ProductType = Literal["ProductBased", "Metered"]
+PricePer = Literal["Subscription", "Quantity", "Selected", "Metered"]
+ProvisioningType = Literal["Email", "Webhook"]
+PublishTo = Literal["allBrokers", "regions", "countries", "sellerBrokers", "brokers", "none"]
+
+_PROTECT = "When true, any plan that would delete (or, for a service, disable) this object fails."
+_ID = "Pins this object to a live object by id (a lower-case GUID), so its natural key may change."
+
+
+class Thresholds(SourcedModel):
+    """Safety rails, evaluated by plan and enforced by apply unless --force is given."""
+
+    max_update_percent: int = Field(
+        default=30,
+        ge=0,
+        le=100,
+        strict=True,
+        description="Largest share (percent) of existing managed objects one plan may update.",
+    )
+    max_delete_percent: int = Field(
+        default=30,
+        ge=0,
+        le=100,
+        strict=True,
+        description="Largest share (percent) of existing managed objects one plan may delete.",
+    )
+    min_existing: int = Field(
+        default=10,
+        ge=0,
+        strict=True,
+        description="The percentage rails apply only when at least this many objects exist.",
+    )
+
+
+class Settings(SourcedModel):
+    """Catalog-wide settings; only the root catalog.yaml may hold them."""
+
+    prune: bool = Field(
+        default=False,
+        strict=True,
+        description=(
+            "Delete live products, addons and brokers the catalog does not have (services are"
+            " disabled). When false they are only reported as unmanaged."
+        ),
+    )
+    thresholds: Thresholds = Field(
+        default_factory=Thresholds, description="Safety rails for plan and apply."
+    )
+
+
+class Publish(SourcedModel):
+    """Where a service is published. The list the mode needs must be non-empty."""
+
+    to: PublishTo = Field(
+        description=(
+            "allBrokers, regions (needs regions), countries (needs countries), sellerBrokers"
+            " (the seller's own brokers), brokers (needs brokers), or none (unpublished)."
+        )
+    )
+    regions: tuple[Name, ...] = Field(
+        default=(), description="Market region names (for to: regions)."
+    )
+    countries: tuple[CountryCode, ...] = Field(
+        default=(), description="ISO 3166 alpha-2 country codes (for to: countries)."
+    )
+    brokers: tuple[Key, ...] = Field(
+        default=(), description="Broker registrationNumbers (for to: brokers)."
+    )
+
+
+class Addon(SourcedModel):
+    """An addon of a product (Cloudmore's fields, seed 003), keyed by itemCode in its product."""
+
+    id: Guid | None = Field(default=None, description=_ID)
+    name: Name = Field(description="The name of the addon.")
+    item_code: Key = Field(description="The addon's SKU, unique within its product.")
+    enable_grouping: bool = Field(
+        default=False, strict=True, description="Whether the addon is grouped with others."
+    )
+    group_name: Text | None = Field(
+        default=None, description="The group's name; required when enableGrouping is true."
+    )
+    price: Money | None = Field(default=None, description="The price for brokers.")
+    cost: Money | None = Field(default=None, description="The cost for the seller.")
+    recommended_price: Money | None = Field(
+        default=None, description="The resale price suggested to brokers."
+    )
+    price_per: PricePer | None = Field(
+        default=None,
+        description=(
+            "What the price is charged for: Subscription, Quantity or Selected under a"
+            " ProductBased product; Metered under a Metered product."
+        ),
+    )
+    hide_from_subscription_view: bool = Field(
+        default=False, strict=True, description="Hide the addon in the subscription view."
+    )
+    hide_from_price_list: bool = Field(
+        default=False, strict=True, description="Hide the addon in the price list."
+    )
+    protect: bool = Field(default=False, strict=True, description=_PROTECT)
+
+
+class Product(SourcedModel):
+    """A product of a service, keyed by itemCode within its service."""
+
+    id: Guid | None = Field(default=None, description=_ID)
+    name: Name = Field(description="The name of the product.")
+    item_code: Key = Field(description="The product's code, unique within its service.")
+    type: ProductType = Field(description="ProductBased or Metered.")
+    description: Text | None = Field(default=None, description="Shown to brokers.")
+    subscription_period_months: SubscriptionMonths | None = Field(
+        default=None, description="Subscription period: 1, 12, 24, 36, 48 or 60 months."
+    )
+    billing_frequency_months: BillingMonths | None = Field(
+        default=None, description="Billing frequency: every 1 or 12 months."
+    )
+    price: Money | None = Field(default=None, description="The price for brokers.")
+    cost: Money | None = Field(default=None, description="The cost for the seller.")
+    recommended_price: Money | None = Field(
+        default=None, description="The resale price suggested to brokers."
+    )
+    min_quantity: WholeNumber | None = Field(default=None, description="Smallest quantity.")
+    max_quantity: WholeNumber | None = Field(default=None, description="Largest quantity.")
+    email_template: Name | None = Field(
+        default=None, description="The NAME of the seller's e-mail template for notifications."
+    )
+    protect: bool = Field(default=False, strict=True, description=_PROTECT)
+    addons: tuple[Addon, ...] = Field(default=(), description="The product's addons.")
+
+
+class Service(SourcedModel):
+    """A service of the seller, keyed by name."""
+
+    id: Guid | None = Field(default=None, description=_ID)
+    name: Name = Field(description="The service's name, unique per seller.")
+    vendor_name: Text | None = Field(default=None, description="The vendor's name.")
+    description: Text | None = Field(default=None, description="Shown to brokers.")
+    categories: tuple[Name, ...] = Field(
+        min_length=1, description="Category NAMES (at least one), as Cloudmore lists them."
+    )
+    allow_multiple_users: bool = Field(
+        default=False, strict=True, description="Whether a subscription may have many users."
+    )
+    provisioning_type: ProvisioningType | None = Field(
+        default=None, description="How subscriptions are provisioned: Email or Webhook."
+    )
+    protect: bool = Field(default=False, strict=True, description=_PROTECT)
+    publish: Publish | None = Field(
+        default=None, description="Where the service is published; absent: left as it is."
+    )
+    products: tuple[Product, ...] = Field(default=(), description="The service's products.")
+
+
+class BrokerContact(SourcedModel):
+    """The broker's main contact (all fields required)."""
+
+    name: Name = Field(description="The contact's name.")
+    job_title: Name = Field(description="The contact's job title.")
+    email: Email = Field(description="The contact's e-mail address.")
+    phone_prefix: PhonePrefix = Field(description="Country calling code, digits without '+'.")
+    phone: PhoneNumber = Field(description="Phone number, digits only.")
+    cell_phone_prefix: PhonePrefix = Field(
+        description="Country calling code of the mobile phone, digits without '+'."
+    )
+    cell_phone: PhoneNumber = Field(description="Mobile phone number, digits only.")
+
+
+class Address(SourcedModel):
+    """The broker's address."""
+
+    address: Text | None = Field(default=None, description="Street name and house number.")
+    postal_code: Text | None = Field(default=None, description="Postal code (quote it).")
+    city: Text | None = Field(default=None, description="City.")
+    country_code: CountryCode = Field(description="ISO 3166 alpha-2 country code.")
+
+
+class InvoiceContact(SourcedModel):
+    """Who receives the broker's invoices."""
+
+    name: Text | None = Field(default=None, description="The invoice contact's name.")
+    email: Email | None = Field(default=None, description="The invoice e-mail address.")
+    phone_prefix: PhonePrefix | None = Field(
+        default=None, description="Country calling code, digits without '+'."
+    )
+    phone: PhoneNumber | None = Field(default=None, description="Phone number, digits only.")
+
+
+class BrokerCustomProperty(SourcedModel):
+    """A value of one of the seller's broker custom properties."""
+
+    id: Name = Field(description="The custom property's id.")
+    value: Text = Field(description="The value.")
+
+
+class Broker(SourcedModel):
+    """A broker (reseller) of the seller (Cloudmore's fields, seed 001), keyed by
+    registrationNumber."""
+
+    id: Guid | None = Field(default=None, description=_ID)
+    name: Name = Field(description="The broker's name.")
+    registration_number: Key = Field(
+        description="The company registration number, unique per seller (quote it)."
+    )
+    vat: Text | None = Field(default=None, description="The VAT number.")
+    domain: Domain = Field(description="The broker's domain, like example.com.")
+    notification_email: Email = Field(description="Where notifications are sent.")
+    support_email: Email = Field(description="The broker's support e-mail address.")
+    contact: BrokerContact = Field(description="The main contact.")
+    address: Address = Field(description="The broker's address.")
+    invoice_contact: InvoiceContact | None = Field(default=None, description="The invoice contact.")
+    custom_properties: tuple[BrokerCustomProperty, ...] = Field(
+        default=(), description="Values of broker custom properties, as {id, value}."
+    )
+    allow_cmp_access: bool = Field(
+        default=False, strict=True, description="Whether the broker may use the Cloudmore UI."
+    )
+    protect: bool = Field(default=False, strict=True, description=_PROTECT)
+
+
+class CatalogFile(SourcedModel):
+    """One catalog file. Any file may hold services and brokers; only catalog.yaml settings."""
+
+    settings: Settings | None = Field(
+        default=None, description="Catalog-wide settings (root catalog.yaml only)."
+    )
+    services: tuple[Service, ...] = Field(default=(), description="Services, keyed by name.")
+    brokers: tuple[Broker, ...] = Field(
+        default=(), description="Brokers, keyed by registrationNumber."
+    )
+
+
+class Catalog(SourcedModel):
+    """The whole catalog: every file's services and brokers merged, in file order."""
+
+    settings: Settings = Field(default_factory=Settings)
+    services: tuple[Service, ...] = ()
+    brokers: tuple[Broker, ...] = ()

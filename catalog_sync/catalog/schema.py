@@ -1,0 +1,40 @@
+"""The JSON Schema of a catalog file, generated from the models (draft-07, for editors)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final
+
+from catalog_sync.catalog.models import CatalogFile
+
+__all__ = ["SCHEMA_PATH", "catalog_json_schema", "render_json_schema"]
+
+SCHEMA_PATH: Final = "schemas/catalog.schema.json"
+"""Where the schema is committed, relative to the repository root."""
+
+_DRAFT_07: Final = "http://json-schema.org/draft-07/schema#"
+
+
+def catalog_json_schema() -> dict[str, Any]:
+    """The schema of one catalog file, with every field's description."""
+    # draft-07 has `definitions`, not 2020-12's `$defs`.
+    schema = CatalogFile.model_json_schema(
+        by_alias=True, ref_template="#/definitions/{model}", mode="validation"
+    )
+    definitions = schema.pop("$defs", {})
+    for part in (schema, *definitions.values()):
+        for prop in part.get("properties", {}).values():
+            # Titles derived from camelCase names ("Itemcode") only add noise in editor hovers.
+            prop.pop("title", None)
+    return {
+        "$schema": _DRAFT_07,
+        "$id": "https://catalog-sync.invalid/schemas/catalog.schema.json",
+        "title": "catalog-sync catalog file",
+        **{key: value for key, value in schema.items() if key != "title"},
+        "definitions": definitions,
+    }
+
+
+def render_json_schema() -> str:
+    """The schema as the committed file's text (stable key order, trailing newline)."""
+    return json.dumps(catalog_json_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,95 @@
+"""Models that remember where in the YAML they came from.
+
+The loader puts an :class:`Origin` into every mapping under :data:`ORIGIN_KEY`, a key no YAML
+file can produce (YAML keys are read as text). :class:`SourcedModel` takes it out before
+validation and keeps it as a private attribute, so positions survive any reshaping of the data
+(the loader drops broken objects before the semantic checks) without index bookkeeping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final, Self
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+
+from catalog_sync.diagnostics import SourceLocation
+
+__all__ = ["ORIGIN_KEY", "UNKNOWN_LOCATION", "Origin", "SourcedModel"]
+
+UNKNOWN_LOCATION: Final = SourceLocation("<unknown>", 0, 0)
+"""The ``.source`` of a model built in code rather than loaded from a file."""
+
+
+class _OriginKey:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<origin>"
+
+
+ORIGIN_KEY: Final = _OriginKey()
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """A mapping's own position and the position of each of its keys' values (by YAML key)."""
+
+    location: SourceLocation
+    fields: Mapping[str, SourceLocation]
+
+
+class SourcedModel(BaseModel):
+    """Frozen, camelCase in YAML, snake_case in Python, unknown keys forbidden, with positions.
+
+    Equality and hashing ignore positions: the same service written in two places is equal.
+    """
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        alias_generator=to_camel,
+        validate_by_alias=True,
+        validate_by_name=True,
+        serialize_by_alias=True,
+    )
+
+    _origin: Origin | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _take_origin(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        origin = None
+        if isinstance(data, dict) and ORIGIN_KEY in data:
+            data = dict(data)
+            origin = data.pop(ORIGIN_KEY)
+        model = handler(data)
+        if isinstance(origin, Origin):
+            model._origin = origin
+        return model
+
+    @property
+    def source(self) -> SourceLocation:
+        """Where this object's mapping starts, or UNKNOWN_LOCATION when built in code."""
+        return self._origin.location if self._origin else UNKNOWN_LOCATION
+
+    def field_source(self, name: str) -> SourceLocation:
+        """Where the value of field ``name`` (attribute or YAML name) is; else ``.source``."""
+        if self._origin is None:
+            return UNKNOWN_LOCATION
+        field = type(self).model_fields.get(name)
+        key = field.alias if field is not None and field.alias else name
+        return self._origin.fields.get(key, self._origin.location)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__

@@ -1,0 +1,255 @@
+"""Validate one parsed file against the models and turn pydantic errors into diagnostics.
+
+Pydantic reports every error of a file in one pass; each error's ``loc`` is a path of YAML keys
+and list indices, which the document maps back to ``file:line:col``. The file is then validated
+again with the broken parts removed, so the semantic checks still see every object that is
+well formed (a product without a name must not hide a duplicate addon next to it).
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Sequence
+from typing import Any, Final, Literal
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from catalog_sync.catalog.codes import Code
+from catalog_sync.catalog.models import CatalogFile
+from catalog_sync.catalog.sourced import ORIGIN_KEY, Origin
+from catalog_sync.catalog.suggest import did_you_mean
+from catalog_sync.catalog.yaml_source import NodeInfo, NodePath, YamlDocument
+from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
+
+__all__ = ["validate_document"]
+
+_MAX_SALVAGE_ROUNDS: Final = 50
+
+_FORMAT_CODES: Final = {
+    "money": Code.INVALID_MONEY,
+    "email": Code.INVALID_EMAIL,
+    "country_code": Code.INVALID_COUNTRY,
+    "phone": Code.INVALID_PHONE,
+    "domain": Code.INVALID_DOMAIN,
+    "guid": Code.INVALID_ID,
+}
+_EXPECTED: Final = {
+    "string_type": "a string",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "dict_type": "a mapping",
+    "tuple_type": "a list",
+    "list_type": "a list",
+}
+_ACTUAL: Final = {
+    "str": "text",
+    "int": "a number",
+    "float": "a number",
+    "bool": "a boolean",
+    "null": "nothing (null)",
+    "timestamp": "a date",
+    "map": "a mapping",
+    "seq": "a list",
+}
+
+
+def validate_document(doc: YamlDocument) -> tuple[CatalogFile | None, list[Diagnostic]]:
+    """The file model (possibly with broken objects left out) and every schema problem."""
+    data = _with_origins(doc.data, (), doc)
+    try:
+        return _validate(data), []
+    except ValidationError as error:
+        errors = error.errors()
+    problems = [_diagnostic(detail, doc) for detail in errors]
+    for _ in range(_MAX_SALVAGE_ROUNDS):
+        cuts = {cut for detail in errors if (cut := _cut_for(detail)) is not None}
+        data, changed = _without(data, (), cuts)
+        if not changed:
+            break
+        try:
+            return _validate(data), problems
+        except ValidationError as error:
+            errors = error.errors()
+    return None, problems
+
+
+def _validate(data: object) -> CatalogFile:
+    # by_name=False: a YAML file must use the camelCase names; `item_code:` is an unknown key.
+    return CatalogFile.model_validate(data, by_alias=True, by_name=False)
+
+
+def _with_origins(value: object, path: NodePath, doc: YamlDocument) -> object:
+    if isinstance(value, dict):
+        fields = {
+            key: doc.nodes[(*path, key)].location
+            for key in value
+            if isinstance(key, str) and (*path, key) in doc.nodes
+        }
+        result: dict[object, object] = {
+            key: _with_origins(item, (*path, key), doc) for key, item in value.items()
+        }
+        result[ORIGIN_KEY] = Origin(doc.locate(path).location, fields)
+        return result
+    if isinstance(value, list):
+        return [_with_origins(item, (*path, index), doc) for index, item in enumerate(value)]
+    return value
+
+
+def _cut_for(detail: ErrorDetails) -> NodePath | None:
+    """What to drop so this error goes away: the bad key, or the object missing a field.
+
+    Dropping a required key yields a "missing" error next round, which drops its object: the
+    data shrinks every round, so salvage ends.
+    """
+    loc: NodePath = tuple(detail["loc"])
+    if detail["type"] == "missing":
+        loc = loc[:-1]
+    return loc or None
+
+
+def _without(value: object, path: NodePath, cuts: set[NodePath]) -> tuple[object, bool]:
+    changed = False
+    if isinstance(value, dict):
+        kept: dict[object, object] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):  # the origin: kept whatever is cut
+                kept[key] = item
+            elif (*path, key) in cuts:
+                changed = True
+            else:
+                kept[key], sub_changed = _without(item, (*path, key), cuts)
+                changed = changed or sub_changed
+        return kept, changed
+    if isinstance(value, list):
+        items: list[object] = []
+        for index, item in enumerate(value):
+            if (*path, index) in cuts:
+                changed = True
+                continue
+            new_item, sub_changed = _without(item, (*path, index), cuts)
+            items.append(new_item)
+            changed = changed or sub_changed
+        return items, changed
+    return value, False
+
+
+def _diagnostic(detail: ErrorDetails, doc: YamlDocument) -> Diagnostic:
+    loc: NodePath = tuple(detail["loc"])
+    kind = detail["type"]
+    node = doc.locate(loc)
+    field = _field_name(loc)
+    if kind == "missing":
+        return _error(node.location, Code.MISSING_FIELD, f"missing required field {field!r}")
+    if kind == "extra_forbidden":
+        known = _known_fields(loc[:-1])
+        where = node.key_location or node.location
+        return _error(
+            where,
+            Code.UNKNOWN_FIELD,
+            f"unknown field {field!r}{did_you_mean(str(field), known)}",
+        )
+    if kind in _EXPECTED:
+        return _error(node.location, Code.WRONG_TYPE, _type_message(kind, field, loc, node))
+    if kind == "literal_error":
+        return _error(node.location, Code.INVALID_CHOICE, _choice_message(detail, field, loc))
+    if kind in _FORMAT_CODES:
+        return _error(node.location, _FORMAT_CODES[kind], f"{field}: {detail['msg']}")
+    return _error(node.location, Code.OUT_OF_RANGE, f"{field}: {_lower_first(detail['msg'])}")
+
+
+def _type_message(kind: str, field: str | int, loc: NodePath, node: NodeInfo) -> str:
+    if not loc:
+        return "a catalog file must be a mapping with settings:, services: and/or brokers:"
+    actual = _ACTUAL.get(node.kind, "something else")
+    message = f"{field!r} must be {_EXPECTED[kind]}, not {actual}"
+    scalar = node.kind in {"int", "float", "bool", "timestamp"}
+    if kind == "string_type" and scalar and node.text is not None:
+        message += f': quote it ("{node.text}") to keep it text'
+    elif kind == "bool_type" and node.kind == "str":
+        message += ": write true or false"
+    return message
+
+
+def _choice_message(detail: ErrorDetails, field: str | int, loc: NodePath) -> str:
+    given = detail["input"]
+    expected = (detail.get("ctx") or {}).get("expected", "")
+    hint = ""
+    if isinstance(given, str):
+        hint = did_you_mean(given, _literal_choices(loc))
+    return f"{field}: {given!r} is not allowed{hint}; expected {expected}"
+
+
+def _field_name(loc: NodePath) -> str | int:
+    """The last YAML key in ``loc`` (``categories`` for ``categories[2]``)."""
+    for part in reversed(loc):
+        if isinstance(part, str):
+            return part
+    return "item"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _error(where: SourceLocation, code: Code, message: str) -> Diagnostic:
+    return Diagnostic(where, code, Severity.ERROR, message)
+
+
+# Introspection of the model tree, for suggestions: which keys and values were possible here.
+
+
+def _model_at(loc: NodePath) -> type[BaseModel] | None:
+    model: type[BaseModel] | None = CatalogFile
+    for part in loc:
+        if isinstance(part, int) or model is None:
+            continue
+        field = _field_by_alias(model, part)
+        model = _find_model(field.annotation) if field is not None else None
+    return model
+
+
+def _known_fields(loc: NodePath) -> list[str]:
+    model = _model_at(loc)
+    if model is None:
+        return []
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def _literal_choices(loc: NodePath) -> list[str]:
+    names = [part for part in loc if isinstance(part, str)]
+    if not names:
+        return []
+    model = _model_at(tuple(names[:-1]))
+    field = _field_by_alias(model, names[-1]) if model is not None else None
+    if field is None:
+        return []
+    return [str(value) for value in _literal_values(field.annotation)]
+
+
+def _field_by_alias(model: type[BaseModel], alias: str) -> Any:
+    for name, field in model.model_fields.items():
+        if (field.alias or name) == alias:
+            return field
+    return None
+
+
+def _find_model(annotation: object) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _find_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _literal_values(annotation: object) -> Sequence[object]:
+    if typing.get_origin(annotation) is Literal:
+        return typing.get_args(annotation)
+    values: list[object] = []
+    for arg in typing.get_args(annotation):
+        values.extend(_literal_values(arg))
+    return values

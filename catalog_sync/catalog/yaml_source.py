@@ -1,0 +1,256 @@
+"""Read one YAML file into plain data, keeping the 1-based position of every node.
+
+The data is built from ruamel.yaml's node graph, not its constructed objects, so that every
+scalar keeps its original text (money must become ``Decimal`` from the text, never via float)
+and so that duplicate keys, anchors, aliases, merge keys and custom tags can be reported with
+their position instead of being silently resolved.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Final
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from catalog_sync.catalog.codes import Code
+from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
+
+__all__ = ["NodeInfo", "NodePath", "YamlDocument", "YamlTimestamp", "parse_yaml"]
+
+NodePath = tuple[str | int, ...]
+
+_CORE: Final = "tag:yaml.org,2002:"
+# Tags a catalog may carry, explicitly (``!!str 1.10``) or resolved implicitly.
+_KNOWN_TAGS: Final = frozenset(
+    f"{_CORE}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+)
+_SPECIAL_FLOATS: Final = {".inf": "Infinity", "-.inf": "-Infinity", "+.inf": "Infinity"}
+
+
+@dataclass(frozen=True, slots=True)
+class YamlTimestamp:
+    """A YAML timestamp kept as text; no catalog field takes a date, so it only feeds hints."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class NodeInfo:
+    """Where a node is, where its key is (mapping values only), its kind and scalar text."""
+
+    location: SourceLocation
+    key_location: SourceLocation | None
+    kind: str
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDocument:
+    """One parsed file: plain data plus a position for every path into it."""
+
+    file: str
+    data: object
+    nodes: Mapping[NodePath, NodeInfo]
+
+    def locate(self, path: NodePath) -> NodeInfo:
+        """The node at ``path``, or the nearest ancestor that exists (a missing key's parent)."""
+        for end in range(len(path), -1, -1):
+            info = self.nodes.get(path[:end])
+            if info is not None:
+                return info
+        return NodeInfo(SourceLocation(self.file, 1, 1), None, "null")
+
+
+def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
+    """Parse ``text``; return the document (None when unusable) and every problem found."""
+    yaml = YAML(typ="rt", pure=True)
+    problems, stopped = _scan_anchors(yaml, text, file)
+    if stopped is not None:
+        return None, [*problems, _syntax_error(stopped, text, file)]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            root = yaml.compose(text)
+    except (YAMLError, RecursionError) as error:
+        return None, [*problems, _syntax_error(error, text, file)]
+    if root is None:
+        return None, [
+            _diag(
+                SourceLocation(file, 1, 1),
+                Code.EMPTY_FILE,
+                "the file is empty: give it services:, brokers: or settings:, or delete it",
+            )
+        ]
+    builder = _Builder(file)
+    data = builder.build(root, (), None)
+    return YamlDocument(file, data, builder.nodes), problems + builder.problems
+
+
+def _scan_anchors(
+    yaml: YAML, text: str, file: str
+) -> tuple[list[Diagnostic], YAMLError | RecursionError | None]:
+    """Every anchor and alias up to the end, or up to the syntax error that stops parsing."""
+    found: list[Diagnostic] = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for event in yaml.parse(io.StringIO(text)):
+                mark = event.start_mark
+                where = SourceLocation(file, mark.line + 1, mark.column + 1)
+                if isinstance(event, AliasEvent):
+                    found.append(_diag(where, Code.ANCHOR_OR_ALIAS, _ANCHOR_MESSAGE % "alias"))
+                elif isinstance(event, ScalarEvent | CollectionStartEvent) and event.anchor:
+                    found.append(_diag(where, Code.ANCHOR_OR_ALIAS, _ANCHOR_MESSAGE % "anchor"))
+    except (YAMLError, RecursionError) as error:
+        return found, error
+    return found, None
+
+
+_ANCHOR_MESSAGE: Final = (
+    "YAML %s found: anchors and aliases are not allowed (they make round-trip editing unsafe);"
+    " write the value out in full"
+)
+
+
+class _Builder:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.nodes: dict[NodePath, NodeInfo] = {}
+        self.problems: list[Diagnostic] = []
+
+    def where(self, node: Node) -> SourceLocation:
+        return SourceLocation(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: Node, path: NodePath, key_at: SourceLocation | None) -> object:
+        tag = str(node.tag)
+        if tag not in _KNOWN_TAGS and not tag.startswith("?"):
+            self.problems.append(
+                _diag(
+                    self.where(node),
+                    Code.UNSUPPORTED_TAG,
+                    f"YAML tag {tag!r} is not supported: remove it",
+                )
+            )
+        if isinstance(node, MappingNode):
+            self.nodes[path] = NodeInfo(self.where(node), key_at, "map")
+            return self.mapping(node, path)
+        if isinstance(node, SequenceNode):
+            self.nodes[path] = NodeInfo(self.where(node), key_at, "seq")
+            return [self.build(item, (*path, i), None) for i, item in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
+        kind, value = _scalar(node)
+        self.nodes[path] = NodeInfo(self.where(node), key_at, kind, str(node.value))
+        return value
+
+    def mapping(self, node: MappingNode, path: NodePath) -> dict[str, object]:
+        result: dict[str, object] = {}
+        first_seen: dict[str, SourceLocation] = {}
+        for key_node, value_node in node.value:
+            key_at = self.where(key_node)
+            if str(key_node.tag) == f"{_CORE}merge":
+                self.problems.append(
+                    _diag(
+                        key_at,
+                        Code.MERGE_KEY,
+                        "YAML merge key '<<' is not allowed: write the fields out in full",
+                    )
+                )
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self.problems.append(
+                    _diag(key_at, Code.COMPLEX_KEY, "a mapping key must be a plain name")
+                )
+                continue
+            # Keys stay text: `1:` or `yes:` is a (wrong) field name, reported as unknown.
+            key = str(key_node.value)
+            if key in first_seen:
+                self.problems.append(
+                    _diag(
+                        key_at,
+                        Code.DUPLICATE_KEY,
+                        f"duplicate key {key!r} (first defined at line {first_seen[key].line});"
+                        " remove one",
+                    )
+                )
+                continue
+            first_seen[key] = key_at
+            result[key] = self.build(value_node, (*path, key), key_at)
+        return result
+
+
+def _scalar(node: ScalarNode) -> tuple[str, object]:
+    text = str(node.value)
+    tag = str(node.tag)
+    kind = tag.removeprefix(_CORE) if tag.startswith(_CORE) else "str"
+    if kind == "null":
+        return kind, None
+    if kind == "bool":
+        return kind, text.lower() in {"true", "yes", "on", "y"}
+    if kind == "int":
+        return kind, _int(text)
+    if kind == "float":
+        # Decimal from the text as written: `12.00` stays exactly 12.00.
+        return kind, _decimal(text)
+    if kind == "timestamp":
+        return kind, YamlTimestamp(text)
+    return "str", text
+
+
+def _int(text: str) -> int | str:
+    cleaned = text.replace("_", "")
+    sign = -1 if cleaned.startswith("-") else 1
+    digits = cleaned.lstrip("+-")
+    try:
+        if digits[:2].lower() in {"0x", "0o", "0b"}:
+            return sign * int(digits, 0)
+        return sign * int(digits)
+    except ValueError:
+        return text
+
+
+def _decimal(text: str) -> Decimal | str:
+    cleaned = text.replace("_", "")
+    special = _SPECIAL_FLOATS.get(cleaned.lower())
+    if special is not None:
+        return Decimal(special)
+    if cleaned.lower() == ".nan":
+        return Decimal("NaN")
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        return text
+
+
+def _syntax_error(error: BaseException, text: str, file: str) -> Diagnostic:
+    if isinstance(error, MarkedYAMLError) and error.problem_mark is not None:
+        mark = error.problem_mark
+        where = SourceLocation(file, mark.line + 1, mark.column + 1)
+        detail = error.problem or "invalid YAML"
+        if error.context:
+            started = error.context_mark
+            at = f" started at line {started.line + 1}" if started is not None else ""
+            detail = f"{detail} ({error.context}{at})"
+        return _diag(where, Code.YAML_SYNTAX, f"YAML syntax error: {detail}")
+    if isinstance(error, RecursionError):
+        return _diag(
+            SourceLocation(file, 1, 1), Code.YAML_SYNTAX, "YAML nesting is too deep to read"
+        )
+    position = getattr(error, "position", None)
+    where = SourceLocation(file, 1, 1)
+    if isinstance(position, int):
+        before = text[:position]
+        where = SourceLocation(file, before.count("\n") + 1, position - before.rfind("\n"))
+    reason = getattr(error, "reason", None) or str(error).splitlines()[0]
+    return _diag(where, Code.YAML_SYNTAX, f"YAML syntax error: {reason}")
+
+
+def _diag(where: SourceLocation, code: Code, message: str) -> Diagnostic:
+    return Diagnostic(where, code, Severity.ERROR, message)
