@@ -1,0 +1,188 @@
+"""Cloudmore's password grant as an httpx-style Auth, with one token shared by all requests.
+
+* The token is fetched once, under a lock: N requests starting together make one token request.
+* It is renewed shortly before it expires (there is no refresh token: renewing is a new grant).
+* A 401 renews it once, however many requests got that 401 together (a generation number tells
+  whether someone else already renewed), and the request is sent once more.
+* It lives in this object's memory only and is never part of a repr, log line or error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import re
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from dataclasses import dataclass, field
+
+from pydantic import SecretStr, ValidationError
+
+from catalog_sync.cloudmore import wire
+from catalog_sync.cloudmore.http import Auth, Request, Response
+from catalog_sync.cloudmore.responses import error_for_response
+from catalog_sync.errors import AuthenticationError, UnexpectedResponseError
+
+__all__ = ["TOKEN_PATH", "PasswordGrantAuth", "Token"]
+
+TOKEN_PATH = "/connect/token"  # noqa: S105 - a path, not a secret
+_ERROR_CODE = re.compile(r"^[a-z_]{1,40}$")
+
+RequestBuilder = Callable[[str, dict[str, str], dict[str, str]], Request]
+"""(path, form fields, headers) -> a request to the identity server."""
+TokenSender = Callable[[Request], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class Token:
+    value: str = field(repr=False)
+    expires_at: float
+    generation: int
+
+
+class PasswordGrantAuth(Auth):
+    """Bearer auth with a token from ``POST /connect/token`` (``grant_type=password``)."""
+
+    def __init__(
+        self,
+        *,
+        username: str,
+        password: SecretStr,
+        client_id: str,
+        client_secret: SecretStr,
+        credentials_in_form: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+        renew_margin: float = 300.0,
+    ) -> None:
+        self._username = username
+        self._password = password
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._credentials_in_form = credentials_in_form
+        self._clock = clock
+        self._renew_margin = renew_margin
+        self._lock = asyncio.Lock()
+        self._token: Token | None = None
+        self._generation = 0
+        self._build: RequestBuilder | None = None
+        self._send: TokenSender | None = None
+        self.token_requests = 0
+        self.renewals = 0
+
+    def __repr__(self) -> str:
+        return f"PasswordGrantAuth(username={self._username!r}, client_id={self._client_id!r})"
+
+    def attach(self, build: RequestBuilder, send: TokenSender) -> None:
+        """Give the auth a way to reach the identity server (set once by the client)."""
+        self._build = build
+        self._send = send
+
+    def sync_auth_flow(self, request: Request) -> Generator[Request, Response, None]:
+        raise RuntimeError("PasswordGrantAuth works with the async client only")
+        yield request  # pragma: no cover - makes this a generator, as httpx requires
+
+    async def async_auth_flow(self, request: Request) -> AsyncGenerator[Request, Response]:
+        token = await self.token()
+        request.headers["Authorization"] = f"Bearer {token.value}"
+        response = yield request
+        if response.status_code == 401:
+            token = await self.renew(rejected=token)
+            request.headers["Authorization"] = f"Bearer {token.value}"
+            yield request
+
+    def _fresh(self, token: Token | None) -> bool:
+        return token is not None and self._clock() < token.expires_at
+
+    async def token(self) -> Token:
+        """The current token, fetched or renewed first if needed (one fetch at a time)."""
+        if self._fresh(self._token):
+            assert self._token is not None
+            return self._token
+        async with self._lock:
+            if self._fresh(self._token):
+                assert self._token is not None
+                return self._token
+            return await self._fetch()
+
+    async def renew(self, *, rejected: Token) -> Token:
+        """A new token after ``rejected`` got a 401, unless another request already renewed."""
+        async with self._lock:
+            current = self._token
+            renewed_by_another = current is not None and current.generation != rejected.generation
+            if renewed_by_another and self._fresh(current):
+                assert current is not None
+                return current
+            self.renewals += 1
+            return await self._fetch()
+
+    def _token_request(self) -> Request:
+        if self._build is None:
+            raise RuntimeError("PasswordGrantAuth.attach() was not called")
+        form = {
+            "grant_type": "password",
+            "username": self._username,
+            "password": self._password.get_secret_value(),
+            "scope": "api",
+        }
+        headers: dict[str, str] = {}
+        if self._credentials_in_form:
+            form["client_id"] = self._client_id
+            form["client_secret"] = self._client_secret.get_secret_value()
+        else:
+            pair = f"{self._client_id}:{self._client_secret.get_secret_value()}"
+            headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode("ascii")
+        return self._build(TOKEN_PATH, form, headers)
+
+    async def _fetch(self) -> Token:
+        if self._send is None:
+            raise RuntimeError("PasswordGrantAuth.attach() was not called")
+        self.token_requests += 1
+        self._token = None
+        response = await self._send(self._token_request())
+        if response.status_code in (400, 401):
+            raise self._refusal(response)
+        if not response.is_success:
+            raise error_for_response("POST", TOKEN_PATH, response)
+        try:
+            parsed = wire.TokenResponse.model_validate(wire.load_json(response.content))
+        except (ValueError, ValidationError):
+            raise UnexpectedResponseError(
+                "the token response is not the expected JSON (access_token, expires_in)",
+                method="POST",
+                path=TOKEN_PATH,
+                status=response.status_code,
+            ) from None
+        margin = min(self._renew_margin, parsed.expires_in / 10)
+        self._generation += 1
+        self._token = Token(
+            value=parsed.access_token,
+            expires_at=self._clock() + parsed.expires_in - margin,
+            generation=self._generation,
+        )
+        return self._token
+
+    def _refusal(self, response: Response) -> AuthenticationError:
+        code = ""
+        try:
+            code = wire.TokenErrorResponse.model_validate(wire.load_json(response.content)).error
+        except (ValueError, ValidationError):
+            code = ""
+        # Only a bare OAuth error code is quoted: a free-text field could echo a credential.
+        if not _ERROR_CODE.match(code):
+            code = ""
+        if code == "invalid_grant":
+            reason = "wrong username or password (check CLOUDMORE_USERNAME and CLOUDMORE_PASSWORD)"
+        elif code in ("invalid_client", "unauthorized_client"):
+            reason = (
+                "wrong client id or client secret "
+                "(check CLOUDMORE_CLIENT_ID and CLOUDMORE_CLIENT_SECRET)"
+            )
+        else:
+            reason = "check the CLOUDMORE_* credentials"
+        shown = f", {code}" if code else ""
+        return AuthenticationError(
+            f"the token request was refused ({response.status_code}{shown}): {reason}",
+            method="POST",
+            path=TOKEN_PATH,
+            status=response.status_code,
+        )

@@ -1,0 +1,478 @@
+"""The Cloudmore clients: a read-only one for plan and drift, a read-write one for apply.
+
+:class:`ReadOnlyClient` has no write method at all, so code holding one cannot change the
+catalog by construction. :class:`ReadWriteClient` adds creates (which return the new id),
+updates, deletes, disable and publish. Both are built by :func:`open_read_only` /
+:func:`open_read_write`, async context managers over :class:`ApiSettings`.
+
+Creates never duplicate: a create whose outcome is unknown (timeout, dropped connection, 5xx
+other than 503) re-lists the parent and adopts an object with the same natural key before it
+tries again; a name is the key of a service, ``itemCode`` of a product or addon,
+``registrationNumber`` of a broker.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from pydantic import BaseModel, ValidationError
+
+from catalog_sync.cloudmore import wire
+from catalog_sync.cloudmore.auth import TOKEN_PATH, PasswordGrantAuth
+from catalog_sync.cloudmore.http import (
+    ASGITransport,
+    AsyncTransport,
+    HttpClient,
+    HttpConfig,
+    Request,
+    Response,
+)
+from catalog_sync.cloudmore.metrics import ClientMetrics
+from catalog_sync.cloudmore.responses import error_for_response
+from catalog_sync.cloudmore.retry import Retrier, Retryable, RetryPolicy, SleepFn
+from catalog_sync.cloudmore.settings import ApiSettings
+from catalog_sync.errors import (
+    ApiValidationError,
+    ServerError,
+    TransportError,
+    UnexpectedResponseError,
+)
+
+__all__ = ["ReadOnlyClient", "ReadWriteClient", "open_read_only", "open_read_write"]
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+C = TypeVar("C", bound="ReadOnlyClient")
+
+
+def _seg(value: str) -> str:
+    return quote(value, safe="")
+
+
+class ReadOnlyClient:
+    """Lists and gets. There is deliberately no method here that could write."""
+
+    def __init__(
+        self,
+        *,
+        http: HttpClient,
+        retrier: Retrier,
+        auth: PasswordGrantAuth,
+        settings: ApiSettings,
+        metrics: ClientMetrics,
+    ) -> None:
+        self._http = http
+        self._retrier = retrier
+        self._auth = auth
+        self._settings = settings
+        self.metrics = metrics
+
+    @property
+    def api_url(self) -> str:
+        return self._settings.api_url
+
+    @property
+    def seller_id(self) -> str:
+        return self._settings.seller_id
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(api_url={self.api_url!r}, seller_id={self.seller_id!r})"
+
+    # --- plumbing -------------------------------------------------------------------------
+
+    @property
+    def _seller(self) -> str:
+        return f"/api/sellers/{_seg(self.seller_id)}"
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: BaseModel | None = None,
+        authenticated: bool = True,
+        gone_is_done: bool = False,
+    ) -> Response:
+        """One logical request with retries; returns a 2xx response or raises an ApiError.
+
+        ``gone_is_done``: a 404 on a repeated attempt means an earlier attempt already did it.
+        """
+        request = self._http.build_request(
+            method, path, json=wire.dump_body(body) if body is not None else None
+        )
+
+        async def attempt(number: int) -> Response:
+            response = await self._retrier.attempt(
+                method, lambda: self._http.send(request, authenticated=authenticated)
+            )
+            if response.is_success:
+                return response
+            if gone_is_done and number > 1 and response.status_code == 404:
+                log.debug("%s %s: 404 on attempt %d, counted as done", method, path, number)
+                return response
+            raise error_for_response(method, path, response)
+
+        return await self._retrier.run(method, path, attempt)
+
+    def _parse(self, method: str, path: str, response: Response, parse: Callable[[Any], M]) -> M:
+        try:
+            return parse(wire.load_json(response.content))
+        except (ValueError, ValidationError) as error:
+            raise UnexpectedResponseError(
+                f"the response body is not what was expected: {_short(error)}",
+                method=method,
+                path=path,
+                status=response.status_code,
+            ) from None
+
+    async def _list(self, path: str, model: type[M]) -> list[M]:
+        response = await self._call("GET", path)
+        try:
+            return wire.parse_list(model, wire.load_json(response.content))
+        except (ValueError, ValidationError) as error:
+            raise UnexpectedResponseError(
+                f"the response is not a list of {model.__name__}: {_short(error)}",
+                method="GET",
+                path=path,
+                status=response.status_code,
+            ) from None
+
+    async def _get(self, path: str, model: type[M]) -> M:
+        response = await self._call("GET", path)
+        return self._parse("GET", path, response, model.model_validate)
+
+    # --- checks ---------------------------------------------------------------------------
+
+    async def healthcheck(self) -> None:
+        """``GET /api/healthcheck`` (no token needed); raises unless the API answers 2xx."""
+        await self._call("GET", "/api/healthcheck", authenticated=False)
+
+    async def authenticate(self) -> None:
+        """Obtain a token now (normally this happens on the first request)."""
+        await self._auth.token()
+
+    # --- lookups --------------------------------------------------------------------------
+
+    async def list_categories(self) -> list[wire.Category]:
+        return await self._list("/api/services/categories", wire.Category)
+
+    async def list_market_regions(self) -> list[wire.MarketRegion]:
+        return await self._list("/api/services/marketRegions", wire.MarketRegion)
+
+    async def list_market_countries(self) -> list[wire.MarketCountry]:
+        return await self._list("/api/services/marketCountries", wire.MarketCountry)
+
+    async def list_email_templates(self) -> list[wire.EmailTemplate]:
+        return await self._list(f"{self._seller}/settings/EmailTemplates", wire.EmailTemplate)
+
+    # --- services, products, addons -------------------------------------------------------
+
+    def _service(self, service_id: str) -> str:
+        return f"{self._seller}/services/{_seg(service_id)}"
+
+    def _product(self, service_id: str, product_id: str) -> str:
+        return f"{self._service(service_id)}/products/{_seg(product_id)}"
+
+    async def list_services(self) -> list[wire.Service]:
+        return await self._list(f"{self._seller}/services", wire.Service)
+
+    async def get_service(self, service_id: str) -> wire.Service:
+        return await self._get(self._service(service_id), wire.Service)
+
+    async def list_service_resellers(self, service_id: str) -> list[wire.Reseller]:
+        return await self._list(f"{self._service(service_id)}/resellers", wire.Reseller)
+
+    async def list_service_custom_properties_data(
+        self, service_id: str
+    ) -> list[wire.CustomPropertyData]:
+        return await self._list(
+            f"{self._service(service_id)}/custom-properties-data", wire.CustomPropertyData
+        )
+
+    async def list_products(self, service_id: str) -> list[wire.Product]:
+        return await self._list(f"{self._service(service_id)}/products", wire.Product)
+
+    async def get_product(self, service_id: str, product_id: str) -> wire.Product:
+        return await self._get(self._product(service_id, product_id), wire.Product)
+
+    async def list_addons(self, service_id: str, product_id: str) -> list[wire.Addon]:
+        return await self._list(f"{self._product(service_id, product_id)}/addons", wire.Addon)
+
+    async def get_addon(self, service_id: str, product_id: str, addon_id: str) -> wire.Addon:
+        path = f"{self._product(service_id, product_id)}/addons/{_seg(addon_id)}"
+        return await self._get(path, wire.Addon)
+
+    # --- brokers --------------------------------------------------------------------------
+
+    async def list_brokers(self) -> list[wire.Broker]:
+        return await self._list(f"{self._seller}/brokers", wire.Broker)
+
+    async def get_broker(self, broker_id: str) -> wire.Broker:
+        return await self._get(f"{self._seller}/brokers/{_seg(broker_id)}", wire.Broker)
+
+    async def list_resellers(self) -> list[wire.Reseller]:
+        return await self._list(f"{self._seller}/resellers", wire.Reseller)
+
+    async def get_reseller(self, reseller_id: str) -> wire.Reseller:
+        return await self._get(f"{self._seller}/resellers/{_seg(reseller_id)}", wire.Reseller)
+
+
+class ReadWriteClient(ReadOnlyClient):
+    """Adds the writes apply needs. Creates return the new id; the rest return None."""
+
+    # --- services ---------------------------------------------------------------------------
+
+    async def create_service(self, body: wire.ServiceBody) -> str:
+        return await self._create(f"{self._seller}/services", body, "name", body.name)
+
+    async def update_service(self, service_id: str, body: wire.ServiceBody) -> None:
+        await self._call("PUT", self._service(service_id), body=body)
+
+    async def disable_service(self, service_id: str) -> None:
+        """Cloudmore's DELETE on a service disables it; it stays listed as ``Disabled``."""
+        await self._call("DELETE", self._service(service_id), gone_is_done=True)
+
+    async def publish_service(self, service_id: str, body: wire.Publish) -> None:
+        await self._call("PUT", f"{self._service(service_id)}/publish", body=body)
+
+    # --- products ---------------------------------------------------------------------------
+
+    async def create_product(self, service_id: str, body: wire.ProductBody) -> str:
+        path = f"{self._service(service_id)}/products"
+        return await self._create(path, body, "itemCode", body.item_code)
+
+    async def update_product(
+        self, service_id: str, product_id: str, body: wire.ProductBody
+    ) -> None:
+        await self._call("PUT", self._product(service_id, product_id), body=body)
+
+    async def delete_product(self, service_id: str, product_id: str) -> None:
+        await self._call("DELETE", self._product(service_id, product_id), gone_is_done=True)
+
+    # --- addons -----------------------------------------------------------------------------
+
+    async def create_addon(self, service_id: str, product_id: str, body: wire.AddonBody) -> str:
+        path = f"{self._product(service_id, product_id)}/addons"
+        return await self._create(path, body, "itemCode", body.item_code)
+
+    async def update_addon(
+        self, service_id: str, product_id: str, addon_id: str, body: wire.AddonBody
+    ) -> None:
+        path = f"{self._product(service_id, product_id)}/addons/{_seg(addon_id)}"
+        await self._call("PUT", path, body=body)
+
+    async def delete_addon(self, service_id: str, product_id: str, addon_id: str) -> None:
+        path = f"{self._product(service_id, product_id)}/addons/{_seg(addon_id)}"
+        await self._call("DELETE", path, gone_is_done=True)
+
+    # --- brokers ----------------------------------------------------------------------------
+
+    async def create_broker(self, body: wire.BrokerBody) -> str:
+        path = f"{self._seller}/brokers"
+        return await self._create(path, body, "registrationNumber", body.registration_number)
+
+    async def update_broker(self, broker_id: str, body: wire.BrokerBody) -> None:
+        await self._call("PUT", f"{self._seller}/brokers/{_seg(broker_id)}", body=body)
+
+    async def delete_broker(self, broker_id: str) -> None:
+        path = f"{self._seller}/brokers/{_seg(broker_id)}"
+        await self._call("DELETE", path, gone_is_done=True)
+
+    # --- create without duplicates ----------------------------------------------------------
+
+    async def _find_by_key(self, collection: str, key_field: str, key: str) -> str | None:
+        response = await self._call("GET", collection)
+        try:
+            items = wire.load_json(response.content)
+        except ValueError:
+            items = None
+        if not isinstance(items, list):
+            raise UnexpectedResponseError(
+                "the response is not a JSON list", method="GET", path=collection
+            )
+        for item in items:
+            if isinstance(item, dict) and item.get(key_field) == key:
+                found = item.get("id")
+                if isinstance(found, str) and found:
+                    return found.lower()
+        return None
+
+    async def _create(self, collection: str, body: BaseModel, key_field: str, key: str) -> str:
+        request = self._http.build_request("POST", collection, json=wire.dump_body(body))
+        maybe_written = False
+
+        async def adopt() -> str | None:
+            found = await self._find_by_key(collection, key_field, key)
+            if found is not None:
+                self.metrics.adopted_creates += 1
+                log.info(
+                    "POST %s: adopted %s=%r (id %s) after an ambiguous create",
+                    collection,
+                    key_field,
+                    key,
+                    found,
+                )
+            return found
+
+        async def attempt(number: int) -> str:
+            nonlocal maybe_written
+            if maybe_written:
+                found = await adopt()
+                if found is not None:
+                    return found
+            try:
+                response = await self._retrier.attempt("POST", lambda: self._http.send(request))
+            except Retryable as failure:
+                maybe_written = maybe_written or not failure.unsent
+                raise
+            if response.is_success:
+                return await self._new_id(response, collection, key_field, key)
+            if response.status_code >= 500:
+                maybe_written = True
+                raise Retryable(response=response, unsent=False)
+            if response.status_code == 400 and maybe_written:
+                # e.g. AlreadyExists: the earlier attempt landed after our re-list looked.
+                found = await adopt()
+                if found is not None:
+                    return found
+            raise error_for_response("POST", collection, response)
+
+        try:
+            # Repeating is safe here: every repeat after an ambiguous failure re-lists first.
+            return await self._retrier.run("POST", collection, attempt, repeat_sent=True)
+        except (ServerError, TransportError, ApiValidationError):
+            if maybe_written:
+                found = await adopt()
+                if found is not None:
+                    return found
+            raise
+
+    async def _new_id(self, response: Response, collection: str, key_field: str, key: str) -> str:
+        new_id = wire.id_from_location(response.headers.get("Location"))
+        if new_id is None:
+            new_id = wire.id_from_body(response.content)
+        if new_id is None:
+            new_id = await self._find_by_key(collection, key_field, key)
+        if new_id is None:
+            raise UnexpectedResponseError(
+                f"created, but neither the Location header, the body nor a re-list "
+                f"named the new id ({key_field}={key!r})",
+                method="POST",
+                path=collection,
+                status=response.status_code,
+            )
+        return new_id
+
+
+def _short(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "body"
+        more = f" (+{error.error_count() - 1} more)" if error.error_count() > 1 else ""
+        return f"{where}: {first['msg']}{more}"
+    return str(error)
+
+
+def _embedded_transport(settings: ApiSettings) -> AsyncTransport:
+    from catalog_sync.emulator import EmulatorConfig, create_app
+
+    app = create_app(EmulatorConfig(seed="demo", state_file=settings.embedded_state_file))
+    return ASGITransport(app=app)
+
+
+@asynccontextmanager
+async def _open(
+    cls: type[C],
+    settings: ApiSettings,
+    *,
+    transport: AsyncTransport | None,
+    sleep: SleepFn | None,
+    retry_policy: RetryPolicy | None,
+) -> AsyncIterator[C]:
+    metrics = ClientMetrics()
+    auth = PasswordGrantAuth(
+        username=settings.username,
+        password=settings.password,
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        credentials_in_form=settings.credentials_in_form,
+    )
+    if transport is None and settings.embedded:
+        transport = _embedded_transport(settings)
+
+    async def on_response(response: Response) -> None:
+        request = response.request
+        metrics.record_response(request.method, response.status_code)
+        log.debug("%s %s -> %d", request.method, request.url.path, response.status_code)
+
+    http = HttpClient(
+        HttpConfig(
+            base_url=settings.api_url,
+            parallelism=settings.parallelism,
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
+        ),
+        auth=auth,
+        transport=transport,
+        on_response=on_response,
+    )
+    retrier = Retrier(retry_policy or RetryPolicy(), metrics, sleep=sleep)
+
+    async def send_token_request(request: Request) -> Response:
+        async def attempt(_: int) -> Response:
+            return await retrier.attempt("POST", lambda: http.send_unbounded(request))
+
+        # A token request changes nothing on the server, so repeating it is always safe.
+        response = await retrier.run("POST", TOKEN_PATH, attempt, repeat_sent=True)
+        metrics.token_requests = auth.token_requests
+        metrics.token_renewals = auth.renewals
+        return response
+
+    def build_token_request(path: str, form: dict[str, str], headers: dict[str, str]) -> Request:
+        return http.build_request("POST", path, form=form, headers=headers)
+
+    auth.attach(build_token_request, send_token_request)
+    client = cls(http=http, retrier=retrier, auth=auth, settings=settings, metrics=metrics)
+    try:
+        yield client
+    finally:
+        metrics.finished_at = time.monotonic()
+        metrics.token_requests = auth.token_requests
+        metrics.token_renewals = auth.renewals
+        await http.aclose()
+
+
+def open_read_only(
+    settings: ApiSettings,
+    *,
+    transport: AsyncTransport | None = None,
+    sleep: SleepFn | None = None,
+    retry_policy: RetryPolicy | None = None,
+) -> AbstractAsyncContextManager[ReadOnlyClient]:
+    """A read-only client for ``settings`` (the embedded emulator when settings say so).
+
+    ``transport`` replaces the network (tests: MockTransport / ASGITransport); ``sleep``
+    replaces the retry waits (tests: record and return at once).
+    """
+    return _open(
+        ReadOnlyClient, settings, transport=transport, sleep=sleep, retry_policy=retry_policy
+    )
+
+
+def open_read_write(
+    settings: ApiSettings,
+    *,
+    transport: AsyncTransport | None = None,
+    sleep: SleepFn | None = None,
+    retry_policy: RetryPolicy | None = None,
+) -> AbstractAsyncContextManager[ReadWriteClient]:
+    """A read-write client for ``settings``; see :func:`open_read_only`."""
+    return _open(
+        ReadWriteClient, settings, transport=transport, sleep=sleep, retry_policy=retry_policy
+    )

@@ -1,0 +1,131 @@
+"""The one module that imports httpx.
+
+Everything else in catalog-sync talks HTTP through the names exported here, so that replacing
+the HTTP library is a change to this file. :class:`HttpClient` owns the connection pool and the
+concurrency bound; both come from one ``parallelism`` number so that the pool never hands out
+more connections than requests are allowed to run at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "ASGITransport",
+    "AsyncTransport",
+    "Auth",
+    "ConnectError",
+    "HTTPTransportError",
+    "HttpClient",
+    "HttpConfig",
+    "MockTransport",
+    "PoolTimeout",
+    "Request",
+    "Response",
+    "TimeoutException",
+    "is_request_unsent",
+]
+
+Request = httpx.Request
+Response = httpx.Response
+Auth = httpx.Auth
+AsyncTransport = httpx.AsyncBaseTransport
+ASGITransport = httpx.ASGITransport
+MockTransport = httpx.MockTransport
+
+HTTPTransportError = httpx.TransportError
+"""Any failure below HTTP: connect, read, write, protocol, timeouts."""
+ConnectError = httpx.ConnectError
+TimeoutException = httpx.TimeoutException
+PoolTimeout = httpx.PoolTimeout
+
+ResponseHook = Callable[[Response], Awaitable[None]]
+
+
+def is_request_unsent(error: BaseException) -> bool:
+    """True when the transport failed before any byte of the request left this process.
+
+    Only then is repeating a non-idempotent request (a POST) certainly safe.
+    """
+    return isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+@dataclass(frozen=True)
+class HttpConfig:
+    base_url: str
+    parallelism: int = 8
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+
+
+class HttpClient:
+    """An async HTTP client with at most ``parallelism`` requests in flight."""
+
+    def __init__(
+        self,
+        config: HttpConfig,
+        *,
+        auth: Auth | None = None,
+        transport: AsyncTransport | None = None,
+        on_response: ResponseHook | None = None,
+    ) -> None:
+        if config.parallelism < 1:
+            raise ValueError("parallelism must be at least 1")
+        self.config = config
+        self._semaphore = asyncio.Semaphore(config.parallelism)
+        hooks: dict[str, list[Callable[..., Any]]] = {"response": []}
+        if on_response is not None:
+            hooks["response"].append(on_response)
+        self._client = httpx.AsyncClient(
+            base_url=config.base_url,
+            auth=auth,
+            transport=transport,
+            timeout=httpx.Timeout(
+                config.read_timeout,
+                connect=config.connect_timeout,
+                pool=config.connect_timeout,
+            ),
+            limits=httpx.Limits(
+                max_connections=config.parallelism,
+                max_keepalive_connections=config.parallelism,
+            ),
+            headers={"Accept": "application/json"},
+            event_hooks=hooks,
+            follow_redirects=False,
+        )
+
+    def build_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: object = None,
+        form: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Request:
+        return self._client.build_request(
+            method, path, json=json, data=dict(form) if form else None, headers=headers
+        )
+
+    async def send(self, request: Request, *, authenticated: bool = True) -> Response:
+        """Send one request (no retries), waiting for a free slot first."""
+        async with self._semaphore:
+            if authenticated:
+                return await self._client.send(request)
+            return await self._client.send(request, auth=None)
+
+    async def send_unbounded(self, request: Request) -> Response:
+        """Send without auth and without taking a slot.
+
+        The token request runs from inside an auth flow whose request already holds a slot;
+        taking a second one could deadlock when every slot waits for the token.
+        """
+        return await self._client.send(request, auth=None)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()

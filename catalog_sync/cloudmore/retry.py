@@ -1,0 +1,218 @@
+"""Retries: which failures are worth another attempt, how long to wait, and when to stop.
+
+stamina runs the attempts (attempt cap, the retry decision through a backoff hook). The wait
+itself is done here, through an injectable ``sleep``, so that every wait is recorded in the
+client's metrics exactly as decided and tests can skip the sleeping without changing the
+decision. The overall deadline counts the decided waits, not the time actually slept.
+
+Rules (cloudmore-api.md §2, design §3.9):
+
+* 429 and 503 honour ``Retry-After`` (seconds or an HTTP date), capped; any method.
+* 502, 504, timeouts and transport errors: GET, PUT and DELETE only (they are idempotent).
+* A POST is repeated only when it surely did not reach the server: a connect error, 429, 503.
+  Creates that fail ambiguously are recovered by the client (re-list, adopt by natural key).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import TypeVar
+
+import stamina
+
+from catalog_sync.cloudmore.http import HTTPTransportError, Response, is_request_unsent
+from catalog_sync.cloudmore.metrics import ClientMetrics
+from catalog_sync.cloudmore.responses import error_for_response
+from catalog_sync.errors import ApiError, TransportError
+
+__all__ = [
+    "IDEMPOTENT_METHODS",
+    "Retrier",
+    "RetryPolicy",
+    "Retryable",
+    "SleepFn",
+    "parse_retry_after",
+]
+
+T = TypeVar("T")
+SleepFn = Callable[[float], Awaitable[None]]
+
+IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE", "HEAD", "OPTIONS"})
+_ALWAYS_RETRY = frozenset({429, 503})
+_RETRY_IF_IDEMPOTENT = frozenset({502, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 6
+    deadline: float = 120.0
+    """Seconds one call may spend across attempts and waits before giving up."""
+    wait_initial: float = 0.25
+    wait_max: float = 10.0
+    wait_jitter: float = 0.5
+    max_retry_after: float = 60.0
+    """A server's Retry-After is honoured up to this many seconds."""
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date), or None."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class Retryable(Exception):  # noqa: N818 - internal signal, never leaves this package
+    """One attempt failed in a way another attempt might fix."""
+
+    def __init__(
+        self,
+        *,
+        response: Response | None = None,
+        error: BaseException | None = None,
+        unsent: bool,
+        retry_after: float | None = None,
+    ) -> None:
+        self.response = response
+        self.error = error
+        self.unsent = unsent
+        """True when the request surely did not take effect, so even a POST may be repeated."""
+        self.retry_after = retry_after
+        what = f"status {response.status_code}" if response is not None else type(error).__name__
+        super().__init__(what)
+
+    def final_error(self, method: str, path: str, attempts: int) -> ApiError:
+        if self.response is not None:
+            return error_for_response(method, path, self.response, attempts=attempts)
+        after = f" after {attempts} attempts" if attempts > 1 else ""
+        error = self.error
+        name = type(error).__name__
+        detail = str(error).strip()
+        if is_request_unsent(error or Exception()):
+            what = "could not connect"
+        elif "Timeout" in name:
+            what = "timed out"
+        else:
+            what = "the connection failed"
+        return TransportError(
+            f"{what} ({name}{': ' + detail if detail else ''}){after}",
+            method=method,
+            path=path,
+        )
+
+
+def classify(method: str, response: Response, *, now: datetime | None = None) -> Response:
+    """Return ``response``, or raise Retryable when its status is worth another attempt."""
+    status = response.status_code
+    if status in _ALWAYS_RETRY:
+        raise Retryable(
+            response=response,
+            unsent=True,
+            retry_after=parse_retry_after(response.headers.get("Retry-After"), now=now),
+        )
+    if status in _RETRY_IF_IDEMPOTENT:
+        raise Retryable(response=response, unsent=False)
+    return response
+
+
+class Retrier:
+    """Runs one logical call's attempts under a :class:`RetryPolicy`."""
+
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        metrics: ClientMetrics,
+        *,
+        sleep: SleepFn | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.policy = policy
+        self.metrics = metrics
+        self._sleep = sleep or asyncio.sleep
+        self._clock = clock
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
+
+    def backoff(self, failures: int) -> float:
+        """Jittered exponential backoff before attempt ``failures + 1``."""
+        policy = self.policy
+        base = policy.wait_initial * (2 ** (failures - 1))
+        jitter: float = self._rng.uniform(0, policy.wait_jitter)
+        return float(min(policy.wait_max, base + jitter))
+
+    async def attempt(self, method: str, send: Callable[[], Awaitable[Response]]) -> Response:
+        """One attempt: the response, or Retryable for a retryable status or transport error."""
+        try:
+            response = await send()
+        except HTTPTransportError as error:
+            self.metrics.record_transport_error(method, error)
+            raise Retryable(error=error, unsent=is_request_unsent(error)) from error
+        return classify(method, response)
+
+    async def run(
+        self,
+        method: str,
+        path: str,
+        attempt: Callable[[int], Awaitable[T]],
+        *,
+        repeat_sent: bool | None = None,
+    ) -> T:
+        """Call ``attempt(n)`` for n = 1, 2, ... until it returns or should not be repeated.
+
+        ``attempt`` signals a retryable failure by raising :class:`Retryable`. A failure whose
+        request may have reached the server is repeated only when ``repeat_sent`` (default:
+        the method is idempotent). The last failure becomes an :class:`ApiError`.
+        """
+        if repeat_sent is None:
+            repeat_sent = method.upper() in IDEMPOTENT_METHODS
+        started = self._clock()
+        state = {"failures": 0, "pending": 0.0, "virtual": 0.0}
+
+        def decide(error: Exception) -> bool | float:
+            if not isinstance(error, Retryable) or not (error.unsent or repeat_sent):
+                return False
+            state["failures"] += 1
+            if error.retry_after is not None:
+                wait = min(error.retry_after, self.policy.max_retry_after)
+            else:
+                wait = self.backoff(int(state["failures"]))
+            elapsed = self._clock() - started + state["virtual"]
+            if elapsed + wait > self.policy.deadline:
+                return False
+            state["pending"] = wait
+            self.metrics.record_retry(wait)
+            # We sleep ourselves at the start of the next attempt (see the module docstring).
+            return 0.0
+
+        number = 0
+        try:
+            async for stamina_attempt in stamina.retry_context(
+                on=decide, attempts=self.policy.max_attempts, timeout=None
+            ):
+                with stamina_attempt:
+                    number = stamina_attempt.num
+                    if state["pending"]:
+                        wait, state["pending"] = state["pending"], 0.0
+                        before = self._clock()
+                        await self._sleep(wait)
+                        state["virtual"] += max(0.0, wait - (self._clock() - before))
+                    return await attempt(number)
+        except Retryable as failure:
+            raise failure.final_error(method, path, number) from None
+        raise AssertionError("stamina ended without an outcome")  # pragma: no cover

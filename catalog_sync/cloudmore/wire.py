@@ -1,0 +1,448 @@
+"""Wire format: every request and response body of the Cloudmore API, and nothing else.
+
+This module is the ONE place where the shape of Cloudmore's JSON is written down (sections 1-3
+of ``cloudmore-api.md`` and the "Wire shapes" of ``docs/contracts.md``). Many of those shapes
+are not published by Cloudmore; each model built on a guess says ``ASSUMED`` in its docstring,
+so checking them against the real swagger (``/swagger/v1/swagger.json``) is a change to this file
+and its tests only.
+
+Conventions:
+
+* JSON keys are camelCase, Python attributes snake_case (the token endpoint is the exception:
+  OAuth2 uses snake_case on the wire).
+* Unknown response fields are ignored: the server adds fields over time.
+* Money is :class:`~decimal.Decimal`. Responses are parsed with ``parse_float=Decimal`` so that no
+  price goes through a binary float on the way in; on the way out it is written as a JSON number.
+* New ids come from the ``Location`` header (:func:`id_from_location`), else a body id
+  (:func:`id_from_body`); the client falls back to re-listing by natural key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter
+from pydantic.alias_generators import to_camel
+
+__all__ = [
+    "Addon",
+    "AddonBody",
+    "Broker",
+    "BrokerAddress",
+    "BrokerBody",
+    "BrokerContact",
+    "BrokerCustomPropertyValue",
+    "Category",
+    "CustomProperty",
+    "CustomPropertyData",
+    "EmailTemplate",
+    "ErrorItem",
+    "InvoiceContact",
+    "MarketCountry",
+    "MarketRegion",
+    "Money",
+    "PricePer",
+    "Product",
+    "ProductBody",
+    "ProductType",
+    "ProvisioningType",
+    "Publish",
+    "PublishTo",
+    "Reseller",
+    "Service",
+    "ServiceBody",
+    "ServiceStatus",
+    "TokenErrorResponse",
+    "TokenResponse",
+    "WireModel",
+    "dump_body",
+    "id_from_body",
+    "id_from_location",
+    "load_json",
+    "parse_list",
+    "parse_one",
+    "validation_reasons",
+]
+
+
+def _money_to_json(value: Decimal) -> int | float:
+    # The API takes JSON numbers, not strings; 4 decimal places survive a float round trip.
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+Money = Annotated[Decimal, PlainSerializer(_money_to_json, return_type=Any, when_used="json")]
+
+PublishTo = Literal[
+    "AllBrokers", "Regions", "Countries", "SellerBrokers", "SpecificBrokers", "None"
+]
+ProvisioningType = Literal["Email", "Webhook"]
+ServiceStatus = Literal["Active", "Disabled"]
+ProductType = Literal["ProductBased", "Metered"]
+PricePer = Literal["Subscription", "Quantity", "Selected", "Metered"]
+
+
+class WireModel(BaseModel):
+    """camelCase on the wire, snake_case in Python, unknown fields ignored."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True
+    )
+
+
+# --- 1. Authentication --------------------------------------------------------------------
+
+
+class TokenResponse(BaseModel):
+    """``POST /connect/token`` success. ``token_type`` is ASSUMED to be ``Bearer``."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    access_token: str = Field(repr=False)
+    expires_in: int = 86_400
+    token_type: str = "Bearer"  # noqa: S105 - a scheme name, not a secret
+
+
+class TokenErrorResponse(BaseModel):
+    """``POST /connect/token`` refusal: ASSUMED IdentityServer shape ``{"error": ...}``."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    error: str
+    error_description: str | None = None
+
+
+# --- 2. Errors ----------------------------------------------------------------------------
+
+
+class ErrorItem(WireModel):
+    """One entry of the business-rule error array (seed 001)."""
+
+    error_code: int | None = None
+    error_name: str | None = None
+    error_message: str | None = None
+
+
+_ERROR_ITEMS = TypeAdapter(list[ErrorItem])
+
+
+def validation_reasons(body: object) -> dict[str, list[str]] | None:
+    """Turn either 400 shape into ``{field path or error name: [messages]}``.
+
+    ModelState: ``{"Contact.Phone": ["..."]}`` (also when wrapped as ProblemDetails ``errors``).
+    Error array: ``[{"errorCode": 5, "errorName": "InvalidValue", "errorMessage": "..."}]``.
+    Returns None when the body is neither.
+    """
+    if isinstance(body, list):
+        try:
+            items = _ERROR_ITEMS.validate_python(body)
+        except ValueError:
+            return None
+        reasons: dict[str, list[str]] = {}
+        for item in items:
+            key = item.error_name or (str(item.error_code) if item.error_code is not None else "")
+            reasons.setdefault(key or "error", []).append(item.error_message or "")
+        return reasons
+    if isinstance(body, dict):
+        errors = body.get("errors")
+        state = errors if isinstance(errors, dict) else body
+        reasons = {}
+        for key, value in state.items():
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                reasons[str(key)] = list(value)
+            elif isinstance(value, str):
+                reasons[str(key)] = [value]
+            else:
+                return None
+        return reasons or None
+    return None
+
+
+# --- 3. Lookups ---------------------------------------------------------------------------
+
+
+class Category(WireModel):
+    category_id: str
+    name: str
+    description: str | None = None
+
+
+class MarketRegion(WireModel):
+    """Fields ASSUMED (only the endpoint is documented)."""
+
+    id: str
+    name: str
+
+
+class MarketCountry(WireModel):
+    """Fields ASSUMED (only the endpoint is documented)."""
+
+    id: str
+    name: str
+    country_code: str | None = None
+
+
+class EmailTemplate(WireModel):
+    """Fields ASSUMED (only the endpoint is documented)."""
+
+    id: str
+    name: str
+
+
+# --- 3.1 Service and 3.4 Publish ----------------------------------------------------------
+
+
+class CustomProperty(WireModel):
+    """A service custom property definition (documented list fields)."""
+
+    type: str | None = None
+    property_id: str | None = None
+    name: str | None = None
+    default_value: str | None = None
+    visible: bool | None = None
+    mandatory: bool | None = None
+    allowed_values: list[str] | None = None
+    applies_to_organizations: bool | None = None
+    applies_to_brokers: bool | None = None
+    applies_to_seller: bool | None = None
+
+
+class Publish(WireModel):
+    """Body of ``PUT .../services/{id}/publish`` and ``Service.publish``: ASSUMED."""
+
+    publish_to: PublishTo = "None"
+    region_ids: list[str] = Field(default_factory=list)
+    country_ids: list[str] = Field(default_factory=list)
+    broker_ids: list[str] = Field(default_factory=list)
+
+
+class ServiceBody(WireModel):
+    """Create / replace body of a service: ASSUMED (``SellerServiceCreateViewModel``).
+
+    ``status`` is left out of the JSON when None: absent keeps the current status, ``Active``
+    re-enables a disabled service.
+    """
+
+    name: str
+    vendor_name: str | None = None
+    description: str | None = None
+    category_ids: list[str] = Field(default_factory=list)
+    allow_multiple_users: bool = False
+    provisioning_type: ProvisioningType | None = None
+    custom_properties: list[CustomProperty] = Field(default_factory=list)
+    status: ServiceStatus | None = None
+
+
+class Service(WireModel):
+    """A service as read. ``id, name, vendorName, allowMultipleUsers, customProperties`` are
+    documented; the rest is ASSUMED."""
+
+    id: str
+    name: str
+    vendor_name: str | None = None
+    description: str | None = None
+    category_ids: list[str] = Field(default_factory=list)
+    allow_multiple_users: bool = False
+    provisioning_type: ProvisioningType | None = None
+    custom_properties: list[CustomProperty] = Field(default_factory=list)
+    status: ServiceStatus = "Active"
+    publish: Publish = Field(default_factory=Publish)
+
+
+class CustomPropertyData(WireModel):
+    """An entry of ``GET .../services/{id}/custom-properties-data``: ASSUMED shape."""
+
+    property_id: str | None = None
+    name: str | None = None
+    value: str | None = None
+
+
+class Reseller(WireModel):
+    """A broker returned by the ``resellers`` endpoints: ASSUMED (id and name only)."""
+
+    id: str
+    name: str | None = None
+
+
+# --- 3.2 Product --------------------------------------------------------------------------
+
+
+class ProductBody(WireModel):
+    """Create / replace body of a product: ASSUMED beyond ``name, itemCode, description``."""
+
+    name: str
+    item_code: str
+    description: str | None = None
+    type: ProductType = "ProductBased"
+    subscription_period_months: int | None = None
+    billing_frequency_months: int | None = None
+    price: Money | None = None
+    cost: Money | None = None
+    recommended_price: Money | None = None
+    min_quantity: int | None = None
+    max_quantity: int | None = None
+    email_template_id: str | None = None
+
+
+class Product(WireModel):
+    """A product as read (``id, name, description, itemCode`` documented, the rest ASSUMED)."""
+
+    id: str
+    name: str
+    item_code: str
+    description: str | None = None
+    type: ProductType | None = None
+    subscription_period_months: int | None = None
+    billing_frequency_months: int | None = None
+    price: Money | None = None
+    cost: Money | None = None
+    recommended_price: Money | None = None
+    min_quantity: int | None = None
+    max_quantity: int | None = None
+    email_template_id: str | None = None
+
+
+# --- 3.3 Addon (documented by seed 003) ---------------------------------------------------
+
+
+class AddonBody(WireModel):
+    name: str
+    item_code: str
+    enable_grouping: bool = False
+    group_name: str | None = None
+    price: Money | None = None
+    cost: Money | None = None
+    recommended_price: Money | None = None
+    price_per: PricePer | None = None
+    hide_from_subscription_view: bool = False
+    hide_from_price_list: bool = False
+
+
+class Addon(WireModel):
+    id: str
+    name: str
+    item_code: str
+    enable_grouping: bool = False
+    group_name: str | None = None
+    price: Money | None = None
+    cost: Money | None = None
+    recommended_price: Money | None = None
+    price_per: PricePer | None = None
+    hide_from_subscription_view: bool = False
+    hide_from_price_list: bool = False
+
+
+# --- 3.5 Broker (documented by seed 001) --------------------------------------------------
+
+
+class BrokerContact(WireModel):
+    name: str | None = None
+    job_title: str | None = None
+    email: str | None = None
+    phone_prefix: str | None = None
+    phone: str | None = None
+    cell_phone_prefix: str | None = None
+    cell_phone: str | None = None
+
+
+class BrokerAddress(WireModel):
+    address: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    country_code: str | None = None
+
+
+class InvoiceContact(WireModel):
+    name: str | None = None
+    email: str | None = None
+    phone_prefix: str | None = None
+    phone: str | None = None
+
+
+class BrokerCustomPropertyValue(WireModel):
+    id: str
+    value: str | None = None
+
+
+class BrokerBody(WireModel):
+    name: str
+    registration_number: str
+    vat: str | None = None
+    domain: str | None = None
+    notification_email: str | None = None
+    support_email: str | None = None
+    contact: BrokerContact = Field(default_factory=BrokerContact)
+    address: BrokerAddress = Field(default_factory=BrokerAddress)
+    invoice_contact: InvoiceContact | None = None
+    custom_properties: list[BrokerCustomPropertyValue] = Field(default_factory=list)
+    allow_cmp_access: bool = False
+
+
+class Broker(WireModel):
+    """A broker as read: seed 001's fields plus ``id`` (the read shape is ASSUMED)."""
+
+    id: str
+    name: str
+    registration_number: str | None = None
+    vat: str | None = None
+    domain: str | None = None
+    notification_email: str | None = None
+    support_email: str | None = None
+    contact: BrokerContact | None = None
+    address: BrokerAddress | None = None
+    invoice_contact: InvoiceContact | None = None
+    custom_properties: list[BrokerCustomPropertyValue] = Field(default_factory=list)
+    allow_cmp_access: bool = False
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+M = TypeVar("M", bound=BaseModel)
+
+_GUIDISH = re.compile(r"^[0-9A-Za-z-]{1,64}$")
+
+
+def load_json(content: bytes) -> Any:
+    """Parse a response body; JSON numbers with a fraction become Decimal, never float."""
+    return json.loads(content, parse_float=Decimal)
+
+
+def parse_list(model: type[M], data: object) -> list[M]:
+    return TypeAdapter(list[model]).validate_python(data)  # type: ignore[valid-type]
+
+
+def parse_one(model: type[M], data: object) -> M:
+    return model.model_validate(data)
+
+
+def dump_body(body: BaseModel) -> dict[str, Any]:
+    """The JSON object to send; a None ``status`` is left out (absent means "keep")."""
+    data: dict[str, Any] = body.model_dump(mode="json", by_alias=True)
+    if "status" in data and data["status"] is None:
+        del data["status"]
+    return data
+
+
+def id_from_location(location: str | None) -> str | None:
+    """The last path segment of a ``Location`` header (absolute or relative)."""
+    if not location:
+        return None
+    segment = location.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return segment.lower() if _GUIDISH.match(segment) else None
+
+
+def id_from_body(content: bytes) -> str | None:
+    """An id from a create response body: ``{"id": ...}`` or a bare JSON string."""
+    if not content.strip():
+        return None
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return None
+    if isinstance(data, dict):
+        data = data.get("id")
+    if isinstance(data, str) and _GUIDISH.match(data):
+        return data.lower()
+    return None

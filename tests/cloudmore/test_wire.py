@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from catalog_sync.cloudmore import wire
+
+
+def test_bodies_go_out_in_camel_case_with_money_as_json_numbers() -> None:
+    body = wire.AddonBody(
+        name="Std", item_code="std", price=Decimal("12.40"), cost=Decimal("5"), price_per="Quantity"
+    )
+    data = wire.dump_body(body)
+    assert data["itemCode"] == "std"
+    assert data["pricePer"] == "Quantity"
+    assert data["price"] == 12.4
+    assert isinstance(data["cost"], int)
+    assert data["hideFromPriceList"] is False
+    assert "item_code" not in data
+
+
+def test_service_body_leaves_out_status_unless_given() -> None:
+    assert "status" not in wire.dump_body(wire.ServiceBody(name="S"))
+    assert wire.dump_body(wire.ServiceBody(name="S", status="Active"))["status"] == "Active"
+
+
+def test_responses_ignore_unknown_fields_and_read_money_as_exact_decimal() -> None:
+    raw = b'[{"id": "a1", "name": "A", "itemCode": "a", "price": 0.1, "brandNewField": 1}]'
+    (addon,) = wire.parse_list(wire.Addon, wire.load_json(raw))
+    assert addon.price == Decimal("0.1")
+    assert isinstance(addon.price, Decimal)
+    assert addon.item_code == "a"
+
+
+def test_service_read_has_publish_and_status_defaults() -> None:
+    service = wire.Service.model_validate({"id": "x", "name": "S"})
+    assert service.status == "Active"
+    assert service.publish.publish_to == "None"
+
+
+def test_modelstate_400_becomes_reasons_by_field_path() -> None:
+    body = {"Name": ["The Name field is required."], "Contact.Phone": ["Bad phone."]}
+    assert wire.validation_reasons(body) == {
+        "Name": ["The Name field is required."],
+        "Contact.Phone": ["Bad phone."],
+    }
+
+
+def test_problem_details_wrapper_is_unwrapped() -> None:
+    body = {"title": "One or more validation errors occurred.", "errors": {"Name": ["Req."]}}
+    assert wire.validation_reasons(body) == {"Name": ["Req."]}
+
+
+def test_error_array_400_becomes_reasons_by_error_name() -> None:
+    body = [
+        {"errorCode": 5, "errorName": "InvalidValue", "errorMessage": "Invalid domain: x"},
+        {"errorCode": 5, "errorName": "InvalidValue", "errorMessage": "Invalid domain: y"},
+        {"errorCode": 3, "errorMessage": "exists"},
+    ]
+    assert wire.validation_reasons(body) == {
+        "InvalidValue": ["Invalid domain: x", "Invalid domain: y"],
+        "3": ["exists"],
+    }
+
+
+@pytest.mark.parametrize("body", [None, "text", {"a": {"nested": 1}}, [1, 2]])
+def test_other_bodies_are_not_validation_reasons(body: object) -> None:
+    assert wire.validation_reasons(body) is None
+
+
+@pytest.mark.parametrize(
+    ("location", "expected"),
+    [
+        ("https://api.cloudmore.com/api/sellers/s/services/ABC-12", "abc-12"),
+        ("/api/sellers/s/services/abc/", "abc"),
+        ("/api/x/abc?x=1", "abc"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_new_id_from_location(location: str | None, expected: str | None) -> None:
+    assert wire.id_from_location(location) == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [(b'{"id": "AB-1"}', "ab-1"), (b'"ab-2"', "ab-2"), (b"", None), (b"not json", None)],
+)
+def test_new_id_from_body(content: bytes, expected: str | None) -> None:
+    assert wire.id_from_body(content) == expected
+
+
+def test_token_response_repr_hides_the_token() -> None:
+    token = wire.TokenResponse(access_token="very-secret-token", expires_in=10)
+    assert "very-secret-token" not in repr(token)
