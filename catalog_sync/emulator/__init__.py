@@ -1,0 +1,34 @@
+"""A stateful fake of the Cloudmore API: the embedded default, test network and benchmark target.
+
+Build one with :func:`create_app` (a Starlette app, no globals: everything lives on
+``app.state.emulator``), or serve one on 127.0.0.1 with :func:`serve_in_thread`.
+"""
+
+from __future__ import annotations
+
+from catalog_sync.emulator.app import Emulator, create_app
+from catalog_sync.emulator.config import (
+    ALL_FAULT_KINDS,
+    DEMO,
+    DemoCredentials,
+    EmulatorConfig,
+    FaultConfig,
+    FaultKind,
+    ScriptedFault,
+    SeedName,
+)
+from catalog_sync.emulator.server import serve_in_thread
+
+__all__ = [
+    "ALL_FAULT_KINDS",
+    "DEMO",
+    "DemoCredentials",
+    "Emulator",
+    "EmulatorConfig",
+    "FaultConfig",
+    "FaultKind",
+    "ScriptedFault",
+    "SeedName",
+    "create_app",
+    "serve_in_thread",
+]

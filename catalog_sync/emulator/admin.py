@@ -1,0 +1,85 @@
+"""Admin endpoints under ``/_emulator/``: no auth, never faulted, never logged."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from catalog_sync.emulator.config import FaultConfig, SeedName
+
+if TYPE_CHECKING:
+    from catalog_sync.emulator.app import Emulator
+
+__all__ = ["routes"]
+
+_SEEDS: tuple[SeedName, ...] = ("empty", "demo")
+
+
+def _emulator(request: Request) -> Emulator:
+    emulator: Emulator = request.app.state.emulator
+    return emulator
+
+
+async def _json(request: Request) -> Any:
+    raw = await request.body()
+    return json.loads(raw) if raw.strip() else {}
+
+
+def _bad_request(message: str) -> Response:
+    return JSONResponse({"error": message}, status_code=400)
+
+
+async def reset(request: Request) -> Response:
+    emulator = _emulator(request)
+    try:
+        body = await _json(request)
+    except json.JSONDecodeError as error:
+        return _bad_request(str(error))
+    seed = body.get("seed", emulator.config.seed) if isinstance(body, dict) else None
+    if seed not in _SEEDS:
+        return _bad_request(f"seed must be one of {', '.join(_SEEDS)}")
+    await emulator.reset(seed)
+    return Response(status_code=204)
+
+
+async def faults(request: Request) -> Response:
+    emulator = _emulator(request)
+    if request.method == "PUT":
+        try:
+            config = FaultConfig.model_validate_json(await request.body())
+        except ValidationError as error:
+            return _bad_request(str(error))
+        emulator.faults.configure(config)
+    return JSONResponse(emulator.faults.config.model_dump(mode="json", by_alias=True))
+
+
+async def requests(request: Request) -> Response:
+    emulator = _emulator(request)
+    if request.method == "DELETE":
+        emulator.request_log.clear()
+        return Response(status_code=204)
+    return JSONResponse(emulator.request_log.entries())
+
+
+async def state(request: Request) -> Response:
+    return JSONResponse(_emulator(request).store.to_json())
+
+
+async def revoke_tokens(request: Request) -> Response:
+    _emulator(request).tokens.revoke_all()
+    return Response(status_code=204)
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/_emulator/reset", reset, methods=["POST"]),
+        Route("/_emulator/faults", faults, methods=["GET", "PUT"]),
+        Route("/_emulator/requests", requests, methods=["GET", "DELETE"]),
+        Route("/_emulator/state", state, methods=["GET"]),
+        Route("/_emulator/revoke-tokens", revoke_tokens, methods=["POST"]),
+    ]

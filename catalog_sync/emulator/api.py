@@ -1,0 +1,243 @@
+"""The Cloudmore API routes: token, healthcheck, lookups and the seller catalog."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from catalog_sync.emulator import operations as ops
+from catalog_sync.emulator.rules import BusinessError, NotFoundError
+from catalog_sync.emulator.store import Store, public
+from catalog_sync.emulator.validation import JSON, ModelStateError
+
+if TYPE_CHECKING:
+    from catalog_sync.emulator.app import Emulator
+
+__all__ = ["routes"]
+
+Handler = Callable[[Request, "Emulator", dict[str, str]], Awaitable[Response]]
+SELLER = "/api/sellers/{seller_id}"
+SERVICE = f"{SELLER}/services/{{service_id}}"
+PRODUCT = f"{SERVICE}/products/{{product_id}}"
+
+
+def _emulator(request: Request) -> Emulator:
+    emulator: Emulator = request.app.state.emulator
+    return emulator
+
+
+def _unauthorized() -> Response:
+    return Response(status_code=401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+
+def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """Authenticate, check the seller, and turn domain errors into their HTTP shapes."""
+
+    async def run(request: Request) -> Response:
+        emulator = _emulator(request)
+        if not emulator.tokens.is_valid(request.headers.get("authorization")):
+            return _unauthorized()
+        params = {key: str(value).lower() for key, value in request.path_params.items()}
+        seller = params.pop("seller_id", None)
+        if seller is not None and seller != emulator.store.seller_id:
+            return Response(status_code=403)
+        try:
+            return await handler(request, emulator, params)
+        except NotFoundError:
+            return Response(status_code=404)
+        except ModelStateError as error:
+            return JSONResponse(error.errors, status_code=400)
+        except BusinessError as error:
+            return JSONResponse(error.errors, status_code=400)
+
+    return run
+
+
+async def _body(request: Request) -> Any:
+    raw = await request.body()
+    if not raw.strip():
+        raise ModelStateError({"": ["A non-empty request body is required."]})
+    try:
+        return json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ModelStateError({"$": [f"The JSON value is not valid: {error}."]}) from None
+
+
+def _created(request: Request, new_id: str) -> Response:
+    collection = f"{request.url.scheme}://{request.url.netloc}{request.url.path.rstrip('/')}"
+    return Response(status_code=201, headers={"Location": f"{collection}/{new_id}"})
+
+
+def _list(rows: list[JSON]) -> Response:
+    return JSONResponse([public(row) for row in rows])
+
+
+async def token(request: Request) -> Response:
+    raw = (await request.body()).decode("utf-8", errors="replace")
+    form = dict(parse_qsl(raw, keep_blank_values=True))
+    status, body = _emulator(request).tokens.issue(form, request.headers.get("authorization"))
+    return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+async def healthcheck(request: Request) -> Response:
+    return JSONResponse({"status": "Healthy"})
+
+
+def _lookup(rows: Callable[[Store], list[JSON]]) -> Handler:
+    async def handler(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
+        return _list(rows(emulator.store))
+
+    return handler
+
+
+async def services(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
+    if request.method == "GET":
+        return _list(list(emulator.store.services.values()))
+    body = await _body(request)
+    return _created(request, await emulator.write(lambda s: ops.create_service(s, body)))
+
+
+async def service(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
+    sid = ids["service_id"]
+    if request.method == "GET":
+        return JSONResponse(public(ops.get_service(emulator.store, sid)))
+    if request.method == "DELETE":
+        await emulator.write(lambda s: ops.disable_service(s, sid))
+        return Response(status_code=204)
+    body = await _body(request)
+    await emulator.write(lambda s: ops.replace_service(s, sid, body))
+    return Response(status_code=204)
+
+
+async def publish(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
+    body = await _body(request)
+    await emulator.write(lambda s: ops.publish_service(s, ids["service_id"], body))
+    return Response(status_code=204)
+
+
+def _resellers(store: Store, service_id: str | None = None) -> list[JSON]:
+    signed = {s["brokerId"] for s in store.signups if service_id in (None, s["serviceId"])}
+    return [b for b in store.brokers.values() if b["id"] in signed]
+
+
+async def service_resellers(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
+    service_id = ops.get_service(emulator.store, ids["service_id"])["id"]
+    return _list(_resellers(emulator.store, service_id))
+
+
+async def custom_properties_data(
+    request: Request, emulator: Emulator, ids: dict[str, str]
+) -> Response:
+    ops.get_service(emulator.store, ids["service_id"])
+    # No organisation or broker has filled in custom properties in the emulator.
+    return JSONResponse([])
+
+
+async def products(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
+    sid = ids["service_id"]
+    if request.method == "GET":
+        return _list(emulator.store.products_of(ops.get_service(emulator.store, sid)["id"]))
+    body = await _body(request)
+    return _created(request, await emulator.write(lambda s: ops.create_product(s, sid, body)))
+
+
+async def product(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
+    sid, pid = ids["service_id"], ids["product_id"]
+    if request.method == "GET":
+        return JSONResponse(public(ops.get_product(emulator.store, sid, pid)))
+    if request.method == "DELETE":
+        await emulator.write(lambda s: ops.delete_product(s, sid, pid))
+        return Response(status_code=204)
+    body = await _body(request)
+    await emulator.write(lambda s: ops.replace_product(s, sid, pid, body))
+    return Response(status_code=204)
+
+
+async def addons(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
+    sid, pid = ids["service_id"], ids["product_id"]
+    if request.method == "GET":
+        found = ops.get_product(emulator.store, sid, pid)
+        return _list(emulator.store.addons_of(found["id"]))
+    body = await _body(request)
+    new_id = await emulator.write(lambda s: ops.create_addon(s, sid, pid, body))
+    return _created(request, new_id)
+
+
+async def addon(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
+    sid, pid, aid = ids["service_id"], ids["product_id"], ids["addon_id"]
+    if request.method == "GET":
+        return JSONResponse(public(ops.get_addon(emulator.store, sid, pid, aid)))
+    if request.method == "DELETE":
+        await emulator.write(lambda s: ops.delete_addon(s, sid, pid, aid))
+        return Response(status_code=204)
+    body = await _body(request)
+    await emulator.write(lambda s: ops.replace_addon(s, sid, pid, aid, body))
+    return Response(status_code=204)
+
+
+async def brokers(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
+    if request.method == "GET":
+        return _list(list(emulator.store.brokers.values()))
+    body = await _body(request)
+    return _created(request, await emulator.write(lambda s: ops.create_broker(s, body)))
+
+
+async def broker(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
+    bid = ids["broker_id"]
+    if request.method == "GET":
+        return JSONResponse(public(ops.get_broker(emulator.store, bid)))
+    if request.method == "DELETE":
+        await emulator.write(lambda s: ops.delete_broker(s, bid))
+        return Response(status_code=204)
+    body = await _body(request)
+    await emulator.write(lambda s: ops.replace_broker(s, bid, body))
+    return Response(status_code=204)
+
+
+async def resellers(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
+    return _list(_resellers(emulator.store))
+
+
+async def reseller(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
+    for row in _resellers(emulator.store):
+        if row["id"] == ids["broker_id"]:
+            return JSONResponse(public(row))
+    raise NotFoundError(ids["broker_id"])
+
+
+_READ = ["GET"]
+_COLLECTION = ["GET", "POST"]
+_ITEM = ["GET", "PUT", "DELETE"]
+
+
+def routes() -> list[Route]:
+    table: list[tuple[str, Handler, list[str]]] = [
+        ("/api/services/categories", _lookup(lambda s: s.categories), _READ),
+        ("/api/services/marketRegions", _lookup(lambda s: s.regions), _READ),
+        ("/api/services/marketCountries", _lookup(lambda s: s.countries), _READ),
+        (f"{SELLER}/settings/EmailTemplates", _lookup(lambda s: s.email_templates), _READ),
+        (f"{SELLER}/services", services, _COLLECTION),
+        (SERVICE, service, _ITEM),
+        (f"{SERVICE}/publish", publish, ["PUT"]),
+        (f"{SERVICE}/resellers", service_resellers, _READ),
+        (f"{SERVICE}/custom-properties-data", custom_properties_data, _READ),
+        (f"{SERVICE}/products", products, _COLLECTION),
+        (PRODUCT, product, _ITEM),
+        (f"{PRODUCT}/addons", addons, _COLLECTION),
+        (f"{PRODUCT}/addons/{{addon_id}}", addon, _ITEM),
+        (f"{SELLER}/brokers", brokers, _COLLECTION),
+        (f"{SELLER}/brokers/{{broker_id}}", broker, _ITEM),
+        (f"{SELLER}/resellers", resellers, _READ),
+        (f"{SELLER}/resellers/{{broker_id}}", reseller, _READ),
+    ]
+    return [
+        Route("/connect/token", token, methods=["POST"]),
+        Route("/api/healthcheck", healthcheck, methods=["GET"]),
+        *(Route(path, endpoint(handler), methods=methods) for path, handler, methods in table),
+    ]

@@ -1,0 +1,109 @@
+"""The ASGI layer that injects faults and latency and writes the request log.
+
+It wraps the whole app, so a fault answered here never reaches a handler, except the
+``ambiguous_*`` kinds, which let the handler commit the write before the answer goes wrong,
+and ``hang``, which answers normally after ``hangSeconds``. Admin paths pass straight
+through: never faulted, never logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from catalog_sync.emulator.config import FaultKind
+
+if TYPE_CHECKING:
+    from catalog_sync.emulator.app import Emulator
+
+__all__ = ["ADMIN_PREFIX", "FaultMiddleware"]
+
+ADMIN_PREFIX = "/_emulator/"
+
+_PLAIN_FAULTS: dict[FaultKind, int] = {
+    "rate_limit": 429,
+    "server_error": 500,
+    "bad_gateway": 502,
+    "unavailable": 503,
+    "gateway_timeout": 504,
+    "unauthorized": 401,
+}
+_WITH_RETRY_AFTER = {"rate_limit", "unavailable"}
+
+
+async def _answer(send: Send, status: int, headers: list[tuple[bytes, bytes]]) -> None:
+    headers = [*headers, (b"content-length", b"0")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})
+
+
+async def _drop(send: Send) -> None:
+    # Announce more bytes than ever come, then stop: over a socket uvicorn closes the
+    # connection and the client sees an incomplete message, as when a proxy dies mid-answer.
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"1024")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": b'{"', "more_body": True})
+
+
+class FaultMiddleware:
+    def __init__(self, app: ASGIApp, emulator: Emulator) -> None:
+        self.app = app
+        self.emulator = emulator
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] != "http" or path.startswith(ADMIN_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        emulator = self.emulator
+        method: str = scope["method"]
+        seq = emulator.request_log.next_seq()
+        started_wall, started = time.time(), time.perf_counter()
+        decision = emulator.faults.decide(method, path)
+        kind = decision.kind
+        status: int | None = None
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        async def swallow(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+
+        try:
+            if decision.delay_seconds > 0:
+                await asyncio.sleep(decision.delay_seconds)
+            if kind in _PLAIN_FAULTS:
+                headers: list[tuple[bytes, bytes]] = []
+                if kind in _WITH_RETRY_AFTER:
+                    headers.append((b"retry-after", str(decision.retry_after).encode()))
+                if kind == "unauthorized":
+                    headers.append((b"www-authenticate", b'Bearer error="invalid_token"'))
+                status = _PLAIN_FAULTS[kind]
+                await _answer(send, status, headers)
+            elif kind == "ambiguous_502":
+                await self.app(scope, receive, swallow)
+                status = 502
+                await _answer(send, status, [])
+            elif kind == "ambiguous_drop":
+                await self.app(scope, receive, swallow)
+                await _drop(send)
+            else:
+                if kind == "hang":
+                    await asyncio.sleep(emulator.faults.config.hang_seconds)
+                await self.app(scope, receive, send_status)
+        except Exception:
+            # Starlette's outer error middleware turns this into a 500; log it as one.
+            status = status or 500
+            raise
+        finally:
+            emulator.request_log.record(
+                seq, method, path, status, kind, started_wall, time.perf_counter() - started
+            )

@@ -1,0 +1,190 @@
+"""Every catalog read and write, applied to a Store: validation, rules, then the mutation.
+
+The API handlers and the seeds both go through these functions, so seed data obeys the same
+rules as data a client creates. Callers hold the emulator's lock around writes.
+"""
+
+from __future__ import annotations
+
+from catalog_sync.emulator import rules
+from catalog_sync.emulator.ids import new_id
+from catalog_sync.emulator.rules import NotFoundError
+from catalog_sync.emulator.store import Store
+from catalog_sync.emulator.validation import (
+    JSON,
+    validate_addon,
+    validate_broker,
+    validate_product,
+    validate_publish,
+    validate_service,
+)
+
+__all__ = [
+    "create_addon",
+    "create_broker",
+    "create_product",
+    "create_service",
+    "delete_addon",
+    "delete_broker",
+    "delete_product",
+    "disable_service",
+    "get_addon",
+    "get_broker",
+    "get_product",
+    "get_service",
+    "publish_service",
+    "replace_addon",
+    "replace_broker",
+    "replace_product",
+    "replace_service",
+]
+
+UNPUBLISHED: JSON = {"publishTo": "None", "regionIds": [], "countryIds": [], "brokerIds": []}
+
+
+def _get(table: dict[str, JSON], object_id: str) -> JSON:
+    record = table.get(object_id.lower())
+    if record is None:
+        raise NotFoundError(object_id)
+    return record
+
+
+def get_service(store: Store, service_id: str) -> JSON:
+    return _get(store.services, service_id)
+
+
+def get_product(store: Store, service_id: str, product_id: str) -> JSON:
+    service = get_service(store, service_id)
+    product = _get(store.products, product_id)
+    if product["_serviceId"] != service["id"]:
+        raise NotFoundError(product_id)
+    return product
+
+
+def get_addon(store: Store, service_id: str, product_id: str, addon_id: str) -> JSON:
+    product = get_product(store, service_id, product_id)
+    addon = _get(store.addons, addon_id)
+    if addon["_productId"] != product["id"]:
+        raise NotFoundError(addon_id)
+    return addon
+
+
+def get_broker(store: Store, broker_id: str) -> JSON:
+    return _get(store.brokers, broker_id)
+
+
+def create_service(store: Store, body: object, object_id: str | None = None) -> str:
+    record, status = validate_service(body)
+    rules.check_service(store, record)
+    object_id = object_id or new_id()
+    store.services[object_id] = {
+        "id": object_id,
+        **record,
+        "status": status or "Active",
+        "publish": dict(UNPUBLISHED),
+    }
+    return object_id
+
+
+def replace_service(store: Store, service_id: str, body: object) -> None:
+    current = get_service(store, service_id)
+    record, status = validate_service(body)
+    rules.check_service(store, record, exclude_id=current["id"])
+    # PUT replaces the fields of the body; status is kept unless given, publish always kept.
+    current.update(record, status=status or current["status"])
+
+
+def disable_service(store: Store, service_id: str) -> None:
+    get_service(store, service_id)["status"] = "Disabled"
+
+
+def publish_service(store: Store, service_id: str, body: object) -> None:
+    service = get_service(store, service_id)
+    record = validate_publish(body)
+    rules.check_publish(store, record)
+    service["publish"] = record
+
+
+def create_product(
+    store: Store, service_id: str, body: object, object_id: str | None = None
+) -> str:
+    service = get_service(store, service_id)
+    record = validate_product(body)
+    rules.check_product(store, service["id"], record)
+    object_id = object_id or new_id()
+    store.products[object_id] = {"id": object_id, **record, "_serviceId": service["id"]}
+    return object_id
+
+
+def replace_product(store: Store, service_id: str, product_id: str, body: object) -> None:
+    current = get_product(store, service_id, product_id)
+    record = validate_product(body)
+    rules.check_product(store, current["_serviceId"], record, exclude_id=current["id"])
+    current.update(record)
+
+
+def delete_product(store: Store, service_id: str, product_id: str) -> None:
+    product = get_product(store, service_id, product_id)
+    # Children go with their parent, so no addon is ever left without a product.
+    for addon in store.addons_of(product["id"]):
+        del store.addons[addon["id"]]
+    del store.products[product["id"]]
+
+
+def create_addon(
+    store: Store, service_id: str, product_id: str, body: object, object_id: str | None = None
+) -> str:
+    product = get_product(store, service_id, product_id)
+    record = validate_addon(body)
+    rules.check_addon(store, product, record)
+    object_id = object_id or new_id()
+    store.addons[object_id] = {
+        "id": object_id,
+        **record,
+        "_serviceId": product["_serviceId"],
+        "_productId": product["id"],
+    }
+    return object_id
+
+
+def replace_addon(
+    store: Store, service_id: str, product_id: str, addon_id: str, body: object
+) -> None:
+    current = get_addon(store, service_id, product_id, addon_id)
+    product = store.products[current["_productId"]]
+    record = validate_addon(body)
+    rules.check_addon(store, product, record, exclude_id=current["id"])
+    current.update(record)
+
+
+def delete_addon(store: Store, service_id: str, product_id: str, addon_id: str) -> None:
+    del store.addons[get_addon(store, service_id, product_id, addon_id)["id"]]
+
+
+def create_broker(store: Store, body: object, object_id: str | None = None) -> str:
+    record = validate_broker(body)
+    rules.check_broker(store, record)
+    object_id = object_id or new_id()
+    store.brokers[object_id] = {"id": object_id, **record}
+    return object_id
+
+
+def replace_broker(store: Store, broker_id: str, body: object) -> None:
+    current = get_broker(store, broker_id)
+    record = validate_broker(body)
+    rules.check_broker(store, record, exclude_id=current["id"])
+    current.update(record)
+
+
+def delete_broker(store: Store, broker_id: str) -> None:
+    broker_id = get_broker(store, broker_id)["id"]
+    del store.brokers[broker_id]
+    # No publish setting or signup may point at a broker that is gone.
+    for service in store.services.values():
+        ids = service["publish"]["brokerIds"]
+        if broker_id in ids:
+            service["publish"] = {
+                **service["publish"],
+                "brokerIds": [i for i in ids if i != broker_id],
+            }
+    store.signups = [s for s in store.signups if s["brokerId"] != broker_id]

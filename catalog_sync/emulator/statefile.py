@@ -1,0 +1,39 @@
+"""The optional state file: loaded at start, replaced atomically after every write."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+__all__ = ["load_state", "write_state"]
+
+
+def load_state(path: Path) -> dict[str, Any] | None:
+    """The saved state, or None when the file does not exist yet."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: the state file does not hold a JSON object")
+    return data
+
+
+def write_state(path: Path, data: dict[str, Any]) -> None:
+    """Write to a temporary file, fsync, then rename: a crash leaves the old or the new file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    with open(tmp, "wb") as handle:
+        handle.write(payload)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    # The rename itself is only durable once the directory entry is flushed.
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

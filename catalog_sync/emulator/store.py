@@ -1,0 +1,78 @@
+"""The emulator's state: lookups and the seller's catalog, as JSON-ready records.
+
+Records are stored in their wire shape; the few keys starting with ``_`` link children to
+their parents and are stripped from responses. Dicts keep insertion order, so every list
+endpoint answers in creation order, as a database with a clustered key would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from catalog_sync.emulator.validation import JSON
+
+__all__ = ["STATE_FORMAT", "Store", "public"]
+
+STATE_FORMAT = 1
+
+
+def public(record: JSON) -> JSON:
+    return {key: value for key, value in record.items() if not key.startswith("_")}
+
+
+@dataclass
+class Store:
+    seller_id: str
+    categories: list[JSON] = field(default_factory=list)
+    regions: list[JSON] = field(default_factory=list)
+    countries: list[JSON] = field(default_factory=list)
+    email_templates: list[JSON] = field(default_factory=list)
+    services: dict[str, JSON] = field(default_factory=dict)
+    products: dict[str, JSON] = field(default_factory=dict)
+    addons: dict[str, JSON] = field(default_factory=dict)
+    brokers: dict[str, JSON] = field(default_factory=dict)
+    # Which brokers signed which service: {"brokerId", "serviceId"}.
+    signups: list[JSON] = field(default_factory=list)
+
+    def products_of(self, service_id: str) -> list[JSON]:
+        return [p for p in self.products.values() if p["_serviceId"] == service_id]
+
+    def addons_of(self, product_id: str) -> list[JSON]:
+        return [a for a in self.addons.values() if a["_productId"] == product_id]
+
+    def to_json(self) -> JSON:
+        return {
+            "format": STATE_FORMAT,
+            "sellerId": self.seller_id,
+            "categories": self.categories,
+            "regions": self.regions,
+            "countries": self.countries,
+            "emailTemplates": self.email_templates,
+            "services": list(self.services.values()),
+            "products": list(self.products.values()),
+            "addons": list(self.addons.values()),
+            "brokers": list(self.brokers.values()),
+            "signups": self.signups,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Store:
+        if data.get("format") != STATE_FORMAT:
+            raise ValueError(f"unsupported state format {data.get('format')!r}")
+
+        def table(name: str) -> dict[str, JSON]:
+            return {row["id"]: row for row in data[name]}
+
+        return cls(
+            seller_id=data["sellerId"],
+            categories=data["categories"],
+            regions=data["regions"],
+            countries=data["countries"],
+            email_templates=data["emailTemplates"],
+            services=table("services"),
+            products=table("products"),
+            addons=table("addons"),
+            brokers=table("brokers"),
+            signups=data["signups"],
+        )

@@ -1,0 +1,373 @@
+"""Request bodies to clean records, the way ASP.NET model binding would see them.
+
+Shape problems (missing required fields, wrong JSON types, malformed phone numbers, values
+outside an enum) become one :class:`ModelStateError` listing every problem under PascalCase
+dotted keys. Rules that need the stored catalog live in ``rules.py`` and run only when the
+shape is valid, as an ASP.NET action runs only after model validation passed.
+Unknown fields are ignored; left-out fields get the create defaults of contracts.md
+(booleans ``false``, lists ``[]``, everything else ``null``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from catalog_sync.emulator.ids import is_guid
+
+__all__ = [
+    "JSON",
+    "ModelStateError",
+    "to_money",
+    "validate_addon",
+    "validate_broker",
+    "validate_product",
+    "validate_publish",
+    "validate_service",
+]
+
+JSON = dict[str, Any]
+
+PROVISIONING_TYPES = ("Email", "Webhook")
+SERVICE_STATUSES = ("Active", "Disabled")
+PRODUCT_TYPES = ("ProductBased", "Metered")
+PRICE_PER = ("Subscription", "Quantity", "Selected", "Metered")
+PUBLISH_TO = ("AllBrokers", "Regions", "Countries", "SellerBrokers", "SpecificBrokers", "None")
+SUBSCRIPTION_PERIODS = (1, 12, 24, 36, 48, 60)
+BILLING_FREQUENCIES = (1, 12)
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE_PREFIX = re.compile(r"^[0-9]{1,4}$")
+_PHONE = re.compile(r"^[0-9]{4,14}$")
+_MONEY_STEP = Decimal("0.0001")
+_MONEY_MAX = Decimal("1000000000000")
+_PHONE_MESSAGE = "Phone number is not in valid format."
+
+
+class ModelStateError(Exception):
+    """A 400 whose body is the ModelState object ``{"Key.Path": ["message", ...]}``."""
+
+    def __init__(self, errors: Mapping[str, Sequence[str]]) -> None:
+        self.errors: dict[str, list[str]] = {key: list(msgs) for key, msgs in errors.items()}
+        super().__init__(f"invalid request: {sorted(self.errors)}")
+
+
+def to_money(value: int | float | Decimal) -> float:
+    """Round to the API's 4 decimal places; floats of 4 decimals serialise exactly."""
+    return float(Decimal(str(value)).quantize(_MONEY_STEP, rounding=ROUND_HALF_UP))
+
+
+def _pascal(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+class _Reader:
+    """Reads typed fields of one JSON object, recording problems under prefixed keys."""
+
+    def __init__(self, body: Mapping[str, Any], prefix: str, errors: dict[str, list[str]]):
+        self.body = body
+        self.prefix = prefix
+        self.errors = errors
+
+    def key(self, name: str) -> str:
+        return self.prefix + _pascal(name)
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors.setdefault(self.key(name), []).append(message)
+
+    def _required(self, name: str) -> None:
+        self.fail(name, f"The {_pascal(name)} field is required.")
+
+    def _type_error(self, name: str, clr_type: str) -> None:
+        self.fail(name, f"The JSON value could not be converted to {clr_type}.")
+
+    def string(self, name: str, *, required: bool = False) -> str | None:
+        value = self.body.get(name)
+        if value is None or (isinstance(value, str) and not value.strip() and required):
+            if required:
+                self._required(name)
+            return None
+        if not isinstance(value, str):
+            self._type_error(name, "System.String")
+            return None
+        return value
+
+    def boolean(self, name: str) -> bool:
+        value = self.body.get(name)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self._type_error(name, "System.Boolean")
+            return False
+        return value
+
+    def integer(self, name: str, *, choices: Sequence[int] = ()) -> int | None:
+        value = self.body.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self._type_error(name, "System.Int32")
+            return None
+        if choices and value not in choices:
+            allowed = ", ".join(str(c) for c in choices)
+            self.fail(name, f"The field {_pascal(name)} must be one of {allowed}.")
+            return None
+        if value < 0:
+            self.fail(name, f"The field {_pascal(name)} must be between 0 and 2147483647.")
+            return None
+        return value
+
+    def money(self, name: str) -> float | None:
+        value = self.body.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self._type_error(name, "System.Decimal")
+            return None
+        if not Decimal(str(value)).is_finite() or not 0 <= Decimal(str(value)) < _MONEY_MAX:
+            self.fail(name, f"The field {_pascal(name)} must be between 0 and {_MONEY_MAX}.")
+            return None
+        return to_money(value)
+
+    def enum(self, name: str, choices: Sequence[str], *, required: bool = False) -> str | None:
+        value = self.string(name, required=required)
+        if value is None:
+            return None
+        if value not in choices:
+            self.fail(name, f"The value '{value}' is not valid for {_pascal(name)}.")
+            return None
+        return value
+
+    def guid(self, name: str) -> str | None:
+        value = self.string(name)
+        if value is None:
+            return None
+        if not is_guid(value):
+            self._type_error(name, "System.Guid")
+            return None
+        return value.lower()
+
+    def guids(self, name: str, *, required: bool = False) -> list[str]:
+        value = self.body.get(name)
+        if value is None or value == []:
+            if required:
+                self._required(name)
+            return []
+        if not isinstance(value, list):
+            self._type_error(name, "System.Collections.Generic.List`1[System.Guid]")
+            return []
+        result: list[str] = []
+        for item in value:
+            if not isinstance(item, str) or not is_guid(item):
+                self._type_error(name, "System.Guid")
+                return []
+            if item.lower() not in result:
+                result.append(item.lower())
+        return result
+
+    def email(self, name: str, *, required: bool = False) -> str | None:
+        value = self.string(name, required=required)
+        if value is not None and value and not _EMAIL.match(value):
+            self.fail(name, f"The {_pascal(name)} field is not a valid e-mail address.")
+        return value
+
+    def phone(self, prefix_name: str, phone_name: str, *, required: bool) -> tuple[str | None, ...]:
+        prefix = self.string(prefix_name, required=required)
+        phone = self.string(phone_name, required=required)
+        if prefix is None or phone is None:
+            return prefix, phone
+        if not (_PHONE_PREFIX.match(prefix) and _PHONE.match(phone)):
+            # Seed 001: one bad number is reported under both the number and its prefix.
+            self.fail(phone_name, _PHONE_MESSAGE)
+            self.fail(prefix_name, _PHONE_MESSAGE)
+        return prefix, phone
+
+    def objects(self, name: str) -> list[_Reader]:
+        value = self.body.get(name)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(i, dict) for i in value):
+            self._type_error(name, "System.Collections.Generic.List`1")
+            return []
+        return [
+            _Reader(item, f"{self.key(name)}[{index}].", self.errors)
+            for index, item in enumerate(value)
+        ]
+
+    def object(self, name: str, *, required: bool = False) -> _Reader | None:
+        value = self.body.get(name)
+        if value is None:
+            if required:
+                self._required(name)
+            return None
+        if not isinstance(value, dict):
+            self._type_error(name, "an object")
+            return None
+        return _Reader(value, f"{self.key(name)}.", self.errors)
+
+
+def _read(body: object) -> tuple[_Reader, dict[str, list[str]]]:
+    errors: dict[str, list[str]] = {}
+    if not isinstance(body, dict):
+        raise ModelStateError({"$": ["The request body must be a JSON object."]})
+    return _Reader(body, "", errors), errors
+
+
+def _done(record: JSON, errors: dict[str, list[str]]) -> JSON:
+    if errors:
+        raise ModelStateError(errors)
+    return record
+
+
+def _service_custom_property(r: _Reader) -> JSON:
+    return {
+        "type": r.string("type"),
+        "propertyId": r.string("propertyId"),
+        "name": r.string("name"),
+        "defaultValue": r.string("defaultValue"),
+        "visible": r.boolean("visible"),
+        "mandatory": r.boolean("mandatory"),
+        "allowedValues": _strings(r, "allowedValues"),
+        "appliesToOrganizations": r.boolean("appliesToOrganizations"),
+        "appliesToBrokers": r.boolean("appliesToBrokers"),
+        "appliesToSeller": r.boolean("appliesToSeller"),
+    }
+
+
+def _strings(r: _Reader, name: str) -> list[str]:
+    value = r.body.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(i, str) for i in value):
+        r.fail(name, "The JSON value could not be converted to System.String[].")
+        return []
+    return list(value)
+
+
+def validate_service(body: object) -> tuple[JSON, str | None]:
+    """The service record (without id and publish) and the requested status, if any."""
+    r, errors = _read(body)
+    record: JSON = {
+        "name": r.string("name", required=True),
+        "vendorName": r.string("vendorName"),
+        "description": r.string("description"),
+        "categoryIds": r.guids("categoryIds", required=True),
+        "allowMultipleUsers": r.boolean("allowMultipleUsers"),
+        "provisioningType": r.enum("provisioningType", PROVISIONING_TYPES),
+        "customProperties": [_service_custom_property(p) for p in r.objects("customProperties")],
+    }
+    status = r.enum("status", SERVICE_STATUSES)
+    return _done(record, errors), status
+
+
+def validate_product(body: object) -> JSON:
+    r, errors = _read(body)
+    record: JSON = {
+        "name": r.string("name", required=True),
+        "itemCode": r.string("itemCode", required=True),
+        "description": r.string("description"),
+        "type": r.enum("type", PRODUCT_TYPES, required=True),
+        "subscriptionPeriodMonths": r.integer(
+            "subscriptionPeriodMonths", choices=SUBSCRIPTION_PERIODS
+        ),
+        "billingFrequencyMonths": r.integer("billingFrequencyMonths", choices=BILLING_FREQUENCIES),
+        "price": r.money("price"),
+        "cost": r.money("cost"),
+        "recommendedPrice": r.money("recommendedPrice"),
+        "minQuantity": r.integer("minQuantity"),
+        "maxQuantity": r.integer("maxQuantity"),
+        "emailTemplateId": r.guid("emailTemplateId"),
+    }
+    low, high = record["minQuantity"], record["maxQuantity"]
+    if low is not None and high is not None and high < low:
+        r.fail("maxQuantity", "The field MaxQuantity must not be less than MinQuantity.")
+    return _done(record, errors)
+
+
+def validate_addon(body: object) -> JSON:
+    r, errors = _read(body)
+    record: JSON = {
+        "name": r.string("name", required=True),
+        "itemCode": r.string("itemCode", required=True),
+        "enableGrouping": r.boolean("enableGrouping"),
+        "groupName": r.string("groupName"),
+        "price": r.money("price"),
+        "cost": r.money("cost"),
+        "recommendedPrice": r.money("recommendedPrice"),
+        "pricePer": r.enum("pricePer", PRICE_PER),
+        "hideFromSubscriptionView": r.boolean("hideFromSubscriptionView"),
+        "hideFromPriceList": r.boolean("hideFromPriceList"),
+    }
+    if record["enableGrouping"] and not (record["groupName"] or "").strip():
+        r.fail("groupName", "The GroupName field is required when EnableGrouping is true.")
+    return _done(record, errors)
+
+
+def validate_broker(body: object) -> JSON:
+    r, errors = _read(body)
+    record: JSON = {
+        "name": r.string("name", required=True),
+        "registrationNumber": r.string("registrationNumber", required=True),
+        "vat": r.string("vat"),
+        "domain": r.string("domain", required=True),
+        "notificationEmail": r.email("notificationEmail", required=True),
+        "supportEmail": r.email("supportEmail", required=True),
+        "contact": None,
+        "address": None,
+        "invoiceContact": None,
+        "customProperties": [],
+        "allowCmpAccess": r.boolean("allowCmpAccess"),
+    }
+    contact = r.object("contact", required=True)
+    if contact is not None:
+        phone_prefix, phone = contact.phone("phonePrefix", "phone", required=True)
+        cell_prefix, cell = contact.phone("cellPhonePrefix", "cellPhone", required=True)
+        record["contact"] = {
+            "name": contact.string("name", required=True),
+            "jobTitle": contact.string("jobTitle", required=True),
+            "email": contact.email("email", required=True),
+            "phonePrefix": phone_prefix,
+            "phone": phone,
+            "cellPhonePrefix": cell_prefix,
+            "cellPhone": cell,
+        }
+    address = r.object("address", required=True)
+    if address is not None:
+        record["address"] = {
+            "address": address.string("address"),
+            "postalCode": address.string("postalCode"),
+            "city": address.string("city"),
+            "countryCode": address.string("countryCode", required=True),
+        }
+    invoice = r.object("invoiceContact")
+    if invoice is not None:
+        prefix, number = invoice.phone("phonePrefix", "phone", required=False)
+        record["invoiceContact"] = {
+            "name": invoice.string("name"),
+            "email": invoice.email("email"),
+            "phonePrefix": prefix,
+            "phone": number,
+        }
+    record["customProperties"] = [
+        {"id": p.guid("id"), "value": p.string("value")} for p in r.objects("customProperties")
+    ]
+    return _done(record, errors)
+
+
+_PUBLISH_LISTS = {"Regions": "regionIds", "Countries": "countryIds", "SpecificBrokers": "brokerIds"}
+
+
+def validate_publish(body: object) -> JSON:
+    r, errors = _read(body)
+    mode = r.enum("publishTo", PUBLISH_TO, required=True)
+    record: JSON = {"publishTo": mode, "regionIds": [], "countryIds": [], "brokerIds": []}
+    for needs_list, field in _PUBLISH_LISTS.items():
+        values = r.guids(field)
+        if mode == needs_list:
+            if not values and not r.errors.get(r.key(field)):
+                r.fail(field, f"The {_pascal(field)} field is required when PublishTo is {mode}.")
+            # Lists of other modes are ignored and stored empty (contracts.md).
+            record[field] = values
+    return _done(record, errors)
