@@ -26,13 +26,28 @@ def catalog_json_schema() -> dict[str, Any]:
         for prop in part.get("properties", {}).values():
             # Titles derived from camelCase names ("Itemcode") only add noise in editor hovers.
             prop.pop("title", None)
-    return {
+    result: dict[str, Any] = {
         "$schema": _DRAFT_07,
-        "$id": "https://catalog-sync.invalid/schemas/catalog.schema.json",
         "title": "catalog-sync catalog file",
         **{key: value for key, value in schema.items() if key != "title"},
         "definitions": definitions,
     }
+    converted: dict[str, Any] = _draft_07_refs(result)
+    return converted
+
+
+def _draft_07_refs(node: Any) -> Any:
+    """Move ``$ref`` under ``allOf`` where it has siblings: draft-07 ignores a ``$ref``'s
+    siblings, which would hide the field's description from editors."""
+    if isinstance(node, list):
+        return [_draft_07_refs(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {key: _draft_07_refs(value) for key, value in node.items()}
+    if "$ref" in converted and len(converted) > 1:
+        ref = converted.pop("$ref")
+        converted["allOf"] = [{"$ref": ref}]
+    return converted
 
 
 def render_json_schema() -> str:

@@ -2,8 +2,9 @@
 
 Pydantic reports every error of a file in one pass; each error's ``loc`` is a path of YAML keys
 and list indices, which the document maps back to ``file:line:col``. The file is then validated
-again with the broken parts removed, so the semantic checks still see every object that is
-well formed (a product without a name must not hide a duplicate addon next to it).
+again with each object that has a schema error left out, so the semantic checks still see
+every well-formed object (a product without a name must not hide a duplicate addon next to
+it) and never see a half-read one.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def validate_document(doc: YamlDocument) -> tuple[CatalogFile | None, list[Diagn
         errors = error.errors()
     problems = [_diagnostic(detail, doc) for detail in errors]
     for _ in range(_MAX_SALVAGE_ROUNDS):
-        cuts = {cut for detail in errors if (cut := _cut_for(detail)) is not None}
+        cuts = {cut for detail in errors if (cut := _cut_for(detail, data)) is not None}
         data, changed = _without(data, (), cuts)
         if not changed:
             break
@@ -98,16 +99,29 @@ def _with_origins(value: object, path: NodePath, doc: YamlDocument) -> object:
     return value
 
 
-def _cut_for(detail: ErrorDetails) -> NodePath | None:
-    """What to drop so this error goes away: the bad key, or the object missing a field.
-
-    Dropping a required key yields a "missing" error next round, which drops its object: the
-    data shrinks every round, so salvage ends.
+def _cut_for(detail: ErrorDetails, data: object) -> NodePath | None:
+    """The object to leave out so that this error goes away: the innermost mapping holding
+    the bad value (or the top-level list item). Keeping the object but dropping only the bad
+    key would let its default trigger checks about a value the user never wrote.
     """
     loc: NodePath = tuple(detail["loc"])
-    if detail["type"] == "missing":
-        loc = loc[:-1]
-    return loc or None
+    if len(loc) <= 1:
+        return loc or None
+    for end in range(len(loc) - 1, 0, -1):
+        if isinstance(_value_at(data, loc[:end]), dict):
+            return loc[:end]
+    return loc[:2]
+
+
+def _value_at(data: object, path: NodePath) -> object:
+    for part in path:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
 
 
 def _without(value: object, path: NodePath, cuts: set[NodePath]) -> tuple[object, bool]:

@@ -1,0 +1,100 @@
+"""Diagnostics as text for people, JSON for tools, and GitHub workflow-command annotations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Final
+
+from catalog_sync.diagnostics import Diagnostic, Severity
+from catalog_sync.render.workflow_commands import workflow_command
+
+__all__ = [
+    "FORMATS",
+    "GITHUB_ANNOTATION_LIMIT",
+    "render_diagnostics",
+    "render_github",
+    "render_json",
+    "render_text",
+    "summary",
+]
+
+GITHUB_ANNOTATION_LIMIT: Final = 10
+"""Annotations per severity; GitHub shows only a few per step, the rest would be lost."""
+
+
+def summary(diagnostics: Sequence[Diagnostic]) -> str:
+    """``2 errors, 1 warning`` (``no problems`` when empty)."""
+    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
+    warnings = len(diagnostics) - errors
+    if not diagnostics:
+        return "no problems"
+    return f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
+
+
+def render_text(diagnostics: Sequence[Diagnostic]) -> str:
+    """One ``file:line:col: CODE severity: message`` line each, then a summary line."""
+    lines = [f"{d.location}: {d.code} {d.severity}: {d.message}" for d in diagnostics]
+    lines.append(summary(diagnostics))
+    return "\n".join(lines) + "\n"
+
+
+def render_json(diagnostics: Sequence[Diagnostic]) -> str:
+    """A JSON list of ``{file, line, column, code, severity, message}``."""
+    items = [
+        {
+            "file": d.file,
+            "line": d.line,
+            "column": d.column,
+            "code": str(d.code),
+            "severity": str(d.severity),
+            "message": d.message,
+        }
+        for d in diagnostics
+    ]
+    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_github(diagnostics: Sequence[Diagnostic], limit: int = GITHUB_ANNOTATION_LIMIT) -> str:
+    """``::error file=...,line=...,col=...,title=CODE::message`` for the first ``limit`` of
+    each severity, and one summary command for the rest."""
+    lines: list[str] = []
+    for severity in (Severity.ERROR, Severity.WARNING):
+        matching = [d for d in diagnostics if d.severity is severity]
+        for d in matching[:limit]:
+            lines.append(
+                workflow_command(
+                    str(severity),
+                    d.message,
+                    file=d.file,
+                    line=d.line,
+                    col=d.column,
+                    title=str(d.code),
+                )
+            )
+        rest = len(matching) - limit
+        if rest > 0:
+            lines.append(
+                workflow_command(
+                    str(severity),
+                    f"{_count(rest, f'more {severity}')} not shown;"
+                    " run catalog-sync validate to see all",
+                )
+            )
+    return "".join(line + "\n" for line in lines)
+
+
+FORMATS: Final[dict[str, Callable[[Sequence[Diagnostic]], str]]] = {
+    "text": render_text,
+    "json": render_json,
+    "github": render_github,
+}
+
+
+def render_diagnostics(diagnostics: Sequence[Diagnostic], output_format: str) -> str:
+    """Render with the named format (one of FORMATS)."""
+    return FORMATS[output_format](diagnostics)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
