@@ -2,6 +2,88 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
 import click
 
-commands: list[click.Command] = []
+from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics
+from catalog_sync.cli.common import EXIT_ERROR, CliState
+from catalog_sync.cloudmore import ApiSettings, ClientMetrics, RetryPolicy, open_read_only
+from catalog_sync.errors import CatalogSyncError
+
+__all__ = ["commands", "doctor"]
+
+# doctor reports what is wrong now; minutes of patient retries would only hide it.
+DOCTOR_RETRY = RetryPolicy(
+    max_attempts=2, deadline=15.0, wait_initial=0.1, wait_max=1.0, wait_jitter=0.1
+)
+
+
+@dataclass(frozen=True)
+class _Check:
+    name: str
+    run: Callable[[], Awaitable[str]]
+
+
+def _line(status: str, name: str, detail: str) -> str:
+    return f"{status:<5} {name:<14} {detail}"
+
+
+async def _run_checks(settings: ApiSettings) -> tuple[bool, ClientMetrics]:
+    async with open_read_only(settings, retry_policy=DOCTOR_RETRY) as client:
+
+        async def reachability() -> str:
+            await client.healthcheck()
+            return "GET /api/healthcheck answered"
+
+        async def credentials() -> str:
+            await client.authenticate()
+            return f"token obtained for {settings.username} (client id {settings.client_id})"
+
+        async def seller_access() -> str:
+            services = await client.list_services()
+            count = len(services)
+            return f"seller {settings.seller_id}: {count} service{'s' if count != 1 else ''}"
+
+        checks = [
+            _Check("reachability", reachability),
+            _Check("credentials", credentials),
+            _Check("seller access", seller_access),
+        ]
+        for index, check in enumerate(checks):
+            try:
+                detail = await check.run()
+            except CatalogSyncError as error:
+                click.echo(_line("FAIL", check.name, str(error)))
+                for skipped in checks[index + 1 :]:
+                    click.echo(_line("skip", skipped.name, f"needs {check.name}"))
+                return False, client.metrics
+            click.echo(_line("ok", check.name, detail))
+    return True, client.metrics
+
+
+@click.command()
+@api_options
+@click.pass_obj
+def doctor(state: CliState | None, api: ApiOptions) -> None:
+    """Check configuration, reachability, credentials and seller access, one line each."""
+    try:
+        settings = api.settings()
+    except CatalogSyncError as error:
+        click.echo(_line("FAIL", "configuration", str(error)))
+        for name in ("reachability", "credentials", "seller access"):
+            click.echo(_line("skip", name, "needs configuration"))
+        raise SystemExit(EXIT_ERROR) from None
+    if settings.notice:
+        click.echo(settings.notice, err=True)
+    where = "built-in emulator (in-process)" if settings.embedded else settings.api_url
+    click.echo(_line("ok", "configuration", f"{where}, seller {settings.seller_id}"))
+    healthy, metrics = asyncio.run(_run_checks(settings))
+    print_metrics(state, metrics)
+    if not healthy:
+        raise SystemExit(EXIT_ERROR)
+
+
+commands: list[click.Command] = [doctor]
