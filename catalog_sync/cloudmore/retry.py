@@ -187,6 +187,10 @@ class Retrier:
         def decide(error: Exception) -> bool | float:
             if not isinstance(error, Retryable) or not (error.unsent or repeat_sent):
                 return False
+            # stamina asks before it applies its attempt cap; answer no ourselves, so that no
+            # wait is recorded for an attempt that will never happen.
+            if number >= self.policy.max_attempts:
+                return False
             state["failures"] += 1
             if error.retry_after is not None:
                 wait = min(error.retry_after, self.policy.max_retry_after)

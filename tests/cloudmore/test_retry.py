@@ -107,6 +107,8 @@ async def test_retry_budget_spent_gives_a_transport_error(
     ) as client:
         with pytest.raises(TransportError, match=r"could not connect \(ConnectError.*after 3"):
             await client.list_services()
+        assert client.metrics.retries == 2
+        assert len(client.metrics.waits) == 2
     assert len(fake_sleep.waits) == 2
 
 
