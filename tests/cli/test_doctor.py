@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import select
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -220,3 +224,29 @@ def test_under_ci_a_missing_configuration_is_an_error_naming_the_setting(
     assert "CLOUDMORE_API_URL" in first
     assert "CLOUDMORE_PASSWORD" in first
     assert not (tmp_path / ".catalog-sync").exists()
+
+
+def test_doctor_passes_against_catalog_sync_emulator_serve(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    command = [sys.executable, "-m", "catalog_sync", "emulator", "serve", "--seed", "demo"]
+    server = subprocess.Popen(
+        [*command, "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert server.stdout is not None
+        ready, _, _ = select.select([server.stdout], [], [], 30)
+        assert ready, "the emulator did not start"
+        first = server.stdout.readline()
+        assert first.startswith("Cloudmore emulator listening on "), first
+        _use(monkeypatch, first.rsplit(" ", 1)[1].strip())
+        result = _doctor()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert _lines(result)[3].endswith("5 services")
