@@ -415,3 +415,92 @@ def test_seller_resellers_list_brokers_that_signed_a_service(demo_url: str) -> N
     assert api.get_json(f"{SELLER}/services/{services['Cloud PBX']}/resellers") == []
     resellers = api.get_json(f"{SELLER}/resellers")
     assert api.get_json(f"{SELLER}/resellers/{resellers[0]['id']}") == resellers[0]
+
+
+def test_service_custom_properties_and_provisioning_type_round_trip(api: Api) -> None:
+    prop = {
+        "type": "Text",
+        "propertyId": str(uuid.uuid4()),
+        "name": "Tenant domain",
+        "defaultValue": "example.com",
+        "visible": True,
+        "mandatory": True,
+        "allowedValues": ["a", "b"],
+        "appliesToOrganizations": True,
+        "appliesToBrokers": False,
+        "appliesToSeller": False,
+    }
+    service_id = api.new_service(
+        "Props", provisioningType="Webhook", allowMultipleUsers=True, customProperties=[prop]
+    )
+    listed = api.get_json(f"{SELLER}/services")[0]
+    assert listed["id"] == service_id
+    assert listed["customProperties"] == [prop]
+    assert (listed["provisioningType"], listed["allowMultipleUsers"]) == ("Webhook", True)
+    body = {"name": "Bad", "categoryIds": [api.category_id()], "provisioningType": "Fax"}
+    assert list(api.http.post(f"{SELLER}/services", json=body).json()) == ["ProvisioningType"]
+
+
+def test_product_periods_and_billing_frequencies(api: Api) -> None:
+    service_id = api.new_service()
+    path = f"{SELLER}/services/{service_id}/products"
+    for period in (1, 12, 24, 36, 48, 60):
+        for frequency in (1, 12):
+            api.new_product(
+                service_id,
+                f"p{period}-{frequency}",
+                subscriptionPeriodMonths=period,
+                billingFrequencyMonths=frequency,
+            )
+    body = {"name": "P", "itemCode": "bad", "type": "Metered", "billingFrequencyMonths": 3}
+    assert list(api.http.post(path, json=body).json()) == ["BillingFrequencyMonths"]
+
+
+def test_addon_price_per_depends_on_the_product_type(api: Api) -> None:
+    service_id = api.new_service()
+    allowed = {
+        "ProductBased": {"Subscription", "Quantity", "Selected"},
+        "Metered": {"Metered"},
+    }
+    for product_type, accepted in allowed.items():
+        product_id = api.new_product(service_id, product_type, type=product_type)
+        path = f"{SELLER}/services/{service_id}/products/{product_id}/addons"
+        for price_per in ("Subscription", "Quantity", "Selected", "Metered"):
+            body = {"name": price_per, "itemCode": price_per, "pricePer": price_per}
+            response = api.http.post(path, json=body)
+            expected = 201 if price_per in accepted else 400
+            assert response.status_code == expected, (product_type, price_per)
+
+
+def test_publish_modes_keep_only_the_list_they_need(api: Api) -> None:
+    service_id = api.new_service()
+    region = api.get_json("/api/services/marketRegions")[0]["id"]
+    path = f"{SELLER}/services/{service_id}/publish"
+    for mode in ("AllBrokers", "SellerBrokers", "Regions", "None"):
+        body = {"publishTo": mode, "regionIds": [region]}
+        assert api.http.put(path, json=body).status_code == 204
+        publish = api.get_json(f"{SELLER}/services/{service_id}")["publish"]
+        assert publish["publishTo"] == mode
+        assert publish["regionIds"] == ([region] if mode == "Regions" else [])
+
+
+def test_phone_prefixes_are_digits_without_plus(api: Api) -> None:
+    body = seed_001_broker()
+    body["contact"]["cellPhonePrefix"] = "+372"
+    response = api.http.post(f"{SELLER}/brokers", json=body)
+    assert set(response.json()) == {"Contact.CellPhonePrefix", "Contact.CellPhone"}
+
+
+def test_broker_e_mails_must_be_valid(api: Api) -> None:
+    response = api.http.post(f"{SELLER}/brokers", json=seed_001_broker(supportEmail="nobody"))
+    assert response.json() == {
+        "SupportEmail": ["The SupportEmail field is not a valid e-mail address."]
+    }
+
+
+def test_malformed_json_gets_a_modelstate_400(api: Api) -> None:
+    response = api.http.post(
+        f"{SELLER}/services", content=b"{nope", headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["$"]
