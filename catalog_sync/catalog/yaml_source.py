@@ -188,6 +188,10 @@ class _Builder:
 
 def _scalar(node: ScalarNode) -> tuple[str, object]:
     text = str(node.value)
+    if node.style == ">":
+        # ruamel's round-trip scanner marks every fold of a folded scalar with "\a" for its
+        # constructor to remove; building from nodes, we remove them here.
+        text = text.replace("\a", "")
     tag = str(node.tag)
     kind = tag.removeprefix(_CORE) if tag.startswith(_CORE) else "str"
     if kind == "null":

@@ -9,7 +9,8 @@ from typing import ParamSpec, TypeVar
 
 import click
 
-from catalog_sync.errors import CatalogSyncError
+from catalog_sync.errors import CatalogError, CatalogSyncError
+from catalog_sync.render.diagnostics import render_text
 
 __all__ = ["EXIT_CHANGES", "EXIT_ERROR", "EXIT_OK", "CliState", "handle_errors"]
 
@@ -33,6 +34,10 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
+        except CatalogError as error:
+            click.echo(render_text(error.diagnostics), err=True, nl=False)
+            click.echo(f"error: {error}", err=True)
+            raise SystemExit(EXIT_ERROR) from None
         except CatalogSyncError as error:
             click.echo(f"error: {error}", err=True)
             raise SystemExit(EXIT_ERROR) from None

@@ -1,0 +1,174 @@
+"""The desired side's adapter: catalog models into the normalised graph.
+
+Names the files use (categories, regions, countries, e-mail templates, brokers named by a
+publish) must resolve against live lookups; every name that resolves to nothing is reported
+at its ``file:line`` with the closest existing names, all in one CatalogError.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
+
+from catalog_sync.catalog.models import Addon, Broker, Catalog, Product, Publish, Service
+from catalog_sync.catalog.sourced import SourcedModel
+from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
+from catalog_sync.errors import CatalogError
+from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
+from catalog_sync.normalise import FIELD_SPECS, normalise
+from catalog_sync.plan.lookups import Lookups
+
+__all__ = ["UNMATCHED_ID", "UNRESOLVED_NAME", "desired_graph"]
+
+UNRESOLVED_NAME = "CS401"
+UNMATCHED_ID = "CS402"
+
+# Graph field -> (lookup table, what a person calls it), for names resolved through lookups.
+_RESOLVED = {
+    "categories": ("categories", "category"),
+    "emailTemplate": ("emailTemplates", "e-mail template"),
+    "regions": ("regions", "market region"),
+    "countries": ("countries", "market country"),
+}
+
+
+def desired_graph(
+    catalog: Catalog,
+    lookups: Lookups,
+    live_broker_numbers: Collection[str],
+    live_ids: Mapping[Kind, Collection[str]],
+) -> ResourceGraph:
+    """Raises CatalogError listing every name or pinned id that resolves to nothing live."""
+    adapter = _Adapter(lookups, {b.registration_number for b in catalog.brokers}, live_ids)
+    adapter.known_brokers |= set(live_broker_numbers)
+    for broker in catalog.brokers:
+        adapter.add(Address.of(Kind.BROKER, broker.registration_number), broker)
+    for service in catalog.services:
+        adapter.add_service(service)
+    if adapter.problems:
+        raise CatalogError(sorted(adapter.problems, key=Diagnostic.sort_key))
+    return ResourceGraph(adapter.resources)
+
+
+class _Adapter:
+    def __init__(
+        self,
+        lookups: Lookups,
+        known_brokers: set[str],
+        live_ids: Mapping[Kind, Collection[str]],
+    ) -> None:
+        self.lookups = lookups
+        self.known_brokers = known_brokers
+        self.live_ids = live_ids
+        self.resources: dict[Address, Resource] = {}
+        self.problems: list[Diagnostic] = []
+
+    def add_service(self, service: Service) -> None:
+        address = Address.of(Kind.SERVICE, service.name)
+        self.add(address, service)
+        if service.publish is not None:
+            self.add(address.child(Kind.PUBLISH), service.publish)
+        for product in service.products:
+            product_address = address.child(Kind.PRODUCT, product.item_code)
+            self.add(product_address, product)
+            for addon in product.addons:
+                self.add(product_address.child(Kind.ADDON, addon.item_code), addon)
+
+    def add(self, address: Address, model: Service | Product | Addon | Publish | Broker) -> None:
+        kind = address.kind
+        data = model.model_dump(by_alias=True)
+        given = {_alias(model, name) for name in model.model_fields_set}
+        fields: dict[str, FieldValue] = {}
+        for spec in FIELD_SPECS[kind]:
+            top = spec.name.split(".", 1)[0]
+            if top not in given and not spec.has_default:
+                continue  # left out: don't care
+            raw = _dig(data, spec.name)
+            if raw is None and spec.has_default:
+                fields[spec.name] = spec.default
+                continue
+            value = normalise(kind, spec.name, raw)
+            if spec.name in _RESOLVED and value is not None:
+                self._check_names(model, spec.name, value)
+            if kind is Kind.PUBLISH and spec.name == "brokers":
+                self._check_brokers(model, value)
+            fields[spec.name] = value
+        pinned = getattr(model, "id", None)
+        if pinned is not None and pinned not in self.live_ids.get(kind, ()):
+            self._problem(
+                model.field_source("id"),
+                UNMATCHED_ID,
+                f"id {pinned} pins no live {kind.value}; remove `id:` to create it instead",
+            )
+        self.resources[address] = Resource(
+            address,
+            fields,
+            id=pinned,
+            protect=bool(getattr(model, "protect", False)),
+            source=model.source,
+            field_sources=_field_sources(model, fields),
+        )
+
+    def _check_names(self, model: SourcedModel, field: str, value: FieldValue) -> None:
+        table_name, noun = _RESOLVED[field]
+        table = self.lookups.table(table_name)
+        names = value if isinstance(value, tuple) else (str(value),)
+        for name in names:
+            if name not in table:
+                self._problem(
+                    model.field_source(field),
+                    UNRESOLVED_NAME,
+                    f"{noun} {name!r} does not exist in Cloudmore{_suggest(name, table)}",
+                )
+
+    def _check_brokers(self, model: SourcedModel, value: FieldValue) -> None:
+        for number in value if isinstance(value, tuple) else ():
+            if number not in self.known_brokers:
+                self._problem(
+                    model.field_source("brokers"),
+                    UNRESOLVED_NAME,
+                    f"broker {number!r} is neither in the catalog nor live"
+                    f"{_suggest(number, self.known_brokers)}",
+                )
+
+    def _problem(self, where: SourceLocation, code: str, message: str) -> None:
+        self.problems.append(Diagnostic(where, code, Severity.ERROR, message))
+
+
+def _alias(model: SourcedModel, attribute: str) -> str:
+    field = type(model).model_fields[attribute]
+    return field.alias or attribute
+
+
+def _dig(data: Mapping[str, Any], dotted: str) -> Any:
+    value: Any = data
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    if dotted == "customProperties" and value is not None:
+        return [f"{item['id']}={item['value']}" for item in value]
+    return value
+
+
+def _field_sources(model: SourcedModel, fields: Iterable[str]) -> dict[str, SourceLocation]:
+    sources: dict[str, SourceLocation] = {}
+    for name in fields:
+        top, _, rest = name.partition(".")
+        nested = getattr(model, _attribute(model, top), None) if rest else None
+        if isinstance(nested, SourcedModel):
+            sources[name] = nested.field_source(rest)
+        else:
+            sources[name] = model.field_source(top)
+    return sources
+
+
+def _attribute(model: SourcedModel, alias: str) -> str:
+    for attribute, field in type(model).model_fields.items():
+        if field.alias == alias:
+            return attribute
+    return alias
+
+
+def _suggest(name: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)
+    return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
