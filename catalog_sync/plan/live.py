@@ -26,7 +26,7 @@ from catalog_sync.graph import Address, Kind, Resource, ResourceGraph
 from catalog_sync.normalise import FIELD_SPECS, normalise
 from catalog_sync.plan.lookups import Lookups
 
-__all__ = ["PUBLISH_MODES", "LiveCatalog", "LiveReader", "read_live"]
+__all__ = ["PUBLISH_MODES", "LiveCatalog", "LiveReader", "WireObject", "read_live"]
 
 # The catalog's publish vocabulary and the API's (cloudmore-api.md 3.4).
 PUBLISH_MODES: Mapping[str, str] = {
@@ -53,11 +53,17 @@ class LiveReader(Protocol):
     async def list_addons(self, service_id: str, product_id: str) -> list[Addon]: ...
 
 
+WireObject = Service | Product | Addon | Broker
+
+
 @dataclass(frozen=True)
 class LiveCatalog:
     graph: ResourceGraph
     lookups: Lookups
     broker_ids: Mapping[str, str]  # registrationNumber -> id
+    objects: Mapping[Address, WireObject]
+    """The wire objects behind the graph, so a PUT can keep the fields the catalog does not
+    manage (a PUT replaces the whole object)."""
 
 
 async def read_live(client: LiveReader) -> LiveCatalog:
@@ -88,11 +94,14 @@ async def read_live(client: LiveReader) -> LiveCatalog:
     for broker in brokers:
         number = broker.registration_number or broker.id
         broker_numbers[broker.id] = number
-        builder.add(Address.of(Kind.BROKER, number), broker.id, _broker_fields(broker))
+        builder.add(Address.of(Kind.BROKER, number), broker.id, _broker_fields(broker), broker)
     for service, products in trees:
         _add_service(builder, service, products, lookups, broker_numbers)
     return LiveCatalog(
-        builder.graph(), lookups, {number: bid for bid, number in broker_numbers.items()}
+        builder.graph(),
+        lookups,
+        {number: bid for bid, number in broker_numbers.items()},
+        builder.objects,
     )
 
 
@@ -114,7 +123,7 @@ def _add_service(
     address = Address.of(Kind.SERVICE, service.name)
     fields = _wire_fields(Kind.SERVICE, service)
     fields["categories"] = [lookups.name_of("categories", i) for i in service.category_ids]
-    if not builder.add(address, service.id, fields, active=service.status == "Active"):
+    if not builder.add(address, service.id, fields, service, active=service.status == "Active"):
         return  # a duplicate name: its children cannot be matched either
     publish = service.publish
     builder.add(
@@ -134,13 +143,14 @@ def _add_service(
         product_fields["emailTemplate"] = (
             lookups.name_of("emailTemplates", template) if template else None
         )
-        if not builder.add(product_address, product.id, product_fields):
+        if not builder.add(product_address, product.id, product_fields, product):
             continue
         for addon in addons:
             builder.add(
                 product_address.child(Kind.ADDON, addon.item_code),
                 addon.id,
                 _wire_fields(Kind.ADDON, addon),
+                addon,
             )
 
 
@@ -165,9 +175,16 @@ class _GraphBuilder:
     def __init__(self) -> None:
         self._resources: dict[Address, Resource] = {}
         self._duplicates: list[Resource] = []
+        self.objects: dict[Address, WireObject] = {}
 
     def add(
-        self, address: Address, rid: str, raw: Mapping[str, Any], *, active: bool = True
+        self,
+        address: Address,
+        rid: str,
+        raw: Mapping[str, Any],
+        wire: WireObject | None = None,
+        *,
+        active: bool = True,
     ) -> bool:
         """Normalise and add; False when the address is taken (the object is a duplicate)."""
         fields = {}
@@ -183,6 +200,8 @@ class _GraphBuilder:
             self._duplicates.append(resource)
             return False
         self._resources[address] = resource
+        if wire is not None:
+            self.objects[address] = wire
         return True
 
     def graph(self) -> ResourceGraph:
