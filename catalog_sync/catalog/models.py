@@ -259,7 +259,7 @@ class Broker(SourcedModel):
     notification_email: Email = Field(description="Where notifications are sent.")
     support_email: Email = Field(description="The broker's support e-mail address.")
     contact: BrokerContact = Field(description="The main contact.")
-    address: Address = Field(description="The broker's address.")
+    address: Address = Field(description="Where the broker is; countryCode is required.")
     invoice_contact: InvoiceContact | None = Field(default=None, description="The invoice contact.")
     custom_properties: tuple[BrokerCustomProperty, ...] = Field(
         default=(), description="Values of broker custom properties, as {id, value}."

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
+from pydantic import BaseModel
+
 from catalog_sync.catalog.models import CatalogFile
 
 __all__ = ["SCHEMA_PATH", "catalog_json_schema", "render_json_schema"]
@@ -15,10 +17,10 @@ SCHEMA_PATH: Final = "schemas/catalog.schema.json"
 _DRAFT_07: Final = "http://json-schema.org/draft-07/schema#"
 
 
-def catalog_json_schema() -> dict[str, Any]:
-    """The schema of one catalog file, with every field's description."""
+def catalog_json_schema(model: type[BaseModel] = CatalogFile) -> dict[str, Any]:
+    """The schema of one catalog file (``model``), with every field's description."""
     # draft-07 has `definitions`, not 2020-12's `$defs`.
-    schema = CatalogFile.model_json_schema(
+    schema = model.model_json_schema(
         by_alias=True, ref_template="#/definitions/{model}", mode="validation"
     )
     definitions = schema.pop("$defs", {})
@@ -50,6 +52,6 @@ def _draft_07_refs(node: Any) -> Any:
     return converted
 
 
-def render_json_schema() -> str:
+def render_json_schema(model: type[BaseModel] = CatalogFile) -> str:
     """The schema as the committed file's text (stable key order, trailing newline)."""
-    return json.dumps(catalog_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(catalog_json_schema(model), indent=2, ensure_ascii=False) + "\n"

@@ -34,7 +34,7 @@ def summary(diagnostics: Sequence[Diagnostic]) -> str:
 
 def render_text(diagnostics: Sequence[Diagnostic]) -> str:
     """One ``file:line:col: CODE severity: message`` line each, then a summary line."""
-    lines = [f"{d.location}: {d.code} {d.severity}: {d.message}" for d in diagnostics]
+    lines = [f"{d.location}: {d.code} {d.severity}: {_one_line(d.message)}" for d in diagnostics]
     lines.append(summary(diagnostics))
     return "\n".join(lines) + "\n"
 
@@ -94,6 +94,11 @@ FORMATS: Final[dict[str, Callable[[Sequence[Diagnostic]], str]]] = {
 def render_diagnostics(diagnostics: Sequence[Diagnostic], output_format: str) -> str:
     """Render with the named format (one of FORMATS)."""
     return FORMATS[output_format](diagnostics)
+
+
+def _one_line(text: str) -> str:
+    # One line per finding, so grep and editors' problem matchers keep working.
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _count(number: int, noun: str) -> str:

@@ -1,0 +1,19 @@
+import re
+
+from catalog_sync.catalog import Code
+from tests.catalog.files import REPO
+
+
+def test_every_code_is_documented_once_and_nothing_else_is() -> None:
+    table = (REPO / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    documented = re.findall(r"^\| (CS\d{3}) \|", table, flags=re.MULTILINE)
+    assert sorted(documented) == sorted(code.value for code in Code)
+    assert len(set(documented)) == len(documented)
+
+
+def test_codes_are_unique_and_grouped_by_hundreds() -> None:
+    values = [code.value for code in Code]
+    assert len(set(values)) == len(values)
+    for code in Code:
+        group = {"CS1": "file", "CS2": "schema", "CS3": "check"}[code.value[:3]]
+        assert group
