@@ -2,6 +2,10 @@
 
 Build one with :func:`create_app` (a Starlette app, no globals: everything lives on
 ``app.state.emulator``), or serve one on 127.0.0.1 with :func:`serve_in_thread`.
+
+Faults are set at start-up (``EmulatorConfig(faults=FaultConfig(...))``), at run time over
+HTTP (``PUT /_emulator/faults``) or in process (``emulator.faults.configure(...)``); the
+request log is ``GET /_emulator/requests`` or ``emulator.request_log.entries()``.
 """
 
 from __future__ import annotations
