@@ -1,0 +1,164 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from catalog_sync.catalog import load_catalog
+from catalog_sync.errors import CatalogError
+from catalog_sync.graph import Address, Kind
+from catalog_sync.plan.model import Action
+from tests.plan.support import EXAMPLE, plan_on
+
+
+def _catalog_addresses() -> list[Address]:
+    catalog = load_catalog(EXAMPLE).catalog
+    found = [Address.of(Kind.BROKER, b.registration_number) for b in catalog.brokers]
+    for service in catalog.services:
+        address = Address.of(Kind.SERVICE, service.name)
+        found.append(address)
+        for product in service.products:
+            found.append(address.child(Kind.PRODUCT, product.item_code))
+            found.extend(
+                address.child(Kind.PRODUCT, product.item_code).child(Kind.ADDON, a.item_code)
+                for a in product.addons
+            )
+    return found
+
+
+def test_against_empty_every_resource_is_created_parents_first() -> None:
+    plan, _ = plan_on("empty")
+    creates = [c for c in plan.changes if c.action is Action.CREATE]
+    assert sorted(Address.parse(c.address) for c in creates) == sorted(_catalog_addresses())
+    assert len(creates) == 2 + 6 + 10 + 26
+    # Every publish but `to: none` (which is how a new service starts) is planned.
+    publishes = [c.address for c in plan.changes if c.action is Action.PUBLISH]
+    assert len(publishes) == 5
+    assert 'service["Partner Sandbox"].publish' not in publishes
+    assert len(plan.changes) == len(creates) + len(publishes)
+    position = {c.address: i for i, c in enumerate(plan.changes)}
+    for change in plan.changes:
+        for dependency in change.depends_on:
+            assert position[dependency] < position[change.address], change.address
+    assert plan.unmanaged == ()
+    assert plan.safety == ()
+
+
+def test_against_demo_the_plan_is_exactly_the_seeded_differences() -> None:
+    plan, _ = plan_on("demo")
+    found = {
+        (c.address, c.action.value, tuple((f.path, f.before, f.after) for f in c.field_changes))
+        for c in plan.changes
+        if c.action is not Action.CREATE
+    }
+    assert found == {
+        (
+            'service["Google Workspace"].product["payg"].addon["gws-std"]',
+            "update",
+            (("price", "10.0000", "12.0000"), ("recommendedPrice", "12.0000", "14.4000")),
+        ),
+        (
+            'service["Google Workspace"].product["annual"]',
+            "update",
+            (("name", "Google Workspace Annual", "Google Workspace (annual commitment)"),),
+        ),
+        ('service["Acronis Cyber Protect"]', "enable", ()),
+        (
+            'service["Cloud PBX"]',
+            "update",
+            (
+                (
+                    "description",
+                    "Hosted phone system.",
+                    "Hosted phone system with mobile and desktop apps.",
+                ),
+            ),
+        ),
+        ('service["Cloud PBX"].publish', "publish", (("to", "allBrokers", "sellerBrokers"),)),
+        (
+            'broker["5566778899"]',
+            "update",
+            (
+                (
+                    "supportEmail",
+                    "helpdesk@nordiccloud.example.com",
+                    "support@nordiccloud.example.com",
+                ),
+            ),
+        ),
+        (
+            'service["Managed Firewall"].publish',
+            "publish",
+            (("to", "none", "brokers"), ("brokers", (), ("12345678", "5566778899"))),
+        ),
+        (
+            'service["Secure Mail Gateway"].publish',
+            "publish",
+            (("to", "none", "countries"), ("countries", (), ("DK", "EE", "FI", "NO", "SE"))),
+        ),
+    }
+    creates = {c.address for c in plan.changes if c.action is Action.CREATE}
+    assert creates == {
+        'broker["12345678"]',
+        'service["Google Workspace"].product["payg"].addon["gws-ent"]',
+        'service["Cloud PBX"].product["pbx-minutes"]',
+        'service["Cloud PBX"].product["pbx-minutes"].addon["pbx-min-domestic"]',
+        'service["Cloud PBX"].product["pbx-minutes"].addon["pbx-min-intl"]',
+        'service["Managed Firewall"]',
+        'service["Managed Firewall"].product["fw-site"]',
+        'service["Managed Firewall"].product["fw-site"].addon["fw-ha"]',
+        'service["Managed Firewall"].product["fw-site"].addon["fw-ips"]',
+        'service["Secure Mail Gateway"]',
+        'service["Secure Mail Gateway"].product["smg-filter"]',
+        'service["Secure Mail Gateway"].product["smg-filter"].addon["smg-archive"]',
+        'service["Secure Mail Gateway"].product["smg-filter"].addon["smg-sandbox"]',
+        'service["Secure Mail Gateway"].product["smg-filter"].addon["smg-setup"]',
+    }
+    assert [(u.address, u.action) for u in plan.unmanaged] == [
+        ('service["Legacy Hosting"]', None),
+        ('service["Partner Sandbox"].product["sandbox-tenant"].addon["sandbox-legacy"]', None),
+    ]
+    firewall_publish = next(
+        c for c in plan.changes if c.address == 'service["Managed Firewall"].publish'
+    )
+    assert 'broker["12345678"]' in firewall_publish.depends_on
+
+
+@pytest.mark.parametrize(("seed", "services", "products"), [("empty", 0, 0), ("demo", 5, 8)])
+def test_reading_live_state_costs_exactly_the_lists(
+    seed: str, services: int, products: int
+) -> None:
+    _, log = plan_on(seed)  # type: ignore[arg-type]
+    assert {entry["method"] for entry in log} == {"GET", "POST"}
+    assert [e["path"] for e in log if e["method"] == "POST"] == ["/connect/token"]
+    gets = [e["path"] for e in log if e["method"] == "GET"]
+    assert len(gets) == 4 + 1 + 1 + services + products
+    assert sum(p.endswith("/products") for p in gets) == services
+    assert sum(p.endswith("/addons") for p in gets) == products
+    assert all(e["status"] == 200 for e in log)
+
+
+def test_names_that_resolve_to_nothing_fail_at_their_line(tmp_path: Path) -> None:
+    catalog = tmp_path / "example"
+    shutil.copytree(EXAMPLE, catalog)
+    pbx = catalog / "services" / "cloud-pbx.yaml"
+    text = pbx.read_text(encoding="utf-8")
+    pbx.write_text(
+        text.replace("categories: [Communication]", "categories: [Comunication]").replace(
+            "emailTemplate: Welcome pack", "emailTemplate: Welcome"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(CatalogError) as raised:
+        plan_on("demo", catalog)
+    messages = [str(d) for d in raised.value.diagnostics]
+    lines = text.splitlines()
+    category_line = next(i for i, t in enumerate(lines, 1) if "categories:" in t)
+    template_line = next(i for i, t in enumerate(lines, 1) if "emailTemplate:" in t)
+    assert len(messages) == 2
+    assert messages[0].startswith(f"{pbx.as_posix()}:{category_line}:")
+    assert (
+        "category 'Comunication' does not exist in Cloudmore; did you mean 'Communication'?"
+        in (messages[0])
+    )
+    assert messages[1].startswith(f"{pbx.as_posix()}:{template_line}:")
+    assert "did you mean 'Welcome pack'?" in messages[1]
