@@ -48,7 +48,7 @@ _EXPECTED: Final = {
 _ACTUAL: Final = {
     "str": "text",
     "int": "a number",
-    "float": "a number",
+    "float": "a decimal number",
     "bool": "a boolean",
     "null": "nothing (null)",
     "timestamp": "a date",
@@ -184,6 +184,8 @@ def _type_message(kind: str, field: str | int, loc: NodePath, node: NodeInfo) ->
         message += f': quote it ("{node.text}") to keep it text'
     elif kind == "bool_type" and node.kind == "str":
         message += ": write true or false"
+    elif kind == "int_type" and node.kind == "str":
+        message += ": remove the quotes"
     return message
 
 

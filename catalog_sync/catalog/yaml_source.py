@@ -131,7 +131,7 @@ class _Builder:
 
     def build(self, node: Node, path: NodePath, key_at: SourceLocation | None) -> object:
         tag = str(node.tag)
-        if tag not in _KNOWN_TAGS and not tag.startswith("?"):
+        if tag not in _KNOWN_TAGS:
             self.problems.append(
                 _diag(
                     self.where(node),

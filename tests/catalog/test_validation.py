@@ -24,7 +24,13 @@ def _one(tmp_path: Path, text: str) -> Diagnostic:
 
 
 @pytest.mark.parametrize(
-    ("value", "kind"), [("1.10", "a number"), ("2024-01-02", "a date"), ("true", "a boolean")]
+    ("value", "kind"),
+    [
+        ("1.10", "a decimal number"),
+        ("7", "a number"),
+        ("2024-01-02", "a date"),
+        ("true", "a boolean"),
+    ],
 )
 def test_a_scalar_where_text_is_expected_says_quote_it(
     tmp_path: Path, value: str, kind: str
@@ -45,6 +51,15 @@ def test_a_string_where_a_boolean_is_expected_says_true_or_false(tmp_path: Path)
     )
     assert found.code == "CS203"
     assert "write true or false" in found.message
+
+
+def test_quoted_numbers_where_whole_numbers_are_expected(tmp_path: Path) -> None:
+    found = _one(
+        tmp_path,
+        SERVICE.replace("type: ProductBased", 'type: ProductBased\n        minQuantity: "5"'),
+    )
+    assert found.code == "CS203"
+    assert found.message == "'minQuantity' must be a whole number, not text: remove the quotes"
 
 
 def test_unknown_fields_suggest_the_closest_known_one(tmp_path: Path) -> None:
