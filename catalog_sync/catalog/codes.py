@@ -35,6 +35,7 @@ class Code(enum.StrEnum):
     INVALID_PHONE = "CS209"
     INVALID_DOMAIN = "CS210"
     INVALID_ID = "CS211"
+    INVALID_ADDRESS = "CS212"
 
     # CS3xx: semantic checks across objects and files
     DUPLICATE_SERVICE = "CS301"

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, Strict, WithJsonSch
 from pydantic_core import PydanticCustomError
 
 from catalog_sync.catalog.countries import COUNTRY_CODES
+from catalog_sync.graph import Address
 
 __all__ = [
     "MONEY_PLACES",
@@ -27,6 +28,7 @@ __all__ = [
     "Key",
     "Money",
     "Name",
+    "ObjectAddress",
     "PhoneNumber",
     "PhonePrefix",
     "SubscriptionMonths",
@@ -87,6 +89,19 @@ def _format_check(pattern: re.Pattern[str], error_type: str, message: str) -> Ca
     return check
 
 
+def _object_address(value: str) -> str:
+    """The canonical spelling, so `service[ "X" ]`-style variants still match plan addresses."""
+    try:
+        return str(Address.parse(value.replace(" [", "[").strip()))
+    except ValueError:
+        raise PydanticCustomError(
+            "address",
+            "'{value}' is not an object address like service[\"Legacy Hosting\"] or "
+            'service["X"].product["code"].addon["sku"] or broker["123"]',
+            {"value": value},
+        ) from None
+
+
 def _country(value: str) -> str:
     if value not in COUNTRY_CODES:
         hint = " (codes are upper case)" if value.upper() in COUNTRY_CODES else ""
@@ -113,6 +128,12 @@ def _one_of(choices: Collection[int]) -> Callable[[int], int]:
 Text = Annotated[str, Strict()]
 Name = Annotated[str, Strict(), Field(min_length=1)]
 Key = Annotated[str, Strict(), Field(min_length=1, max_length=200)]
+ObjectAddress = Annotated[
+    str,
+    Strict(),
+    AfterValidator(_object_address),
+    WithJsonSchema({"type": "string", "pattern": r'^(service|broker)\[".+"\]'}),
+]
 WholeNumber = Annotated[int, Strict(), Field(ge=0)]
 
 Money = Annotated[

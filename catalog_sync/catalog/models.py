@@ -22,6 +22,7 @@ from catalog_sync.catalog.fields import (
     Key,
     Money,
     Name,
+    ObjectAddress,
     PhoneNumber,
     PhonePrefix,
     SubscriptionMonths,
@@ -97,6 +98,14 @@ class Settings(SourcedModel):
     )
     thresholds: Thresholds = Field(
         default_factory=Thresholds, description="Safety rails for plan and apply."
+    )
+    protect: tuple[ObjectAddress, ...] = Field(
+        default=(),
+        description=(
+            "Addresses of live objects that must never be deleted or disabled, such as"
+            ' service["Legacy Hosting"]: protection for objects the files do not describe'
+            " (an object in the files uses protect: true)."
+        ),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel
 
@@ -17,12 +17,16 @@ SCHEMA_PATH: Final = "schemas/catalog.schema.json"
 _DRAFT_07: Final = "http://json-schema.org/draft-07/schema#"
 
 
-def catalog_json_schema(model: type[BaseModel] = CatalogFile) -> dict[str, Any]:
-    """The schema of one catalog file (``model``), with every field's description."""
+def catalog_json_schema(
+    model: type[BaseModel] = CatalogFile,
+    *,
+    title: str = "catalog-sync catalog file",
+    mode: Literal["validation", "serialization"] = "validation",
+) -> dict[str, Any]:
+    """The schema of one catalog file (``model``), with every field's description; any other
+    model the project writes as JSON (the plan) is documented the same way."""
     # draft-07 has `definitions`, not 2020-12's `$defs`.
-    schema = model.model_json_schema(
-        by_alias=True, ref_template="#/definitions/{model}", mode="validation"
-    )
+    schema = model.model_json_schema(by_alias=True, ref_template="#/definitions/{model}", mode=mode)
     definitions = schema.pop("$defs", {})
     for part in (schema, *definitions.values()):
         for prop in part.get("properties", {}).values():
@@ -30,7 +34,7 @@ def catalog_json_schema(model: type[BaseModel] = CatalogFile) -> dict[str, Any]:
             prop.pop("title", None)
     result: dict[str, Any] = {
         "$schema": _DRAFT_07,
-        "title": "catalog-sync catalog file",
+        "title": title,
         **{key: value for key, value in schema.items() if key != "title"},
         "definitions": definitions,
     }
@@ -52,6 +56,12 @@ def _draft_07_refs(node: Any) -> Any:
     return converted
 
 
-def render_json_schema(model: type[BaseModel] = CatalogFile) -> str:
+def render_json_schema(
+    model: type[BaseModel] = CatalogFile,
+    *,
+    title: str = "catalog-sync catalog file",
+    mode: Literal["validation", "serialization"] = "validation",
+) -> str:
     """The schema as the committed file's text (stable key order, trailing newline)."""
-    return json.dumps(catalog_json_schema(model), indent=2, ensure_ascii=False) + "\n"
+    schema = catalog_json_schema(model, title=title, mode=mode)
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

@@ -34,6 +34,7 @@ _FORMAT_CODES: Final = {
     "phone": Code.INVALID_PHONE,
     "domain": Code.INVALID_DOMAIN,
     "guid": Code.INVALID_ID,
+    "address": Code.INVALID_ADDRESS,
 }
 _EXPECTED: Final = {
     "string_type": "a string",

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from catalog_sync.catalog import load_catalog, render_json_schema
-from catalog_sync.catalog.schema import SCHEMA_PATH
+from catalog_sync.catalog import load_catalog
 from catalog_sync.cli.common import EXIT_ERROR, EXIT_OK, handle_errors
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import CatalogError
 from catalog_sync.render.diagnostics import FORMATS, render_diagnostics
+from catalog_sync.schemas import SCHEMA_DIR, generated_schemas
 
 __all__ = ["commands", "schema", "validate"]
 
@@ -51,39 +51,45 @@ def validate(path: Path, strict: bool, output_format: str) -> None:
 
 @click.command()
 @click.option(
-    "--check", is_flag=True, help="Exit 1 when the file differs from the models, write nothing."
+    "--check", is_flag=True, help="Exit 1 when a file differs from the models, write nothing."
 )
 @click.option(
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=SCHEMA_PATH,
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=SCHEMA_DIR,
     show_default=True,
-    help="Where the schema lives.",
+    help="Where the schemas live.",
 )
 @handle_errors
-def schema(check: bool, output: Path) -> None:
-    """Write the JSON Schema of catalog files, generated from the models."""
-    wanted = render_json_schema()
-    if check:
+def schema(check: bool, directory: Path) -> None:
+    """Write the JSON Schemas of catalog files and plan files, generated from the models."""
+    stale = []
+    for name, wanted in generated_schemas().items():
+        target = directory / name
+        if check:
+            try:
+                current = target.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                current = None
+            if current != wanted:
+                stale.append(target.as_posix())
+            continue
         try:
-            current = output.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            current = None
-        if current != wanted:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(wanted, encoding="utf-8")
+        except OSError as error:
+            click.echo(f"error: cannot write {target.as_posix()}: {error.strerror}", err=True)
+            raise SystemExit(EXIT_ERROR) from None
+        click.echo(f"wrote {target.as_posix()}")
+    if stale:
+        for path in stale:
             click.echo(
-                f"{output.as_posix()} is stale or missing: run `catalog-sync schema` and commit it",
-                err=True,
+                f"{path} is stale or missing: run `catalog-sync schema` and commit it", err=True
             )
-            raise SystemExit(EXIT_ERROR)
-        click.echo(f"{output.as_posix()} is up to date")
-        return
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(wanted, encoding="utf-8")
-    except OSError as error:
-        click.echo(f"error: cannot write {output.as_posix()}: {error.strerror}", err=True)
-        raise SystemExit(EXIT_ERROR) from None
-    click.echo(f"wrote {output.as_posix()}")
+        raise SystemExit(EXIT_ERROR)
+    if check:
+        click.echo(f"the schemas in {directory.as_posix()} are up to date")
 
 
 commands: list[click.Command] = [validate, schema]

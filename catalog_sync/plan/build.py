@@ -72,7 +72,7 @@ def plan_settings(settings: Settings) -> PlanSettings:
         max_update_percent=thresholds.max_update_percent,
         max_delete_percent=thresholds.max_delete_percent,
         min_existing=thresholds.min_existing,
-        protect=tuple(getattr(settings, "protect", ())),
+        protect=settings.protect,
     )
 
 

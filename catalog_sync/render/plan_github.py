@@ -15,10 +15,13 @@ MAX_ANNOTATIONS = 50
 def render_github(plan: Plan) -> str:
     lines: list[str] = []
     for finding in plan.safety:
+        named = ", ".join(finding.addresses[:10])
+        more = f" and {len(finding.addresses) - 10} more" if len(finding.addresses) > 10 else ""
         lines.append(
             workflow_command(
                 "error",
-                f"{finding.message}. To proceed: {finding.remedy}",
+                f"{finding.message}{': ' + named + more if named else ''}. "
+                f"To proceed: {finding.remedy}",
                 title=f"catalog-sync safety: {finding.rule.value}",
             )
         )

@@ -109,17 +109,22 @@ def test_schema_check_passes_on_the_committed_file(monkeypatch: pytest.MonkeyPat
 
 
 def test_schema_check_fails_on_a_stale_or_missing_file(tmp_path: Path) -> None:
+    assert _run("schema", "--dir", str(tmp_path)).exit_code == 0
     stale = tmp_path / "catalog.schema.json"
     stale.write_text(render_json_schema().replace("The name of the addon.", "Old."), "utf-8")
-    result = _run("schema", "--check", "--output", str(stale))
+    (tmp_path / "plan.schema.json").unlink()
+    result = _run("schema", "--check", "--dir", str(tmp_path))
     assert result.exit_code == 1
-    assert "stale" in result.output
-    assert _run("schema", "--check", "--output", str(tmp_path / "none.json")).exit_code == 1
+    assert f"{stale.as_posix()} is stale or missing" in result.output
+    assert f"{(tmp_path / 'plan.schema.json').as_posix()} is stale or missing" in result.output
 
 
-def test_schema_writes_the_file(tmp_path: Path) -> None:
-    target = tmp_path / "out" / "catalog.schema.json"
-    result = _run("schema", "--output", str(target))
+def test_schema_writes_the_files(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    result = _run("schema", "--dir", str(target))
     assert result.exit_code == 0, result.output
-    assert target.read_text("utf-8") == render_json_schema()
-    assert _run("schema", "--check", "--output", str(target)).exit_code == 0
+    assert (target / "catalog.schema.json").read_text("utf-8") == render_json_schema()
+    plan_schema = json.loads((target / "plan.schema.json").read_text("utf-8"))
+    assert plan_schema["title"] == "catalog-sync plan file"
+    assert {"formatVersion", "changes", "safety", "target"} <= set(plan_schema["properties"])
+    assert _run("schema", "--check", "--dir", str(target)).exit_code == 0

@@ -1,9 +1,11 @@
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from catalog_sync.catalog import load_catalog
+from catalog_sync.cli.plan_cmds import render_plan
 from catalog_sync.errors import CatalogError
 from catalog_sync.graph import Address, Kind
 from catalog_sync.plan.model import Action
@@ -162,3 +164,50 @@ def test_names_that_resolve_to_nothing_fail_at_their_line(tmp_path: Path) -> Non
     )
     assert messages[1].startswith(f"{pbx.as_posix()}:{template_line}:")
     assert "did you mean 'Welcome pack'?" in messages[1]
+
+
+def _pruning_copy(tmp_path: Path, protect: str) -> Path:
+    catalog = tmp_path / "example"
+    shutil.copytree(EXAMPLE, catalog)
+    root = catalog / "catalog.yaml"
+    root.write_text(
+        root.read_text(encoding="utf-8").replace("prune: false", "prune: true")
+        + f"  protect:\n    - '{protect}'\n",
+        encoding="utf-8",
+    )
+    return catalog
+
+
+@pytest.mark.parametrize("output_format", ["text", "markdown", "json", "github"])
+def test_a_protected_service_disabled_by_prune_is_a_safety_finding_in_every_format(
+    tmp_path: Path, output_format: str
+) -> None:
+    plan, _ = plan_on("demo", _pruning_copy(tmp_path, 'service["Legacy Hosting"]'))
+    disable = next(c for c in plan.changes if c.address == 'service["Legacy Hosting"]')
+    assert (disable.action, disable.protect) == (Action.DISABLE, True)
+    (finding,) = [f for f in plan.safety if f.rule.value == "protect"]
+    assert finding.addresses == ('service["Legacy Hosting"]',)
+    assert not finding.overridable
+
+    rendered = render_plan(plan, output_format)
+    assert "protect" in rendered
+    assert "Legacy Hosting" in rendered
+    if output_format == "json":
+        assert json.loads(rendered)["safety"][0]["rule"] == "protect"
+    if output_format == "github":
+        safety = next(line for line in rendered.splitlines() if line.startswith("::error"))
+        assert safety.startswith("::error title=catalog-sync safety%3A protect::")
+        assert 'service["Legacy Hosting"]' in safety
+
+
+def test_prune_without_protect_plans_the_removals_and_no_protect_finding(tmp_path: Path) -> None:
+    plan, _ = plan_on("demo", _pruning_copy(tmp_path, 'broker["nobody"]'))
+    removals = {(c.address, c.action) for c in plan.changes if c.action.removes}
+    assert removals == {
+        ('service["Legacy Hosting"]', Action.DISABLE),
+        (
+            'service["Partner Sandbox"].product["sandbox-tenant"].addon["sandbox-legacy"]',
+            Action.DELETE,
+        ),
+    }
+    assert all(f.rule.value != "protect" for f in plan.safety)
