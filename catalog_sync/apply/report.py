@@ -1,0 +1,89 @@
+"""What an apply did, as immutable data: one result per planned change, and what verification
+found. Renderers (text, json) turn it into output; nothing here knows about terminals."""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from catalog_sync.graph import FieldValue, Kind
+from catalog_sync.plan.model import Action, CatalogRef, Target
+
+__all__ = ["ApplyReport", "Mismatch", "OperationResult", "Outcome"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(
+        frozen=True, alias_generator=to_camel, populate_by_name=True, extra="forbid"
+    )
+
+
+class Outcome(enum.StrEnum):
+    DONE = "done"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    """A change it depends on failed (or was itself skipped)."""
+    NOT_ATTEMPTED = "not_attempted"
+    """Never started: --fail-fast stopped scheduling after a failure."""
+
+
+class OperationResult(_Frozen):
+    address: str
+    kind: Kind
+    action: Action
+    outcome: Outcome
+    id: str | None = Field(default=None, description="The object's id (the new id of a create).")
+    reason: str | None = Field(
+        default=None, description="Why it failed (the server's reason) or why it was skipped."
+    )
+    blocked_by: str | None = Field(
+        default=None, description="For a skipped change: the failed change that caused it."
+    )
+    seconds: float | None = None
+
+
+class Mismatch(_Frozen):
+    """A managed field that, re-read after apply, is not what the plan wrote."""
+
+    address: str
+    field: str
+    expected: FieldValue
+    actual: FieldValue
+
+
+class ApplyReport(_Frozen):
+    target: Target
+    catalog: CatalogRef
+    started_at: datetime
+    finished_at: datetime
+    results: tuple[OperationResult, ...] = ()
+    verified: bool = Field(
+        default=False, description="True when the live state was re-read and compared."
+    )
+    verify_error: str | None = Field(
+        default=None, description="Why verification could not re-read the live state."
+    )
+    mismatches: tuple[Mismatch, ...] = ()
+    forced: tuple[str, ...] = Field(
+        default=(), description="Safety rules that --force lifted for this run."
+    )
+    journal: str | None = None
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for result in self.results if result.outcome is outcome)
+
+    @property
+    def counts(self) -> dict[Outcome, int]:
+        found = Counter(result.outcome for result in self.results)
+        return {outcome: found[outcome] for outcome in Outcome}
+
+    @property
+    def ok(self) -> bool:
+        """Everything applied and verified."""
+        everything_done = all(r.outcome is Outcome.DONE for r in self.results)
+        checked = self.verified or not self.results
+        return everything_done and checked and not self.mismatches and self.verify_error is None

@@ -1,0 +1,192 @@
+"""Apply a plan: gate, re-read and check, run in dependency order with a journal, verify.
+
+Nothing is written unless the safety gate passes and the re-read live catalog is exactly what
+the plan was made from. Then each change runs once its dependencies succeeded; a failed change
+skips its dependents and everything independent still runs. Finally the live catalog is
+re-read and every applied change is checked against what it wrote.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+from catalog_sync.apply.gate import check_safety
+from catalog_sync.apply.journal import JOURNAL_DIR, Journal
+from catalog_sync.apply.listener import ApplyListener, Phase, SilentListener
+from catalog_sync.apply.operations import Operations
+from catalog_sync.apply.report import ApplyReport, Mismatch, OperationResult, Outcome
+from catalog_sync.apply.scheduler import NodeState, Settled, run_in_order
+from catalog_sync.apply.staleness import check_fresh, target_problems
+from catalog_sync.apply.verify import verify
+from catalog_sync.cloudmore import ReadWriteClient
+from catalog_sync.errors import ApiError, CatalogSyncError, StalePlanError
+from catalog_sync.plan.live import read_live
+from catalog_sync.plan.model import Change, Plan, SafetyFinding, Target
+
+__all__ = ["ApplyOptions", "apply_plan"]
+
+
+@dataclass(frozen=True)
+class ApplyOptions:
+    force: bool = False
+    fail_fast: bool = False
+    parallelism: int = 8
+    catalog_digest: str | None = None
+    """The digest of the catalog files now; given when apply was pointed at a catalog."""
+    journal_dir: Path = JOURNAL_DIR
+
+
+async def apply_plan(
+    plan: Plan,
+    client: ReadWriteClient,
+    target: Target,
+    options: ApplyOptions | None = None,
+    listener: ApplyListener | None = None,
+) -> ApplyReport:
+    """Apply ``plan`` through ``client``. Raises SafetyError or StalePlanError (having written
+    nothing), or an ApiError when the live catalog cannot be read before writing; every
+    failure after the first write is in the report instead."""
+    options = options or ApplyOptions()
+    listener = listener or SilentListener()
+    started_at = datetime.now(UTC)
+    forced = check_safety(plan, force=options.force)
+    if not plan.changes:
+        return _report(plan, started_at, forced=forced)
+    problems = target_problems(plan, target, options.catalog_digest)
+    if problems:
+        raise StalePlanError(problems)
+
+    listener.phase(Phase.CHECKING, len(plan.changes))
+    live = await read_live(client)
+    check_fresh(plan, live, target, options.catalog_digest)
+
+    journal = Journal.start(options.journal_dir, plan)
+    try:
+        listener.phase(Phase.APPLYING, len(plan.changes))
+        results = await _run(plan, Operations(client, plan, live), journal, listener, options)
+        listener.phase(Phase.VERIFYING, len(plan.changes))
+        report = await _verified(plan, client, results, started_at, forced, journal.path)
+        journal.finish(report)
+        return report
+    finally:
+        journal.close()
+
+
+async def _run(
+    plan: Plan,
+    operations: Operations,
+    journal: Journal,
+    listener: ApplyListener,
+    options: ApplyOptions,
+) -> dict[str, OperationResult]:
+    changes = {change.address: change for change in plan.changes}
+    results: dict[str, OperationResult] = {}
+
+    def record(result: OperationResult) -> None:
+        results[result.address] = result
+        journal.result(result)
+        listener.finished(result)
+
+    async def work(address: str) -> bool:
+        change = changes[address]
+        journal.started(change)
+        listener.started(change)
+        began = time.monotonic()
+        try:
+            object_id = await operations.perform(change)
+        except CatalogSyncError as error:
+            record(_result(change, Outcome.FAILED, reason=str(error), began=began))
+            return False
+        record(_result(change, Outcome.DONE, object_id=object_id, began=began))
+        return True
+
+    def unrun(address: str, settled: Settled) -> None:
+        change = changes[address]
+        if settled.state is NodeState.SKIPPED:
+            reason = f"skipped because {settled.blocked_by} failed"
+            record(_result(change, Outcome.SKIPPED, reason=reason, blocked_by=settled.blocked_by))
+        else:
+            reason = "not attempted: --fail-fast stopped after the first failure"
+            record(_result(change, Outcome.NOT_ATTEMPTED, reason=reason))
+
+    await run_in_order(
+        list(changes),
+        {address: change.depends_on for address, change in changes.items()},
+        work,
+        limit=options.parallelism,
+        fail_fast=options.fail_fast,
+        on_settled=unrun,
+    )
+    return results
+
+
+def _result(
+    change: Change,
+    outcome: Outcome,
+    *,
+    object_id: str | None = None,
+    reason: str | None = None,
+    blocked_by: str | None = None,
+    began: float | None = None,
+) -> OperationResult:
+    return OperationResult(
+        address=change.address,
+        kind=change.kind,
+        action=change.action,
+        outcome=outcome,
+        id=object_id if object_id is not None else change.id,
+        reason=reason,
+        blocked_by=blocked_by,
+        seconds=round(time.monotonic() - began, 3) if began is not None else None,
+    )
+
+
+async def _verified(
+    plan: Plan,
+    client: ReadWriteClient,
+    results: Mapping[str, OperationResult],
+    started_at: datetime,
+    forced: tuple[SafetyFinding, ...],
+    journal_path: Path,
+) -> ApplyReport:
+    ordered = tuple(results[c.address] for c in plan.changes if c.address in results)
+    report = partial(
+        _report, plan, started_at, results=ordered, journal=journal_path, forced=forced
+    )
+    if not any(r.outcome is Outcome.DONE for r in ordered):
+        return report()
+    try:
+        live = await read_live(client)
+    except ApiError as error:
+        return report(verify_error=f"cannot re-read the live catalog to verify: {error}")
+    return report(verified=True, mismatches=verify(plan.changes, results, live))
+
+
+def _report(
+    plan: Plan,
+    started_at: datetime,
+    *,
+    results: tuple[OperationResult, ...] = (),
+    journal: Path | None = None,
+    forced: tuple[SafetyFinding, ...] = (),
+    verified: bool = False,
+    verify_error: str | None = None,
+    mismatches: tuple[Mismatch, ...] = (),
+) -> ApplyReport:
+    return ApplyReport(
+        target=plan.target,
+        catalog=plan.catalog,
+        started_at=started_at,
+        finished_at=datetime.now(UTC),
+        results=results,
+        verified=verified,
+        verify_error=verify_error,
+        mismatches=mismatches,
+        forced=tuple(finding.rule.value for finding in forced if finding.overridable),
+        journal=journal.as_posix() if journal is not None else None,
+    )

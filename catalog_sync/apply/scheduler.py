@@ -1,0 +1,119 @@
+"""Running work in dependency order: parents before children, independent work concurrently.
+
+Generic over node names (plan addresses): the scheduler knows only the dependency graph and
+whether each piece of work succeeded. When work fails, everything that depends on it (directly
+or not) is skipped and names that failure; independent work still runs. With ``fail_fast`` no
+new work starts after the first failure; work already running finishes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from graphlib import CycleError, TopologicalSorter
+
+from catalog_sync.errors import ApplyError
+
+__all__ = ["NodeState", "Settled", "run_in_order"]
+
+
+class NodeState(enum.Enum):
+    DONE = "done"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    NOT_ATTEMPTED = "not_attempted"
+
+
+@dataclass(frozen=True)
+class Settled:
+    state: NodeState
+    blocked_by: str | None = None
+    """For SKIPPED: the failed node at the root of the chain."""
+
+
+Work = Callable[[str], Awaitable[bool]]
+"""Runs one node; True when it succeeded. Raising is reserved for bugs: it aborts the run."""
+
+
+async def run_in_order(
+    nodes: Sequence[str],
+    depends_on: Mapping[str, Sequence[str]],
+    work: Work,
+    *,
+    limit: int,
+    fail_fast: bool = False,
+    on_settled: Callable[[str, Settled], None] | None = None,
+) -> dict[str, Settled]:
+    """Run ``work`` for every node once its dependencies succeeded, at most ``limit`` at a
+    time; ready nodes start in the order of ``nodes``. Dependencies outside ``nodes`` are
+    ignored. ``on_settled`` hears about every node that is skipped or never attempted."""
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    order = {node: index for index, node in enumerate(nodes)}
+    needs = {node: [d for d in depends_on.get(node, ()) if d in order] for node in nodes}
+    sorter: TopologicalSorter[str] = TopologicalSorter(needs)
+    try:
+        sorter.prepare()
+    except CycleError as error:
+        cycle = " -> ".join(str(node) for node in error.args[1])
+        raise ApplyError(f"the plan's dependencies form a cycle: {cycle}") from None
+
+    settled: dict[str, Settled] = {}
+    running: dict[asyncio.Task[bool], str] = {}
+    ready: list[str] = []
+    stopped = False
+
+    def settle(node: str, result: Settled) -> None:
+        settled[node] = result
+        sorter.done(node)
+        if on_settled is not None and result.state in (NodeState.SKIPPED, NodeState.NOT_ATTEMPTED):
+            on_settled(node, result)
+
+    def blocked(node: str) -> Settled | None:
+        for dependency in needs[node]:
+            state = settled[dependency]
+            if state.state is NodeState.FAILED:
+                return Settled(NodeState.SKIPPED, dependency)
+            if state.state is NodeState.SKIPPED:
+                return Settled(NodeState.SKIPPED, state.blocked_by)
+            if state.state is NodeState.NOT_ATTEMPTED:
+                return Settled(NodeState.NOT_ATTEMPTED)
+        return None
+
+    try:
+        while sorter.is_active():
+            ready.extend(sorter.get_ready())
+            ready.sort(key=order.__getitem__)
+            waiting: list[str] = []
+            settled_now = False
+            for node in ready:
+                verdict = blocked(node)
+                if verdict is None and stopped:
+                    verdict = Settled(NodeState.NOT_ATTEMPTED)
+                if verdict is not None:
+                    settle(node, verdict)
+                    settled_now = True
+                elif len(running) < limit:
+                    running[asyncio.ensure_future(work(node))] = node
+                else:
+                    waiting.append(node)
+            ready = waiting
+            if settled_now:
+                continue  # settling may have made more nodes ready without any waiting
+            if not running:
+                raise AssertionError("nothing running and nothing ready in an acyclic graph")
+            finished, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            for task in sorted(finished, key=lambda t: order[running[t]]):
+                node = running.pop(task)
+                succeeded = task.result()
+                if not succeeded and fail_fast:
+                    stopped = True
+                settle(node, Settled(NodeState.DONE if succeeded else NodeState.FAILED))
+    finally:
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.gather(*running, return_exceptions=True)
+    return settled

@@ -1,0 +1,126 @@
+"""Is the plan still true? Checked after re-reading live state and before writing anything.
+
+A plan is applied exactly as reviewed, or not at all: the target must be the configured one,
+the catalog files must be the ones planned (when apply was given a catalog path), every object
+the plan touches must be as it was when planned (its fingerprint), and every object the plan
+creates must still be absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from catalog_sync.errors import StalePlanError
+from catalog_sync.graph import Address, Kind, Resource
+from catalog_sync.plan.live import LiveCatalog
+from catalog_sync.plan.model import Action, Change, Plan, Target, fingerprint
+
+__all__ = ["check_fresh", "moved_objects", "target_problems"]
+
+
+def target_problems(plan: Plan, target: Target, catalog_digest: str | None) -> list[str]:
+    """Mismatches that need no API call: the target, and the catalog digest when given."""
+    problems: list[str] = []
+    if (plan.target.api_url, plan.target.seller_id.lower()) != (
+        target.api_url,
+        target.seller_id.lower(),
+    ):
+        problems.append(
+            f"target: the plan was made against {plan.target.api_url} (seller "
+            f"{plan.target.seller_id}), but the configured target is {target.api_url} "
+            f"(seller {target.seller_id})"
+        )
+    if catalog_digest is not None and catalog_digest != plan.catalog.digest:
+        problems.append(
+            f"catalog {plan.catalog.path}: the files changed since the plan was made "
+            f"(digest {plan.catalog.digest}, now {catalog_digest})"
+        )
+    return problems
+
+
+def moved_objects(plan: Plan, live: LiveCatalog) -> list[str]:
+    """Each object the plan touches that is no longer as planned, with what moved."""
+    by_id: dict[Kind, dict[str, Resource]] = {
+        kind: live.graph.by_id(kind) for kind in Kind if kind is not Kind.PUBLISH
+    }
+    moved: list[str] = []
+    for change in plan.changes:
+        problem = _problem(change, live, by_id)
+        if problem is not None:
+            moved.append(f"{change.address}: {problem}")
+    return moved
+
+
+def check_fresh(
+    plan: Plan, live: LiveCatalog, target: Target, catalog_digest: str | None = None
+) -> None:
+    """Raise StalePlanError listing everything that moved; return when nothing did."""
+    problems = target_problems(plan, target, catalog_digest) + moved_objects(plan, live)
+    if problems:
+        raise StalePlanError(problems)
+
+
+def _problem(
+    change: Change, live: LiveCatalog, by_id: Mapping[Kind, Mapping[str, Resource]]
+) -> str | None:
+    if change.action is Action.CREATE:
+        return _create_problem(change, live, by_id)
+    if change.action is Action.PUBLISH:
+        return _publish_problem(change, live, by_id)
+    current = by_id[change.kind].get(change.id or "")
+    if current is None:
+        return f"no longer exists (id {change.id})"
+    return _compare(change, current)
+
+
+def _create_problem(
+    change: Change, live: LiveCatalog, by_id: Mapping[Kind, Mapping[str, Resource]]
+) -> str | None:
+    address = Address.parse(change.address)
+    parent_address = address.parent
+    if parent_address is None:
+        where = address
+    elif change.parent_id is not None:
+        parent = by_id[parent_address.kind].get(change.parent_id)
+        if parent is None:
+            return f"its parent {change.parent} no longer exists (id {change.parent_id})"
+        # The parent may sit at another address when the files pin it by id (a rename).
+        where = parent.address.child(address.kind, address.key)
+    else:
+        return None  # the parent is created in this run, so nothing can be under it yet
+    existing = live.graph.get(where)
+    if existing is not None:
+        return f"now exists (id {existing.id}); it was absent when the plan was made"
+    return None
+
+
+def _publish_problem(
+    change: Change, live: LiveCatalog, by_id: Mapping[Kind, Mapping[str, Resource]]
+) -> str | None:
+    if change.id is None:
+        return None  # a publish of a service this plan creates
+    service = by_id[Kind.SERVICE].get(change.id)
+    if service is None:
+        return f"the service no longer exists (id {change.id})"
+    current = live.graph.get(service.address.child(Kind.PUBLISH))
+    if current is None:
+        return "its publish settings can no longer be read"
+    return _compare(change, current)
+
+
+def _compare(change: Change, current: Resource) -> str | None:
+    if change.fingerprint is None or fingerprint(current) == change.fingerprint:
+        return None
+    before = change.live or {}
+    fields = sorted(
+        name
+        for name in set(before) | set(current.fields)
+        if before.get(name) != current.fields.get(name)
+    )
+    if fields:
+        return "changed since the plan was made: " + ", ".join(fields)
+    if not current.active and change.action is not Action.ENABLE:
+        return "changed since the plan was made: it is now disabled"
+    if current.active and change.action is Action.ENABLE:
+        return "changed since the plan was made: it is already enabled"
+    return "changed since the plan was made"

@@ -1,0 +1,95 @@
+"""Apply progress: a live bar on a terminal, one plain line per event elsewhere (CI logs)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import IO
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from catalog_sync.apply.listener import Phase
+from catalog_sync.apply.report import OperationResult, Outcome
+from catalog_sync.plan.model import Change
+from catalog_sync.render.plan_values import ACTION_VERBS
+
+__all__ = ["LineProgress", "LiveProgress", "result_line"]
+
+
+def result_line(result: OperationResult) -> str:
+    verb = ACTION_VERBS[result.action]
+    if result.outcome is Outcome.DONE:
+        return f"{result.address} {verb}"
+    if result.outcome is Outcome.FAILED:
+        return f"{result.address} FAILED: {result.reason}"
+    return f"{result.address} {result.outcome.value.replace('_', ' ')}: {result.reason}"
+
+
+class LineProgress:
+    """Plain lines through ``echo``: what started is not shown, only what settled."""
+
+    def __init__(self, echo: Callable[[str], None]) -> None:
+        self._echo = echo
+        self._total = 0
+        self._settled = 0
+
+    def phase(self, phase: Phase, total: int) -> None:
+        self._total = total
+        self._echo(f"apply: {phase.value}")
+
+    def started(self, change: Change) -> None:
+        pass
+
+    def finished(self, result: OperationResult) -> None:
+        self._settled += 1
+        self._echo(f"apply: [{self._settled}/{self._total}] {result_line(result)}")
+
+
+class LiveProgress:
+    """A rich progress bar on ``stream`` (a terminal); failures are printed above the bar."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._console = Console(file=stream)
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=self._console,
+            transient=True,
+        )
+        self._task = self._progress.add_task("apply", total=None)
+        self._running = 0
+
+    def __enter__(self) -> LiveProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._progress.stop()
+
+    def phase(self, phase: Phase, total: int) -> None:
+        self._progress.update(self._task, description=phase.value, total=total)
+
+    def started(self, change: Change) -> None:
+        self._running += 1
+        self._describe(change.address)
+
+    def finished(self, result: OperationResult) -> None:
+        if result.outcome is Outcome.DONE or result.outcome is Outcome.FAILED:
+            self._running = max(0, self._running - 1)
+        self._progress.advance(self._task)
+        if result.outcome is not Outcome.DONE:
+            self._progress.console.print(result_line(result), markup=False, highlight=False)
+        self._describe(result.address)
+
+    def _describe(self, address: str) -> None:
+        self._progress.update(
+            self._task, description=f"applying ({self._running} in flight) {address}"
+        )

@@ -1,0 +1,134 @@
+"""The apply report for people, and the notice about an apply that did not finish."""
+
+from __future__ import annotations
+
+from catalog_sync.apply.journal import PreviousRun
+from catalog_sync.apply.report import ApplyReport, OperationResult, Outcome
+from catalog_sync.graph import Kind
+from catalog_sync.plan.model import Action
+from catalog_sync.render.plan_values import ACTION_VERBS, format_value
+
+__all__ = ["render_previous_run", "render_report"]
+
+_SYMBOLS = {
+    Action.CREATE: "+",
+    Action.UPDATE: "~",
+    Action.ENABLE: "~",
+    Action.PUBLISH: "~",
+    Action.DELETE: "-",
+    Action.DISABLE: "-",
+}
+_COLOURS = {"done": "32", "failed": "1;31", "skipped": "33", "not_attempted": "33", "ok": "32"}
+_HEADINGS = {
+    Outcome.DONE: "Done:",
+    Outcome.FAILED: "Failed:",
+    Outcome.SKIPPED: "Skipped (a change they depend on failed):",
+    Outcome.NOT_ATTEMPTED: "Not attempted (--fail-fast stopped after the first failure):",
+}
+
+
+def render_report(report: ApplyReport, *, colour: bool = False) -> str:
+    def paint(key: str, text: str) -> str:
+        return f"\x1b[{_COLOURS[key]}m{text}\x1b[0m" if colour else text
+
+    counts = report.counts
+    lines = [
+        f"Apply to {report.target.api_url} (seller {report.target.seller_id}) from "
+        f"{report.catalog.path}: " + _counts_text(counts) + ".",
+    ]
+    if report.forced:
+        lines.append(f"--force lifted the safety rules: {', '.join(report.forced)}.")
+    for outcome in Outcome:
+        chosen = [r for r in report.results if r.outcome is outcome]
+        if not chosen:
+            continue
+        lines.extend(["", paint(outcome.value, _HEADINGS[outcome])])
+        lines.extend(_result_line(result) for result in chosen)
+
+    lines.append("")
+    if report.verify_error is not None:
+        lines.append(paint("failed", f"Verification could not run: {report.verify_error}"))
+    elif report.mismatches:
+        lines.append(
+            paint(
+                "failed",
+                f"Verification found {len(report.mismatches)} difference(s) between what was "
+                "written and what Cloudmore now returns:",
+            )
+        )
+        for mismatch in report.mismatches:
+            kind = _kind_of(mismatch.address)
+            expected = format_value(kind, mismatch.field, mismatch.expected)
+            actual = format_value(kind, mismatch.field, mismatch.actual)
+            lines.append(
+                f"  ! {mismatch.address} {mismatch.field}: expected {expected}, live {actual}"
+            )
+    elif report.verified:
+        lines.append("Verification: every applied change reads back as planned.")
+
+    if report.journal is not None:
+        lines.append(f"Journal: {report.journal}")
+    if report.ok:
+        lines.append(paint("ok", "Apply complete: the live catalog matches the plan."))
+    else:
+        lines.append(
+            paint(
+                "failed",
+                "Apply incomplete: plan again to see what is left, fix the cause, and apply.",
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _counts_text(counts: dict[Outcome, int]) -> str:
+    return ", ".join(f"{counts[o]} {o.value.replace('_', ' ')}" for o in Outcome)
+
+
+def _result_line(result: OperationResult) -> str:
+    verb = ACTION_VERBS[result.action]
+    symbol = _SYMBOLS[result.action]
+    if result.outcome is Outcome.DONE:
+        created = f" (id {result.id})" if result.action is Action.CREATE and result.id else ""
+        return f"  {symbol} {result.address} {verb}{created}"
+    if result.outcome is Outcome.FAILED:
+        return f"  ! {result.address} not {verb}: {result.reason}"
+    if result.outcome is Outcome.SKIPPED:
+        return f"  . {result.address} not {verb}: skipped because {result.blocked_by} failed"
+    return f"  . {result.address} not {verb}: not attempted"
+
+
+def _kind_of(address: str) -> Kind:
+    last = address.rsplit(".", 1)[-1]
+    return Kind(last.split("[", 1)[0])
+
+
+def render_previous_run(previous: PreviousRun) -> str:
+    """What an apply that did not finish did, and what it had in flight."""
+    started = f", started {previous.started_at}" if previous.started_at else ""
+    lines = [
+        f"warning: the previous apply did not finish (journal {previous.path.as_posix()}"
+        f"{started}).",
+    ]
+    done = [e for e in previous.results if e.outcome == Outcome.DONE.value]
+    failed = [e for e in previous.results if e.outcome == Outcome.FAILED.value]
+    lines.append(f"  It completed {len(done)} operation(s):")
+    lines.extend(
+        f"    {entry.action} {entry.address}" + (f" (id {entry.id})" if entry.id else "")
+        for entry in done
+    )
+    if failed:
+        lines.append(f"  {len(failed)} operation(s) failed:")
+        lines.extend(f"    {e.action} {e.address}: {e.reason}" for e in failed)
+    if previous.in_flight:
+        lines.append(
+            f"  {len(previous.in_flight)} operation(s) were in flight when it stopped "
+            "(Cloudmore may or may not have done them):"
+        )
+        lines.extend(f"    {entry.action} {entry.address}" for entry in previous.in_flight)
+    else:
+        lines.append("  Nothing was in flight when it stopped.")
+    lines.append(
+        "  Planning again reads what that run left behind; a plan saved before it is stale "
+        "and apply will refuse it."
+    )
+    return "\n".join(lines) + "\n"

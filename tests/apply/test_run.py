@@ -1,0 +1,191 @@
+"""apply_plan against the emulator in-process: convergence, skips, fail-fast, PUT semantics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from catalog_sync.apply import ApplyOptions, Outcome, apply_plan
+from catalog_sync.cloudmore import wire
+from catalog_sync.emulator import FaultConfig, ScriptedFault
+from catalog_sync.graph import Kind
+from catalog_sync.plan.build import target_of
+from catalog_sync.plan.model import Action
+from catalog_sync.render.apply_text import render_report
+from tests.apply.support import (
+    EXAMPLE,
+    InProcess,
+    copy_catalog,
+    plan_and_apply,
+    plan_with,
+    writes_after,
+)
+
+PBX_MINUTES = 'service["Cloud PBX"].product["pbx-minutes"]'
+
+
+@pytest.mark.anyio
+async def test_example_onto_empty_applies_everything_and_replans_empty(journal_dir: Path) -> None:
+    emulator = InProcess("empty")
+    async with emulator.client() as client:
+        plan, report = await plan_and_apply(client, emulator.settings, journal_dir)
+        again = await plan_with(client, emulator.settings)
+    assert plan.summary.create == 44
+    assert report.counts[Outcome.DONE] == len(plan.changes) == 49
+    assert report.ok, render_report(report)
+    assert report.verified
+    assert not again.changes, [c.address for c in again.changes]
+
+
+@pytest.mark.anyio
+async def test_example_onto_demo_with_prune_replans_empty(
+    journal_dir: Path, tmp_path: Path
+) -> None:
+    catalog = copy_catalog(tmp_path, settings="settings:\n  prune: true\n")
+    emulator = InProcess("demo")
+    async with emulator.client() as client:
+        plan, report = await plan_and_apply(client, emulator.settings, journal_dir, catalog)
+        again = await plan_with(client, emulator.settings, catalog)
+        services = {s.name: s for s in await client.list_services()}
+    actions = {c.address: c.action for c in plan.changes}
+    assert actions['service["Legacy Hosting"]'] is Action.DISABLE
+    assert actions['service["Acronis Cyber Protect"]'] is Action.ENABLE
+    assert report.ok, render_report(report)
+    assert services["Legacy Hosting"].status == "Disabled"
+    assert services["Acronis Cyber Protect"].status == "Active"
+    assert not again.changes, [c.address for c in again.changes]
+
+
+@pytest.mark.anyio
+async def test_a_failed_product_create_skips_its_addons_and_publish_only(
+    journal_dir: Path,
+) -> None:
+    emulator = InProcess("demo")
+    async with emulator.client() as client:
+        pbx = next(s for s in await client.list_services() if s.name == "Cloud PBX")
+        emulator.app.state.emulator.faults.configure(
+            FaultConfig(
+                script=(
+                    ScriptedFault(
+                        method="POST",
+                        path_pattern=f"/services/{pbx.id}/products$",
+                        fault="server_error",
+                        count=1000,
+                    ),
+                )
+            )
+        )
+        plan, report = await plan_and_apply(client, emulator.settings, journal_dir)
+    results = {r.address: r for r in report.results}
+
+    failed = results[PBX_MINUTES]
+    assert failed.outcome is Outcome.FAILED
+    assert failed.reason is not None
+    assert "server error (500)" in failed.reason
+    for dependent in (
+        f'{PBX_MINUTES}.addon["pbx-min-domestic"]',
+        f'{PBX_MINUTES}.addon["pbx-min-intl"]',
+        'service["Cloud PBX"].publish',
+    ):
+        assert results[dependent].outcome is Outcome.SKIPPED
+        assert results[dependent].blocked_by == PBX_MINUTES
+    assert report.count(Outcome.SKIPPED) == 3
+    # Everything independent ran, including other work on the same service.
+    assert report.count(Outcome.DONE) == len(plan.changes) - 4
+    assert results['service["Cloud PBX"]'].outcome is Outcome.DONE
+    assert results['service["Managed Firewall"].publish'].outcome is Outcome.DONE
+    assert report.verified
+    assert not report.mismatches
+    assert not report.ok
+
+    text = render_report(report)
+    assert f"! {PBX_MINUTES} not created: POST " in text
+    assert (
+        f'. service["Cloud PBX"].publish not published: skipped because {PBX_MINUTES} failed'
+        in text
+    )
+    assert "18 done, 1 failed, 3 skipped, 0 not attempted" in text
+
+
+@pytest.mark.anyio
+async def test_fail_fast_starts_nothing_after_the_first_failure(journal_dir: Path) -> None:
+    emulator = InProcess("demo")
+    async with emulator.client() as client:
+        emulator.app.state.emulator.faults.configure(
+            FaultConfig(
+                script=(
+                    ScriptedFault(
+                        method="POST", path_pattern="/brokers$", fault="server_error", count=1000
+                    ),
+                )
+            )
+        )
+        before = len(emulator.requests())
+        _plan, report = await plan_and_apply(
+            client, emulator.settings, journal_dir, fail_fast=True, parallelism=1
+        )
+    # The broker create is first in plan order: with one at a time, nothing else starts.
+    assert report.results[0].outcome is Outcome.FAILED
+    assert report.count(Outcome.DONE) == 0
+    assert (
+        report.count(Outcome.NOT_ATTEMPTED) + report.count(Outcome.SKIPPED)
+        == len(report.results) - 1
+    )
+    assert report.count(Outcome.NOT_ATTEMPTED) > 0
+    writes = writes_after(emulator.requests()[before:], -1)
+    assert writes
+    assert all(w.endswith("/brokers") and w.startswith("POST") for w in writes)
+
+
+@pytest.mark.anyio
+async def test_an_update_keeps_the_fields_the_catalog_does_not_manage(journal_dir: Path) -> None:
+    emulator = InProcess("demo")
+    prop = wire.CustomProperty(type="Text", property_id="region-code", name="Region code")
+    async with emulator.client() as client:
+        pbx = next(s for s in await client.list_services() if s.name == "Cloud PBX")
+        kept = wire.ServiceBody.model_validate({**pbx.model_dump(), "customProperties": [prop]})
+        await client.update_service(pbx.id, kept)
+        plan, report = await plan_and_apply(client, emulator.settings, journal_dir)
+        after = await client.get_service(pbx.id)
+    assert any(
+        c.address == 'service["Cloud PBX"]' and c.action is Action.UPDATE for c in plan.changes
+    )
+    assert report.ok, render_report(report)
+    assert after.description == "Hosted phone system with mobile and desktop apps."
+    assert [p.property_id for p in after.custom_properties] == ["region-code"]
+
+
+@pytest.mark.anyio
+async def test_a_plan_without_changes_applies_without_a_request(journal_dir: Path) -> None:
+    emulator = InProcess("empty")
+    async with emulator.client() as client:
+        await plan_and_apply(client, emulator.settings, journal_dir)
+        nothing = await plan_with(client, emulator.settings)
+        before = len(emulator.requests())
+        report = await apply_plan(
+            nothing, client, target_of(emulator.settings), ApplyOptions(journal_dir=journal_dir)
+        )
+    assert not nothing.changes
+    assert report.ok
+    assert report.results == ()
+    assert len(emulator.requests()) == before
+
+
+@pytest.mark.anyio
+async def test_children_of_parents_created_in_the_run_are_created_under_the_new_ids(
+    journal_dir: Path,
+) -> None:
+    emulator = InProcess("empty")
+    async with emulator.client() as client:
+        _plan, report = await plan_and_apply(client, emulator.settings, journal_dir, EXAMPLE)
+        new_ids = {r.address: r.id for r in report.results if r.kind is not Kind.PUBLISH}
+        firewall = new_ids['service["Managed Firewall"]']
+        site = new_ids['service["Managed Firewall"].product["fw-site"]']
+        assert firewall is not None
+        assert site is not None
+        addons = await client.list_addons(firewall, site)
+        service = await client.get_service(firewall)
+    assert sorted(a.item_code for a in addons) == ["fw-ha", "fw-ips"]
+    brokers = {new_ids['broker["12345678"]'], new_ids['broker["5566778899"]']}
+    assert set(service.publish.broker_ids) == brokers
