@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import httpx
 import pytest
 
-from catalog_sync.apply import ApplyOptions, Outcome, apply_plan
-from catalog_sync.cloudmore import wire
+from catalog_sync.apply import ApplyOptions, Mismatch, Outcome, apply_plan
+from catalog_sync.cloudmore import open_read_write, wire
 from catalog_sync.emulator import FaultConfig, ScriptedFault
 from catalog_sync.graph import Kind
 from catalog_sync.plan.build import target_of
@@ -23,6 +25,7 @@ from tests.apply.support import (
 )
 
 PBX_MINUTES = 'service["Cloud PBX"].product["pbx-minutes"]'
+GWS_STD = 'service["Google Workspace"].product["payg"].addon["gws-std"]'
 
 
 @pytest.mark.anyio
@@ -189,3 +192,31 @@ async def test_children_of_parents_created_in_the_run_are_created_under_the_new_
     assert sorted(a.item_code for a in addons) == ["fw-ha", "fw-ips"]
     brokers = {new_ids['broker["12345678"]'], new_ids['broker["5566778899"]']}
     assert set(service.publish.broker_ids) == brokers
+
+
+class _IgnoresRecommendedPrice(httpx.AsyncBaseTransport):
+    """A server that drops one field of every addon PUT, as a real API might."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "PUT" and "/addons/" in request.url.path:
+            body = json.loads(request.content)
+            body.pop("recommendedPrice", None)
+            request = httpx.Request(request.method, request.url, headers=request.headers, json=body)
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.mark.anyio
+async def test_verification_names_a_field_the_server_ignored(journal_dir: Path) -> None:
+    emulator = InProcess("demo")
+    transport = _IgnoresRecommendedPrice(emulator.transport())
+    async with open_read_write(emulator.settings, transport=transport) as client:
+        _plan, report = await plan_and_apply(client, emulator.settings, journal_dir)
+    assert report.count(Outcome.DONE) == len(report.results)
+    assert report.mismatches == (
+        Mismatch(address=GWS_STD, field="recommendedPrice", expected="14.4000", actual=None),
+    )
+    assert not report.ok
+    assert f"! {GWS_STD} recommendedPrice: expected 14.40, live null" in render_report(report)
