@@ -191,7 +191,9 @@ def _money(value: object) -> str:
     try:
         # A float arrives only from JSON parsed without Decimal; str() keeps its shortest repr.
         amount = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-        return str(amount.quantize(MONEY_QUANTUM, rounding=ROUND_HALF_EVEN))
+        amount = amount.quantize(MONEY_QUANTUM, rounding=ROUND_HALF_EVEN)
+        # The API stores -0 as 0; keeping the sign would plan the same change forever.
+        return str(abs(amount) if amount.is_zero() else amount)
     except (InvalidOperation, ValueError) as error:
         raise ValueError(f"expected an amount, got {value!r}") from error
 

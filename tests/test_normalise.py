@@ -16,6 +16,8 @@ from catalog_sync.normalise import format_money, normalise
         ("0.0450", "0.0450"),
         (Decimal("0.00005"), "0.0000"),  # half-even at the API's 4 places
         (Decimal("0.00015"), "0.0002"),
+        (Decimal("-0"), "0.0000"),  # the API stores -0 as 0
+        ("-0.00001", "0.0000"),
     ],
 )
 def test_money_compares_at_four_places(value: object, expected: str) -> None:

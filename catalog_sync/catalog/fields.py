@@ -39,6 +39,10 @@ __all__ = [
 MONEY_PLACES: Final = 4
 """Decimal places the API stores (assumed, see docs/contracts.md)."""
 _QUANTUM: Final = Decimal(1).scaleb(-MONEY_PLACES)
+MONEY_LIMIT: Final = Decimal(10) ** 12
+"""Amounts the API stores are below this (assumed: decimal(16,4))."""
+WHOLE_NUMBER_LIMIT: Final = 2**31 - 1
+"""The largest quantity the API stores (assumed: a 32-bit integer)."""
 
 _EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _DOMAIN: Final = re.compile(
@@ -67,6 +71,12 @@ def _to_money(value: object) -> Decimal:
         raise PydanticCustomError("money", 'expected an amount such as "12.50"')
     if not amount.is_finite():
         raise PydanticCustomError("money", "an amount must be a finite number")
+    if abs(amount) >= MONEY_LIMIT:
+        raise PydanticCustomError(
+            "money",
+            "{amount} is too large: the API stores amounts below {limit}",
+            {"amount": str(amount), "limit": f"{MONEY_LIMIT:,}"},
+        )
     try:
         exact = amount == amount.quantize(_QUANTUM)
     except InvalidOperation:
@@ -90,9 +100,9 @@ def _format_check(pattern: re.Pattern[str], error_type: str, message: str) -> Ca
 
 
 def _object_address(value: str) -> str:
-    """The canonical spelling, so `service[ "X" ]`-style variants still match plan addresses."""
+    """The canonical spelling, so an address matches the plan's however its key is escaped."""
     try:
-        return str(Address.parse(value.replace(" [", "[").strip()))
+        return str(Address.parse(value.strip()))
     except ValueError:
         raise PydanticCustomError(
             "address",
@@ -125,16 +135,41 @@ def _one_of(choices: Collection[int]) -> Callable[[int], int]:
     return check
 
 
-Text = Annotated[str, Strict()]
-Name = Annotated[str, Strict(), Field(min_length=1)]
-Key = Annotated[str, Strict(), Field(min_length=1, max_length=200)]
+def _characters(value: str) -> str:
+    """YAML escapes can write lone surrogates ("\\ud800"), which no API can store."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PydanticCustomError(
+            "characters", "the text contains an escape that is not a character (\\uD800-\\uDFFF)"
+        ) from None
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank", "this cannot be blank")
+    return value
+
+
+Text = Annotated[str, Strict(), AfterValidator(_characters)]
+Name = Annotated[
+    str, Strict(), Field(min_length=1), AfterValidator(_characters), AfterValidator(_not_blank)
+]
+Key = Annotated[
+    str,
+    Strict(),
+    Field(min_length=1, max_length=200),
+    AfterValidator(_characters),
+    AfterValidator(_not_blank),
+]
 ObjectAddress = Annotated[
     str,
     Strict(),
     AfterValidator(_object_address),
     WithJsonSchema({"type": "string", "pattern": r'^(service|broker)\[".+"\]'}),
 ]
-WholeNumber = Annotated[int, Strict(), Field(ge=0)]
+WholeNumber = Annotated[int, Strict(), Field(ge=0, le=WHOLE_NUMBER_LIMIT)]
 
 Money = Annotated[
     Decimal,
@@ -143,7 +178,7 @@ Money = Annotated[
         {
             "anyOf": [
                 {"type": "string", "pattern": r"^\s*\d+(\.\d{1,4})?\s*$"},
-                {"type": "number", "minimum": 0},
+                {"type": "number", "minimum": 0, "exclusiveMaximum": 10**12},
             ]
         }
     ),
@@ -182,12 +217,12 @@ PhoneNumber = Annotated[
     Strict(),
     AfterValidator(
         _format_check(
-            re.compile(r"[0-9]{4,15}"),
+            re.compile(r"[0-9]{4,14}"),
             "phone",
-            "'{value}' is not a phone number: 4 to 15 digits, no spaces or prefix",
+            "'{value}' is not a phone number: 4 to 14 digits, no spaces or prefix",
         )
     ),
-    WithJsonSchema({"type": "string", "pattern": "^[0-9]{4,15}$"}),
+    WithJsonSchema({"type": "string", "pattern": "^[0-9]{4,14}$"}),
 ]
 CountryCode = Annotated[
     str,

@@ -95,8 +95,10 @@ def _find_files(given: Path) -> _Found:
         candidates = sorted(
             (candidate.relative_to(given).as_posix(), candidate)
             for candidate in given.rglob("*")
+            # Not "is_file()": a dangling link must fail loudly, since a missing file could
+            # make prune delete what it describes.
             if candidate.suffix in _SUFFIXES
-            and candidate.is_file()
+            and not candidate.is_dir()
             and not any(part.startswith(".") for part in candidate.relative_to(given).parts)
         )
     except OSError as error:

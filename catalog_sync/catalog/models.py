@@ -250,7 +250,7 @@ class InvoiceContact(SourcedModel):
 class BrokerCustomProperty(SourcedModel):
     """A value of one of the seller's broker custom properties."""
 
-    id: Name = Field(description="The custom property's id.")
+    id: Guid = Field(description="The custom property's id (a lower-case GUID).")
     value: Text = Field(description="The value.")
 
 

@@ -31,7 +31,12 @@ __all__ = ["main"]
 @click.pass_context
 def main(ctx: click.Context, verbose: bool, log_level: str) -> None:
     """Manage a Cloudmore seller catalog as code: validate, plan, apply, detect drift."""
-    logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    level = logging.getLevelName(log_level.upper())
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    if level > logging.INFO:
+        # stamina reports every scheduled retry as a warning; a retry is routine, and the
+        # request metrics (--verbose) count them.
+        logging.getLogger("stamina").setLevel(logging.ERROR)
     ctx.obj = CliState(verbose=verbose)
 
 

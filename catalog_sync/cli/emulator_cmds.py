@@ -72,10 +72,7 @@ def serve(
             latency_ms=latency_ms, jitter_ms=jitter_ms, rate=fault_rate, random_seed=random_seed
         ),
     )
-    try:
-        app = create_app(config)
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise ConfigError(f"--state {state_file}: cannot load the state file: {error}") from None
+    app = create_app(config)
     try:
         sock = bind_socket(host, port)
     except OSError as error:

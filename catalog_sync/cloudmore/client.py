@@ -382,11 +382,7 @@ def _short(error: Exception) -> str:
 def _embedded_transport(settings: ApiSettings) -> AsyncTransport:
     from catalog_sync.emulator import EmulatorConfig, create_app
 
-    state_file = settings.embedded_state_file
-    if state_file is not None:
-        # The emulator writes the file but expects its directory to exist.
-        state_file.parent.mkdir(parents=True, exist_ok=True)
-    app = create_app(EmulatorConfig(seed="demo", state_file=state_file))
+    app = create_app(EmulatorConfig(seed="demo", state_file=settings.embedded_state_file))
     return ASGITransport(app=app)
 
 

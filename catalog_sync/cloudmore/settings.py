@@ -11,8 +11,10 @@ Under ``CI=true`` there is no such fallback: the missing variables are a :class:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -92,8 +94,8 @@ def _number(
         except ValueError:
             kind = "a whole number" if integer else "a number of seconds"
             raise ConfigError(f"{variable} must be {kind}, got {raw!r}") from None
-    if value <= 0:
-        raise ConfigError(f"{flag} / {variable} must be greater than 0, got {value}")
+    if not math.isfinite(value) or value <= 0:
+        raise ConfigError(f"{flag} / {variable} must be a number greater than 0, got {value}")
     return value
 
 
@@ -114,14 +116,22 @@ def _is_ci(env: Mapping[str, str]) -> bool:
     return env.get("CI", "").strip().lower() in {"true", "1"}
 
 
+def _checked_url(api_url: str) -> str:
+    problem = "must be an http:// or https:// URL"
+    try:
+        parts = urlsplit(api_url)
+        parts.port  # noqa: B018 - parsing the port is what validates it
+    except ValueError as error:
+        problem = f"is not a valid URL ({error})"
+    else:
+        if parts.scheme.lower() in {"http", "https"} and parts.hostname:
+            return urlunsplit(parts._replace(scheme=parts.scheme.lower())).rstrip("/")
+    raise ConfigError(f"--api-url / CLOUDMORE_API_URL {problem}, got {api_url!r}")
+
+
 def _resolve_url(api_url: str | None, environment: str | None) -> str | None:
     if api_url is not None:
-        if not api_url.startswith(("http://", "https://")):
-            raise ConfigError(
-                f"--api-url / CLOUDMORE_API_URL must start with http:// or https://, "
-                f"got {api_url!r}"
-            )
-        return api_url.rstrip("/")
+        return _checked_url(api_url)
     if environment is not None:
         try:
             return ENVIRONMENTS[environment.lower()]

@@ -405,8 +405,13 @@ _GUIDISH = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 
 
 def load_json(content: bytes) -> Any:
-    """Parse a response body; JSON numbers with a fraction become Decimal, never float."""
-    return json.loads(content, parse_float=Decimal)
+    """Parse a response body; JSON numbers with a fraction become Decimal, never float.
+
+    Raises ValueError for anything unreadable, a body nested too deeply to parse included."""
+    try:
+        return json.loads(content, parse_float=Decimal)
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply to read") from None
 
 
 def parse_list(model: type[M], data: object) -> list[M]:

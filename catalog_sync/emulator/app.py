@@ -18,6 +18,7 @@ from catalog_sync.emulator.requestlog import RequestLog
 from catalog_sync.emulator.seeds import build_store
 from catalog_sync.emulator.statefile import load_state, write_state
 from catalog_sync.emulator.store import Store
+from catalog_sync.errors import ConfigError
 
 __all__ = ["Emulator", "create_app"]
 
@@ -35,12 +36,25 @@ class Emulator:
         # One lock serialises every mutation and its persistence; reads need none because
         # they run between awaits on the single event-loop thread.
         self.lock = asyncio.Lock()
-        saved = load_state(config.state_file) if config.state_file else None
-        if saved is not None:
-            self.store = Store.from_json(saved)
-        else:
-            self.store = build_store(config.seed, config.credentials.seller_id)
-            self.persist()
+        self.store = self._initial_store(config)
+
+    def _initial_store(self, config: EmulatorConfig) -> Store:
+        if config.state_file is None:
+            return build_store(config.seed, config.credentials.seller_id)
+        try:
+            config.state_file.parent.mkdir(parents=True, exist_ok=True)
+            saved = load_state(config.state_file)
+            if saved is not None:
+                return Store.from_json(saved)
+            store = build_store(config.seed, config.credentials.seller_id)
+            write_state(config.state_file, store.to_json())
+            return store
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise ConfigError(
+                f"{config.state_file}: cannot use the emulator's state file "
+                f"({type(error).__name__}: {error}); move it away to start again from the "
+                f"{config.seed} seed"
+            ) from None
 
     def persist(self) -> None:
         if self.config.state_file is not None:

@@ -3,20 +3,25 @@ plan was made from (catalog digest, tool version, target, live fingerprints)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from catalog_sync import __version__
-from catalog_sync.catalog import LoadedCatalog
+from catalog_sync.catalog import UNKNOWN_LOCATION, LoadedCatalog
 from catalog_sync.catalog.models import Settings
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
-from catalog_sync.graph import Kind, ResourceGraph
+from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
+from catalog_sync.errors import CatalogError
+from catalog_sync.graph import Address, Kind, ResourceGraph
 from catalog_sync.plan.desired import desired_graph
 from catalog_sync.plan.diff import plan_changes
 from catalog_sync.plan.live import LiveReader, read_live
 from catalog_sync.plan.lookups import LOOKUP_TABLES, Lookups
-from catalog_sync.plan.model import CatalogRef, Plan, PlanSettings, Target
+from catalog_sync.plan.model import CatalogRef, Change, Plan, PlanSettings, Target
 
-__all__ = ["make_plan", "plan_against", "plan_settings", "target_of"]
+__all__ = ["PRODUCT_TYPE_CHANGE", "make_plan", "plan_against", "plan_settings", "target_of"]
+
+PRODUCT_TYPE_CHANGE = "CS404"
 
 
 def target_of(settings: ApiSettings) -> Target:
@@ -42,14 +47,10 @@ async def make_plan(
 ) -> Plan:
     catalog = loaded_catalog.catalog
     live = await read_live(client)
-    desired = desired_graph(
-        catalog,
-        live.lookups,
-        live_broker_numbers=live.broker_ids.keys(),
-        live_ids={kind: live.graph.by_id(kind).keys() for kind in Kind},
-    )
+    desired = desired_graph(catalog, live)
     settings = plan_settings(catalog.settings)
     body = plan_changes(desired, live.graph, settings)
+    _refuse_impossible(body.changes, live.graph)
     return Plan(
         tool_version=__version__,
         created_at=now or datetime.now(UTC),
@@ -63,6 +64,32 @@ async def make_plan(
         summary=body.summary,
         existing=body.existing,
     )
+
+
+def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
+    """Changes no apply could make, reported at their line instead of failing every apply."""
+    problems = []
+    for change in changes:
+        type_change = next((f for f in change.field_changes if f.path == "type"), None)
+        if change.kind is not Kind.PRODUCT or change.action.removes or type_change is None:
+            continue
+        if change.live is not None and live.children(Address.parse(change.address)):
+            source = type_change.source or change.source
+            problems.append(
+                Diagnostic(
+                    SourceLocation(source.file, source.line, source.column)
+                    if source
+                    else UNKNOWN_LOCATION,
+                    PRODUCT_TYPE_CHANGE,
+                    Severity.ERROR,
+                    f"{change.address}: the type cannot change from {type_change.before} to "
+                    f"{type_change.after} while the product has addons (Cloudmore checks "
+                    "each addon's pricePer against it): remove the addons, apply, then "
+                    "change the type and add them back",
+                )
+            )
+    if problems:
+        raise CatalogError(problems)
 
 
 def plan_settings(settings: Settings) -> PlanSettings:

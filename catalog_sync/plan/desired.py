@@ -8,7 +8,7 @@ at its ``file:line`` with the closest existing names, all in one CatalogError.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from catalog_sync.catalog.models import Addon, Broker, Catalog, Product, Publish, Service
@@ -17,12 +17,13 @@ from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
 from catalog_sync.errors import CatalogError
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
 from catalog_sync.normalise import FIELD_SPECS, normalise
-from catalog_sync.plan.lookups import Lookups
+from catalog_sync.plan.live import LiveCatalog
 
-__all__ = ["UNMATCHED_ID", "UNRESOLVED_NAME", "desired_graph"]
+__all__ = ["PRUNED_BROKER", "UNMATCHED_ID", "UNRESOLVED_NAME", "desired_graph"]
 
 UNRESOLVED_NAME = "CS401"
 UNMATCHED_ID = "CS402"
+PRUNED_BROKER = "CS403"
 
 # Graph field -> (lookup table, what a person calls it), for names resolved through lookups.
 _RESOLVED = {
@@ -33,15 +34,9 @@ _RESOLVED = {
 }
 
 
-def desired_graph(
-    catalog: Catalog,
-    lookups: Lookups,
-    live_broker_numbers: Collection[str],
-    live_ids: Mapping[Kind, Collection[str]],
-) -> ResourceGraph:
+def desired_graph(catalog: Catalog, live: LiveCatalog) -> ResourceGraph:
     """Raises CatalogError listing every name or pinned id that resolves to nothing live."""
-    adapter = _Adapter(lookups, {b.registration_number for b in catalog.brokers}, live_ids)
-    adapter.known_brokers |= set(live_broker_numbers)
+    adapter = _Adapter(catalog, live)
     for broker in catalog.brokers:
         adapter.add(Address.of(Kind.BROKER, broker.registration_number), broker)
     for service in catalog.services:
@@ -52,15 +47,13 @@ def desired_graph(
 
 
 class _Adapter:
-    def __init__(
-        self,
-        lookups: Lookups,
-        known_brokers: set[str],
-        live_ids: Mapping[Kind, Collection[str]],
-    ) -> None:
-        self.lookups = lookups
-        self.known_brokers = known_brokers
-        self.live_ids = live_ids
+    def __init__(self, catalog: Catalog, live: LiveCatalog) -> None:
+        self.lookups = live.lookups
+        self.live = live.graph
+        self.catalog_brokers = {b.registration_number for b in catalog.brokers}
+        self.known_brokers = self.catalog_brokers | set(live.broker_ids)
+        self.prune = catalog.settings.prune
+        self.live_by_folded_address = {str(r.address).casefold(): r for r in live.graph}
         self.resources: dict[Address, Resource] = {}
         self.problems: list[Diagnostic] = []
 
@@ -95,12 +88,8 @@ class _Adapter:
                 self._check_brokers(model, value)
             fields[spec.name] = value
         pinned = getattr(model, "id", None)
-        if pinned is not None and pinned not in self.live_ids.get(kind, ()):
-            self._problem(
-                model.field_source("id"),
-                UNMATCHED_ID,
-                f"id {pinned} pins no live {kind.value}; remove `id:` to create it instead",
-            )
+        if pinned is not None:
+            self._check_pinned(address, model, pinned)
         self.resources[address] = Resource(
             address,
             fields,
@@ -109,6 +98,36 @@ class _Adapter:
             source=model.source,
             field_sources=_field_sources(model, fields),
         )
+
+    def _check_pinned(self, address: Address, model: SourcedModel, pinned: str) -> None:
+        kind = address.kind
+        found = self.live.by_id(kind).get(pinned)
+        if found is None:
+            self._problem(
+                model.field_source("id"),
+                UNMATCHED_ID,
+                f"id {pinned} pins no live {kind.value}; remove `id:` to create it instead",
+            )
+            return
+        parent = address.parent
+        if parent is None or found.address.parent is None:
+            return
+        live_parent = self.live.get(found.address.parent)
+        if live_parent is not None and live_parent.id != self._live_id_of(parent):
+            self._problem(
+                model.field_source("id"),
+                UNMATCHED_ID,
+                f"id {pinned} is the live {found.address}, under another parent; Cloudmore "
+                "cannot move an object to another parent: remove `id:` to create a new one",
+            )
+
+    def _live_id_of(self, address: Address) -> str | None:
+        """The live id a desired object will match: pinned, or by its (case-folded) key."""
+        wanted = self.resources.get(address)
+        if wanted is not None and wanted.id is not None:
+            return wanted.id
+        found = self.live_by_folded_address.get(str(address).casefold())
+        return found.id if found is not None else None
 
     def _check_names(self, model: SourcedModel, field: str, value: FieldValue) -> None:
         table_name, noun = _RESOLVED[field]
@@ -124,7 +143,14 @@ class _Adapter:
 
     def _check_brokers(self, model: SourcedModel, value: FieldValue) -> None:
         for number in value if isinstance(value, tuple) else ():
-            if number not in self.known_brokers:
+            if self.prune and number not in self.catalog_brokers and number in self.known_brokers:
+                self._problem(
+                    model.field_source("brokers"),
+                    PRUNED_BROKER,
+                    f"broker {number!r} is published to but not in the catalog, so prune "
+                    "would delete it: add it to the catalog's brokers, or remove it here",
+                )
+            elif number not in self.known_brokers:
                 self._problem(
                     model.field_source("brokers"),
                     UNRESOLVED_NAME,

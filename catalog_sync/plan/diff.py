@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
 from catalog_sync.normalise import FIELD_SPECS
@@ -35,7 +36,7 @@ UNPUBLISHED: Mapping[str, FieldValue] = {
 
 
 def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSettings) -> PlanBody:
-    live = _rekey_pinned(desired, live)
+    live = _match_live_to_desired(desired, live)
     changes: dict[Address, Change] = {}
     unchanged = 0
     for wanted in desired:
@@ -74,20 +75,51 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
     )
 
 
-def _rekey_pinned(desired: ResourceGraph, live: ResourceGraph) -> ResourceGraph:
-    """Move each live object that a desired one pins by id (and everything below it) to the
-    desired address, parents first, so that a changed natural key is planned as an update."""
+def _match_live_to_desired(desired: ResourceGraph, live: ResourceGraph) -> ResourceGraph:
+    """Move live objects (and everything below them) to the desired address they match when
+    the keys differ: a pinned id, or a key that differs only in case (Cloudmore's natural keys
+    are case-insensitive, so "Cloud Pbx" can only ever be the live "Cloud PBX"). Parents
+    first, so children are matched under their moved parent; a change of key is then planned
+    as an update, never as a delete and a create."""
     for kind in (Kind.BROKER, Kind.SERVICE, Kind.PRODUCT, Kind.ADDON):
         live_by_id = live.by_id(kind)
+        by_folded_key = {
+            (r.address.parent, (r.address.key or "").casefold()): r
+            for r in live
+            if r.kind is kind and r.address not in desired
+        }
         moves: dict[Address, Address] = {}
         for wanted in desired:
-            if wanted.kind is kind and wanted.id is not None:
+            if wanted.kind is not kind:
+                continue
+            if wanted.id is not None:
                 found = live_by_id.get(wanted.id)
-                if found is not None and found.address != wanted.address:
-                    moves[found.address] = wanted.address
+            elif wanted.address not in live:
+                folded = (wanted.address.parent, (wanted.address.key or "").casefold())
+                found = by_folded_key.get(folded)
+            else:
+                found = None
+            if found is not None and found.address != wanted.address:
+                moves[found.address] = wanted.address
         if moves:
             live = _moved(live, moves)
+            if kind is Kind.BROKER:
+                live = _renamed_in_publish(live, {old.key: new.key for old, new in moves.items()})
     return live
+
+
+def _renamed_in_publish(
+    live: ResourceGraph, renames: Mapping[str | None, str | None]
+) -> ResourceGraph:
+    """Publish settings name brokers by registrationNumber: follow a matched broker's new one."""
+    resources = dict(live.resources)
+    for resource in live:
+        brokers = resource.fields.get("brokers")
+        if resource.kind is Kind.PUBLISH and isinstance(brokers, tuple):
+            renamed = tuple(sorted(str(renames.get(b, b)) for b in brokers))
+            fields = {**resource.fields, "brokers": renamed}
+            resources[resource.address] = replace(resource, fields=fields)
+    return ResourceGraph(resources, live.duplicates)
 
 
 def _moved(live: ResourceGraph, moves: Mapping[Address, Address]) -> ResourceGraph:
@@ -102,7 +134,7 @@ def _moved(live: ResourceGraph, moves: Mapping[Address, Address]) -> ResourceGra
         if old is not None:
             depth = len(old.segments)
             target = Address(moves[old].segments + resource.address.segments[depth:])
-            resources[target] = _at(resource, target)
+            resources[target] = replace(resource, address=target)
         elif prefix_in(resource.address, moves.values()) is not None:
             # Another live object already holds the pinned object's new key: it can only be
             # reported, never matched.
@@ -110,18 +142,6 @@ def _moved(live: ResourceGraph, moves: Mapping[Address, Address]) -> ResourceGra
         else:
             resources[resource.address] = resource
     return ResourceGraph(resources, live.duplicates + tuple(displaced))
-
-
-def _at(resource: Resource, address: Address) -> Resource:
-    return Resource(
-        address=address,
-        fields=resource.fields,
-        id=resource.id,
-        active=resource.active,
-        protect=resource.protect,
-        source=resource.source,
-        field_sources=resource.field_sources,
-    )
 
 
 def _change_for(wanted: Resource, live: ResourceGraph) -> Change | None:
@@ -237,8 +257,17 @@ def _removal(
         parent_id=parent_live.id if parent_live is not None else None,
         live=dict(resource.fields),
         fingerprint=fingerprint(resource),
-        protect=str(resource.address) in settings.protect,
+        protect=_protected(resource.address, settings),
     )
+
+
+def _protected(address: Address, settings: PlanSettings) -> bool:
+    """Removing an object removes what is below it, so protection below counts too."""
+    for entry in settings.protect:
+        protected = Address.parse(entry)
+        if protected == address or address in set(protected.ancestors()):
+            return True
+    return False
 
 
 def _with_dependencies(

@@ -21,14 +21,19 @@ def plan_json(plan: Plan) -> str:
 
 def write_plan(plan: Plan, path: Path) -> None:
     """Write so that a reader never sees half a plan: a temporary file, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
-    ) as handle:
-        handle.write(plan_json(plan))
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(handle.name, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
+        ) as handle:
+            handle.write(plan_json(plan))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except OSError as error:
+        raise PlanFileError(
+            f"{path.as_posix()}: cannot write the plan: {error.strerror or error}"
+        ) from None
 
 
 def read_plan(path: Path) -> Plan:

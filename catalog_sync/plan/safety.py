@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from catalog_sync.graph import Kind, ResourceGraph
+from catalog_sync.graph import Address, Kind, ResourceGraph
 from catalog_sync.plan.model import Action, Change, PlanSettings, SafetyFinding, SafetyRule
 
 __all__ = ["evaluate_safety"]
@@ -50,10 +50,11 @@ def evaluate_safety(
         )
 
     if existing >= settings.min_existing and existing > 0:
-        updates = [c for c in changes if c.action in _UPDATES and c.id is not None]
+        updated = _updated_objects(changes)
+        removed = _removed_objects(removals, live)
         for rule, chosen, limit, verb in (
-            (SafetyRule.MAX_UPDATE_PERCENT, updates, settings.max_update_percent, "updated"),
-            (SafetyRule.MAX_DELETE_PERCENT, removals, settings.max_delete_percent, "removed"),
+            (SafetyRule.MAX_UPDATE_PERCENT, updated, settings.max_update_percent, "updated"),
+            (SafetyRule.MAX_DELETE_PERCENT, removed, settings.max_delete_percent, "removed"),
         ):
             share = 100.0 * len(chosen) / existing
             if share > limit:
@@ -62,9 +63,34 @@ def evaluate_safety(
                         rule=rule,
                         message=f"{len(chosen)} of {existing} existing objects would be "
                         f"{verb} ({share:.1f}%), over the {limit:g}% threshold",
-                        addresses=tuple(c.address for c in chosen),
+                        addresses=tuple(chosen),
                         overridable=True,
                         remedy=f"raise settings.thresholds.{rule.value} or pass --force",
                     )
                 )
     return tuple(findings)
+
+
+def _updated_objects(changes: Sequence[Change]) -> list[str]:
+    """Existing objects changed in place; a publish change changes its service."""
+    updated: set[str] = set()
+    for change in changes:
+        if change.action in _UPDATES and change.id is not None:
+            service = change.parent if change.action is Action.PUBLISH else None
+            updated.add(service or change.address)
+    return sorted(updated)
+
+
+def _removed_objects(removals: Sequence[Change], live: ResourceGraph) -> list[str]:
+    """Deleting a product removes its addons too; disabling a service removes nothing below."""
+    removed: set[str] = set()
+    for change in removals:
+        removed.add(change.address)
+        if change.action is Action.DELETE:
+            address = Address.parse(change.address)
+            removed.update(
+                str(r.address)
+                for r in live
+                if r.kind is not Kind.PUBLISH and address in set(r.address.ancestors())
+            )
+    return sorted(removed)

@@ -11,8 +11,13 @@ import re
 from collections.abc import Iterable
 
 from catalog_sync.graph import Address, Kind
-from catalog_sync.plan.model import Change, Plan
-from catalog_sync.render.plan_values import ACTION_VERBS, describe_change, summary_line
+from catalog_sync.plan.model import Action, Change, Plan
+from catalog_sync.render.plan_values import (
+    ACTION_VERBS,
+    describe_change,
+    repeats_default,
+    summary_line,
+)
 
 __all__ = ["MAX_MARKDOWN_CHARS", "escape_markdown", "render_markdown"]
 
@@ -87,7 +92,7 @@ def _section(title: str, changes: list[Change]) -> str:
         body.extend(
             f"- `{_code(describe_change(change, field))}`"
             for field in change.field_changes
-            if not (change.action.value == "create" and field.after in (None, (), False))
+            if not (change.action is Action.CREATE and repeats_default(field.after))
         )
         body.append("")
     verbs = sorted({ACTION_VERBS[c.action] for c in changes})

@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from catalog_sync.plan.model import Action, Change, Plan
-from catalog_sync.render.plan_values import ACTION_VERBS, describe_change, summary_line
+from catalog_sync.render.plan_values import (
+    ACTION_VERBS,
+    describe_change,
+    repeats_default,
+    summary_line,
+)
 
 __all__ = ["render_text"]
 
@@ -62,7 +67,7 @@ def _change_lines(change: Change, paint: Callable[[str, str], str]) -> list[str]
     symbol = _SYMBOLS[change.action]
     lines = [f"  # {change.address} will be {ACTION_VERBS[change.action]}"]
     if change.action is Action.CREATE:
-        shown = [f for f in change.field_changes if f.after not in (None, (), False)]
+        shown = [f for f in change.field_changes if not repeats_default(f.after)]
     else:
         shown = list(change.field_changes)
     if not shown and change.action in (Action.DELETE, Action.DISABLE, Action.ENABLE):

@@ -9,7 +9,14 @@ from catalog_sync.graph import FieldValue, Kind
 from catalog_sync.normalise import FieldType, format_money, spec_for
 from catalog_sync.plan.model import Action, Change, FieldChange, Plan
 
-__all__ = ["ACTION_VERBS", "describe_change", "format_value", "money_delta", "summary_line"]
+__all__ = [
+    "ACTION_VERBS",
+    "describe_change",
+    "format_value",
+    "money_delta",
+    "repeats_default",
+    "summary_line",
+]
 
 ACTION_VERBS = {
     Action.CREATE: "created",
@@ -51,6 +58,12 @@ def money_delta(kind: Kind, change: FieldChange) -> str:
         return ""
     percent = (after - before) / before * 100
     return f" ({percent:+.1f}%)"
+
+
+def repeats_default(value: FieldValue) -> bool:
+    """Whether a field of a create only repeats the API's default, so listing it is noise
+    (0 is a real value, unlike false)."""
+    return value is None or value is False or value == ()
 
 
 def describe_change(change: Change, field: FieldChange) -> str:

@@ -94,3 +94,8 @@ def test_new_id_from_body(content: bytes, expected: str | None) -> None:
 def test_token_response_repr_hides_the_token() -> None:
     token = wire.TokenResponse(access_token="very-secret-token", expires_in=10)
     assert "very-secret-token" not in repr(token)
+
+
+def test_a_body_nested_too_deeply_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="nested too deeply"):
+        wire.load_json(b"[" * 100_000 + b"]" * 100_000)

@@ -102,7 +102,7 @@ def test_a_bad_state_file_is_a_clean_error(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 1
-    assert result.stderr.startswith("error: --state")
+    assert result.stderr.startswith(f"error: {state}: cannot use the emulator's state file")
     assert "Traceback" not in result.stderr
 
 

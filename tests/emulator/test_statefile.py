@@ -10,6 +10,7 @@ import pytest
 
 from catalog_sync.emulator import EmulatorConfig, create_app, serve_in_thread
 from catalog_sync.emulator.statefile import write_state
+from catalog_sync.errors import ConfigError
 from tests.emulator.conftest import SELLER, Api
 
 
@@ -52,5 +53,5 @@ def test_write_state_replaces_the_file_whole(tmp_path: Path) -> None:
 def test_an_unreadable_state_file_is_an_error(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
     state.write_text('{"format": 99}')
-    with pytest.raises(ValueError, match="unsupported state format"):
+    with pytest.raises(ConfigError, match=r"cannot use the emulator's state file .*format 99"):
         create_app(EmulatorConfig(state_file=state))

@@ -211,3 +211,87 @@ def test_prune_without_protect_plans_the_removals_and_no_protect_finding(tmp_pat
         ),
     }
     assert all(f.rule.value != "protect" for f in plan.safety)
+
+
+def _edited_copy(tmp_path: Path, file: str, *replacements: tuple[str, str]) -> Path:
+    catalog = tmp_path / "edited"
+    shutil.copytree(EXAMPLE, catalog)
+    path = catalog / file
+    text = path.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return catalog
+
+
+def _codes(catalog: Path) -> list[str]:
+    with pytest.raises(CatalogError) as raised:
+        plan_on("demo", catalog)
+    return [f"{d.code} {d.message}" for d in raised.value.diagnostics if d.severity == "error"]
+
+
+def test_a_case_only_rename_updates_the_live_service(tmp_path: Path) -> None:
+    catalog = _edited_copy(
+        tmp_path, "services/cloud-pbx.yaml", ("name: Cloud PBX", "name: Cloud Pbx")
+    )
+    plan, _ = plan_on("demo", catalog)
+    service = next(c for c in plan.changes if c.address == 'service["Cloud Pbx"]')
+    assert service.action is Action.UPDATE
+    assert ("name", "Cloud PBX", "Cloud Pbx") in {
+        (f.path, f.before, f.after) for f in service.field_changes
+    }
+    assert all("Cloud PBX" not in u.address for u in plan.unmanaged)
+
+
+def test_pruning_a_broker_that_a_publish_names_is_refused(tmp_path: Path) -> None:
+    catalog = _edited_copy(tmp_path, "catalog.yaml", ("prune: false", "prune: true"))
+    brokers = catalog / "brokers.yaml"
+    text = brokers.read_text(encoding="utf-8")
+    brokers.write_text(text[: text.index("  - name: Baltic IT")], encoding="utf-8")
+    # 12345678 is not live on the demo seed, so only the live one may be pruned.
+    (catalog / "services" / "managed-firewall.yaml").write_text(
+        (catalog / "services" / "managed-firewall.yaml")
+        .read_text(encoding="utf-8")
+        .replace('brokers: ["5566778899", "12345678"]', 'brokers: ["5566778899"]'),
+        encoding="utf-8",
+    )
+    brokers.write_text(
+        brokers.read_text(encoding="utf-8").replace("5566778899", "5566778800"),
+        encoding="utf-8",
+    )
+    (problem,) = _codes(catalog)
+    assert problem.startswith("CS403 broker '5566778899' is published to but not in the catalog")
+
+
+def test_an_id_pinned_under_another_parent_is_refused(tmp_path: Path) -> None:
+    payg_id = next(
+        c.parent_id
+        for c in plan_on("demo")[0].changes
+        if c.address.startswith('service["Google Workspace"].product["payg"]')
+        and c.parent_id is not None
+    )
+    catalog = _edited_copy(
+        tmp_path,
+        "services/cloud-pbx.yaml",
+        ("        itemCode: pbx-user\n", f"        itemCode: pbx-user\n        id: {payg_id}\n"),
+    )
+    (problem,) = _codes(catalog)
+    assert problem.startswith(f"CS402 id {payg_id} is the live service[")
+    assert "under another parent" in problem
+
+
+def test_changing_a_product_type_under_live_addons_is_refused(tmp_path: Path) -> None:
+    catalog = _edited_copy(
+        tmp_path,
+        "services/google-workspace.yaml",
+        ("        type: ProductBased", "        type: Metered"),
+        ("pricePer: Quantity", "pricePer: Metered"),
+        ("pricePer: Selected", "pricePer: Metered"),
+        ("pricePer: Subscription", "pricePer: Metered"),
+    )
+    (problem,) = _codes(catalog)
+    assert problem.startswith(
+        'CS404 service["Google Workspace"].product["annual"]: the type cannot change from '
+        "ProductBased to Metered while the product has addons"
+    )

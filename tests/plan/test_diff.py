@@ -129,3 +129,24 @@ def test_duplicate_live_objects_are_reported_as_unmanaged() -> None:
     body = plan_changes(graph(*desired_tree()), graph(*live, duplicates=(duplicate,)), SETTINGS)
     assert body.changes == ()
     assert [(u.address, u.id) for u in body.unmanaged] == [(str(SERVICE), "s-2")]
+
+
+def test_a_key_differing_only_in_case_is_the_same_object() -> None:
+    renamed = SERVICE.__class__.of(Kind.SERVICE, "MAIL")
+    wanted = [res(renamed, name="MAIL", description="old")]
+    body = plan_changes(graph(*wanted), live_tree(), SETTINGS)
+    creates = [c for c in body.changes if c.action is Action.CREATE]
+    assert creates == []
+    (update,) = [c for c in body.changes if c.address == str(renamed)]
+    assert [(f.path, f.before, f.after) for f in update.field_changes] == [("name", "Mail", "MAIL")]
+
+
+def test_a_pinned_broker_renumbered_keeps_publish_settings_that_name_it() -> None:
+    live = dict(live_tree().resources)
+    live[PUBLISH] = res(PUBLISH, "s-1", to="brokers", regions=(), countries=(), brokers=("123",))
+    renumbered = BROKER.__class__.of(Kind.BROKER, "124")
+    wanted = desired_tree()
+    wanted[3] = res(PUBLISH, to="brokers", regions=(), countries=(), brokers=("124",))
+    wanted[4] = res(renumbered, "b-1", name="B", registrationNumber="124")
+    body = plan_changes(graph(*wanted), graph(*live.values()), SETTINGS)
+    assert [(c.address, c.action) for c in body.changes] == [('broker["124"]', Action.UPDATE)]

@@ -41,3 +41,35 @@ def test_thresholds_apply_only_from_min_existing() -> None:
         plan_changes(wanted, live, settings.model_copy(update={"max_update_percent": 40})).safety
         == ()
     )
+
+
+def test_protection_below_a_removed_object_counts() -> None:
+    from tests.plan.graphs import ADDON, PRODUCT, PUBLISH
+
+    wanted = graph(
+        res(SERVICE, name="Mail"),
+        res(PUBLISH, to="allBrokers", regions=(), countries=(), brokers=()),
+        res(BROKER, name="B", registrationNumber="123"),
+    )
+    settings = PlanSettings(prune=True, protect=(str(ADDON),), min_existing=1000)
+    body = plan_changes(wanted, live_tree(), settings)
+    (finding,) = body.safety
+    assert finding.rule is SafetyRule.PROTECT
+    assert finding.addresses == (str(PRODUCT),)
+
+
+def test_deleting_a_product_counts_its_addons_as_removed() -> None:
+    from tests.plan.graphs import ADDON, PRODUCT, PUBLISH
+
+    wanted = graph(
+        res(SERVICE, name="Mail"),
+        res(PUBLISH, to="allBrokers", regions=(), countries=(), brokers=()),
+        res(BROKER, name="B", registrationNumber="123"),
+    )
+    body = plan_changes(
+        wanted, live_tree(), PlanSettings(prune=True, min_existing=1, max_delete_percent=30)
+    )
+    (finding,) = body.safety
+    assert finding.rule is SafetyRule.MAX_DELETE_PERCENT
+    assert finding.addresses == (str(PRODUCT), str(ADDON))
+    assert finding.message.startswith("2 of 4 existing objects would be removed (50.0%)")
