@@ -58,16 +58,21 @@ def _duplicates(models: Iterable[M], attribute: str, code: Code, what: str) -> I
     first: dict[object, M] = {}
     for model in models:
         key = getattr(model, attribute)
-        if key in first:
-            earlier = first[key].field_source(attribute)
+        # Cloudmore's natural keys are case-insensitive: "SKU1" and "sku1" are one key.
+        folded = key.casefold() if isinstance(key, str) else key
+        if folded in first:
+            earlier = first[folded]
+            same = getattr(earlier, attribute) == key
+            spelled = "" if same else f" as {getattr(earlier, attribute)!r}"
             yield _error(
                 model,
                 attribute,
                 code,
-                f"duplicate {what} {key!r} (first defined at {earlier}); keys must be unique",
+                f"duplicate {what} {key!r} (first defined{spelled} at "
+                f"{earlier.field_source(attribute)}); keys must be unique, ignoring case",
             )
         else:
-            first[key] = model
+            first[folded] = model
 
 
 def _check_product(product: Product) -> Iterator[Diagnostic]:

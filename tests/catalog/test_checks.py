@@ -34,6 +34,16 @@ def test_duplicate_service_names_across_files(tmp_path: Path) -> None:
     assert "f0.yaml:2:11" in found[0].message
 
 
+def test_names_differing_only_in_case_are_duplicates(tmp_path: Path) -> None:
+    name = next(line for line in SERVICE.splitlines() if "- name:" in line).split(": ", 1)[1]
+    shouted = SERVICE.replace(f"- name: {name}", f"- name: {name.upper()}", 1)
+    found = _findings(tmp_path, SERVICE, shouted)
+    assert _summary(found) == [("CS301", "f1.yaml", 2)]
+    assert f"first defined as {name!r} at f0.yaml:2:11" in found[0].message.replace(
+        str(tmp_path) + "/", ""
+    )
+
+
 def test_duplicate_product_item_codes_within_a_service(tmp_path: Path) -> None:
     product = "      - name: Other\n        itemCode: pa\n        type: Metered\n"
     assert _summary(_findings(tmp_path, SERVICE + product)) == [("CS302", "f0.yaml", 13)]

@@ -46,7 +46,7 @@ def test_validate_reports_every_problem_as_text_and_exits_1(
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         "a.yaml:13:23: CS303 error: duplicate addon itemCode 'dup' (first defined at"
-        " a.yaml:10:23); keys must be unique",
+        " a.yaml:10:23); keys must be unique, ignoring case",
         "a.yaml:17:23: CS306 error: pricePer 'Metered' is not allowed under a ProductBased"
         " product ('pa'); use Subscription or Quantity or Selected",
         "a.yaml:18:9: CS201 error: missing required field 'name'",
