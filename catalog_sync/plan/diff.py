@@ -36,11 +36,13 @@ UNPUBLISHED: Mapping[str, FieldValue] = {
 
 
 def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSettings) -> PlanBody:
+    # Fingerprints are of objects as read: matching may re-key them, apply re-reads them raw.
+    seen = {(r.kind, r.id): fingerprint(r) for r in live}
     live = _match_live_to_desired(desired, live)
     changes: dict[Address, Change] = {}
     unchanged = 0
     for wanted in desired:
-        change = _change_for(wanted, live)
+        change = _change_for(wanted, live, seen)
         if change is None:
             unchanged += 1
         else:
@@ -49,7 +51,7 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
     unmanaged = _unmanaged(desired, live, settings)
     for entry, resource in unmanaged:
         if entry.action is not None:
-            changes[resource.address] = _removal(resource, entry.action, live, settings)
+            changes[resource.address] = _removal(resource, entry.action, live, settings, seen)
 
     ordered = tuple(
         _with_dependencies(changes[address], changes, live) for address in sorted(changes)
@@ -144,7 +146,10 @@ def _moved(live: ResourceGraph, moves: Mapping[Address, Address]) -> ResourceGra
     return ResourceGraph(resources, live.duplicates + tuple(displaced))
 
 
-def _change_for(wanted: Resource, live: ResourceGraph) -> Change | None:
+Seen = Mapping[tuple[Kind, str | None], str]
+
+
+def _change_for(wanted: Resource, live: ResourceGraph, seen: Seen) -> Change | None:
     current = live.get(wanted.address)
     parent = wanted.address.parent
     parent_live = live.get(parent) if parent is not None else None
@@ -166,7 +171,7 @@ def _change_for(wanted: Resource, live: ResourceGraph) -> Change | None:
             field_changes=_field_changes(before, wanted),
             desired=dict(wanted.fields),
             live=dict(current.fields) if current is not None else None,
-            fingerprint=fingerprint(current) if current is not None else None,
+            fingerprint=seen[current.kind, current.id] if current is not None else None,
             **common,
         )
     if current is None:
@@ -185,7 +190,7 @@ def _change_for(wanted: Resource, live: ResourceGraph) -> Change | None:
         field_changes=_field_changes(current.fields, wanted),
         desired=merged,
         live=dict(current.fields),
-        fingerprint=fingerprint(current),
+        fingerprint=seen[current.kind, current.id],
         **common,
     )
 
@@ -244,7 +249,7 @@ def _duplicates(live: ResourceGraph) -> tuple[Unmanaged, ...]:
 
 
 def _removal(
-    resource: Resource, action: Action, live: ResourceGraph, settings: PlanSettings
+    resource: Resource, action: Action, live: ResourceGraph, settings: PlanSettings, seen: Seen
 ) -> Change:
     parent = resource.address.parent
     parent_live = live.get(parent) if parent is not None else None
@@ -256,7 +261,7 @@ def _removal(
         parent=str(parent) if parent is not None else None,
         parent_id=parent_live.id if parent_live is not None else None,
         live=dict(resource.fields),
-        fingerprint=fingerprint(resource),
+        fingerprint=seen[resource.kind, resource.id],
         protect=_protected(resource.address, settings),
     )
 

@@ -1,6 +1,6 @@
 from catalog_sync.graph import Kind, Resource
 from catalog_sync.plan.diff import plan_changes
-from catalog_sync.plan.model import Action, PlanSettings
+from catalog_sync.plan.model import Action, PlanSettings, fingerprint
 from tests.plan.graphs import ADDON, BROKER, PRODUCT, PUBLISH, SERVICE, graph, live_tree, res
 
 SETTINGS = PlanSettings(min_existing=1000)
@@ -150,3 +150,16 @@ def test_a_pinned_broker_renumbered_keeps_publish_settings_that_name_it() -> Non
     wanted[4] = res(renumbered, "b-1", name="B", registrationNumber="124")
     body = plan_changes(graph(*wanted), graph(*live.values()), SETTINGS)
     assert [(c.address, c.action) for c in body.changes] == [('broker["124"]', Action.UPDATE)]
+
+
+def test_fingerprints_are_of_live_objects_as_read_even_when_matching_rewrote_them() -> None:
+    live = dict(live_tree().resources)
+    as_read = res(PUBLISH, "s-1", to="brokers", regions=(), countries=(), brokers=("123",))
+    live[PUBLISH] = as_read
+    renumbered = BROKER.__class__.of(Kind.BROKER, "124")
+    wanted = desired_tree()
+    wanted[3] = res(PUBLISH, to="allBrokers", regions=(), countries=(), brokers=())
+    wanted[4] = res(renumbered, "b-1", name="B", registrationNumber="124")
+    body = plan_changes(graph(*wanted), graph(*live.values()), SETTINGS)
+    (publish,) = [c for c in body.changes if c.action is Action.PUBLISH]
+    assert publish.fingerprint == fingerprint(as_read)
