@@ -235,18 +235,11 @@ class ServiceBody(WireModel):
     status: ServiceStatus | None = None
 
 
-class Service(WireModel):
-    """A service as read. ``id, name, vendorName, allowMultipleUsers, customProperties`` are
-    documented; the rest is ASSUMED."""
+class Service(ServiceBody):
+    """A service as read: the body's fields plus the server's. ``id, name, vendorName,
+    allowMultipleUsers, customProperties`` are documented; the rest is ASSUMED."""
 
     id: str
-    name: str
-    vendor_name: str | None = None
-    description: str | None = None
-    category_ids: list[str] = Field(default_factory=list)
-    allow_multiple_users: bool = False
-    provisioning_type: ProvisioningType | None = None
-    custom_properties: list[CustomProperty] = Field(default_factory=list)
     status: ServiceStatus = "Active"
     publish: Publish = Field(default_factory=Publish)
 
@@ -286,22 +279,12 @@ class ProductBody(WireModel):
     email_template_id: str | None = None
 
 
-class Product(WireModel):
-    """A product as read (``id, name, description, itemCode`` documented, the rest ASSUMED)."""
+class Product(ProductBody):
+    """A product as read (``id, name, description, itemCode`` documented, the rest ASSUMED);
+    a read does not assume a type the server did not send."""
 
     id: str
-    name: str
-    item_code: str
-    description: str | None = None
-    type: ProductType | None = None
-    subscription_period_months: int | None = None
-    billing_frequency_months: int | None = None
-    price: Money | None = None
-    cost: Money | None = None
-    recommended_price: Money | None = None
-    min_quantity: int | None = None
-    max_quantity: int | None = None
-    email_template_id: str | None = None
+    type: ProductType | None = None  # type: ignore[assignment]
 
 
 # --- 3.3 Addon (documented by seed 003) ---------------------------------------------------
@@ -320,18 +303,8 @@ class AddonBody(WireModel):
     hide_from_price_list: bool = False
 
 
-class Addon(WireModel):
+class Addon(AddonBody):
     id: str
-    name: str
-    item_code: str
-    enable_grouping: bool = False
-    group_name: str | None = None
-    price: Money | None = None
-    cost: Money | None = None
-    recommended_price: Money | None = None
-    price_per: PricePer | None = None
-    hide_from_subscription_view: bool = False
-    hide_from_price_list: bool = False
 
 
 # --- 3.5 Broker (documented by seed 001) --------------------------------------------------
@@ -380,21 +353,14 @@ class BrokerBody(WireModel):
     allow_cmp_access: bool = False
 
 
-class Broker(WireModel):
-    """A broker as read: seed 001's fields plus ``id`` (the read shape is ASSUMED)."""
+class Broker(BrokerBody):
+    """A broker as read: seed 001's fields plus ``id`` (the read shape is ASSUMED); a read
+    tolerates what a body must have (a registration number, a contact, an address)."""
 
     id: str
-    name: str
-    registration_number: str | None = None
-    vat: str | None = None
-    domain: str | None = None
-    notification_email: str | None = None
-    support_email: str | None = None
-    contact: BrokerContact | None = None
-    address: BrokerAddress | None = None
-    invoice_contact: InvoiceContact | None = None
-    custom_properties: list[BrokerCustomPropertyValue] = Field(default_factory=list)
-    allow_cmp_access: bool = False
+    registration_number: str | None = None  # type: ignore[assignment]
+    contact: BrokerContact | None = None  # type: ignore[assignment]
+    address: BrokerAddress | None = None  # type: ignore[assignment]
 
 
 # --- helpers ------------------------------------------------------------------------------
