@@ -6,7 +6,6 @@ products and each product's addons, all concurrently within the client's paralle
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -21,6 +20,7 @@ from catalog_sync.cloudmore.wire import (
     Product,
     Service,
 )
+from catalog_sync.concurrency import all_or_nothing, gather_all
 from catalog_sync.errors import UnexpectedResponseError
 from catalog_sync.graph import Address, Kind, Resource, ResourceGraph
 from catalog_sync.normalise import FIELD_SPECS, normalise
@@ -67,28 +67,21 @@ class LiveCatalog:
 
 
 async def read_live(client: LiveReader) -> LiveCatalog:
-    (
-        categories,
-        regions,
-        countries,
-        templates,
-        brokers,
-        services,
-    ) = await asyncio.gather(
-        client.list_categories(),
-        client.list_market_regions(),
-        client.list_market_countries(),
-        client.list_email_templates(),
-        client.list_brokers(),
-        client.list_services(),
-    )
+    async with all_or_nothing() as group:
+        categories = group.create_task(client.list_categories())
+        regions = group.create_task(client.list_market_regions())
+        countries = group.create_task(client.list_market_countries())
+        templates = group.create_task(client.list_email_templates())
+        brokers_read = group.create_task(client.list_brokers())
+        services_read = group.create_task(client.list_services())
     lookups = Lookups(
-        categories={c.name: c.category_id for c in categories},
-        regions={r.name: r.id for r in regions},
-        countries={c.country_code.upper(): c.id for c in countries if c.country_code},
-        email_templates={t.name: t.id for t in templates},
+        categories={c.name: c.category_id for c in categories.result()},
+        regions={r.name: r.id for r in regions.result()},
+        countries={c.country_code.upper(): c.id for c in countries.result() if c.country_code},
+        email_templates={t.name: t.id for t in templates.result()},
     )
-    trees = await asyncio.gather(*(_read_service_tree(client, s) for s in services))
+    brokers, services = brokers_read.result(), services_read.result()
+    trees = await gather_all(_read_service_tree(client, s) for s in services)
     builder = _GraphBuilder()
     broker_numbers: dict[str, str] = {}
     for broker in brokers:
@@ -109,7 +102,7 @@ async def _read_service_tree(
     client: LiveReader, service: Service
 ) -> tuple[Service, list[tuple[Product, list[Addon]]]]:
     products = await client.list_products(service.id)
-    addons = await asyncio.gather(*(client.list_addons(service.id, p.id) for p in products))
+    addons = await gather_all(client.list_addons(service.id, p.id) for p in products)
     return service, list(zip(products, addons, strict=True))
 
 
