@@ -49,8 +49,8 @@ class LineProgress:
 class LiveProgress:
     """A rich progress bar on ``stream`` (a terminal); failures are printed above the bar."""
 
-    def __init__(self, stream: IO[str]) -> None:
-        self._console = Console(file=stream)
+    def __init__(self, stream: IO[str], *, force_terminal: bool | None = None) -> None:
+        self._console = Console(file=stream, force_terminal=force_terminal)
         self._progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),

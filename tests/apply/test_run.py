@@ -9,8 +9,10 @@ import httpx
 import pytest
 
 from catalog_sync.apply import ApplyOptions, Mismatch, Outcome, apply_plan
+from catalog_sync.apply.run import SNAPSHOT_ATTEMPTS
 from catalog_sync.cloudmore import open_read_write, wire
 from catalog_sync.emulator import FaultConfig, ScriptedFault
+from catalog_sync.errors import ServerError
 from catalog_sync.graph import Kind
 from catalog_sync.plan.build import target_of
 from catalog_sync.plan.model import Action
@@ -220,3 +222,43 @@ async def test_verification_names_a_field_the_server_ignored(journal_dir: Path) 
     )
     assert not report.ok
     assert f"! {GWS_STD} recommendedPrice: expected 14.40, live null" in render_report(report)
+
+
+def _fail_service_lists(emulator: InProcess, count: int) -> None:
+    emulator.app.state.emulator.faults.configure(
+        FaultConfig(
+            script=(
+                ScriptedFault(
+                    method="GET", path_pattern="/services$", fault="server_error", count=count
+                ),
+            )
+        )
+    )
+
+
+@pytest.mark.anyio
+async def test_a_snapshot_read_that_failed_once_is_read_again(journal_dir: Path) -> None:
+    emulator = InProcess("empty")
+    async with emulator.client() as client:
+        plan = await plan_with(client, emulator.settings)
+        _fail_service_lists(emulator, count=1)  # the client does not repeat a GET's 500
+        report = await apply_plan(
+            plan, client, target_of(emulator.settings), ApplyOptions(journal_dir=journal_dir)
+        )
+    assert report.ok, render_report(report)
+    statuses = [e["status"] for e in emulator.requests() if e["path"].endswith("/services")]
+    assert 500 in statuses
+
+
+@pytest.mark.anyio
+async def test_a_snapshot_that_keeps_failing_refuses_before_writing(journal_dir: Path) -> None:
+    emulator = InProcess("empty")
+    async with emulator.client() as client:
+        plan = await plan_with(client, emulator.settings)
+        seq = emulator.requests()[-1]["seq"]
+        _fail_service_lists(emulator, count=SNAPSHOT_ATTEMPTS)
+        with pytest.raises(ServerError, match="500"):
+            await apply_plan(
+                plan, client, target_of(emulator.settings), ApplyOptions(journal_dir=journal_dir)
+            )
+    assert writes_after(emulator.requests(), seq) == []

@@ -3,6 +3,7 @@ UPDATE_GOLDEN=1 to rewrite them."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from datetime import UTC, datetime
@@ -12,9 +13,9 @@ from catalog_sync.apply.journal import JournalEntry, PreviousRun
 from catalog_sync.apply.listener import Phase
 from catalog_sync.apply.report import ApplyReport, Mismatch, OperationResult, Outcome
 from catalog_sync.graph import Kind
-from catalog_sync.plan.model import Action, CatalogRef, Target
+from catalog_sync.plan.model import Action, CatalogRef, Change, Target
 from catalog_sync.render.apply_json import render_json
-from catalog_sync.render.apply_progress import LineProgress
+from catalog_sync.render.apply_progress import LineProgress, LiveProgress
 from catalog_sync.render.apply_text import render_previous_run, render_report
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -154,3 +155,15 @@ def test_plain_progress_lines_count_settled_changes() -> None:
         'apply: [3/7] service["Legacy Hosting"] disabled',
         f"apply: [4/7] {MINUTES} FAILED: {REPORT.results[3].reason}",
     ]
+
+
+def test_the_live_progress_bar_draws_on_a_terminal_and_prints_failures() -> None:
+    stream = io.StringIO()
+    with LiveProgress(stream, force_terminal=True) as progress:
+        progress.phase(Phase.APPLYING, len(REPORT.results))
+        for result in REPORT.results:
+            progress.started(Change(address=result.address, kind=result.kind, action=result.action))
+            progress.finished(result)
+    drawn = stream.getvalue()
+    assert f"{MINUTES} FAILED: POST" in drawn
+    assert 'service["Secure Mail Gateway"] not attempted' in drawn
