@@ -163,8 +163,11 @@ def apply(
         loaded = _load(path)
         to_apply, metrics = asyncio.run(plan_against(path.as_posix(), loaded, settings))
         print_metrics(state, metrics)
-        shown = render_plan(to_apply, "text")
-        click.echo(shown, nl=False, err=output_format == "json")
+        # With --format json, stdout carries the report alone; the plan goes to stderr.
+        to_stderr = output_format == "json"
+        stream = sys.stderr if to_stderr else sys.stdout
+        colour = stream.isatty() and "NO_COLOR" not in os.environ
+        click.echo(render_text(to_apply, colour=colour), nl=False, err=to_stderr)
         if to_apply.has_changes:
             check_safety(to_apply, force=force)
             _confirm(to_apply, yes)
