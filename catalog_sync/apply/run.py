@@ -37,7 +37,7 @@ from catalog_sync.plan.model import Change, Plan, SafetyFinding, Target
 
 __all__ = ["SNAPSHOT_ATTEMPTS", "ApplyOptions", "apply_plan", "read_snapshot"]
 
-SNAPSHOT_ATTEMPTS = 3
+SNAPSHOT_ATTEMPTS = 4
 _TRANSIENT = (ServerError, TransportError, RateLimitedError)
 
 

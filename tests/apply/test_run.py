@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from catalog_sync.apply import ApplyOptions, Mismatch, Outcome, apply_plan
+from catalog_sync.apply.operations import IDEMPOTENT_ATTEMPTS
 from catalog_sync.apply.run import SNAPSHOT_ATTEMPTS
 from catalog_sync.cloudmore import open_read_write, wire
 from catalog_sync.emulator import FaultConfig, ScriptedFault
@@ -262,3 +263,39 @@ async def test_a_snapshot_that_keeps_failing_refuses_before_writing(journal_dir:
                 plan, client, target_of(emulator.settings), ApplyOptions(journal_dir=journal_dir)
             )
     assert writes_after(emulator.requests(), seq) == []
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("failures", "done"), [(IDEMPOTENT_ATTEMPTS - 1, True), (IDEMPOTENT_ATTEMPTS, False)]
+)
+async def test_a_put_answered_500_is_tried_again_a_bounded_number_of_times(
+    journal_dir: Path, failures: int, done: bool
+) -> None:
+    emulator = InProcess("demo")
+    async with emulator.client() as client:
+        plan = await plan_with(client, emulator.settings)
+        pbx = next(s for s in await client.list_services() if s.name == "Cloud PBX")
+        emulator.app.state.emulator.faults.configure(
+            FaultConfig(
+                script=(
+                    ScriptedFault(
+                        method="PUT",
+                        path_pattern=f"/services/{pbx.id}/publish$",
+                        fault="server_error",
+                        count=failures,
+                    ),
+                )
+            )
+        )
+        report = await apply_plan(
+            plan, client, target_of(emulator.settings), ApplyOptions(journal_dir=journal_dir)
+        )
+    publishes = [r for r in report.results if r.kind is Kind.PUBLISH]
+    first = publishes[0]
+    assert (first.outcome is Outcome.DONE) is done, first
+    assert report.ok is done
+    puts = [
+        e for e in emulator.requests() if e["method"] == "PUT" and e["path"].endswith("/publish")
+    ]
+    assert sum(1 for e in puts if e["status"] == 500) == failures
