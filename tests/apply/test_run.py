@@ -299,3 +299,29 @@ async def test_a_put_answered_500_is_tried_again_a_bounded_number_of_times(
         e for e in emulator.requests() if e["method"] == "PUT" and e["path"].endswith("/publish")
     ]
     assert sum(1 for e in puts if e["status"] == 500) == failures
+
+
+@pytest.mark.anyio
+async def test_a_service_pinned_by_id_is_renamed_and_gets_its_new_children(
+    journal_dir: Path, tmp_path: Path
+) -> None:
+    emulator = InProcess("demo")
+    async with emulator.client() as client:
+        pbx = next(s for s in await client.list_services() if s.name == "Cloud PBX")
+        catalog = copy_catalog(tmp_path)
+        source = catalog / "services" / "cloud-pbx.yaml"
+        pinned = f"  - name: Cloud Phone\n    id: {pbx.id}\n"
+        source.write_text(source.read_text("utf-8").replace("  - name: Cloud PBX\n", pinned))
+        plan, report = await plan_and_apply(client, emulator.settings, journal_dir, catalog)
+        again = await plan_with(client, emulator.settings, catalog)
+        renamed = await client.get_service(pbx.id)
+        products = await client.list_products(pbx.id)
+    actions = {c.address: c.action for c in plan.changes}
+    assert actions['service["Cloud Phone"]'] is Action.UPDATE
+    assert actions['service["Cloud Phone"].product["pbx-minutes"].addon["pbx-min-intl"]'] is (
+        Action.CREATE
+    )
+    assert report.ok, render_report(report)
+    assert renamed.name == "Cloud Phone"
+    assert sorted(p.item_code for p in products) == ["pbx-minutes", "pbx-user"]
+    assert not again.changes, [c.address for c in again.changes]
