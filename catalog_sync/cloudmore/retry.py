@@ -8,7 +8,8 @@ decision. The overall deadline counts the decided waits, not the time actually s
 Rules (cloudmore-api.md §2, design §3.9):
 
 * 429 and 503 honour ``Retry-After`` (seconds or an HTTP date), capped; any method.
-* 502, 504, timeouts and transport errors: GET, PUT and DELETE only (they are idempotent).
+* 500, 502, 504, timeouts and transport errors: GET, PUT and DELETE only (they are
+  idempotent, so another attempt cannot do harm, and a 500 on a busy API is usually passing).
 * A POST is repeated only when it surely did not reach the server: a connect error, 429, 503.
   Creates that fail ambiguously are recovered by the client (re-list, adopt by natural key).
 """
@@ -45,7 +46,7 @@ SleepFn = Callable[[float], Awaitable[None]]
 
 IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE", "HEAD", "OPTIONS"})
 _ALWAYS_RETRY = frozenset({429, 503})
-_RETRY_IF_IDEMPOTENT = frozenset({502, 504})
+_RETRY_IF_IDEMPOTENT = frozenset({500, 502, 504})
 
 
 @dataclass(frozen=True)

@@ -113,13 +113,29 @@ async def test_retry_budget_spent_gives_a_transport_error(
 
 
 @pytest.mark.anyio
-async def test_500_on_get_is_not_retried(settings: ApiSettings, fake_sleep: FakeSleep) -> None:
+async def test_500_on_get_is_retried(settings: ApiSettings, fake_sleep: FakeSleep) -> None:
     api = FakeCloudmore(collections={SERVICES: []})
     api.add("GET", "/services$", status(500, body={"message": "boom"}))
     async with open_read_write(settings, transport=api.transport(), sleep=fake_sleep) as client:
-        with pytest.raises(ServerError, match=r"server error \(500\): .*boom"):
+        assert await client.list_services() == []
+        assert client.metrics.count("GET", 500) == 1
+    assert len(fake_sleep.waits) == 1
+
+
+@pytest.mark.anyio
+async def test_500_that_persists_is_a_server_error_naming_the_attempts(
+    settings: ApiSettings, fake_sleep: FakeSleep
+) -> None:
+    api = FakeCloudmore(collections={SERVICES: []})
+    api.add("GET", "/services$", status(500, body={"message": "boom"}), count=99)
+    async with open_read_write(
+        settings,
+        transport=api.transport(),
+        sleep=fake_sleep,
+        retry_policy=RetryPolicy(max_attempts=3),
+    ) as client:
+        with pytest.raises(ServerError, match=r"server error \(500\) after 3 attempts: .*boom"):
             await client.list_services()
-    assert fake_sleep.waits == []
 
 
 @pytest.mark.anyio
