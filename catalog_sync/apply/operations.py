@@ -17,14 +17,12 @@ from catalog_sync.apply.bodies import (
     service_body,
 )
 from catalog_sync.cloudmore import ReadWriteClient
-from catalog_sync.errors import ApplyError, ServerError
+from catalog_sync.errors import ApplyError
 from catalog_sync.graph import Address, Kind, Resource
 from catalog_sync.plan.live import LiveCatalog, WireObject
 from catalog_sync.plan.model import Action, Change, Plan
 
-__all__ = ["IDEMPOTENT_ATTEMPTS", "IdBook", "Operations"]
-
-IDEMPOTENT_ATTEMPTS = 3
+__all__ = ["IdBook", "Operations"]
 
 
 class IdBook:
@@ -88,23 +86,7 @@ class Operations:
                 self._objects[(address.kind, resource.id)] = wire_object
 
     async def perform(self, change: Change) -> str | None:
-        """Apply one change; the object's id (new for a create or the one changed).
-
-        Every change but a create is a PUT or DELETE that may be repeated exactly, and the
-        client does not repeat one answered 500 (it does 502 and 504), so it is tried again
-        here: one transient 500 should not cost a re-run. A create is left to the client,
-        which repeats it only after re-listing, so that it never duplicates.
-        """
-        attempts = 1 if change.action is Action.CREATE else IDEMPOTENT_ATTEMPTS
-        for attempt in range(1, attempts + 1):
-            try:
-                return await self._perform(change)
-            except ServerError:
-                if attempt == attempts:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    async def _perform(self, change: Change) -> str | None:
+        """Apply one change; the object's id (new for a create, or the one changed)."""
         address = Address.parse(change.address)
         if change.action is Action.PUBLISH:
             (service_id,) = self.ids.parent_ids(address)

@@ -24,21 +24,11 @@ from catalog_sync.apply.scheduler import NodeState, Settled, run_in_order
 from catalog_sync.apply.staleness import check_fresh, target_problems
 from catalog_sync.apply.verify import verify
 from catalog_sync.cloudmore import ReadWriteClient
-from catalog_sync.errors import (
-    ApiError,
-    CatalogSyncError,
-    RateLimitedError,
-    ServerError,
-    StalePlanError,
-    TransportError,
-)
-from catalog_sync.plan.live import LiveCatalog, read_live
+from catalog_sync.errors import ApiError, CatalogSyncError, StalePlanError
+from catalog_sync.plan.live import read_live
 from catalog_sync.plan.model import Change, Plan, SafetyFinding, Target
 
-__all__ = ["SNAPSHOT_ATTEMPTS", "ApplyOptions", "apply_plan", "read_snapshot"]
-
-SNAPSHOT_ATTEMPTS = 4
-_TRANSIENT = (ServerError, TransportError, RateLimitedError)
+__all__ = ["ApplyOptions", "apply_plan"]
 
 
 @dataclass(frozen=True)
@@ -72,7 +62,7 @@ async def apply_plan(
         raise StalePlanError(problems)
 
     listener.phase(Phase.CHECKING, len(plan.changes))
-    live = await read_snapshot(client)
+    live = await read_live(client)
     check_fresh(plan, live, target, options.catalog_digest)
 
     journal = Journal.start(options.journal_dir, plan)
@@ -85,22 +75,6 @@ async def apply_plan(
         return report
     finally:
         journal.close()
-
-
-async def read_snapshot(client: ReadWriteClient, attempts: int = SNAPSHOT_ATTEMPTS) -> LiveCatalog:
-    """read_live, read again when it failed transiently.
-
-    A snapshot is some 50 GETs with no side effect, and the client does not repeat a GET
-    answered 500; one such answer should neither refuse an apply nor leave a finished one
-    unverified.
-    """
-    for attempt in range(1, attempts + 1):
-        try:
-            return await read_live(client)
-        except _TRANSIENT:
-            if attempt == attempts:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 async def _run(
@@ -187,7 +161,7 @@ async def _verified(
     if not any(r.outcome is Outcome.DONE for r in ordered):
         return report()
     try:
-        live = await read_snapshot(client)
+        live = await read_live(client)
     except ApiError as error:
         return report(verify_error=f"cannot re-read the live catalog to verify: {error}")
     return report(verified=True, mismatches=verify(plan.changes, results, live))

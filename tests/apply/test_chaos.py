@@ -13,16 +13,10 @@ from pathlib import Path
 import pytest
 
 from catalog_sync.apply import ApplyOptions, ApplyReport, Outcome, apply_plan
-from catalog_sync.cloudmore import ApiSettings, ReadWriteClient, open_read_write
+from catalog_sync.cloudmore import ApiSettings, open_read_write
 from catalog_sync.emulator import ALL_FAULT_KINDS, EmulatorConfig, FaultConfig, serve_in_thread
-from catalog_sync.errors import (
-    AuthenticationError,
-    CatalogSyncError,
-    ServerError,
-    TransportError,
-)
+from catalog_sync.errors import CatalogSyncError
 from catalog_sync.plan.build import target_of
-from catalog_sync.plan.model import Plan
 from catalog_sync.render.apply_text import render_report
 from tests.apply.support import (
     FAST_RETRIES,
@@ -36,27 +30,14 @@ from tests.cloudmore.emulator_helpers import demo_settings
 
 SEEDS = range(1, 11)
 APPLY_RUNS = 2  # the first, and at most one re-run
-PLAN_ATTEMPTS = 5
 CHAOS = FaultConfig(rate=0.15, kinds=ALL_FAULT_KINDS, hang_seconds=0.6, retry_after_seconds=0)
-
-
-async def _plan(client: ReadWriteClient, settings: ApiSettings) -> Plan:
-    """Plan, and plan again when a read failed: plan writes nothing, and the client does not
-    repeat a GET answered 500, so a user would simply run plan again. Not an apply run."""
-    for attempt in range(1, PLAN_ATTEMPTS + 1):
-        try:
-            return await plan_with(client, settings)
-        except (ServerError, TransportError, AuthenticationError):
-            if attempt == PLAN_ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
 
 
 async def _plan_and_apply(settings: ApiSettings, journal_dir: Path) -> ApplyReport | str:
     """One apply run: the report, or why it stopped before writing (also a failed run)."""
     try:
         async with open_read_write(settings, retry_policy=FAST_RETRIES) as client:
-            plan = await _plan(client, settings)
+            plan = await plan_with(client, settings)
             options = ApplyOptions(journal_dir=journal_dir)
             return await apply_plan(plan, client, target_of(settings), options)
     except CatalogSyncError as error:

@@ -8,9 +8,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from catalog_sync.apply import ApplyOptions, Mismatch, Outcome, apply_plan
-from catalog_sync.apply.operations import IDEMPOTENT_ATTEMPTS
-from catalog_sync.apply.run import SNAPSHOT_ATTEMPTS
+from catalog_sync.apply import (
+    ApplyOptions,
+    Mismatch,
+    Outcome,
+    Phase,
+    SilentListener,
+    apply_plan,
+)
 from catalog_sync.cloudmore import open_read_write, wire
 from catalog_sync.emulator import FaultConfig, ScriptedFault
 from catalog_sync.errors import ServerError
@@ -225,80 +230,58 @@ async def test_verification_names_a_field_the_server_ignored(journal_dir: Path) 
     assert f"! {GWS_STD} recommendedPrice: expected 14.40, live null" in render_report(report)
 
 
-def _fail_service_lists(emulator: InProcess, count: int) -> None:
-    emulator.app.state.emulator.faults.configure(
-        FaultConfig(
-            script=(
-                ScriptedFault(
-                    method="GET", path_pattern="/services$", fault="server_error", count=count
-                ),
+class _FailReadsWhenVerifying(SilentListener):
+    """From the verification phase on, every service list is answered 500."""
+
+    def __init__(self, emulator: InProcess) -> None:
+        self.emulator = emulator
+
+    def phase(self, phase: Phase, total: int) -> None:
+        if phase is Phase.VERIFYING:
+            failing = ScriptedFault(
+                method="GET", path_pattern="/services$", fault="server_error", count=1000
             )
-        )
-    )
+            self.emulator.app.state.emulator.faults.configure(FaultConfig(script=(failing,)))
 
 
 @pytest.mark.anyio
-async def test_a_snapshot_read_that_failed_once_is_read_again(journal_dir: Path) -> None:
-    emulator = InProcess("empty")
-    async with emulator.client() as client:
-        plan = await plan_with(client, emulator.settings)
-        _fail_service_lists(emulator, count=1)  # the client does not repeat a GET's 500
-        report = await apply_plan(
-            plan, client, target_of(emulator.settings), ApplyOptions(journal_dir=journal_dir)
-        )
-    assert report.ok, render_report(report)
-    statuses = [e["status"] for e in emulator.requests() if e["path"].endswith("/services")]
-    assert 500 in statuses
-
-
-@pytest.mark.anyio
-async def test_a_snapshot_that_keeps_failing_refuses_before_writing(journal_dir: Path) -> None:
+async def test_a_live_catalog_that_cannot_be_read_refuses_before_writing(
+    journal_dir: Path,
+) -> None:
     emulator = InProcess("empty")
     async with emulator.client() as client:
         plan = await plan_with(client, emulator.settings)
         seq = emulator.requests()[-1]["seq"]
-        _fail_service_lists(emulator, count=SNAPSHOT_ATTEMPTS)
+        failing = ScriptedFault(
+            method="GET", path_pattern="/services$", fault="server_error", count=1000
+        )
+        emulator.app.state.emulator.faults.configure(FaultConfig(script=(failing,)))
         with pytest.raises(ServerError, match="500"):
             await apply_plan(
                 plan, client, target_of(emulator.settings), ApplyOptions(journal_dir=journal_dir)
             )
     assert writes_after(emulator.requests(), seq) == []
+    assert not journal_dir.exists()
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize(
-    ("failures", "done"), [(IDEMPOTENT_ATTEMPTS - 1, True), (IDEMPOTENT_ATTEMPTS, False)]
-)
-async def test_a_put_answered_500_is_tried_again_a_bounded_number_of_times(
-    journal_dir: Path, failures: int, done: bool
-) -> None:
-    emulator = InProcess("demo")
+async def test_a_verification_that_cannot_read_is_reported_not_hidden(journal_dir: Path) -> None:
+    emulator = InProcess("empty")
     async with emulator.client() as client:
         plan = await plan_with(client, emulator.settings)
-        pbx = next(s for s in await client.list_services() if s.name == "Cloud PBX")
-        emulator.app.state.emulator.faults.configure(
-            FaultConfig(
-                script=(
-                    ScriptedFault(
-                        method="PUT",
-                        path_pattern=f"/services/{pbx.id}/publish$",
-                        fault="server_error",
-                        count=failures,
-                    ),
-                )
-            )
-        )
         report = await apply_plan(
-            plan, client, target_of(emulator.settings), ApplyOptions(journal_dir=journal_dir)
+            plan,
+            client,
+            target_of(emulator.settings),
+            ApplyOptions(journal_dir=journal_dir),
+            _FailReadsWhenVerifying(emulator),
         )
-    publishes = [r for r in report.results if r.kind is Kind.PUBLISH]
-    first = publishes[0]
-    assert (first.outcome is Outcome.DONE) is done, first
-    assert report.ok is done
-    puts = [
-        e for e in emulator.requests() if e["method"] == "PUT" and e["path"].endswith("/publish")
-    ]
-    assert sum(1 for e in puts if e["status"] == 500) == failures
+    assert report.count(Outcome.DONE) == len(plan.changes)
+    assert not report.verified
+    assert report.verify_error is not None
+    assert "cannot re-read the live catalog to verify" in report.verify_error
+    assert not report.ok
+    assert "Verification could not run: cannot re-read" in render_report(report)
 
 
 @pytest.mark.anyio
