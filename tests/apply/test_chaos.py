@@ -80,7 +80,7 @@ def test_apply_under_15_percent_faults_converges_within_one_rerun(
     assert replan.exit_code == 0, replan.output
     assert [key for key, count in keys.items() if count > 1] == []
     assert len(keys) == 44  # 2 brokers, 6 services, 10 products, 26 addons
-    assert len(faulted) >= 5  # the chaos really happened (about 15 of some 100 requests)
+    assert len(faulted) >= 3  # the chaos happened: some 14 of about 95 requests, on average
 
 
 def _short(outcome: ApplyReport | str) -> str:
