@@ -86,6 +86,9 @@ class PasswordGrantAuth(Auth):
         request.headers["Authorization"] = f"Bearer {token.value}"
         response = yield request
         if response.status_code == 401:
+            # Finish the 401 first: it holds a pooled connection, and the token request
+            # needs one; with every connection held that way, renewal would wait forever.
+            await response.aread()
             token = await self.renew(rejected=token)
             request.headers["Authorization"] = f"Bearer {token.value}"
             yield request

@@ -187,7 +187,7 @@ def test_debug_output_with_a_failing_token_endpoint_shows_no_secret(
             "method": "POST",
             "pathPattern": "/connect/token",
             "fault": "server_error",
-            "count": 1,
+            "count": 99,  # a single 500 is retried: the token endpoint must keep failing
         }
         httpx.put(f"{base_url}/_emulator/faults", json={"script": [fault]}).raise_for_status()
         _use(monkeypatch, base_url, CUSTOM)

@@ -76,6 +76,28 @@ async def test_tokens_revoked_mid_run_are_renewed_once() -> None:
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize("parallelism", [1, 2])
+async def test_renewal_after_401_works_when_every_pooled_connection_is_busy(
+    parallelism: int,
+) -> None:
+    """Over a real socket the connection pool holds ``parallelism`` connections; a 401 must
+    give its connection back before the token request needs one."""
+    with serve_in_thread(EmulatorConfig(seed="demo")) as base_url:
+        settings = demo_settings(base_url, parallelism=parallelism, connect_timeout=2.0)
+        async with (
+            admin_for(base_url) as admin,
+            open_read_only(settings, retry_policy=RetryPolicy(max_attempts=1)) as client,
+        ):
+            await client.list_services()
+            await admin.revoke_tokens()
+            async with anyio.create_task_group() as group:
+                for _ in range(parallelism):
+                    group.start_soon(client.list_services)
+            assert await admin.count("POST", "/connect/token") == 2
+        assert client.metrics.token_renewals == 1
+
+
+@pytest.mark.anyio
 async def test_a_forced_401_fault_is_survived_with_one_renewal() -> None:
     transport = _in_process()
     async with (
