@@ -192,6 +192,7 @@ def test_debug_output_with_a_failing_token_endpoint_shows_no_secret(
         httpx.put(f"{base_url}/_emulator/faults", json={"script": [fault]}).raise_for_status()
         _use(monkeypatch, base_url, CUSTOM)
         failing = CliRunner().invoke(main, ["--verbose", "--log-level", "debug", "doctor"])
+        httpx.put(f"{base_url}/_emulator/faults", json={}).raise_for_status()
         monkeypatch.setenv("CLOUDMORE_CLIENT_SECRET", CLIENT_SECRET + "-wrong")
         refused = CliRunner().invoke(main, ["--verbose", "--log-level", "debug", "doctor"])
     assert failing.exit_code == 1
