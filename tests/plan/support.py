@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,13 @@ def plan_on(seed: SeedName, catalog: Path = EXAMPLE) -> tuple[Plan, list[dict[st
     """The plan of ``catalog`` against a fresh emulator, and the emulator's request log."""
     app = create_app(EmulatorConfig(seed=seed))
     settings = demo_settings(IN_PROCESS_URL)
-    loaded = load_catalog(catalog)
+    if catalog.is_relative_to(REPO):
+        # Positions name files as they were given: repository-relative ones keep golden files
+        # the same in every checkout.
+        with contextlib.chdir(REPO):
+            loaded = load_catalog(catalog.relative_to(REPO))
+    else:
+        loaded = load_catalog(catalog)
 
     async def run() -> Plan:
         transport = httpx.ASGITransport(app=app)
