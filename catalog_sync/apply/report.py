@@ -7,19 +7,13 @@ import enum
 from collections import Counter
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import Field
 
 from catalog_sync.graph import FieldValue, Kind
+from catalog_sync.immutable import Immutable
 from catalog_sync.plan.model import Action, CatalogRef, Target
 
 __all__ = ["ApplyReport", "Mismatch", "OperationResult", "Outcome"]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(
-        frozen=True, alias_generator=to_camel, populate_by_name=True, extra="forbid"
-    )
 
 
 class Outcome(enum.StrEnum):
@@ -31,7 +25,7 @@ class Outcome(enum.StrEnum):
     """Never started: --fail-fast stopped scheduling after a failure."""
 
 
-class OperationResult(_Frozen):
+class OperationResult(Immutable):
     address: str
     kind: Kind
     action: Action
@@ -46,7 +40,7 @@ class OperationResult(_Frozen):
     seconds: float | None = None
 
 
-class Mismatch(_Frozen):
+class Mismatch(Immutable):
     """A managed field that, re-read after apply, is not what the plan wrote."""
 
     address: str
@@ -55,7 +49,7 @@ class Mismatch(_Frozen):
     actual: FieldValue
 
 
-class ApplyReport(_Frozen):
+class ApplyReport(Immutable):
     target: Target
     catalog: CatalogRef
     started_at: datetime

@@ -13,11 +13,11 @@ import json
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import Field
 
 from catalog_sync.diagnostics import SourceLocation
 from catalog_sync.graph import FieldValue, Kind, Resource
+from catalog_sync.immutable import Immutable
 
 __all__ = [
     "FORMAT_VERSION",
@@ -40,12 +40,6 @@ __all__ = [
 FORMAT_VERSION = 1
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(
-        frozen=True, alias_generator=to_camel, populate_by_name=True, extra="forbid"
-    )
-
-
 class Action(enum.StrEnum):
     CREATE = "create"
     UPDATE = "update"
@@ -59,7 +53,7 @@ class Action(enum.StrEnum):
         return self in (Action.DELETE, Action.DISABLE)
 
 
-class Location(_Frozen):
+class Location(Immutable):
     file: str
     line: int
     column: int
@@ -74,7 +68,7 @@ class Location(_Frozen):
         return f"{self.file}:{self.line}:{self.column}"
 
 
-class FieldChange(_Frozen):
+class FieldChange(Immutable):
     """One managed field that differs: ``path: before -> after``."""
 
     path: str
@@ -83,7 +77,7 @@ class FieldChange(_Frozen):
     source: Location | None = None
 
 
-class Change(_Frozen):
+class Change(Immutable):
     address: str
     kind: Kind
     action: Action
@@ -110,7 +104,7 @@ class Change(_Frozen):
     source: Location | None = None
 
 
-class Unmanaged(_Frozen):
+class Unmanaged(Immutable):
     """A live object with no counterpart in the files."""
 
     address: str
@@ -130,7 +124,7 @@ class SafetyRule(enum.StrEnum):
     DELETE_ALL = "deleteAll"
 
 
-class SafetyFinding(_Frozen):
+class SafetyFinding(Immutable):
     rule: SafetyRule
     message: str
     addresses: tuple[str, ...] = ()
@@ -138,7 +132,7 @@ class SafetyFinding(_Frozen):
     remedy: str
 
 
-class Summary(_Frozen):
+class Summary(Immutable):
     create: int = 0
     update: int = 0
     delete: int = 0
@@ -153,7 +147,7 @@ class Summary(_Frozen):
         return self.create + self.update + self.delete + self.disable + self.enable + self.publish
 
 
-class PlanSettings(_Frozen):
+class PlanSettings(Immutable):
     prune: bool = False
     max_update_percent: float = 30.0
     max_delete_percent: float = 30.0
@@ -161,17 +155,17 @@ class PlanSettings(_Frozen):
     protect: tuple[str, ...] = ()
 
 
-class Target(_Frozen):
+class Target(Immutable):
     api_url: str
     seller_id: str
 
 
-class CatalogRef(_Frozen):
+class CatalogRef(Immutable):
     path: str
     digest: str
 
 
-class PlanBody(_Frozen):
+class PlanBody(Immutable):
     """What the pure planner computes from two graphs."""
 
     changes: tuple[Change, ...]
@@ -181,7 +175,7 @@ class PlanBody(_Frozen):
     existing: int = Field(description="Live objects the thresholds are measured against.")
 
 
-class Plan(_Frozen):
+class Plan(Immutable):
     format_version: Literal[1] = 1
     tool_version: str
     created_at: datetime
