@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from catalog_sync import __version__
 from catalog_sync.errors import StalePlanError
 from catalog_sync.graph import Address, Kind, Resource
 from catalog_sync.plan.live import LiveCatalog
@@ -29,6 +30,11 @@ def target_problems(plan: Plan, target: Target, catalog_digest: str | None) -> l
             f"target: the plan was made against {plan.target.api_url} (seller "
             f"{plan.target.seller_id}), but the configured target is {target.api_url} "
             f"(seller {target.seller_id})"
+        )
+    if plan.tool_version != __version__:
+        problems.append(
+            f"tool version: the plan was made by catalog-sync {plan.tool_version}, this is "
+            f"{__version__}, which may read or write the catalog differently: re-run plan"
         )
     if catalog_digest is not None and catalog_digest != plan.catalog.digest:
         problems.append(
@@ -109,7 +115,11 @@ def _publish_problem(
 
 
 def _compare(change: Change, current: Resource) -> str | None:
-    if change.fingerprint is None or fingerprint(current) == change.fingerprint:
+    if change.fingerprint is None:
+        # Every change to an existing object is planned with one: its absence means a damaged
+        # or hand-edited plan, and without it nothing proves the object is as reviewed.
+        return "the plan holds no fingerprint of it, so it cannot be checked: re-run plan"
+    if fingerprint(current) == change.fingerprint:
         return None
     before = change.live or {}
     fields = sorted(

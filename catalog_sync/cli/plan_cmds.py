@@ -156,7 +156,7 @@ def apply(
         click.echo(render_previous_run(previous), err=True, nl=False)
 
     catalog_digest: str | None = None
-    if path.is_file() and path.suffix == ".json":
+    if path.is_file() and (path.suffix == ".json" or _looks_like_a_plan(path)):
         to_apply = read_plan(path)
         click.echo(f"applying the saved plan {path.as_posix()}: {summary_line(to_apply)}", err=True)
     else:
@@ -254,6 +254,16 @@ def _incomplete(report: ApplyReport) -> str:
 
 def _colour() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _looks_like_a_plan(path: Path) -> bool:
+    """A saved plan under another name: a JSON object that names its formatVersion."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return head.lstrip().startswith(b"{") and b'"formatVersion"' in head
 
 
 commands: list[click.Command] = [plan, apply]

@@ -260,3 +260,11 @@ def test_a_plan_for_another_target_is_refused(empty: Served, tmp_path: Path) -> 
     assert moved.exit_code == 1
     assert f"the configured target is {other}" in moved.stderr
     assert log == []  # refused before any request
+
+
+def test_a_saved_plan_under_another_name_is_applied_as_a_plan(empty: Served) -> None:
+    assert cli("plan", str(EXAMPLE), "--out", "reviewed.plan").exit_code == 0
+    applied = cli("apply", "reviewed.plan")
+    assert applied.exit_code == 0, applied.output
+    assert "applying the saved plan reviewed.plan" in applied.stderr
+    _converged(EXAMPLE)

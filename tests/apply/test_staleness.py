@@ -109,3 +109,29 @@ async def test_a_changed_catalog_digest_refuses_before_any_request(journal_dir: 
                 ApplyOptions(journal_dir=journal_dir, catalog_digest="sha256:edited"),
             )
     assert len(emulator.requests()) == before
+
+
+def test_a_plan_made_by_another_version_is_named() -> None:
+    plan = plan_of().model_copy(update={"tool_version": "0.0.1"})
+    (problem,) = target_problems(plan, TARGET, None)
+    assert problem.startswith("tool version: the plan was made by catalog-sync 0.0.1")
+
+
+@pytest.mark.anyio
+async def test_a_change_without_its_fingerprint_is_refused(journal_dir: Path) -> None:
+    emulator = InProcess("demo")
+    async with emulator.client() as client:
+        plan = await plan_with(client, emulator.settings)
+        stripped = plan.model_copy(
+            update={
+                "changes": tuple(
+                    c.model_copy(update={"fingerprint": None}) if c.address == GWS_STD else c
+                    for c in plan.changes
+                )
+            }
+        )
+        with pytest.raises(StalePlanError) as stale:
+            check_fresh(stripped, await read_live(client), target_of(emulator.settings))
+    assert stale.value.moved == (
+        f"{GWS_STD}: the plan holds no fingerprint of it, so it cannot be checked: re-run plan",
+    )
