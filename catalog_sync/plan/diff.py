@@ -275,6 +275,9 @@ def _protected(address: Address, settings: PlanSettings) -> bool:
     return False
 
 
+_MAKES_READY = (Action.CREATE, Action.ENABLE)
+
+
 def _with_dependencies(
     change: Change, changes: Mapping[Address, Change], live: ResourceGraph
 ) -> Change:
@@ -307,7 +310,9 @@ def _with_dependencies(
                     (planned.live or {}).get("brokers")
                 ):
                     needs.add(other)
-    elif parent is not None and parent in changes and changes[parent].action is Action.CREATE:
+    elif parent is not None and parent in changes and changes[parent].action in _MAKES_READY:
+        # Children wait for their parent to exist and be active: whether Cloudmore takes
+        # writes under a disabled service is not documented, so nothing relies on it.
         needs.add(parent)
     return change.model_copy(update={"depends_on": tuple(str(a) for a in sorted(needs))})
 

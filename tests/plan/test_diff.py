@@ -163,3 +163,15 @@ def test_fingerprints_are_of_live_objects_as_read_even_when_matching_rewrote_the
     body = plan_changes(graph(*wanted), graph(*live.values()), SETTINGS)
     (publish,) = [c for c in body.changes if c.action is Action.PUBLISH]
     assert publish.fingerprint == fingerprint(as_read)
+
+
+def test_children_written_under_a_service_being_enabled_wait_for_the_enable() -> None:
+    body = plan_changes(graph(*desired_tree(price="12.0000")), live_tree(active=False), SETTINGS)
+    by_address = {c.address: c for c in body.changes}
+    assert by_address[str(SERVICE)].action is Action.ENABLE
+    assert by_address[str(ADDON)].depends_on == ()  # its parent product is not changing
+    wanted = desired_tree()
+    wanted.append(res(SERVICE.child(Kind.PRODUCT, "p2"), name="New", itemCode="p2"))
+    body = plan_changes(graph(*wanted), live_tree(active=False), SETTINGS)
+    new_product = next(c for c in body.changes if c.address.endswith('product["p2"]'))
+    assert new_product.depends_on == (str(SERVICE),)
