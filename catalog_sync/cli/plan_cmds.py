@@ -34,10 +34,14 @@ from catalog_sync.render.plan_github import render_github
 from catalog_sync.render.plan_markdown import render_markdown
 from catalog_sync.render.plan_text import render_text
 from catalog_sync.render.plan_values import summary_line
+from catalog_sync.render.timings import render_timings
+from catalog_sync.timings import recording, timed
 
 __all__ = ["apply", "commands", "plan"]
 
 PLAN_FORMATS = ("text", "markdown", "json", "github")
+# Set (to anything) to have plan print how long each phase took on stderr (docs/benchmarks.md).
+TIMINGS_ENV = "CATALOG_SYNC_TIMINGS"
 
 
 @click.command()
@@ -72,13 +76,18 @@ def plan(
     detailed_exitcode: bool,
 ) -> None:
     """Show what apply would change in the live catalog to match the files at PATH."""
-    loaded = load_catalog(path)
-    if loaded.warnings:
-        click.echo(render_diagnostics(loaded.warnings), err=True, nl=False)
-    settings = resolve_settings(api)
-    result, metrics = asyncio.run(plan_against(path.as_posix(), loaded, settings))
-    print_metrics(state, metrics)
-    click.echo(render_plan(result, output_format), nl=False)
+    with recording(bool(os.environ.get(TIMINGS_ENV))) as timings:
+        with timed("load files"):
+            loaded = load_catalog(path)
+        if loaded.warnings:
+            click.echo(render_diagnostics(loaded.warnings), err=True, nl=False)
+        settings = resolve_settings(api)
+        result, metrics = asyncio.run(plan_against(path.as_posix(), loaded, settings))
+        print_metrics(state, metrics)
+        with timed("render"):
+            rendered = render_plan(result, output_format)
+        click.echo(rendered, nl=False)
+    click.echo(render_timings(timings.timings()), err=True, nl=False)
     if output_format == "github":
         _write_step_summary(result)
     if out is not None:

@@ -18,6 +18,7 @@ from catalog_sync.plan.diff import plan_changes
 from catalog_sync.plan.live import LiveReader, read_live
 from catalog_sync.plan.lookups import LOOKUP_TABLES, Lookups
 from catalog_sync.plan.model import CatalogRef, Change, Plan, PlanSettings, Target
+from catalog_sync.timings import timed
 
 __all__ = ["PRODUCT_TYPE_CHANGE", "make_plan", "plan_against", "plan_settings", "target_of"]
 
@@ -46,11 +47,13 @@ async def make_plan(
     now: datetime | None = None,
 ) -> Plan:
     catalog = loaded_catalog.catalog
-    live = await read_live(client)
-    desired = desired_graph(catalog, live)
-    settings = plan_settings(catalog.settings)
-    body = plan_changes(desired, live.graph, settings)
-    _refuse_impossible(body.changes, live.graph)
+    with timed("read live"):
+        live = await read_live(client)
+    with timed("diff"):
+        desired = desired_graph(catalog, live)
+        settings = plan_settings(catalog.settings)
+        body = plan_changes(desired, live.graph, settings)
+        _refuse_impossible(body.changes, live.graph)
     return Plan(
         tool_version=__version__,
         created_at=now or datetime.now(UTC),

@@ -93,3 +93,24 @@ def test_a_missing_catalog_is_a_clear_error(
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "nowhere" in result.output
+
+
+def test_catalog_sync_timings_prints_each_phase_of_plan_in_order(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CATALOG_SYNC_TIMINGS", "1")
+    result = _plan(demo_url, monkeypatch, str(EXAMPLE))
+    assert result.exit_code == 0, result.output
+    timings = [line.split() for line in result.stderr.splitlines() if line.startswith("timing:")]
+    phases = [" ".join(parts[1:-2]) for parts in timings]
+    assert phases == ["load files", "read live", "diff", "render"]
+    assert all(float(parts[-2]) >= 0 and parts[-1] == "s" for parts in timings)
+    assert "timing:" not in result.stdout
+
+
+def test_without_catalog_sync_timings_plan_prints_no_timings(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CATALOG_SYNC_TIMINGS", raising=False)
+    result = _plan(demo_url, monkeypatch, str(EXAMPLE))
+    assert "timing:" not in result.output
