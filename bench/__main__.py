@@ -93,7 +93,11 @@ def main(argv: list[str] | None = None) -> int:
                 phases.append(result)
             else:
                 rows.append(result)
-    out = [f"Machine: {machine()}.", f"Emulator latency set to {args.latency_ms} ms.", ""]
+    out = [
+        f"Machine: {machine()}.",
+        f"Emulator latency set to {args.latency_ms} ms (0 ms for the phase cases).",
+        "",
+    ]
     if rows:
         out.append(render_rows(rows))
     if phases:

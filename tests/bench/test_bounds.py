@@ -33,7 +33,8 @@ def test_changes_under_existing_products() -> None:
 
 
 def test_a_sequential_script_waits_for_every_request() -> None:
-    assert sequential_minimum(writes=100, reads=5) == Minimum(105, 105, 100)
+    assert sequential_minimum(writes=100, reads=5) == Minimum(105, 0, 100)
+    assert lower_bound(0.025, sequential_minimum(100, 5), 1) == pytest.approx(0.025 * 105)
 
 
 @pytest.mark.parametrize(
