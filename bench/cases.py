@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from dataclasses import dataclass
@@ -146,7 +147,10 @@ def run_case(case: Case, work: Path, latency_ms: int) -> Row | PhaseRow:
         cpu_before = emulator.cpu_seconds()
         run = run_client(command, directory, env)
         emulator_cpu = emulator.cpu_seconds() - cpu_before
-        requests = len(emulator.requests())
+        log = emulator.requests()
+        requests = len(log)
+    # Kept for reading afterwards: which requests, and how long the emulator took on each.
+    (directory / "requests.json").write_text(json.dumps(log, indent=1), encoding="utf-8")
     if run.returncode != setup.expected_returncode:
         raise CaseFailedError(
             f"{case.name}: {' '.join(command[:4])} exited {run.returncode}, expected "

@@ -67,7 +67,9 @@ async def requests(request: Request) -> Response:
 
 
 async def state(request: Request) -> Response:
-    return JSONResponse(_emulator(request).store.to_json())
+    emulator = _emulator(request)
+    await emulator.settled()
+    return JSONResponse(emulator.store.to_json())
 
 
 async def revoke_tokens(request: Request) -> Response:

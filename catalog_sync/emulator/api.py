@@ -47,6 +47,8 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         seller = params.pop("seller_id", None)
         if seller is not None and seller != emulator.store.seller_id:
             return Response(status_code=403)
+        if request.method == "GET":
+            await emulator.settled()
         try:
             return await handler(request, emulator, params)
         except NotFoundError:

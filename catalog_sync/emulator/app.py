@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from starlette.applications import Starlette
@@ -16,7 +17,7 @@ from catalog_sync.emulator.faults import FaultInjector
 from catalog_sync.emulator.middleware import FaultMiddleware
 from catalog_sync.emulator.requestlog import RequestLog
 from catalog_sync.emulator.seeds import build_store
-from catalog_sync.emulator.statefile import load_state, write_state
+from catalog_sync.emulator.statefile import encode_state, load_state, write_encoded, write_state
 from catalog_sync.emulator.store import Store
 from catalog_sync.errors import ConfigError
 
@@ -33,10 +34,15 @@ class Emulator:
         self.tokens = TokenService(config.credentials, config.token_lifetime_seconds, config.clock)
         self.faults = FaultInjector(config.faults)
         self.request_log = RequestLog()
-        # One lock serialises every mutation and its persistence; reads need none because
-        # they run between awaits on the single event-loop thread.
+        # One lock serialises every mutation; a change runs without an await, so a reader on
+        # the event-loop thread never sees half of one.
         self.lock = asyncio.Lock()
         self.store = self._initial_store(config)
+        # Group commit: ``_changes`` counts changes made to the store, ``_durable`` those in
+        # the state file; one flush at a time covers every change made before it started.
+        self._changes = 0
+        self._durable = 0
+        self._flushing: asyncio.Future[None] | None = None
 
     def _initial_store(self, config: EmulatorConfig) -> Store:
         if config.state_file is None:
@@ -56,21 +62,46 @@ class Emulator:
                 f"{config.seed} seed"
             ) from None
 
-    def persist(self) -> None:
-        if self.config.state_file is not None:
-            write_state(self.config.state_file, self.store.to_json())
-
     async def write(self, change: Callable[[Store], T]) -> T:
-        """Apply one change under the lock and persist it before anyone is answered."""
+        """Apply one change and return once it is in the state file: no write is answered
+        before it is durable, but concurrent writes share one snapshot and one fsync."""
         async with self.lock:
             result = change(self.store)
-            self.persist()
-            return result
+            self._changes += 1
+            mine = self._changes
+        await self._durable_up_to(mine)
+        return result
+
+    async def settled(self) -> None:
+        """Wait until every change made so far is durable, so that a read never shows what a
+        crash could still take back (the stricter behaviour; docs/contracts.md)."""
+        await self._durable_up_to(self._changes)
 
     async def reset(self, seed: SeedName) -> None:
-        async with self.lock:
-            self.store = build_store(seed, self.config.credentials.seller_id)
-            self.persist()
+        await self.write(lambda _: self._replace_store(seed))
+
+    def _replace_store(self, seed: SeedName) -> None:
+        self.store = build_store(seed, self.config.credentials.seller_id)
+
+    async def _durable_up_to(self, change: int) -> None:
+        if self.config.state_file is None:
+            self._durable = self._changes
+            return
+        while self._durable < change:
+            if self._flushing is None:
+                self._flushing = asyncio.ensure_future(self._flush(self.config.state_file))
+            # Shielded: a client that hangs up must not cancel the flush others wait on.
+            await asyncio.shield(self._flushing)
+
+    async def _flush(self, path: Path) -> None:
+        try:
+            covered = self._changes
+            # Encoded here, between awaits: a consistent snapshot of every change so far.
+            payload = encode_state(self.store.to_json())
+            await asyncio.to_thread(write_encoded, path, payload)
+            self._durable = max(self._durable, covered)
+        finally:
+            self._flushing = None
 
 
 def create_app(config: EmulatorConfig | None = None) -> Starlette:

@@ -1,4 +1,8 @@
-"""The optional state file: loaded at start, replaced atomically after every write."""
+"""The optional state file: loaded at start, replaced atomically as writes are committed.
+
+The emulator commits in groups (``Emulator.write``): one snapshot, encoded on the event loop,
+covers every change made before it, and is written and synced off the loop.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-__all__ = ["load_state", "write_state"]
+__all__ = ["encode_state", "load_state", "write_encoded", "write_state"]
 
 
 def load_state(path: Path) -> dict[str, Any] | None:
@@ -22,10 +26,17 @@ def load_state(path: Path) -> dict[str, Any] | None:
     return data
 
 
+def encode_state(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def write_state(path: Path, data: dict[str, Any]) -> None:
+    write_encoded(path, encode_state(data))
+
+
+def write_encoded(path: Path, payload: bytes) -> None:
     """Write to a temporary file, fsync, then rename: a crash leaves the old or the new file."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     with open(tmp, "wb") as handle:
         handle.write(payload)
         handle.flush()
