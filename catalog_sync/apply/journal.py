@@ -1,8 +1,19 @@
 """The apply journal: JSON lines under ``.catalog-sync/journal/``, one file per apply run.
 
-Each operation's start and result (with the new id of a create) is written and flushed as it
-happens, so that after a crash the next apply can say what the previous run did and what was in
-flight. A journal whose last record is not ``finish`` belongs to a run that did not end.
+Each operation's start and result (with the new id of a create) is written as it happens, so
+that after a crash the next apply can say what the previous run did and what was in flight. A
+journal whose last record is not ``finish`` belongs to a run that did not end.
+
+What survives what:
+
+- every record is handed to the operating system before its call returns, so a killed
+  process (SIGKILL, a crash of the tool) loses none;
+- a ``start`` is also durable (fsynced) before ``started`` returns, that is before the
+  operation's request is sent, and so is every record written before it. Starts made
+  concurrently share one fsync (a group commit), run off the event loop;
+- ``finish`` and ``close`` make everything durable. After a power loss mid-run, at most the
+  results written since the last start can be missing: those operations then show as in
+  flight (maybe done), never as done when they were not, and nothing sent is unrecorded.
 
 Records (``event`` first): ``begin`` (plan, target, number of changes), ``start`` (address,
 action), ``result`` (address, action, outcome, id, reason), ``finish`` (counts, ok).
@@ -10,8 +21,10 @@ action), ``result`` (address, action, outcome, id, reason), ``finish`` (counts, 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,11 +46,16 @@ def _now() -> str:
 
 
 class Journal:
-    """An open journal file; every record is flushed and synced before the call returns."""
+    """An open journal file (see the module docstring for what each call makes durable)."""
 
     def __init__(self, path: Path, handle: IO[str]) -> None:
         self.path = path
         self._handle = handle
+        self._written = 0  # records handed to the OS
+        self._synced = 0  # records known to be on disk
+        self._syncing: asyncio.Future[None] | None = None
+        # An fsync runs in a worker thread; closing the file waits for it.
+        self._file_lock = threading.Lock()
 
     @classmethod
     def start(cls, directory: Path, plan: Plan) -> Journal:
@@ -56,13 +74,16 @@ class Journal:
                 "changes": len(plan.changes),
             }
         )
+        journal._fsync()
         _prune(directory, keep=path)
         return journal
 
-    def started(self, change: Change) -> None:
+    async def started(self, change: Change) -> None:
+        """Record that ``change`` is about to be sent; returns once that is durable."""
         self._write(
             {"event": "start", "at": _now(), "address": change.address, "action": change.action}
         )
+        await self._durable(self._written)
 
     def result(self, result: OperationResult) -> None:
         self._write(
@@ -83,13 +104,36 @@ class Journal:
         self.close()
 
     def close(self) -> None:
-        if not self._handle.closed:
-            self._handle.close()
+        """Make every record durable and close the file."""
+        self._fsync()
+        with self._file_lock:
+            if not self._handle.closed:
+                self._handle.close()
 
     def _write(self, record: dict[str, Any]) -> None:
         self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         self._handle.flush()
-        os.fsync(self._handle.fileno())
+        self._written += 1
+
+    async def _durable(self, records: int) -> None:
+        while self._synced < records:
+            if self._syncing is None:
+                self._syncing = asyncio.ensure_future(self._sync_group())
+            # Shielded: an operation cancelled while waiting must not cancel the others' sync.
+            await asyncio.shield(self._syncing)
+
+    async def _sync_group(self) -> None:
+        try:
+            covered = self._written  # all of them already handed to the OS
+            await asyncio.to_thread(self._fsync)
+            self._synced = max(self._synced, covered)
+        finally:
+            self._syncing = None
+
+    def _fsync(self) -> None:
+        with self._file_lock:
+            if not self._handle.closed:
+                os.fsync(self._handle.fileno())
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,7 @@ async def _run(
 
     async def work(address: str) -> bool:
         change = changes[address]
-        journal.started(change)
+        await journal.started(change)
         listener.started(change)
         began = time.monotonic()
         try:

@@ -1,15 +1,20 @@
-"""The journal: each record on disk as it happens; what an unfinished run did and had in flight."""
+"""The journal: each record written as it happens, each start durable before it returns (in
+group commits); what an unfinished run did and had in flight."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
+
+import pytest
 
 from catalog_sync.apply.journal import KEEP_JOURNALS, Journal, last_run
 from catalog_sync.apply.report import ApplyReport, OperationResult, Outcome
 from catalog_sync.graph import Kind
-from catalog_sync.plan.model import Action
+from catalog_sync.plan.model import Action, Change
 from tests.apply.plans import CATALOG, TARGET, change, plan_of
 
 BROKER = change('broker["1"]', Kind.BROKER, Action.CREATE)
@@ -23,6 +28,10 @@ def _done(address: str, new_id: str) -> OperationResult:
     )
 
 
+def _started(journal: Journal, change: Change) -> None:
+    asyncio.run(journal.started(change))
+
+
 def _records(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
@@ -31,7 +40,7 @@ def test_every_record_is_on_disk_before_the_call_returns(journal_dir: Path) -> N
     journal = Journal.start(journal_dir, PLAN)
     try:
         assert [r["event"] for r in _records(journal.path)] == ["begin"]
-        journal.started(BROKER)
+        _started(journal, BROKER)
         journal.result(_done(BROKER.address, "b-1"))
         records = _records(journal.path)
     finally:
@@ -51,9 +60,9 @@ def test_every_record_is_on_disk_before_the_call_returns(journal_dir: Path) -> N
 
 def test_an_unfinished_run_reports_what_it_did_and_what_was_in_flight(journal_dir: Path) -> None:
     journal = Journal.start(journal_dir, PLAN)
-    journal.started(BROKER)
+    _started(journal, BROKER)
     journal.result(_done(BROKER.address, "b-1"))
-    journal.started(SERVICE)
+    _started(journal, SERVICE)
     journal.close()  # as if killed: no finish record
     with journal.path.open("a", encoding="utf-8") as handle:
         handle.write('{"event": "res')  # a record cut short by the kill
@@ -99,3 +108,63 @@ def test_old_journals_are_pruned(journal_dir: Path) -> None:
     Journal.start(journal_dir, PLAN).close()
     assert len(list(journal_dir.glob("apply-*.jsonl"))) == KEEP_JOURNALS
     assert not (journal_dir / "apply-20200101T000000000000Z-1.jsonl").exists()
+
+
+class _Fsyncs:
+    """Counts fsyncs of the journal and the file size each one covered."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.sizes: list[int] = []
+        real = os.fsync
+
+        def fsync(fd: int) -> None:
+            size = os.fstat(fd).st_size
+            real(fd)
+            self.sizes.append(size)  # once done: what it made durable
+
+        monkeypatch.setattr(os, "fsync", fsync)
+
+
+def test_a_start_is_durable_before_started_returns_and_a_result_waits_for_the_next(
+    journal_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fsyncs = _Fsyncs(monkeypatch)
+    journal = Journal.start(journal_dir, PLAN)
+    try:
+        assert fsyncs.sizes == [journal.path.stat().st_size]  # begin, before any request
+        _started(journal, BROKER)
+        assert fsyncs.sizes[-1] == journal.path.stat().st_size
+        journal.result(_done(BROKER.address, "b-1"))
+        assert len(fsyncs.sizes) == 2  # written through to the OS, not synced on its own
+        assert [r["event"] for r in _records(journal.path)] == ["begin", "start", "result"]
+        _started(journal, SERVICE)  # covers the result before it
+        assert fsyncs.sizes[-1] == journal.path.stat().st_size
+    finally:
+        journal.close()
+    assert fsyncs.sizes[-1] == journal.path.stat().st_size
+
+
+def test_concurrent_starts_share_fsyncs_and_each_is_durable_when_it_returns(
+    journal_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fsyncs = _Fsyncs(monkeypatch)
+    changes = [change(f'broker["{i}"]', Kind.BROKER, Action.CREATE) for i in range(20)]
+    journal = Journal.start(journal_dir, plan_of(*changes))
+
+    async def start(one: Change) -> int:
+        await journal.started(one)
+        content = journal.path.read_bytes()
+        end = content.index(b"\n", content.index(json.dumps(one.address).encode()))
+        # Durable by now: an fsync that has finished covered the whole record.
+        assert max(fsyncs.sizes) > end
+        return end
+
+    async def run() -> list[int]:
+        return await asyncio.gather(*(start(one) for one in changes))
+
+    try:
+        offsets = asyncio.run(run())
+    finally:
+        journal.close()
+    assert len(set(offsets)) == 20
+    assert len(fsyncs.sizes) < 1 + 20, fsyncs.sizes  # begin + fewer than one per start
