@@ -16,7 +16,7 @@ from catalog_sync.schemas import SCHEMA_DIR, generated_schemas
 __all__ = ["commands", "schema", "validate"]
 
 
-@click.command()
+@click.command(short_help="Check the catalog files and report every problem.")
 @click.argument("path", default=".", type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
@@ -49,7 +49,7 @@ def validate(path: Path, strict: bool, output_format: str) -> None:
     raise SystemExit(EXIT_OK)
 
 
-@click.command()
+@click.command(short_help="Write (or check) the JSON Schemas of catalog and plan files.")
 @click.option(
     "--check", is_flag=True, help="Exit 1 when a file differs from the models, write nothing."
 )

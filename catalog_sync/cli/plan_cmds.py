@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,13 +16,24 @@ from catalog_sync.apply import (
     ApplyListener,
     ApplyOptions,
     ApplyReport,
+    Interruption,
+    Stage,
     apply_plan,
     check_safety,
     last_run,
 )
 from catalog_sync.catalog import LoadedCatalog, load_catalog
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
-from catalog_sync.cli.common import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, CliState, handle_errors
+from catalog_sync.cli.common import (
+    EXIT_CHANGES,
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    CliState,
+    handle_errors,
+)
+from catalog_sync.cli.conventions import use_colour
+from catalog_sync.cli.signals import on_ctrl_c
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_write
 from catalog_sync.errors import ApplyError, ConfigError
 from catalog_sync.plan.build import plan_against, target_of
@@ -28,7 +41,7 @@ from catalog_sync.plan.model import Plan
 from catalog_sync.plan.planfile import plan_json, read_plan, write_plan
 from catalog_sync.render.apply_json import render_json as render_report_json
 from catalog_sync.render.apply_progress import LineProgress, LiveProgress
-from catalog_sync.render.apply_text import render_previous_run, render_report
+from catalog_sync.render.apply_text import render_previous_notice, render_report
 from catalog_sync.render.diagnostics import render_text as render_diagnostics
 from catalog_sync.render.plan_github import render_github
 from catalog_sync.render.plan_markdown import render_markdown
@@ -40,7 +53,7 @@ __all__ = ["apply", "commands", "plan"]
 PLAN_FORMATS = ("text", "markdown", "json", "github")
 
 
-@click.command()
+@click.command(short_help="Show what apply would change in the live catalog.")
 @click.argument("path", default=".", type=click.Path(path_type=Path))
 @click.option(
     "--out",
@@ -71,14 +84,19 @@ def plan(
     output_format: str,
     detailed_exitcode: bool,
 ) -> None:
-    """Show what apply would change in the live catalog to match the files at PATH."""
+    """Show what apply would change in the live catalog to match the files at PATH.
+
+    PATH is the catalog directory (or one catalog file); it defaults to `.`.
+    """
     loaded = load_catalog(path)
     if loaded.warnings:
         click.echo(render_diagnostics(loaded.warnings), err=True, nl=False)
     settings = resolve_settings(api)
     result, metrics = asyncio.run(plan_against(path.as_posix(), loaded, settings))
     print_metrics(state, metrics)
-    click.echo(render_plan(result, output_format), nl=False)
+    colour = use_colour(sys.stdout, state)
+    # color=: click would strip the codes from a pipe, which FORCE_COLOR asks to keep.
+    click.echo(render_plan(result, output_format, colour=colour), nl=False, color=colour)
     if output_format == "github":
         _write_step_summary(result)
     if out is not None:
@@ -89,14 +107,13 @@ def plan(
     raise SystemExit(EXIT_OK)
 
 
-def render_plan(result: Plan, output_format: str) -> str:
+def render_plan(result: Plan, output_format: str, *, colour: bool = False) -> str:
     if output_format == "json":
         return plan_json(result)
     if output_format == "markdown":
         return render_markdown(result)
     if output_format == "github":
         return render_github(result)
-    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     return render_text(result, colour=colour)
 
 
@@ -112,7 +129,7 @@ def _write_step_summary(result: Plan) -> None:
         raise SystemExit(EXIT_ERROR) from None
 
 
-@click.command()
+@click.command(short_help="Make the live catalog match the files or a saved plan.")
 @click.argument("path", default=".", type=click.Path(path_type=Path))
 @click.option("--yes", is_flag=True, help="Apply without asking (needed without a terminal).")
 @click.option(
@@ -148,31 +165,35 @@ def apply(
     """Make the live catalog match: PATH is a saved plan (*.json) or a catalog directory.
 
     A saved plan is applied exactly as reviewed, or refused when anything it touches moved.
-    A catalog directory is planned, the plan shown, and applied once confirmed.
+    A catalog directory (PATH defaults to `.`) is planned, the plan shown, and applied once
+    confirmed.
+
+    Ctrl-C stops starting changes and waits for the requests in flight; a second Ctrl-C
+    abandons them. Either way the journal is written and the report says what was done.
     """
     settings = resolve_settings(api)
-    previous = last_run()
-    if previous is not None and not previous.finished:
-        click.echo(render_previous_run(previous), err=True, nl=False)
 
     catalog_digest: str | None = None
     if path.is_file() and (path.suffix == ".json" or _looks_like_a_plan(path)):
         to_apply = read_plan(path)
+        _tell_previous_run(settings)
         click.echo(f"applying the saved plan {path.as_posix()}: {summary_line(to_apply)}", err=True)
     else:
         loaded = _load(path)
+        _tell_previous_run(settings)
         to_apply, metrics = asyncio.run(plan_against(path.as_posix(), loaded, settings))
         print_metrics(state, metrics)
         # With --format json, stdout carries the report alone; the plan goes to stderr.
         to_stderr = output_format == "json"
         stream = sys.stderr if to_stderr else sys.stdout
-        colour = stream.isatty() and "NO_COLOR" not in os.environ
-        click.echo(render_text(to_apply, colour=colour), nl=False, err=to_stderr)
+        colour = use_colour(stream, state)
+        click.echo(render_text(to_apply, colour=colour), nl=False, err=to_stderr, color=colour)
         if to_apply.has_changes:
             check_safety(to_apply, force=force)
             _confirm(to_apply, yes)
-            # The files may have changed while the question was on screen.
-            catalog_digest = _load(path).digest
+            # The files may have changed while the question was on screen; their warnings
+            # were shown once already.
+            catalog_digest = _load(path, quiet=True).digest
 
     if not to_apply.has_changes:
         click.echo("No changes: the live catalog already matches. Nothing to apply.", err=True)
@@ -190,24 +211,36 @@ def apply(
         parallelism=settings.parallelism,
         catalog_digest=catalog_digest,
     )
-    report, metrics = _run_apply(to_apply, settings, options)
+    report, metrics = _run_apply(to_apply, settings, options, state)
     print_metrics(state, metrics)
     if output_format == "json":
         click.echo(render_report_json(report), nl=False)
     else:
-        click.echo(render_report(report, colour=_colour()), nl=False)
+        colour = use_colour(sys.stdout, state)
+        click.echo(render_report(report, colour=colour), nl=False, color=colour)
+    if report.interrupted:
+        click.echo(f"error: {_incomplete(report)}", err=True)
+        raise SystemExit(EXIT_INTERRUPTED)
     if not report.ok:
         raise ApplyError(_incomplete(report))
     raise SystemExit(EXIT_OK)
 
 
-def _load(path: Path) -> LoadedCatalog:
+def _load(path: Path, *, quiet: bool = False) -> LoadedCatalog:
     if path.suffix == ".json" and not path.exists():
         raise ConfigError(f"{path.as_posix()}: no such plan file")
     loaded = load_catalog(path)
-    if loaded.warnings:
+    if loaded.warnings and not quiet:
         click.echo(render_diagnostics(loaded.warnings), err=True, nl=False)
     return loaded
+
+
+def _tell_previous_run(settings: ApiSettings) -> None:
+    """One line when the last apply against this target did not complete (once this run's
+    own arguments have been checked): the journal has the details."""
+    previous = last_run(target=target_of(settings))
+    if previous is not None and previous.incomplete:
+        click.echo(render_previous_notice(previous), err=True, nl=False)
 
 
 def _confirm(to_apply: Plan, yes: bool) -> None:
@@ -229,17 +262,36 @@ def _confirm(to_apply: Plan, yes: bool) -> None:
 
 
 def _run_apply(
-    to_apply: Plan, settings: ApiSettings, options: ApplyOptions
+    to_apply: Plan, settings: ApiSettings, options: ApplyOptions, state: CliState | None
 ) -> tuple[ApplyReport, ClientMetrics]:
-    async def run(listener: ApplyListener) -> tuple[ApplyReport, ClientMetrics]:
-        async with open_read_write(settings) as client:
-            report = await apply_plan(to_apply, client, target_of(settings), options, listener)
-            return report, client.metrics
+    async def run(
+        listener: ApplyListener, note: Callable[[str], None]
+    ) -> tuple[ApplyReport, ClientMetrics]:
+        interruption = Interruption()
+        with on_ctrl_c(lambda: note(_INTERRUPT_NOTES[interruption.request()])):
+            async with open_read_write(settings) as client:
+                report = await apply_plan(
+                    to_apply,
+                    client,
+                    target_of(settings),
+                    replace(options, interruption=interruption),
+                    listener,
+                )
+                return report, client.metrics
 
     if sys.stderr.isatty():
-        with LiveProgress(sys.stderr) as live:
-            return asyncio.run(run(live))
-    return asyncio.run(run(LineProgress(lambda line: click.echo(line, err=True))))
+        with LiveProgress(sys.stderr, no_color=not use_colour(sys.stderr, state)) as live:
+            return asyncio.run(run(live, live.note))
+    lines = LineProgress(lambda line: click.echo(line, err=True))
+    return asyncio.run(run(lines, lines.note))
+
+
+_INTERRUPT_NOTES = {
+    Stage.STOPPING: "Interrupted: starting no new change, waiting for the requests in flight "
+    "(Ctrl-C again abandons them).",
+    Stage.ABANDONING: "Interrupted again: abandoning the requests in flight; "
+    "the report marks them.",
+}
 
 
 def _incomplete(report: ApplyReport) -> str:
@@ -250,10 +302,6 @@ def _incomplete(report: ApplyReport) -> str:
     if report.verify_error:
         parts.append("verification could not run")
     return "apply did not complete (" + ", ".join(parts) + "); see the report above"
-
-
-def _colour() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
 def _looks_like_a_plan(path: Path) -> bool:
