@@ -43,7 +43,7 @@ from catalog_sync.render.apply_json import render_json as render_report_json
 from catalog_sync.render.apply_progress import LineProgress, LiveProgress
 from catalog_sync.render.apply_text import render_previous_notice, render_report
 from catalog_sync.render.diagnostics import render_text as render_diagnostics
-from catalog_sync.render.plan_github import render_github
+from catalog_sync.render.plan_github import render_github, render_github_summary
 from catalog_sync.render.plan_markdown import render_markdown
 from catalog_sync.render.plan_text import render_text
 from catalog_sync.render.plan_values import summary_line
@@ -123,7 +123,7 @@ def _write_step_summary(result: Plan) -> None:
         return
     try:
         with open(summary_file, "a", encoding="utf-8") as handle:
-            handle.write(render_markdown(result))
+            handle.write(render_github_summary(result))
     except OSError as error:
         click.echo(f"error: cannot write GITHUB_STEP_SUMMARY: {error.strerror}", err=True)
         raise SystemExit(EXIT_ERROR) from None
