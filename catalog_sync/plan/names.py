@@ -1,5 +1,5 @@
 """Checking the names a catalog uses against the live catalog, without planning: what
-``validate --online`` adds to the offline checks (docs/diagnostics.md, CS401 and CS402)."""
+``validate --online`` adds to the offline checks (the CS401 and CS402 that plan reports)."""
 
 from __future__ import annotations
 
