@@ -53,7 +53,7 @@ def validate(
     checked with its catalog's root catalog.yaml; a YAML file outside any catalog (no
     catalog.yaml above it) is skipped.
 
-    Exits 0 when there is no error (with --strict: no warning either), 1 otherwise.
+    A problem that is an error fails validate (exit 1); with --strict a warning fails it too.
     """
     diagnostics: list[Diagnostic] = []
     settings = resolve_settings(api) if online else None
