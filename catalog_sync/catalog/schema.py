@@ -48,8 +48,72 @@ def catalog_json_schema(
         **{key: value for key, value in schema.items() if key != "title"},
         "definitions": definitions,
     }
-    converted: dict[str, Any] = _clean_descriptions(_draft_07_refs(result))
+    converted: dict[str, Any] = _clean_descriptions(_merge_scalar_choices(_draft_07_refs(result)))
     return converted
+
+
+# Keywords that apply to one JSON type only, so branches of different types can share a schema.
+_TYPE_SPECIFIC: Final = frozenset(
+    {
+        *("pattern", "patternErrorMessage", "format", "minLength", "maxLength"),
+        *("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
+        *("items", "minItems", "maxItems", "uniqueItems"),
+    }
+)
+
+
+def _merge_scalar_choices(node: Any) -> Any:
+    """``anyOf: [{type: string, pattern}, {type: null}]`` -> ``type: [string, null], pattern``.
+
+    yaml-language-server's hover joins the titles of an ``anyOf``'s branches ("Addon || Addon")
+    and would show that for every optional field; one schema with a list of types says the
+    same, since each type-specific keyword applies to its own type only."""
+    if isinstance(node, list):
+        return [_merge_scalar_choices(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _merge_scalar_choices(value) for key, value in node.items()}
+    branches = node.get("anyOf")
+    if not isinstance(branches, list):
+        return node
+    flat: list[dict[str, Any]] = []
+    for branch in branches:
+        if not isinstance(branch, dict):
+            return node
+        flat.extend(_types_of(branch))
+    types = [branch.get("type") for branch in flat]
+    if not all(isinstance(t, str) for t in types) or len(set(types)) != len(types):
+        return node
+    merged: dict[str, Any] = {key: value for key, value in node.items() if key != "anyOf"}
+    enum: list[Any] | None = None
+    for branch in flat:
+        for key, value in branch.items():
+            if key == "type" or (key == "errorMessage" and "errorMessage" in node):
+                continue
+            if key == "enum":
+                enum = list(value)
+            elif key in _TYPE_SPECIFIC or key == "errorMessage":
+                if key in merged:
+                    return node
+                merged[key] = value
+            else:
+                return node
+    if enum is not None:
+        # enum applies to every type: the other branches' values must stay allowed.
+        if any(t not in ("null",) and "enum" not in b for t, b in zip(types, flat, strict=True)):
+            return node
+        merged["enum"] = [*enum, None] if "null" in types else enum
+    merged["type"] = types
+    return merged
+
+
+def _types_of(branch: dict[str, Any]) -> list[dict[str, Any]]:
+    """A branch, or the branches of an already merged one (a list of types)."""
+    kinds = branch.get("type")
+    if isinstance(kinds, list):
+        rest = {key: value for key, value in branch.items() if key != "type"}
+        return [{"type": kinds[0], **rest}, *({"type": kind} for kind in kinds[1:])]
+    return [branch]
 
 
 def _words(class_name: str) -> str:

@@ -86,3 +86,18 @@ def test_titles_are_plain_words_and_descriptions_speak_to_sellers() -> None:
 
 def test_the_schema_id_is_stable() -> None:
     assert SCHEMA["$id"] == CATALOG_SCHEMA_ID == "urn:catalog-sync:schema:catalog-file:v1"
+
+
+def test_optional_fields_are_one_schema_so_hovers_show_one_title() -> None:
+    # yaml-language-server joins an anyOf's branch titles ("Addon || Addon") in its hover.
+    choices = [node["anyOf"] for node in _nodes(SCHEMA) if "anyOf" in node]
+    for branches in choices:
+        assert any("$ref" in branch for branch in branches), branches
+    price = SCHEMA["definitions"]["Addon"]["properties"]["price"]
+    assert price["type"] == ["string", "integer", "null"]
+    validator = jsonschema.Draft7Validator(price)
+    assert validator.is_valid("12.50")
+    assert validator.is_valid(12)
+    assert validator.is_valid(None)
+    assert not validator.is_valid("12.50001")
+    assert not validator.is_valid(-1)
