@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,13 +16,13 @@ from catalog_sync.apply import (
     ApplyOptions,
     ApplyReport,
     Interruption,
-    Stage,
     apply_plan,
     check_safety,
     last_run,
 )
 from catalog_sync.catalog import LoadedCatalog, load_catalog
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
+from catalog_sync.cli.apply_interrupt import Abandoned, run_interruptibly
 from catalog_sync.cli.common import (
     EXIT_CHANGES,
     EXIT_ERROR,
@@ -33,7 +32,6 @@ from catalog_sync.cli.common import (
     handle_errors,
 )
 from catalog_sync.cli.conventions import use_colour
-from catalog_sync.cli.signals import on_ctrl_c
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_write
 from catalog_sync.errors import ApplyError, ConfigError
 from catalog_sync.plan.build import plan_against, target_of
@@ -211,7 +209,11 @@ def apply(
         parallelism=settings.parallelism,
         catalog_digest=catalog_digest,
     )
-    report, metrics = _run_apply(to_apply, settings, options, state)
+    ran = _run_apply(to_apply, settings, options, state)
+    if isinstance(ran, Abandoned):
+        click.echo(ran.message, err=True)
+        raise SystemExit(EXIT_INTERRUPTED)
+    report, metrics = ran
     print_metrics(state, metrics)
     if output_format == "json":
         click.echo(render_report_json(report), nl=False)
@@ -263,35 +265,25 @@ def _confirm(to_apply: Plan, yes: bool) -> None:
 
 def _run_apply(
     to_apply: Plan, settings: ApiSettings, options: ApplyOptions, state: CliState | None
-) -> tuple[ApplyReport, ClientMetrics]:
-    async def run(
-        listener: ApplyListener, note: Callable[[str], None]
+) -> tuple[ApplyReport, ClientMetrics] | Abandoned:
+    async def work(
+        listener: ApplyListener, interruption: Interruption
     ) -> tuple[ApplyReport, ClientMetrics]:
-        interruption = Interruption()
-        with on_ctrl_c(lambda: note(_INTERRUPT_NOTES[interruption.request()])):
-            async with open_read_write(settings) as client:
-                report = await apply_plan(
-                    to_apply,
-                    client,
-                    target_of(settings),
-                    replace(options, interruption=interruption),
-                    listener,
-                )
-                return report, client.metrics
+        async with open_read_write(settings) as client:
+            report = await apply_plan(
+                to_apply,
+                client,
+                target_of(settings),
+                replace(options, interruption=interruption),
+                listener,
+            )
+            return report, client.metrics
 
     if sys.stderr.isatty():
         with LiveProgress(sys.stderr, no_color=not use_colour(sys.stderr, state)) as live:
-            return asyncio.run(run(live, live.note))
+            return asyncio.run(run_interruptibly(work, live, live.note))
     lines = LineProgress(lambda line: click.echo(line, err=True))
-    return asyncio.run(run(lines, lines.note))
-
-
-_INTERRUPT_NOTES = {
-    Stage.STOPPING: "Interrupted: starting no new change, waiting for the requests in flight "
-    "(Ctrl-C again abandons them).",
-    Stage.ABANDONING: "Interrupted again: abandoning the requests in flight; "
-    "the report marks them.",
-}
+    return asyncio.run(run_interruptibly(work, lines, lines.note))
 
 
 def _incomplete(report: ApplyReport) -> str:

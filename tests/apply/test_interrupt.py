@@ -5,7 +5,6 @@ done, failed and not attempted, and the exit code is 130. The next apply says so
 from __future__ import annotations
 
 import json
-import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,8 +40,11 @@ def _wait_for_writes(http: httpx.Client, since: int, count: int, child: PtyProce
         assert time.monotonic() < deadline, "apply wrote nothing"
 
 
-def _start_slow_apply(http: httpx.Client, url: str, cwd: Path, latency_ms: int) -> PtyProcess:
-    http.post("/_emulator/reset", json={"seed": "empty"}).raise_for_status()
+def _start_slow_apply(
+    http: httpx.Client, url: str, cwd: Path, latency_ms: int, what: str = str(EXAMPLE)
+) -> PtyProcess:
+    if what == str(EXAMPLE):
+        http.post("/_emulator/reset", json={"seed": "empty"}).raise_for_status()
     http.put("/_emulator/faults", json={"latencyMs": latency_ms}).raise_for_status()
     env = child_env(
         CLOUDMORE_API_URL=url,
@@ -52,7 +54,7 @@ def _start_slow_apply(http: httpx.Client, url: str, cwd: Path, latency_ms: int) 
         CLOUDMORE_CLIENT_SECRET=DEMO.client_secret,
         CLOUDMORE_SELLER_ID=DEMO.seller_id,
     )
-    return PtyProcess(["apply", str(EXAMPLE), "--yes", "--parallelism", "2"], env, cwd)
+    return PtyProcess(["apply", what, "--yes", "--parallelism", "2"], env, cwd)
 
 
 def _journal(cwd: Path) -> tuple[Path, list[dict[str, Any]]]:
@@ -69,7 +71,7 @@ def test_ctrl_c_waits_for_requests_in_flight_reports_and_exits_130(
         child = _start_slow_apply(http, served, tmp_path, latency_ms=100)
         try:
             _wait_for_writes(http, since, 3, child)
-            child.process.send_signal(signal.SIGINT)  # what Ctrl-C on the terminal sends
+            child.press_ctrl_c()
             code, output = child.finish()
         finally:
             child.kill()
@@ -127,9 +129,9 @@ def test_a_second_ctrl_c_abandons_the_requests_in_flight(served: str, tmp_path: 
         child = _start_slow_apply(http, served, tmp_path, latency_ms=1500)
         try:
             _wait_for_writes(http, since, 1, child)
-            child.process.send_signal(signal.SIGINT)
+            child.press_ctrl_c()
             child.wait_for(b"Interrupted: starting no new change")
-            child.process.send_signal(signal.SIGINT)
+            child.press_ctrl_c()
             code, output = child.finish()
         finally:
             child.kill()
@@ -143,3 +145,30 @@ def test_a_second_ctrl_c_abandons_the_requests_in_flight(served: str, tmp_path: 
     assert records[-1]["interrupted"] is True
     reasons = [r["reason"] or "" for r in records if r["event"] == "result"]
     assert any(reason.startswith("abandoned in flight") for reason in reasons)
+
+
+def test_ctrl_c_while_checking_a_saved_plan_stops_at_once_having_written_nothing(
+    served: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    http = api_client(served)
+    try:
+        http.post("/_emulator/reset", json={"seed": "empty"}).raise_for_status()
+        use_emulator(monkeypatch, served)
+        plan_file = tmp_path / "plan.json"
+        assert cli("plan", str(EXAMPLE), "--out", str(plan_file)).exit_code == 0
+        since = _last_seq(http)
+        child = _start_slow_apply(http, served, tmp_path, latency_ms=1000, what=str(plan_file))
+        try:
+            child.wait_for(b"checking the plan against the live catalog")
+            child.press_ctrl_c()
+            code, output = child.finish()
+        finally:
+            child.kill()
+            http.put("/_emulator/faults", json={}).raise_for_status()
+        entries = http.get("/_emulator/requests").json()
+    finally:
+        http.close()
+    assert code == 130, output
+    assert "Interrupted before any change was made: nothing was written." in output
+    assert writes_after(entries, since) == []
+    assert not (tmp_path / ".catalog-sync" / "journal").exists()

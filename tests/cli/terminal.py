@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pty
 import subprocess
 import sys
+import termios
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -58,20 +60,29 @@ def run_in_pty(args: list[str], env: Mapping[str, str], cwd: Path) -> tuple[int,
     return process.wait(timeout=60), output
 
 
+def _take_terminal() -> None:
+    """In the child, after setsid: make stdin (the pty) the controlling terminal, so that the
+    terminal turns a typed Ctrl-C into SIGINT for the child, as a shell's terminal does."""
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 class PtyProcess:
-    """catalog-sync in a child process with stdout and stderr on a pseudo-terminal, its output
-    collected by a thread so that the test can wait for a line to appear."""
+    """catalog-sync in a child process whose terminal is a pseudo-terminal (stdin, stdout and
+    stderr, and its controlling terminal), its output collected by a thread so that the test
+    can wait for a line to appear, and keys typed on it."""
 
     def __init__(self, args: list[str], env: Mapping[str, str], cwd: Path) -> None:
         controller, terminal = pty.openpty()
         self._controller = controller
         self.process = subprocess.Popen(
             [sys.executable, "-m", "catalog_sync", *args],
-            stdin=subprocess.DEVNULL,
+            stdin=terminal,
             stdout=terminal,
             stderr=terminal,
             env=dict(env),
             cwd=cwd,
+            start_new_session=True,
+            preexec_fn=_take_terminal,
         )
         os.close(terminal)
         self._output = bytearray()
@@ -93,6 +104,9 @@ class PtyProcess:
                     return
                 self._output += chunk
                 self._changed.notify_all()
+
+    def press_ctrl_c(self) -> None:
+        os.write(self._controller, b"\x03")
 
     def wait_for(self, text: bytes, timeout: float = 60) -> None:
         """Until ``text`` has been written (fails when the child closes the terminal first)."""
