@@ -12,6 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from catalog_sync.cli import main
+from catalog_sync.cli.api_options import ApiOptions, api_options
+from catalog_sync.cli.conventions import CatalogSyncGroup
 from tests.cli.terminal import child_env, run_in_pty
 from tests.plan.support import EXAMPLE
 
@@ -127,3 +129,18 @@ def test_force_color_colours_a_pipe(tmp_path: Path) -> None:
     assert ANSI not in piped()
     assert ANSI in piped(FORCE_COLOR="1")
     assert ANSI not in piped(FORCE_COLOR="")
+
+
+def test_a_new_command_gets_the_conventions_by_being_added() -> None:
+    @click.command()
+    @api_options
+    def drift(api: ApiOptions) -> None:
+        """Compare the live catalog with the files."""
+
+    group = CatalogSyncGroup()
+    group.add_command(drift)
+    text = CliRunner().invoke(group, ["drift", "--help"]).output
+    assert "2    the live catalog drifted from the files" in text
+    assert "CLOUDMORE_SELLER_ID" in text
+    assert "--no-color" in text
+    assert CliRunner().invoke(group, ["drift", "--nope"]).exit_code == 1
