@@ -19,6 +19,9 @@ def generated_schemas() -> dict[str, str]:
         "catalog.schema.json": render_json_schema(),
         # A plan is written, not edited: its schema documents the serialised form.
         "plan.schema.json": render_json_schema(
-            Plan, title="catalog-sync plan file", mode="serialization"
+            Plan,
+            title="catalog-sync plan file",
+            mode="serialization",
+            schema_id="urn:catalog-sync:schema:plan-file:v1",
         ),
     }

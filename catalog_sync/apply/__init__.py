@@ -15,7 +15,8 @@ and :mod:`~catalog_sync.apply.operations` (one change, one API call),
 from __future__ import annotations
 
 from catalog_sync.apply.gate import check_safety
-from catalog_sync.apply.journal import JOURNAL_DIR, Journal, PreviousRun, last_run
+from catalog_sync.apply.interrupt import Interruption, Stage
+from catalog_sync.apply.journal import JOURNAL_DIR, Journal, PreviousRun, last_run, read_journal
 from catalog_sync.apply.listener import ApplyListener, Phase, SilentListener
 from catalog_sync.apply.report import ApplyReport, Mismatch, OperationResult, Outcome
 from catalog_sync.apply.run import ApplyOptions, apply_plan
@@ -26,6 +27,7 @@ __all__ = [
     "ApplyListener",
     "ApplyOptions",
     "ApplyReport",
+    "Interruption",
     "Journal",
     "Mismatch",
     "OperationResult",
@@ -33,8 +35,10 @@ __all__ = [
     "Phase",
     "PreviousRun",
     "SilentListener",
+    "Stage",
     "apply_plan",
     "check_fresh",
     "check_safety",
     "last_run",
+    "read_journal",
 ]

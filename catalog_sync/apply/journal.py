@@ -30,11 +30,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from pydantic import ValidationError
+
 from catalog_sync import __version__
 from catalog_sync.apply.report import ApplyReport, OperationResult
-from catalog_sync.plan.model import Change, Plan
+from catalog_sync.plan.model import Change, Plan, Target
 
-__all__ = ["JOURNAL_DIR", "KEEP_JOURNALS", "Journal", "JournalEntry", "PreviousRun", "last_run"]
+__all__ = [
+    "JOURNAL_DIR",
+    "KEEP_JOURNALS",
+    "Journal",
+    "JournalEntry",
+    "PreviousRun",
+    "last_run",
+    "read_journal",
+]
 
 JOURNAL_DIR = Path(".catalog-sync/journal")
 KEEP_JOURNALS = 50
@@ -100,7 +110,15 @@ class Journal:
 
     def finish(self, report: ApplyReport) -> None:
         counts = {outcome.value: count for outcome, count in report.counts.items()}
-        self._write({"event": "finish", "at": _now(), "counts": counts, "ok": report.ok})
+        self._write(
+            {
+                "event": "finish",
+                "at": _now(),
+                "counts": counts,
+                "ok": report.ok,
+                "interrupted": report.interrupted,
+            }
+        )
         self.close()
 
     def close(self) -> None:
@@ -155,18 +173,32 @@ class PreviousRun:
     results: tuple[JournalEntry, ...]
     in_flight: tuple[JournalEntry, ...]
     """Started, with no result: the server may or may not have done them."""
+    target: Target | None = None
+    interrupted: bool = False
+    """It finished because Ctrl-C stopped it."""
+
+    @property
+    def incomplete(self) -> bool:
+        """Killed, crashed or interrupted: the run did not do all it set out to."""
+        return not self.finished or self.interrupted
 
 
-def last_run(directory: Path = JOURNAL_DIR) -> PreviousRun | None:
-    """The most recent run's journal, or None when there is none."""
+def last_run(directory: Path = JOURNAL_DIR, target: Target | None = None) -> PreviousRun | None:
+    """The most recent run's journal (of runs against ``target``, when given), or None."""
     if not directory.is_dir():
         return None
-    journals = sorted(directory.glob("apply-*.jsonl"))
-    return _read(journals[-1]) if journals else None
+    for path in sorted(directory.glob("apply-*.jsonl"), reverse=True):
+        run = read_journal(path)
+        if target is None or run.target == target:
+            return run
+    return None
 
 
-def _read(path: Path) -> PreviousRun:
+def read_journal(path: Path) -> PreviousRun:
+    """What the journal at ``path`` says; unreadable or cut-short lines are passed over."""
     started_at: str | None = None
+    target: Target | None = None
+    interrupted = False
     finished = False
     results: list[JournalEntry] = []
     pending: dict[str, JournalEntry] = {}
@@ -185,6 +217,7 @@ def _read(path: Path) -> PreviousRun:
         address, action = str(record.get("address")), str(record.get("action"))
         if event == "begin":
             started_at = record.get("at")
+            target = _target(record.get("target"))
         elif event == "start":
             pending[address] = JournalEntry(address, action)
         elif event == "result":
@@ -196,7 +229,23 @@ def _read(path: Path) -> PreviousRun:
             )
         elif event == "finish":
             finished = True
-    return PreviousRun(path, started_at, finished, tuple(results), tuple(pending.values()))
+            interrupted = record.get("interrupted") is True
+    return PreviousRun(
+        path,
+        started_at,
+        finished,
+        tuple(results),
+        tuple(pending.values()),
+        target=target,
+        interrupted=interrupted,
+    )
+
+
+def _target(value: object) -> Target | None:
+    try:
+        return Target.model_validate(value)
+    except ValidationError:
+        return None
 
 
 def _prune(directory: Path, *, keep: Path) -> None:

@@ -22,7 +22,7 @@ class Outcome(enum.StrEnum):
     SKIPPED = "skipped"
     """A change it depends on failed (or was itself skipped)."""
     NOT_ATTEMPTED = "not_attempted"
-    """Never started: --fail-fast stopped scheduling after a failure."""
+    """Never started: --fail-fast or an interruption (Ctrl-C) stopped scheduling."""
 
 
 class OperationResult(Immutable):
@@ -66,6 +66,9 @@ class ApplyReport(Immutable):
         default=(), description="Safety rules that --force lifted for this run."
     )
     journal: str | None = None
+    interrupted: bool = Field(
+        default=False, description="True when Ctrl-C stopped the run (nothing was verified)."
+    )
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for result in self.results if result.outcome is outcome)
@@ -80,4 +83,10 @@ class ApplyReport(Immutable):
         """Everything applied and verified."""
         everything_done = all(r.outcome is Outcome.DONE for r in self.results)
         checked = self.verified or not self.results
-        return everything_done and checked and not self.mismatches and self.verify_error is None
+        return (
+            everything_done
+            and checked
+            and not self.mismatches
+            and self.verify_error is None
+            and not self.interrupted
+        )

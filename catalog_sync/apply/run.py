@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from catalog_sync.apply.gate import check_safety
+from catalog_sync.apply.interrupt import Interruption
 from catalog_sync.apply.journal import JOURNAL_DIR, Journal
 from catalog_sync.apply.listener import ApplyListener, Phase, SilentListener
 from catalog_sync.apply.operations import Operations
@@ -39,6 +40,8 @@ class ApplyOptions:
     catalog_digest: str | None = None
     """The digest of the catalog files now; given when apply was pointed at a catalog."""
     journal_dir: Path = JOURNAL_DIR
+    interruption: Interruption | None = None
+    """Set by whoever owns Ctrl-C; see :mod:`catalog_sync.apply.interrupt`."""
 
 
 async def apply_plan(
@@ -69,6 +72,19 @@ async def apply_plan(
     try:
         listener.phase(Phase.APPLYING, len(plan.changes))
         results = await _run(plan, Operations(client, plan, live), journal, listener, options)
+        if options.interruption is not None and options.interruption.requested:
+            # Whoever pressed Ctrl-C wants out: verifying would mean another full read.
+            ordered = tuple(results[c.address] for c in plan.changes if c.address in results)
+            report = _report(
+                plan,
+                started_at,
+                results=ordered,
+                journal=journal.path,
+                forced=forced,
+                interrupted=True,
+            )
+            journal.finish(report)
+            return report
         listener.phase(Phase.VERIFYING, len(plan.changes))
         report = await _verified(plan, client, results, started_at, forced, journal.path)
         journal.finish(report)
@@ -110,6 +126,14 @@ async def _run(
         if settled.state is NodeState.SKIPPED:
             reason = f"skipped because {settled.blocked_by} failed"
             record(_result(change, Outcome.SKIPPED, reason=reason, blocked_by=settled.blocked_by))
+        elif settled.state is NodeState.ABANDONED:
+            reason = (
+                "abandoned in flight by a second Ctrl-C: Cloudmore may or may not have done it "
+                "(plan again to see)"
+            )
+            record(_result(change, Outcome.FAILED, reason=reason))
+        elif settled.interrupted:
+            record(_result(change, Outcome.NOT_ATTEMPTED, reason="not attempted: interrupted"))
         else:
             reason = "not attempted: --fail-fast stopped after the first failure"
             record(_result(change, Outcome.NOT_ATTEMPTED, reason=reason))
@@ -121,6 +145,7 @@ async def _run(
         limit=options.parallelism,
         fail_fast=options.fail_fast,
         on_settled=unrun,
+        interruption=options.interruption,
     )
     return results
 
@@ -177,6 +202,7 @@ def _report(
     verified: bool = False,
     verify_error: str | None = None,
     mismatches: tuple[Mismatch, ...] = (),
+    interrupted: bool = False,
 ) -> ApplyReport:
     return ApplyReport(
         target=plan.target,
@@ -189,4 +215,5 @@ def _report(
         mismatches=mismatches,
         forced=tuple(finding.rule.value for finding in forced if finding.overridable),
         journal=journal.as_posix() if journal is not None else None,
+        interrupted=interrupted,
     )

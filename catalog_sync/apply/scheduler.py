@@ -3,7 +3,9 @@
 Generic over node names (plan addresses): the scheduler knows only the dependency graph and
 whether each piece of work succeeded. When work fails, everything that depends on it (directly
 or not) is skipped and names that failure; independent work still runs. With ``fail_fast`` no
-new work starts after the first failure; work already running finishes.
+new work starts after the first failure; work already running finishes. An
+:class:`~catalog_sync.apply.interrupt.Interruption` stops scheduling the same way, and its
+second stage cancels the work running (those nodes settle ABANDONED).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 
+from catalog_sync.apply.interrupt import Interruption, Stage
 from catalog_sync.errors import ApplyError
 
 __all__ = ["NodeState", "Settled", "run_in_order"]
@@ -24,6 +27,9 @@ class NodeState(enum.Enum):
     FAILED = "failed"
     SKIPPED = "skipped"
     NOT_ATTEMPTED = "not_attempted"
+    ABANDONED = "abandoned"
+    """Running when the interruption's second stage cancelled it: it may or may not have
+    taken effect."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,8 @@ class Settled:
     state: NodeState
     blocked_by: str | None = None
     """For SKIPPED: the failed node at the root of the chain."""
+    interrupted: bool = False
+    """For NOT_ATTEMPTED: an interruption, not --fail-fast, stopped scheduling."""
 
 
 Work = Callable[[str], Awaitable[bool]]
@@ -45,10 +53,12 @@ async def run_in_order(
     limit: int,
     fail_fast: bool = False,
     on_settled: Callable[[str, Settled], None] | None = None,
+    interruption: Interruption | None = None,
 ) -> dict[str, Settled]:
     """Run ``work`` for every node once its dependencies succeeded, at most ``limit`` at a
     time; ready nodes start in the order of ``nodes``. Dependencies outside ``nodes`` are
-    ignored. ``on_settled`` hears about every node that is skipped or never attempted."""
+    ignored. ``on_settled`` hears about every node that is skipped, never attempted or
+    abandoned."""
     if limit < 1:
         raise ValueError("limit must be at least 1")
     order = {node: index for index, node in enumerate(nodes)}
@@ -64,11 +74,15 @@ async def run_in_order(
     running: dict[asyncio.Task[bool], str] = {}
     ready: list[str] = []
     stopped = False
+    watch = interruption or Interruption()
+    stop_waiter = asyncio.ensure_future(watch.stopping.wait())
+    abandon_waiter = asyncio.ensure_future(watch.abandoning.wait())
+    unrun = (NodeState.SKIPPED, NodeState.NOT_ATTEMPTED, NodeState.ABANDONED)
 
     def settle(node: str, result: Settled) -> None:
         settled[node] = result
         sorter.done(node)
-        if on_settled is not None and result.state in (NodeState.SKIPPED, NodeState.NOT_ATTEMPTED):
+        if on_settled is not None and result.state in unrun:
             on_settled(node, result)
 
     def blocked(node: str) -> Settled | None:
@@ -79,7 +93,9 @@ async def run_in_order(
             if state.state is NodeState.SKIPPED:
                 return Settled(NodeState.SKIPPED, state.blocked_by)
             if state.state is NodeState.NOT_ATTEMPTED:
-                return Settled(NodeState.NOT_ATTEMPTED)
+                return Settled(NodeState.NOT_ATTEMPTED, interrupted=state.interrupted)
+            if state.state is NodeState.ABANDONED:
+                return Settled(NodeState.NOT_ATTEMPTED, interrupted=True)
         return None
 
     try:
@@ -90,7 +106,9 @@ async def run_in_order(
             settled_now = False
             for node in ready:
                 verdict = blocked(node)
-                if verdict is None and stopped:
+                if verdict is None and watch.requested:
+                    verdict = Settled(NodeState.NOT_ATTEMPTED, interrupted=True)
+                elif verdict is None and stopped:
                     verdict = Settled(NodeState.NOT_ATTEMPTED)
                 if verdict is not None:
                     settle(node, verdict)
@@ -104,16 +122,30 @@ async def run_in_order(
                 continue  # settling may have made more nodes ready without any waiting
             if not running:
                 raise AssertionError("nothing running and nothing ready in an acyclic graph")
-            finished, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-            for task in sorted(finished, key=lambda t: order[running[t]]):
+            waiters = {stop_waiter} if watch.stage is Stage.RUNNING else {abandon_waiter}
+            finished, _ = await asyncio.wait(
+                {*running, *waiters}, return_when=asyncio.FIRST_COMPLETED
+            )
+            if watch.abandoning.is_set():
+                for task in running:
+                    task.cancel()
+                await asyncio.gather(*running, return_exceptions=True)
+            for task in sorted(finished & running.keys(), key=lambda t: order[running[t]]):
                 node = running.pop(task)
                 succeeded = task.result()
                 if not succeeded and fail_fast:
                     stopped = True
                 settle(node, Settled(NodeState.DONE if succeeded else NodeState.FAILED))
+            for task in sorted(running, key=lambda t: order[running[t]]):
+                if task.done():  # cancelled above, or finished while the others were
+                    node = running.pop(task)
+                    if task.cancelled():
+                        settle(node, Settled(NodeState.ABANDONED))
+                    else:
+                        succeeded = task.result()
+                        settle(node, Settled(NodeState.DONE if succeeded else NodeState.FAILED))
     finally:
-        for task in running:
+        for task in (*running, stop_waiter, abandon_waiter):
             task.cancel()
-        if running:
-            await asyncio.gather(*running, return_exceptions=True)
+        await asyncio.gather(*running, stop_waiter, abandon_waiter, return_exceptions=True)
     return settled

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from catalog_sync.catalog.codes import Code
 from catalog_sync.catalog.fields import MONEY_PLACES
-from catalog_sync.catalog.loader import LoadedCatalog, load_catalog
+from catalog_sync.catalog.loader import LoadedCatalog, load_catalog, load_catalog_files
 from catalog_sync.catalog.models import (
     Addon,
     Address,
@@ -64,5 +64,6 @@ __all__ = [
     "Thresholds",
     "catalog_json_schema",
     "load_catalog",
+    "load_catalog_files",
     "render_json_schema",
 ]

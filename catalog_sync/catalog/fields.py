@@ -39,7 +39,8 @@ __all__ = [
 MONEY_PLACES: Final = 4
 """Decimal places the API stores (assumed, see docs/contracts.md)."""
 _QUANTUM: Final = Decimal(1).scaleb(-MONEY_PLACES)
-MONEY_LIMIT: Final = Decimal(10) ** 12
+MONEY_LIMIT_INT: Final = 10**12
+MONEY_LIMIT: Final = Decimal(MONEY_LIMIT_INT)
 """Amounts the API stores are below this (assumed: decimal(16,4))."""
 WHOLE_NUMBER_LIMIT: Final = 2**31 - 1
 """The largest quantity the API stores (assumed: a 32-bit integer)."""
@@ -167,7 +168,14 @@ ObjectAddress = Annotated[
     str,
     Strict(),
     AfterValidator(_object_address),
-    WithJsonSchema({"type": "string", "pattern": r'^(service|broker)\[".+"\]'}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r'^(service|broker)\[".+"\]',
+            "patternErrorMessage": 'an address such as service["Cloud PBX"] or '
+            'broker["5566778899"]',
+        }
+    ),
 ]
 WholeNumber = Annotated[int, Strict(), Field(ge=0, le=WHOLE_NUMBER_LIMIT)]
 
@@ -177,9 +185,24 @@ Money = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "string", "pattern": r"^\s*\d+(\.\d{1,4})?\s*$"},
-                {"type": "number", "minimum": 0, "exclusiveMaximum": 10**12},
-            ]
+                {
+                    "type": "string",
+                    "pattern": rf"^\s*\d+(\.\d{{1,{MONEY_PLACES}}})?\s*$",
+                    "patternErrorMessage": 'an amount such as "12.50", at most '
+                    f"{MONEY_PLACES} decimal places",
+                },
+                # A JSON Schema number cannot be limited to 4 decimal places without
+                # floating-point false alarms (0.09 / 0.0001 is not whole in binary), so the
+                # schema accepts unquoted whole amounts only and asks for quotes otherwise.
+                {
+                    "type": "integer",
+                    "minimum": 0,
+                    "exclusiveMaximum": MONEY_LIMIT_INT,
+                    "errorMessage": 'write an amount with decimals in quotes, such as "12.50"',
+                },
+            ],
+            "errorMessage": 'an amount such as "12.50": in quotes, at most '
+            f"{MONEY_PLACES} decimal places",
         }
     ),
     Field(ge=0),
@@ -210,7 +233,13 @@ PhonePrefix = Annotated[
             "'{value}' is not a country calling code: digits only, without '+'",
         )
     ),
-    WithJsonSchema({"type": "string", "pattern": "^[0-9]{1,4}$"}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^[0-9]{1,4}$",
+            "patternErrorMessage": "a country calling code: 1 to 4 digits, without '+'",
+        }
+    ),
 ]
 PhoneNumber = Annotated[
     str,
@@ -222,13 +251,25 @@ PhoneNumber = Annotated[
             "'{value}' is not a phone number: 4 to 14 digits, no spaces or prefix",
         )
     ),
-    WithJsonSchema({"type": "string", "pattern": "^[0-9]{4,14}$"}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^[0-9]{4,14}$",
+            "patternErrorMessage": "a phone number: 4 to 14 digits, no spaces or prefix",
+        }
+    ),
 ]
 CountryCode = Annotated[
     str,
     Strict(),
     AfterValidator(_country),
-    WithJsonSchema({"type": "string", "pattern": "^[A-Z]{2}$"}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^[A-Z]{2}$",
+            "patternErrorMessage": "an ISO 3166 alpha-2 country code in capitals, such as SE",
+        }
+    ),
 ]
 Guid = Annotated[
     str,
@@ -236,7 +277,13 @@ Guid = Annotated[
     AfterValidator(
         _format_check(_GUID, "guid", "'{value}' is not a lower-case GUID (8-4-4-4-12 hex)")
     ),
-    WithJsonSchema({"type": "string", "pattern": f"^{_GUID.pattern}$"}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": f"^{_GUID.pattern}$",
+            "patternErrorMessage": "a lower-case GUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6",
+        }
+    ),
 ]
 
 _SUBSCRIPTION_MONTHS: Final = (1, 12, 24, 36, 48, 60)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -19,7 +20,7 @@ from catalog_sync.catalog.yaml_source import parse_yaml
 from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
 from catalog_sync.errors import CatalogError
 
-__all__ = ["ROOT_FILE_NAMES", "LoadedCatalog", "load_catalog"]
+__all__ = ["ROOT_FILE_NAMES", "LoadedCatalog", "load_catalog", "load_catalog_files"]
 
 ROOT_FILE_NAMES: Final = ("catalog.yaml", "catalog.yml")
 _SUFFIXES: Final = (".yaml", ".yml")
@@ -48,7 +49,23 @@ def load_catalog(path: str | os.PathLike[str]) -> LoadedCatalog:
 
     Raises CatalogError with every diagnostic, errors and warnings, when any error is found.
     """
-    found = _find_files(Path(path))
+    return _load(_find_files(Path(path)))
+
+
+def load_catalog_files(root: Path, files: Sequence[Path]) -> LoadedCatalog:
+    """Load only ``files`` (each below ``root``) of the catalog at ``root``, with its root
+    catalog.yaml for the settings: what a pre-commit hook passes, without reading any other
+    YAML file of the repository. Raises CatalogError as :func:`load_catalog` does."""
+    chosen = {file: file.resolve().relative_to(root.resolve()).as_posix() for file in files}
+    for name in ROOT_FILE_NAMES:
+        root_file = root / name
+        if root_file.is_file() and name not in chosen.values():
+            chosen[root_file] = name
+    ordered = sorted(chosen.items(), key=lambda item: item[1])
+    return _load(_Found(tuple(f for f, _ in ordered), tuple(r for _, r in ordered)))
+
+
+def _load(found: _Found) -> LoadedCatalog:
     problems: list[Diagnostic] = []
     parsed: list[tuple[str, CatalogFile]] = []
     digest = hashlib.sha256()

@@ -130,7 +130,8 @@ class Publish(SourcedModel):
 
 
 class Addon(SourcedModel):
-    """An addon of a product (Cloudmore's fields, seed 003), keyed by itemCode in its product."""
+    """An addon of a product: what a broker buys, with its price; keyed by itemCode in its
+    product."""
 
     id: Guid | None = Field(default=None, description=_ID)
     name: Name = Field(description="The name of the addon.")
@@ -255,7 +256,7 @@ class BrokerCustomProperty(SourcedModel):
 
 
 class Broker(SourcedModel):
-    """A broker (reseller) of the seller (Cloudmore's fields, seed 001), keyed by
+    """A broker (reseller) of the seller keyed by
     registrationNumber."""
 
     id: Guid | None = Field(default=None, description=_ID)

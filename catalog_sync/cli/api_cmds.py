@@ -64,7 +64,7 @@ async def _run_checks(settings: ApiSettings) -> tuple[bool, ClientMetrics]:
     return True, client.metrics
 
 
-@click.command()
+@click.command(short_help="Check configuration, reachability, credentials and access.")
 @api_options
 @click.pass_obj
 def doctor(state: CliState | None, api: ApiOptions) -> None:

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import click
 
-from catalog_sync.catalog import load_catalog
-from catalog_sync.cli.common import EXIT_ERROR, EXIT_OK, handle_errors
+from catalog_sync.catalog.roots import catalog_targets
+from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
+from catalog_sync.cli.common import EXIT_ERROR, EXIT_OK, CliState, handle_errors
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import CatalogError
+from catalog_sync.plan.names import NAMES_CHECKED_ONLINE, check_names
 from catalog_sync.render.diagnostics import FORMATS, render_diagnostics
 from catalog_sync.schemas import SCHEMA_DIR, generated_schemas
 
 __all__ = ["commands", "schema", "validate"]
 
 
-@click.command()
-@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.command(short_help="Check the catalog files and report every problem.")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
     "--format",
@@ -27,29 +30,65 @@ __all__ = ["commands", "schema", "validate"]
     show_default=True,
     help="text for people, json for tools, github for workflow annotations.",
 )
+@click.option(
+    "--online",
+    is_flag=True,
+    help="Also resolve category, region, template and broker names against Cloudmore.",
+)
+@api_options
+@click.pass_obj
 @handle_errors
-def validate(path: Path, strict: bool, output_format: str) -> None:
-    """Check the catalog at PATH (a directory, default .) and report every problem.
+def validate(
+    state: CliState | None,
+    api: ApiOptions,
+    paths: tuple[Path, ...],
+    strict: bool,
+    output_format: str,
+    online: bool,
+) -> None:
+    """Check the catalog at each PATH and report every problem.
 
-    Exits 0 when there is no error (with --strict: no warning either), 1 otherwise.
+    PATH is a catalog directory (default `.`, or the catalog a [tool.catalog-sync] section of
+    ./pyproject.toml names) or catalog files, as a pre-commit hook passes them: each file is
+    checked with its catalog's root catalog.yaml; a YAML file outside any catalog (no
+    catalog.yaml above it) is skipped.
+
+    A problem that is an error fails validate (exit 1); with --strict a warning fails it too.
     """
-    diagnostics: tuple[Diagnostic, ...]
-    try:
-        loaded = load_catalog(path)
-    except CatalogError as error:
-        diagnostics = error.diagnostics
-    else:
-        diagnostics = loaded.warnings
+    diagnostics: list[Diagnostic] = []
+    settings = resolve_settings(api) if online else None
+    for target in catalog_targets(paths):
+        if target.skipped:
+            if state is not None and state.verbose:
+                click.echo(f"{target.path.as_posix()}: not in a catalog; skipped", err=True)
+            continue
+        try:
+            loaded = target.load()
+        except CatalogError as error:
+            diagnostics += error.diagnostics
+            continue
+        diagnostics += loaded.warnings
+        if settings is not None:
+            try:
+                print_metrics(state, asyncio.run(check_names(loaded.catalog, settings)))
+            except CatalogError as error:
+                diagnostics += error.diagnostics
+    diagnostics.sort(key=Diagnostic.sort_key)
     output = render_diagnostics(diagnostics, output_format)
     if output:
         click.echo(output, nl=False)
+    if not online:
+        click.echo(
+            f"note: {NAMES_CHECKED_ONLINE} were not checked: `validate --online` checks them",
+            err=True,
+        )
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     if any(d.severity in failing for d in diagnostics):
         raise SystemExit(EXIT_ERROR)
     raise SystemExit(EXIT_OK)
 
 
-@click.command()
+@click.command(short_help="Write (or check) the JSON Schemas of catalog and plan files.")
 @click.option(
     "--check", is_flag=True, help="Exit 1 when a file differs from the models, write nothing."
 )

@@ -12,11 +12,20 @@ import click
 from catalog_sync.errors import CatalogError, CatalogSyncError
 from catalog_sync.render.diagnostics import render_text
 
-__all__ = ["EXIT_CHANGES", "EXIT_ERROR", "EXIT_OK", "CliState", "handle_errors"]
+__all__ = [
+    "EXIT_CHANGES",
+    "EXIT_ERROR",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "CliState",
+    "handle_errors",
+]
 
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_CHANGES = 2
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT, as shells and Terraform report an interrupted command."""
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -25,6 +34,7 @@ R = TypeVar("R")
 @dataclass(frozen=True)
 class CliState:
     verbose: bool = False
+    no_color: bool = False
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:

@@ -17,7 +17,7 @@ def emulator() -> None:
     """Run the built-in Cloudmore emulator."""
 
 
-@emulator.command()
+@emulator.command(short_help="Serve the emulated Cloudmore API on 127.0.0.1.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
@@ -39,8 +39,20 @@ def emulator() -> None:
     show_default=True,
     help="Initial data when there is no state file yet.",
 )
-@click.option("--latency-ms", type=click.IntRange(min=0), default=0, show_default=True)
-@click.option("--jitter-ms", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option(
+    "--latency-ms",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Delay every /api/ answer by this many milliseconds (a slow network).",
+)
+@click.option(
+    "--jitter-ms",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Add a random 0..N milliseconds to each delay.",
+)
 @click.option(
     "--fault-rate",
     type=click.FloatRange(0.0, 1.0),
@@ -48,7 +60,13 @@ def emulator() -> None:
     show_default=True,
     help="Share of /api/ requests that get a random fault.",
 )
-@click.option("--random-seed", type=int, default=0, show_default=True)
+@click.option(
+    "--random-seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seed of the fault and jitter draws: the same seed repeats the same run.",
+)
 @handle_errors
 def serve(
     host: str,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,13 +15,23 @@ from catalog_sync.apply import (
     ApplyListener,
     ApplyOptions,
     ApplyReport,
+    Interruption,
     apply_plan,
     check_safety,
     last_run,
 )
 from catalog_sync.catalog import LoadedCatalog, load_catalog
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
-from catalog_sync.cli.common import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, CliState, handle_errors
+from catalog_sync.cli.apply_interrupt import Abandoned, run_interruptibly
+from catalog_sync.cli.common import (
+    EXIT_CHANGES,
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    CliState,
+    handle_errors,
+)
+from catalog_sync.cli.conventions import use_colour
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_write
 from catalog_sync.errors import ApplyError, ConfigError
 from catalog_sync.plan.build import plan_against, target_of
@@ -28,9 +39,9 @@ from catalog_sync.plan.model import Plan
 from catalog_sync.plan.planfile import plan_json, read_plan, write_plan
 from catalog_sync.render.apply_json import render_json as render_report_json
 from catalog_sync.render.apply_progress import LineProgress, LiveProgress
-from catalog_sync.render.apply_text import render_previous_run, render_report
+from catalog_sync.render.apply_text import render_previous_notice, render_report
 from catalog_sync.render.diagnostics import render_text as render_diagnostics
-from catalog_sync.render.plan_github import render_github
+from catalog_sync.render.plan_github import render_github, render_github_summary
 from catalog_sync.render.plan_markdown import render_markdown
 from catalog_sync.render.plan_text import render_text
 from catalog_sync.render.plan_values import summary_line
@@ -44,7 +55,7 @@ PLAN_FORMATS = ("text", "markdown", "json", "github")
 TIMINGS_ENV = "CATALOG_SYNC_TIMINGS"
 
 
-@click.command()
+@click.command(short_help="Show what apply would change in the live catalog.")
 @click.argument("path", default=".", type=click.Path(path_type=Path))
 @click.option(
     "--out",
@@ -75,7 +86,10 @@ def plan(
     output_format: str,
     detailed_exitcode: bool,
 ) -> None:
-    """Show what apply would change in the live catalog to match the files at PATH."""
+    """Show what apply would change in the live catalog to match the files at PATH.
+
+    PATH is the catalog directory (or one catalog file); it defaults to `.`.
+    """
     with recording(bool(os.environ.get(TIMINGS_ENV))) as timings:
         with timed("load files"):
             loaded = load_catalog(path)
@@ -84,9 +98,11 @@ def plan(
         settings = resolve_settings(api)
         result, metrics = asyncio.run(plan_against(path.as_posix(), loaded, settings))
         print_metrics(state, metrics)
+        colour = use_colour(sys.stdout, state)
         with timed("render"):
-            rendered = render_plan(result, output_format)
-        click.echo(rendered, nl=False)
+            rendered = render_plan(result, output_format, colour=colour)
+        # color=: click would strip the codes from a pipe, which FORCE_COLOR asks to keep.
+        click.echo(rendered, nl=False, color=colour)
     click.echo(render_timings(timings.timings()), err=True, nl=False)
     if output_format == "github":
         _write_step_summary(result)
@@ -98,14 +114,13 @@ def plan(
     raise SystemExit(EXIT_OK)
 
 
-def render_plan(result: Plan, output_format: str) -> str:
+def render_plan(result: Plan, output_format: str, *, colour: bool = False) -> str:
     if output_format == "json":
         return plan_json(result)
     if output_format == "markdown":
         return render_markdown(result)
     if output_format == "github":
         return render_github(result)
-    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     return render_text(result, colour=colour)
 
 
@@ -115,13 +130,13 @@ def _write_step_summary(result: Plan) -> None:
         return
     try:
         with open(summary_file, "a", encoding="utf-8") as handle:
-            handle.write(render_markdown(result))
+            handle.write(render_github_summary(result))
     except OSError as error:
         click.echo(f"error: cannot write GITHUB_STEP_SUMMARY: {error.strerror}", err=True)
         raise SystemExit(EXIT_ERROR) from None
 
 
-@click.command()
+@click.command(short_help="Make the live catalog match the files or a saved plan.")
 @click.argument("path", default=".", type=click.Path(path_type=Path))
 @click.option("--yes", is_flag=True, help="Apply without asking (needed without a terminal).")
 @click.option(
@@ -157,31 +172,35 @@ def apply(
     """Make the live catalog match: PATH is a saved plan (*.json) or a catalog directory.
 
     A saved plan is applied exactly as reviewed, or refused when anything it touches moved.
-    A catalog directory is planned, the plan shown, and applied once confirmed.
+    A catalog directory (PATH defaults to `.`) is planned, the plan shown, and applied once
+    confirmed.
+
+    Ctrl-C stops starting changes and waits for the requests in flight; a second Ctrl-C
+    abandons them. Either way the journal is written and the report says what was done.
     """
     settings = resolve_settings(api)
-    previous = last_run()
-    if previous is not None and not previous.finished:
-        click.echo(render_previous_run(previous), err=True, nl=False)
 
     catalog_digest: str | None = None
     if path.is_file() and (path.suffix == ".json" or _looks_like_a_plan(path)):
         to_apply = read_plan(path)
+        _tell_previous_run(settings)
         click.echo(f"applying the saved plan {path.as_posix()}: {summary_line(to_apply)}", err=True)
     else:
         loaded = _load(path)
+        _tell_previous_run(settings)
         to_apply, metrics = asyncio.run(plan_against(path.as_posix(), loaded, settings))
         print_metrics(state, metrics)
         # With --format json, stdout carries the report alone; the plan goes to stderr.
         to_stderr = output_format == "json"
         stream = sys.stderr if to_stderr else sys.stdout
-        colour = stream.isatty() and "NO_COLOR" not in os.environ
-        click.echo(render_text(to_apply, colour=colour), nl=False, err=to_stderr)
+        colour = use_colour(stream, state)
+        click.echo(render_text(to_apply, colour=colour), nl=False, err=to_stderr, color=colour)
         if to_apply.has_changes:
             check_safety(to_apply, force=force)
             _confirm(to_apply, yes)
-            # The files may have changed while the question was on screen.
-            catalog_digest = _load(path).digest
+            # The files may have changed while the question was on screen; their warnings
+            # were shown once already.
+            catalog_digest = _load(path, quiet=True).digest
 
     if not to_apply.has_changes:
         click.echo("No changes: the live catalog already matches. Nothing to apply.", err=True)
@@ -199,24 +218,40 @@ def apply(
         parallelism=settings.parallelism,
         catalog_digest=catalog_digest,
     )
-    report, metrics = _run_apply(to_apply, settings, options)
+    ran = _run_apply(to_apply, settings, options, state)
+    if isinstance(ran, Abandoned):
+        click.echo(ran.message, err=True)
+        raise SystemExit(EXIT_INTERRUPTED)
+    report, metrics = ran
     print_metrics(state, metrics)
     if output_format == "json":
         click.echo(render_report_json(report), nl=False)
     else:
-        click.echo(render_report(report, colour=_colour()), nl=False)
+        colour = use_colour(sys.stdout, state)
+        click.echo(render_report(report, colour=colour), nl=False, color=colour)
+    if report.interrupted:
+        click.echo(f"error: {_incomplete(report)}", err=True)
+        raise SystemExit(EXIT_INTERRUPTED)
     if not report.ok:
         raise ApplyError(_incomplete(report))
     raise SystemExit(EXIT_OK)
 
 
-def _load(path: Path) -> LoadedCatalog:
+def _load(path: Path, *, quiet: bool = False) -> LoadedCatalog:
     if path.suffix == ".json" and not path.exists():
         raise ConfigError(f"{path.as_posix()}: no such plan file")
     loaded = load_catalog(path)
-    if loaded.warnings:
+    if loaded.warnings and not quiet:
         click.echo(render_diagnostics(loaded.warnings), err=True, nl=False)
     return loaded
+
+
+def _tell_previous_run(settings: ApiSettings) -> None:
+    """One line when the last apply against this target did not complete (once this run's
+    own arguments have been checked): the journal has the details."""
+    previous = last_run(target=target_of(settings))
+    if previous is not None and previous.incomplete:
+        click.echo(render_previous_notice(previous), err=True, nl=False)
 
 
 def _confirm(to_apply: Plan, yes: bool) -> None:
@@ -238,17 +273,26 @@ def _confirm(to_apply: Plan, yes: bool) -> None:
 
 
 def _run_apply(
-    to_apply: Plan, settings: ApiSettings, options: ApplyOptions
-) -> tuple[ApplyReport, ClientMetrics]:
-    async def run(listener: ApplyListener) -> tuple[ApplyReport, ClientMetrics]:
+    to_apply: Plan, settings: ApiSettings, options: ApplyOptions, state: CliState | None
+) -> tuple[ApplyReport, ClientMetrics] | Abandoned:
+    async def work(
+        listener: ApplyListener, interruption: Interruption
+    ) -> tuple[ApplyReport, ClientMetrics]:
         async with open_read_write(settings) as client:
-            report = await apply_plan(to_apply, client, target_of(settings), options, listener)
+            report = await apply_plan(
+                to_apply,
+                client,
+                target_of(settings),
+                replace(options, interruption=interruption),
+                listener,
+            )
             return report, client.metrics
 
     if sys.stderr.isatty():
-        with LiveProgress(sys.stderr) as live:
-            return asyncio.run(run(live))
-    return asyncio.run(run(LineProgress(lambda line: click.echo(line, err=True))))
+        with LiveProgress(sys.stderr, no_color=not use_colour(sys.stderr, state)) as live:
+            return asyncio.run(run_interruptibly(work, live, live.note))
+    lines = LineProgress(lambda line: click.echo(line, err=True))
+    return asyncio.run(run_interruptibly(work, lines, lines.note))
 
 
 def _incomplete(report: ApplyReport) -> str:
@@ -259,10 +303,6 @@ def _incomplete(report: ApplyReport) -> str:
     if report.verify_error:
         parts.append("verification could not run")
     return "apply did not complete (" + ", ".join(parts) + "); see the report above"
-
-
-def _colour() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
 def _looks_like_a_plan(path: Path) -> bool:

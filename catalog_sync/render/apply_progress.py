@@ -41,6 +41,9 @@ class LineProgress:
     def started(self, change: Change) -> None:
         pass
 
+    def note(self, text: str) -> None:
+        self._echo(f"apply: {text}")
+
     def finished(self, result: OperationResult) -> None:
         self._settled += 1
         self._echo(f"apply: [{self._settled}/{self._total}] {result_line(result)}")
@@ -49,8 +52,10 @@ class LineProgress:
 class LiveProgress:
     """A rich progress bar on ``stream`` (a terminal); failures are printed above the bar."""
 
-    def __init__(self, stream: IO[str], *, force_terminal: bool | None = None) -> None:
-        self._console = Console(file=stream, force_terminal=force_terminal)
+    def __init__(
+        self, stream: IO[str], *, force_terminal: bool | None = None, no_color: bool = False
+    ) -> None:
+        self._console = Console(file=stream, force_terminal=force_terminal, no_color=no_color)
         self._progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -80,6 +85,10 @@ class LiveProgress:
     def started(self, change: Change) -> None:
         self._running += 1
         self._describe(change.address)
+
+    def note(self, text: str) -> None:
+        """A line above the bar."""
+        self._progress.console.print(text, markup=False, highlight=False)
 
     def finished(self, result: OperationResult) -> None:
         if result.outcome is Outcome.DONE or result.outcome is Outcome.FAILED:

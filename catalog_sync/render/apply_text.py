@@ -8,7 +8,10 @@ from catalog_sync.graph import Kind
 from catalog_sync.plan.model import Action
 from catalog_sync.render.plan_values import ACTION_VERBS, format_value
 
-__all__ = ["render_previous_run", "render_report"]
+__all__ = ["JOURNAL_COMMAND", "render_previous_notice", "render_previous_run", "render_report"]
+
+JOURNAL_COMMAND = "catalog-sync journal"
+"""The command that shows a journal (catalog_sync/cli/journal_cmds.py)."""
 
 _SYMBOLS = {
     Action.CREATE: "+",
@@ -38,11 +41,21 @@ def render_report(report: ApplyReport, *, colour: bool = False) -> str:
     ]
     if report.forced:
         lines.append(f"--force lifted the safety rules: {', '.join(report.forced)}.")
+    if report.interrupted:
+        lines.append(
+            paint(
+                "failed",
+                "Interrupted (Ctrl-C): no change was started after it, and nothing was verified.",
+            )
+        )
     for outcome in Outcome:
         chosen = [r for r in report.results if r.outcome is outcome]
         if not chosen:
             continue
-        lines.extend(["", paint(outcome.value, _HEADINGS[outcome])])
+        heading = _HEADINGS[outcome]
+        if outcome is Outcome.NOT_ATTEMPTED and report.interrupted:
+            heading = "Not attempted (interrupted by Ctrl-C):"
+        lines.extend(["", paint(outcome.value, heading)])
         lines.extend(_result_line(result) for result in chosen)
 
     lines.append("")
@@ -102,12 +115,31 @@ def _kind_of(address: str) -> Kind:
     return Kind(last.split("[", 1)[0])
 
 
+def render_previous_notice(previous: PreviousRun) -> str:
+    """One line for the next apply: that the last run against this target did not complete,
+    and the command that shows its journal."""
+    how = "was interrupted" if previous.finished else "did not finish"
+    done = sum(1 for e in previous.results if e.outcome == Outcome.DONE.value)
+    failed = sum(1 for e in previous.results if e.outcome == Outcome.FAILED.value)
+    counts = f"{done} done, {failed} failed, {len(previous.in_flight)} in flight"
+    return (
+        f"warning: the previous apply {how} ({counts}); "
+        f"`{JOURNAL_COMMAND} {previous.path.as_posix()}` shows what it did\n"
+    )
+
+
 def render_previous_run(previous: PreviousRun) -> str:
-    """What an apply that did not finish did, and what it had in flight."""
+    """What an apply did by its journal: above all one that did not finish, and what it had
+    in flight."""
     started = f", started {previous.started_at}" if previous.started_at else ""
+    if not previous.finished:
+        how = "warning: the previous apply did not finish"
+    elif previous.interrupted:
+        how = "warning: the apply was interrupted (Ctrl-C)"
+    else:
+        how = "the apply finished"
     lines = [
-        f"warning: the previous apply did not finish (journal {previous.path.as_posix()}"
-        f"{started}).",
+        f"{how} (journal {previous.path.as_posix()}{started}).",
     ]
     done = [e for e in previous.results if e.outcome == Outcome.DONE.value]
     failed = [e for e in previous.results if e.outcome == Outcome.FAILED.value]

@@ -1,23 +1,48 @@
 """GitHub Actions output for a plan: an annotation on the catalog line behind each change, and
-the Markdown plan as the job summary."""
+the Markdown plan as the job summary.
+
+GitHub shows at most 10 annotations of each type (error, warning, notice) per step and drops
+the rest silently, so at most that many of each are emitted, the most important first: safety
+findings (errors), then deletes, disables, enables and unmanaged objects (warnings), then
+changes, price changes first (notices). The job summary says how many were left out; it has
+every change.
+"""
 
 from __future__ import annotations
 
-from catalog_sync.plan.model import Action, Plan
-from catalog_sync.render.plan_values import ACTION_VERBS, describe_change, summary_line
+from collections import Counter
+from dataclasses import dataclass
+
+from catalog_sync.plan.model import Action, Change, Plan
+from catalog_sync.render.diagnostics import GITHUB_ANNOTATION_LIMIT
+from catalog_sync.render.plan_markdown import render_markdown
+from catalog_sync.render.plan_values import (
+    ACTION_VERBS,
+    changes_money,
+    describe_change,
+    summary_line,
+)
 from catalog_sync.render.workflow_commands import workflow_command
 
-__all__ = ["render_github"]
+__all__ = ["GithubAnnotations", "github_annotations", "render_github", "render_github_summary"]
 
-MAX_ANNOTATIONS = 50
+LEVELS = ("error", "warning", "notice")
 
 
-def render_github(plan: Plan) -> str:
-    lines: list[str] = []
+@dataclass(frozen=True)
+class GithubAnnotations:
+    commands: tuple[str, ...]
+    """The workflow commands to emit, at most ``limit`` per level, most important first."""
+    left_out: dict[str, int]
+    """Per level, how many annotations did not fit."""
+
+
+def github_annotations(plan: Plan, limit: int = GITHUB_ANNOTATION_LIMIT) -> GithubAnnotations:
+    candidates: dict[str, list[str]] = {level: [] for level in LEVELS}
     for finding in plan.safety:
         named = ", ".join(finding.addresses[:10])
         more = f" and {len(finding.addresses) - 10} more" if len(finding.addresses) > 10 else ""
-        lines.append(
+        candidates["error"].append(
             workflow_command(
                 "error",
                 f"{finding.message}{': ' + named + more if named else ''}. "
@@ -26,36 +51,69 @@ def render_github(plan: Plan) -> str:
             )
         )
     located = [c for c in plan.changes if c.source is not None]
-    for change in located[:MAX_ANNOTATIONS]:
-        assert change.source is not None
-        details = "\n".join(describe_change(change, f) for f in change.field_changes[:20])
-        level = "warning" if change.action.removes or change.action is Action.ENABLE else "notice"
-        lines.append(
-            workflow_command(
-                level,
-                details or f"{change.address} will be {ACTION_VERBS[change.action]}",
-                title=f"{change.action.value} {change.address}",
-                file=change.source.file,
-                line=change.source.line,
-                col=change.source.column,
-            )
-        )
-    if len(located) > MAX_ANNOTATIONS:
-        lines.append(
-            workflow_command(
-                "notice",
-                f"{len(located) - MAX_ANNOTATIONS} more change(s) are not annotated; "
-                "see the job summary or the JSON plan",
-            )
-        )
+    warned = [c for c in located if _warns(c)]
+    # A stable sort: price changes first, each group in plan order.
+    noticed = sorted((c for c in located if not _warns(c)), key=lambda c: not changes_money(c))
+    candidates["warning"] += [_change_command("warning", c) for c in warned]
     for entry in plan.unmanaged:
         planned = f" and will be {ACTION_VERBS[entry.action]}" if entry.action else ""
-        lines.append(
+        candidates["warning"].append(
             workflow_command(
                 "warning",
                 f"{entry.address} (id {entry.id}) is not in the catalog files{planned}",
                 title="unmanaged object",
             )
         )
-    lines.append(summary_line(plan))
-    return "\n".join(lines) + "\n"
+    candidates["notice"] += [_change_command("notice", c) for c in noticed]
+    commands = tuple(command for level in LEVELS for command in candidates[level][:limit])
+    left_out = {level: max(0, len(candidates[level]) - limit) for level in LEVELS}
+    return GithubAnnotations(commands, left_out)
+
+
+def render_github(plan: Plan) -> str:
+    """The annotations, then the plan's summary line (and what was not annotated)."""
+    annotations = github_annotations(plan)
+    note = _left_out_note(annotations.left_out)
+    last = f"{summary_line(plan)} {note}" if note else summary_line(plan)
+    return "\n".join([*annotations.commands, last]) + "\n"
+
+
+def render_github_summary(plan: Plan) -> str:
+    """The job summary: the Markdown plan, with a note on the annotations left out under its
+    heading."""
+    note = _left_out_note(github_annotations(plan).left_out)
+    markdown = render_markdown(plan)
+    if not note:
+        return markdown
+    heading, rest = markdown.split("\n\n", 1)
+    return f"{heading}\n\n> [!NOTE]\n> {note}\n\n{rest}"
+
+
+def _left_out_note(left_out: dict[str, int]) -> str:
+    counts = Counter({level: count for level, count in left_out.items() if count})
+    if not counts:
+        return ""
+    parts = ", ".join(
+        f"{count} {level}{'s' if count != 1 else ''}" for level, count in counts.items()
+    )
+    return (
+        f"{parts} not annotated: GitHub shows at most {GITHUB_ANNOTATION_LIMIT} annotations "
+        "of each type per step. The job summary and the JSON plan have every change."
+    )
+
+
+def _warns(change: Change) -> bool:
+    return change.action.removes or change.action is Action.ENABLE
+
+
+def _change_command(level: str, change: Change) -> str:
+    assert change.source is not None
+    details = "\n".join(describe_change(change, f) for f in change.field_changes[:20])
+    return workflow_command(
+        level,
+        details or f"{change.address} will be {ACTION_VERBS[change.action]}",
+        title=f"{change.action.value} {change.address}",
+        file=change.source.file,
+        line=change.source.line,
+        col=change.source.column,
+    )

@@ -11,6 +11,7 @@ from catalog_sync.plan.model import Action, Change, FieldChange, Plan
 
 __all__ = [
     "ACTION_VERBS",
+    "changes_money",
     "describe_change",
     "format_value",
     "money_delta",
@@ -33,6 +34,11 @@ def _is_money(kind: Kind, path: str) -> bool:
         return spec_for(kind, path).type is FieldType.MONEY
     except KeyError:
         return False
+
+
+def changes_money(change: Change) -> bool:
+    """Whether any field the change writes is an amount (a price change, to a seller)."""
+    return any(_is_money(change.kind, field.path) for field in change.field_changes)
 
 
 def format_value(kind: Kind, path: str, value: FieldValue) -> str:

@@ -26,7 +26,8 @@ def broken(tmp_path: Path) -> Path:
 def test_validate_the_example_catalog_exits_0() -> None:
     result = _run("validate", str(EXAMPLE))
     assert result.exit_code == 0, result.output
-    assert result.output == "no problems\n"
+    assert result.stdout == "no problems\n"
+    assert "names, pinned ids were not checked: `validate --online` checks them" in result.stderr
 
 
 def test_validate_defaults_to_the_current_directory(
@@ -44,7 +45,7 @@ def test_validate_reports_every_problem_as_text_and_exits_1(
     monkeypatch.chdir(broken)
     result = _run("validate", ".")
     assert result.exit_code == 1
-    assert result.output.splitlines() == [
+    assert result.stdout.splitlines() == [
         "a.yaml:13:23: CS303 error: duplicate addon itemCode 'dup' (first defined at"
         " a.yaml:10:23); keys must be unique, ignoring case",
         "a.yaml:17:23: CS306 error: pricePer 'Metered' is not allowed under a ProductBased"
@@ -61,7 +62,7 @@ def test_validate_reports_every_problem_as_text_and_exits_1(
 def test_validate_json_output_parses_with_the_documented_fields(broken: Path) -> None:
     result = _run("validate", str(broken), "--format", "json")
     assert result.exit_code == 1
-    items = json.loads(result.output)
+    items = json.loads(result.stdout)
     assert [(Path(i["file"]).name, i["line"], i["code"]) for i in items] == [
         ("a.yaml", 13, "CS303"),
         ("a.yaml", 17, "CS306"),
@@ -77,7 +78,7 @@ def test_validate_json_output_parses_with_the_documented_fields(broken: Path) ->
 def test_validate_github_output_is_workflow_commands(broken: Path) -> None:
     result = _run("validate", str(broken), "--format", "github")
     assert result.exit_code == 1
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()
     assert len(lines) == 5
     assert all(line.startswith("::error file=") for line in lines)
     assert ",line=13,col=23,title=CS303::duplicate addon itemCode 'dup'" in lines[0]

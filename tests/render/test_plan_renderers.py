@@ -9,6 +9,7 @@ from catalog_sync.cli.plan_cmds import render_plan
 from catalog_sync.plan.model import Plan
 from catalog_sync.render.plan_markdown import escape_markdown, render_markdown
 from catalog_sync.render.plan_text import render_text
+from catalog_sync.render.plan_values import changes_money
 from tests.golden import assert_golden
 from tests.plan.support import plan_on
 
@@ -58,7 +59,8 @@ def test_github_output_is_workflow_commands_then_the_summary(demo_plan: Plan) ->
     for line in commands:
         assert WORKFLOW_COMMAND.match(line), line
     assert last.startswith("Plan: ")
-    first_change = next(c for c in demo_plan.changes if c.source is not None)
+    # Price changes come first among the notices.
+    first_change = next(c for c in demo_plan.changes if c.source is not None and changes_money(c))
     assert first_change.source is not None
     assert any(
         f"file={first_change.source.file},line={first_change.source.line}," in line

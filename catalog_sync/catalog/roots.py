@@ -1,0 +1,132 @@
+"""Where a catalog file's catalog starts: what `validate FILE...` needs when a pre-commit hook
+passes it the changed file names of a whole repository.
+
+The root of a file is the nearest directory above it that holds ``catalog.yaml`` (or
+``catalog.yml``), or the directory a ``[tool.catalog-sync]`` section of a ``pyproject.toml``
+names (``catalog = "catalogs/mine"``, default: the directory of pyproject.toml) when the file
+is below it. The search stops at the repository's top (the directory with ``.git``). A file
+with no root is not a catalog file: a ``docker-compose.yml`` beside the catalog is not one.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from catalog_sync.catalog.codes import Code
+from catalog_sync.catalog.loader import (
+    ROOT_FILE_NAMES,
+    LoadedCatalog,
+    load_catalog,
+    load_catalog_files,
+)
+from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
+from catalog_sync.errors import CatalogError
+
+__all__ = [
+    "PYPROJECT_SECTION",
+    "CatalogRoot",
+    "CatalogTarget",
+    "catalog_root",
+    "catalog_targets",
+    "configured_root",
+]
+
+PYPROJECT_SECTION = "catalog-sync"
+"""``[tool.catalog-sync]`` in pyproject.toml."""
+
+
+@dataclass(frozen=True)
+class CatalogRoot:
+    path: Path
+    """The catalog directory, relative to the working directory when it is below it."""
+    marked_by: str
+    """What made it the root: ``catalog.yaml`` or ``pyproject.toml``."""
+
+
+def catalog_root(file: Path) -> CatalogRoot | None:
+    """The catalog root of ``file``, or None when it belongs to no catalog."""
+    target = file.resolve()
+    for directory in target.parents:
+        for name in ROOT_FILE_NAMES:
+            if (directory / name).is_file():
+                return CatalogRoot(_shown(directory), name)
+        configured = configured_root(directory)
+        if configured is not None:
+            inside = configured.path.resolve() in (target, *target.parents)
+            return configured if inside else None
+        if (directory / ".git").exists():
+            return None
+    return None
+
+
+def configured_root(directory: Path) -> CatalogRoot | None:
+    """The catalog a ``[tool.catalog-sync]`` section of ``directory/pyproject.toml`` names."""
+    pyproject = directory / "pyproject.toml"
+    if not pyproject.is_file():
+        return None
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        message = f"cannot read its [tool.{PYPROJECT_SECTION}] section: {error}"
+        raise _unreadable(pyproject, message) from None
+    section = data.get("tool", {}).get(PYPROJECT_SECTION)
+    if not isinstance(section, dict):
+        return None
+    catalog = section.get("catalog", ".")
+    if not isinstance(catalog, str):
+        raise _unreadable(
+            pyproject, f"[tool.{PYPROJECT_SECTION}] catalog must be a path, got {catalog!r}"
+        )
+    return CatalogRoot(_shown((directory / catalog).resolve()), "pyproject.toml")
+
+
+def _unreadable(pyproject: Path, message: str) -> CatalogError:
+    where = SourceLocation(pyproject.as_posix(), 1, 1)
+    return CatalogError([Diagnostic(where, Code.UNREADABLE_FILE, Severity.ERROR, message)])
+
+
+def _shown(directory: Path) -> Path:
+    try:
+        return directory.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return directory
+
+
+@dataclass(frozen=True)
+class CatalogTarget:
+    """One catalog to check: a whole directory, or some files of the catalog at ``path``."""
+
+    path: Path
+    files: tuple[Path, ...] = ()
+    skipped: bool = False
+    """A file that belongs to no catalog."""
+
+    def load(self) -> LoadedCatalog:
+        if self.files:
+            return load_catalog_files(self.path, self.files)
+        return load_catalog(self.path)
+
+
+def catalog_targets(paths: Sequence[Path]) -> list[CatalogTarget]:
+    """What ``validate PATH...`` checks: each directory whole (``.`` by default), and the
+    files grouped by their catalog root; files outside every catalog come back skipped."""
+    targets: list[CatalogTarget] = []
+    by_root: dict[Path, list[Path]] = {}
+    for path in paths or (Path("."),):
+        if path.is_dir():
+            has_root_file = any((path / name).is_file() for name in ROOT_FILE_NAMES)
+            configured = None if has_root_file else configured_root(path)
+            targets.append(CatalogTarget(configured.path if configured else path))
+        elif not path.exists():
+            targets.append(CatalogTarget(path))  # loading says: no such file
+        else:
+            root = catalog_root(path)
+            if root is None:
+                targets.append(CatalogTarget(path, skipped=True))
+            else:
+                by_root.setdefault(root.path, []).append(path)
+    targets += [CatalogTarget(root, tuple(files)) for root, files in by_root.items()]
+    return targets

@@ -1,0 +1,22 @@
+"""Checking the names a catalog uses against the live catalog, without planning: what
+``validate --online`` adds to the offline checks (the CS401 and CS402 that plan reports)."""
+
+from __future__ import annotations
+
+from catalog_sync.catalog import Catalog
+from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
+from catalog_sync.plan.desired import desired_graph
+from catalog_sync.plan.live import read_live
+
+__all__ = ["NAMES_CHECKED_ONLINE", "check_names"]
+
+NAMES_CHECKED_ONLINE = "category, market region, e-mail template and broker names, pinned ids"
+"""What only the live catalog can tell apart from a typo."""
+
+
+async def check_names(catalog: Catalog, settings: ApiSettings) -> ClientMetrics:
+    """Resolve every name and pinned id through a read-only client; raises CatalogError
+    listing each one Cloudmore does not know, exactly as plan would."""
+    async with open_read_only(settings) as client:
+        desired_graph(catalog, await read_live(client))
+        return client.metrics
