@@ -39,7 +39,10 @@ class Kind(enum.StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Kind).index(self)
+        return _RANKS[self]
+
+
+_RANKS: Mapping[Kind, int] = {kind: rank for rank, kind in enumerate(Kind)}
 
 
 _SEGMENT = re.compile(r'(?P<kind>[a-z]+)(?:\[(?P<key>"(?:[^"\\]|\\.)*")\])?')
@@ -147,16 +150,37 @@ class Resource:
 @dataclass(frozen=True)
 class ResourceGraph:
     """Resources by address. ``duplicates`` holds live objects whose natural key another
-    object of the same parent already holds: they cannot be matched, only reported."""
+    object of the same parent already holds: they cannot be matched, only reported.
+
+    The plan order, the parent-to-children index and the id index are computed once, when the
+    graph is made, so every pass over a graph stays linear in its size.
+    """
 
     resources: Mapping[Address, Resource]
     duplicates: tuple[Resource, ...] = ()
+    _order: tuple[Resource, ...] = field(init=False, repr=False, compare=False)
+    _children: Mapping[Address, tuple[Resource, ...]] = field(init=False, repr=False, compare=False)
+    _ids: Mapping[Kind, Mapping[str, Resource]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        order = tuple(self.resources[a] for a in sorted(self.resources, key=Address.sort_key))
+        children: dict[Address, list[Resource]] = {}
+        ids: dict[Kind, dict[str, Resource]] = {kind: {} for kind in Kind}
+        for resource in order:
+            parent = resource.address.parent
+            if parent is not None:
+                children.setdefault(parent, []).append(resource)
+            if resource.id is not None:
+                ids[resource.kind][resource.id] = resource
+        object.__setattr__(self, "_order", order)
+        object.__setattr__(self, "_children", {a: tuple(c) for a, c in children.items()})
+        object.__setattr__(self, "_ids", ids)
 
     def __contains__(self, address: object) -> bool:
         return address in self.resources
 
     def __iter__(self) -> Iterator[Resource]:
-        return iter(self.resources[address] for address in sorted(self.resources))
+        return iter(self._order)
 
     def __len__(self) -> int:
         return len(self.resources)
@@ -165,7 +189,15 @@ class ResourceGraph:
         return self.resources.get(address)
 
     def children(self, address: Address) -> list[Resource]:
-        return [r for r in self if r.address.parent == address]
+        return list(self._children.get(address, ()))
 
-    def by_id(self, kind: Kind) -> dict[str, Resource]:
-        return {r.id: r for r in self if r.kind is kind and r.id is not None}
+    def descendants(self, address: Address) -> Iterator[Resource]:
+        """Everything below ``address``, parents before their children."""
+        pending = list(self._children.get(address, ()))[::-1]
+        while pending:
+            resource = pending.pop()
+            yield resource
+            pending.extend(reversed(self._children.get(resource.address, ())))
+
+    def by_id(self, kind: Kind) -> Mapping[str, Resource]:
+        return self._ids[kind]

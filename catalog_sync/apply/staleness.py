@@ -46,7 +46,7 @@ def target_problems(plan: Plan, target: Target, catalog_digest: str | None) -> l
 
 def moved_objects(plan: Plan, live: LiveCatalog) -> list[str]:
     """Each object the plan touches that is no longer as planned, with what moved."""
-    by_id: dict[Kind, dict[str, Resource]] = {
+    by_id: dict[Kind, Mapping[str, Resource]] = {
         kind: live.graph.by_id(kind) for kind in Kind if kind is not Kind.PUBLISH
     }
     moved: list[str] = []

@@ -45,7 +45,7 @@ def _locate(change: Change, result: OperationResult, live: LiveCatalog) -> Resou
 def _by_id(live: LiveCatalog, kind: Kind, object_id: str | None) -> Resource | None:
     if object_id is None:
         return None
-    return next((r for r in live.graph if r.kind is kind and r.id == object_id), None)
+    return live.graph.by_id(kind).get(object_id)
 
 
 def _check(change: Change, result: OperationResult, live: LiveCatalog) -> list[Mismatch]:

@@ -8,7 +8,7 @@ others go through :func:`~catalog_sync.plan.fielddiff.changed_fields`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Mapping
 from dataclasses import replace
 
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
@@ -53,8 +53,12 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
         if entry.action is not None:
             changes[resource.address] = _removal(resource, entry.action, live, settings, seen)
 
+    index = _ChangeIndex(changes)
     ordered = tuple(
-        _with_dependencies(changes[address], changes, live) for address in sorted(changes)
+        changes[a].model_copy(
+            update={"depends_on": tuple(str(d) for d in sorted(index.dependencies(a, changes[a])))}
+        )
+        for a in sorted(changes)
     )
     counts = Counter(change.action for change in ordered)
     summary = Summary(
@@ -125,10 +129,10 @@ def _renamed_in_publish(
 
 
 def _moved(live: ResourceGraph, moves: Mapping[Address, Address]) -> ResourceGraph:
-    def prefix_in(address: Address, prefixes: Iterable[Address]) -> Address | None:
-        lineage = {address, *address.ancestors()}
-        return next((p for p in prefixes if p in lineage), None)
+    def prefix_in(address: Address, prefixes: Container[Address]) -> Address | None:
+        return next((a for a in (address, *address.ancestors()) if a in prefixes), None)
 
+    targets = set(moves.values())
     resources: dict[Address, Resource] = {}
     displaced: list[Resource] = []
     for resource in live:
@@ -137,7 +141,7 @@ def _moved(live: ResourceGraph, moves: Mapping[Address, Address]) -> ResourceGra
             depth = len(old.segments)
             target = Address(moves[old].segments + resource.address.segments[depth:])
             resources[target] = replace(resource, address=target)
-        elif prefix_in(resource.address, moves.values()) is not None:
+        elif prefix_in(resource.address, targets) is not None:
             # Another live object already holds the pinned object's new key: it can only be
             # reported, never matched.
             displaced.append(resource)
@@ -219,10 +223,7 @@ def _unmanaged(
             elif resource.active:
                 action = Action.DISABLE
         descendants = sum(
-            1
-            for other in live
-            if other.kind in (Kind.PRODUCT, Kind.ADDON)
-            and resource.address in set(other.address.ancestors())
+            1 for other in live.descendants(resource.address) if other.kind is not Kind.PUBLISH
         )
         assert resource.id is not None, "live resources always carry their id"
         found.append(
@@ -278,43 +279,49 @@ def _protected(address: Address, settings: PlanSettings) -> bool:
 _MAKES_READY = (Action.CREATE, Action.ENABLE)
 
 
-def _with_dependencies(
-    change: Change, changes: Mapping[Address, Change], live: ResourceGraph
-) -> Change:
-    address = Address.parse(change.address)
-    needs: set[Address] = set()
-    parent = address.parent
-    if change.action is Action.PUBLISH:
-        service = parent
-        assert service is not None
-        # Publish last: once the service is active and every product and addon under it
-        # exists, and once every broker it names exists.
-        for other, planned in changes.items():
-            below_service = service in set(other.ancestors()) and other.kind is not Kind.PUBLISH
-            if (other == service and planned.action in (Action.CREATE, Action.ENABLE)) or (
-                below_service and planned.action is Action.CREATE
-            ):
-                needs.add(other)
-        for number in _as_tuple((change.desired or {}).get("brokers")):
-            broker = Address.of(Kind.BROKER, number)
-            if broker in changes and changes[broker].action is Action.CREATE:
-                needs.add(broker)
-    elif change.action.removes:
-        # Children go first; a broker goes once no publish change still names it.
-        for other, planned in changes.items():
-            if planned.action.removes and address in set(other.ancestors()):
-                needs.add(other)
-        if change.kind is Kind.BROKER:
-            for other, planned in changes.items():
-                if planned.action is Action.PUBLISH and address.key in _as_tuple(
-                    (planned.live or {}).get("brokers")
-                ):
-                    needs.add(other)
-    elif parent is not None and parent in changes and changes[parent].action in _MAKES_READY:
-        # Children wait for their parent to exist and be active: whether Cloudmore takes
-        # writes under a disabled service is not documented, so nothing relies on it.
-        needs.add(parent)
-    return change.model_copy(update={"depends_on": tuple(str(a) for a in sorted(needs))})
+class _ChangeIndex:
+    """The planned changes by what the dependency rules ask about, built once, so computing
+    every change's dependencies is linear in the number of changes."""
+
+    def __init__(self, changes: Mapping[Address, Change]) -> None:
+        self.changes = changes
+        self.below: dict[Address, list[Address]] = {}
+        self.publishes_naming: dict[str, list[Address]] = {}
+        for address, change in changes.items():
+            for ancestor in address.ancestors():
+                self.below.setdefault(ancestor, []).append(address)
+            if change.action is Action.PUBLISH:
+                for number in _as_tuple((change.live or {}).get("brokers")):
+                    self.publishes_naming.setdefault(number, []).append(address)
+
+    def dependencies(self, address: Address, change: Change) -> set[Address]:
+        changes, needs = self.changes, set[Address]()
+        parent = address.parent
+        if change.action is Action.PUBLISH:
+            assert parent is not None
+            # Publish last: once the service is active and every product and addon under it
+            # exists, and once every broker it names exists.
+            if parent in changes and changes[parent].action in _MAKES_READY:
+                needs.add(parent)
+            needs.update(
+                other
+                for other in self.below.get(parent, ())
+                if other.kind is not Kind.PUBLISH and changes[other].action is Action.CREATE
+            )
+            for number in _as_tuple((change.desired or {}).get("brokers")):
+                broker = Address.of(Kind.BROKER, number)
+                if broker in changes and changes[broker].action is Action.CREATE:
+                    needs.add(broker)
+        elif change.action.removes:
+            # Children go first; a broker goes once no publish change still names it.
+            needs.update(o for o in self.below.get(address, ()) if changes[o].action.removes)
+            if change.kind is Kind.BROKER and address.key is not None:
+                needs.update(self.publishes_naming.get(address.key, ()))
+        elif parent is not None and parent in changes and changes[parent].action in _MAKES_READY:
+            # Children wait for their parent to exist and be active: whether Cloudmore takes
+            # writes under a disabled service is not documented, so nothing relies on it.
+            needs.add(parent)
+        return needs
 
 
 def _as_tuple(value: FieldValue) -> tuple[str, ...]:

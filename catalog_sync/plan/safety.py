@@ -30,12 +30,13 @@ def evaluate_safety(
         )
 
     removals = [c for c in changes if c.action.removes]
+    removed_addresses = {c.address for c in removals}
     kept_top_level = [
         r
         for r in live
         if r.kind in (Kind.SERVICE, Kind.BROKER)
         and r.active
-        and str(r.address) not in {c.address for c in removals}
+        and str(r.address) not in removed_addresses
     ]
     live_top_level = [r for r in live if r.kind in (Kind.SERVICE, Kind.BROKER) and r.active]
     if removals and live_top_level and not kept_top_level:
@@ -89,8 +90,6 @@ def _removed_objects(removals: Sequence[Change], live: ResourceGraph) -> list[st
         if change.action is Action.DELETE:
             address = Address.parse(change.address)
             removed.update(
-                str(r.address)
-                for r in live
-                if r.kind is not Kind.PUBLISH and address in set(r.address.ancestors())
+                str(r.address) for r in live.descendants(address) if r.kind is not Kind.PUBLISH
             )
     return sorted(removed)
