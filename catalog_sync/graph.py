@@ -13,6 +13,10 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
 from catalog_sync.diagnostics import SourceLocation
 
 __all__ = [
@@ -48,16 +52,34 @@ _RANKS: Mapping[Kind, int] = {kind: rank for rank, kind in enumerate(Kind)}
 _SEGMENT = re.compile(r'(?P<kind>[a-z]+)(?:\[(?P<key>"(?:[^"\\]|\\.)*")\])?')
 
 
-@dataclass(frozen=True, slots=True)
-class Address:
+class Address(str):
     """A resource's place in the catalog: ``service["GW"].product["payg"].addon["gws-std"]``.
 
     Keys are natural keys (service name, itemCode, registrationNumber); ``publish`` has none.
     Ordering puts a parent before its children and follows :class:`Kind` among siblings, which
     is the order plans list resources in.
+
+    It is its canonical string, so it reads, compares and serialises (in the plan, the apply
+    report, the journal) as that string, while code reaches its parts without parsing. A
+    pydantic field typed ``Address`` validates the string form back into one.
     """
 
     segments: tuple[tuple[Kind, str | None], ...]
+
+    def __new__(cls, segments: tuple[tuple[Kind, str | None], ...]) -> Address:
+        text = ".".join(
+            kind.value if key is None else f"{kind.value}[{json.dumps(key, ensure_ascii=False)}]"
+            for kind, key in segments
+        )
+        address = super().__new__(cls, text)
+        address.segments = segments
+        return address
+
+    def __getnewargs__(self) -> tuple[tuple[tuple[Kind, str | None], ...]]:  # type: ignore[override]
+        return (self.segments,)
+
+    def __repr__(self) -> str:
+        return f"Address({str(self)!r})"
 
     @classmethod
     def of(cls, kind: Kind, key: str | None = None) -> Address:
@@ -78,6 +100,10 @@ class Address:
     def parent(self) -> Address | None:
         return Address(self.segments[:-1]) if len(self.segments) > 1 else None
 
+    @property
+    def top(self) -> Address:
+        return Address(self.segments[:1])
+
     def ancestors(self) -> Iterator[Address]:
         parent = self.parent
         while parent is not None:
@@ -87,18 +113,18 @@ class Address:
     def sort_key(self) -> tuple[tuple[int, str], ...]:
         return tuple((kind.rank, key or "") for kind, key in self.segments)
 
-    def __lt__(self, other: Address) -> bool:
-        return self.sort_key() < other.sort_key()
+    def __lt__(self, other: str) -> bool:
+        if isinstance(other, Address):
+            return self.sort_key() < other.sort_key()
+        return str(self) < other
 
-    def __str__(self) -> str:
-        return ".".join(
-            kind.value if key is None else f"{kind.value}[{json.dumps(key, ensure_ascii=False)}]"
-            for kind, key in self.segments
-        )
+    __hash__ = str.__hash__
 
     @classmethod
-    def parse(cls, text: str) -> Address:
+    def parse(cls, text: str | Address) -> Address:
         """Parse ``str(address)`` back; raises ValueError on anything else."""
+        if isinstance(text, Address):
+            return text
         segments: list[tuple[Kind, str | None]] = []
         position = 0
         while position < len(text):
@@ -117,6 +143,22 @@ class Address:
         if not segments:
             raise ValueError("an address cannot be empty")
         return cls(tuple(segments))
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, _source: object, _handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            cls.parse,
+            core_schema.str_schema(),
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, _schema: core_schema.CoreSchema, _handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,7 +61,12 @@ class Journal:
 
     def started(self, change: Change) -> None:
         self._write(
-            {"event": "start", "at": _now(), "address": change.address, "action": change.action}
+            {
+                "event": "start",
+                "at": _now(),
+                "address": str(change.address),
+                "action": change.action,
+            }
         )
 
     def result(self, result: OperationResult) -> None:
@@ -69,7 +74,7 @@ class Journal:
             {
                 "event": "result",
                 "at": _now(),
-                "address": result.address,
+                "address": str(result.address),
                 "action": result.action,
                 "outcome": result.outcome,
                 "id": result.id,

@@ -84,7 +84,7 @@ async def _run(
     listener: ApplyListener,
     options: ApplyOptions,
 ) -> dict[str, OperationResult]:
-    changes = {change.address: change for change in plan.changes}
+    changes: dict[str, Change] = {change.address: change for change in plan.changes}
     results: dict[str, OperationResult] = {}
 
     def record(result: OperationResult) -> None:

@@ -33,10 +33,6 @@ def main(ctx: click.Context, verbose: bool, log_level: str) -> None:
     """Manage a Cloudmore seller catalog as code: validate, plan, apply, detect drift."""
     level = logging.getLevelName(log_level.upper())
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    if level > logging.INFO:
-        # stamina reports every scheduled retry as a warning; a retry is routine, and the
-        # request metrics (--verbose) count them.
-        logging.getLogger("stamina").setLevel(logging.ERROR)
     ctx.obj = CliState(verbose=verbose)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Container, Mapping
 from dataclasses import replace
 
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
-from catalog_sync.normalise import FIELD_SPECS
+from catalog_sync.kinds import KINDS
 from catalog_sync.plan.fielddiff import changed_fields
 from catalog_sync.plan.model import (
     Action,
@@ -31,7 +31,7 @@ __all__ = ["UNPUBLISHED", "plan_changes"]
 
 # What a service's publish settings are before anyone publishes it.
 UNPUBLISHED: Mapping[str, FieldValue] = {
-    spec.name: spec.default for spec in FIELD_SPECS[Kind.PUBLISH]
+    spec.name: spec.default for spec in KINDS[Kind.PUBLISH].fields
 }
 
 
@@ -56,7 +56,7 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
     index = _ChangeIndex(changes)
     ordered = tuple(
         changes[a].model_copy(
-            update={"depends_on": tuple(str(d) for d in sorted(index.dependencies(a, changes[a])))}
+            update={"depends_on": tuple(sorted(index.dependencies(a, changes[a])))}
         )
         for a in sorted(changes)
     )
@@ -158,9 +158,9 @@ def _change_for(wanted: Resource, live: ResourceGraph, seen: Seen) -> Change | N
     parent = wanted.address.parent
     parent_live = live.get(parent) if parent is not None else None
     common = {
-        "address": str(wanted.address),
+        "address": wanted.address,
         "kind": wanted.kind,
-        "parent": str(parent) if parent is not None else None,
+        "parent": parent,
         "parent_id": parent_live.id if parent_live is not None else None,
         "protect": wanted.protect,
         "source": Location.of(wanted.source),
@@ -229,7 +229,7 @@ def _unmanaged(
         found.append(
             (
                 Unmanaged(
-                    address=str(resource.address),
+                    address=resource.address,
                     kind=resource.kind,
                     id=resource.id,
                     active=resource.active,
@@ -244,7 +244,7 @@ def _unmanaged(
 
 def _duplicates(live: ResourceGraph) -> tuple[Unmanaged, ...]:
     return tuple(
-        Unmanaged(address=str(r.address), kind=r.kind, id=r.id or "", active=r.active, action=None)
+        Unmanaged(address=r.address, kind=r.kind, id=r.id or "", active=r.active, action=None)
         for r in live.duplicates
     )
 
@@ -255,11 +255,11 @@ def _removal(
     parent = resource.address.parent
     parent_live = live.get(parent) if parent is not None else None
     return Change(
-        address=str(resource.address),
+        address=resource.address,
         kind=resource.kind,
         action=action,
         id=resource.id,
-        parent=str(parent) if parent is not None else None,
+        parent=parent,
         parent_id=parent_live.id if parent_live is not None else None,
         live=dict(resource.fields),
         fingerprint=seen[resource.kind, resource.id],
@@ -269,8 +269,7 @@ def _removal(
 
 def _protected(address: Address, settings: PlanSettings) -> bool:
     """Removing an object removes what is below it, so protection below counts too."""
-    for entry in settings.protect:
-        protected = Address.parse(entry)
+    for protected in settings.protect:
         if protected == address or address in set(protected.ancestors()):
             return True
     return False

@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import Field
 
 from catalog_sync.diagnostics import SourceLocation
-from catalog_sync.graph import FieldValue, Kind, Resource
+from catalog_sync.graph import Address, FieldValue, Kind, Resource
 from catalog_sync.immutable import Immutable
 
 __all__ = [
@@ -78,15 +78,15 @@ class FieldChange(Immutable):
 
 
 class Change(Immutable):
-    address: str
+    address: Address
     kind: Kind
     action: Action
     id: str | None = Field(default=None, description="The live object's id; null for a create.")
-    parent: str | None = None
+    parent: Address | None = None
     parent_id: str | None = Field(
         default=None, description="The live parent's id, when the parent exists already."
     )
-    depends_on: tuple[str, ...] = Field(
+    depends_on: tuple[Address, ...] = Field(
         default=(), description="Addresses of changes in this plan that must succeed first."
     )
     field_changes: tuple[FieldChange, ...] = ()
@@ -107,7 +107,7 @@ class Change(Immutable):
 class Unmanaged(Immutable):
     """A live object with no counterpart in the files."""
 
-    address: str
+    address: Address
     kind: Kind
     id: str
     active: bool = True
@@ -127,7 +127,7 @@ class SafetyRule(enum.StrEnum):
 class SafetyFinding(Immutable):
     rule: SafetyRule
     message: str
-    addresses: tuple[str, ...] = ()
+    addresses: tuple[Address, ...] = ()
     overridable: bool = Field(description="True when --force lifts it; protect never is.")
     remedy: str
 
@@ -152,7 +152,7 @@ class PlanSettings(Immutable):
     max_update_percent: float = 30.0
     max_delete_percent: float = 30.0
     min_existing: int = 10
-    protect: tuple[str, ...] = ()
+    protect: tuple[Address, ...] = ()
 
 
 class Target(Immutable):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from catalog_sync.graph import Address, Kind, ResourceGraph
+from catalog_sync.graph import Kind, ResourceGraph
 from catalog_sync.plan.model import Action, Change, PlanSettings, SafetyFinding, SafetyRule
 
 __all__ = ["evaluate_safety"]
@@ -34,9 +34,7 @@ def evaluate_safety(
     kept_top_level = [
         r
         for r in live
-        if r.kind in (Kind.SERVICE, Kind.BROKER)
-        and r.active
-        and str(r.address) not in removed_addresses
+        if r.kind in (Kind.SERVICE, Kind.BROKER) and r.active and r.address not in removed_addresses
     ]
     live_top_level = [r for r in live if r.kind in (Kind.SERVICE, Kind.BROKER) and r.active]
     if removals and live_top_level and not kept_top_level:
@@ -88,8 +86,7 @@ def _removed_objects(removals: Sequence[Change], live: ResourceGraph) -> list[st
     for change in removals:
         removed.add(change.address)
         if change.action is Action.DELETE:
-            address = Address.parse(change.address)
             removed.update(
-                str(r.address) for r in live.descendants(address) if r.kind is not Kind.PUBLISH
+                r.address for r in live.descendants(change.address) if r.kind is not Kind.PUBLISH
             )
     return sorted(removed)
