@@ -65,14 +65,18 @@ class Address(str):
     """
 
     segments: tuple[tuple[Kind, str | None], ...]
+    _parent: Address | None
 
     def __new__(cls, segments: tuple[tuple[Kind, str | None], ...]) -> Address:
-        text = ".".join(
-            kind.value if key is None else f"{kind.value}[{json.dumps(key, ensure_ascii=False)}]"
-            for kind, key in segments
-        )
-        address = super().__new__(cls, text)
-        address.segments = segments
+        parent = cls(segments[:-1]) if len(segments) > 1 else None
+        return cls._make(parent, *segments[-1])
+
+    @classmethod
+    def _make(cls, parent: Address | None, kind: Kind, key: str | None) -> Address:
+        own = kind.value if key is None else f"{kind.value}[{json.dumps(key, ensure_ascii=False)}]"
+        address = super().__new__(cls, own if parent is None else f"{parent}.{own}")
+        address.segments = ((kind, key),) if parent is None else (*parent.segments, (kind, key))
+        address._parent = parent
         return address
 
     def __getnewargs__(self) -> tuple[tuple[tuple[Kind, str | None], ...]]:  # type: ignore[override]
@@ -83,10 +87,10 @@ class Address(str):
 
     @classmethod
     def of(cls, kind: Kind, key: str | None = None) -> Address:
-        return cls(((kind, key),))
+        return cls._make(None, kind, key)
 
     def child(self, kind: Kind, key: str | None = None) -> Address:
-        return Address((*self.segments, (kind, key)))
+        return Address._make(self, kind, key)
 
     @property
     def kind(self) -> Kind:
@@ -98,11 +102,11 @@ class Address(str):
 
     @property
     def parent(self) -> Address | None:
-        return Address(self.segments[:-1]) if len(self.segments) > 1 else None
+        return self._parent
 
     @property
     def top(self) -> Address:
-        return Address(self.segments[:1])
+        return self if self._parent is None else self._parent.top
 
     def ancestors(self) -> Iterator[Address]:
         parent = self.parent
