@@ -16,7 +16,7 @@ whose list is a summary gets a ``detail`` call beside ``list`` and nothing else 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, Protocol
@@ -24,7 +24,7 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel
 
 from catalog_sync.cloudmore import wire
-from catalog_sync.graph import FieldValue, Kind
+from catalog_sync.graph import Address, FieldValue, Kind
 from catalog_sync.normalise import FieldType, normalise_value
 
 __all__ = [
@@ -35,8 +35,10 @@ __all__ = [
     "KindSpec",
     "NameBook",
     "children_of",
+    "defaults",
     "field_spec",
     "get_path",
+    "references",
     "set_path",
 ]
 
@@ -352,6 +354,21 @@ def children_of(parent: Kind | None) -> tuple[KindSpec, ...]:
     Looked up on every call, never cached, so a spec replaced in :data:`KINDS` takes effect.
     """
     return tuple(KINDS[kind] for kind in Kind if KINDS[kind].parent is parent)
+
+
+def references(kind: Kind, fields: Mapping[str, FieldValue]) -> Iterator[tuple[str, Address]]:
+    """The objects of a lookup-table kind (brokers) that ``fields`` name: (field, address)."""
+    tables = {spec.names_table: spec.kind for spec in KINDS.values() if spec.names_table}
+    for spec in KINDS[kind].fields:
+        target = tables.get(spec.lookup or "")
+        value = fields.get(spec.name)
+        if target is not None and isinstance(value, tuple):
+            yield from ((spec.name, Address.of(target, key)) for key in value)
+
+
+def defaults(kind: Kind) -> dict[str, FieldValue]:
+    """What an object of ``kind`` holds before anyone sets it (a service's publish settings)."""
+    return {spec.name: spec.default for spec in KINDS[kind].fields if spec.has_default}
 
 
 def field_spec(kind: Kind, name: str) -> FieldSpec:

@@ -11,26 +11,21 @@ and overlays only the managed fields the plan changes: fields the catalog does n
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from catalog_sync.cloudmore import wire
-from catalog_sync.errors import ApplyError
-from catalog_sync.graph import FieldValue, Kind
-from catalog_sync.kinds import BROKERS, KINDS, KindSpec, set_path
+from catalog_sync.errors import OperationError
+from catalog_sync.graph import FieldValue
+from catalog_sync.kinds import BROKERS, KindSpec, set_path
 from catalog_sync.plan.fielddiff import changed_fields as field_delta
 from catalog_sync.plan.lookups import Lookups
 
 __all__ = [
+    "Fields",
     "Names",
-    "addon_body",
     "body_for",
-    "broker_body",
     "changed_fields",
-    "product_body",
-    "publish_body",
-    "service_body",
 ]
 
 Fields = Mapping[str, FieldValue]
@@ -60,11 +55,11 @@ class Names:
         if table in self._learned:
             found = self._learned[table].get(name)
             if found is None:
-                raise ApplyError(f"{noun} {name!r} neither exists nor was created in this run")
+                raise OperationError(f"{noun} {name!r} neither exists nor was created in this run")
             return found
         found = self._plan.get(table, {}).get(name) or self._live.table(table).get(name)
         if found is None:
-            raise ApplyError(f"{noun} {name!r} does not exist in Cloudmore")
+            raise OperationError(f"{noun} {name!r} does not exist in Cloudmore")
         return found
 
     def name_of(self, table: str, identifier: str) -> str:
@@ -93,7 +88,7 @@ def body_for(
         try:
             converted = field.to_wire(value, names)
         except ValueError as error:
-            raise ApplyError(str(error)) from None
+            raise OperationError(str(error)) from None
         set_path(data, field.wire_path, converted)
     if spec.status is not None:
         # Absent status keeps the current one; "Active" re-enables a disabled object.
@@ -103,7 +98,7 @@ def body_for(
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "body"
-        raise ApplyError(
+        raise OperationError(
             f"cannot build the {spec.kind.value} body: {where}: {first['msg']}"
         ) from None
 
@@ -112,7 +107,7 @@ def _base(spec: KindSpec, existing: BaseModel | None) -> dict[str, Any]:
     if existing is None:
         return {}
     if not isinstance(existing, spec.read_model):
-        raise ApplyError(
+        raise OperationError(
             f"expected a {spec.read_model.__name__} to update, found {type(existing).__name__}"
         )
     # What only a read carries (the id, a service's publish settings) the body model drops.
@@ -120,44 +115,3 @@ def _base(spec: KindSpec, existing: BaseModel | None) -> dict[str, Any]:
     # A None the read shape allows but the body does not (a product's type, a broker's contact)
     # falls back to the body's default rather than failing validation.
     return {key: value for key, value in data.items() if value is not None}
-
-
-B = TypeVar("B", bound=BaseModel)
-
-
-def _build(
-    kind: Kind,
-    model: type[B],
-    fields: Fields,
-    names: Names,
-    existing: BaseModel | None = None,
-    *,
-    enable: bool = False,
-) -> B:
-    body = body_for(KINDS[kind], fields, names, existing, enable=enable)
-    assert isinstance(body, model)
-    return body
-
-
-def service_body(
-    fields: Fields, names: Names, existing: BaseModel | None = None, *, enable: bool = False
-) -> wire.ServiceBody:
-    return _build(Kind.SERVICE, wire.ServiceBody, fields, names, existing, enable=enable)
-
-
-def product_body(
-    fields: Fields, names: Names, existing: BaseModel | None = None
-) -> wire.ProductBody:
-    return _build(Kind.PRODUCT, wire.ProductBody, fields, names, existing)
-
-
-def addon_body(fields: Fields, names: Names, existing: BaseModel | None = None) -> wire.AddonBody:
-    return _build(Kind.ADDON, wire.AddonBody, fields, names, existing)
-
-
-def broker_body(fields: Fields, names: Names, existing: BaseModel | None = None) -> wire.BrokerBody:
-    return _build(Kind.BROKER, wire.BrokerBody, fields, names, existing)
-
-
-def publish_body(fields: Fields, names: Names) -> wire.Publish:
-    return _build(Kind.PUBLISH, wire.Publish, fields, names)

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from catalog_sync.apply.bodies import Names, body_for, changed_fields
 from catalog_sync.cloudmore import ReadWriteClient
-from catalog_sync.errors import ApplyError
+from catalog_sync.errors import OperationError
 from catalog_sync.graph import Address, Kind, Resource
 from catalog_sync.kinds import KINDS
 from catalog_sync.plan.live import LiveCatalog
@@ -49,7 +49,9 @@ class IdBook:
     def id_of(self, address: Address) -> str:
         found = self._ids.get(address)
         if found is None:
-            raise ApplyError(f"{address} has no id: it neither exists nor was created in this run")
+            raise OperationError(
+                f"{address} has no id: it neither exists nor was created in this run"
+            )
         return found
 
     def parent_ids(self, address: Address) -> tuple[str, ...]:
@@ -87,7 +89,7 @@ class Operations:
         parents = self.ids.parent_ids(address)
         if change.action is Action.CREATE:
             if spec.create is None:
-                raise ApplyError(f"{change.address}: cannot create a {change.kind.value}")
+                raise OperationError(f"{change.address}: cannot create a {change.kind.value}")
             new_id = await spec.create(
                 self._client, parents, body_for(spec, change.desired or {}, self.names)
             )
@@ -98,15 +100,15 @@ class Operations:
         # An embedded object (publish settings) is written under its parent's id.
         object_id = parents[-1] if spec.embedded is not None else change.id
         if object_id is None:
-            raise ApplyError(f"{change.address}: the plan has no id to {change.action.value}")
+            raise OperationError(f"{change.address}: the plan has no id to {change.action.value}")
         if change.action.removes:
             if spec.remove is None:
-                raise ApplyError(f"{change.address}: cannot remove a {change.kind.value}")
+                raise OperationError(f"{change.address}: cannot remove a {change.kind.value}")
             await spec.remove(self._client, parents, object_id)
             return object_id
         existing = self._objects.get((change.kind, object_id))
         if existing is None and change.live is not None:
-            raise ApplyError(f"{change.address}: the live object (id {object_id}) was not read")
+            raise OperationError(f"{change.address}: the live object (id {object_id}) was not read")
         fields = changed_fields(change.desired or {}, change.live)
         body = body_for(spec, fields, self.names, existing, enable=change.action is Action.ENABLE)
         await spec.update(self._client, parents, object_id, body)

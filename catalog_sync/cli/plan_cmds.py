@@ -22,7 +22,7 @@ from catalog_sync.catalog import LoadedCatalog, load_catalog
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
 from catalog_sync.cli.common import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, CliState, handle_errors
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_write
-from catalog_sync.errors import ApplyError, ConfigError
+from catalog_sync.errors import ApplyError, ConfigError, PlanFileError
 from catalog_sync.plan.build import plan_against, target_of
 from catalog_sync.plan.model import Plan
 from catalog_sync.plan.planfile import plan_json, read_plan, write_plan
@@ -203,7 +203,7 @@ def apply(
 
 def _load(path: Path) -> LoadedCatalog:
     if path.suffix == ".json" and not path.exists():
-        raise ConfigError(f"{path.as_posix()}: no such plan file")
+        raise PlanFileError(f"{path.as_posix()}: no such plan file")
     loaded = load_catalog(path)
     if loaded.warnings:
         click.echo(render_diagnostics(loaded.warnings), err=True, nl=False)

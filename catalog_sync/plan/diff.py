@@ -12,7 +12,7 @@ from collections.abc import Container, Mapping
 from dataclasses import replace
 
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
-from catalog_sync.kinds import KINDS
+from catalog_sync.kinds import KINDS, defaults, references
 from catalog_sync.plan.fielddiff import changed_fields
 from catalog_sync.plan.model import (
     Action,
@@ -27,12 +27,7 @@ from catalog_sync.plan.model import (
 )
 from catalog_sync.plan.safety import evaluate_safety
 
-__all__ = ["UNPUBLISHED", "plan_changes"]
-
-# What a service's publish settings are before anyone publishes it.
-UNPUBLISHED: Mapping[str, FieldValue] = {
-    spec.name: spec.default for spec in KINDS[Kind.PUBLISH].fields
-}
+__all__ = ["plan_changes"]
 
 
 def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSettings) -> PlanBody:
@@ -71,7 +66,7 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
         unmanaged=len(unmanaged) + len(live.duplicates),
         unchanged=unchanged,
     )
-    existing = sum(1 for r in live if r.kind is not Kind.PUBLISH) + len(live.duplicates)
+    existing = sum(1 for r in live if KINDS[r.kind].counted) + len(live.duplicates)
     return PlanBody(
         changes=ordered,
         unmanaged=tuple(entry for entry, _ in unmanaged) + _duplicates(live),
@@ -87,7 +82,7 @@ def _match_live_to_desired(desired: ResourceGraph, live: ResourceGraph) -> Resou
     are case-insensitive, so "Cloud Pbx" can only ever be the live "Cloud PBX"). Parents
     first, so children are matched under their moved parent; a change of key is then planned
     as an update, never as a delete and a create."""
-    for kind in (Kind.BROKER, Kind.SERVICE, Kind.PRODUCT, Kind.ADDON):
+    for kind in (kind for kind in Kind if KINDS[kind].counted):
         live_by_id = live.by_id(kind)
         by_folded_key = {
             (r.address.parent, (r.address.key or "").casefold()): r
@@ -109,21 +104,20 @@ def _match_live_to_desired(desired: ResourceGraph, live: ResourceGraph) -> Resou
                 moves[found.address] = wanted.address
         if moves:
             live = _moved(live, moves)
-            if kind is Kind.BROKER:
-                live = _renamed_in_publish(live, {old.key: new.key for old, new in moves.items()})
+            if KINDS[kind].names_table is not None:
+                live = _renamed_references(live, moves)
     return live
 
 
-def _renamed_in_publish(
-    live: ResourceGraph, renames: Mapping[str | None, str | None]
-) -> ResourceGraph:
+def _renamed_references(live: ResourceGraph, moves: Mapping[Address, Address]) -> ResourceGraph:
     """Publish settings name brokers by registrationNumber: follow a matched broker's new one."""
     resources = dict(live.resources)
     for resource in live:
-        brokers = resource.fields.get("brokers")
-        if resource.kind is Kind.PUBLISH and isinstance(brokers, tuple):
-            renamed = tuple(sorted(str(renames.get(b, b)) for b in brokers))
-            fields = {**resource.fields, "brokers": renamed}
+        named: dict[str, list[str]] = {}
+        for name, target in references(resource.kind, resource.fields):
+            named.setdefault(name, []).append(str(moves.get(target, target).key))
+        if any(target in moves for _, target in references(resource.kind, resource.fields)):
+            fields = {**resource.fields, **{n: tuple(sorted(keys)) for n, keys in named.items()}}
             resources[resource.address] = replace(resource, fields=fields)
     return ResourceGraph(resources, live.duplicates)
 
@@ -165,8 +159,8 @@ def _change_for(wanted: Resource, live: ResourceGraph, seen: Seen) -> Change | N
         "protect": wanted.protect,
         "source": Location.of(wanted.source),
     }
-    if wanted.kind is Kind.PUBLISH:
-        before = current.fields if current is not None else UNPUBLISHED
+    if KINDS[wanted.kind].embedded is not None:
+        before = current.fields if current is not None else defaults(wanted.kind)
         if before == wanted.fields:
             return None
         return Change(
@@ -212,18 +206,18 @@ def _unmanaged(
     """Live objects with no counterpart, topmost only (a service's products go with it)."""
     found: list[tuple[Unmanaged, Resource]] = []
     for resource in live:
-        if resource.kind is Kind.PUBLISH or resource.address in desired:
+        if not KINDS[resource.kind].counted or resource.address in desired:
             continue
         if any(ancestor not in desired for ancestor in resource.address.ancestors()):
             continue
         action: Action | None = None
         if settings.prune:
-            if resource.kind is not Kind.SERVICE:
+            if KINDS[resource.kind].removal == "delete":
                 action = Action.DELETE
             elif resource.active:
                 action = Action.DISABLE
         descendants = sum(
-            1 for other in live.descendants(resource.address) if other.kind is not Kind.PUBLISH
+            1 for other in live.descendants(resource.address) if KINDS[other.kind].counted
         )
         assert resource.id is not None, "live resources always carry their id"
         found.append(
@@ -285,13 +279,12 @@ class _ChangeIndex:
     def __init__(self, changes: Mapping[Address, Change]) -> None:
         self.changes = changes
         self.below: dict[Address, list[Address]] = {}
-        self.publishes_naming: dict[str, list[Address]] = {}
+        self.naming: dict[Address, list[Address]] = {}
         for address, change in changes.items():
             for ancestor in address.ancestors():
                 self.below.setdefault(ancestor, []).append(address)
-            if change.action is Action.PUBLISH:
-                for number in _as_tuple((change.live or {}).get("brokers")):
-                    self.publishes_naming.setdefault(number, []).append(address)
+            for _, named in references(change.kind, change.live or {}):
+                self.naming.setdefault(named, []).append(address)
 
     def dependencies(self, address: Address, change: Change) -> set[Address]:
         changes, needs = self.changes, set[Address]()
@@ -305,23 +298,17 @@ class _ChangeIndex:
             needs.update(
                 other
                 for other in self.below.get(parent, ())
-                if other.kind is not Kind.PUBLISH and changes[other].action is Action.CREATE
+                if KINDS[other.kind].counted and changes[other].action is Action.CREATE
             )
-            for number in _as_tuple((change.desired or {}).get("brokers")):
-                broker = Address.of(Kind.BROKER, number)
+            for _, broker in references(change.kind, change.desired or {}):
                 if broker in changes and changes[broker].action is Action.CREATE:
                     needs.add(broker)
         elif change.action.removes:
             # Children go first; a broker goes once no publish change still names it.
             needs.update(o for o in self.below.get(address, ()) if changes[o].action.removes)
-            if change.kind is Kind.BROKER and address.key is not None:
-                needs.update(self.publishes_naming.get(address.key, ()))
+            needs.update(self.naming.get(address, ()))
         elif parent is not None and parent in changes and changes[parent].action in _MAKES_READY:
             # Children wait for their parent to exist and be active: whether Cloudmore takes
             # writes under a disabled service is not documented, so nothing relies on it.
             needs.add(parent)
         return needs
-
-
-def _as_tuple(value: FieldValue) -> tuple[str, ...]:
-    return value if isinstance(value, tuple) else ()

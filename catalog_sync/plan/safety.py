@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from catalog_sync.graph import Kind, ResourceGraph
+from catalog_sync.graph import ResourceGraph
+from catalog_sync.kinds import KINDS
 from catalog_sync.plan.model import Action, Change, PlanSettings, SafetyFinding, SafetyRule
 
 __all__ = ["evaluate_safety"]
@@ -34,9 +35,9 @@ def evaluate_safety(
     kept_top_level = [
         r
         for r in live
-        if r.kind in (Kind.SERVICE, Kind.BROKER) and r.active and r.address not in removed_addresses
+        if KINDS[r.kind].parent is None and r.active and r.address not in removed_addresses
     ]
-    live_top_level = [r for r in live if r.kind in (Kind.SERVICE, Kind.BROKER) and r.active]
+    live_top_level = [r for r in live if KINDS[r.kind].parent is None and r.active]
     if removals and live_top_level and not kept_top_level:
         findings.append(
             SafetyFinding(
@@ -87,6 +88,6 @@ def _removed_objects(removals: Sequence[Change], live: ResourceGraph) -> list[st
         removed.add(change.address)
         if change.action is Action.DELETE:
             removed.update(
-                r.address for r in live.descendants(change.address) if r.kind is not Kind.PUBLISH
+                r.address for r in live.descendants(change.address) if KINDS[r.kind].counted
             )
     return sorted(removed)
