@@ -9,21 +9,18 @@ new work starts after the first failure; work already running finishes.
 from __future__ import annotations
 
 import asyncio
-import enum
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 
+from catalog_sync.apply.report import Outcome
 from catalog_sync.errors import ApplyError
 
 __all__ = ["NodeState", "Settled", "run_in_order"]
 
 
-class NodeState(enum.Enum):
-    DONE = "done"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-    NOT_ATTEMPTED = "not_attempted"
+# A node settles as a change's report says it did: one vocabulary for both.
+NodeState = Outcome
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from catalog_sync import __version__
 from catalog_sync.catalog import UNKNOWN_LOCATION, LoadedCatalog
 from catalog_sync.catalog.models import Settings
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
-from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
+from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import CatalogError
 from catalog_sync.graph import Kind, ResourceGraph
 from catalog_sync.kinds import KINDS, LOOKUP_TABLES
@@ -75,12 +75,9 @@ def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
         if change.kind is not Kind.PRODUCT or change.action.removes or type_change is None:
             continue
         if change.live is not None and live.children(change.address):
-            source = type_change.source or change.source
             problems.append(
                 Diagnostic(
-                    SourceLocation(source.file, source.line, source.column)
-                    if source
-                    else UNKNOWN_LOCATION,
+                    type_change.source or change.source or UNKNOWN_LOCATION,
                     PRODUCT_TYPE_CHANGE,
                     Severity.ERROR,
                     f"{change.address}: the type cannot change from {type_change.before} to "

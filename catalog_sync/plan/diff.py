@@ -18,7 +18,6 @@ from catalog_sync.plan.model import (
     Action,
     Change,
     FieldChange,
-    Location,
     PlanBody,
     PlanSettings,
     Summary,
@@ -157,7 +156,7 @@ def _change_for(wanted: Resource, live: ResourceGraph, seen: Seen) -> Change | N
         "parent": parent,
         "parent_id": parent_live.id if parent_live is not None else None,
         "protect": wanted.protect,
-        "source": Location.of(wanted.source),
+        "source": wanted.source,
     }
     if KINDS[wanted.kind].embedded is not None:
         before = current.fields if current is not None else defaults(wanted.kind)
@@ -195,7 +194,7 @@ def _change_for(wanted: Resource, live: ResourceGraph, seen: Seen) -> Change | N
 
 def _field_changes(before: Mapping[str, FieldValue], wanted: Resource) -> tuple[FieldChange, ...]:
     return tuple(
-        FieldChange(path=name, before=old, after=new, source=Location.of(wanted.location_of(name)))
+        FieldChange(path=name, before=old, after=new, source=wanted.location_of(name))
         for name, old, new in changed_fields(before, wanted.fields)
     )
 

@@ -25,7 +25,6 @@ __all__ = [
     "CatalogRef",
     "Change",
     "FieldChange",
-    "Location",
     "Plan",
     "PlanBody",
     "PlanSettings",
@@ -53,28 +52,13 @@ class Action(enum.StrEnum):
         return self in (Action.DELETE, Action.DISABLE)
 
 
-class Location(Immutable):
-    file: str
-    line: int
-    column: int
-
-    @classmethod
-    def of(cls, source: SourceLocation | None) -> Location | None:
-        if source is None:
-            return None
-        return cls(file=source.file, line=source.line, column=source.column)
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
-
-
 class FieldChange(Immutable):
     """One managed field that differs: ``path: before -> after``."""
 
     path: str
     before: FieldValue
     after: FieldValue
-    source: Location | None = None
+    source: SourceLocation | None = None
 
 
 class Change(Immutable):
@@ -101,7 +85,7 @@ class Change(Immutable):
         default=None, description="Fingerprint of the live object the change was planned from."
     )
     protect: bool = False
-    source: Location | None = None
+    source: SourceLocation | None = None
 
 
 class Unmanaged(Immutable):
