@@ -113,8 +113,8 @@ class FieldSpec:
         return self.to_graph(value)
 
     def to_wire(self, value: FieldValue, names: NameBook) -> Any:
-        """Raises ValueError for a value the API has no word for; KeyError-like lookups raise
-        what ``names`` raises."""
+        """Raises ValueError for a value the API has no word for; a name no table holds
+        raises what ``names`` raises."""
         if self.vocabulary is not None and value is not None:
             if value not in self.vocabulary:
                 raise ValueError(f"unknown {self.noun or self.name} {value!r}")
@@ -182,14 +182,7 @@ def _f(name: str, type_: FieldType, default: FieldValue = _NO_DEFAULT, **codec: 
     return FieldSpec(name, type_, default=default, **codec)
 
 
-T, M, B, N, E, S = (
-    FieldType.TEXT,
-    FieldType.MONEY,
-    FieldType.BOOL,
-    FieldType.INT,
-    FieldType.ENUM,
-    FieldType.SET,
-)
+T, M, B, N, E, S = FieldType
 
 # The catalog's publish vocabulary and the API's (docs/contracts.md, "Publish").
 PUBLISH_MODES: Mapping[str, str] = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -17,8 +16,10 @@ from catalog_sync.apply import (
     apply_plan,
     check_safety,
     last_run,
+    nothing_applied,
 )
 from catalog_sync.catalog import LoadedCatalog, load_catalog
+from catalog_sync.catalog.loader import CATALOG_SUFFIXES
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
 from catalog_sync.cli.common import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, CliState, handle_errors
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_write
@@ -156,7 +157,7 @@ def apply(
         click.echo(render_previous_run(previous), err=True, nl=False)
 
     catalog_digest: str | None = None
-    if path.is_file() and (path.suffix == ".json" or _looks_like_a_plan(path)):
+    if path.is_file() and path.suffix not in CATALOG_SUFFIXES:
         to_apply = read_plan(path)
         click.echo(f"applying the saved plan {path.as_posix()}: {summary_line(to_apply)}", err=True)
     else:
@@ -177,11 +178,7 @@ def apply(
     if not to_apply.has_changes:
         click.echo("No changes: the live catalog already matches. Nothing to apply.", err=True)
         if output_format == "json":
-            now = datetime.now(UTC)
-            nothing = ApplyReport(
-                target=to_apply.target, catalog=to_apply.catalog, started_at=now, finished_at=now
-            )
-            click.echo(render_report_json(nothing), nl=False)
+            click.echo(render_report_json(nothing_applied(to_apply)), nl=False)
         raise SystemExit(EXIT_OK)
 
     options = ApplyOptions(
@@ -254,16 +251,6 @@ def _incomplete(report: ApplyReport) -> str:
 
 def _colour() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
-
-
-def _looks_like_a_plan(path: Path) -> bool:
-    """A saved plan under another name: a JSON object that names its formatVersion."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return False
-    return head.lstrip().startswith(b"{") and b'"formatVersion"' in head
 
 
 commands: list[click.Command] = [plan, apply]
