@@ -16,7 +16,7 @@ whose list is a summary gets a ``detail`` call beside ``list`` and nothing else 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, Protocol
@@ -133,10 +133,10 @@ class FieldSpec:
         return list(value) if isinstance(value, tuple) else value
 
 
-Lister = Callable[[Any, tuple[str, ...]], Awaitable[Sequence[BaseModel]]]
-Creator = Callable[[Any, tuple[str, ...], Any], Awaitable[str]]
-Replacer = Callable[[Any, tuple[str, ...], str, Any], Awaitable[None]]
-Remover = Callable[[Any, tuple[str, ...], str], Awaitable[None]]
+Lister = Callable[[Any, tuple[str, ...]], Coroutine[Any, Any, Sequence[BaseModel]]]
+Creator = Callable[[Any, tuple[str, ...], Any], Coroutine[Any, Any, str]]
+Replacer = Callable[[Any, tuple[str, ...], str, Any], Coroutine[Any, Any, None]]
+Remover = Callable[[Any, tuple[str, ...], str], Coroutine[Any, Any, None]]
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,10 @@ parent's new id.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from catalog_sync.apply.bodies import Names, body_for, changed_fields
 from catalog_sync.cloudmore import ReadWriteClient
 from catalog_sync.errors import OperationError
-from catalog_sync.graph import Address, Kind, Resource
+from catalog_sync.graph import Address
 from catalog_sync.kinds import KINDS
 from catalog_sync.plan.live import LiveCatalog
 from catalog_sync.plan.model import Action, Change, Plan
@@ -30,10 +28,7 @@ class IdBook:
 
     def __init__(self, plan: Plan, live: LiveCatalog) -> None:
         self._ids: dict[Address, str] = {}
-        self._live = live
-        self._live_by_id: dict[tuple[Kind, str], Resource] = {
-            (r.kind, r.id): r for r in live.graph if r.id is not None and KINDS[r.kind].counted
-        }
+        self._live = live.graph
         for resource in live.graph:
             if resource.id is not None and KINDS[resource.kind].counted:
                 self._ids[resource.address] = resource.id
@@ -59,7 +54,7 @@ class IdBook:
         ancestors = list(address.ancestors())[::-1]
         if not ancestors:
             return ()
-        nearest = self._live_by_id.get((ancestors[-1].kind, self.id_of(ancestors[-1])))
+        nearest = self._live.by_id(ancestors[-1].kind).get(self.id_of(ancestors[-1]))
         if nearest is None:
             # Created in this run: every ancestor is in the book under its planned address.
             return tuple(self.id_of(ancestor) for ancestor in ancestors)
@@ -76,11 +71,7 @@ class Operations:
         self._client = client
         self.ids = IdBook(plan, live)
         self.names = Names(plan.lookups, live.lookups, live.broker_ids)
-        self._objects: dict[tuple[Kind, str], BaseModel] = {}
-        for address, wire_object in live.objects.items():
-            resource = live.graph.get(address)
-            if resource is not None and resource.id is not None:
-                self._objects[(address.kind, resource.id)] = wire_object
+        self._live = live
 
     async def perform(self, change: Change) -> str | None:
         """Apply one change; the object's id (new for a create, or the one changed)."""
@@ -106,7 +97,8 @@ class Operations:
                 raise OperationError(f"{change.address}: cannot remove a {change.kind.value}")
             await spec.remove(self._client, parents, object_id)
             return object_id
-        existing = self._objects.get((change.kind, object_id))
+        read = self._live.graph.by_id(change.kind).get(object_id)
+        existing = None if read is None else self._live.objects.get(read.address)
         if existing is None and change.live is not None:
             raise OperationError(f"{change.address}: the live object (id {object_id}) was not read")
         fields = changed_fields(change.desired or {}, change.live)

@@ -7,7 +7,7 @@ parallelism. What each kind's read is and how each field decodes is in :mod:`cat
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -60,7 +60,7 @@ async def read_live(client: LiveReader) -> LiveCatalog:
         regions = group.create_task(client.list_market_regions())
         countries = group.create_task(client.list_market_countries())
         templates = group.create_task(client.list_email_templates())
-        listed = [group.create_task(_list(client, spec, ())) for spec in roots]
+        listed = [group.create_task(spec.list(client, ())) for spec in roots if spec.list]
     lookups = Lookups(
         categories={c.name: c.category_id for c in categories.result()},
         regions={r.name: r.id for r in regions.result()},
@@ -80,17 +80,12 @@ async def read_live(client: LiveReader) -> LiveCatalog:
     return LiveCatalog(builder.graph(), lookups, builder.tables.get(BROKERS, {}), builder.objects)
 
 
-async def _list(client: Any, spec: KindSpec, parent_ids: tuple[str, ...]) -> Sequence[BaseModel]:
-    assert spec.list is not None
-    return await spec.list(client, parent_ids)
-
-
 async def _read_below(
     client: Any, spec: KindSpec, item: BaseModel, parent_ids: tuple[str, ...]
 ) -> _Read:
     ids = (*parent_ids, _id(item))
     below = [child for child in children_of(spec.kind) if child.list is not None]
-    lists = await gather_all(_list(client, child, ids) for child in below)
+    lists = await gather_all(child.list(client, ids) for child in below if child.list)
     children = await gather_all(
         _read_below(client, child, found, ids)
         for child, items in zip(below, lists, strict=True)
