@@ -59,11 +59,7 @@ async def make_plan(
         catalog=CatalogRef(path=catalog_path, digest=loaded_catalog.digest),
         settings=settings,
         lookups=_used_lookups(desired, live.lookups),
-        changes=body.changes,
-        unmanaged=body.unmanaged,
-        safety=body.safety,
-        summary=body.summary,
-        existing=body.existing,
+        **dict(body),
     )
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "FieldChange",
     "Plan",
     "PlanBody",
+    "PlanHeader",
     "PlanSettings",
     "SafetyFinding",
     "SafetyRule",
@@ -156,10 +157,14 @@ class PlanBody(Immutable):
     unmanaged: tuple[Unmanaged, ...]
     safety: tuple[SafetyFinding, ...]
     summary: Summary
-    existing: int = Field(description="Live objects the thresholds are measured against.")
+    existing: int = Field(
+        default=0, description="Live objects the thresholds are measured against."
+    )
 
 
-class Plan(Immutable):
+class PlanHeader(Immutable):
+    """What a plan records beside the planner's body: what it was made from, and by what."""
+
     format_version: Literal[1] = 1
     tool_version: str
     created_at: datetime
@@ -171,11 +176,11 @@ class Plan(Immutable):
         description="Names used by the plan, resolved to ids: categories, regions, "
         "countries, emailTemplates.",
     )
-    changes: tuple[Change, ...]
-    unmanaged: tuple[Unmanaged, ...]
-    safety: tuple[SafetyFinding, ...]
-    summary: Summary
-    existing: int = 0
+
+
+# Fields are the header's, then the body's: pydantic orders them from the last base on.
+class Plan(PlanBody, PlanHeader):
+    """A saved plan: what it was made from, then what the planner computed."""
 
     @property
     def has_changes(self) -> bool:
