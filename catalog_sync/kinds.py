@@ -32,8 +32,9 @@ __all__ = [
     "KINDS",
     "LOOKUP_TABLES",
     "FieldSpec",
+    "IdsOfNames",
     "KindSpec",
-    "NameBook",
+    "NamesOfIds",
     "children_of",
     "defaults",
     "field_spec",
@@ -47,10 +48,15 @@ LOOKUP_TABLES = ("categories", "regions", "countries", "emailTemplates")
 BROKERS = "brokers"
 
 
-class NameBook(Protocol):
-    """Names to ids and back, per lookup table (``LOOKUP_TABLES`` and ``BROKERS``)."""
+class NamesOfIds(Protocol):
+    """Reading: the name behind an id, per lookup table (``LOOKUP_TABLES`` and ``BROKERS``)."""
 
     def name_of(self, table: str, identifier: str) -> str: ...
+
+
+class IdsOfNames(Protocol):
+    """Writing: the id behind a name, per lookup table; raises when there is none."""
+
     def id_of(self, table: str, name: str, noun: str) -> str: ...
 
 
@@ -100,7 +106,7 @@ class FieldSpec:
             return f"{item.get('id')}={item.get('value') or ''}"
         return item.upper() if self.upper and isinstance(item, str) else item
 
-    def from_wire(self, value: object, names: NameBook) -> FieldValue:
+    def from_wire(self, value: object, names: NamesOfIds) -> FieldValue:
         if self.vocabulary is not None and isinstance(value, str):
             value = next(
                 (ours for ours, theirs in self.vocabulary.items() if theirs == value), value
@@ -112,7 +118,7 @@ class FieldSpec:
                 value = names.name_of(self.lookup, str(value))
         return self.to_graph(value)
 
-    def to_wire(self, value: FieldValue, names: NameBook) -> Any:
+    def to_wire(self, value: FieldValue, names: IdsOfNames) -> Any:
         """Raises ValueError for a value the API has no word for; a name no table holds
         raises what ``names`` raises."""
         if self.vocabulary is not None and value is not None:

@@ -62,9 +62,6 @@ class Names:
             raise OperationError(f"{noun} {name!r} does not exist in Cloudmore")
         return found
 
-    def name_of(self, table: str, identifier: str) -> str:
-        raise AssertionError("writing never turns ids into names")
-
 
 def changed_fields(desired: Fields, live: Fields | None) -> dict[str, FieldValue]:
     """The desired fields whose value differs from the live one."""

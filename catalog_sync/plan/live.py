@@ -116,9 +116,6 @@ class _GraphBuilder:
             return self._keys[table].get(identifier, identifier)
         return self._lookups.name_of(table, identifier)
 
-    def id_of(self, table: str, name: str, noun: str) -> str:
-        raise AssertionError("reading never resolves names to ids")
-
     def add(self, read: _Read, parent: Address | None, parent_ids: tuple[str, ...]) -> None:
         spec = read.spec
         rid = _id(read.wire)
