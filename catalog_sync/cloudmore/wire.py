@@ -1,7 +1,7 @@
 """Wire format: every request and response body of the Cloudmore API, and nothing else.
 
-This module is the ONE place where the shape of Cloudmore's JSON is written down (sections 1-3
-of ``cloudmore-api.md`` and the "Wire shapes" of ``docs/contracts.md``). Many of those shapes
+This module is the ONE place where the shape of Cloudmore's JSON is written down (the "Wire
+shapes" of ``docs/contracts.md``). Many of those shapes
 are not published by Cloudmore; each model built on a guess says ``ASSUMED`` in its docstring,
 so checking them against the real swagger (``/swagger/v1/swagger.json``) is a change to this file
 and its tests only.

@@ -212,7 +212,8 @@ def _comparable(body: BaseModel) -> dict[str, Any]:
 @pytest.mark.anyio
 async def test_every_demo_object_reads_into_fields_that_build_back_into_its_own_body() -> None:
     """bodies.py is the inverse of plan/live.py: reading an object, then building a body from
-    its managed fields, gives the object's own fields back (design 3.5, at the unit level)."""
+    its managed fields, gives the object's own fields back (why a re-plan after apply is empty,
+    at the unit level)."""
     emulator = InProcess("demo")
     async with emulator.client() as client:
         live = await read_live(client)
