@@ -16,7 +16,7 @@ from pathlib import Path
 
 from catalog_sync.emulator import DEMO
 from catalog_sync.emulator.seeds import build_store
-from catalog_sync.plan.live import PUBLISH_MODES as _WIRE_PUBLISH_MODES
+from catalog_sync.kinds import PUBLISH_MODES as _WIRE_PUBLISH_MODES
 
 __all__ = [
     "BROKERS",

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bench.catalog import Addon, Broker, Product, Publish, Service
-from catalog_sync.plan.live import PUBLISH_MODES
+from catalog_sync.kinds import PUBLISH_MODES
 from catalog_sync.plan.lookups import Lookups
 
 __all__ = [

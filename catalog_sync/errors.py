@@ -22,6 +22,7 @@ password or client secret.
     ├── StalePlanError          live objects moved since the plan was made (lists them)
     ├── SafetyError             a safety rail blocks apply (names the rule and how to lift it)
     └── ApplyError              apply finished with failed or skipped operations
+        └── OperationError      one change could not be made (names it and why)
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ __all__ = [
     "CatalogSyncError",
     "ConfigError",
     "NotFoundError",
+    "OperationError",
     "PermissionDeniedError",
     "PlanFileError",
     "RateLimitedError",
@@ -153,3 +155,8 @@ class SafetyError(CatalogSyncError):
 
 class ApplyError(CatalogSyncError):
     """Raised when apply finished with failed or skipped operations."""
+
+
+class OperationError(ApplyError):
+    """One change cannot be made (a name with no id, a body the API would refuse); the run
+    records it as that change's failure and goes on with everything independent."""

@@ -13,6 +13,9 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import core_schema
+
 from catalog_sync.diagnostics import SourceLocation
 
 __all__ = [
@@ -39,29 +42,54 @@ class Kind(enum.StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Kind).index(self)
+        return _RANKS[self]
+
+
+_RANKS: Mapping[Kind, int] = {kind: rank for rank, kind in enumerate(Kind)}
 
 
 _SEGMENT = re.compile(r'(?P<kind>[a-z]+)(?:\[(?P<key>"(?:[^"\\]|\\.)*")\])?')
 
 
-@dataclass(frozen=True, slots=True)
-class Address:
+class Address(str):
     """A resource's place in the catalog: ``service["GW"].product["payg"].addon["gws-std"]``.
 
     Keys are natural keys (service name, itemCode, registrationNumber); ``publish`` has none.
     Ordering puts a parent before its children and follows :class:`Kind` among siblings, which
     is the order plans list resources in.
+
+    It is its canonical string, so it reads, compares and serialises (in the plan, the apply
+    report, the journal) as that string, while code reaches its parts without parsing. A
+    pydantic field typed ``Address`` validates the string form back into one.
     """
 
     segments: tuple[tuple[Kind, str | None], ...]
+    _parent: Address | None
+
+    def __new__(cls, segments: tuple[tuple[Kind, str | None], ...]) -> Address:
+        parent = cls(segments[:-1]) if len(segments) > 1 else None
+        return cls._make(parent, *segments[-1])
+
+    @classmethod
+    def _make(cls, parent: Address | None, kind: Kind, key: str | None) -> Address:
+        own = kind.value if key is None else f"{kind.value}[{json.dumps(key, ensure_ascii=False)}]"
+        address = super().__new__(cls, own if parent is None else f"{parent}.{own}")
+        address.segments = ((kind, key),) if parent is None else (*parent.segments, (kind, key))
+        address._parent = parent
+        return address
+
+    def __getnewargs__(self) -> tuple[tuple[tuple[Kind, str | None], ...]]:  # type: ignore[override]
+        return (self.segments,)
+
+    def __repr__(self) -> str:
+        return f"Address({str(self)!r})"
 
     @classmethod
     def of(cls, kind: Kind, key: str | None = None) -> Address:
-        return cls(((kind, key),))
+        return cls._make(None, kind, key)
 
     def child(self, kind: Kind, key: str | None = None) -> Address:
-        return Address((*self.segments, (kind, key)))
+        return Address._make(self, kind, key)
 
     @property
     def kind(self) -> Kind:
@@ -73,7 +101,11 @@ class Address:
 
     @property
     def parent(self) -> Address | None:
-        return Address(self.segments[:-1]) if len(self.segments) > 1 else None
+        return self._parent
+
+    @property
+    def top(self) -> Address:
+        return self if self._parent is None else self._parent.top
 
     def ancestors(self) -> Iterator[Address]:
         parent = self.parent
@@ -84,18 +116,18 @@ class Address:
     def sort_key(self) -> tuple[tuple[int, str], ...]:
         return tuple((kind.rank, key or "") for kind, key in self.segments)
 
-    def __lt__(self, other: Address) -> bool:
-        return self.sort_key() < other.sort_key()
+    def __lt__(self, other: str) -> bool:
+        if isinstance(other, Address):
+            return self.sort_key() < other.sort_key()
+        return str(self) < other
 
-    def __str__(self) -> str:
-        return ".".join(
-            kind.value if key is None else f"{kind.value}[{json.dumps(key, ensure_ascii=False)}]"
-            for kind, key in self.segments
-        )
+    __hash__ = str.__hash__
 
     @classmethod
-    def parse(cls, text: str) -> Address:
+    def parse(cls, text: str | Address) -> Address:
         """Parse ``str(address)`` back; raises ValueError on anything else."""
+        if isinstance(text, Address):
+            return text
         segments: list[tuple[Kind, str | None]] = []
         position = 0
         while position < len(text):
@@ -114,6 +146,16 @@ class Address:
         if not segments:
             raise ValueError("an address cannot be empty")
         return cls(tuple(segments))
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, _source: object, _handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            cls.parse,
+            core_schema.str_schema(),
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,16 +189,37 @@ class Resource:
 @dataclass(frozen=True)
 class ResourceGraph:
     """Resources by address. ``duplicates`` holds live objects whose natural key another
-    object of the same parent already holds: they cannot be matched, only reported."""
+    object of the same parent already holds: they cannot be matched, only reported.
+
+    The plan order, the parent-to-children index and the id index are computed once, when the
+    graph is made, so every pass over a graph stays linear in its size.
+    """
 
     resources: Mapping[Address, Resource]
     duplicates: tuple[Resource, ...] = ()
+    _order: tuple[Resource, ...] = field(init=False, repr=False, compare=False)
+    _children: Mapping[Address, tuple[Resource, ...]] = field(init=False, repr=False, compare=False)
+    _ids: Mapping[Kind, Mapping[str, Resource]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        order = tuple(self.resources[a] for a in sorted(self.resources, key=Address.sort_key))
+        children: dict[Address, list[Resource]] = {}
+        ids: dict[Kind, dict[str, Resource]] = {kind: {} for kind in Kind}
+        for resource in order:
+            parent = resource.address.parent
+            if parent is not None:
+                children.setdefault(parent, []).append(resource)
+            if resource.id is not None:
+                ids[resource.kind][resource.id] = resource
+        object.__setattr__(self, "_order", order)
+        object.__setattr__(self, "_children", {a: tuple(c) for a, c in children.items()})
+        object.__setattr__(self, "_ids", ids)
 
     def __contains__(self, address: object) -> bool:
         return address in self.resources
 
     def __iter__(self) -> Iterator[Resource]:
-        return iter(self.resources[address] for address in sorted(self.resources))
+        return iter(self._order)
 
     def __len__(self) -> int:
         return len(self.resources)
@@ -165,7 +228,15 @@ class ResourceGraph:
         return self.resources.get(address)
 
     def children(self, address: Address) -> list[Resource]:
-        return [r for r in self if r.address.parent == address]
+        return list(self._children.get(address, ()))
 
-    def by_id(self, kind: Kind) -> dict[str, Resource]:
-        return {r.id: r for r in self if r.kind is kind and r.id is not None}
+    def descendants(self, address: Address) -> Iterator[Resource]:
+        """Everything below ``address``, parents before their children."""
+        pending = list(self._children.get(address, ()))[::-1]
+        while pending:
+            resource = pending.pop()
+            yield resource
+            pending.extend(reversed(self._children.get(resource.address, ())))
+
+    def by_id(self, kind: Kind) -> Mapping[str, Resource]:
+        return self._ids[kind]

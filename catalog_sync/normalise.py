@@ -10,31 +10,30 @@ construction. The rules, per field type:
 - sets (categories, regions, countries, brokers): sorted, duplicates removed, as a tuple.
 - booleans, integers, enums: as they are.
 
-A field the files leave out is "don't care" unless its spec has a ``default``: booleans
-default to ``false`` (the API's create default), so leaving one out means "off" and a re-plan
-after create is empty. Everything else left out is not compared.
+Which type each field has, and its default when the files leave it out, is in the field's
+spec in :mod:`catalog_sync.kinds`.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from catalog_sync.graph import FieldValue, Kind
 
 __all__ = [
-    "FIELD_SPECS",
+    "MONEY_PLACES",
     "MONEY_QUANTUM",
-    "FieldSpec",
     "FieldType",
     "format_money",
     "normalise",
-    "spec_for",
+    "normalise_value",
 ]
 
-MONEY_QUANTUM = Decimal("0.0001")
+MONEY_PLACES = 4
+"""Decimal places the API stores (assumed, see docs/contracts.md)."""
+MONEY_QUANTUM = Decimal(1).scaleb(-MONEY_PLACES)
 
 
 class FieldType(enum.Enum):
@@ -46,117 +45,17 @@ class FieldType(enum.Enum):
     SET = "set"
 
 
-_NO_DEFAULT = object()
-
-
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
-    """A managed field: its name in the graph (the YAML key, dotted when nested), its type,
-    and the value assumed when the files leave it out (``has_default`` False: don't care)."""
-
-    name: str
-    type: FieldType
-    default: FieldValue = None
-    has_default: bool = False
-
-
-def _spec(name: str, type_: FieldType, default: object = _NO_DEFAULT) -> FieldSpec:
-    if default is _NO_DEFAULT:
-        return FieldSpec(name, type_)
-    assert default is None or isinstance(default, str | int | bool | tuple)
-    return FieldSpec(name, type_, default, has_default=True)
-
-
-T, M, B, N, E, S = (
-    FieldType.TEXT,
-    FieldType.MONEY,
-    FieldType.BOOL,
-    FieldType.INT,
-    FieldType.ENUM,
-    FieldType.SET,
-)
-
-FIELD_SPECS: dict[Kind, tuple[FieldSpec, ...]] = {
-    Kind.SERVICE: (
-        _spec("name", T),
-        _spec("vendorName", T),
-        _spec("description", T),
-        _spec("categories", S),
-        _spec("allowMultipleUsers", B, False),
-        _spec("provisioningType", E),
-    ),
-    Kind.PRODUCT: (
-        _spec("name", T),
-        _spec("itemCode", T),
-        _spec("type", E),
-        _spec("description", T),
-        _spec("subscriptionPeriodMonths", N),
-        _spec("billingFrequencyMonths", N),
-        _spec("price", M),
-        _spec("cost", M),
-        _spec("recommendedPrice", M),
-        _spec("minQuantity", N),
-        _spec("maxQuantity", N),
-        _spec("emailTemplate", T),
-    ),
-    Kind.ADDON: (
-        _spec("name", T),
-        _spec("itemCode", T),
-        _spec("enableGrouping", B, False),
-        _spec("groupName", T),
-        _spec("price", M),
-        _spec("cost", M),
-        _spec("recommendedPrice", M),
-        _spec("pricePer", E),
-        _spec("hideFromSubscriptionView", B, False),
-        _spec("hideFromPriceList", B, False),
-    ),
-    # Publish is always fully specified: a mode's unused lists are empty, not "don't care".
-    Kind.PUBLISH: (
-        _spec("to", E, "none"),
-        _spec("regions", S, ()),
-        _spec("countries", S, ()),
-        _spec("brokers", S, ()),
-    ),
-    Kind.BROKER: (
-        _spec("name", T),
-        _spec("registrationNumber", T),
-        _spec("vat", T),
-        _spec("domain", T),
-        _spec("notificationEmail", T),
-        _spec("supportEmail", T),
-        _spec("contact.name", T),
-        _spec("contact.jobTitle", T),
-        _spec("contact.email", T),
-        _spec("contact.phonePrefix", T),
-        _spec("contact.phone", T),
-        _spec("contact.cellPhonePrefix", T),
-        _spec("contact.cellPhone", T),
-        _spec("address.address", T),
-        _spec("address.postalCode", T),
-        _spec("address.city", T),
-        _spec("address.countryCode", T),
-        _spec("invoiceContact.name", T),
-        _spec("invoiceContact.email", T),
-        _spec("invoiceContact.phonePrefix", T),
-        _spec("invoiceContact.phone", T),
-        # Custom property values as "id=value" strings: a set a reviewer can read.
-        _spec("customProperties", S),
-        _spec("allowCmpAccess", B, False),
-    ),
-}
-
-_SPECS_BY_NAME = {kind: {s.name: s for s in specs} for kind, specs in FIELD_SPECS.items()}
-
-
-def spec_for(kind: Kind, name: str) -> FieldSpec:
-    return _SPECS_BY_NAME[kind][name]
-
-
 def normalise(kind: Kind, name: str, value: object) -> FieldValue:
-    """Normalise one value of a managed field; raises ValueError for a value of the wrong
-    type (a bad API response or an adapter bug, never silently coerced)."""
-    field_type = spec_for(kind, name).type
+    """Normalise one value of a managed field of ``kind`` (see :mod:`catalog_sync.kinds`)."""
+    # Imported here: the registry builds its field specs on the types defined in this module.
+    from catalog_sync.kinds import field_spec
+
+    return field_spec(kind, name).to_graph(value)
+
+
+def normalise_value(field_type: FieldType, name: str, value: object) -> FieldValue:
+    """Normalise one value; raises ValueError for a value of the wrong type (a bad API
+    response or an adapter bug, never silently coerced)."""
     if value is None:
         return () if field_type is FieldType.SET else None
     if field_type is FieldType.MONEY:
@@ -168,10 +67,7 @@ def normalise(kind: Kind, name: str, value: object) -> FieldValue:
     if field_type is FieldType.SET:
         if isinstance(value, str) or not isinstance(value, Iterable):
             raise ValueError(f"{name}: expected a list, got {type(value).__name__}")
-        items = [str(item) for item in value]
-        if name == "countries":
-            items = [item.upper() for item in items]
-        return tuple(sorted(set(items)))
+        return tuple(sorted({str(item) for item in value}))
     if field_type is FieldType.BOOL:
         if not isinstance(value, bool):
             raise ValueError(f"{name}: expected true or false, got {value!r}")

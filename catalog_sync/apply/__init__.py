@@ -19,7 +19,7 @@ from catalog_sync.apply.interrupt import Interruption, Stage
 from catalog_sync.apply.journal import JOURNAL_DIR, Journal, PreviousRun, last_run, read_journal
 from catalog_sync.apply.listener import ApplyListener, Phase, SilentListener
 from catalog_sync.apply.report import ApplyReport, Mismatch, OperationResult, Outcome
-from catalog_sync.apply.run import ApplyOptions, apply_plan
+from catalog_sync.apply.run import ApplyOptions, apply_plan, nothing_applied
 from catalog_sync.apply.staleness import check_fresh
 
 __all__ = [
@@ -40,5 +40,6 @@ __all__ = [
     "check_fresh",
     "check_safety",
     "last_run",
+    "nothing_applied",
     "read_journal",
 ]

@@ -4,41 +4,31 @@ Names become ids through the plan's lookups (what was reviewed), falling back to
 just read; broker registrationNumbers become ids through the live brokers plus those created in
 this run. A PUT replaces the whole object, so an update starts from the wire object just re-read
 and overlays only the managed fields the plan changes: fields the catalog does not manage
-(custom properties of a service, say) survive.
+(custom properties of a service, say) survive. Each field's wire path and codec is its spec in
+:mod:`catalog_sync.kinds`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from catalog_sync.cloudmore import wire
-from catalog_sync.errors import ApplyError
-from catalog_sync.graph import FieldValue, Kind
-from catalog_sync.normalise import FieldType, spec_for
-from catalog_sync.plan.live import PUBLISH_MODES, WireObject
+from catalog_sync.errors import OperationError
+from catalog_sync.graph import FieldValue
+from catalog_sync.kinds import BROKERS, KindSpec, set_path
+from catalog_sync.plan.fielddiff import changed_fields as field_delta
 from catalog_sync.plan.lookups import Lookups
 
 __all__ = [
+    "Fields",
     "Names",
-    "addon_body",
-    "broker_body",
+    "body_for",
     "changed_fields",
-    "product_body",
-    "publish_body",
-    "service_body",
 ]
 
 Fields = Mapping[str, FieldValue]
-
-# Graph field -> (wire key, lookup table, what a person calls it) for names sent as ids.
-_BY_NAME = {
-    (Kind.SERVICE, "categories"): ("categoryIds", "categories", "category"),
-    (Kind.PRODUCT, "emailTemplate"): ("emailTemplateId", "emailTemplates", "e-mail template"),
-}
 
 
 class Names:
@@ -52,26 +42,24 @@ class Names:
     ) -> None:
         self._plan = plan_lookups
         self._live = live
-        self._brokers = dict(broker_ids)
+        self._learned: dict[str, dict[str, str]] = {BROKERS: dict(broker_ids)}
+
+    def learn(self, table: str, key: str, object_id: str) -> None:
+        """An object created in this run that is itself a lookup table entry (a broker)."""
+        self._learned.setdefault(table, {})[key] = object_id
 
     def add_broker(self, registration_number: str, broker_id: str) -> None:
-        self._brokers[registration_number] = broker_id
+        self.learn(BROKERS, registration_number, broker_id)
 
     def id_of(self, table: str, name: str, noun: str) -> str:
+        if table in self._learned:
+            found = self._learned[table].get(name)
+            if found is None:
+                raise OperationError(f"{noun} {name!r} neither exists nor was created in this run")
+            return found
         found = self._plan.get(table, {}).get(name) or self._live.table(table).get(name)
         if found is None:
-            raise ApplyError(f"{noun} {name!r} does not exist in Cloudmore")
-        return found
-
-    def ids_of(self, table: str, names: Iterable[str], noun: str) -> list[str]:
-        return [self.id_of(table, name, noun) for name in names]
-
-    def broker_id(self, registration_number: str) -> str:
-        found = self._brokers.get(registration_number)
-        if found is None:
-            raise ApplyError(
-                f"broker {registration_number!r} neither exists nor was created in this run"
-            )
+            raise OperationError(f"{noun} {name!r} does not exist in Cloudmore")
         return found
 
 
@@ -79,117 +67,48 @@ def changed_fields(desired: Fields, live: Fields | None) -> dict[str, FieldValue
     """The desired fields whose value differs from the live one."""
     if live is None:
         return dict(desired)
-    return {name: value for name, value in desired.items() if live.get(name) != value}
+    return {name: new for name, _, new in field_delta(live, desired)}
 
 
-def _wire_value(kind: Kind, name: str, value: FieldValue, names: Names) -> tuple[str, Any]:
-    named = _BY_NAME.get((kind, name))
-    if named is not None:
-        key, table, noun = named
-        if isinstance(value, tuple):
-            return key, names.ids_of(table, value, noun)
-        return key, None if value is None else names.id_of(table, str(value), noun)
-    if spec_for(kind, name).type is FieldType.MONEY:
-        return name, None if value is None else Decimal(str(value))
-    if isinstance(value, tuple):
-        return name, list(value)
-    return name, value
-
-
-def _overlay(kind: Kind, base: dict[str, Any], fields: Fields, names: Names) -> dict[str, Any]:
+def body_for(
+    spec: KindSpec,
+    fields: Fields,
+    names: Names,
+    existing: BaseModel | None = None,
+    *,
+    enable: bool = False,
+) -> BaseModel:
+    """The body that writes ``fields`` over ``existing`` (the object as re-read, if any)."""
+    data = _base(spec, existing)
     for name, value in fields.items():
-        key, converted = _wire_value(kind, name, value, names)
-        *parents, leaf = key.split(".")
-        target = base
-        for part in parents:
-            nested = target.get(part)
-            if not isinstance(nested, dict):
-                nested = {}
-                target[part] = nested
-            target = nested
-        target[leaf] = converted
-    return base
-
-
-def _base(existing: WireObject | None, expected: type[BaseModel]) -> dict[str, Any]:
-    if existing is None:
-        return {}
-    if not isinstance(existing, expected):
-        raise ApplyError(
-            f"expected a {expected.__name__} to update, found {type(existing).__name__}"
-        )
-    data: dict[str, Any] = existing.model_dump(by_alias=True)
-    # A None the read shape allows but the body does not (a product's type, a broker's contact)
-    # falls back to the body's default rather than failing validation.
-    return {key: value for key, value in data.items() if value is not None}
-
-
-def _validate(model: type[BaseModel], data: dict[str, Any], what: str) -> Any:
+        field = spec.by_name[name]
+        try:
+            converted = field.to_wire(value, names)
+        except ValueError as error:
+            raise OperationError(str(error)) from None
+        set_path(data, field.wire_path, converted)
+    if spec.status is not None:
+        # Absent status keeps the current one; "Active" re-enables a disabled object.
+        data[spec.status] = "Active" if enable else None
     try:
-        return model.model_validate(data)
+        return spec.body_model.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "body"
-        raise ApplyError(f"cannot build the {what} body: {where}: {first['msg']}") from None
+        raise OperationError(
+            f"cannot build the {spec.kind.value} body: {where}: {first['msg']}"
+        ) from None
 
 
-def service_body(
-    fields: Fields, names: Names, existing: WireObject | None = None, *, enable: bool = False
-) -> wire.ServiceBody:
-    data = _overlay(Kind.SERVICE, _base(existing, wire.Service), fields, names)
-    data.pop("publish", None)
-    # Absent status keeps the current one; "Active" re-enables a disabled service.
-    data["status"] = "Active" if enable else None
-    body: wire.ServiceBody = _validate(wire.ServiceBody, data, "service")
-    return body
-
-
-def product_body(
-    fields: Fields, names: Names, existing: WireObject | None = None
-) -> wire.ProductBody:
-    data = _overlay(Kind.PRODUCT, _base(existing, wire.Product), fields, names)
-    body: wire.ProductBody = _validate(wire.ProductBody, data, "product")
-    return body
-
-
-def addon_body(fields: Fields, names: Names, existing: WireObject | None = None) -> wire.AddonBody:
-    data = _overlay(Kind.ADDON, _base(existing, wire.Addon), fields, names)
-    body: wire.AddonBody = _validate(wire.AddonBody, data, "addon")
-    return body
-
-
-def broker_body(
-    fields: Fields, names: Names, existing: WireObject | None = None
-) -> wire.BrokerBody:
-    properties = fields.get("customProperties")
-    rest = {name: value for name, value in fields.items() if name != "customProperties"}
-    data = _overlay(Kind.BROKER, _base(existing, wire.Broker), rest, names)
-    if isinstance(properties, tuple):
-        # "id=value" strings, as plan/live.py writes them; the value may itself hold "=".
-        data["customProperties"] = [
-            {"id": item.partition("=")[0], "value": item.partition("=")[2]} for item in properties
-        ]
-    body: wire.BrokerBody = _validate(wire.BrokerBody, data, "broker")
-    return body
-
-
-def publish_body(fields: Fields, names: Names) -> wire.Publish:
-    mode = str(fields.get("to") or "none")
-    if mode not in PUBLISH_MODES:
-        raise ApplyError(f"unknown publish mode {mode!r}")
-
-    def listed(name: str) -> tuple[str, ...]:
-        value = fields.get(name)
-        return value if isinstance(value, tuple) else ()
-
-    body: wire.Publish = _validate(
-        wire.Publish,
-        {
-            "publishTo": PUBLISH_MODES[mode],
-            "regionIds": names.ids_of("regions", listed("regions"), "market region"),
-            "countryIds": names.ids_of("countries", listed("countries"), "market country"),
-            "brokerIds": [names.broker_id(number) for number in listed("brokers")],
-        },
-        "publish",
-    )
-    return body
+def _base(spec: KindSpec, existing: BaseModel | None) -> dict[str, Any]:
+    if existing is None:
+        return {}
+    if not isinstance(existing, spec.read_model):
+        raise OperationError(
+            f"expected a {spec.read_model.__name__} to update, found {type(existing).__name__}"
+        )
+    # What only a read carries (the id, a service's publish settings) the body model drops.
+    data = existing.model_dump(by_alias=True)
+    # A None the read shape allows but the body does not (a product's type, a broker's contact)
+    # falls back to the body's default rather than failing validation.
+    return {key: value for key, value in data.items() if value is not None}

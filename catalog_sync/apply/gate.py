@@ -1,8 +1,8 @@
 """The safety gate: the plan's safety findings, enforced before anything is read or written.
 
-Findings are plan properties (design 3.10): apply trusts the reviewed plan's findings, and also
-re-derives the protect rule from the changes themselves, so that a plan file edited by hand
-cannot delete a protected object either.
+Findings are plan properties (README, "How apply stays safe"): apply trusts the reviewed
+plan's findings, and also re-derives the protect rule from the changes themselves, so that a
+plan file edited by hand cannot delete a protected object either.
 """
 
 from __future__ import annotations

@@ -91,7 +91,12 @@ class Journal:
     async def started(self, change: Change) -> None:
         """Record that ``change`` is about to be sent; returns once that is durable."""
         self._write(
-            {"event": "start", "at": _now(), "address": change.address, "action": change.action}
+            {
+                "event": "start",
+                "at": _now(),
+                "address": str(change.address),
+                "action": change.action,
+            }
         )
         await self._durable(self._written)
 
@@ -100,7 +105,7 @@ class Journal:
             {
                 "event": "result",
                 "at": _now(),
-                "address": result.address,
+                "address": str(result.address),
                 "action": result.action,
                 "outcome": result.outcome,
                 "id": result.id,

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from catalog_sync.graph import FieldValue, Kind
+from catalog_sync.graph import Address, FieldValue, Kind
 from catalog_sync.immutable import Immutable
 from catalog_sync.plan.model import Action, CatalogRef, Target
 
@@ -26,7 +26,7 @@ class Outcome(enum.StrEnum):
 
 
 class OperationResult(Immutable):
-    address: str
+    address: Address
     kind: Kind
     action: Action
     outcome: Outcome
@@ -43,7 +43,7 @@ class OperationResult(Immutable):
 class Mismatch(Immutable):
     """A managed field that, re-read after apply, is not what the plan wrote."""
 
-    address: str
+    address: Address
     field: str
     expected: FieldValue
     actual: FieldValue

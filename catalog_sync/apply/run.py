@@ -29,7 +29,7 @@ from catalog_sync.errors import ApiError, CatalogSyncError, StalePlanError
 from catalog_sync.plan.live import read_live
 from catalog_sync.plan.model import Change, Plan, SafetyFinding, Target
 
-__all__ = ["ApplyOptions", "apply_plan"]
+__all__ = ["ApplyOptions", "apply_plan", "nothing_applied"]
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ async def _run(
     listener: ApplyListener,
     options: ApplyOptions,
 ) -> dict[str, OperationResult]:
-    changes = {change.address: change for change in plan.changes}
+    changes: dict[str, Change] = {change.address: change for change in plan.changes}
     results: dict[str, OperationResult] = {}
 
     def record(result: OperationResult) -> None:
@@ -190,6 +190,11 @@ async def _verified(
     except ApiError as error:
         return report(verify_error=f"cannot re-read the live catalog to verify: {error}")
     return report(verified=True, mismatches=verify(plan.changes, results, live))
+
+
+def nothing_applied(plan: Plan) -> ApplyReport:
+    """The report of applying a plan without changes: nothing was done."""
+    return _report(plan, datetime.now(UTC))
 
 
 def _report(

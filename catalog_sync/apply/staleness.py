@@ -8,11 +8,10 @@ creates must still be absent.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from catalog_sync import __version__
 from catalog_sync.errors import StalePlanError
-from catalog_sync.graph import Address, Kind, Resource
+from catalog_sync.graph import Resource, ResourceGraph
+from catalog_sync.kinds import KINDS
 from catalog_sync.plan.live import LiveCatalog
 from catalog_sync.plan.model import Action, Change, Plan, Target, fingerprint
 
@@ -46,12 +45,9 @@ def target_problems(plan: Plan, target: Target, catalog_digest: str | None) -> l
 
 def moved_objects(plan: Plan, live: LiveCatalog) -> list[str]:
     """Each object the plan touches that is no longer as planned, with what moved."""
-    by_id: dict[Kind, dict[str, Resource]] = {
-        kind: live.graph.by_id(kind) for kind in Kind if kind is not Kind.PUBLISH
-    }
     moved: list[str] = []
     for change in plan.changes:
-        problem = _problem(change, live, by_id)
+        problem = _problem(change, live.graph)
         if problem is not None:
             moved.append(f"{change.address}: {problem}")
     return moved
@@ -66,52 +62,38 @@ def check_fresh(
         raise StalePlanError(problems)
 
 
-def _problem(
-    change: Change, live: LiveCatalog, by_id: Mapping[Kind, Mapping[str, Resource]]
-) -> str | None:
+def _problem(change: Change, live: ResourceGraph) -> str | None:
     if change.action is Action.CREATE:
-        return _create_problem(change, live, by_id)
-    if change.action is Action.PUBLISH:
-        return _publish_problem(change, live, by_id)
-    current = by_id[change.kind].get(change.id or "")
+        return _create_problem(change, live)
+    spec = KINDS[change.kind]
+    if change.id is None and spec.embedded is not None:
+        return None  # the settings of a parent this plan creates
+    current = live.by_id(change.kind).get(change.id or "")
     if current is None:
+        if spec.embedded is not None and spec.parent is not None:
+            # Embedded settings go only with their parent, whose id they have.
+            return f"the {spec.parent.value} no longer exists (id {change.id})"
         return f"no longer exists (id {change.id})"
     return _compare(change, current)
 
 
-def _create_problem(
-    change: Change, live: LiveCatalog, by_id: Mapping[Kind, Mapping[str, Resource]]
-) -> str | None:
-    address = Address.parse(change.address)
+def _create_problem(change: Change, live: ResourceGraph) -> str | None:
+    address = change.address
     parent_address = address.parent
     if parent_address is None:
         where = address
     elif change.parent_id is not None:
-        parent = by_id[parent_address.kind].get(change.parent_id)
+        parent = live.by_id(parent_address.kind).get(change.parent_id)
         if parent is None:
             return f"its parent {change.parent} no longer exists (id {change.parent_id})"
         # The parent may sit at another address when the files pin it by id (a rename).
         where = parent.address.child(address.kind, address.key)
     else:
         return None  # the parent is created in this run, so nothing can be under it yet
-    existing = live.graph.get(where)
+    existing = live.get(where)
     if existing is not None:
         return f"now exists (id {existing.id}); it was absent when the plan was made"
     return None
-
-
-def _publish_problem(
-    change: Change, live: LiveCatalog, by_id: Mapping[Kind, Mapping[str, Resource]]
-) -> str | None:
-    if change.id is None:
-        return None  # a publish of a service this plan creates
-    service = by_id[Kind.SERVICE].get(change.id)
-    if service is None:
-        return f"the service no longer exists (id {change.id})"
-    current = live.graph.get(service.address.child(Kind.PUBLISH))
-    if current is None:
-        return "its publish settings can no longer be read"
-    return _compare(change, current)
 
 
 def _compare(change: Change, current: Resource) -> str | None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from catalog_sync.apply.report import Mismatch, OperationResult, Outcome
-from catalog_sync.graph import Address, Kind, Resource
+from catalog_sync.graph import Resource
+from catalog_sync.kinds import KINDS
+from catalog_sync.plan.fielddiff import changed_fields
 from catalog_sync.plan.live import LiveCatalog
 from catalog_sync.plan.model import Action, Change
 
@@ -33,19 +35,10 @@ def verify(
 
 
 def _locate(change: Change, result: OperationResult, live: LiveCatalog) -> Resource | None:
-    address = Address.parse(change.address)
-    if change.action is Action.PUBLISH:
-        parent = address.parent
-        assert parent is not None
-        service = _by_id(live, Kind.SERVICE, result.id) or live.graph.get(parent)
-        return None if service is None else live.graph.get(service.address.child(Kind.PUBLISH))
-    return live.graph.get(address) or _by_id(live, change.kind, result.id)
-
-
-def _by_id(live: LiveCatalog, kind: Kind, object_id: str | None) -> Resource | None:
-    if object_id is None:
-        return None
-    return next((r for r in live.graph if r.kind is kind and r.id == object_id), None)
+    found = live.graph.get(change.address)
+    if found is None and result.id is not None:
+        found = live.graph.by_id(change.kind).get(result.id)
+    return found
 
 
 def _check(change: Change, result: OperationResult, live: LiveCatalog) -> list[Mismatch]:
@@ -64,12 +57,12 @@ def _check(change: Change, result: OperationResult, live: LiveCatalog) -> list[M
             return [Mismatch(address=address, field="status", expected="Disabled", actual="Active")]
         return []
     problems: list[Mismatch] = []
-    if change.kind is Kind.SERVICE and not current.active:
+    if KINDS[change.kind].status is not None and not current.active:
         problems.append(
             Mismatch(address=address, field="status", expected="Active", actual="Disabled")
         )
-    for name, expected in (change.desired or {}).items():
-        actual = current.fields.get(name)
-        if actual != expected:
-            problems.append(Mismatch(address=address, field=name, expected=expected, actual=actual))
+    problems.extend(
+        Mismatch(address=address, field=name, expected=expected, actual=actual)
+        for name, actual, expected in changed_fields(current.fields, change.desired or {})
+    )
     return problems

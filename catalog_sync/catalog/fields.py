@@ -12,11 +12,20 @@ from collections.abc import Callable, Collection
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Final
 
-from pydantic import AfterValidator, BeforeValidator, Field, Strict, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    Strict,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 from catalog_sync.catalog.countries import COUNTRY_CODES
 from catalog_sync.graph import Address
+from catalog_sync.normalise import MONEY_PLACES, MONEY_QUANTUM
 
 __all__ = [
     "MONEY_PLACES",
@@ -36,9 +45,7 @@ __all__ = [
     "WholeNumber",
 ]
 
-MONEY_PLACES: Final = 4
-"""Decimal places the API stores (assumed, see docs/contracts.md)."""
-_QUANTUM: Final = Decimal(1).scaleb(-MONEY_PLACES)
+_QUANTUM: Final = MONEY_QUANTUM
 MONEY_LIMIT_INT: Final = 10**12
 MONEY_LIMIT: Final = Decimal(MONEY_LIMIT_INT)
 """Amounts the API stores are below this (assumed: decimal(16,4))."""
@@ -100,11 +107,14 @@ def _format_check(pattern: re.Pattern[str], error_type: str, message: str) -> Ca
     return check
 
 
-def _object_address(value: str) -> str:
+_ADDRESS: Final = TypeAdapter(Address)
+
+
+def _object_address(value: str) -> Address:
     """The canonical spelling, so an address matches the plan's however its key is escaped."""
     try:
-        return str(Address.parse(value.strip()))
-    except ValueError:
+        return _ADDRESS.validate_python(value.strip())
+    except ValidationError:
         raise PydanticCustomError(
             "address",
             "'{value}' is not an object address like service[\"Legacy Hosting\"] or "

@@ -23,7 +23,8 @@ from catalog_sync.errors import CatalogError
 __all__ = ["ROOT_FILE_NAMES", "LoadedCatalog", "load_catalog", "load_catalog_files"]
 
 ROOT_FILE_NAMES: Final = ("catalog.yaml", "catalog.yml")
-_SUFFIXES: Final = (".yaml", ".yml")
+CATALOG_SUFFIXES: Final = (".yaml", ".yml")
+"""A file with another name is not a catalog file (a saved plan, for apply)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +115,7 @@ def _find_files(given: Path) -> _Found:
             for candidate in given.rglob("*")
             # Not "is_file()": a dangling link must fail loudly, since a missing file could
             # make prune delete what it describes.
-            if candidate.suffix in _SUFFIXES
+            if candidate.suffix in CATALOG_SUFFIXES
             and not candidate.is_dir()
             and not any(part.startswith(".") for part in candidate.relative_to(given).parts)
         )

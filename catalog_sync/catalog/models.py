@@ -33,13 +33,13 @@ from catalog_sync.catalog.sourced import SourcedModel
 
 __all__ = [
     "Addon",
-    "Address",
     "Broker",
     "BrokerContact",
     "BrokerCustomProperty",
     "Catalog",
     "CatalogFile",
     "InvoiceContact",
+    "PostalAddress",
     "PricePer",
     "Product",
     "ProductType",
@@ -228,7 +228,7 @@ class BrokerContact(SourcedModel):
     cell_phone: PhoneNumber = Field(description="Mobile phone number, digits only.")
 
 
-class Address(SourcedModel):
+class PostalAddress(SourcedModel):
     """The broker's address."""
 
     address: Text | None = Field(default=None, description="Street name and house number.")
@@ -269,7 +269,7 @@ class Broker(SourcedModel):
     notification_email: Email = Field(description="Where notifications are sent.")
     support_email: Email = Field(description="The broker's support e-mail address.")
     contact: BrokerContact = Field(description="The main contact.")
-    address: Address = Field(description="Where the broker is; countryCode is required.")
+    address: PostalAddress = Field(description="Where the broker is; countryCode is required.")
     invoice_contact: InvoiceContact | None = Field(default=None, description="The invoice contact.")
     custom_properties: tuple[BrokerCustomProperty, ...] = Field(
         default=(), description="Values of broker custom properties, as {id, value}."

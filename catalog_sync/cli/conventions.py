@@ -63,9 +63,6 @@ Example:
 def configure_logging(log_level: str) -> None:
     level = logging.getLevelName(log_level.upper())
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", force=True)
-    # stamina reports every scheduled retry as a warning; a retry is routine, and the
-    # request metrics (--verbose) count them.
-    logging.getLogger("stamina").setLevel(logging.ERROR if level > logging.INFO else level)
 
 
 def use_colour(stream: IO[str], state: CliState | None) -> bool:

@@ -6,7 +6,6 @@ import asyncio
 import os
 import sys
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -19,8 +18,10 @@ from catalog_sync.apply import (
     apply_plan,
     check_safety,
     last_run,
+    nothing_applied,
 )
 from catalog_sync.catalog import LoadedCatalog, load_catalog
+from catalog_sync.catalog.loader import CATALOG_SUFFIXES
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
 from catalog_sync.cli.apply_interrupt import Abandoned, run_interruptibly
 from catalog_sync.cli.common import (
@@ -33,7 +34,7 @@ from catalog_sync.cli.common import (
 )
 from catalog_sync.cli.conventions import use_colour
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_write
-from catalog_sync.errors import ApplyError, ConfigError
+from catalog_sync.errors import ApplyError, ConfigError, PlanFileError
 from catalog_sync.plan.build import plan_against, target_of
 from catalog_sync.plan.model import Plan
 from catalog_sync.plan.planfile import plan_json, read_plan, write_plan
@@ -181,7 +182,7 @@ def apply(
     settings = resolve_settings(api)
 
     catalog_digest: str | None = None
-    if path.is_file() and (path.suffix == ".json" or _looks_like_a_plan(path)):
+    if path.is_file() and path.suffix not in CATALOG_SUFFIXES:
         to_apply = read_plan(path)
         _tell_previous_run(settings)
         click.echo(f"applying the saved plan {path.as_posix()}: {summary_line(to_apply)}", err=True)
@@ -205,11 +206,7 @@ def apply(
     if not to_apply.has_changes:
         click.echo("No changes: the live catalog already matches. Nothing to apply.", err=True)
         if output_format == "json":
-            now = datetime.now(UTC)
-            nothing = ApplyReport(
-                target=to_apply.target, catalog=to_apply.catalog, started_at=now, finished_at=now
-            )
-            click.echo(render_report_json(nothing), nl=False)
+            click.echo(render_report_json(nothing_applied(to_apply)), nl=False)
         raise SystemExit(EXIT_OK)
 
     options = ApplyOptions(
@@ -239,7 +236,7 @@ def apply(
 
 def _load(path: Path, *, quiet: bool = False) -> LoadedCatalog:
     if path.suffix == ".json" and not path.exists():
-        raise ConfigError(f"{path.as_posix()}: no such plan file")
+        raise PlanFileError(f"{path.as_posix()}: no such plan file")
     loaded = load_catalog(path)
     if loaded.warnings and not quiet:
         click.echo(render_diagnostics(loaded.warnings), err=True, nl=False)
@@ -303,16 +300,6 @@ def _incomplete(report: ApplyReport) -> str:
     if report.verify_error:
         parts.append("verification could not run")
     return "apply did not complete (" + ", ".join(parts) + "); see the report above"
-
-
-def _looks_like_a_plan(path: Path) -> bool:
-    """A saved plan under another name: a JSON object that names its formatVersion."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return False
-    return head.lstrip().startswith(b"{") and b'"formatVersion"' in head
 
 
 commands: list[click.Command] = [plan, apply]

@@ -185,16 +185,6 @@ class ReadOnlyClient:
     async def get_service(self, service_id: str) -> wire.Service:
         return await self._get(self._service(service_id), wire.Service)
 
-    async def list_service_resellers(self, service_id: str) -> list[wire.Reseller]:
-        return await self._list(f"{self._service(service_id)}/resellers", wire.Reseller)
-
-    async def list_service_custom_properties_data(
-        self, service_id: str
-    ) -> list[wire.CustomPropertyData]:
-        return await self._list(
-            f"{self._service(service_id)}/custom-properties-data", wire.CustomPropertyData
-        )
-
     async def list_products(self, service_id: str) -> list[wire.Product]:
         return await self._list(f"{self._service(service_id)}/products", wire.Product)
 
@@ -215,12 +205,6 @@ class ReadOnlyClient:
 
     async def get_broker(self, broker_id: str) -> wire.Broker:
         return await self._get(f"{self._seller}/brokers/{_seg(broker_id)}", wire.Broker)
-
-    async def list_resellers(self) -> list[wire.Reseller]:
-        return await self._list(f"{self._seller}/resellers", wire.Reseller)
-
-    async def get_reseller(self, reseller_id: str) -> wire.Reseller:
-        return await self._get(f"{self._seller}/resellers/{_seg(reseller_id)}", wire.Reseller)
 
 
 class ReadWriteClient(ReadOnlyClient):

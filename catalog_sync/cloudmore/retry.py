@@ -1,11 +1,12 @@
 """Retries: which failures are worth another attempt, how long to wait, and when to stop.
 
-stamina runs the attempts (attempt cap, the retry decision through a backoff hook). The wait
-itself is done here, through an injectable ``sleep``, so that every wait is recorded in the
-client's metrics exactly as decided and tests can skip the sleeping without changing the
-decision. The overall deadline counts the decided waits, not the time actually slept.
+A plain loop runs the attempts: the decision (retry or not, and how long to wait) needs the
+failure's ``Retry-After``, and the wait goes through an injectable ``sleep``, so that every
+wait is recorded in the client's metrics exactly as decided and tests can skip the sleeping
+without changing the decision. The overall deadline counts the decided waits, not the time
+actually slept.
 
-Rules (cloudmore-api.md §2, design §3.9):
+Rules (docs/contracts.md, the client section):
 
 * 429 and 503 honour ``Retry-After`` (seconds or an HTTP date), capped; any method.
 * 500, 502, 504, timeouts and transport errors: GET, PUT and DELETE only (they are
@@ -17,6 +18,7 @@ Rules (cloudmore-api.md §2, design §3.9):
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -24,8 +26,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TypeVar
-
-import stamina
 
 from catalog_sync.cloudmore.http import HTTPTransportError, Response, is_request_unsent
 from catalog_sync.cloudmore.metrics import ClientMetrics
@@ -183,41 +183,30 @@ class Retrier:
         if repeat_sent is None:
             repeat_sent = method.upper() in IDEMPOTENT_METHODS
         started = self._clock()
-        state = {"failures": 0, "pending": 0.0, "virtual": 0.0}
-
-        def decide(error: Exception) -> bool | float:
-            if not isinstance(error, Retryable) or not (error.unsent or repeat_sent):
-                return False
-            # stamina asks before it applies its attempt cap; answer no ourselves, so that no
-            # wait is recorded for an attempt that will never happen.
-            if number >= self.policy.max_attempts:
-                return False
-            state["failures"] += 1
-            if error.retry_after is not None:
-                wait = min(error.retry_after, self.policy.max_retry_after)
-            else:
-                wait = self.backoff(int(state["failures"]))
-            elapsed = self._clock() - started + state["virtual"]
-            if elapsed + wait > self.policy.deadline:
-                return False
-            state["pending"] = wait
+        skipped = 0.0  # decided wait a test's sleep did not spend: it still counts
+        for number in itertools.count(1):
+            try:
+                return await attempt(number)
+            except Retryable as failure:
+                elapsed = self._clock() - started + skipped
+                wait = self._wait(failure, number, elapsed, repeat_sent=repeat_sent)
+                if wait is None:
+                    raise failure.final_error(method, path, number) from None
             self.metrics.record_retry(wait)
-            # We sleep ourselves at the start of the next attempt (see the module docstring).
-            return 0.0
+            before = self._clock()
+            await self._sleep(wait)
+            skipped += max(0.0, wait - (self._clock() - before))
+        raise AssertionError("unreachable")  # pragma: no cover
 
-        number = 0
-        try:
-            async for stamina_attempt in stamina.retry_context(
-                on=decide, attempts=self.policy.max_attempts, timeout=None
-            ):
-                with stamina_attempt:
-                    number = stamina_attempt.num
-                    if state["pending"]:
-                        wait, state["pending"] = state["pending"], 0.0
-                        before = self._clock()
-                        await self._sleep(wait)
-                        state["virtual"] += max(0.0, wait - (self._clock() - before))
-                    return await attempt(number)
-        except Retryable as failure:
-            raise failure.final_error(method, path, number) from None
-        raise AssertionError("stamina ended without an outcome")  # pragma: no cover
+    def _wait(
+        self, failure: Retryable, number: int, elapsed: float, *, repeat_sent: bool
+    ) -> float | None:
+        """The wait before attempt ``number + 1``, or None when there is to be none."""
+        policy = self.policy
+        if not (failure.unsent or repeat_sent) or number >= policy.max_attempts:
+            return None
+        if failure.retry_after is not None:
+            wait = min(failure.retry_after, policy.max_retry_after)
+        else:
+            wait = self.backoff(number)
+        return None if elapsed + wait > policy.deadline else wait

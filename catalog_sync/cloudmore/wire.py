@@ -1,7 +1,7 @@
 """Wire format: every request and response body of the Cloudmore API, and nothing else.
 
-This module is the ONE place where the shape of Cloudmore's JSON is written down (sections 1-3
-of ``cloudmore-api.md`` and the "Wire shapes" of ``docs/contracts.md``). Many of those shapes
+This module is the ONE place where the shape of Cloudmore's JSON is written down (the "Wire
+shapes" of ``docs/contracts.md``). Many of those shapes
 are not published by Cloudmore; each model built on a guess says ``ASSUMED`` in its docstring,
 so checking them against the real swagger (``/swagger/v1/swagger.json``) is a change to this file
 and its tests only.
@@ -10,7 +10,9 @@ Conventions:
 
 * JSON keys are camelCase, Python attributes snake_case (the token endpoint is the exception:
   OAuth2 uses snake_case on the wire).
-* Unknown response fields are ignored: the server adds fields over time.
+* Unknown response fields are ignored, except on the catalog's own objects (service, product,
+  addon, broker: :class:`ObjectBody`), which keep them: a PUT replaces the whole object, so an
+  update sends back what the server returned, known to this module or not.
 * Money is :class:`~decimal.Decimal`. Responses are parsed with ``parse_float=Decimal`` so that no
   price goes through a binary float on the way in; on the way out it is written as a JSON number.
 * New ids come from the ``Location`` header (:func:`id_from_location`), else a body id
@@ -22,9 +24,16 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    TypeAdapter,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 __all__ = [
@@ -37,13 +46,13 @@ __all__ = [
     "BrokerCustomPropertyValue",
     "Category",
     "CustomProperty",
-    "CustomPropertyData",
     "EmailTemplate",
     "ErrorItem",
     "InvoiceContact",
     "MarketCountry",
     "MarketRegion",
     "Money",
+    "ObjectBody",
     "PricePer",
     "Product",
     "ProductBody",
@@ -51,7 +60,6 @@ __all__ = [
     "ProvisioningType",
     "Publish",
     "PublishTo",
-    "Reseller",
     "Service",
     "ServiceBody",
     "ServiceStatus",
@@ -90,6 +98,21 @@ class WireModel(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True
     )
+
+
+class ObjectBody(WireModel):
+    """A catalog object's body: keeps the fields this module does not declare (the server's,
+    or a managed field only the kind registry names), and drops what only a read carries."""
+
+    model_config = ConfigDict(extra="allow")
+    read_only: ClassVar[frozenset[str]] = frozenset({"id"})
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_read_only(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if key not in cls.read_only}
+        return data
 
 
 # --- 1. Authentication --------------------------------------------------------------------
@@ -218,7 +241,7 @@ class Publish(WireModel):
     broker_ids: list[str] = Field(default_factory=list)
 
 
-class ServiceBody(WireModel):
+class ServiceBody(ObjectBody):
     """Create / replace body of a service: ASSUMED (``SellerServiceCreateViewModel``).
 
     ``status`` is left out of the JSON when None: absent keeps the current status, ``Active``
@@ -234,35 +257,23 @@ class ServiceBody(WireModel):
     custom_properties: list[CustomProperty] = Field(default_factory=list)
     status: ServiceStatus | None = None
 
+    read_only: ClassVar[frozenset[str]] = frozenset({"id", "publish"})
+
 
 class Service(ServiceBody):
     """A service as read: the body's fields plus the server's. ``id, name, vendorName,
     allowMultipleUsers, customProperties`` are documented; the rest is ASSUMED."""
 
+    read_only: ClassVar[frozenset[str]] = frozenset()
     id: str
     status: ServiceStatus = "Active"
     publish: Publish = Field(default_factory=Publish)
 
 
-class CustomPropertyData(WireModel):
-    """An entry of ``GET .../services/{id}/custom-properties-data``: ASSUMED shape."""
-
-    property_id: str | None = None
-    name: str | None = None
-    value: str | None = None
-
-
-class Reseller(WireModel):
-    """A broker returned by the ``resellers`` endpoints: ASSUMED (id and name only)."""
-
-    id: str
-    name: str | None = None
-
-
 # --- 3.2 Product --------------------------------------------------------------------------
 
 
-class ProductBody(WireModel):
+class ProductBody(ObjectBody):
     """Create / replace body of a product: ASSUMED beyond ``name, itemCode, description``."""
 
     name: str
@@ -283,6 +294,7 @@ class Product(ProductBody):
     """A product as read (``id, name, description, itemCode`` documented, the rest ASSUMED);
     a read does not assume a type the server did not send."""
 
+    read_only: ClassVar[frozenset[str]] = frozenset()
     id: str
     type: ProductType | None = None  # type: ignore[assignment]
 
@@ -290,7 +302,7 @@ class Product(ProductBody):
 # --- 3.3 Addon (documented by seed 003) ---------------------------------------------------
 
 
-class AddonBody(WireModel):
+class AddonBody(ObjectBody):
     name: str
     item_code: str
     enable_grouping: bool = False
@@ -304,6 +316,7 @@ class AddonBody(WireModel):
 
 
 class Addon(AddonBody):
+    read_only: ClassVar[frozenset[str]] = frozenset()
     id: str
 
 
@@ -339,7 +352,7 @@ class BrokerCustomPropertyValue(WireModel):
     value: str | None = None
 
 
-class BrokerBody(WireModel):
+class BrokerBody(ObjectBody):
     name: str
     registration_number: str
     vat: str | None = None
@@ -357,6 +370,7 @@ class Broker(BrokerBody):
     """A broker as read: seed 001's fields plus ``id`` (the read shape is ASSUMED); a read
     tolerates what a body must have (a registration number, a contact, an address)."""
 
+    read_only: ClassVar[frozenset[str]] = frozenset()
     id: str
     registration_number: str | None = None  # type: ignore[assignment]
     contact: BrokerContact | None = None  # type: ignore[assignment]

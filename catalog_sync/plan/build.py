@@ -10,13 +10,14 @@ from catalog_sync import __version__
 from catalog_sync.catalog import UNKNOWN_LOCATION, LoadedCatalog
 from catalog_sync.catalog.models import Settings
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
-from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
+from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import CatalogError
-from catalog_sync.graph import Address, Kind, ResourceGraph
+from catalog_sync.graph import Kind, ResourceGraph
+from catalog_sync.kinds import KINDS, LOOKUP_TABLES
 from catalog_sync.plan.desired import desired_graph
 from catalog_sync.plan.diff import plan_changes
 from catalog_sync.plan.live import LiveReader, read_live
-from catalog_sync.plan.lookups import LOOKUP_TABLES, Lookups
+from catalog_sync.plan.lookups import Lookups
 from catalog_sync.plan.model import CatalogRef, Change, Plan, PlanSettings, Target
 from catalog_sync.timings import timed
 
@@ -61,11 +62,7 @@ async def make_plan(
         catalog=CatalogRef(path=catalog_path, digest=loaded_catalog.digest),
         settings=settings,
         lookups=_used_lookups(desired, live.lookups),
-        changes=body.changes,
-        unmanaged=body.unmanaged,
-        safety=body.safety,
-        summary=body.summary,
-        existing=body.existing,
+        **dict(body),
     )
 
 
@@ -76,13 +73,10 @@ def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
         type_change = next((f for f in change.field_changes if f.path == "type"), None)
         if change.kind is not Kind.PRODUCT or change.action.removes or type_change is None:
             continue
-        if change.live is not None and live.children(Address.parse(change.address)):
-            source = type_change.source or change.source
+        if change.live is not None and live.children(change.address):
             problems.append(
                 Diagnostic(
-                    SourceLocation(source.file, source.line, source.column)
-                    if source
-                    else UNKNOWN_LOCATION,
+                    type_change.source or change.source or UNKNOWN_LOCATION,
                     PRODUCT_TYPE_CHANGE,
                     Severity.ERROR,
                     f"{change.address}: the type cannot change from {type_change.before} to "
@@ -108,19 +102,14 @@ def plan_settings(settings: Settings) -> PlanSettings:
 
 def _used_lookups(desired: ResourceGraph, lookups: Lookups) -> dict[str, dict[str, str]]:
     """Only the lookup entries the plan names, so the plan file stays small and readable."""
-    field_tables = {
-        "categories": "categories",
-        "emailTemplate": "emailTemplates",
-        "regions": "regions",
-        "countries": "countries",
-    }
     used: dict[str, dict[str, str]] = {name: {} for name in LOOKUP_TABLES}
     for resource in desired:
-        for field, table in field_tables.items():
-            value = resource.fields.get(field)
-            names = value if isinstance(value, tuple) else (value,) if value else ()
-            for name in names:
-                known = lookups.table(table).get(str(name))
+        for field in KINDS[resource.kind].fields:
+            if field.lookup not in used:
+                continue
+            value = resource.fields.get(field.name)
+            for name in value if isinstance(value, tuple) else (value,) if value else ():
+                known = lookups.table(field.lookup).get(str(name))
                 if known is not None:
-                    used[table][str(name)] = known
+                    used[field.lookup][str(name)] = known
     return {table: dict(sorted(entries.items())) for table, entries in used.items()}

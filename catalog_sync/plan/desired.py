@@ -8,15 +8,14 @@ at its ``file:line`` with the closest existing names, all in one CatalogError.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
-from catalog_sync.catalog.models import Addon, Broker, Catalog, Product, Publish, Service
+from catalog_sync.catalog.models import Catalog
 from catalog_sync.catalog.sourced import SourcedModel
 from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
 from catalog_sync.errors import CatalogError
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
-from catalog_sync.normalise import FIELD_SPECS, normalise
+from catalog_sync.kinds import BROKERS, KINDS, FieldSpec, children_of, get_path
 from catalog_sync.plan.live import LiveCatalog
 
 __all__ = ["PRUNED_BROKER", "UNMATCHED_ID", "UNRESOLVED_NAME", "desired_graph"]
@@ -25,22 +24,11 @@ UNRESOLVED_NAME = "CS401"
 UNMATCHED_ID = "CS402"
 PRUNED_BROKER = "CS403"
 
-# Graph field -> (lookup table, what a person calls it), for names resolved through lookups.
-_RESOLVED = {
-    "categories": ("categories", "category"),
-    "emailTemplate": ("emailTemplates", "e-mail template"),
-    "regions": ("regions", "market region"),
-    "countries": ("countries", "market country"),
-}
-
 
 def desired_graph(catalog: Catalog, live: LiveCatalog) -> ResourceGraph:
     """Raises CatalogError listing every name or pinned id that resolves to nothing live."""
     adapter = _Adapter(catalog, live)
-    for broker in catalog.brokers:
-        adapter.add(Address.of(Kind.BROKER, broker.registration_number), broker)
-    for service in catalog.services:
-        adapter.add_service(service)
+    adapter.add_below(catalog, None, None)
     if adapter.problems:
         raise CatalogError(sorted(adapter.problems, key=Diagnostic.sort_key))
     return ResourceGraph(adapter.resources)
@@ -57,36 +45,41 @@ class _Adapter:
         self.resources: dict[Address, Resource] = {}
         self.problems: list[Diagnostic] = []
 
-    def add_service(self, service: Service) -> None:
-        address = Address.of(Kind.SERVICE, service.name)
-        self.add(address, service)
-        if service.publish is not None:
-            self.add(address.child(Kind.PUBLISH), service.publish)
-        for product in service.products:
-            product_address = address.child(Kind.PRODUCT, product.item_code)
-            self.add(product_address, product)
-            for addon in product.addons:
-                self.add(product_address.child(Kind.ADDON, addon.item_code), addon)
+    def add_below(self, model: SourcedModel, kind: Kind | None, address: Address | None) -> None:
+        """Every object the files hold under ``model``, kind by kind as the registry says."""
+        for spec in children_of(kind):
+            items = getattr(model, spec.catalog_items, None)
+            for item in items if isinstance(items, tuple) else () if items is None else (items,):
+                key = (
+                    None
+                    if spec.key is None
+                    else str(get_path(item.model_dump(by_alias=True), spec.key))
+                )
+                at = (
+                    Address.of(spec.kind, key) if address is None else address.child(spec.kind, key)
+                )
+                self.add(at, item)
+                self.add_below(item, spec.kind, at)
 
-    def add(self, address: Address, model: Service | Product | Addon | Publish | Broker) -> None:
-        kind = address.kind
+    def add(self, address: Address, model: SourcedModel) -> None:
+        spec = KINDS[address.kind]
         data = model.model_dump(by_alias=True)
         given = {_alias(model, name) for name in model.model_fields_set}
         fields: dict[str, FieldValue] = {}
-        for spec in FIELD_SPECS[kind]:
-            top = spec.name.split(".", 1)[0]
-            if top not in given and not spec.has_default:
+        for field in spec.fields:
+            top = field.name.split(".", 1)[0]
+            if top not in given and not field.has_default:
                 continue  # left out: don't care
-            raw = _dig(data, spec.name)
-            if raw is None and spec.has_default:
-                fields[spec.name] = spec.default
+            raw = get_path(data, field.name)
+            if raw is None and field.has_default:
+                fields[field.name] = field.default
                 continue
-            value = normalise(kind, spec.name, raw)
-            if spec.name in _RESOLVED and value is not None:
-                self._check_names(model, spec.name, value)
-            if kind is Kind.PUBLISH and spec.name == "brokers":
+            value = field.to_graph(raw)
+            if field.lookup == BROKERS:
                 self._check_brokers(model, value)
-            fields[spec.name] = value
+            elif field.lookup is not None and value is not None:
+                self._check_names(model, field, value)
+            fields[field.name] = value
         pinned = getattr(model, "id", None)
         if pinned is not None:
             self._check_pinned(address, model, pinned)
@@ -129,16 +122,16 @@ class _Adapter:
         found = self.live_by_folded_address.get(str(address).casefold())
         return found.id if found is not None else None
 
-    def _check_names(self, model: SourcedModel, field: str, value: FieldValue) -> None:
-        table_name, noun = _RESOLVED[field]
-        table = self.lookups.table(table_name)
+    def _check_names(self, model: SourcedModel, field: FieldSpec, value: FieldValue) -> None:
+        assert field.lookup is not None
+        table = self.lookups.table(field.lookup)
         names = value if isinstance(value, tuple) else (str(value),)
         for name in names:
             if name not in table:
                 self._problem(
-                    model.field_source(field),
+                    model.field_source(field.name),
                     UNRESOLVED_NAME,
-                    f"{noun} {name!r} does not exist in Cloudmore{_suggest(name, table)}",
+                    f"{field.noun} {name!r} does not exist in Cloudmore{_suggest(name, table)}",
                 )
 
     def _check_brokers(self, model: SourcedModel, value: FieldValue) -> None:
@@ -165,15 +158,6 @@ class _Adapter:
 def _alias(model: SourcedModel, attribute: str) -> str:
     field = type(model).model_fields[attribute]
     return field.alias or attribute
-
-
-def _dig(data: Mapping[str, Any], dotted: str) -> Any:
-    value: Any = data
-    for part in dotted.split("."):
-        value = value.get(part) if isinstance(value, Mapping) else None
-    if dotted == "customProperties" and value is not None:
-        return [f"{item['id']}={item['value']}" for item in value]
-    return value
 
 
 def _field_sources(model: SourcedModel, fields: Iterable[str]) -> dict[str, SourceLocation]:

@@ -8,17 +8,16 @@ others go through :func:`~catalog_sync.plan.fielddiff.changed_fields`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Mapping
 from dataclasses import replace
 
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
-from catalog_sync.normalise import FIELD_SPECS
+from catalog_sync.kinds import KINDS, defaults, references
 from catalog_sync.plan.fielddiff import changed_fields
 from catalog_sync.plan.model import (
     Action,
     Change,
     FieldChange,
-    Location,
     PlanBody,
     PlanSettings,
     Summary,
@@ -27,12 +26,7 @@ from catalog_sync.plan.model import (
 )
 from catalog_sync.plan.safety import evaluate_safety
 
-__all__ = ["UNPUBLISHED", "plan_changes"]
-
-# What a service's publish settings are before anyone publishes it.
-UNPUBLISHED: Mapping[str, FieldValue] = {
-    spec.name: spec.default for spec in FIELD_SPECS[Kind.PUBLISH]
-}
+__all__ = ["plan_changes"]
 
 
 def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSettings) -> PlanBody:
@@ -53,8 +47,12 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
         if entry.action is not None:
             changes[resource.address] = _removal(resource, entry.action, live, settings, seen)
 
+    index = _ChangeIndex(changes)
     ordered = tuple(
-        _with_dependencies(changes[address], changes, live) for address in sorted(changes)
+        changes[a].model_copy(
+            update={"depends_on": tuple(sorted(index.dependencies(a, changes[a])))}
+        )
+        for a in sorted(changes)
     )
     counts = Counter(change.action for change in ordered)
     summary = Summary(
@@ -67,7 +65,7 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
         unmanaged=len(unmanaged) + len(live.duplicates),
         unchanged=unchanged,
     )
-    existing = sum(1 for r in live if r.kind is not Kind.PUBLISH) + len(live.duplicates)
+    existing = sum(1 for r in live if KINDS[r.kind].counted) + len(live.duplicates)
     return PlanBody(
         changes=ordered,
         unmanaged=tuple(entry for entry, _ in unmanaged) + _duplicates(live),
@@ -83,7 +81,7 @@ def _match_live_to_desired(desired: ResourceGraph, live: ResourceGraph) -> Resou
     are case-insensitive, so "Cloud Pbx" can only ever be the live "Cloud PBX"). Parents
     first, so children are matched under their moved parent; a change of key is then planned
     as an update, never as a delete and a create."""
-    for kind in (Kind.BROKER, Kind.SERVICE, Kind.PRODUCT, Kind.ADDON):
+    for kind in (kind for kind in Kind if KINDS[kind].counted):
         live_by_id = live.by_id(kind)
         by_folded_key = {
             (r.address.parent, (r.address.key or "").casefold()): r
@@ -105,30 +103,29 @@ def _match_live_to_desired(desired: ResourceGraph, live: ResourceGraph) -> Resou
                 moves[found.address] = wanted.address
         if moves:
             live = _moved(live, moves)
-            if kind is Kind.BROKER:
-                live = _renamed_in_publish(live, {old.key: new.key for old, new in moves.items()})
+            if KINDS[kind].names_table is not None:
+                live = _renamed_references(live, moves)
     return live
 
 
-def _renamed_in_publish(
-    live: ResourceGraph, renames: Mapping[str | None, str | None]
-) -> ResourceGraph:
+def _renamed_references(live: ResourceGraph, moves: Mapping[Address, Address]) -> ResourceGraph:
     """Publish settings name brokers by registrationNumber: follow a matched broker's new one."""
     resources = dict(live.resources)
     for resource in live:
-        brokers = resource.fields.get("brokers")
-        if resource.kind is Kind.PUBLISH and isinstance(brokers, tuple):
-            renamed = tuple(sorted(str(renames.get(b, b)) for b in brokers))
-            fields = {**resource.fields, "brokers": renamed}
+        named: dict[str, list[str]] = {}
+        for name, target in references(resource.kind, resource.fields):
+            named.setdefault(name, []).append(str(moves.get(target, target).key))
+        if any(target in moves for _, target in references(resource.kind, resource.fields)):
+            fields = {**resource.fields, **{n: tuple(sorted(keys)) for n, keys in named.items()}}
             resources[resource.address] = replace(resource, fields=fields)
     return ResourceGraph(resources, live.duplicates)
 
 
 def _moved(live: ResourceGraph, moves: Mapping[Address, Address]) -> ResourceGraph:
-    def prefix_in(address: Address, prefixes: Iterable[Address]) -> Address | None:
-        lineage = {address, *address.ancestors()}
-        return next((p for p in prefixes if p in lineage), None)
+    def prefix_in(address: Address, prefixes: Container[Address]) -> Address | None:
+        return next((a for a in (address, *address.ancestors()) if a in prefixes), None)
 
+    targets = set(moves.values())
     resources: dict[Address, Resource] = {}
     displaced: list[Resource] = []
     for resource in live:
@@ -137,7 +134,7 @@ def _moved(live: ResourceGraph, moves: Mapping[Address, Address]) -> ResourceGra
             depth = len(old.segments)
             target = Address(moves[old].segments + resource.address.segments[depth:])
             resources[target] = replace(resource, address=target)
-        elif prefix_in(resource.address, moves.values()) is not None:
+        elif prefix_in(resource.address, targets) is not None:
             # Another live object already holds the pinned object's new key: it can only be
             # reported, never matched.
             displaced.append(resource)
@@ -154,15 +151,15 @@ def _change_for(wanted: Resource, live: ResourceGraph, seen: Seen) -> Change | N
     parent = wanted.address.parent
     parent_live = live.get(parent) if parent is not None else None
     common = {
-        "address": str(wanted.address),
+        "address": wanted.address,
         "kind": wanted.kind,
-        "parent": str(parent) if parent is not None else None,
+        "parent": parent,
         "parent_id": parent_live.id if parent_live is not None else None,
         "protect": wanted.protect,
-        "source": Location.of(wanted.source),
+        "source": wanted.source,
     }
-    if wanted.kind is Kind.PUBLISH:
-        before = current.fields if current is not None else UNPUBLISHED
+    if KINDS[wanted.kind].embedded is not None:
+        before = current.fields if current is not None else defaults(wanted.kind)
         if before == wanted.fields:
             return None
         return Change(
@@ -197,7 +194,7 @@ def _change_for(wanted: Resource, live: ResourceGraph, seen: Seen) -> Change | N
 
 def _field_changes(before: Mapping[str, FieldValue], wanted: Resource) -> tuple[FieldChange, ...]:
     return tuple(
-        FieldChange(path=name, before=old, after=new, source=Location.of(wanted.location_of(name)))
+        FieldChange(path=name, before=old, after=new, source=wanted.location_of(name))
         for name, old, new in changed_fields(before, wanted.fields)
     )
 
@@ -208,27 +205,24 @@ def _unmanaged(
     """Live objects with no counterpart, topmost only (a service's products go with it)."""
     found: list[tuple[Unmanaged, Resource]] = []
     for resource in live:
-        if resource.kind is Kind.PUBLISH or resource.address in desired:
+        if not KINDS[resource.kind].counted or resource.address in desired:
             continue
         if any(ancestor not in desired for ancestor in resource.address.ancestors()):
             continue
         action: Action | None = None
         if settings.prune:
-            if resource.kind is not Kind.SERVICE:
+            if KINDS[resource.kind].removal == "delete":
                 action = Action.DELETE
             elif resource.active:
                 action = Action.DISABLE
         descendants = sum(
-            1
-            for other in live
-            if other.kind in (Kind.PRODUCT, Kind.ADDON)
-            and resource.address in set(other.address.ancestors())
+            1 for other in live.descendants(resource.address) if KINDS[other.kind].counted
         )
         assert resource.id is not None, "live resources always carry their id"
         found.append(
             (
                 Unmanaged(
-                    address=str(resource.address),
+                    address=resource.address,
                     kind=resource.kind,
                     id=resource.id,
                     active=resource.active,
@@ -243,7 +237,7 @@ def _unmanaged(
 
 def _duplicates(live: ResourceGraph) -> tuple[Unmanaged, ...]:
     return tuple(
-        Unmanaged(address=str(r.address), kind=r.kind, id=r.id or "", active=r.active, action=None)
+        Unmanaged(address=r.address, kind=r.kind, id=r.id or "", active=r.active, action=None)
         for r in live.duplicates
     )
 
@@ -254,11 +248,11 @@ def _removal(
     parent = resource.address.parent
     parent_live = live.get(parent) if parent is not None else None
     return Change(
-        address=str(resource.address),
+        address=resource.address,
         kind=resource.kind,
         action=action,
         id=resource.id,
-        parent=str(parent) if parent is not None else None,
+        parent=parent,
         parent_id=parent_live.id if parent_live is not None else None,
         live=dict(resource.fields),
         fingerprint=seen[resource.kind, resource.id],
@@ -268,8 +262,7 @@ def _removal(
 
 def _protected(address: Address, settings: PlanSettings) -> bool:
     """Removing an object removes what is below it, so protection below counts too."""
-    for entry in settings.protect:
-        protected = Address.parse(entry)
+    for protected in settings.protect:
         if protected == address or address in set(protected.ancestors()):
             return True
     return False
@@ -278,44 +271,43 @@ def _protected(address: Address, settings: PlanSettings) -> bool:
 _MAKES_READY = (Action.CREATE, Action.ENABLE)
 
 
-def _with_dependencies(
-    change: Change, changes: Mapping[Address, Change], live: ResourceGraph
-) -> Change:
-    address = Address.parse(change.address)
-    needs: set[Address] = set()
-    parent = address.parent
-    if change.action is Action.PUBLISH:
-        service = parent
-        assert service is not None
-        # Publish last: once the service is active and every product and addon under it
-        # exists, and once every broker it names exists.
-        for other, planned in changes.items():
-            below_service = service in set(other.ancestors()) and other.kind is not Kind.PUBLISH
-            if (other == service and planned.action in (Action.CREATE, Action.ENABLE)) or (
-                below_service and planned.action is Action.CREATE
-            ):
-                needs.add(other)
-        for number in _as_tuple((change.desired or {}).get("brokers")):
-            broker = Address.of(Kind.BROKER, number)
-            if broker in changes and changes[broker].action is Action.CREATE:
-                needs.add(broker)
-    elif change.action.removes:
-        # Children go first; a broker goes once no publish change still names it.
-        for other, planned in changes.items():
-            if planned.action.removes and address in set(other.ancestors()):
-                needs.add(other)
-        if change.kind is Kind.BROKER:
-            for other, planned in changes.items():
-                if planned.action is Action.PUBLISH and address.key in _as_tuple(
-                    (planned.live or {}).get("brokers")
-                ):
-                    needs.add(other)
-    elif parent is not None and parent in changes and changes[parent].action in _MAKES_READY:
-        # Children wait for their parent to exist and be active: whether Cloudmore takes
-        # writes under a disabled service is not documented, so nothing relies on it.
-        needs.add(parent)
-    return change.model_copy(update={"depends_on": tuple(str(a) for a in sorted(needs))})
+class _ChangeIndex:
+    """The planned changes by what the dependency rules ask about, built once, so computing
+    every change's dependencies is linear in the number of changes."""
 
+    def __init__(self, changes: Mapping[Address, Change]) -> None:
+        self.changes = changes
+        self.below: dict[Address, list[Address]] = {}
+        self.naming: dict[Address, list[Address]] = {}
+        for address, change in changes.items():
+            for ancestor in address.ancestors():
+                self.below.setdefault(ancestor, []).append(address)
+            for _, named in references(change.kind, change.live or {}):
+                self.naming.setdefault(named, []).append(address)
 
-def _as_tuple(value: FieldValue) -> tuple[str, ...]:
-    return value if isinstance(value, tuple) else ()
+    def dependencies(self, address: Address, change: Change) -> set[Address]:
+        changes, needs = self.changes, set[Address]()
+        parent = address.parent
+        if change.action is Action.PUBLISH:
+            assert parent is not None
+            # Publish last: once the service is active and every product and addon under it
+            # exists, and once every broker it names exists.
+            if parent in changes and changes[parent].action in _MAKES_READY:
+                needs.add(parent)
+            needs.update(
+                other
+                for other in self.below.get(parent, ())
+                if KINDS[other.kind].counted and changes[other].action is Action.CREATE
+            )
+            for _, broker in references(change.kind, change.desired or {}):
+                if broker in changes and changes[broker].action is Action.CREATE:
+                    needs.add(broker)
+        elif change.action.removes:
+            # Children go first; a broker goes once no publish change still names it.
+            needs.update(o for o in self.below.get(address, ()) if changes[o].action.removes)
+            needs.update(self.naming.get(address, ()))
+        elif parent is not None and parent in changes and changes[parent].action in _MAKES_READY:
+            # Children wait for their parent to exist and be active: whether Cloudmore takes
+            # writes under a disabled service is not documented, so nothing relies on it.
+            needs.add(parent)
+        return needs

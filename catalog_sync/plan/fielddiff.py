@@ -1,14 +1,12 @@
-"""Field-level differences, computed by deepdiff behind this one adapter.
+"""Field-level differences: the one definition of "this field changed".
 
-Nothing else in the project sees a deepdiff type: callers get ``(path, before, after)``.
-Only resources that already failed a plain equality check come here.
+Graph values are normalised (``catalog_sync.normalise``): scalars and sorted tuples, so a
+plain ``!=`` is the comparison, and a set-like list is reported whole, as a reviewer reads it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-from deepdiff import DeepDiff
 
 from catalog_sync.graph import FieldValue
 
@@ -22,8 +20,4 @@ def changed_fields(
 
     A key missing from ``after`` is "don't care" and never reported.
     """
-    compared = {name: before.get(name) for name in after}
-    # Set-like lists are reported whole, as a reviewer reads them, so only the root key of
-    # each difference matters.
-    changed = set(DeepDiff(compared, dict(after)).affected_root_keys)
-    return [(name, compared[name], after[name]) for name in after if name in changed]
+    return [(name, before.get(name), new) for name, new in after.items() if before.get(name) != new]

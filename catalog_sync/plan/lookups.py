@@ -4,11 +4,11 @@ resolved to the ids the API wants, and back."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from catalog_sync.kinds import LOOKUP_TABLES
 
 __all__ = ["LOOKUP_TABLES", "Lookups"]
-
-LOOKUP_TABLES = ("categories", "regions", "countries", "emailTemplates")
 
 
 @dataclass(frozen=True)
@@ -19,22 +19,29 @@ class Lookups:
     regions: Mapping[str, str]
     countries: Mapping[str, str]
     email_templates: Mapping[str, str]
+    _tables: Mapping[str, Mapping[str, str]] = field(init=False, repr=False, compare=False)
+    _names: Mapping[str, Mapping[str, str]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        tables = dict(
+            zip(
+                LOOKUP_TABLES,
+                (self.categories, self.regions, self.countries, self.email_templates),
+                strict=True,
+            )
+        )
+        object.__setattr__(self, "_tables", tables)
+        # First name wins for an id two names share, as a scan in table order would find it.
+        names = {t: {i: n for n, i in reversed(list(rows.items()))} for t, rows in tables.items()}
+        object.__setattr__(self, "_names", names)
 
     def table(self, name: str) -> Mapping[str, str]:
-        return {
-            "categories": self.categories,
-            "regions": self.regions,
-            "countries": self.countries,
-            "emailTemplates": self.email_templates,
-        }[name]
+        return self._tables[name]
 
     def name_of(self, table: str, identifier: str) -> str:
         """The name behind an id; an id no lookup knows stays as it is, so the plan shows it
         as a difference instead of failing."""
-        for name, known in self.table(table).items():
-            if known == identifier:
-                return name
-        return identifier
+        return self._names[table].get(identifier, identifier)
 
     def as_plan_tables(self) -> dict[str, dict[str, str]]:
         return {name: dict(sorted(self.table(name).items())) for name in LOOKUP_TABLES}

@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import Field
 
 from catalog_sync.diagnostics import SourceLocation
-from catalog_sync.graph import FieldValue, Kind, Resource
+from catalog_sync.graph import Address, FieldValue, Kind, Resource
 from catalog_sync.immutable import Immutable
 
 __all__ = [
@@ -25,9 +25,9 @@ __all__ = [
     "CatalogRef",
     "Change",
     "FieldChange",
-    "Location",
     "Plan",
     "PlanBody",
+    "PlanHeader",
     "PlanSettings",
     "SafetyFinding",
     "SafetyRule",
@@ -53,40 +53,25 @@ class Action(enum.StrEnum):
         return self in (Action.DELETE, Action.DISABLE)
 
 
-class Location(Immutable):
-    file: str
-    line: int
-    column: int
-
-    @classmethod
-    def of(cls, source: SourceLocation | None) -> Location | None:
-        if source is None:
-            return None
-        return cls(file=source.file, line=source.line, column=source.column)
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
-
-
 class FieldChange(Immutable):
     """One managed field that differs: ``path: before -> after``."""
 
     path: str
     before: FieldValue
     after: FieldValue
-    source: Location | None = None
+    source: SourceLocation | None = None
 
 
 class Change(Immutable):
-    address: str
+    address: Address
     kind: Kind
     action: Action
     id: str | None = Field(default=None, description="The live object's id; null for a create.")
-    parent: str | None = None
+    parent: Address | None = None
     parent_id: str | None = Field(
         default=None, description="The live parent's id, when the parent exists already."
     )
-    depends_on: tuple[str, ...] = Field(
+    depends_on: tuple[Address, ...] = Field(
         default=(), description="Addresses of changes in this plan that must succeed first."
     )
     field_changes: tuple[FieldChange, ...] = ()
@@ -101,13 +86,13 @@ class Change(Immutable):
         default=None, description="Fingerprint of the live object the change was planned from."
     )
     protect: bool = False
-    source: Location | None = None
+    source: SourceLocation | None = None
 
 
 class Unmanaged(Immutable):
     """A live object with no counterpart in the files."""
 
-    address: str
+    address: Address
     kind: Kind
     id: str
     active: bool = True
@@ -127,7 +112,7 @@ class SafetyRule(enum.StrEnum):
 class SafetyFinding(Immutable):
     rule: SafetyRule
     message: str
-    addresses: tuple[str, ...] = ()
+    addresses: tuple[Address, ...] = ()
     overridable: bool = Field(description="True when --force lifts it; protect never is.")
     remedy: str
 
@@ -152,7 +137,7 @@ class PlanSettings(Immutable):
     max_update_percent: float = 30.0
     max_delete_percent: float = 30.0
     min_existing: int = 10
-    protect: tuple[str, ...] = ()
+    protect: tuple[Address, ...] = ()
 
 
 class Target(Immutable):
@@ -172,10 +157,14 @@ class PlanBody(Immutable):
     unmanaged: tuple[Unmanaged, ...]
     safety: tuple[SafetyFinding, ...]
     summary: Summary
-    existing: int = Field(description="Live objects the thresholds are measured against.")
+    existing: int = Field(
+        default=0, description="Live objects the thresholds are measured against."
+    )
 
 
-class Plan(Immutable):
+class PlanHeader(Immutable):
+    """What a plan records beside the planner's body: what it was made from, and by what."""
+
     format_version: Literal[1] = 1
     tool_version: str
     created_at: datetime
@@ -187,11 +176,11 @@ class Plan(Immutable):
         description="Names used by the plan, resolved to ids: categories, regions, "
         "countries, emailTemplates.",
     )
-    changes: tuple[Change, ...]
-    unmanaged: tuple[Unmanaged, ...]
-    safety: tuple[SafetyFinding, ...]
-    summary: Summary
-    existing: int = 0
+
+
+# Fields are the header's, then the body's: pydantic orders them from the last base on.
+class Plan(PlanBody, PlanHeader):
+    """A saved plan: what it was made from, then what the planner computed."""
 
     @property
     def has_changes(self) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from catalog_sync.graph import Address, Kind, ResourceGraph
+from catalog_sync.graph import ResourceGraph
+from catalog_sync.kinds import KINDS
 from catalog_sync.plan.model import Action, Change, PlanSettings, SafetyFinding, SafetyRule
 
 __all__ = ["evaluate_safety"]
@@ -30,14 +31,13 @@ def evaluate_safety(
         )
 
     removals = [c for c in changes if c.action.removes]
+    removed_addresses = {c.address for c in removals}
     kept_top_level = [
         r
         for r in live
-        if r.kind in (Kind.SERVICE, Kind.BROKER)
-        and r.active
-        and str(r.address) not in {c.address for c in removals}
+        if KINDS[r.kind].parent is None and r.active and r.address not in removed_addresses
     ]
-    live_top_level = [r for r in live if r.kind in (Kind.SERVICE, Kind.BROKER) and r.active]
+    live_top_level = [r for r in live if KINDS[r.kind].parent is None and r.active]
     if removals and live_top_level and not kept_top_level:
         findings.append(
             SafetyFinding(
@@ -87,10 +87,7 @@ def _removed_objects(removals: Sequence[Change], live: ResourceGraph) -> list[st
     for change in removals:
         removed.add(change.address)
         if change.action is Action.DELETE:
-            address = Address.parse(change.address)
             removed.update(
-                str(r.address)
-                for r in live
-                if r.kind is not Kind.PUBLISH and address in set(r.address.ancestors())
+                r.address for r in live.descendants(change.address) if KINDS[r.kind].counted
             )
     return sorted(removed)

@@ -4,23 +4,14 @@ from __future__ import annotations
 
 from catalog_sync.apply.journal import PreviousRun
 from catalog_sync.apply.report import ApplyReport, OperationResult, Outcome
-from catalog_sync.graph import Kind
 from catalog_sync.plan.model import Action
-from catalog_sync.render.plan_values import ACTION_VERBS, format_value
+from catalog_sync.render.plan_values import ACTION_SYMBOLS, ACTION_VERBS, format_value
 
 __all__ = ["JOURNAL_COMMAND", "render_previous_notice", "render_previous_run", "render_report"]
 
 JOURNAL_COMMAND = "catalog-sync journal"
 """The command that shows a journal (catalog_sync/cli/journal_cmds.py)."""
 
-_SYMBOLS = {
-    Action.CREATE: "+",
-    Action.UPDATE: "~",
-    Action.ENABLE: "~",
-    Action.PUBLISH: "~",
-    Action.DELETE: "-",
-    Action.DISABLE: "-",
-}
 _COLOURS = {"done": "32", "failed": "1;31", "skipped": "33", "not_attempted": "33", "ok": "32"}
 _HEADINGS = {
     Outcome.DONE: "Done:",
@@ -70,7 +61,7 @@ def render_report(report: ApplyReport, *, colour: bool = False) -> str:
             )
         )
         for mismatch in report.mismatches:
-            kind = _kind_of(mismatch.address)
+            kind = mismatch.address.kind
             expected = format_value(kind, mismatch.field, mismatch.expected)
             actual = format_value(kind, mismatch.field, mismatch.actual)
             lines.append(
@@ -99,7 +90,7 @@ def _counts_text(counts: dict[Outcome, int]) -> str:
 
 def _result_line(result: OperationResult) -> str:
     verb = ACTION_VERBS[result.action]
-    symbol = _SYMBOLS[result.action]
+    symbol = ACTION_SYMBOLS[result.action]
     if result.outcome is Outcome.DONE:
         created = f" (id {result.id})" if result.action is Action.CREATE and result.id else ""
         return f"  {symbol} {result.address} {verb}{created}"
@@ -108,11 +99,6 @@ def _result_line(result: OperationResult) -> str:
     if result.outcome is Outcome.SKIPPED:
         return f"  . {result.address} not {verb}: skipped because {result.blocked_by} failed"
     return f"  . {result.address} not {verb}: not attempted"
-
-
-def _kind_of(address: str) -> Kind:
-    last = address.rsplit(".", 1)[-1]
-    return Kind(last.split("[", 1)[0])
 
 
 def render_previous_notice(previous: PreviousRun) -> str:

@@ -10,7 +10,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from catalog_sync.graph import Address, Kind
+from catalog_sync.graph import Kind
 from catalog_sync.plan.model import Action, Change, Plan
 from catalog_sync.render.plan_values import (
     ACTION_VERBS,
@@ -79,7 +79,7 @@ def render_markdown(plan: Plan, *, limit: int = MAX_MARKDOWN_CHARS) -> str:
 def _groups(changes: Iterable[Change]) -> list[tuple[str, list[Change]]]:
     groups: dict[str, list[Change]] = {}
     for change in changes:
-        top = Address(Address.parse(change.address).segments[:1])
+        top = change.address.top
         title = "Brokers" if top.kind is Kind.BROKER else f"Service {top.key}"
         groups.setdefault(title, []).append(change)
     return list(groups.items())

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from catalog_sync.plan.model import Action, Change, Plan
 from catalog_sync.render.plan_values import (
+    ACTION_SYMBOLS,
     ACTION_VERBS,
     describe_change,
     repeats_default,
@@ -14,14 +15,6 @@ from catalog_sync.render.plan_values import (
 
 __all__ = ["render_text"]
 
-_SYMBOLS = {
-    Action.CREATE: "+",
-    Action.UPDATE: "~",
-    Action.ENABLE: "~",
-    Action.PUBLISH: "~",
-    Action.DELETE: "-",
-    Action.DISABLE: "-",
-}
 _COLOURS = {"+": "32", "~": "33", "-": "31", "!": "1;31", "?": "36"}
 
 
@@ -64,7 +57,7 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
 
 
 def _change_lines(change: Change, paint: Callable[[str, str], str]) -> list[str]:
-    symbol = _SYMBOLS[change.action]
+    symbol = ACTION_SYMBOLS[change.action]
     lines = [f"  # {change.address} will be {ACTION_VERBS[change.action]}"]
     if change.action is Action.CREATE:
         shown = [f for f in change.field_changes if not repeats_default(f.after)]

@@ -6,10 +6,12 @@ import json
 from decimal import Decimal
 
 from catalog_sync.graph import FieldValue, Kind
-from catalog_sync.normalise import FieldType, format_money, spec_for
+from catalog_sync.kinds import field_spec
+from catalog_sync.normalise import FieldType, format_money
 from catalog_sync.plan.model import Action, Change, FieldChange, Plan
 
 __all__ = [
+    "ACTION_SYMBOLS",
     "ACTION_VERBS",
     "changes_money",
     "describe_change",
@@ -19,6 +21,14 @@ __all__ = [
     "summary_line",
 ]
 
+ACTION_SYMBOLS = {
+    Action.CREATE: "+",
+    Action.UPDATE: "~",
+    Action.ENABLE: "~",
+    Action.PUBLISH: "~",
+    Action.DELETE: "-",
+    Action.DISABLE: "-",
+}
 ACTION_VERBS = {
     Action.CREATE: "created",
     Action.UPDATE: "updated",
@@ -31,7 +41,7 @@ ACTION_VERBS = {
 
 def _is_money(kind: Kind, path: str) -> bool:
     try:
-        return spec_for(kind, path).type is FieldType.MONEY
+        return field_spec(kind, path).type is FieldType.MONEY
     except KeyError:
         return False
 

@@ -11,6 +11,7 @@ import pytest
 from catalog_sync.apply import (
     ApplyOptions,
     Mismatch,
+    OperationResult,
     Outcome,
     Phase,
     SilentListener,
@@ -59,7 +60,7 @@ async def test_example_onto_demo_with_prune_replans_empty(
         plan, report = await plan_and_apply(client, emulator.settings, journal_dir, catalog)
         again = await plan_with(client, emulator.settings, catalog)
         services = {s.name: s for s in await client.list_services()}
-    actions = {c.address: c.action for c in plan.changes}
+    actions: dict[str, Action] = {c.address: c.action for c in plan.changes}
     assert actions['service["Legacy Hosting"]'] is Action.DISABLE
     assert actions['service["Acronis Cyber Protect"]'] is Action.ENABLE
     assert report.ok, render_report(report)
@@ -88,7 +89,7 @@ async def test_a_failed_product_create_skips_its_addons_and_publish_only(
             )
         )
         plan, report = await plan_and_apply(client, emulator.settings, journal_dir)
-    results = {r.address: r for r in report.results}
+    results: dict[str, OperationResult] = {r.address: r for r in report.results}
 
     failed = results[PBX_MINUTES]
     assert failed.outcome is Outcome.FAILED
@@ -190,7 +191,9 @@ async def test_children_of_parents_created_in_the_run_are_created_under_the_new_
     emulator = InProcess("empty")
     async with emulator.client() as client:
         _plan, report = await plan_and_apply(client, emulator.settings, journal_dir, EXAMPLE)
-        new_ids = {r.address: r.id for r in report.results if r.kind is not Kind.PUBLISH}
+        new_ids: dict[str, str | None] = {
+            r.address: r.id for r in report.results if r.kind is not Kind.PUBLISH
+        }
         firewall = new_ids['service["Managed Firewall"]']
         site = new_ids['service["Managed Firewall"].product["fw-site"]']
         assert firewall is not None
@@ -299,7 +302,7 @@ async def test_a_service_pinned_by_id_is_renamed_and_gets_its_new_children(
         again = await plan_with(client, emulator.settings, catalog)
         renamed = await client.get_service(pbx.id)
         products = await client.list_products(pbx.id)
-    actions = {c.address: c.action for c in plan.changes}
+    actions: dict[str, Action] = {c.address: c.action for c in plan.changes}
     assert actions['service["Cloud Phone"]'] is Action.UPDATE
     assert actions['service["Cloud Phone"].product["pbx-minutes"].addon["pbx-min-intl"]'] is (
         Action.CREATE

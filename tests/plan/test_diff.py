@@ -1,6 +1,6 @@
 from catalog_sync.graph import Kind, Resource
 from catalog_sync.plan.diff import plan_changes
-from catalog_sync.plan.model import Action, PlanSettings, fingerprint
+from catalog_sync.plan.model import Action, Change, PlanSettings, fingerprint
 from tests.plan.graphs import ADDON, BROKER, PRODUCT, PUBLISH, SERVICE, graph, live_tree, res
 
 SETTINGS = PlanSettings(min_existing=1000)
@@ -32,7 +32,7 @@ def test_empty_live_creates_everything_parents_first() -> None:
         ('service["Mail"].product["p1"].addon["a1"]', Action.CREATE),
         ('service["Mail"].publish', Action.PUBLISH),
     ]
-    by_address = {c.address: c for c in body.changes}
+    by_address: dict[str, Change] = {c.address: c for c in body.changes}
     assert by_address[str(PRODUCT)].depends_on == (str(SERVICE),)
     assert by_address[str(ADDON)].depends_on == (str(PRODUCT),)
     assert by_address[str(PUBLISH)].depends_on == (str(SERVICE), str(PRODUCT), str(ADDON))
@@ -93,7 +93,7 @@ def test_broker_delete_waits_for_publish_that_drops_it() -> None:
     )
     wanted = graph(*desired_tree()[:4])
     body = plan_changes(wanted, type(live)(resources), PlanSettings(prune=True, min_existing=1000))
-    by_address = {c.address: c for c in body.changes}
+    by_address: dict[str, Change] = {c.address: c for c in body.changes}
     assert by_address[str(BROKER)].action is Action.DELETE
     assert by_address[str(BROKER)].depends_on == (str(PUBLISH),)
 
@@ -104,7 +104,7 @@ def test_publish_waits_for_a_broker_created_in_the_same_run() -> None:
     body = plan_changes(
         graph(*wanted), graph(*[r for r in live_tree() if r.kind != Kind.BROKER]), SETTINGS
     )
-    by_address = {c.address: c for c in body.changes}
+    by_address: dict[str, Change] = {c.address: c for c in body.changes}
     assert by_address[str(PUBLISH)].depends_on == (str(BROKER),)
 
 
@@ -167,7 +167,7 @@ def test_fingerprints_are_of_live_objects_as_read_even_when_matching_rewrote_the
 
 def test_children_written_under_a_service_being_enabled_wait_for_the_enable() -> None:
     body = plan_changes(graph(*desired_tree(price="12.0000")), live_tree(active=False), SETTINGS)
-    by_address = {c.address: c for c in body.changes}
+    by_address: dict[str, Change] = {c.address: c for c in body.changes}
     assert by_address[str(SERVICE)].action is Action.ENABLE
     assert by_address[str(ADDON)].depends_on == ()  # its parent product is not changing
     wanted = desired_tree()

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
-from catalog_sync.normalise import FIELD_SPECS, FieldSpec, FieldType, normalise
+from catalog_sync.kinds import KINDS, FieldSpec
+from catalog_sync.normalise import FieldType, normalise
 from catalog_sync.plan.diff import plan_changes
 from catalog_sync.plan.model import PlanSettings
 
@@ -30,7 +31,7 @@ def _value(kind: Kind, spec: FieldSpec) -> st.SearchStrategy[FieldValue]:
 def resources(draw: st.DrawFn, address: Address) -> Resource:
     """A desired resource: each field without a default is given or left out (don't care)."""
     fields: dict[str, FieldValue] = {}
-    for spec in FIELD_SPECS[address.kind]:
+    for spec in KINDS[address.kind].fields:
         if spec.has_default or draw(st.booleans()):
             fields[spec.name] = draw(_value(address.kind, spec))
     protect = draw(st.booleans()) if address.kind is not Kind.PUBLISH else False
@@ -61,7 +62,7 @@ def live_of(draw: st.DrawFn, desired: ResourceGraph) -> ResourceGraph:
     live: dict[Address, Resource] = {}
     for number, resource in enumerate(desired):
         fields = dict(resource.fields)
-        for spec in FIELD_SPECS[resource.kind]:
+        for spec in KINDS[resource.kind].fields:
             if spec.name not in fields:
                 fields[spec.name] = draw(_value(resource.kind, spec))
         live[resource.address] = Resource(resource.address, fields, id=f"id-{number}")

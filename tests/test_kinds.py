@@ -1,0 +1,111 @@
+"""The kind registry is the one home of a kind's fields: a field added to a spec flows through
+plan and apply with no change to the adapters, the planner, the body builder or the applier."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from catalog_sync.catalog import models, validation
+from catalog_sync.catalog.fields import Text
+from catalog_sync.emulator import operations as emulator_operations
+from catalog_sync.emulator.validation import ModelStateError
+from catalog_sync.emulator.validation import validate_addon as real_validate_addon
+from catalog_sync.graph import Kind
+from catalog_sync.kinds import KINDS, FieldSpec, children_of, field_spec
+from catalog_sync.normalise import FieldType
+from catalog_sync.plan.model import Action
+from tests.apply.support import EXAMPLE, InProcess, plan_and_apply, plan_with
+
+NOTE = "throwawayNote"
+ADDON = 'service["Acronis Cyber Protect"].product["acp-workstation"].addon["acp-ws-adv-security"]'
+
+
+class _NotedAddon(models.Addon):
+    throwaway_note: Text | None = None
+
+
+class _NotedProduct(models.Product):
+    addons: tuple[_NotedAddon, ...] = ()
+
+
+class _NotedService(models.Service):
+    products: tuple[_NotedProduct, ...] = ()
+
+
+class _NotedFile(models.CatalogFile):
+    services: tuple[_NotedService, ...] = ()
+
+
+@pytest.fixture
+def noted_addons(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The throwaway field, declared where a real one is: one line in the addon's spec, its
+    key in the file schema, and an emulator that stores it (with its own type check, so the
+    validation of every real field stays as strict as it is)."""
+    spec = KINDS[Kind.ADDON]
+    noted = dataclasses.replace(spec, fields=(*spec.fields, FieldSpec(NOTE, FieldType.TEXT)))
+    monkeypatch.setitem(KINDS, Kind.ADDON, noted)
+    monkeypatch.setattr(validation, "CatalogFile", _NotedFile)
+
+    def validate_addon(body: object) -> dict[str, Any]:
+        record = real_validate_addon(body)
+        note = body.get(NOTE) if isinstance(body, dict) else None
+        if note is not None and not isinstance(note, str):
+            raise ModelStateError({"ThrowawayNote": ["The value is not valid."]})
+        return {**record, NOTE: note}
+
+    monkeypatch.setattr(emulator_operations, "validate_addon", validate_addon)
+
+
+def _catalog_with_note(tmp_path: Path, note: str) -> Path:
+    catalog = tmp_path / "catalog"
+    if catalog.exists():
+        shutil.rmtree(catalog)
+    shutil.copytree(EXAMPLE, catalog)
+    path = catalog / "services" / "acronis.yaml"
+    text = path.read_text(encoding="utf-8")
+    anchor = "            itemCode: acp-ws-adv-security\n"
+    assert anchor in text
+    path.write_text(text.replace(anchor, f"{anchor}            {NOTE}: {note}\n"), "utf-8")
+    return catalog
+
+
+def test_the_registry_is_what_the_adapters_read() -> None:
+    assert [spec.kind for spec in children_of(None)] == [Kind.BROKER, Kind.SERVICE]
+    assert [spec.kind for spec in children_of(Kind.SERVICE)] == [Kind.PRODUCT, Kind.PUBLISH]
+    assert field_spec(Kind.PRODUCT, "emailTemplate").wire_path == "emailTemplateId"
+
+
+@pytest.mark.anyio
+@pytest.mark.usefixtures("noted_addons")
+async def test_a_field_added_to_a_spec_flows_through_plan_and_apply(tmp_path: Path) -> None:
+    emulator = InProcess("empty")
+    async with emulator.client() as client:
+        catalog = _catalog_with_note(tmp_path, "first")
+        plan, report = await plan_and_apply(
+            client, emulator.settings, tmp_path / "journal", catalog
+        )
+        (created,) = [c for c in plan.changes if c.address == ADDON]
+        assert created.action is Action.CREATE
+        assert (created.desired or {})[NOTE] == "first"
+        assert (report.ok, report.verified, report.mismatches) == (True, True, ())
+        stored = [a for a in emulator.app.state.emulator.store.addons.values() if a.get(NOTE)]
+        assert [a[NOTE] for a in stored] == ["first"]
+        assert not (await plan_with(client, emulator.settings, catalog)).changes
+
+        catalog = _catalog_with_note(tmp_path, "second")
+        plan, report = await plan_and_apply(
+            client, emulator.settings, tmp_path / "journal", catalog
+        )
+        (updated,) = plan.changes
+        assert (updated.address, updated.action) == (ADDON, Action.UPDATE)
+        assert [(f.path, f.before, f.after) for f in updated.field_changes] == [
+            (NOTE, "first", "second")
+        ]
+        assert (report.ok, report.verified, report.mismatches) == (True, True, ())
+        assert [a[NOTE] for a in stored] == ["second"]
+        assert not (await plan_with(client, emulator.settings, catalog)).changes
