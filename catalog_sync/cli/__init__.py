@@ -11,7 +11,14 @@ import logging
 import click
 
 from catalog_sync import __version__
-from catalog_sync.cli import api_cmds, catalog_cmds, emulator_cmds, plan_cmds
+from catalog_sync.cli import (
+    api_cmds,
+    catalog_cmds,
+    emulator_cmds,
+    files_cmds,
+    plan_cmds,
+    review_cmds,
+)
 from catalog_sync.cli.common import CliState
 
 __all__ = ["main"]
@@ -40,6 +47,6 @@ def main(ctx: click.Context, verbose: bool, log_level: str) -> None:
     ctx.obj = CliState(verbose=verbose)
 
 
-for _module in (catalog_cmds, emulator_cmds, api_cmds, plan_cmds):
+for _module in (catalog_cmds, emulator_cmds, api_cmds, plan_cmds, review_cmds, files_cmds):
     for _command in _module.commands:
         main.add_command(_command)

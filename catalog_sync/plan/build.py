@@ -13,11 +13,12 @@ from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
 from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
 from catalog_sync.errors import CatalogError
 from catalog_sync.graph import Address, Kind, ResourceGraph
+from catalog_sync.plan.baseline import mark_origins
 from catalog_sync.plan.desired import desired_graph
 from catalog_sync.plan.diff import plan_changes
 from catalog_sync.plan.live import LiveReader, read_live
 from catalog_sync.plan.lookups import LOOKUP_TABLES, Lookups
-from catalog_sync.plan.model import CatalogRef, Change, Plan, PlanSettings, Target
+from catalog_sync.plan.model import CatalogRef, Change, IgnoreRule, Plan, PlanSettings, Target
 
 __all__ = ["PRODUCT_TYPE_CHANGE", "make_plan", "plan_against", "plan_settings", "target_of"]
 
@@ -29,11 +30,15 @@ def target_of(settings: ApiSettings) -> Target:
 
 
 async def plan_against(
-    catalog_path: str, loaded: LoadedCatalog, settings: ApiSettings
+    catalog_path: str,
+    loaded: LoadedCatalog,
+    settings: ApiSettings,
+    *,
+    baseline: LoadedCatalog | None = None,
 ) -> tuple[Plan, ClientMetrics]:
     """Plan the loaded catalog against the configured API, through a read-only client."""
     async with open_read_only(settings) as client:
-        plan = await make_plan(catalog_path, loaded, client, target_of(settings))
+        plan = await make_plan(catalog_path, loaded, client, target_of(settings), baseline=baseline)
         return plan, client.metrics
 
 
@@ -44,13 +49,21 @@ async def make_plan(
     target: Target,
     *,
     now: datetime | None = None,
+    baseline: LoadedCatalog | None = None,
 ) -> Plan:
+    """With ``baseline`` (the base branch's catalog), every change gets its origin."""
     catalog = loaded_catalog.catalog
     live = await read_live(client)
     desired = desired_graph(catalog, live)
     settings = plan_settings(catalog.settings)
     body = plan_changes(desired, live.graph, settings)
     _refuse_impossible(body.changes, live.graph)
+    changes = body.changes
+    if baseline is not None:
+        base = baseline.catalog
+        base_desired = desired_graph(base, live)
+        base_body = plan_changes(base_desired, live.graph, plan_settings(base.settings))
+        changes = mark_origins(changes, base_body.changes)
     return Plan(
         tool_version=__version__,
         created_at=now or datetime.now(UTC),
@@ -58,7 +71,7 @@ async def make_plan(
         catalog=CatalogRef(path=catalog_path, digest=loaded_catalog.digest),
         settings=settings,
         lookups=_used_lookups(desired, live.lookups),
-        changes=body.changes,
+        changes=changes,
         unmanaged=body.unmanaged,
         safety=body.safety,
         summary=body.summary,
@@ -100,6 +113,7 @@ def plan_settings(settings: Settings) -> PlanSettings:
         max_delete_percent=thresholds.max_delete_percent,
         min_existing=thresholds.min_existing,
         protect=settings.protect,
+        ignore=tuple(IgnoreRule(address=r.address, fields=r.fields) for r in settings.ignore),
     )
 
 

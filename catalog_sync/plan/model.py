@@ -25,7 +25,9 @@ __all__ = [
     "CatalogRef",
     "Change",
     "FieldChange",
+    "IgnoreRule",
     "Location",
+    "Origin",
     "Plan",
     "PlanBody",
     "PlanSettings",
@@ -51,6 +53,13 @@ class Action(enum.StrEnum):
     @property
     def removes(self) -> bool:
         return self in (Action.DELETE, Action.DISABLE)
+
+
+class Origin(enum.StrEnum):
+    """Why a change is in a plan made with ``--baseline`` (the base branch's catalog)."""
+
+    INTRODUCED = "introduced"  # the pull request's edit of the files causes it
+    PRE_EXISTING = "pre-existing"  # already pending against the base catalog
 
 
 class Location(Immutable):
@@ -102,6 +111,10 @@ class Change(Immutable):
     )
     protect: bool = False
     source: Location | None = None
+    origin: Origin | None = Field(
+        default=None,
+        description="introduced or pre-existing, when planned with --baseline; else null.",
+    )
 
 
 class Unmanaged(Immutable):
@@ -147,12 +160,20 @@ class Summary(Immutable):
         return self.create + self.update + self.delete + self.disable + self.enable + self.publish
 
 
+class IgnoreRule(Immutable):
+    """``settings.ignore``: fields not compared on objects matching an address pattern."""
+
+    address: str
+    fields: tuple[str, ...]
+
+
 class PlanSettings(Immutable):
     prune: bool = False
     max_update_percent: float = 30.0
     max_delete_percent: float = 30.0
     min_existing: int = 10
     protect: tuple[str, ...] = ()
+    ignore: tuple[IgnoreRule, ...] = ()
 
 
 class Target(Immutable):

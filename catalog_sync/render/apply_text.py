@@ -8,7 +8,7 @@ from catalog_sync.graph import Kind
 from catalog_sync.plan.model import Action
 from catalog_sync.render.plan_values import ACTION_VERBS, format_value
 
-__all__ = ["render_previous_run", "render_report"]
+__all__ = ["HEADINGS", "counts_text", "render_previous_run", "render_report", "result_line"]
 
 _SYMBOLS = {
     Action.CREATE: "+",
@@ -19,7 +19,7 @@ _SYMBOLS = {
     Action.DISABLE: "-",
 }
 _COLOURS = {"done": "32", "failed": "1;31", "skipped": "33", "not_attempted": "33", "ok": "32"}
-_HEADINGS = {
+HEADINGS = {
     Outcome.DONE: "Done:",
     Outcome.FAILED: "Failed:",
     Outcome.SKIPPED: "Skipped (a change they depend on failed):",
@@ -34,7 +34,7 @@ def render_report(report: ApplyReport, *, colour: bool = False) -> str:
     counts = report.counts
     lines = [
         f"Apply to {report.target.api_url} (seller {report.target.seller_id}) from "
-        f"{report.catalog.path}: " + _counts_text(counts) + ".",
+        f"{report.catalog.path}: " + counts_text(counts) + ".",
     ]
     if report.forced:
         lines.append(f"--force lifted the safety rules: {', '.join(report.forced)}.")
@@ -42,8 +42,8 @@ def render_report(report: ApplyReport, *, colour: bool = False) -> str:
         chosen = [r for r in report.results if r.outcome is outcome]
         if not chosen:
             continue
-        lines.extend(["", paint(outcome.value, _HEADINGS[outcome])])
-        lines.extend(_result_line(result) for result in chosen)
+        lines.extend(["", paint(outcome.value, HEADINGS[outcome])])
+        lines.extend(result_line(result) for result in chosen)
 
     lines.append("")
     if report.verify_error is not None:
@@ -80,11 +80,11 @@ def render_report(report: ApplyReport, *, colour: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _counts_text(counts: dict[Outcome, int]) -> str:
+def counts_text(counts: dict[Outcome, int]) -> str:
     return ", ".join(f"{counts[o]} {o.value.replace('_', ' ')}" for o in Outcome)
 
 
-def _result_line(result: OperationResult) -> str:
+def result_line(result: OperationResult) -> str:
     verb = ACTION_VERBS[result.action]
     symbol = _SYMBOLS[result.action]
     if result.outcome is Outcome.DONE:
