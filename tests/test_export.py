@@ -46,9 +46,7 @@ def test_export_from_the_demo_seed_validates_and_plans_nothing(
     assert run("fmt", "--check", str(out)).exit_code == 0
 
 
-def test_export_refuses_a_non_empty_directory_without_force(
-    demo_url: str, tmp_path: Path
-) -> None:
+def test_export_refuses_a_non_empty_directory_without_force(demo_url: str, tmp_path: Path) -> None:
     out = tmp_path / "catalog"
     out.mkdir()
     (out / "notes.txt").write_text("keep me\n", encoding="utf-8")
@@ -60,7 +58,8 @@ def test_export_refuses_a_non_empty_directory_without_force(
     assert refused.exit_code == 1
     assert "is not empty (2 file(s))" in refused.output
     assert "--force" in refused.output
-    assert stale.exists() and not (out / "catalog.yaml").exists()
+    assert stale.exists()
+    assert not (out / "catalog.yaml").exists()
 
     forced = run("export", "--out", str(out), "--force")
     assert forced.exit_code == 0, forced.output
