@@ -66,4 +66,4 @@ def _check_lineage(kinds: list[Kind], pattern: str) -> None:
         parent = kinds[index - 1] if index else None
         if parent != expected:
             where = f"under a {parent.value}" if parent else "at the top"
-            raise ValueError(f"{pattern}: a {kind.value} cannot be {where}")
+            raise ValueError(f"{pattern}: {kind.value} cannot be {where}")

@@ -118,7 +118,7 @@ class IgnoreRule(SourcedModel):
         if unknown:
             raise PydanticCustomError(
                 "ignore_rule",
-                f"{self.address}: a {kind.value} has no field "
+                f"{self.address}: {kind.value} has no field "
                 f"{', '.join(repr(n) for n in unknown)}; its fields are {', '.join(known)}",
             )
         return self

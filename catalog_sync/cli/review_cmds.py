@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -27,16 +28,20 @@ from catalog_sync.render.plan_markdown import render_markdown
 __all__ = ["commands", "drift", "show"]
 
 
+def _format_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(PLAN_FORMATS),
+        default="text",
+        show_default=True,
+        help=help_text,
+    )
+
+
 @click.command()
 @click.argument("plan_file", metavar="PLAN.json", type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(PLAN_FORMATS),
-    default="text",
-    show_default=True,
-    help="text, markdown (a PR comment), json, or github (annotations and job summary).",
-)
+@_format_option("text, markdown (a PR comment), json, or github (annotations and job summary).")
 @handle_errors
 def show(plan_file: Path, output_format: str) -> None:
     """Render a saved plan without reading live state again."""
@@ -49,14 +54,7 @@ def show(plan_file: Path, output_format: str) -> None:
 
 @click.command()
 @click.argument("path", default=".", type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(PLAN_FORMATS),
-    default="text",
-    show_default=True,
-    help="text for logs, markdown for an issue, json for tools, github for Actions.",
-)
+@_format_option("text for logs, markdown for an issue, json for tools, github for Actions.")
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),

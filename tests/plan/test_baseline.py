@@ -26,16 +26,22 @@ VAULT = 'service["Google Workspace"].product["annual"].addon["gws-vault"]'
 RECORDING = 'service["Cloud PBX"].product["pbx-user"].addon["pbx-recording"]'
 
 
-def test_pre_existing_drift_and_the_pull_requests_change_are_told_apart(
-    demo_url: str, tmp_path: Path
-) -> None:
+def _branches(url: str, tmp_path: Path) -> tuple[Path, Path]:
+    """The base branch's catalog (exported from live) and the pull request's copy of it, with
+    a price edited in Cloudmore since: drift the base branch already plans to undo."""
     base = tmp_path / "base"
     assert run("export", "--out", str(base)).exit_code == 0
     head = tmp_path / "head"
     shutil.copytree(base, head)
-    # Someone edited a price in Cloudmore (drift the base branch already plans to undo) ...
-    set_addon_price(demo_url, "Google Workspace", "annual", "gws-vault", "6.25")
-    # ... and the pull request changes another addon.
+    set_addon_price(url, "Google Workspace", "annual", "gws-vault", "6.25")
+    return base, head
+
+
+def test_pre_existing_drift_and_the_pull_requests_change_are_told_apart(
+    demo_url: str, tmp_path: Path
+) -> None:
+    base, head = _branches(demo_url, tmp_path)
+    # The pull request changes another addon.
     replace_once(
         head / "services" / "cloud-pbx.yaml",
         'itemCode: pbx-recording\n            price: "2.00"',
@@ -59,11 +65,7 @@ def test_pre_existing_drift_and_the_pull_requests_change_are_told_apart(
 
 
 def test_a_change_the_pull_request_alters_is_introduced(demo_url: str, tmp_path: Path) -> None:
-    base = tmp_path / "base"
-    assert run("export", "--out", str(base)).exit_code == 0
-    head = tmp_path / "head"
-    shutil.copytree(base, head)
-    set_addon_price(demo_url, "Google Workspace", "annual", "gws-vault", "6.25")
+    base, head = _branches(demo_url, tmp_path)
     replace_once(
         head / "services" / "google-workspace.yaml",
         'itemCode: gws-vault\n            price: "5.00"',
@@ -75,11 +77,14 @@ def test_a_change_the_pull_request_alters_is_introduced(demo_url: str, tmp_path:
 
 
 def test_a_broken_baseline_is_reported_at_its_own_files(demo_url: str, tmp_path: Path) -> None:
+    head = tmp_path / "head"
+    assert run("export", "--out", str(head)).exit_code == 0
     base = tmp_path / "base"
     base.mkdir()
     (base / "catalog.yaml").write_text("services: [\n", encoding="utf-8")
-    result = run("plan", str(tmp_path / "nowhere-else"), "--baseline", str(base))
+    result = run("plan", str(head), "--baseline", str(base))
     assert result.exit_code == 1
+    assert f"{base.as_posix()}/catalog.yaml:2:1: CS105 error: YAML syntax error" in result.output
     assert "Traceback" not in result.output
 
 
