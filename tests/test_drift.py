@@ -130,3 +130,26 @@ def test_drift_renderers_match_their_golden_files() -> None:
     assert drift_render.render_markdown(report).startswith(
         f"<!-- catalog-sync drift: {report.digest} -->\n"
     )
+
+
+def test_apply_markdown_report_goes_to_stdout_alone(demo_url: str, tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog"
+    assert run("export", "--out", str(catalog)).exit_code == 0
+    replace_once(
+        catalog / "catalog.yaml",
+        "settings:\n",
+        'settings:\n  ignore:\n    - address: service["*"]\n      fields: [description]\n',
+    )
+    replace_once(
+        catalog / "services" / "google-workspace.yaml",
+        'itemCode: gws-vault\n            price: "5.00"',
+        'itemCode: gws-vault\n            price: "5.50"',
+    )
+    markdown = run("plan", str(catalog), "--format", "markdown").output
+    assert '_Ignored fields \\(settings\\.ignore\\): description on service\\["\\*"\\]_' in markdown
+    applied = run("apply", str(catalog), "--yes", "--format", "markdown")
+    assert applied.exit_code == 0, applied.output
+    assert applied.stdout.startswith("## catalog-sync apply\n")
+    assert f"- `~ {VAULT} updated`" in applied.stdout
+    assert "Plan for" not in applied.stdout  # the plan went to stderr
+    assert "Verification: every applied change reads back as planned." in applied.stdout
