@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
+from catalog_sync.address_pattern import pattern_kind
 from catalog_sync.catalog.fields import (
     BillingMonths,
     CountryCode,
@@ -30,6 +32,7 @@ from catalog_sync.catalog.fields import (
     WholeNumber,
 )
 from catalog_sync.catalog.sourced import SourcedModel
+from catalog_sync.kinds import KINDS
 
 __all__ = [
     "Addon",
@@ -38,6 +41,7 @@ __all__ = [
     "BrokerCustomProperty",
     "Catalog",
     "CatalogFile",
+    "IgnoreRule",
     "InvoiceContact",
     "PostalAddress",
     "PricePer",
@@ -85,6 +89,41 @@ class Thresholds(SourcedModel):
     )
 
 
+class IgnoreRule(SourcedModel):
+    """Fields the plan and drift leave alone on the objects an address pattern matches."""
+
+    address: str = Field(
+        strict=True,
+        description=(
+            'An object address whose keys may be "*" (any text): service["*"] for every'
+            ' service, service["X"].product["*"].addon["*"] for every addon of one service.'
+        ),
+    )
+    fields: tuple[Name, ...] = Field(
+        min_length=1,
+        description=(
+            "The fields to ignore, as the files name them (broker contact fields dotted, like"
+            " contact.phone). Still written when the object is created."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _known_fields(self) -> IgnoreRule:
+        try:
+            kind = pattern_kind(self.address)
+        except ValueError as error:
+            raise PydanticCustomError("ignore_rule", str(error)) from None
+        known = [spec.name for spec in KINDS[kind].fields]
+        unknown = [name for name in self.fields if name not in known]
+        if unknown:
+            raise PydanticCustomError(
+                "ignore_rule",
+                f"{self.address}: {kind.value} has no field "
+                f"{', '.join(repr(n) for n in unknown)}; its fields are {', '.join(known)}",
+            )
+        return self
+
+
 class Settings(SourcedModel):
     """Catalog-wide settings; only the root catalog.yaml may hold them."""
 
@@ -105,6 +144,13 @@ class Settings(SourcedModel):
             "Addresses of live objects that must never be deleted or disabled, such as"
             ' service["Legacy Hosting"]: protection for objects the files do not describe'
             " (an object in the files uses protect: true)."
+        ),
+    )
+    ignore: tuple[IgnoreRule, ...] = Field(
+        default=(),
+        description=(
+            "Fields plan and drift do not compare on the objects an address pattern matches,"
+            " such as a description marketing edits in the UI. Shown in every plan's header."
         ),
     )
 

@@ -9,7 +9,15 @@ from __future__ import annotations
 import click
 
 from catalog_sync import __version__
-from catalog_sync.cli import api_cmds, catalog_cmds, emulator_cmds, journal_cmds, plan_cmds
+from catalog_sync.cli import (
+    api_cmds,
+    catalog_cmds,
+    emulator_cmds,
+    files_cmds,
+    journal_cmds,
+    plan_cmds,
+    review_cmds,
+)
 from catalog_sync.cli.common import CliState
 from catalog_sync.cli.conventions import (
     LOG_LEVEL_HELP,
@@ -48,6 +56,14 @@ def main(ctx: click.Context, verbose: bool, log_level: str, no_color: bool) -> N
     ctx.obj = CliState(verbose=verbose, no_color=no_color)
 
 
-for _module in (catalog_cmds, emulator_cmds, api_cmds, plan_cmds, journal_cmds):
+for _module in (
+    catalog_cmds,
+    emulator_cmds,
+    api_cmds,
+    plan_cmds,
+    review_cmds,
+    files_cmds,
+    journal_cmds,
+):
     for _command in _module.commands:
         main.add_command(_command)

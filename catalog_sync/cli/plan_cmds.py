@@ -39,6 +39,7 @@ from catalog_sync.plan.build import plan_against, target_of
 from catalog_sync.plan.model import Plan
 from catalog_sync.plan.planfile import plan_json, read_plan, write_plan
 from catalog_sync.render.apply_json import render_json as render_report_json
+from catalog_sync.render.apply_markdown import render_markdown as render_report_markdown
 from catalog_sync.render.apply_progress import LineProgress, LiveProgress
 from catalog_sync.render.apply_text import render_previous_notice, render_report
 from catalog_sync.render.diagnostics import render_text as render_diagnostics
@@ -76,6 +77,11 @@ TIMINGS_ENV = "CATALOG_SYNC_TIMINGS"
     is_flag=True,
     help="Exit 0 when there is nothing to change, 2 when there are changes, 1 on error.",
 )
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path),
+    help="The catalog as on the base branch: marks each change introduced or pre-existing.",
+)
 @api_options
 @click.pass_obj
 @handle_errors
@@ -86,6 +92,7 @@ def plan(
     out: Path | None,
     output_format: str,
     detailed_exitcode: bool,
+    baseline: Path | None,
 ) -> None:
     """Show what apply would change in the live catalog to match the files at PATH.
 
@@ -94,10 +101,14 @@ def plan(
     with recording(bool(os.environ.get(TIMINGS_ENV))) as timings:
         with timed("load files"):
             loaded = load_catalog(path)
+            # A base catalog's problems name its own files, so they read as the base branch's.
+            base = load_catalog(baseline) if baseline is not None else None
         if loaded.warnings:
             click.echo(render_diagnostics(loaded.warnings), err=True, nl=False)
         settings = resolve_settings(api)
-        result, metrics = asyncio.run(plan_against(path.as_posix(), loaded, settings))
+        result, metrics = asyncio.run(
+            plan_against(path.as_posix(), loaded, settings, baseline=base)
+        )
         print_metrics(state, metrics)
         colour = use_colour(sys.stdout, state)
         with timed("render"):
@@ -119,19 +130,29 @@ def render_plan(result: Plan, output_format: str, *, colour: bool = False) -> st
     if output_format == "json":
         return plan_json(result)
     if output_format == "markdown":
-        return render_markdown(result)
+        return render_markdown(result, commit=commit_sha())
     if output_format == "github":
         return render_github(result)
     return render_text(result, colour=colour)
 
 
+def commit_sha() -> str | None:
+    """The commit a workflow runs for, named in Markdown plans."""
+    return os.environ.get("GITHUB_SHA") or None
+
+
 def _write_step_summary(result: Plan) -> None:
+    write_step_summary(render_github_summary(result, commit=commit_sha()))
+
+
+def write_step_summary(markdown: str) -> None:
+    """Append to the job summary when running in GitHub Actions."""
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if not summary_file:
         return
     try:
         with open(summary_file, "a", encoding="utf-8") as handle:
-            handle.write(render_github_summary(result))
+            handle.write(markdown)
     except OSError as error:
         click.echo(f"error: cannot write GITHUB_STEP_SUMMARY: {error.strerror}", err=True)
         raise SystemExit(EXIT_ERROR) from None
@@ -153,10 +174,11 @@ def _write_step_summary(result: Plan) -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(("text", "json")),
+    type=click.Choice(("text", "json", "markdown")),
     default="text",
     show_default=True,
-    help="The report's format; progress and the plan go to stderr with json.",
+    help="The report's format (markdown: for a job summary); progress and the plan go to "
+    "stderr with json and markdown.",
 )
 @api_options
 @click.pass_obj
@@ -192,7 +214,7 @@ def apply(
         to_apply, metrics = asyncio.run(plan_against(path.as_posix(), loaded, settings))
         print_metrics(state, metrics)
         # With --format json, stdout carries the report alone; the plan goes to stderr.
-        to_stderr = output_format == "json"
+        to_stderr = output_format != "text"
         stream = sys.stderr if to_stderr else sys.stdout
         colour = use_colour(stream, state)
         click.echo(render_text(to_apply, colour=colour), nl=False, err=to_stderr, color=colour)
@@ -205,8 +227,8 @@ def apply(
 
     if not to_apply.has_changes:
         click.echo("No changes: the live catalog already matches. Nothing to apply.", err=True)
-        if output_format == "json":
-            click.echo(render_report_json(nothing_applied(to_apply)), nl=False)
+        if output_format != "text":
+            click.echo(_render_report(nothing_applied(to_apply), output_format), nl=False)
         raise SystemExit(EXIT_OK)
 
     options = ApplyOptions(
@@ -221,17 +243,22 @@ def apply(
         raise SystemExit(EXIT_INTERRUPTED)
     report, metrics = ran
     print_metrics(state, metrics)
-    if output_format == "json":
-        click.echo(render_report_json(report), nl=False)
-    else:
-        colour = use_colour(sys.stdout, state)
-        click.echo(render_report(report, colour=colour), nl=False, color=colour)
+    colour = use_colour(sys.stdout, state)
+    click.echo(_render_report(report, output_format, colour=colour), nl=False, color=colour)
     if report.interrupted:
         click.echo(f"error: {_incomplete(report)}", err=True)
         raise SystemExit(EXIT_INTERRUPTED)
     if not report.ok:
         raise ApplyError(_incomplete(report))
     raise SystemExit(EXIT_OK)
+
+
+def _render_report(report: ApplyReport, output_format: str, *, colour: bool = False) -> str:
+    if output_format == "json":
+        return render_report_json(report)
+    if output_format == "markdown":
+        return render_report_markdown(report, commit=commit_sha())
+    return render_report(report, colour=colour)
 
 
 def _load(path: Path, *, quiet: bool = False) -> LoadedCatalog:

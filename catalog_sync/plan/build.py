@@ -14,11 +14,12 @@ from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import CatalogError
 from catalog_sync.graph import Kind, ResourceGraph
 from catalog_sync.kinds import KINDS, LOOKUP_TABLES
+from catalog_sync.plan.baseline import mark_origins
 from catalog_sync.plan.desired import desired_graph
 from catalog_sync.plan.diff import plan_changes
 from catalog_sync.plan.live import LiveReader, read_live
 from catalog_sync.plan.lookups import Lookups
-from catalog_sync.plan.model import CatalogRef, Change, Plan, PlanSettings, Target
+from catalog_sync.plan.model import CatalogRef, Change, IgnoreRule, Plan, PlanSettings, Target
 from catalog_sync.timings import timed
 
 __all__ = ["PRODUCT_TYPE_CHANGE", "make_plan", "plan_against", "plan_settings", "target_of"]
@@ -31,11 +32,15 @@ def target_of(settings: ApiSettings) -> Target:
 
 
 async def plan_against(
-    catalog_path: str, loaded: LoadedCatalog, settings: ApiSettings
+    catalog_path: str,
+    loaded: LoadedCatalog,
+    settings: ApiSettings,
+    *,
+    baseline: LoadedCatalog | None = None,
 ) -> tuple[Plan, ClientMetrics]:
     """Plan the loaded catalog against the configured API, through a read-only client."""
     async with open_read_only(settings) as client:
-        plan = await make_plan(catalog_path, loaded, client, target_of(settings))
+        plan = await make_plan(catalog_path, loaded, client, target_of(settings), baseline=baseline)
         return plan, client.metrics
 
 
@@ -46,7 +51,9 @@ async def make_plan(
     target: Target,
     *,
     now: datetime | None = None,
+    baseline: LoadedCatalog | None = None,
 ) -> Plan:
+    """With ``baseline`` (the base branch's catalog), every change gets its origin."""
     catalog = loaded_catalog.catalog
     with timed("read live"):
         live = await read_live(client)
@@ -55,6 +62,13 @@ async def make_plan(
         settings = plan_settings(catalog.settings)
         body = plan_changes(desired, live.graph, settings)
         _refuse_impossible(body.changes, live.graph)
+        if baseline is not None:
+            base = baseline.catalog
+            base_desired = desired_graph(base, live)
+            base_body = plan_changes(base_desired, live.graph, plan_settings(base.settings))
+            body = body.model_copy(
+                update={"changes": mark_origins(body.changes, base_body.changes)}
+            )
     return Plan(
         tool_version=__version__,
         created_at=now or datetime.now(UTC),
@@ -97,6 +111,7 @@ def plan_settings(settings: Settings) -> PlanSettings:
         max_delete_percent=thresholds.max_delete_percent,
         min_existing=thresholds.min_existing,
         protect=settings.protect,
+        ignore=tuple(IgnoreRule(address=r.address, fields=r.fields) for r in settings.ignore),
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import replace
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import KINDS, defaults, references
 from catalog_sync.plan.fielddiff import changed_fields
+from catalog_sync.plan.ignore import with_live_values
 from catalog_sync.plan.model import (
     Action,
     Change,
@@ -36,7 +37,7 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
     changes: dict[Address, Change] = {}
     unchanged = 0
     for wanted in desired:
-        change = _change_for(wanted, live, seen)
+        change = _change_for(wanted, live, seen, settings)
         if change is None:
             unchanged += 1
         else:
@@ -146,8 +147,12 @@ def _moved(live: ResourceGraph, moves: Mapping[Address, Address]) -> ResourceGra
 Seen = Mapping[tuple[Kind, str | None], str]
 
 
-def _change_for(wanted: Resource, live: ResourceGraph, seen: Seen) -> Change | None:
+def _change_for(
+    wanted: Resource, live: ResourceGraph, seen: Seen, settings: PlanSettings
+) -> Change | None:
     current = live.get(wanted.address)
+    if current is not None:
+        wanted = with_live_values(wanted, current, settings.ignore)
     parent = wanted.address.parent
     parent_live = live.get(parent) if parent is not None else None
     common = {

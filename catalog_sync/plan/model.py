@@ -25,6 +25,8 @@ __all__ = [
     "CatalogRef",
     "Change",
     "FieldChange",
+    "IgnoreRule",
+    "Origin",
     "Plan",
     "PlanBody",
     "PlanHeader",
@@ -51,6 +53,13 @@ class Action(enum.StrEnum):
     @property
     def removes(self) -> bool:
         return self in (Action.DELETE, Action.DISABLE)
+
+
+class Origin(enum.StrEnum):
+    """Why a change is in a plan made with ``--baseline`` (the base branch's catalog)."""
+
+    INTRODUCED = "introduced"  # the pull request's edit of the files causes it
+    PRE_EXISTING = "pre-existing"  # already pending against the base catalog
 
 
 class FieldChange(Immutable):
@@ -87,6 +96,10 @@ class Change(Immutable):
     )
     protect: bool = False
     source: SourceLocation | None = None
+    origin: Origin | None = Field(
+        default=None,
+        description="introduced or pre-existing, when planned with --baseline; else null.",
+    )
 
 
 class Unmanaged(Immutable):
@@ -132,12 +145,20 @@ class Summary(Immutable):
         return self.create + self.update + self.delete + self.disable + self.enable + self.publish
 
 
+class IgnoreRule(Immutable):
+    """``settings.ignore``: fields not compared on objects matching an address pattern."""
+
+    address: str
+    fields: tuple[str, ...]
+
+
 class PlanSettings(Immutable):
     prune: bool = False
     max_update_percent: float = 30.0
     max_delete_percent: float = 30.0
     min_existing: int = 10
     protect: tuple[Address, ...] = ()
+    ignore: tuple[IgnoreRule, ...] = ()
 
 
 class Target(Immutable):

@@ -7,13 +7,21 @@ from catalog_sync.apply.report import ApplyReport, OperationResult, Outcome
 from catalog_sync.plan.model import Action
 from catalog_sync.render.plan_values import ACTION_SYMBOLS, ACTION_VERBS, format_value
 
-__all__ = ["JOURNAL_COMMAND", "render_previous_notice", "render_previous_run", "render_report"]
+__all__ = [
+    "HEADINGS",
+    "JOURNAL_COMMAND",
+    "counts_text",
+    "render_previous_notice",
+    "render_previous_run",
+    "render_report",
+    "result_line",
+]
 
 JOURNAL_COMMAND = "catalog-sync journal"
 """The command that shows a journal (catalog_sync/cli/journal_cmds.py)."""
 
 _COLOURS = {"done": "32", "failed": "1;31", "skipped": "33", "not_attempted": "33", "ok": "32"}
-_HEADINGS = {
+HEADINGS = {
     Outcome.DONE: "Done:",
     Outcome.FAILED: "Failed:",
     Outcome.SKIPPED: "Skipped (a change they depend on failed):",
@@ -28,7 +36,7 @@ def render_report(report: ApplyReport, *, colour: bool = False) -> str:
     counts = report.counts
     lines = [
         f"Apply to {report.target.api_url} (seller {report.target.seller_id}) from "
-        f"{report.catalog.path}: " + _counts_text(counts) + ".",
+        f"{report.catalog.path}: " + counts_text(counts) + ".",
     ]
     if report.forced:
         lines.append(f"--force lifted the safety rules: {', '.join(report.forced)}.")
@@ -43,11 +51,11 @@ def render_report(report: ApplyReport, *, colour: bool = False) -> str:
         chosen = [r for r in report.results if r.outcome is outcome]
         if not chosen:
             continue
-        heading = _HEADINGS[outcome]
+        heading = HEADINGS[outcome]
         if outcome is Outcome.NOT_ATTEMPTED and report.interrupted:
             heading = "Not attempted (interrupted by Ctrl-C):"
         lines.extend(["", paint(outcome.value, heading)])
-        lines.extend(_result_line(result) for result in chosen)
+        lines.extend(result_line(result) for result in chosen)
 
     lines.append("")
     if report.verify_error is not None:
@@ -84,11 +92,11 @@ def render_report(report: ApplyReport, *, colour: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _counts_text(counts: dict[Outcome, int]) -> str:
+def counts_text(counts: dict[Outcome, int]) -> str:
     return ", ".join(f"{counts[o]} {o.value.replace('_', ' ')}" for o in Outcome)
 
 
-def _result_line(result: OperationResult) -> str:
+def result_line(result: OperationResult) -> str:
     verb = ACTION_VERBS[result.action]
     symbol = ACTION_SYMBOLS[result.action]
     if result.outcome is Outcome.DONE:

@@ -78,11 +78,11 @@ def render_github(plan: Plan) -> str:
     return "\n".join([*annotations.commands, last]) + "\n"
 
 
-def render_github_summary(plan: Plan) -> str:
+def render_github_summary(plan: Plan, *, commit: str | None = None) -> str:
     """The job summary: the Markdown plan, with a note on the annotations left out under its
     heading."""
     note = _left_out_note(github_annotations(plan).left_out)
-    markdown = render_markdown(plan)
+    markdown = render_markdown(plan, commit=commit)
     if not note:
         return markdown
     heading, rest = markdown.split("\n\n", 1)

@@ -11,15 +11,16 @@ import re
 from collections.abc import Iterable
 
 from catalog_sync.graph import Kind
-from catalog_sync.plan.model import Action, Change, Plan
+from catalog_sync.plan.model import Action, Change, Origin, Plan
 from catalog_sync.render.plan_values import (
     ACTION_VERBS,
     describe_change,
+    ignore_line,
     repeats_default,
     summary_line,
 )
 
-__all__ = ["MAX_MARKDOWN_CHARS", "escape_markdown", "render_markdown"]
+__all__ = ["MAX_MARKDOWN_CHARS", "comment_marker", "escape_markdown", "render_markdown"]
 
 MAX_MARKDOWN_CHARS = 60_000
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
@@ -30,10 +31,25 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", " ")
 
 
-def render_markdown(plan: Plan, *, limit: int = MAX_MARKDOWN_CHARS) -> str:
+def comment_marker(catalog_path: str) -> str:
+    """The hidden line a workflow finds its one pull-request comment by (one per catalog)."""
+    return f"<!-- catalog-sync plan: {html.escape(catalog_path).replace('--', '- -')} -->"
+
+
+def render_markdown(
+    plan: Plan, *, limit: int = MAX_MARKDOWN_CHARS, commit: str | None = None
+) -> str:
+    """``commit`` (GITHUB_SHA in a workflow) is named in the header when given."""
     s = plan.summary
+    made_from = f"Catalog `{_code(plan.catalog.path)}`"
+    if commit:
+        made_from += f" at commit `{_code(commit)}`"
     head = [
+        comment_marker(plan.catalog.path),
         "## catalog-sync plan",
+        "",
+        f"{made_from}, against `{_code(plan.target.api_url)}` "
+        f"(seller `{_code(plan.target.seller_id)}`).",
         "",
         escape_markdown(summary_line(plan)),
         "",
@@ -51,8 +67,15 @@ def render_markdown(plan: Plan, *, limit: int = MAX_MARKDOWN_CHARS) -> str:
                 f"To proceed: {escape_markdown(finding.remedy)}"
             )
         head.append("")
+    ignored = ignore_line(plan.settings.ignore)
+    if ignored:
+        head += [f"_{escape_markdown(ignored)}_", ""]
 
-    sections = [_section(title, changes) for title, changes in _groups(plan.changes)]
+    introduced = [c for c in plan.changes if c.origin is not Origin.PRE_EXISTING]
+    sections = [_section(title, changes) for title, changes in _groups(introduced)]
+    pre_existing = [c for c in plan.changes if c.origin is Origin.PRE_EXISTING]
+    if pre_existing:
+        sections.append(_pre_existing(pre_existing))
     if plan.unmanaged:
         rows = [
             f"- `{_code(entry.address)}` (id `{entry.id}`"
@@ -85,7 +108,23 @@ def _groups(changes: Iterable[Change]) -> list[tuple[str, list[Change]]]:
     return list(groups.items())
 
 
+def _pre_existing(changes: list[Change]) -> str:
+    warning = (
+        f"> [!WARNING]\n> {len(changes)} change(s) were already pending before this pull "
+        "request (edits made in Cloudmore, or an earlier merge not applied yet): applying "
+        "this plan makes them too.\n\n"
+    )
+    body = "\n".join(_change_lines(changes))
+    return warning + _details(f"Pre-existing changes ({len(changes)})", body)
+
+
 def _section(title: str, changes: list[Change]) -> str:
+    body = _change_lines(changes)
+    verbs = sorted({ACTION_VERBS[c.action] for c in changes})
+    return _details(f"{title}: {len(changes)} change(s), {', '.join(verbs)}", "\n".join(body))
+
+
+def _change_lines(changes: list[Change]) -> list[str]:
     body: list[str] = []
     for change in changes:
         body.append(f"**{change.action.value}** `{_code(change.address)}`")
@@ -95,8 +134,7 @@ def _section(title: str, changes: list[Change]) -> str:
             if not (change.action is Action.CREATE and repeats_default(field.after))
         )
         body.append("")
-    verbs = sorted({ACTION_VERBS[c.action] for c in changes})
-    return _details(f"{title}: {len(changes)} change(s), {', '.join(verbs)}", "\n".join(body))
+    return body
 
 
 def _details(summary: str, body: str) -> str:

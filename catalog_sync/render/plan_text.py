@@ -9,6 +9,7 @@ from catalog_sync.render.plan_values import (
     ACTION_SYMBOLS,
     ACTION_VERBS,
     describe_change,
+    ignore_line,
     repeats_default,
     summary_line,
 )
@@ -27,6 +28,9 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
         f"(seller {plan.target.seller_id})",
         "",
     ]
+    ignored = ignore_line(plan.settings.ignore)
+    if ignored:
+        lines += [ignored, ""]
     if plan.safety:
         lines.append(paint("!", "Safety findings (apply refuses this plan):"))
         for finding in plan.safety:

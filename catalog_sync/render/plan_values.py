@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 
 from catalog_sync.graph import FieldValue, Kind
 from catalog_sync.kinds import field_spec
 from catalog_sync.normalise import FieldType, format_money
-from catalog_sync.plan.model import Action, Change, FieldChange, Plan
+from catalog_sync.plan.model import Action, Change, FieldChange, IgnoreRule, Plan
 
 __all__ = [
     "ACTION_SYMBOLS",
@@ -16,6 +17,7 @@ __all__ = [
     "changes_money",
     "describe_change",
     "format_value",
+    "ignore_line",
     "money_delta",
     "repeats_default",
     "summary_line",
@@ -110,3 +112,12 @@ def summary_line(plan: Plan) -> str:
     if plan.safety:
         text += f" {len(plan.safety)} safety finding(s)."
     return text
+
+
+def ignore_line(rules: Sequence[IgnoreRule]) -> str | None:
+    """The ignore rules in one sentence, for every plan's header (nobody should be surprised
+    that a field they edited plans nothing)."""
+    if not rules:
+        return None
+    parts = [f"{', '.join(rule.fields)} on {rule.address}" for rule in rules]
+    return "Ignored fields (settings.ignore): " + "; ".join(parts)

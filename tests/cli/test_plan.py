@@ -83,7 +83,9 @@ def test_github_format_writes_the_job_summary(
     result = CliRunner().invoke(main, ["plan", str(EXAMPLE), "--format", "github"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("::")
-    assert summary.read_text(encoding="utf-8").startswith("## catalog-sync plan")
+    marker, heading = summary.read_text(encoding="utf-8").splitlines()[:2]
+    assert marker.startswith("<!-- catalog-sync plan: ")
+    assert heading == "## catalog-sync plan"
 
 
 def test_a_missing_catalog_is_a_clear_error(

@@ -15,8 +15,10 @@ from catalog_sync.apply.report import ApplyReport, Mismatch, OperationResult, Ou
 from catalog_sync.graph import Kind
 from catalog_sync.plan.model import Action, CatalogRef, Change, Target
 from catalog_sync.render.apply_json import render_json
+from catalog_sync.render.apply_markdown import render_markdown as render_report_markdown
 from catalog_sync.render.apply_progress import LineProgress, LiveProgress
 from catalog_sync.render.apply_text import render_previous_run, render_report
+from tests.golden import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden"
 PBX = 'service["Cloud PBX"]'
@@ -167,3 +169,10 @@ def test_the_live_progress_bar_draws_on_a_terminal_and_prints_failures() -> None
     drawn = stream.getvalue()
     assert f"{MINUTES} FAILED: POST" in drawn
     assert 'service["Secure Mail Gateway"] not attempted' in drawn
+
+
+def test_the_markdown_report_matches_its_golden_file() -> None:
+    rendered = render_report_markdown(REPORT, commit="0123abc")
+    assert rendered.startswith("## catalog-sync apply\n")
+    assert "**incomplete**" in rendered
+    assert_golden("apply_report.md", rendered)

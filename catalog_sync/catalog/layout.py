@@ -1,0 +1,313 @@
+"""The canonical layout of a catalog file, shared by ``fmt`` (rewriting) and ``export`` (writing).
+
+One layout, so an exported catalog is already formatted and ``fmt`` is idempotent:
+
+- block style for mappings and for lists of mappings; lists of scalars in flow style
+  (``categories: [Productivity, Collaboration]``) unless a comment sits inside them, which a
+  flow list could not keep;
+- two spaces per level, list items indented by two under their key (``  - name: ...``);
+- keys in the order the models declare them (schemas/catalog.schema.json shows it), unknown
+  keys after them in their own order (validate reports them);
+- money always double-quoted (``price: "12.00"``), and codes (itemCode, registrationNumber,
+  phone numbers, postal codes) double-quoted whenever plain text would read as a number or
+  another type (``registrationNumber: "5566778899"``), else plain (``itemCode: payg``), so
+  neither ever turns into a number in another tool; other text plain where YAML allows it;
+  folded and literal blocks stay as written;
+- no re-wrapping of long lines.
+
+Comments survive: ruamel.yaml's round trip keeps them attached to their keys and items.
+"""
+
+from __future__ import annotations
+
+import io
+import types
+import typing
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any, Final
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.scalarfloat import ScalarFloat
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+)
+from ruamel.yaml.tokens import CommentToken
+
+from catalog_sync.catalog.models import CatalogFile
+from catalog_sync.catalog.sourced import SourcedModel
+
+__all__ = ["CATALOG_KEYS", "canonicalise", "dump", "load_round_trip", "to_round_trip"]
+
+CATALOG_KEYS: Final = frozenset(
+    (info.alias or name) for name, info in CatalogFile.model_fields.items()
+)
+"""The top-level keys of a catalog file: a YAML file with any other key is not one."""
+
+# Codes: identifiers made of digits often enough that a plain scalar would read as a number.
+_CODES: Final = frozenset(
+    {
+        "itemCode",
+        "registrationNumber",
+        "postalCode",
+        "phonePrefix",
+        "phone",
+        "cellPhonePrefix",
+        "cellPhone",
+    }
+)
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 1 << 20  # never re-wrap a long line
+    yaml.preserve_quotes = False
+    return yaml
+
+
+def load_round_trip(text: str) -> Any:
+    """Parse for rewriting; raises ruamel.yaml's YAMLError on a syntax error."""
+    return _yaml().load(text)
+
+
+def dump(document: Any) -> str:
+    stream = io.StringIO()
+    _yaml().dump(document, stream)
+    return stream.getvalue()
+
+
+def to_round_trip(data: Any) -> Any:
+    """Plain dicts and lists as ruamel's commented containers, which canonicalise can style."""
+    if isinstance(data, dict):
+        return CommentedMap((key, to_round_trip(value)) for key, value in data.items())
+    if isinstance(data, list | tuple):
+        return CommentedSeq(to_round_trip(item) for item in data)
+    return data
+
+
+def canonicalise(document: Any, model: type[SourcedModel] = CatalogFile) -> None:
+    """Bring a round-trip document into the canonical layout, in place."""
+    if isinstance(document, CommentedMap):
+        tail = _mapping(document, model, 0)
+        if tail:
+            _append_after_last_value(document, tail)
+
+
+# Full-line comments. ruamel.yaml hangs a comment between two keys (or list items) on the
+# deepest scalar before it; reordering keys would carry it off with that scalar, and its
+# nesting is ambiguous. So each such comment is taken off and put in front of the key or
+# item that followed it in the file, at that key's indentation; one after the last value of
+# a collection goes up to its parent, and one at the end of the file stays at the end. A
+# second run reads the comments back where the first put them, so fmt is idempotent.
+
+
+def _mapping(node: CommentedMap, model: type[SourcedModel] | None, column: int) -> list[str]:
+    """Canonicalise a mapping whose keys sit at ``column``; returns the full-line comments
+    after its last value, for the parent to place."""
+    node.fa.set_block_style()
+    fields = _fields_by_alias(model) if model is not None else {}
+    keys = list(node)
+    before: dict[Any, list[str]] = {}
+    tail: list[str] = []
+    for index, key in enumerate(keys):
+        value = node[key]
+        if isinstance(value, CommentedMap):
+            lines = _mapping(value, fields.get(key), column + 2)
+        elif isinstance(value, CommentedSeq):
+            codes = key in _CODE_LISTS
+            lines = _sequence(value, fields.get(key), codes=codes, column=column + 2)
+        else:
+            if key in _QUOTED:
+                node[key] = _quoted(key, value)
+            lines = _take_full_lines(node, key, 2)
+        if index + 1 < len(keys):
+            before.setdefault(keys[index + 1], []).extend(lines)
+        else:
+            tail += lines
+    for key, lines in before.items():
+        _put_before(node, key, lines, column)
+    for key in [k for k in fields if k in node] + [k for k in node if k not in fields]:
+        node.move_to_end(key)
+    return tail
+
+
+def _sequence(
+    node: CommentedSeq, model: type[SourcedModel] | None, *, codes: bool, column: int
+) -> list[str]:
+    tail: list[str] = []
+    for index, item in enumerate(node):
+        if isinstance(item, CommentedMap):
+            _comment_to_first_key(node, index, item)
+            lines = _mapping(item, model, column + 2)
+            _lift_first_key_comments(node, index, item, column)
+        elif isinstance(item, CommentedSeq):
+            lines = _sequence(item, None, codes=False, column=column + 2)
+        else:
+            if codes and isinstance(item, str):
+                node[index] = _quoted("itemCode", item)
+            lines = _take_full_lines(node, index, 0)
+        if index + 1 < len(node):
+            _put_before(node, index + 1, lines, column)
+        else:
+            tail += lines
+    scalars = all(_is_scalar(item) for item in node)
+    if scalars and node and not _has_comments(node):
+        node.fa.set_flow_style()
+    else:
+        node.fa.set_block_style()
+    return tail
+
+
+def _lift_first_key_comments(
+    node: CommentedSeq, index: int, item: CommentedMap, column: int
+) -> None:
+    """Comments before an item's first key go before its dash, where a second run reads them
+    back from (after the dash they would stand on a line of their own)."""
+    if not item:
+        return
+    entry = item.ca.items.get(next(iter(item)))
+    if entry and entry[1]:
+        lines = [token.value.rstrip("\n").strip() for token in entry[1]]
+        entry[1] = None
+        _put_before(node, index, lines, column)
+
+
+def _take_full_lines(node: CommentedMap | CommentedSeq, key: Any, position: int) -> list[str]:
+    """Detach the full-line comments after a scalar, keeping its end-of-line comment."""
+    entry = node.ca.items.get(key)
+    token = entry[position] if entry else None
+    if not isinstance(token, CommentToken):
+        return []
+    end_of_line, lines = _split(token)
+    assert entry is not None
+    entry[position] = end_of_line
+    return [line.strip() for line in lines]
+
+
+def _put_before(node: CommentedMap | CommentedSeq, key: Any, lines: list[str], column: int) -> None:
+    if not lines:
+        return
+    entry = node.ca.items.setdefault(key, [None, None, None, None])
+    entry[1] = [_comment(line, column) for line in lines] + list(entry[1] or [])
+
+
+def _append_after_last_value(node: CommentedMap | CommentedSeq, lines: list[str]) -> None:
+    """The comments that end the file: after its last scalar, at the left margin."""
+    last = next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
+    value = node[last]
+    if isinstance(value, CommentedMap | CommentedSeq) and value:
+        _append_after_last_value(value, lines)
+        return
+    text = "".join(line + "\n" if line else "\n" for line in lines)
+    position = 2 if isinstance(node, CommentedMap) else 0
+    entry = node.ca.items.setdefault(last, [None, None, None, None])
+    current = entry[position]
+    if current is None:
+        entry[position] = CommentToken("\n" + text, CommentMark(0), None)
+    else:
+        entry[position] = CommentToken(current.value + text, CommentMark(current.column), None)
+
+
+def _split(token: CommentToken) -> tuple[CommentToken | None, list[str]]:
+    """An end-of-line comment (``value  # note``) and the full lines that follow it."""
+    text: str = token.value
+    if text.startswith("#") and token.column > 0:
+        first, _, rest = text.partition("\n")
+        eol = CommentToken(first + "\n", CommentMark(token.column), None)
+        return eol, rest.split("\n")[:-1] if rest else []
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    # Unless it starts on a line of its own, the text starts where the value's line ends.
+    return None, lines if text.startswith("#") else lines[1:]
+
+
+def _comment(line: str, column: int) -> CommentToken:
+    return CommentToken((line + "\n") if line else "\n", CommentMark(column), None)
+
+
+def _comment_to_first_key(node: CommentedSeq, index: int, item: CommentedMap) -> None:
+    """A flow mapping's end-of-line comment hangs on its list item; written in block style it
+    would sit alone after the dash, so it goes to the mapping's first line."""
+    entry = node.ca.items.get(index)
+    token = entry[0] if entry else None
+    if not isinstance(token, CommentToken) or not item or "\n" in token.value.rstrip("\n"):
+        return
+    first = next(iter(item))
+    if isinstance(item[first], CommentedMap | CommentedSeq):
+        return
+    target = item.ca.items.setdefault(first, [None, None, None, None])
+    if target[2] is None:
+        assert entry is not None
+        entry[0] = None
+        target[2] = CommentToken(token.value, CommentMark(max(token.column, 1)), None)
+
+
+def _has_comments(node: CommentedSeq) -> bool:
+    comments = node.ca
+    return bool(comments.items) or bool(comments.comment and any(comments.comment))
+
+
+def _is_scalar(value: object) -> bool:
+    return not isinstance(value, CommentedMap | CommentedSeq | dict | list)
+
+
+# Lists of codes: a publish's brokers are registrationNumbers.
+_CODE_LISTS: Final = frozenset({"brokers"})
+_MONEY: Final = frozenset({"price", "cost", "recommendedPrice"})
+_QUOTED: Final = _MONEY | _CODES
+
+
+def _quoted(key: str, value: object) -> object:
+    if isinstance(value, FoldedScalarString | LiteralScalarString) or value is None:
+        return value
+    if isinstance(value, bool):
+        return value  # a mistake validate reports; rewriting it would hide it
+    if isinstance(value, str):
+        if key in _MONEY or _reads_as_other_than_text(value):
+            return DoubleQuotedScalarString(value)
+        return str(value)  # plain: ruamel quotes it anyway if YAML needs that
+    if key in _MONEY and isinstance(value, int | float | ScalarFloat):
+        # An unquoted amount: Python's shortest repr of a float is the digits written (money
+        # has at most 16 significant digits), so quoting it keeps the amount exactly.
+        amount = Decimal(repr(float(value))) if isinstance(value, float) else Decimal(value)
+        places = max(2, -int(amount.normalize().as_tuple().exponent))
+        return DoubleQuotedScalarString(f"{amount:.{places}f}")
+    return value  # a number where a code belongs: validate reports it; keep it visible
+
+
+def _reads_as_other_than_text(value: str) -> bool:
+    """Whether a plain scalar with this text would be read as a number, boolean, null or date."""
+    tag = _RESOLVER.resolve(ScalarNode, value, (True, False))
+    return bool(tag != "tag:yaml.org,2002:str")
+
+
+_RESOLVER: Final = VersionedResolver()
+
+
+def _fields_by_alias(model: type[SourcedModel]) -> dict[str, type[SourcedModel] | None]:
+    return {
+        (info.alias or name): _model_in(info.annotation)
+        for name, info in model.model_fields.items()
+    }
+
+
+def _model_in(annotation: object) -> type[SourcedModel] | None:
+    """The SourcedModel inside ``X | None``, ``tuple[X, ...]`` and the like."""
+    if isinstance(annotation, type) and issubclass(annotation, SourcedModel):
+        return annotation
+    args: Iterable[object] = typing.get_args(annotation)
+    if isinstance(annotation, types.UnionType):
+        args = annotation.__args__
+    for arg in args:
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,130 @@
+"""Commands that write catalog files: export (from live state) and fmt (canonical layout)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import click
+
+from catalog_sync.catalog import load_catalog
+from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
+from catalog_sync.cli.common import EXIT_ERROR, EXIT_OK, CliState, handle_errors
+from catalog_sync.errors import CatalogError, ConfigError
+from catalog_sync.export import SCHEMA_FILE, export_live
+from catalog_sync.fmt import FileStatus, catalog_yaml_files, format_file
+from catalog_sync.render.diagnostics import render_text as render_diagnostics
+from catalog_sync.schemas import generated_schemas
+
+__all__ = ["commands", "export", "fmt"]
+
+_CATALOG_SUFFIXES = (".yaml", ".yml")
+
+
+@click.command()
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The directory to write the catalog into (must be empty unless --force).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into a non-empty directory, replacing its catalog files (*.yaml, *.yml).",
+)
+@api_options
+@click.pass_obj
+@handle_errors
+def export(state: CliState, api: ApiOptions, out: Path, force: bool) -> None:
+    """Write the live catalog as catalog files: catalog.yaml, brokers.yaml, services/*.yaml.
+
+    Names replace ids (categories, regions, countries, templates, brokers), so the files read
+    like hand-written ones; planning them against the same live state plans nothing.
+    """
+    existing = sorted(p for p in out.rglob("*") if p.is_file()) if out.is_dir() else []
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{out.as_posix()}: not a directory")
+    if existing and not force:
+        raise ConfigError(
+            f"{out.as_posix()} is not empty ({len(existing)} file(s)): export into an empty "
+            "directory, or pass --force to replace the catalog files in it"
+        )
+    settings = resolve_settings(api)
+    exported, metrics = asyncio.run(export_live(settings))
+    print_metrics(state, metrics)
+    for note in exported.skipped:
+        click.echo(f"warning: not exported: {note}", err=True)
+
+    written = {out / name for name in exported.files} | {out / SCHEMA_FILE}
+    stale = [p for p in existing if p.suffix in _CATALOG_SUFFIXES and p not in written]
+    try:
+        for path in stale:
+            path.unlink()
+            click.echo(f"removed {path.as_posix()} (not in the live catalog)", err=True)
+        for name, text in exported.files.items():
+            target = out / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        (out / SCHEMA_FILE).write_text(generated_schemas()[SCHEMA_FILE], encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(
+            f"cannot write {error.filename}: {error.strerror}; the directory may hold a "
+            "partial export"
+        ) from None
+    click.echo(f"exported {len(exported.files)} file(s) to {out.as_posix()}", err=True)
+    try:
+        loaded = load_catalog(out)
+    except CatalogError as error:
+        click.echo(render_diagnostics(error.diagnostics), err=True, nl=False)
+        click.echo(
+            "error: the live catalog has values the files cannot hold (above); fix them in "
+            "Cloudmore or in the files",
+            err=True,
+        )
+        raise SystemExit(EXIT_ERROR) from None
+    if loaded.warnings:
+        click.echo(render_diagnostics(loaded.warnings), err=True, nl=False)
+    raise SystemExit(EXIT_OK)
+
+
+commands: list[click.Command] = [export]
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Change nothing; list the files fmt would change and exit 1 if there are any.",
+)
+@handle_errors
+def fmt(paths: tuple[Path, ...], check: bool) -> None:
+    """Rewrite catalog files (PATHS: files or directories, default .) in the canonical layout:
+    indentation, quoting of money and codes, key order. Comments are kept.
+    """
+    results = [format_file(path) for path in catalog_yaml_files(paths or (Path("."),))]
+    broken = [problem for result in results for problem in result.problems]
+    changed = [result for result in results if result.status is FileStatus.CHANGED]
+    for result in changed:
+        if check:
+            click.echo(f"would reformat {result.path.as_posix()}")
+            continue
+        assert result.text is not None
+        try:
+            result.path.write_text(result.text, encoding="utf-8")
+        except OSError as error:
+            raise ConfigError(f"cannot write {result.path.as_posix()}: {error.strerror}") from None
+        click.echo(f"reformatted {result.path.as_posix()}")
+    if broken:
+        click.echo(render_diagnostics(broken), err=True, nl=False)
+    checked = sum(1 for r in results if r.status is not FileStatus.SKIPPED)
+    verb = "would reformat" if check else "reformatted"
+    click.echo(f"{checked} catalog file(s): {len(changed)} {verb}", err=True)
+    if broken or (check and changed):
+        raise SystemExit(EXIT_ERROR)
+    raise SystemExit(EXIT_OK)
+
+
+commands.append(fmt)

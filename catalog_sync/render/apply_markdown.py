@@ -1,0 +1,54 @@
+"""The apply report in Markdown, for a workflow's job summary."""
+
+from __future__ import annotations
+
+from catalog_sync.apply.report import ApplyReport, Outcome
+from catalog_sync.render.apply_text import HEADINGS, counts_text, result_line
+from catalog_sync.render.plan_markdown import escape_markdown
+
+__all__ = ["render_markdown"]
+
+
+def render_markdown(report: ApplyReport, *, commit: str | None = None) -> str:
+    at = f" at commit `{_code(commit)}`" if commit else ""
+    status = "complete" if report.ok else "**incomplete**"
+    lines = [
+        "## catalog-sync apply",
+        "",
+        f"Catalog `{_code(report.catalog.path)}`{at}, applied to "
+        f"`{_code(report.target.api_url)}` (seller `{_code(report.target.seller_id)}`): "
+        f"{status}; {escape_markdown(counts_text(report.counts))}.",
+        "",
+    ]
+    if report.forced:
+        lines += [
+            f"> [!WARNING]\n> --force lifted: {escape_markdown(', '.join(report.forced))}",
+            "",
+        ]
+    for outcome in Outcome:
+        chosen = [r for r in report.results if r.outcome is outcome]
+        if not chosen:
+            continue
+        lines.append(f"**{escape_markdown(HEADINGS[outcome])}**")
+        lines.append("")
+        lines.extend(f"- `{_code(result_line(r).strip())}`" for r in chosen)
+        lines.append("")
+    if report.verify_error is not None:
+        lines.append(f"Verification could not run: {escape_markdown(report.verify_error)}")
+    elif report.mismatches:
+        lines.append(f"Verification found {len(report.mismatches)} difference(s):")
+        lines.append("")
+        lines.extend(
+            f"- `{_code(m.address)}` `{_code(m.field)}`: expected `{_code(str(m.expected))}`, "
+            f"live `{_code(str(m.actual))}`"
+            for m in report.mismatches
+        )
+    elif report.verified:
+        lines.append("Verification: every applied change reads back as planned.")
+    if not report.ok:
+        lines += ["", "Plan again to see what is left, fix the cause, and apply."]
+    return "\n".join(lines) + "\n"
+
+
+def _code(text: str) -> str:
+    return text.replace("`", "ʼ").replace("\n", " ")

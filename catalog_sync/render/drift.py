@@ -1,0 +1,130 @@
+"""Drift reports as text (cron logs), Markdown (an issue body), GitHub annotations and JSON."""
+
+from __future__ import annotations
+
+import html
+
+from catalog_sync.drift import DriftEntry, DriftKind, DriftReport
+from catalog_sync.render.plan_markdown import escape_markdown
+from catalog_sync.render.plan_values import format_value, ignore_line
+from catalog_sync.render.workflow_commands import workflow_command
+
+__all__ = ["drift_marker", "render_github", "render_json", "render_markdown", "render_text"]
+
+_NOUNS = {
+    DriftKind.CHANGED: "differs",
+    DriftKind.MISSING: "is missing live",
+    DriftKind.DISABLED: "is disabled live",
+    DriftKind.UNMANAGED: "is live but not in the files",
+}
+
+
+def drift_marker(report: DriftReport) -> str:
+    """The hidden line a workflow finds its one drift issue by."""
+    return f"<!-- catalog-sync drift: {report.digest} -->"
+
+
+def summary_line(report: DriftReport) -> str:
+    if not report.drifted:
+        return "No drift: the live catalog matches the files."
+    counts = ", ".join(
+        f"{report.count(kind)} {kind.value}" for kind in DriftKind if report.count(kind)
+    )
+    return f"Drift: {counts} ({report.digest})."
+
+
+def _headline(entry: DriftEntry) -> str:
+    below = f" (and {entry.below} below it)" if entry.below else ""
+    identity = f" (id {entry.id})" if entry.id and entry.drift is DriftKind.UNMANAGED else ""
+    return f"{entry.address}{identity} {_NOUNS[entry.drift]}{below}"
+
+
+def _field_lines(entry: DriftEntry) -> list[str]:
+    return [
+        f"{f.path}: live {format_value(entry.kind, f.path, f.live)}, "
+        f"files {format_value(entry.kind, f.path, f.files)}"
+        for f in entry.fields
+    ]
+
+
+def render_text(report: DriftReport) -> str:
+    lines = [
+        f"Drift of {report.catalog.path} against {report.target.api_url} "
+        f"(seller {report.target.seller_id})",
+        "",
+    ]
+    ignored = ignore_line(report.ignore)
+    if ignored:
+        lines += [ignored, ""]
+    for entry in report.entries:
+        lines.append(f"  {_headline(entry)}")
+        lines.extend(f"      {line}" for line in _field_lines(entry))
+    if report.entries:
+        lines.append("")
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(report: DriftReport) -> str:
+    lines = [
+        drift_marker(report),
+        "## catalog-sync drift",
+        "",
+        f"Catalog `{_code(report.catalog.path)}` against `{_code(report.target.api_url)}` "
+        f"(seller `{_code(report.target.seller_id)}`).",
+        "",
+        escape_markdown(summary_line(report)),
+        "",
+    ]
+    ignored = ignore_line(report.ignore)
+    if ignored:
+        lines += [f"_{escape_markdown(ignored)}_", ""]
+    if report.entries:
+        lines += ["| object | drift | live | files |", "|---|---|---|---|"]
+    for entry in report.entries:
+        if not entry.fields:
+            lines.append(
+                f"| `{_code(entry.address)}` | {html.escape(_NOUNS[entry.drift])}"
+                f"{f' ({entry.below} below)' if entry.below else ''} | | |"
+            )
+        for field in entry.fields:
+            live = format_value(entry.kind, field.path, field.live)
+            files = format_value(entry.kind, field.path, field.files)
+            lines.append(
+                f"| `{_code(entry.address)}` | `{_code(field.path)}` "
+                f"| `{_code(live)}` | `{_code(files)}` |"
+            )
+    if report.entries:
+        lines += [
+            "",
+            "Bring live state back with `catalog-sync plan` and `apply`, or take the live "
+            "values into the files (`catalog-sync export` shows them as files).",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def render_github(report: DriftReport) -> str:
+    lines = []
+    for entry in report.entries:
+        located = entry.source
+        details = "\n".join(_field_lines(entry)) or _headline(entry)
+        lines.append(
+            workflow_command(
+                "warning",
+                details,
+                title=f"drift: {_headline(entry)}",
+                file=located.file if located else None,
+                line=located.line if located else None,
+                col=located.column if located else None,
+            )
+        )
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"
+
+
+def render_json(report: DriftReport) -> str:
+    return report.model_dump_json(by_alias=True, indent=2) + "\n"
+
+
+def _code(text: str) -> str:
+    return text.replace("`", "ʼ").replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,100 @@
+"""`catalog-sync fmt`: golden layouts, idempotence, every comment kept, same catalog after."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from catalog_sync.catalog import load_catalog
+from catalog_sync.fmt import format_text
+from catalog_sync.plan.model import Plan
+from tests.golden import assert_golden
+from tests.plan.support import plan_on
+from tests.workflow_support import run
+
+INPUTS = Path(__file__).parent / "catalog" / "fmt_input"
+NAMES = sorted(p.name.removesuffix(".in") for p in INPUTS.glob("*.yaml.in"))
+
+
+def _comments(text: str) -> Counter[str]:
+    return Counter(match.strip() for match in re.findall(r"#.*", text))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_golden_layout_idempotent_and_every_comment_kept(name: str) -> None:
+    source = (INPUTS / f"{name}.in").read_text(encoding="utf-8")
+    formatted = format_text(source)
+    assert formatted is not None
+    assert formatted != source
+    assert_golden(f"fmt/{name}", formatted)
+    assert format_text(formatted) == formatted
+    assert _comments(formatted) == _comments(source)
+
+
+def _catalog(tmp_path: Path, name: str) -> Path:
+    directory = tmp_path / name
+    directory.mkdir()
+    for path in INPUTS.glob("*.yaml.in"):
+        shutil.copy(path, directory / path.name.removesuffix(".in"))
+    return directory
+
+
+def _changes(plan: Plan) -> list[tuple[str, str, list[tuple[str, object, object]]]]:
+    return [
+        (c.address, c.action.value, [(f.path, f.before, f.after) for f in c.field_changes])
+        for c in plan.changes
+    ]
+
+
+def test_the_formatted_catalog_validates_and_plans_the_same(tmp_path: Path) -> None:
+    before = _catalog(tmp_path, "before")
+    after = _catalog(tmp_path, "after")
+    result = run("fmt", str(after))
+    assert result.exit_code == 0, result.output
+    assert "3 catalog file(s): 3 reformatted" in result.output
+    assert load_catalog(after).catalog == load_catalog(before).catalog
+    assert run("validate", str(after)).exit_code == 0
+    planned_before, _ = plan_on("demo", before)
+    planned_after, _ = plan_on("demo", after)
+    assert _changes(planned_after) == _changes(planned_before)
+    assert len(planned_after.changes) > 0
+
+
+def test_check_lists_the_files_and_touches_none(tmp_path: Path) -> None:
+    catalog = _catalog(tmp_path, "catalog")
+    workflows = catalog / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text("on: push\njobs: {}\n", encoding="utf-8")
+    other = catalog / "notes.yaml"
+    other.write_text("title:   not a catalog file\n", encoding="utf-8")
+    snapshot = {p: p.read_bytes() for p in catalog.rglob("*") if p.is_file()}
+
+    checked = run("fmt", "--check", str(catalog))
+    assert checked.exit_code == 1
+    listed = sorted(line for line in checked.output.splitlines() if line.startswith("would"))
+    assert listed == [f"would reformat {catalog.as_posix()}/{name}" for name in NAMES]
+    assert {p: p.read_bytes() for p in catalog.rglob("*") if p.is_file()} == snapshot
+
+    assert run("fmt", str(catalog)).exit_code == 0
+    assert run("fmt", "--check", str(catalog)).exit_code == 0
+    assert other.read_text(encoding="utf-8") == "title:   not a catalog file\n"
+
+
+def test_a_syntax_error_is_reported_at_its_position_and_the_file_left_alone(
+    tmp_path: Path,
+) -> None:
+    broken = tmp_path / "catalog.yaml"
+    broken.write_text("services:\n  - name: [unclosed\n", encoding="utf-8")
+    result = run("fmt", str(broken))
+    assert result.exit_code == 1
+    assert f"{broken.as_posix()}:3:1: CS105 error: YAML syntax error" in result.output
+    assert "Traceback" not in result.output
+    assert broken.read_text(encoding="utf-8") == "services:\n  - name: [unclosed\n"
+
+
+def test_the_example_catalog_is_already_formatted() -> None:
+    assert run("fmt", "--check", str(Path(__file__).parents[1] / "catalogs")).exit_code == 0
