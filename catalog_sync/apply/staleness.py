@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from catalog_sync import __version__
+from catalog_sync.apply.subtree import subtree_problem
 from catalog_sync.errors import StalePlanError
 from catalog_sync.graph import Address, Kind, Resource
 from catalog_sync.plan.live import LiveCatalog
@@ -76,6 +77,8 @@ def _problem(
     current = by_id[change.kind].get(change.id or "")
     if current is None:
         return f"no longer exists (id {change.id})"
+    if change.action.removes:
+        return _compare(change, current) or subtree_problem(change, live.graph, current)
     return _compare(change, current)
 
 

@@ -26,6 +26,7 @@ from catalog_sync.plan.model import (
     fingerprint,
 )
 from catalog_sync.plan.safety import evaluate_safety
+from catalog_sync.plan.subtree import subtree_digest
 
 __all__ = ["UNPUBLISHED", "plan_changes"]
 
@@ -262,6 +263,7 @@ def _removal(
         parent_id=parent_live.id if parent_live is not None else None,
         live=dict(resource.fields),
         fingerprint=seen[resource.kind, resource.id],
+        subtree=subtree_digest(live, resource.address),
         protect=_protected(resource.address, settings),
     )
 

@@ -100,6 +100,10 @@ class Change(Immutable):
     fingerprint: str | None = Field(
         default=None, description="Fingerprint of the live object the change was planned from."
     )
+    subtree: str | None = Field(
+        default=None,
+        description="For a delete or disable: digest of every object below it, as planned.",
+    )
     protect: bool = False
     source: Location | None = None
 
