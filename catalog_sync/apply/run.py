@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from catalog_sync.apply.gate import check_safety
+from catalog_sync.apply.gate import check_live_safety, check_safety
 from catalog_sync.apply.journal import JOURNAL_DIR, Journal
 from catalog_sync.apply.listener import ApplyListener, Phase, SilentListener
 from catalog_sync.apply.operations import Operations
@@ -64,6 +64,7 @@ async def apply_plan(
     listener.phase(Phase.CHECKING, len(plan.changes))
     live = await read_live(client)
     check_fresh(plan, live, target, options.catalog_digest)
+    forced = check_live_safety(plan, live.graph, force=options.force)
 
     journal = Journal.start(options.journal_dir, plan)
     try:

@@ -25,7 +25,7 @@ from catalog_sync.plan.model import (
     Unmanaged,
     fingerprint,
 )
-from catalog_sync.plan.safety import evaluate_safety
+from catalog_sync.plan.safety import evaluate_safety, existing_objects, protected_by
 from catalog_sync.plan.subtree import subtree_digest
 
 __all__ = ["UNPUBLISHED", "plan_changes"]
@@ -68,7 +68,7 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
         unmanaged=len(unmanaged) + len(live.duplicates),
         unchanged=unchanged,
     )
-    existing = sum(1 for r in live if r.kind is not Kind.PUBLISH) + len(live.duplicates)
+    existing = existing_objects(live)
     return PlanBody(
         changes=ordered,
         unmanaged=tuple(entry for entry, _ in unmanaged) + _duplicates(live),
@@ -264,17 +264,8 @@ def _removal(
         live=dict(resource.fields),
         fingerprint=seen[resource.kind, resource.id],
         subtree=subtree_digest(live, resource.address),
-        protect=_protected(resource.address, settings),
+        protect=protected_by(resource.address, settings),
     )
-
-
-def _protected(address: Address, settings: PlanSettings) -> bool:
-    """Removing an object removes what is below it, so protection below counts too."""
-    for entry in settings.protect:
-        protected = Address.parse(entry)
-        if protected == address or address in set(protected.ancestors()):
-            return True
-    return False
 
 
 _MAKES_READY = (Action.CREATE, Action.ENABLE)

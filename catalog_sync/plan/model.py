@@ -181,6 +181,9 @@ class PlanBody(Immutable):
 
 class Plan(Immutable):
     format_version: Literal[1] = 1
+    digest: str | None = Field(
+        default=None, description="SHA-256 of the saved body (catalog_sync/plan/digest.py)."
+    )
     tool_version: str
     created_at: datetime
     target: Target

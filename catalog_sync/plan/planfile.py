@@ -10,13 +10,16 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from catalog_sync.errors import PlanFileError
+from catalog_sync.plan.digest import digest_problem, sealed
 from catalog_sync.plan.model import FORMAT_VERSION, Plan
 
 __all__ = ["plan_json", "read_plan", "write_plan"]
 
 
 def plan_json(plan: Plan) -> str:
-    return plan.model_dump_json(by_alias=True, indent=2) + "\n"
+    """The plan as saved and as `--format json` prints it, sealed with its digest."""
+    data = sealed(plan.model_dump(mode="json", by_alias=True, exclude={"digest"}))
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def write_plan(plan: Plan, path: Path) -> None:
@@ -57,6 +60,9 @@ def read_plan(path: Path) -> Plan:
             f"{path}: plan formatVersion {version!r} is not supported by this catalog-sync "
             f"(it reads formatVersion {FORMAT_VERSION}); re-run plan with this version"
         )
+    problem = digest_problem(data)
+    if problem is not None:
+        raise PlanFileError(f"{path}: {problem}; nothing was applied: re-run plan")
     try:
         return Plan.model_validate(data)
     except ValidationError as error:

@@ -6,17 +6,45 @@ from collections.abc import Sequence
 
 from catalog_sync.graph import Address, Kind, ResourceGraph
 from catalog_sync.plan.model import Action, Change, PlanSettings, SafetyFinding, SafetyRule
+from catalog_sync.plan.subtree import descendants
 
-__all__ = ["evaluate_safety"]
+__all__ = ["evaluate_safety", "existing_objects", "protected_by", "protected_removals"]
 
 _UPDATES = (Action.UPDATE, Action.ENABLE, Action.PUBLISH)
+
+
+def protected_by(address: Address, settings: PlanSettings) -> bool:
+    """Removing an object removes what is below it, so protection below counts too."""
+    for entry in settings.protect:
+        try:
+            protected = Address.parse(entry)
+        except ValueError:
+            continue  # reported where the setting is read (CS codes in docs/diagnostics.md)
+        if protected == address or address in set(protected.ancestors()):
+            return True
+    return False
+
+
+def protected_removals(changes: Sequence[Change], settings: PlanSettings) -> list[Change]:
+    """Removals of protected objects, by the change's flag or by settings.protect: either
+    alone is enough, so a plan file stripped of its flags still names them."""
+    return [
+        c
+        for c in changes
+        if c.action.removes and (c.protect or protected_by(Address.parse(c.address), settings))
+    ]
+
+
+def existing_objects(live: ResourceGraph) -> int:
+    """The live objects the thresholds are measured against (duplicates included)."""
+    return sum(1 for r in live if r.kind is not Kind.PUBLISH) + len(live.duplicates)
 
 
 def evaluate_safety(
     changes: Sequence[Change], live: ResourceGraph, settings: PlanSettings, existing: int
 ) -> tuple[SafetyFinding, ...]:
     findings: list[SafetyFinding] = []
-    protected = [c for c in changes if c.action.removes and c.protect]
+    protected = protected_removals(changes, settings)
     if protected:
         findings.append(
             SafetyFinding(
@@ -68,7 +96,33 @@ def evaluate_safety(
                         remedy=f"raise settings.thresholds.{rule.value} or pass --force",
                     )
                 )
+        services = _service_share(removals, live, settings.max_delete_percent)
+        if services is not None:
+            findings.append(services)
     return tuple(findings)
+
+
+def _service_share(
+    removals: Sequence[Change], live: ResourceGraph, limit: float
+) -> SafetyFinding | None:
+    """Services are few and each carries a subtree, so their share is checked on its own:
+    keeping 1 of 4 services is a large removal however many addons the seller has."""
+    active = [r for r in live if r.kind is Kind.SERVICE and r.active]
+    removed = sorted(c.address for c in removals if c.kind is Kind.SERVICE)
+    if not active or not removed:
+        return None
+    share = 100.0 * len(removed) / len(active)
+    if share <= limit:
+        return None
+    rule = SafetyRule.MAX_DELETE_PERCENT
+    return SafetyFinding(
+        rule=rule,
+        message=f"{len(removed)} of {len(active)} active services would be disabled or "
+        f"deleted ({share:.1f}%), over the {limit:g}% threshold",
+        addresses=tuple(removed),
+        overridable=True,
+        remedy=f"raise settings.thresholds.{rule.value} or pass --force",
+    )
 
 
 def _updated_objects(changes: Sequence[Change]) -> list[str]:
@@ -82,15 +136,11 @@ def _updated_objects(changes: Sequence[Change]) -> list[str]:
 
 
 def _removed_objects(removals: Sequence[Change], live: ResourceGraph) -> list[str]:
-    """Deleting a product removes its addons too; disabling a service removes nothing below."""
+    """Deleting a product removes its addons too, and disabling a service takes its products
+    and addons out of sale: each counts its whole subtree."""
     removed: set[str] = set()
     for change in removals:
         removed.add(change.address)
-        if change.action is Action.DELETE:
-            address = Address.parse(change.address)
-            removed.update(
-                str(r.address)
-                for r in live
-                if r.kind is not Kind.PUBLISH and address in set(r.address.ancestors())
-            )
+        address = Address.parse(change.address)
+        removed.update(str(r.address) for r in descendants(live, address))
     return sorted(removed)
