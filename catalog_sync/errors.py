@@ -21,6 +21,8 @@ password or client secret.
     ├── PlanFileError           a saved plan cannot be read, or has an unknown formatVersion
     ├── StalePlanError          live objects moved since the plan was made (lists them)
     ├── SafetyError             a safety rail blocks apply (names the rule and how to lift it)
+    ├── LockedError             another apply holds the target's lock (names holder and file)
+    ├── DuplicateKeyError       live objects share a natural key (names each pair of ids)
     └── ApplyError              apply finished with failed or skipped operations
 """
 
@@ -40,6 +42,8 @@ __all__ = [
     "CatalogError",
     "CatalogSyncError",
     "ConfigError",
+    "DuplicateKeyError",
+    "LockedError",
     "NotFoundError",
     "PermissionDeniedError",
     "PlanFileError",
@@ -149,6 +153,14 @@ class StalePlanError(CatalogSyncError):
 
 class SafetyError(CatalogSyncError):
     """Raised when a safety rail blocks apply; the message names the rule and how to lift it."""
+
+
+class LockedError(CatalogSyncError):
+    """Raised when another apply holds the lock of the same target (API URL and seller)."""
+
+
+class DuplicateKeyError(CatalogSyncError):
+    """Raised when two live objects share a natural key: neither can be matched to the files."""
 
 
 class ApplyError(CatalogSyncError):

@@ -18,6 +18,7 @@ from pathlib import Path
 from catalog_sync.apply.gate import check_live_safety, check_safety
 from catalog_sync.apply.journal import JOURNAL_DIR, Journal
 from catalog_sync.apply.listener import ApplyListener, Phase, SilentListener
+from catalog_sync.apply.lock import target_lock
 from catalog_sync.apply.operations import Operations
 from catalog_sync.apply.report import ApplyReport, Mismatch, OperationResult, Outcome
 from catalog_sync.apply.scheduler import NodeState, Settled, run_in_order
@@ -25,6 +26,7 @@ from catalog_sync.apply.staleness import check_fresh, target_problems
 from catalog_sync.apply.verify import verify
 from catalog_sync.cloudmore import ReadWriteClient
 from catalog_sync.errors import ApiError, CatalogSyncError, StalePlanError
+from catalog_sync.plan.duplicates import refuse_duplicates
 from catalog_sync.plan.live import read_live
 from catalog_sync.plan.model import Change, Plan, SafetyFinding, Target
 
@@ -39,6 +41,8 @@ class ApplyOptions:
     catalog_digest: str | None = None
     """The digest of the catalog files now; given when apply was pointed at a catalog."""
     journal_dir: Path = JOURNAL_DIR
+    lock_dir: Path | None = None
+    """Where the per-target lock lives; None: catalog_sync.apply.lock.lock_directory()."""
 
 
 async def apply_plan(
@@ -61,8 +65,23 @@ async def apply_plan(
     if problems:
         raise StalePlanError(problems)
 
+    with target_lock(target, options.lock_dir):
+        return await _locked(plan, client, target, options, listener, started_at)
+
+
+async def _locked(
+    plan: Plan,
+    client: ReadWriteClient,
+    target: Target,
+    options: ApplyOptions,
+    listener: ApplyListener,
+    started_at: datetime,
+) -> ApplyReport:
+    """Everything from the re-read on runs under the target's lock, so what was checked is
+    what is written over."""
     listener.phase(Phase.CHECKING, len(plan.changes))
     live = await read_live(client)
+    refuse_duplicates(live.graph)
     check_fresh(plan, live, target, options.catalog_digest)
     forced = check_live_safety(plan, live.graph, force=options.force)
 

@@ -9,11 +9,14 @@ more connections than requests are allowed to run at once.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
+from catalog_sync import __version__
 
 __all__ = [
     "ASGITransport",
@@ -55,6 +58,10 @@ def is_request_unsent(error: BaseException) -> bool:
     return isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
+def _user_agent() -> str:
+    return f"catalog-sync/{__version__} (pid {os.getpid()})"
+
+
 @dataclass(frozen=True)
 class HttpConfig:
     base_url: str
@@ -94,7 +101,9 @@ class HttpClient:
                 max_connections=config.parallelism,
                 max_keepalive_connections=config.parallelism,
             ),
-            headers={"Accept": "application/json"},
+            # The pid tells one apply's requests from another's in a server's log (the
+            # emulator's request log shows it), e.g. when two applies race (docs/contracts.md).
+            headers={"Accept": "application/json", "User-Agent": _user_agent()},
             event_hooks=hooks,
             follow_redirects=False,
         )

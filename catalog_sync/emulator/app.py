@@ -37,6 +37,7 @@ class Emulator:
         # they run between awaits on the single event-loop thread.
         self.lock = asyncio.Lock()
         self.store = self._initial_store(config)
+        self.store.unique_keys = config.unique_keys
 
     def _initial_store(self, config: EmulatorConfig) -> Store:
         if config.state_file is None:
@@ -70,6 +71,7 @@ class Emulator:
     async def reset(self, seed: SeedName) -> None:
         async with self.lock:
             self.store = build_store(seed, self.config.credentials.seller_id)
+            self.store.unique_keys = self.config.unique_keys
             self.persist()
 
 

@@ -15,6 +15,7 @@ from catalog_sync.errors import CatalogError
 from catalog_sync.graph import Address, Kind, ResourceGraph
 from catalog_sync.plan.desired import desired_graph
 from catalog_sync.plan.diff import plan_changes
+from catalog_sync.plan.duplicates import refuse_duplicates
 from catalog_sync.plan.live import LiveReader, read_live
 from catalog_sync.plan.lookups import LOOKUP_TABLES, Lookups
 from catalog_sync.plan.model import CatalogRef, Change, Plan, PlanSettings, Target
@@ -47,6 +48,7 @@ async def make_plan(
 ) -> Plan:
     catalog = loaded_catalog.catalog
     live = await read_live(client)
+    refuse_duplicates(live.graph)
     desired = desired_graph(catalog, live)
     settings = plan_settings(catalog.settings)
     body = plan_changes(desired, live.graph, settings)
