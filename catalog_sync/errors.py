@@ -31,6 +31,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from catalog_sync.redact import redact
+
 if TYPE_CHECKING:
     from catalog_sync.diagnostics import Diagnostic
 
@@ -88,7 +90,8 @@ class ApiError(CatalogSyncError):
         self.path = path
         self.status = status
         where = f"{method} {path}: " if method and path else ""
-        super().__init__(f"{where}{message}")
+        # Server text reaches here (reasons, bodies, values): never a credential in it.
+        super().__init__(redact(f"{where}{message}"))
 
 
 class AuthenticationError(ApiError):
@@ -115,7 +118,9 @@ class ApiValidationError(ApiError):
         path: str | None = None,
         status: int | None = 400,
     ) -> None:
-        self.reasons: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in reasons.items()}
+        self.reasons: dict[str, tuple[str, ...]] = {
+            redact(k): tuple(redact(m) for m in v) for k, v in reasons.items()
+        }
         super().__init__(message, method=method, path=path, status=status)
 
 

@@ -9,6 +9,7 @@ more connections than requests are allowed to run at once.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 import httpx
 
 from catalog_sync import __version__
+from catalog_sync.redact import redact
 
 __all__ = [
     "ASGITransport",
@@ -56,6 +58,20 @@ def is_request_unsent(error: BaseException) -> bool:
     Only then is repeating a non-idempotent request (a POST) certainly safe.
     """
     return isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+class _RedactingFilter(logging.Filter):
+    """httpx logs each response's reason phrase as received, at info level: a server may
+    put anything there, so its log records are redacted like every other server text."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = None
+        return True
+
+
+for _name in ("httpx", "httpcore", "httpcore.connection", "httpcore.http11", "httpcore.http2"):
+    logging.getLogger(_name).addFilter(_RedactingFilter())
 
 
 def _user_agent() -> str:

@@ -26,7 +26,9 @@ def write_state(path: Path, data: dict[str, Any]) -> None:
     """Write to a temporary file, fsync, then rename: a crash leaves the old or the new file."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    with open(tmp, "wb") as handle:
+    # The state holds the seller's whole catalog: private to the user (0600).
+    descriptor = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
         handle.write(payload)
         handle.flush()
         os.fsync(handle.fileno())
