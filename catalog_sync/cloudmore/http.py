@@ -18,6 +18,8 @@ from typing import Any
 import httpx
 
 from catalog_sync import __version__
+from catalog_sync.errors import UnexpectedResponseError
+from catalog_sync.limits import MAX_RESPONSE_BYTES
 from catalog_sync.redact import redact
 
 __all__ = [
@@ -72,6 +74,16 @@ class _RedactingFilter(logging.Filter):
 
 for _name in ("httpx", "httpcore", "httpcore.connection", "httpcore.http11", "httpcore.http2"):
     logging.getLogger(_name).addFilter(_RedactingFilter())
+
+
+def _too_large(request: Request, status: int) -> UnexpectedResponseError:
+    return UnexpectedResponseError(
+        f"the response is larger than {MAX_RESPONSE_BYTES:,} bytes, more than any Cloudmore "
+        "answer needs: refused unread",
+        method=request.method,
+        path=request.url.path,
+        status=status,
+    )
 
 
 def _user_agent() -> str:
@@ -140,9 +152,7 @@ class HttpClient:
     async def send(self, request: Request, *, authenticated: bool = True) -> Response:
         """Send one request (no retries), waiting for a free slot first."""
         async with self._semaphore:
-            if authenticated:
-                return await self._client.send(request)
-            return await self._client.send(request, auth=None)
+            return await self._bounded(request, authenticated=authenticated)
 
     async def send_unbounded(self, request: Request) -> Response:
         """Send without auth and without taking a slot.
@@ -150,7 +160,42 @@ class HttpClient:
         The token request runs from inside an auth flow whose request already holds a slot;
         taking a second one could deadlock when every slot waits for the token.
         """
-        return await self._client.send(request, auth=None)
+        return await self._bounded(request, authenticated=False)
+
+    async def _bounded(self, request: Request, *, authenticated: bool) -> Response:
+        """Send and read the body, refusing one larger than MAX_RESPONSE_BYTES as soon as
+        it says so (Content-Length) or grows past it, instead of holding it all in memory."""
+        if authenticated:
+            response = await self._client.send(request, stream=True)
+        else:
+            response = await self._client.send(request, auth=None, stream=True)
+        try:
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
+                raise _too_large(request, response.status_code)
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > MAX_RESPONSE_BYTES:
+                    raise _too_large(request, response.status_code)
+                chunks.append(chunk)
+        finally:
+            await response.aclose()
+        # The body is decoded already: a copy without the encoding headers holds it.
+        headers = [
+            (name, value)
+            for name, value in response.headers.multi_items()
+            if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=b"".join(chunks),
+            request=request,
+            extensions=response.extensions,
+            history=response.history,
+        )
 
     async def aclose(self) -> None:
         await self._client.aclose()
