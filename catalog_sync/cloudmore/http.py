@@ -9,10 +9,12 @@ more connections than requests are allowed to run at once.
 from __future__ import annotations
 
 import asyncio
+import json as _json
 import logging
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -74,6 +76,30 @@ class _RedactingFilter(logging.Filter):
 
 for _name in ("httpx", "httpcore", "httpcore.connection", "httpcore.http11", "httpcore.http2"):
     logging.getLogger(_name).addFilter(_RedactingFilter())
+
+
+def encode_json(value: object) -> bytes:
+    """JSON with every Decimal written as the exact number literal it is (``549755813888.0001``),
+    never through a binary float, which loses digits from 2**39 up (docs/contracts.md)."""
+    literals: dict[str, str] = {}
+
+    def mark(item: object) -> object:
+        if isinstance(item, Decimal):
+            if not item.is_finite():
+                raise ValueError(f"{item} cannot be sent as a JSON number")
+            token = f"\x00decimal{len(literals)}\x00"
+            literals[token] = format(item, "f")
+            return token
+        if isinstance(item, dict):
+            return {key: mark(inner) for key, inner in item.items()}
+        if isinstance(item, list | tuple):
+            return [mark(inner) for inner in item]
+        return item
+
+    text = _json.dumps(mark(value), ensure_ascii=False, separators=(",", ":"))
+    for token, literal in literals.items():
+        text = text.replace(_json.dumps(token), literal, 1)
+    return text.encode("utf-8")
 
 
 def _too_large(request: Request, status: int) -> UnexpectedResponseError:
@@ -145,8 +171,15 @@ class HttpClient:
         form: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Request:
+        if json is None:
+            return self._client.build_request(
+                method, path, data=dict(form) if form else None, headers=headers
+            )
         return self._client.build_request(
-            method, path, json=json, data=dict(form) if form else None, headers=headers
+            method,
+            path,
+            content=encode_json(json),
+            headers={**(headers or {}), "Content-Type": "application/json"},
         )
 
     async def send(self, request: Request, *, authenticated: bool = True) -> Response:
