@@ -147,13 +147,11 @@ class PlanFileError(CatalogSyncError):
 class StalePlanError(CatalogSyncError):
     """Raised when objects a saved plan touches have moved; ``moved`` names each one."""
 
-    def __init__(self, moved: Sequence[str]) -> None:
+    def __init__(self, moved: Sequence[str], *, heading: str | None = None) -> None:
         self.moved: tuple[str, ...] = tuple(moved)
         listed = "\n".join(f"  - {item}" for item in self.moved)
-        super().__init__(
-            "the plan is stale: these objects changed since it was made, nothing was written\n"
-            + listed
-        )
+        heading = heading or "the plan is stale: these objects changed since it was made"
+        super().__init__(f"{heading}, nothing was written\n" + listed)
 
 
 class SafetyError(CatalogSyncError):

@@ -30,7 +30,11 @@ from catalog_sync.plan.duplicates import refuse_duplicates
 from catalog_sync.plan.live import read_live
 from catalog_sync.plan.model import Change, Plan, SafetyFinding, Target
 
-__all__ = ["ApplyOptions", "apply_plan"]
+__all__ = ["NOT_THIS_PLAN", "ApplyOptions", "apply_plan"]
+
+NOT_THIS_PLAN = (
+    "the plan cannot be applied here: it was made for another target, tool version or catalog"
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ async def apply_plan(
         return _report(plan, started_at, forced=forced)
     problems = target_problems(plan, target, options.catalog_digest)
     if problems:
-        raise StalePlanError(problems)
+        raise StalePlanError(problems, heading=NOT_THIS_PLAN)
 
     with target_lock(target, options.lock_dir):
         return await _locked(plan, client, target, options, listener, started_at)

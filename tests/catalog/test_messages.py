@@ -1,0 +1,67 @@
+"""Messages that say what is wrong (defect 10)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from catalog_sync.apply import ApplyOptions, apply_plan
+from catalog_sync.errors import StalePlanError
+from catalog_sync.graph import Kind
+from catalog_sync.plan.build import target_of
+from catalog_sync.plan.model import Action, Target
+from tests.apply.plans import change, plan_of
+from tests.apply.support import InProcess, cli
+
+PRODUCT = (
+    "services:\n  - name: S\n    products:\n      - name: P\n        itemCode: p\n"
+    "        type: ProductBased\n        minQuantity: {value}\n"
+)
+
+
+def _validate(tmp_path: Path, value: str) -> str:
+    (tmp_path / "catalog.yaml").write_text(PRODUCT.format(value=value))
+    result = cli("validate", str(tmp_path))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    return result.output
+
+
+def test_a_5000_digit_integer_is_too_large(tmp_path: Path) -> None:
+    output = _validate(tmp_path, "1" * 5000)
+    assert "'minQuantity' is too large: 5,000 digits" in output
+    assert "not a number" not in output
+
+
+def test_quotes_are_blamed_only_around_a_number(tmp_path: Path) -> None:
+    assert "remove the quotes" not in _validate(tmp_path, '"twelve"')
+    assert "remove the quotes" in _validate(tmp_path, '"12"')
+
+
+@pytest.mark.anyio
+async def test_another_target_is_not_called_a_stale_plan(journal_dir: Path) -> None:
+    emulator = InProcess("empty")
+    elsewhere = Target(api_url="http://elsewhere.test", seller_id=emulator.settings.seller_id)
+    plan = plan_of(
+        change('broker["1"]', Kind.BROKER, Action.CREATE, desired={"name": "B"}), target=elsewhere
+    )
+    async with emulator.client() as client:
+        with pytest.raises(StalePlanError) as refused:
+            await apply_plan(
+                plan, client, target_of(emulator.settings), ApplyOptions(journal_dir=journal_dir)
+            )
+    message = str(refused.value)
+    assert message.startswith("the plan cannot be applied here: it was made for another target")
+    assert "stale" not in message
+    assert "target: the plan was made against http://elsewhere.test" in message
+
+
+@pytest.fixture
+def journal_dir(tmp_path: Path) -> Path:
+    return tmp_path / "journal"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
