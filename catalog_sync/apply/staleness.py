@@ -50,9 +50,18 @@ def moved_objects(plan: Plan, live: LiveCatalog) -> list[str]:
     by_id: dict[Kind, dict[str, Resource]] = {
         kind: live.graph.by_id(kind) for kind in Kind if kind is not Kind.PUBLISH
     }
+    # Objects the plan renames (pinned by id, at another address now): their old key is free.
+    renamed = {
+        c.id
+        for c in plan.changes
+        if c.action is Action.UPDATE
+        and c.id is not None
+        and (found := by_id[c.kind].get(c.id)) is not None
+        and str(found.address) != c.address
+    }
     moved: list[str] = []
     for change in plan.changes:
-        problem = _problem(change, live, by_id)
+        problem = _problem(change, live, by_id, renamed)
         if problem is not None:
             moved.append(f"{change.address}: {problem}")
     return moved
@@ -68,10 +77,13 @@ def check_fresh(
 
 
 def _problem(
-    change: Change, live: LiveCatalog, by_id: Mapping[Kind, Mapping[str, Resource]]
+    change: Change,
+    live: LiveCatalog,
+    by_id: Mapping[Kind, Mapping[str, Resource]],
+    renamed: set[str],
 ) -> str | None:
     if change.action is Action.CREATE:
-        return _create_problem(change, live, by_id)
+        return _create_problem(change, live, by_id, renamed)
     if change.action is Action.PUBLISH:
         return _publish_problem(change, live, by_id)
     current = by_id[change.kind].get(change.id or "")
@@ -83,7 +95,10 @@ def _problem(
 
 
 def _create_problem(
-    change: Change, live: LiveCatalog, by_id: Mapping[Kind, Mapping[str, Resource]]
+    change: Change,
+    live: LiveCatalog,
+    by_id: Mapping[Kind, Mapping[str, Resource]],
+    renamed: set[str],
 ) -> str | None:
     address = Address.parse(change.address)
     parent_address = address.parent
@@ -98,7 +113,7 @@ def _create_problem(
     else:
         return None  # the parent is created in this run, so nothing can be under it yet
     existing = live.graph.get(where)
-    if existing is not None:
+    if existing is not None and existing.id not in renamed:
         return f"now exists (id {existing.id}); it was absent when the plan was made"
     return None
 

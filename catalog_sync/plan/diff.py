@@ -25,6 +25,7 @@ from catalog_sync.plan.model import (
     Unmanaged,
     fingerprint,
 )
+from catalog_sync.plan.renames import with_rename_dependencies
 from catalog_sync.plan.safety import evaluate_safety, existing_objects, protected_by
 from catalog_sync.plan.subtree import subtree_digest
 
@@ -39,6 +40,7 @@ UNPUBLISHED: Mapping[str, FieldValue] = {
 def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSettings) -> PlanBody:
     # Fingerprints are of objects as read: matching may re-key them, apply re-reads them raw.
     seen = {(r.kind, r.id): fingerprint(r) for r in live}
+    raw_live = live
     live = _match_live_to_desired(desired, live)
     changes: dict[Address, Change] = {}
     unchanged = 0
@@ -54,8 +56,9 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
         if entry.action is not None:
             changes[resource.address] = _removal(resource, entry.action, live, settings, seen)
 
-    ordered = tuple(
-        _with_dependencies(changes[address], changes, live) for address in sorted(changes)
+    ordered = with_rename_dependencies(
+        [_with_dependencies(changes[address], changes, live) for address in sorted(changes)],
+        raw_live,
     )
     counts = Counter(change.action for change in ordered)
     summary = Summary(
