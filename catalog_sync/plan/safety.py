@@ -84,42 +84,39 @@ def evaluate_safety(
             (SafetyRule.MAX_UPDATE_PERCENT, updated, settings.max_update_percent, "updated"),
             (SafetyRule.MAX_DELETE_PERCENT, removed, settings.max_delete_percent, "removed"),
         ):
-            share = 100.0 * len(chosen) / existing
-            if share > limit:
-                findings.append(
-                    SafetyFinding(
-                        rule=rule,
-                        message=f"{len(chosen)} of {existing} existing objects would be "
-                        f"{verb} ({share:.1f}%), over the {limit:g}% threshold",
-                        addresses=tuple(chosen),
-                        overridable=True,
-                        remedy=f"raise settings.thresholds.{rule.value} or pass --force",
-                    )
-                )
-        services = _service_share(removals, live, settings.max_delete_percent)
-        if services is not None:
-            findings.append(services)
+            found = _over_threshold(
+                rule, chosen, existing, limit, f"existing objects would be {verb}"
+            )
+            if found is not None:
+                findings.append(found)
+        # Services are few and each carries a subtree, so their share is checked on its own:
+        # keeping 1 of 4 services is a large removal however many addons the seller has.
+        active = sum(1 for r in live if r.kind is Kind.SERVICE and r.active)
+        services = sorted(c.address for c in removals if c.kind is Kind.SERVICE)
+        found = _over_threshold(
+            SafetyRule.MAX_DELETE_PERCENT,
+            services,
+            active,
+            settings.max_delete_percent,
+            "active services would be disabled or deleted",
+        )
+        if found is not None:
+            findings.append(found)
     return tuple(findings)
 
 
-def _service_share(
-    removals: Sequence[Change], live: ResourceGraph, limit: float
+def _over_threshold(
+    rule: SafetyRule, chosen: Sequence[str], total: int, limit: float, what: str
 ) -> SafetyFinding | None:
-    """Services are few and each carries a subtree, so their share is checked on its own:
-    keeping 1 of 4 services is a large removal however many addons the seller has."""
-    active = [r for r in live if r.kind is Kind.SERVICE and r.active]
-    removed = sorted(c.address for c in removals if c.kind is Kind.SERVICE)
-    if not active or not removed:
+    if not total or not chosen:
         return None
-    share = 100.0 * len(removed) / len(active)
+    share = 100.0 * len(chosen) / total
     if share <= limit:
         return None
-    rule = SafetyRule.MAX_DELETE_PERCENT
     return SafetyFinding(
         rule=rule,
-        message=f"{len(removed)} of {len(active)} active services would be disabled or "
-        f"deleted ({share:.1f}%), over the {limit:g}% threshold",
-        addresses=tuple(removed),
+        message=f"{len(chosen)} of {total} {what} ({share:.1f}%), over the {limit:g}% threshold",
+        addresses=tuple(chosen),
         overridable=True,
         remedy=f"raise settings.thresholds.{rule.value} or pass --force",
     )

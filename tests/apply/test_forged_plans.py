@@ -15,17 +15,16 @@ from typing import Any
 import pytest
 
 from catalog_sync.apply import ApplyOptions, apply_plan
-from catalog_sync.emulator import EmulatorConfig, serve_in_thread
+from catalog_sync.emulator import EmulatorConfig
 from catalog_sync.errors import SafetyError
 from catalog_sync.plan.build import target_of
 from tests.apply.support import (
     EXAMPLE,
     InProcess,
-    api_client,
     cli,
     copy_catalog,
     plan_with,
-    use_emulator,
+    served_http,
     writes_after,
 )
 
@@ -81,13 +80,8 @@ EDITS: dict[str, Edit] = {
 @pytest.fixture
 def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.chdir(tmp_path)
-    with serve_in_thread(EmulatorConfig(seed="demo")) as url:
-        use_emulator(monkeypatch, url)
-        http = api_client(url)
-        try:
-            yield http
-        finally:
-            http.close()
+    with served_http(EmulatorConfig(seed="demo"), monkeypatch) as http:
+        yield http
 
 
 @pytest.mark.parametrize("edit", EDITS, ids=list(EDITS))

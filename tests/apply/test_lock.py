@@ -23,6 +23,7 @@ from tests.apply.support import (
     WRITE_METHODS,
     api_client,
     cli,
+    served_http,
     use_emulator,
     writes_after,
 )
@@ -140,13 +141,8 @@ def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
 @pytest.fixture
 def without_uniqueness(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.chdir(tmp_path)
-    with serve_in_thread(EmulatorConfig(seed="demo", unique_keys=False)) as url:
-        use_emulator(monkeypatch, url)
-        http = api_client(url)
-        try:
-            yield http
-        finally:
-            http.close()
+    with served_http(EmulatorConfig(seed="demo", unique_keys=False), monkeypatch) as http:
+        yield http
 
 
 def test_duplicate_natural_keys_in_live_state_are_an_error_naming_both_ids(

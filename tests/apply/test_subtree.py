@@ -8,8 +8,14 @@ from typing import Any
 
 import pytest
 
-from catalog_sync.emulator import EmulatorConfig, serve_in_thread
-from tests.apply.support import SELLER, api_client, cli, copy_catalog, use_emulator, writes_after
+from catalog_sync.emulator import EmulatorConfig
+from tests.apply.support import (
+    SELLER,
+    cli,
+    copy_catalog,
+    served_http,
+    writes_after,
+)
 
 STORAGE = 'service["Acronis Cyber Protect"].product["acp-storage"]'
 
@@ -17,13 +23,8 @@ STORAGE = 'service["Acronis Cyber Protect"].product["acp-storage"]'
 @pytest.fixture
 def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.chdir(tmp_path)
-    with serve_in_thread(EmulatorConfig(seed="demo")) as url:
-        use_emulator(monkeypatch, url)
-        http = api_client(url)
-        try:
-            yield http
-        finally:
-            http.close()
+    with served_http(EmulatorConfig(seed="demo"), monkeypatch) as http:
+        yield http
 
 
 def _without_storage(tmp_path: Path) -> Path:

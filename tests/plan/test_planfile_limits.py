@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from catalog_sync.emulator import EmulatorConfig, serve_in_thread
+from catalog_sync.emulator import EmulatorConfig
 from catalog_sync.plan.digest import sealed
-from tests.apply.support import EXAMPLE, api_client, cli, use_emulator
+from tests.apply.support import EXAMPLE, cli, served_http
 
 GWS_STD = 'service["Google Workspace"].product["payg"].addon["gws-std"]'
 
@@ -19,13 +19,8 @@ GWS_STD = 'service["Google Workspace"].product["payg"].addon["gws-std"]'
 @pytest.fixture
 def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.chdir(tmp_path)
-    with serve_in_thread(EmulatorConfig(seed="demo")) as url:
-        use_emulator(monkeypatch, url)
-        http = api_client(url)
-        try:
-            yield http
-        finally:
-            http.close()
+    with served_http(EmulatorConfig(seed="demo"), monkeypatch) as http:
+        yield http
 
 
 def _requests_after_plan(http: Any) -> int:
