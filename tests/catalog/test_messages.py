@@ -65,3 +65,29 @@ def journal_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+SERVICE = "  - name: {name}\n    vendorName: V\n    categories: [Productivity]\n    provisioningType: Email\n"
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "code"),
+    [
+        ("Cloud PBX", "Cloud  PBX", "CS324"),
+        ("Café", "Cafe\u0301", "CS324"),
+        ("Cloud PBX", "Cloud\u200bPBX", "CS325"),
+    ],
+    ids=["whitespace", "normal form", "zero-width"],
+)
+def test_names_that_only_look_alike_are_warned_about_and_shown_escaped(
+    tmp_path: Path, first: str, second: str, code: str
+) -> None:
+    services = "".join(SERVICE.format(name=f'"{name}"') for name in (first, second))
+    (tmp_path / "catalog.yaml").write_text("services:\n" + services, encoding="utf-8")
+    result = cli("validate", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert f"{code} warning" in result.output
+    assert "\u200b" not in result.output
+    if code == "CS325":
+        assert "Cloud\\u200bPBX" in result.output
+    assert cli("validate", "--strict", str(tmp_path)).exit_code == 1
