@@ -67,7 +67,10 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-SERVICE = "  - name: {name}\n    vendorName: V\n    categories: [Productivity]\n    provisioningType: Email\n"
+SERVICE = (
+    "  - name: {name}\n    vendorName: V\n    categories: [Productivity]\n"
+    "    provisioningType: Email\n"
+)
 
 
 @pytest.mark.parametrize(
