@@ -12,7 +12,10 @@ import json
 import re
 from functools import lru_cache
 
+from pydantic import TypeAdapter, ValidationError
+
 from catalog_sync.graph import Address, Kind
+from catalog_sync.kinds import KINDS
 
 __all__ = ["matches", "pattern_kind"]
 
@@ -46,8 +49,8 @@ def _segments(pattern: str) -> list[tuple[Kind, str | None]]:
     """Segments with their keys decoded (a wildcard is an ordinary key character to the
     address grammar, so that grammar checks the pattern's shape)."""
     try:
-        parsed = Address.parse(pattern.strip())
-    except ValueError:
+        parsed = _ADDRESS.validate_python(pattern.strip())
+    except ValidationError:
         raise ValueError(
             f'{pattern!r} is not an address pattern like service["*"] or '
             'service["X"].product["*"].addon["*"]'
@@ -57,12 +60,13 @@ def _segments(pattern: str) -> list[tuple[Kind, str | None]]:
     return segments
 
 
-_PARENT = {Kind.PRODUCT: Kind.SERVICE, Kind.ADDON: Kind.PRODUCT, Kind.PUBLISH: Kind.SERVICE}
+# A pattern is text from the files: the address type's own validator reads it.
+_ADDRESS: TypeAdapter[Address] = TypeAdapter(Address)
 
 
 def _check_lineage(kinds: list[Kind], pattern: str) -> None:
     for index, kind in enumerate(kinds):
-        expected = _PARENT.get(kind)
+        expected = KINDS[kind].parent
         parent = kinds[index - 1] if index else None
         if parent != expected:
             where = f"under a {parent.value}" if parent else "at the top"

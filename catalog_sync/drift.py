@@ -51,7 +51,7 @@ class FieldDrift(Immutable):
 
 
 class DriftEntry(Immutable):
-    address: str
+    address: Address
     kind: Kind
     drift: DriftKind
     id: str | None = Field(default=None, description="The live object's id; null when missing.")
@@ -90,7 +90,7 @@ def drift_of(plan: Plan) -> DriftReport:
         for entry in plan.unmanaged
         if entry.address not in planned and not _retired(entry)
     ]
-    entries.sort(key=lambda entry: (Address.parse(entry.address).sort_key(), entry.drift))
+    entries.sort(key=lambda entry: (entry.address.sort_key(), entry.drift))
     return DriftReport(
         tool_version=plan.tool_version,
         created_at=plan.created_at,
@@ -134,8 +134,8 @@ def _retired(entry: Unmanaged) -> bool:
     return entry.kind is Kind.SERVICE and not entry.active
 
 
-def _is_below(address: str, ancestor: str) -> bool:
-    return Address.parse(ancestor) in set(Address.parse(address).ancestors())
+def _is_below(address: Address, ancestor: Address) -> bool:
+    return ancestor in set(address.ancestors())
 
 
 def _digest(target: Target, entries: list[DriftEntry]) -> str:

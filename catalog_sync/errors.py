@@ -21,6 +21,8 @@ password or client secret.
     ├── PlanFileError           a saved plan cannot be read, or has an unknown formatVersion
     ├── StalePlanError          live objects moved since the plan was made (lists them)
     ├── SafetyError             a safety rail blocks apply (names the rule and how to lift it)
+    ├── LockedError             another apply holds the target's lock (names holder and file)
+    ├── DuplicateKeyError       live objects share a natural key (names each pair of ids)
     └── ApplyError              apply finished with failed or skipped operations
         └── OperationError      one change could not be made (names it and why)
 """
@@ -29,6 +31,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
+
+from catalog_sync.redact import redact
 
 if TYPE_CHECKING:
     from catalog_sync.diagnostics import Diagnostic
@@ -41,6 +45,8 @@ __all__ = [
     "CatalogError",
     "CatalogSyncError",
     "ConfigError",
+    "DuplicateKeyError",
+    "LockedError",
     "NotFoundError",
     "OperationError",
     "PermissionDeniedError",
@@ -86,7 +92,8 @@ class ApiError(CatalogSyncError):
         self.path = path
         self.status = status
         where = f"{method} {path}: " if method and path else ""
-        super().__init__(f"{where}{message}")
+        # Server text reaches here (reasons, bodies, values): never a credential in it.
+        super().__init__(redact(f"{where}{message}"))
 
 
 class AuthenticationError(ApiError):
@@ -113,7 +120,9 @@ class ApiValidationError(ApiError):
         path: str | None = None,
         status: int | None = 400,
     ) -> None:
-        self.reasons: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in reasons.items()}
+        self.reasons: dict[str, tuple[str, ...]] = {
+            redact(k): tuple(redact(m) for m in v) for k, v in reasons.items()
+        }
         super().__init__(message, method=method, path=path, status=status)
 
 
@@ -140,17 +149,23 @@ class PlanFileError(CatalogSyncError):
 class StalePlanError(CatalogSyncError):
     """Raised when objects a saved plan touches have moved; ``moved`` names each one."""
 
-    def __init__(self, moved: Sequence[str]) -> None:
+    def __init__(self, moved: Sequence[str], *, heading: str | None = None) -> None:
         self.moved: tuple[str, ...] = tuple(moved)
         listed = "\n".join(f"  - {item}" for item in self.moved)
-        super().__init__(
-            "the plan is stale: these objects changed since it was made, nothing was written\n"
-            + listed
-        )
+        heading = heading or "the plan is stale: these objects changed since it was made"
+        super().__init__(f"{heading}, nothing was written\n" + listed)
 
 
 class SafetyError(CatalogSyncError):
     """Raised when a safety rail blocks apply; the message names the rule and how to lift it."""
+
+
+class LockedError(CatalogSyncError):
+    """Raised when another apply holds the lock of the same target (API URL and seller)."""
+
+
+class DuplicateKeyError(CatalogSyncError):
+    """Raised when two live objects share a natural key: neither can be matched to the files."""
 
 
 class ApplyError(CatalogSyncError):

@@ -1,23 +1,27 @@
-"""The safety gate: the plan's safety findings, enforced before anything is read or written.
+"""The safety gate: the safety rails, enforced before anything is written.
 
-Findings are plan properties (README, "How apply stays safe"): apply trusts the reviewed
-plan's findings, and also re-derives the protect rule from the changes themselves, so that a
-plan file edited by hand cannot delete a protected object either.
+Findings are plan properties (design 3.10), but apply never trusts the plan file for them: the
+protect rule is derived again from the changes and the plan's settings before anything is
+read, and once live state is re-read every rail is evaluated again over the changes
+themselves, so a plan whose `protect` flags were stripped or whose `safety` list was emptied
+is refused all the same (README, "How apply stays safe").
 """
 
 from __future__ import annotations
 
 from catalog_sync.errors import SafetyError
+from catalog_sync.graph import ResourceGraph
 from catalog_sync.plan.model import Plan, SafetyFinding, SafetyRule
+from catalog_sync.plan.safety import evaluate_safety, existing_objects, protected_removals
 
-__all__ = ["check_safety"]
+__all__ = ["check_live_safety", "check_safety"]
 
 
 def check_safety(plan: Plan, *, force: bool) -> tuple[SafetyFinding, ...]:
     """Raise SafetyError naming each blocking rule and what lifts it; otherwise return the
     findings that ``force`` lifted (empty without findings)."""
     findings = list(plan.safety)
-    protected = tuple(c.address for c in plan.changes if c.action.removes and c.protect)
+    protected = tuple(c.address for c in protected_removals(plan.changes, plan.settings))
     if protected and not any(f.rule is SafetyRule.PROTECT for f in findings):
         findings.append(
             SafetyFinding(
@@ -29,6 +33,19 @@ def check_safety(plan: Plan, *, force: bool) -> tuple[SafetyFinding, ...]:
                 "settings.protect) in the files first; --force does not lift this",
             )
         )
+    return _enforce(findings, force=force)
+
+
+def check_live_safety(plan: Plan, live: ResourceGraph, *, force: bool) -> tuple[SafetyFinding, ...]:
+    """Every rail evaluated again over the plan's changes and the re-read live catalog,
+    together with the plan's own findings (a rule either side finds is enforced)."""
+    derived = evaluate_safety(plan.changes, live, plan.settings, existing_objects(live))
+    rules = {finding.rule for finding in derived}
+    findings = [*derived, *(f for f in plan.safety if f.rule not in rules)]
+    return _enforce(findings, force=force)
+
+
+def _enforce(findings: list[SafetyFinding], *, force: bool) -> tuple[SafetyFinding, ...]:
     blocking = [f for f in findings if not f.overridable or not force]
     if blocking:
         raise SafetyError(_message(blocking, force=force))

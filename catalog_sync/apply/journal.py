@@ -35,6 +35,7 @@ from pydantic import ValidationError
 from catalog_sync import __version__
 from catalog_sync.apply.report import ApplyReport, OperationResult
 from catalog_sync.plan.model import Change, Plan, Target
+from catalog_sync.redact import redact
 
 __all__ = [
     "JOURNAL_DIR",
@@ -72,7 +73,9 @@ class Journal:
         directory.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         path = directory / f"apply-{stamp}-{os.getpid()}.jsonl"
-        journal = cls(path, path.open("x", encoding="utf-8"))
+        # The journal quotes server reasons: private to the user, like plan files.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        journal = cls(path, os.fdopen(descriptor, "w", encoding="utf-8"))
         journal._write(
             {
                 "event": "begin",
@@ -134,7 +137,7 @@ class Journal:
                 self._handle.close()
 
     def _write(self, record: dict[str, Any]) -> None:
-        self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._handle.write(redact(json.dumps(record, ensure_ascii=False)) + "\n")
         self._handle.flush()
         self._written += 1
 

@@ -59,9 +59,17 @@ class IdBook:
             # Created in this run: every ancestor is in the book under its planned address.
             return tuple(self.id_of(ancestor) for ancestor in ancestors)
         # Live: follow the live tree up from the parent's id, which holds even when the files
-        # pin the parent by id under a new natural key.
+        # pin the parent by id under a new natural key. The ids are the live objects' own: the
+        # book may hold a new object under a live address (a create that reuses the old name
+        # of a renamed object), so live addresses are never looked up in it.
         lineage = [nearest.address, *nearest.address.ancestors()][::-1]
-        return tuple(self.id_of(at) for at in lineage)
+        return tuple(self._live_id(at) for at in lineage)
+
+    def _live_id(self, address: Address) -> str:
+        found = self._live.get(address)
+        if found is None or found.id is None:
+            raise OperationError(f"{address} has no id: it was not read")
+        return found.id
 
 
 class Operations:

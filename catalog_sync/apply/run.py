@@ -15,10 +15,11 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from catalog_sync.apply.gate import check_safety
+from catalog_sync.apply.gate import check_live_safety, check_safety
 from catalog_sync.apply.interrupt import Interruption
 from catalog_sync.apply.journal import JOURNAL_DIR, Journal
 from catalog_sync.apply.listener import ApplyListener, Phase, SilentListener
+from catalog_sync.apply.lock import target_lock
 from catalog_sync.apply.operations import Operations
 from catalog_sync.apply.report import ApplyReport, Mismatch, OperationResult, Outcome
 from catalog_sync.apply.scheduler import NodeState, Settled, run_in_order
@@ -26,10 +27,15 @@ from catalog_sync.apply.staleness import check_fresh, target_problems
 from catalog_sync.apply.verify import verify
 from catalog_sync.cloudmore import ReadWriteClient
 from catalog_sync.errors import ApiError, CatalogSyncError, StalePlanError
+from catalog_sync.plan.duplicates import refuse_duplicates
 from catalog_sync.plan.live import read_live
 from catalog_sync.plan.model import Change, Plan, SafetyFinding, Target
 
-__all__ = ["ApplyOptions", "apply_plan", "nothing_applied"]
+__all__ = ["NOT_THIS_PLAN", "ApplyOptions", "apply_plan", "nothing_applied"]
+
+NOT_THIS_PLAN = (
+    "the plan cannot be applied here: it was made for another target, tool version or catalog"
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,8 @@ class ApplyOptions:
     journal_dir: Path = JOURNAL_DIR
     interruption: Interruption | None = None
     """Set by whoever owns Ctrl-C; see :mod:`catalog_sync.apply.interrupt`."""
+    lock_dir: Path | None = None
+    """Where the per-target lock lives; None: catalog_sync.apply.lock.lock_directory()."""
 
 
 async def apply_plan(
@@ -62,11 +70,27 @@ async def apply_plan(
         return _report(plan, started_at, forced=forced)
     problems = target_problems(plan, target, options.catalog_digest)
     if problems:
-        raise StalePlanError(problems)
+        raise StalePlanError(problems, heading=NOT_THIS_PLAN)
 
+    with target_lock(target, options.lock_dir):
+        return await _locked(plan, client, target, options, listener, started_at)
+
+
+async def _locked(
+    plan: Plan,
+    client: ReadWriteClient,
+    target: Target,
+    options: ApplyOptions,
+    listener: ApplyListener,
+    started_at: datetime,
+) -> ApplyReport:
+    """Everything from the re-read on runs under the target's lock, so what was checked is
+    what is written over."""
     listener.phase(Phase.CHECKING, len(plan.changes))
     live = await read_live(client)
+    refuse_duplicates(live.graph)
     check_fresh(plan, live, target, options.catalog_digest)
+    forced = check_live_safety(plan, live.graph, force=options.force)
 
     journal = Journal.start(options.journal_dir, plan)
     try:

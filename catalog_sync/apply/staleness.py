@@ -9,6 +9,7 @@ creates must still be absent.
 from __future__ import annotations
 
 from catalog_sync import __version__
+from catalog_sync.apply.subtree import subtree_problem
 from catalog_sync.errors import StalePlanError
 from catalog_sync.graph import Resource, ResourceGraph
 from catalog_sync.kinds import KINDS
@@ -45,9 +46,18 @@ def target_problems(plan: Plan, target: Target, catalog_digest: str | None) -> l
 
 def moved_objects(plan: Plan, live: LiveCatalog) -> list[str]:
     """Each object the plan touches that is no longer as planned, with what moved."""
+    # Objects the plan renames (pinned by id, at another address now): their old key is free.
+    renamed = {
+        c.id
+        for c in plan.changes
+        if c.action is Action.UPDATE
+        and c.id is not None
+        and (found := live.graph.by_id(c.kind).get(c.id)) is not None
+        and found.address != c.address
+    }
     moved: list[str] = []
     for change in plan.changes:
-        problem = _problem(change, live.graph)
+        problem = _problem(change, live.graph, renamed)
         if problem is not None:
             moved.append(f"{change.address}: {problem}")
     return moved
@@ -62,9 +72,9 @@ def check_fresh(
         raise StalePlanError(problems)
 
 
-def _problem(change: Change, live: ResourceGraph) -> str | None:
+def _problem(change: Change, live: ResourceGraph, renamed: set[str]) -> str | None:
     if change.action is Action.CREATE:
-        return _create_problem(change, live)
+        return _create_problem(change, live, renamed)
     spec = KINDS[change.kind]
     if change.id is None and spec.embedded is not None:
         return None  # the settings of a parent this plan creates
@@ -74,10 +84,12 @@ def _problem(change: Change, live: ResourceGraph) -> str | None:
             # Embedded settings go only with their parent, whose id they have.
             return f"the {spec.parent.value} no longer exists (id {change.id})"
         return f"no longer exists (id {change.id})"
+    if change.action.removes:
+        return _compare(change, current) or subtree_problem(change, live, current)
     return _compare(change, current)
 
 
-def _create_problem(change: Change, live: ResourceGraph) -> str | None:
+def _create_problem(change: Change, live: ResourceGraph, renamed: set[str]) -> str | None:
     address = change.address
     parent_address = address.parent
     if parent_address is None:
@@ -91,7 +103,7 @@ def _create_problem(change: Change, live: ResourceGraph) -> str | None:
     else:
         return None  # the parent is created in this run, so nothing can be under it yet
     existing = live.get(where)
-    if existing is not None:
+    if existing is not None and existing.id not in renamed:
         return f"now exists (id {existing.id}); it was absent when the plan was made"
     return None
 

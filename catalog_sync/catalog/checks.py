@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Final, TypeVar
 
 from catalog_sync.catalog.codes import Code
+from catalog_sync.catalog.lookalike import lookalike_keys
 from catalog_sync.catalog.models import Addon, Catalog, Product, Publish
 from catalog_sync.catalog.sourced import SourcedModel
 from catalog_sync.diagnostics import Diagnostic, Severity
@@ -34,6 +35,8 @@ def check_catalog(catalog: Catalog) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     found += _duplicates(catalog.services, "name", Code.DUPLICATE_SERVICE, "service name")
     found += _duplicates(catalog.brokers, "registration_number", Code.DUPLICATE_BROKER, "broker")
+    found += lookalike_keys(catalog.services, "name", "service name")
+    found += lookalike_keys(catalog.brokers, "registration_number", "broker registrationNumber")
     pinned: list[SourcedModel] = [*catalog.services, *catalog.brokers]
     broker_numbers = {broker.registration_number for broker in catalog.brokers}
     for service in catalog.services:
@@ -42,7 +45,9 @@ def check_catalog(catalog: Catalog) -> list[Diagnostic]:
         )
         if service.publish is not None:
             found += _check_publish(service.publish, broker_numbers)
+        found += lookalike_keys(service.products, "item_code", "product itemCode")
         for product in service.products:
+            found += lookalike_keys(product.addons, "item_code", "addon itemCode")
             pinned += [product, *product.addons]
             found += _check_product(product)
     found += _duplicates(

@@ -79,7 +79,8 @@ def _to_money(value: object) -> Decimal:
         raise PydanticCustomError("money", 'expected an amount such as "12.50"')
     if not amount.is_finite():
         raise PydanticCustomError("money", "an amount must be a finite number")
-    if abs(amount) >= MONEY_LIMIT:
+    # copy_abs, not abs(): abs() rounds in the context and overflows on 1e1000000.
+    if amount.copy_abs() >= MONEY_LIMIT:
         raise PydanticCustomError(
             "money",
             "{amount} is too large: the API stores amounts below {limit}",

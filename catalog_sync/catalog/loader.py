@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from catalog_sync.catalog.validation import validate_document
 from catalog_sync.catalog.yaml_source import parse_yaml
 from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
 from catalog_sync.errors import CatalogError
+from catalog_sync.limits import MAX_CATALOG_FILE_BYTES
 
 __all__ = ["ROOT_FILE_NAMES", "LoadedCatalog", "load_catalog", "load_catalog_files"]
 
@@ -72,10 +74,8 @@ def _load(found: _Found) -> LoadedCatalog:
     digest = hashlib.sha256()
     for file, relative in zip(found.files, found.relative, strict=True):
         display = file.as_posix()
-        try:
-            raw = file.read_bytes()
-        except OSError as error:
-            problems.append(_problem(display, Code.UNREADABLE_FILE, _os_reason(error)))
+        raw = _read_regular(file, display, problems)
+        if raw is None:
             continue
         _add_to_digest(digest, relative, raw)
         text = _decode(raw, display, problems)
@@ -109,6 +109,17 @@ def _find_files(given: Path) -> _Found:
         raise CatalogError([_problem(shown, Code.PATH_NOT_FOUND, "no such file or directory")])
     if given.is_file():
         return _Found((given,), (given.name,))
+    if not given.is_dir():
+        raise CatalogError(
+            [
+                _problem(
+                    shown,
+                    Code.UNREADABLE_FILE,
+                    "not a catalog: this is neither a directory nor a regular file (a device, "
+                    "FIFO or socket); give the catalog directory or one *.yaml file",
+                )
+            ]
+        )
     try:
         candidates = sorted(
             (candidate.relative_to(given).as_posix(), candidate)
@@ -128,6 +139,50 @@ def _find_files(given: Path) -> _Found:
     return _Found(
         tuple(candidate for _, candidate in candidates),
         tuple(relative for relative, _ in candidates),
+    )
+
+
+def _read_regular(file: Path, display: str, problems: list[Diagnostic]) -> bytes | None:
+    """The file's bytes, or None with the problem recorded: only a regular file of bounded
+    size is read (a FIFO named *.yaml would block for ever, a device never end)."""
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
+        descriptor = os.open(file, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        problems.append(_problem(display, Code.UNREADABLE_FILE, _os_reason(error)))
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            problems.append(
+                _problem(
+                    display,
+                    Code.UNREADABLE_FILE,
+                    "not a regular file (a device, FIFO or socket): catalog files must be "
+                    "plain files",
+                )
+            )
+            return None
+        if status.st_size > MAX_CATALOG_FILE_BYTES:
+            problems.append(_too_large(display, status.st_size))
+            return None
+        try:
+            raw = handle.read(MAX_CATALOG_FILE_BYTES + 1)
+        except OSError as error:
+            problems.append(_problem(display, Code.UNREADABLE_FILE, _os_reason(error)))
+            return None
+    if len(raw) > MAX_CATALOG_FILE_BYTES:
+        problems.append(_too_large(display, len(raw)))
+        return None
+    return raw
+
+
+def _too_large(display: str, size: int) -> Diagnostic:
+    return _problem(
+        display,
+        Code.UNREADABLE_FILE,
+        f"the file is too large to be a catalog file ({size:,} bytes; at most "
+        f"{MAX_CATALOG_FILE_BYTES:,}): split it into several files",
     )
 
 

@@ -120,8 +120,9 @@ def catalog_targets(paths: Sequence[Path]) -> list[CatalogTarget]:
             has_root_file = any((path / name).is_file() for name in ROOT_FILE_NAMES)
             configured = None if has_root_file else configured_root(path)
             targets.append(CatalogTarget(configured.path if configured else path))
-        elif not path.exists():
-            targets.append(CatalogTarget(path))  # loading says: no such file
+        elif not path.is_file():
+            # Loading says what it is: no such file, or a device, FIFO or socket.
+            targets.append(CatalogTarget(path))
         else:
             root = catalog_root(path)
             if root is None:

@@ -179,15 +179,23 @@ def _type_message(kind: str, field: str | int, loc: NodePath, node: NodeInfo) ->
     if not loc:
         return "a catalog file must be a mapping with settings:, services: and/or brokers:"
     actual = _ACTUAL.get(node.kind, "something else")
+    if kind == "int_type" and node.kind == "int" and node.text is not None:
+        # A YAML integer kept as text: too many digits to be read as a number at all.
+        return f"{field!r} is too large: {len(node.text):,} digits"
     message = f"{field!r} must be {_EXPECTED[kind]}, not {actual}"
     scalar = node.kind in {"int", "float", "bool", "timestamp"}
     if kind == "string_type" and scalar and node.text is not None:
         message += f': quote it ("{node.text}") to keep it text'
     elif kind == "bool_type" and node.kind == "str":
         message += ": write true or false"
-    elif kind == "int_type" and node.kind == "str":
+    elif kind == "int_type" and node.kind == "str" and _is_integer_text(node.text):
         message += ": remove the quotes"
     return message
+
+
+def _is_integer_text(text: str | None) -> bool:
+    digits = (text or "").strip().replace("_", "").removeprefix("-").removeprefix("+")
+    return digits.isdigit()
 
 
 def _choice_message(detail: ErrorDetails, field: str | int, loc: NodePath) -> str:

@@ -17,11 +17,12 @@ from typing import Final
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from catalog_sync.catalog.codes import Code
 from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
+from catalog_sync.limits import MAX_YAML_DEPTH, MAX_YAML_NODES
 
 __all__ = ["NodeInfo", "NodePath", "YamlDocument", "YamlTimestamp", "parse_yaml"]
 
@@ -72,9 +73,11 @@ class YamlDocument:
 def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
     """Parse ``text``; return the document (None when unusable) and every problem found."""
     yaml = YAML(typ="rt", pure=True)
-    problems, stopped = _scan_anchors(yaml, text, file)
+    problems, stopped, beyond_bounds = _scan_anchors(yaml, text, file)
     if stopped is not None:
         return None, [*problems, _syntax_error(stopped, text, file)]
+    if beyond_bounds:
+        return None, problems  # not composed: that is what would take the time
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -96,24 +99,45 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[Diagnost
 
 def _scan_anchors(
     yaml: YAML, text: str, file: str
-) -> tuple[list[Diagnostic], YAMLError | RecursionError | None]:
-    """Every anchor and alias up to the end, or up to the syntax error that stops parsing."""
+) -> tuple[list[Diagnostic], YAMLError | RecursionError | None, bool]:
+    """Every anchor and alias up to the end, or up to the syntax error that stops parsing;
+    True last when the file is nested too deep or too large to be composed at all."""
     found: list[Diagnostic] = []
+    depth = events = 0
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for event in yaml.parse(io.StringIO(text)):
                 mark = event.start_mark
                 where = SourceLocation(file, mark.line + 1, mark.column + 1)
+                events += 1
+                if isinstance(event, CollectionStartEvent):
+                    depth += 1
+                    if depth > MAX_YAML_DEPTH:
+                        found.append(_diag(where, Code.YAML_SYNTAX, _TOO_DEEP))
+                        return found, None, True
+                elif isinstance(event, CollectionEndEvent):
+                    depth -= 1
+                if events > MAX_YAML_NODES:
+                    found.append(_diag(where, Code.YAML_SYNTAX, _TOO_MANY))
+                    return found, None, True
+                if len(found) >= _MAX_ANCHOR_REPORTS:
+                    continue
                 if isinstance(event, AliasEvent):
                     found.append(_diag(where, Code.ANCHOR_OR_ALIAS, _ANCHOR_MESSAGE % "alias"))
                 elif isinstance(event, ScalarEvent | CollectionStartEvent) and event.anchor:
                     found.append(_diag(where, Code.ANCHOR_OR_ALIAS, _ANCHOR_MESSAGE % "anchor"))
     except (YAMLError, RecursionError) as error:
-        return found, error
-    return found, None
+        return found, error, False
+    return found, None, False
 
 
+_MAX_ANCHOR_REPORTS: Final = 20
+_TOO_DEEP: Final = (
+    f"YAML nested more than {MAX_YAML_DEPTH} levels deep here: a catalog needs at most 8; "
+    "check the indentation"
+)
+_TOO_MANY: Final = f"the file has more than {MAX_YAML_NODES:,} YAML nodes: split it up"
 _ANCHOR_MESSAGE: Final = (
     "YAML %s found: anchors and aliases are not allowed (they make round-trip editing unsafe);"
     " write the value out in full"
@@ -125,11 +149,18 @@ class _Builder:
         self.file = file
         self.nodes: dict[NodePath, NodeInfo] = {}
         self.problems: list[Diagnostic] = []
+        # An alias is the anchored node itself: built once, never expanded again (an alias
+        # bomb of a few hundred bytes would be gigabytes). Aliases are reported as CS107.
+        self._built: set[int] = set()
 
     def where(self, node: Node) -> SourceLocation:
         return SourceLocation(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
 
     def build(self, node: Node, path: NodePath, key_at: SourceLocation | None) -> object:
+        if id(node) in self._built:
+            self.nodes[path] = NodeInfo(self.where(node), key_at, "null")
+            return None
+        self._built.add(id(node))
         tag = str(node.tag)
         if tag not in _KNOWN_TAGS:
             self.problems.append(

@@ -67,6 +67,11 @@ def emulator() -> None:
     show_default=True,
     help="Seed of the fault and jitter draws: the same seed repeats the same run.",
 )
+@click.option(
+    "--no-unique-keys",
+    is_flag=True,
+    help="Accept a second object with a taken natural key (as an API without that rule).",
+)
 @handle_errors
 def serve(
     host: str,
@@ -77,6 +82,7 @@ def serve(
     jitter_ms: int,
     fault_rate: float,
     random_seed: int,
+    no_unique_keys: bool,
 ) -> None:
     """Serve the emulated Cloudmore API until interrupted (Ctrl-C)."""
     # Imported here so that commands which do not serve never load uvicorn.
@@ -86,6 +92,7 @@ def serve(
     config = EmulatorConfig(
         seed="demo" if seed == "demo" else "empty",
         state_file=state_file,
+        unique_keys=not no_unique_keys,
         faults=FaultConfig(
             latency_ms=latency_ms, jitter_ms=jitter_ms, rate=fault_rate, random_seed=random_seed
         ),

@@ -22,6 +22,7 @@ from catalog_sync.cloudmore import wire
 from catalog_sync.cloudmore.http import Auth, Request, Response
 from catalog_sync.cloudmore.responses import error_for_response
 from catalog_sync.errors import AuthenticationError, UnexpectedResponseError
+from catalog_sync.redact import register_secret
 
 __all__ = ["TOKEN_PATH", "PasswordGrantAuth", "Token"]
 
@@ -155,6 +156,7 @@ class PasswordGrantAuth(Auth):
                 path=TOKEN_PATH,
                 status=response.status_code,
             ) from None
+        register_secret(parsed.access_token)
         margin = min(self._renew_margin, parsed.expires_in / 10)
         self._generation += 1
         self._token = Token(

@@ -6,7 +6,6 @@ headers or request bodies, which is where tokens and passwords travel.
 
 from __future__ import annotations
 
-import re
 from typing import TypedDict
 
 from catalog_sync.cloudmore import wire
@@ -21,6 +20,7 @@ from catalog_sync.errors import (
     ServerError,
     UnexpectedResponseError,
 )
+from catalog_sync.redact import redact
 
 __all__ = ["error_for_response", "reasons_text"]
 
@@ -40,21 +40,12 @@ def reasons_text(reasons: dict[str, list[str]]) -> str:
     )
 
 
-# A server or proxy error page may echo what it was sent: tokens, Authorization headers and
-# form fields with credentials are blanked before any of its text is shown.
-_SECRET_LOOKING = re.compile(
-    r"eyJ[\w-]*\.[\w-]*\.?[\w-]*"
-    r"|(?i:\b(?:bearer|basic)\s+)[\w+/=.~-]+"
-    r"|(?i:\b(?:password|client_secret|secret|access_token|token)\b[\"']?\s*[=:]\s*)"
-    r"[\"']?[^\s&\"',}]+"
-)
-
-
 def _body_excerpt(response: Response) -> str:
     if response.request.url.path.endswith("/connect/token"):
         # The token endpoint is sent the password and secret: none of its text is quoted.
         return ""
-    text = _SECRET_LOOKING.sub("[redacted]", response.text.strip().replace("\n", " "))
+    # A server or proxy error page may echo what it was sent (catalog_sync/redact.py).
+    text = redact(response.text.strip().replace("\n", " "))
     return text[:_MAX_TEXT] + ("…" if len(text) > _MAX_TEXT else "")
 
 

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from catalog_sync.errors import ConfigError
+from catalog_sync.redact import register_secret
 
 __all__ = [
     "DEFAULT_CLIENT_ID",
@@ -67,6 +68,11 @@ class ApiSettings(BaseModel):
     """Set when the built-in emulator stands in for Cloudmore (in-process, no network)."""
     notice: str | None = None
     """One line for the user about where the settings came from, or None."""
+
+    def model_post_init(self, context: object, /) -> None:
+        # Whatever echoes them later, these are blanked (catalog_sync/redact.py).
+        register_secret(self.password.get_secret_value())
+        register_secret(self.client_secret.get_secret_value())
 
     @property
     def embedded(self) -> bool:
@@ -124,6 +130,14 @@ def _checked_url(api_url: str) -> str:
     except ValueError as error:
         problem = f"is not a valid URL ({error})"
     else:
+        if parts.username is not None or parts.password is not None:
+            # Never echoed: the URL holds a credential.
+            raise ConfigError(
+                "--api-url / CLOUDMORE_API_URL must not hold credentials (user:password@ "
+                "before the host): give the API user in CLOUDMORE_USERNAME and "
+                "CLOUDMORE_PASSWORD and the client in CLOUDMORE_CLIENT_ID and "
+                "CLOUDMORE_CLIENT_SECRET"
+            )
         if parts.scheme.lower() in {"http", "https"} and parts.hostname:
             return urlunsplit(parts._replace(scheme=parts.scheme.lower())).rstrip("/")
     raise ConfigError(f"--api-url / CLOUDMORE_API_URL {problem}, got {api_url!r}")

@@ -381,7 +381,11 @@ class Broker(BrokerBody):
 
 M = TypeVar("M", bound=BaseModel)
 
-_GUIDISH = re.compile(r"^[0-9A-Za-z-]{1,64}$")
+# Cloudmore ids are GUIDs (docs/contracts.md): a Location ending in anything else (the
+# collection URL, "/created") names no new object, so the caller re-lists instead.
+_GUIDISH = re.compile(
+    r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
+)
 
 
 def load_json(content: bytes) -> Any:
@@ -404,7 +408,9 @@ def parse_one(model: type[M], data: object) -> M:
 
 def dump_body(body: BaseModel) -> dict[str, Any]:
     """The JSON object to send; a None ``status`` is left out (absent means "keep")."""
-    data: dict[str, Any] = body.model_dump(mode="json", by_alias=True)
+    # Python mode keeps money a Decimal: the HTTP layer writes it as an exact JSON number
+    # literal (catalog_sync/cloudmore/http.py, encode_json), never through a float.
+    data: dict[str, Any] = body.model_dump(mode="python", by_alias=True)
     if "status" in data and data["status"] is None:
         del data["status"]
     return data

@@ -38,6 +38,7 @@ class Emulator:
         # the event-loop thread never sees half of one.
         self.lock = asyncio.Lock()
         self.store = self._initial_store(config)
+        self.store.unique_keys = config.unique_keys
         # Group commit: ``_changes`` counts changes made to the store, ``_durable`` those in
         # the state file; one flush at a time covers every change made before it started.
         self._changes = 0
@@ -82,6 +83,7 @@ class Emulator:
 
     def _replace_store(self, seed: SeedName) -> None:
         self.store = build_store(seed, self.config.credentials.seller_id)
+        self.store.unique_keys = self.config.unique_keys
 
     async def _durable_up_to(self, change: int) -> None:
         if self.config.state_file is None:

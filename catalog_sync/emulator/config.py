@@ -84,6 +84,10 @@ class EmulatorConfig:
     state_file: Path | None = None
     faults: FaultConfig = field(default_factory=FaultConfig)
     token_lifetime_seconds: int = 86400
+    # Cloudmore's refusal of a second object with a taken natural key is assumed
+    # (docs/contracts.md); off, the emulator behaves like an API without it, so tests can
+    # prove that catalog-sync itself never duplicates (the lock, the create-adopt rule).
+    unique_keys: bool = True
     credentials: DemoCredentials = DEMO
     # Injectable so tests can expire tokens without waiting for wall-clock time.
     clock: Callable[[], float] = time.time

@@ -34,6 +34,13 @@ _PLAIN_FAULTS: dict[FaultKind, int] = {
 _WITH_RETRY_AFTER = {"rate_limit", "unavailable"}
 
 
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
 async def _answer(send: Send, status: int, headers: list[tuple[bytes, bytes]]) -> None:
     headers = [*headers, (b"content-length", b"0")]
     await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -105,5 +112,12 @@ class FaultMiddleware:
             raise
         finally:
             emulator.request_log.record(
-                seq, method, path, status, kind, started_wall, time.perf_counter() - started
+                seq,
+                method,
+                path,
+                status,
+                kind,
+                started_wall,
+                time.perf_counter() - started,
+                agent=_header(scope, b"user-agent"),
             )

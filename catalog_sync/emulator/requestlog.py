@@ -29,6 +29,7 @@ class RequestLog:
         fault: FaultKind | None,
         started_at: float,
         duration_seconds: float,
+        agent: str | None = None,
     ) -> None:
         self._entries.append(
             {
@@ -41,6 +42,8 @@ class RequestLog:
                     timespec="milliseconds"
                 ),
                 "durationMs": round(duration_seconds * 1000, 1),
+                # Who asked (the User-Agent, cut short): tells concurrent clients apart.
+                "agent": agent[:200] if agent is not None else None,
             }
         )
 

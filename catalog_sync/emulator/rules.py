@@ -63,7 +63,11 @@ def _same(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and a.casefold() == b.casefold()
 
 
-def _taken(rows: Iterable[JSON], key: str, value: str, exclude_id: str | None) -> bool:
+def _taken(
+    store: Store, rows: Iterable[JSON], key: str, value: str, exclude_id: str | None
+) -> bool:
+    if not store.unique_keys:
+        return False
     return any(_same(row[key], value) and row["id"] != exclude_id for row in rows)
 
 
@@ -74,7 +78,7 @@ def _unknown(ids: Iterable[str], known: Iterable[JSON], id_key: str = "id") -> l
 
 def check_service(store: Store, record: JSON, exclude_id: str | None = None) -> None:
     c = _Collector()
-    if _taken(store.services.values(), "name", record["name"], exclude_id):
+    if _taken(store, store.services.values(), "name", record["name"], exclude_id):
         c.add(3, f"A service named '{record['name']}' already exists.")
     for bad in _unknown(record["categoryIds"], store.categories, "categoryId"):
         c.add(5, f"Invalid category id: {bad}")
@@ -85,7 +89,7 @@ def check_product(
     store: Store, service_id: str, record: JSON, exclude_id: str | None = None
 ) -> None:
     c = _Collector()
-    if _taken(store.products_of(service_id), "itemCode", record["itemCode"], exclude_id):
+    if _taken(store, store.products_of(service_id), "itemCode", record["itemCode"], exclude_id):
         c.add(3, f"A product with itemCode '{record['itemCode']}' already exists in the service.")
     template = record["emailTemplateId"]
     if template is not None and _unknown([template], store.email_templates):
@@ -108,7 +112,7 @@ def check_product(
 
 def check_addon(store: Store, product: JSON, record: JSON, exclude_id: str | None = None) -> None:
     c = _Collector()
-    if _taken(store.addons_of(product["id"]), "itemCode", record["itemCode"], exclude_id):
+    if _taken(store, store.addons_of(product["id"]), "itemCode", record["itemCode"], exclude_id):
         c.add(3, f"An addon with itemCode '{record['itemCode']}' already exists in the product.")
     price_per = record["pricePer"]
     if price_per is not None and price_per not in ALLOWED_PRICE_PER[product["type"]]:
@@ -119,7 +123,7 @@ def check_addon(store: Store, product: JSON, record: JSON, exclude_id: str | Non
 def check_broker(store: Store, record: JSON, exclude_id: str | None = None) -> None:
     c = _Collector()
     number = record["registrationNumber"]
-    if _taken(store.brokers.values(), "registrationNumber", number, exclude_id):
+    if _taken(store, store.brokers.values(), "registrationNumber", number, exclude_id):
         c.add(3, f"A broker with registration number '{number}' already exists.")
     if not _DOMAIN.match(record["domain"]):
         c.add(5, f"Invalid domain/website:{record['domain']}")

@@ -37,7 +37,9 @@ def write_state(path: Path, data: dict[str, Any]) -> None:
 def write_encoded(path: Path, payload: bytes) -> None:
     """Write to a temporary file, fsync, then rename: a crash leaves the old or the new file."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
+    # The state holds the seller's whole catalog: private to the user (0600).
+    descriptor = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
         handle.write(payload)
         handle.flush()
         os.fsync(handle.fileno())

@@ -34,6 +34,8 @@ class Store:
     brokers: dict[str, JSON] = field(default_factory=dict)
     # Which brokers signed which service: {"brokerId", "serviceId"}.
     signups: list[JSON] = field(default_factory=list)
+    # Not state: how the emulator is configured (EmulatorConfig.unique_keys).
+    unique_keys: bool = True
 
     def products_of(self, service_id: str) -> list[JSON]:
         return [p for p in self.products.values() if p["_serviceId"] == service_id]

@@ -17,6 +17,7 @@ from catalog_sync.kinds import KINDS, LOOKUP_TABLES
 from catalog_sync.plan.baseline import mark_origins
 from catalog_sync.plan.desired import desired_graph
 from catalog_sync.plan.diff import plan_changes
+from catalog_sync.plan.duplicates import refuse_duplicates
 from catalog_sync.plan.live import LiveReader, read_live
 from catalog_sync.plan.lookups import Lookups
 from catalog_sync.plan.model import CatalogRef, Change, IgnoreRule, Plan, PlanSettings, Target
@@ -58,6 +59,7 @@ async def make_plan(
     with timed("read live"):
         live = await read_live(client)
     with timed("diff"):
+        refuse_duplicates(live.graph)
         desired = desired_graph(catalog, live)
         settings = plan_settings(catalog.settings)
         body = plan_changes(desired, live.graph, settings)

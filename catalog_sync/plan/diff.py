@@ -25,7 +25,9 @@ from catalog_sync.plan.model import (
     Unmanaged,
     fingerprint,
 )
-from catalog_sync.plan.safety import evaluate_safety
+from catalog_sync.plan.renames import with_rename_dependencies
+from catalog_sync.plan.safety import evaluate_safety, existing_objects, protected_by
+from catalog_sync.plan.subtree import subtree_digest
 
 __all__ = ["plan_changes"]
 
@@ -33,6 +35,7 @@ __all__ = ["plan_changes"]
 def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSettings) -> PlanBody:
     # Fingerprints are of objects as read: matching may re-key them, apply re-reads them raw.
     seen = {(r.kind, r.id): fingerprint(r) for r in live}
+    raw_live = live
     live = _match_live_to_desired(desired, live)
     changes: dict[Address, Change] = {}
     unchanged = 0
@@ -49,11 +52,14 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
             changes[resource.address] = _removal(resource, entry.action, live, settings, seen)
 
     index = _ChangeIndex(changes)
-    ordered = tuple(
-        changes[a].model_copy(
-            update={"depends_on": tuple(sorted(index.dependencies(a, changes[a])))}
-        )
-        for a in sorted(changes)
+    ordered = with_rename_dependencies(
+        [
+            changes[a].model_copy(
+                update={"depends_on": tuple(sorted(index.dependencies(a, changes[a])))}
+            )
+            for a in sorted(changes)
+        ],
+        raw_live,
     )
     counts = Counter(change.action for change in ordered)
     summary = Summary(
@@ -66,7 +72,7 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
         unmanaged=len(unmanaged) + len(live.duplicates),
         unchanged=unchanged,
     )
-    existing = sum(1 for r in live if KINDS[r.kind].counted) + len(live.duplicates)
+    existing = existing_objects(live)
     return PlanBody(
         changes=ordered,
         unmanaged=tuple(entry for entry, _ in unmanaged) + _duplicates(live),
@@ -261,16 +267,9 @@ def _removal(
         parent_id=parent_live.id if parent_live is not None else None,
         live=dict(resource.fields),
         fingerprint=seen[resource.kind, resource.id],
-        protect=_protected(resource.address, settings),
+        subtree=subtree_digest(live, resource.address),
+        protect=protected_by(resource.address, settings),
     )
-
-
-def _protected(address: Address, settings: PlanSettings) -> bool:
-    """Removing an object removes what is below it, so protection below counts too."""
-    for protected in settings.protect:
-        if protected == address or address in set(protected.ancestors()):
-            return True
-    return False
 
 
 _MAKES_READY = (Action.CREATE, Action.ENABLE)

@@ -94,6 +94,10 @@ class Change(Immutable):
     fingerprint: str | None = Field(
         default=None, description="Fingerprint of the live object the change was planned from."
     )
+    subtree: str | None = Field(
+        default=None,
+        description="For a delete or disable: digest of every object below it, as planned.",
+    )
     protect: bool = False
     source: SourceLocation | None = None
     origin: Origin | None = Field(
@@ -187,6 +191,9 @@ class PlanHeader(Immutable):
     """What a plan records beside the planner's body: what it was made from, and by what."""
 
     format_version: Literal[1] = 1
+    digest: str | None = Field(
+        default=None, description="SHA-256 of the saved body (catalog_sync/plan/digest.py)."
+    )
     tool_version: str
     created_at: datetime
     target: Target

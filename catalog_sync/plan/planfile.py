@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from catalog_sync.errors import PlanFileError
+from catalog_sync.limits import MAX_PLAN_FILE_BYTES
+from catalog_sync.plan.digest import digest_problem, sealed
+from catalog_sync.plan.integrity import plan_problems
 from catalog_sync.plan.model import FORMAT_VERSION, Plan
 
 __all__ = ["plan_json", "read_plan", "write_plan"]
 
 
 def plan_json(plan: Plan) -> str:
-    return plan.model_dump_json(by_alias=True, indent=2) + "\n"
+    """The plan as saved and as `--format json` prints it, sealed with its digest."""
+    data = sealed(plan.model_dump(mode="json", by_alias=True, exclude={"digest"}))
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def write_plan(plan: Plan, path: Path) -> None:
@@ -38,9 +44,9 @@ def write_plan(plan: Plan, path: Path) -> None:
 
 def read_plan(path: Path) -> Plan:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_regular(path).decode("utf-8")
     except OSError as error:
-        raise PlanFileError(f"{path}: cannot read the plan: {error.strerror}") from None
+        raise PlanFileError(f"{path}: cannot read the plan: {error.strerror or error}") from None
     except UnicodeDecodeError:
         raise PlanFileError(f"{path}: not a plan file (not UTF-8 text)") from None
     try:
@@ -49,6 +55,8 @@ def read_plan(path: Path) -> Plan:
         raise PlanFileError(
             f"{path}:{error.lineno}:{error.colno}: not a plan file ({error.msg})"
         ) from None
+    except RecursionError:
+        raise PlanFileError(f"{path}: not a plan file (nested too deep)") from None
     if not isinstance(data, dict):
         raise PlanFileError(f"{path}: not a plan file (expected a JSON object)")
     version = data.get("formatVersion")
@@ -57,11 +65,37 @@ def read_plan(path: Path) -> Plan:
             f"{path}: plan formatVersion {version!r} is not supported by this catalog-sync "
             f"(it reads formatVersion {FORMAT_VERSION}); re-run plan with this version"
         )
+    problem = digest_problem(data)
+    if problem is not None:
+        raise PlanFileError(f"{path}: {problem}; nothing was applied: re-run plan")
     try:
-        return Plan.model_validate(data)
-    except ValidationError as error:
+        plan = Plan.model_validate(data)
+    except (ValidationError, RecursionError, ArithmeticError) as error:
+        if not isinstance(error, ValidationError):
+            raise PlanFileError(f"{path}: damaged plan file: {type(error).__name__}") from None
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         raise PlanFileError(
             f"{path}: damaged plan file: {where}: {first['msg']} ({error.error_count()} problem(s))"
         ) from None
+    problems = plan_problems(plan)
+    if problems:
+        listed = "\n".join(f"  - {problem}" for problem in problems)
+        raise PlanFileError(
+            f"{path}: the plan cannot be applied as it stands, nothing was applied: re-run "
+            f"plan\n{listed}"
+        )
+    return plan
+
+
+def _read_regular(path: Path) -> bytes:
+    """A regular file of bounded size only (a FIFO would block, a device never end)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise PlanFileError(f"{path}: not a plan file (not a regular file)")
+        raw = handle.read(MAX_PLAN_FILE_BYTES + 1)
+    if len(raw) > MAX_PLAN_FILE_BYTES:
+        raise PlanFileError(f"{path}: not a plan file (larger than {MAX_PLAN_FILE_BYTES:,} bytes)")
+    return raw

@@ -4,20 +4,42 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from catalog_sync.graph import ResourceGraph
+from catalog_sync.graph import Address, Kind, ResourceGraph
 from catalog_sync.kinds import KINDS
 from catalog_sync.plan.model import Action, Change, PlanSettings, SafetyFinding, SafetyRule
+from catalog_sync.plan.subtree import descendants
 
-__all__ = ["evaluate_safety"]
+__all__ = ["evaluate_safety", "existing_objects", "protected_by", "protected_removals"]
 
 _UPDATES = (Action.UPDATE, Action.ENABLE, Action.PUBLISH)
+
+
+def protected_by(address: Address, settings: PlanSettings) -> bool:
+    """Removing an object removes what is below it, so protection below counts too."""
+    for protected in settings.protect:
+        if protected == address or address in set(protected.ancestors()):
+            return True
+    return False
+
+
+def protected_removals(changes: Sequence[Change], settings: PlanSettings) -> list[Change]:
+    """Removals of protected objects, by the change's flag or by settings.protect: either
+    alone is enough, so a plan file stripped of its flags still names them."""
+    return [
+        c for c in changes if c.action.removes and (c.protect or protected_by(c.address, settings))
+    ]
+
+
+def existing_objects(live: ResourceGraph) -> int:
+    """The live objects the thresholds are measured against (duplicates included)."""
+    return sum(1 for r in live if KINDS[r.kind].counted) + len(live.duplicates)
 
 
 def evaluate_safety(
     changes: Sequence[Change], live: ResourceGraph, settings: PlanSettings, existing: int
 ) -> tuple[SafetyFinding, ...]:
     findings: list[SafetyFinding] = []
-    protected = [c for c in changes if c.action.removes and c.protect]
+    protected = protected_removals(changes, settings)
     if protected:
         findings.append(
             SafetyFinding(
@@ -56,19 +78,42 @@ def evaluate_safety(
             (SafetyRule.MAX_UPDATE_PERCENT, updated, settings.max_update_percent, "updated"),
             (SafetyRule.MAX_DELETE_PERCENT, removed, settings.max_delete_percent, "removed"),
         ):
-            share = 100.0 * len(chosen) / existing
-            if share > limit:
-                findings.append(
-                    SafetyFinding(
-                        rule=rule,
-                        message=f"{len(chosen)} of {existing} existing objects would be "
-                        f"{verb} ({share:.1f}%), over the {limit:g}% threshold",
-                        addresses=tuple(chosen),
-                        overridable=True,
-                        remedy=f"raise settings.thresholds.{rule.value} or pass --force",
-                    )
-                )
+            found = _over_threshold(
+                rule, chosen, existing, limit, f"existing objects would be {verb}"
+            )
+            if found is not None:
+                findings.append(found)
+        # Services are few and each carries a subtree, so their share is checked on its own:
+        # keeping 1 of 4 services is a large removal however many addons the seller has.
+        active = sum(1 for r in live if r.kind is Kind.SERVICE and r.active)
+        services = sorted(c.address for c in removals if c.kind is Kind.SERVICE)
+        found = _over_threshold(
+            SafetyRule.MAX_DELETE_PERCENT,
+            services,
+            active,
+            settings.max_delete_percent,
+            "active services would be disabled or deleted",
+        )
+        if found is not None:
+            findings.append(found)
     return tuple(findings)
+
+
+def _over_threshold(
+    rule: SafetyRule, chosen: Sequence[str], total: int, limit: float, what: str
+) -> SafetyFinding | None:
+    if not total or not chosen:
+        return None
+    share = 100.0 * len(chosen) / total
+    if share <= limit:
+        return None
+    return SafetyFinding(
+        rule=rule,
+        message=f"{len(chosen)} of {total} {what} ({share:.1f}%), over the {limit:g}% threshold",
+        addresses=tuple(chosen),
+        overridable=True,
+        remedy=f"raise settings.thresholds.{rule.value} or pass --force",
+    )
 
 
 def _updated_objects(changes: Sequence[Change]) -> list[str]:
@@ -82,12 +127,10 @@ def _updated_objects(changes: Sequence[Change]) -> list[str]:
 
 
 def _removed_objects(removals: Sequence[Change], live: ResourceGraph) -> list[str]:
-    """Deleting a product removes its addons too; disabling a service removes nothing below."""
+    """Deleting a product removes its addons too, and disabling a service takes its products
+    and addons out of sale: each counts its whole subtree."""
     removed: set[str] = set()
     for change in removals:
         removed.add(change.address)
-        if change.action is Action.DELETE:
-            removed.update(
-                r.address for r in live.descendants(change.address) if KINDS[r.kind].counted
-            )
+        removed.update(r.address for r in descendants(live, change.address))
     return sorted(removed)

@@ -26,9 +26,18 @@ MAX_MARKDOWN_CHARS = 60_000
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
+# Every line break Python's splitlines() knows: a name holding one must not start a line of
+# its own (a line starting "::error" is a workflow command when the output reaches a log).
+_LINE_BREAKS = re.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
+
+
+def _one_line(text: str) -> str:
+    return _LINE_BREAKS.sub(" ", text)
+
+
 def escape_markdown(text: str) -> str:
     """Text that Markdown and the HTML GitHub allows in comments both show literally."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", " ")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(_one_line(text), quote=False))
 
 
 def comment_marker(catalog_path: str) -> str:
@@ -138,10 +147,10 @@ def _change_lines(changes: list[Change]) -> list[str]:
 
 
 def _details(summary: str, body: str) -> str:
-    return f"<details><summary>{html.escape(summary)}</summary>\n\n{body}\n</details>\n"
+    return f"<details><summary>{html.escape(_one_line(summary))}</summary>\n\n{body}\n</details>\n"
 
 
 def _code(text: str) -> str:
     """Text inside a code span, where Markdown and HTML are literal (entities too): only a
     backtick could end the span early, and it cannot be escaped there, so it is replaced."""
-    return text.replace("`", "ʼ").replace("\n", " ")
+    return _one_line(text.replace("`", "ʼ"))

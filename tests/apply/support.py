@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from catalog_sync.apply import ApplyOptions, ApplyReport, apply_plan
 from catalog_sync.catalog import load_catalog
 from catalog_sync.cli import main
 from catalog_sync.cloudmore import ApiSettings, ReadWriteClient, RetryPolicy, open_read_write
-from catalog_sync.emulator import DEMO, EmulatorConfig, SeedName, create_app
+from catalog_sync.emulator import DEMO, EmulatorConfig, SeedName, create_app, serve_in_thread
 from catalog_sync.plan.build import make_plan, target_of
 from catalog_sync.plan.model import Plan
 from tests.cloudmore.emulator_helpers import IN_PROCESS_URL, demo_settings
@@ -156,3 +156,15 @@ def writes_after(entries: list[dict[str, Any]], seq: int) -> list[str]:
         for e in entries
         if e["seq"] > seq and e["method"] in WRITE_METHODS and e["path"] != "/connect/token"
     ]
+
+
+@contextmanager
+def served_http(config: EmulatorConfig, monkeypatch: pytest.MonkeyPatch) -> Iterator[httpx.Client]:
+    """An emulator served on 127.0.0.1, the CLI pointed at it, and the test's raw client."""
+    with serve_in_thread(config) as url:
+        use_emulator(monkeypatch, url)
+        http = api_client(url)
+        try:
+            yield http
+        finally:
+            http.close()

@@ -108,7 +108,11 @@ def test_a_product_body_sends_money_as_numbers_and_the_template_id() -> None:
     )
     assert body.price == Decimal("12.5000")
     data = wire.dump_body(body)
-    assert (data["price"], data["cost"], data["emailTemplateId"]) == (12.5, 0.0125, "tpl-w")
+    assert (data["price"], data["cost"], data["emailTemplateId"]) == (
+        Decimal("12.5000"),
+        Decimal("0.0125"),
+        "tpl-w",
+    )
 
 
 def test_an_addon_body_keeps_nulls_and_booleans() -> None:

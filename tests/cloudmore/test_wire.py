@@ -6,6 +6,8 @@ import pytest
 
 from catalog_sync.cloudmore import wire
 
+GUID = "0b9f6c9e-3c52-4d7e-9a43-5b1f2f6f3a10"
+
 
 def test_bodies_go_out_in_camel_case_with_money_as_json_numbers() -> None:
     body = wire.AddonBody(
@@ -14,8 +16,9 @@ def test_bodies_go_out_in_camel_case_with_money_as_json_numbers() -> None:
     data = wire.dump_body(body)
     assert data["itemCode"] == "std"
     assert data["pricePer"] == "Quantity"
-    assert data["price"] == 12.4
-    assert isinstance(data["cost"], int)
+    # Exact: the HTTP layer writes each Decimal as its JSON number literal (test_exact_json).
+    assert data["price"] == Decimal("12.40")
+    assert isinstance(data["price"], Decimal)
     assert data["hideFromPriceList"] is False
     assert "item_code" not in data
 
@@ -72,9 +75,12 @@ def test_other_bodies_are_not_validation_reasons(body: object) -> None:
 @pytest.mark.parametrize(
     ("location", "expected"),
     [
-        ("https://api.cloudmore.com/api/sellers/s/services/ABC-12", "abc-12"),
-        ("/api/sellers/s/services/abc/", "abc"),
-        ("/api/x/abc?x=1", "abc"),
+        (f"https://api.cloudmore.com/api/sellers/s/services/{GUID.upper()}", GUID),
+        (f"/api/sellers/s/services/{GUID}/", GUID),
+        (f"/api/x/{GUID}?x=1", GUID),
+        ("/api/sellers/s/services", None),
+        ("/api/sellers/s/services/created", None),
+        ("/api/sellers/s/services/abc-12", None),
         ("", None),
         (None, None),
     ],
@@ -85,7 +91,13 @@ def test_new_id_from_location(location: str | None, expected: str | None) -> Non
 
 @pytest.mark.parametrize(
     ("content", "expected"),
-    [(b'{"id": "AB-1"}', "ab-1"), (b'"ab-2"', "ab-2"), (b"", None), (b"not json", None)],
+    [
+        (f'{{"id": "{GUID.upper()}"}}'.encode(), GUID),
+        (f'"{GUID}"'.encode(), GUID),
+        (b'{"id": "created"}', None),
+        (b"", None),
+        (b"not json", None),
+    ],
 )
 def test_new_id_from_body(content: bytes, expected: str | None) -> None:
     assert wire.id_from_body(content) == expected

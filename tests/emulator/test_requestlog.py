@@ -25,6 +25,7 @@ def test_log_entries_have_the_documented_fields(api: Api, admin: httpx.Client) -
         "fault",
         "startedAt",
         "durationMs",
+        "agent",
     }
     assert [e["seq"] for e in entries] == [1, 2]
     assert entries[1]["fault"] is None

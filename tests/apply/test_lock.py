@@ -1,0 +1,172 @@
+"""One apply at a time per target, from any working directory; live duplicates are an error."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from catalog_sync.apply.lock import target_lock
+from catalog_sync.emulator import EmulatorConfig, FaultConfig, serve_in_thread
+from catalog_sync.errors import LockedError
+from catalog_sync.plan.model import Target
+from tests.apply.support import (
+    EXAMPLE,
+    SELLER,
+    WRITE_METHODS,
+    api_client,
+    cli,
+    served_http,
+    use_emulator,
+    writes_after,
+)
+
+TARGET = Target(api_url="http://127.0.0.1:1", seller_id="11111111-1111-4111-8111-111111111111")
+DEADLINE_SECONDS = 60
+
+
+def _apply(cwd: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "catalog_sync", "apply", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _writes(log: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [e for e in log if e["method"] in WRITE_METHODS and e["path"].startswith("/api/")]
+
+
+def test_a_second_apply_from_another_directory_meets_the_lock_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first_dir, second_dir = tmp_path / "first", tmp_path / "second"
+    first_dir.mkdir()
+    second_dir.mkdir()
+    # Latency stretches the first apply (one request at a time) over several seconds.
+    config = EmulatorConfig(seed="empty", faults=FaultConfig(latency_ms=150))
+    with serve_in_thread(config) as url:
+        use_emulator(monkeypatch, url)
+        monkeypatch.chdir(second_dir)
+        assert cli("plan", str(EXAMPLE), "--out", "plan.json").exit_code == 0
+        http = api_client(url)
+        try:
+            first = _apply(first_dir, str(EXAMPLE), "--yes", "--parallelism", "1")
+            deadline = time.monotonic() + DEADLINE_SECONDS
+            while not _writes(http.get("/_emulator/requests").json()):
+                assert first.poll() is None, first.communicate()
+                assert time.monotonic() < deadline, "the first apply never wrote"
+            second = _apply(second_dir, "plan.json")
+            _, second_err = second.communicate(timeout=DEADLINE_SECONDS)
+            still_running = first.poll() is None
+            first_out, first_err = first.communicate(timeout=DEADLINE_SECONDS)
+            log = http.get("/_emulator/requests").json()
+        finally:
+            http.close()
+
+    assert still_running  # the second apply ran while the first held the lock
+    assert second.returncode == 1, second_err
+    assert "another apply is running against" in second_err
+    assert f"held by pid {first.pid}" in second_err
+    assert ".lock" in second_err
+    assert "Traceback" not in second_err
+    assert first.returncode == 0, first_out + first_err
+    agents = {e["agent"] for e in _writes(log)}
+    assert agents == {f"catalog-sync/0.1.0 (pid {first.pid})"}
+    assert len(_writes(log)) >= 40
+    assert not (second_dir / ".catalog-sync" / "journal").exists()
+
+
+def test_the_lock_names_its_holder_and_is_per_target(tmp_path: Path) -> None:
+    with target_lock(TARGET, tmp_path) as path:
+        with (
+            pytest.raises(LockedError) as held,
+            target_lock(TARGET.model_copy(update={"api_url": "http://127.0.0.1:1/"}), tmp_path),
+        ):
+            pass
+        message = str(held.value)
+        assert f"pid {os.getpid()}" in message
+        assert f"in {os.getcwd()}" in message
+        assert "since 20" in message
+        assert str(path) in message
+        assert "delete" in message
+        other = TARGET.model_copy(update={"seller_id": "22222222-2222-4222-8222-222222222222"})
+        with target_lock(other, tmp_path):
+            pass
+    with target_lock(TARGET, tmp_path):
+        pass  # released at the end of the block
+
+
+def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys\n"
+            "from pathlib import Path\n"
+            "from catalog_sync.apply.lock import target_lock\n"
+            "from catalog_sync.plan.model import Target\n"
+            f"t = Target(api_url={TARGET.api_url!r}, seller_id={TARGET.seller_id!r})\n"
+            f"with target_lock(t, Path({str(tmp_path)!r})):\n"
+            "    print('locked', flush=True)\n"
+            "    sys.stdin.read()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "locked\n"
+        with pytest.raises(LockedError, match=f"pid {holder.pid}"), target_lock(TARGET, tmp_path):
+            pass
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=10)
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    with target_lock(TARGET, tmp_path):
+        pass
+
+
+@pytest.fixture
+def without_uniqueness(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    monkeypatch.chdir(tmp_path)
+    with served_http(EmulatorConfig(seed="demo", unique_keys=False), monkeypatch) as http:
+        yield http
+
+
+def test_duplicate_natural_keys_in_live_state_are_an_error_naming_both_ids(
+    without_uniqueness: Any,
+) -> None:
+    http = without_uniqueness
+    assert cli("plan", str(EXAMPLE), "--out", "plan.json").exit_code == 0
+    services = http.get(f"{SELLER}/services").json()
+    google = next(s for s in services if s["name"] == "Google Workspace")
+    body = {k: google[k] for k in ("name", "vendorName", "categoryIds", "provisioningType")}
+    second = http.post(f"{SELLER}/services", json=body)
+    assert second.status_code in (200, 201), second.text
+    ids = [s["id"] for s in http.get(f"{SELLER}/services").json() if s["name"] == google["name"]]
+    assert len(ids) == 2
+    seq = int(http.get("/_emulator/requests").json()[-1]["seq"])
+
+    planned = cli("plan", str(EXAMPLE), "--detailed-exitcode")
+    applied = cli("apply", "plan.json")
+
+    for result in (planned, applied):
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+        assert 'service["Google Workspace"]: two live objects have this natural key' in (
+            result.stderr
+        )
+        assert f"ids {ids[0]} and {ids[1]}" in result.stderr
+    assert writes_after(http.get("/_emulator/requests").json(), seq) == []

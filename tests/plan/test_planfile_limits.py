@@ -1,0 +1,107 @@
+"""A saved plan is checked completely before apply's first request (defect 9)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from catalog_sync.emulator import EmulatorConfig
+from catalog_sync.plan.digest import sealed
+from tests.apply.support import EXAMPLE, cli, served_http
+
+GWS_STD = 'service["Google Workspace"].product["payg"].addon["gws-std"]'
+
+
+@pytest.fixture
+def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    monkeypatch.chdir(tmp_path)
+    with served_http(EmulatorConfig(seed="demo"), monkeypatch) as http:
+        yield http
+
+
+def _requests_after_plan(http: Any) -> int:
+    return len(
+        [e for e in http.get("/_emulator/requests").json() if e["path"] != "/_emulator/requests"]
+    )
+
+
+def test_a_plan_nested_100000_deep_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "plan.json").write_text(
+        '{"formatVersion": 1, "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    )
+    result = cli("apply", str(tmp_path / "plan.json"))
+    assert result.exit_code == 1
+    assert "plan.json: not a plan file (nested too deep)" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("price", "abc", "desired.price: expected an amount, got 'abc'"),
+        ("price", "12.5", "desired.price: '12.5' is not in its normal form"),
+        ("nonsense", "1", "desired.nonsense is not a field of a addon"),
+    ],
+)
+def test_a_bad_value_in_a_sealed_plan_fails_before_any_request(
+    served: Any, tmp_path: Path, field: str, value: object, expected: str
+) -> None:
+    assert cli("plan", str(EXAMPLE), "--out", "plan.json").exit_code == 0
+    plan_file = tmp_path / "plan.json"
+    data = json.loads(plan_file.read_text(encoding="utf-8"))
+    change = next(c for c in data["changes"] if c["address"] == GWS_STD)
+    change["desired"][field] = value
+    plan_file.write_text(json.dumps(sealed(data), indent=2), encoding="utf-8")
+    before = _requests_after_plan(served)
+
+    result = cli("apply", "plan.json")
+
+    assert result.exit_code == 1, result.output
+    assert "the plan cannot be applied as it stands, nothing was applied" in result.stderr
+    assert expected in result.stderr
+    assert _requests_after_plan(served) == before
+    assert not (tmp_path / ".catalog-sync" / "journal").exists()
+
+
+def test_desired_values_the_reviewer_did_not_see_are_refused_even_when_resealed(
+    served: Any, tmp_path: Path
+) -> None:
+    assert cli("plan", str(EXAMPLE), "--out", "plan.json").exit_code == 0
+    plan_file = tmp_path / "plan.json"
+    data = json.loads(plan_file.read_text(encoding="utf-8"))
+    change = next(c for c in data["changes"] if c["address"] == GWS_STD)
+    change["desired"]["price"] = "0.0100"
+    data["summary"]["delete"] = 3
+    plan_file.write_text(json.dumps(sealed(data), indent=2), encoding="utf-8")
+    before = _requests_after_plan(served)
+
+    result = cli("apply", "plan.json")
+
+    assert result.exit_code == 1, result.output
+    assert f"{GWS_STD}: desired differs from live by other values than its fieldChanges" in (
+        result.stderr
+    )
+    assert "summary.delete is 3, but the plan has 0 delete change(s)" in result.stderr
+    assert _requests_after_plan(served) == before
+
+
+def test_a_fifo_plan_is_refused_not_waited_on(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    os.mkfifo(tmp_path / "plan.json")
+    result = subprocess.run(
+        [sys.executable, "-m", "catalog_sync", "apply", str(tmp_path / "plan.json")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert "plan.json" in result.stderr
+    assert "Traceback" not in result.stderr
