@@ -78,6 +78,8 @@ def check_service(store: Store, record: JSON, exclude_id: str | None = None) -> 
         c.add(3, f"A service named '{record['name']}' already exists.")
     for bad in _unknown(record["categoryIds"], store.categories, "categoryId"):
         c.add(5, f"Invalid category id: {bad}")
+    for bad in _unknown(record["welcomeTemplateIds"], store.email_templates):
+        c.add(5, f"Invalid email template id: {bad}")
     c.raise_any()
 
 
