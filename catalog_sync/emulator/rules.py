@@ -128,6 +128,10 @@ def check_broker(store: Store, record: JSON, exclude_id: str | None = None) -> N
     country = record["address"]["countryCode"]
     if not any(row["countryCode"] == country for row in store.countries):
         c.add(5, f"Invalid country code: {country}")
+    # A value must name one of the seller's definitions (GET .../settings/CustomProperties).
+    given = [p["id"] for p in record["customProperties"]]
+    for bad in _unknown(given, store.custom_properties):
+        c.add(5, f"Invalid custom property id: {bad}")
     c.raise_any()
 
 

@@ -178,6 +178,11 @@ def test_custom_property_definitions_name_the_ids_brokers_use(demo: Api) -> None
     values = [{"id": definitions[0]["id"], "value": "gold"}]
     broker_id = demo.create(f"{SELLER}/brokers", seed_001_broker(customProperties=values))
     assert demo.get_json(f"{SELLER}/brokers/{broker_id}")["customProperties"] == values
+    unknown = [{"id": "00000000-0000-4000-8000-000000000000", "value": "x"}]
+    body = seed_001_broker(registrationNumber="42", customProperties=unknown)
+    response = demo.http.post(f"{SELLER}/brokers", json=body)
+    assert response.status_code == 400
+    assert [e["errorCode"] for e in response.json()] == [5]
 
 
 def test_custom_property_definitions_need_a_token_and_are_empty_in_the_empty_seed(
