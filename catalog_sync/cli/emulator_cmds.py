@@ -40,6 +40,13 @@ def emulator() -> None:
     help="Initial data when there is no state file yet.",
 )
 @click.option(
+    "--list-shape",
+    type=click.Choice(["full", "summary"]),
+    default=None,
+    help="What list endpoints serve: whole objects (full) or the API's summaries (summary); "
+    "detail reads are always whole. Default: the emulator's, shown at start-up.",
+)
+@click.option(
     "--latency-ms",
     type=click.IntRange(min=0),
     default=0,
@@ -78,6 +85,7 @@ def serve(
     port: int,
     state_file: Path | None,
     seed: str,
+    list_shape: str | None,
     latency_ms: int,
     jitter_ms: int,
     fault_rate: float,
@@ -86,13 +94,20 @@ def serve(
 ) -> None:
     """Serve the emulated Cloudmore API until interrupted (Ctrl-C)."""
     # Imported here so that commands which do not serve never load uvicorn.
-    from catalog_sync.emulator import DEMO, EmulatorConfig, FaultConfig, create_app
+    from catalog_sync.emulator import (
+        DEFAULT_LIST_SHAPE,
+        DEMO,
+        EmulatorConfig,
+        FaultConfig,
+        create_app,
+    )
     from catalog_sync.emulator.server import base_url, bind_socket, serve_forever
 
     config = EmulatorConfig(
         seed="demo" if seed == "demo" else "empty",
         state_file=state_file,
         unique_keys=not no_unique_keys,
+        list_shape="summary" if (list_shape or DEFAULT_LIST_SHAPE) == "summary" else "full",
         faults=FaultConfig(
             latency_ms=latency_ms, jitter_ms=jitter_ms, rate=fault_rate, random_seed=random_seed
         ),
@@ -110,6 +125,7 @@ def serve(
     click.echo(f"  client secret: {DEMO.client_secret}")
     click.echo(f"  seller id:     {DEMO.seller_id}")
     click.echo(f"  state file:    {state_file or '(none: in memory)'}")
+    click.echo(f"  list shape:    {config.list_shape}")
     click.echo("Press Ctrl-C to stop.")
     try:
         serve_forever(app, sock)

@@ -13,11 +13,13 @@ from __future__ import annotations
 from catalog_sync.emulator.app import Emulator, create_app
 from catalog_sync.emulator.config import (
     ALL_FAULT_KINDS,
+    DEFAULT_LIST_SHAPE,
     DEMO,
     DemoCredentials,
     EmulatorConfig,
     FaultConfig,
     FaultKind,
+    ListShape,
     ScriptedFault,
     SeedName,
 )
@@ -25,12 +27,14 @@ from catalog_sync.emulator.server import serve_in_thread
 
 __all__ = [
     "ALL_FAULT_KINDS",
+    "DEFAULT_LIST_SHAPE",
     "DEMO",
     "DemoCredentials",
     "Emulator",
     "EmulatorConfig",
     "FaultConfig",
     "FaultKind",
+    "ListShape",
     "ScriptedFault",
     "SeedName",
     "create_app",

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from catalog_sync.emulator.config import FaultConfig, SeedName
+from catalog_sync.emulator.config import LIST_SHAPES, FaultConfig, SeedName
 
 if TYPE_CHECKING:
     from catalog_sync.emulator.app import Emulator
@@ -40,9 +40,15 @@ async def reset(request: Request) -> Response:
         body = await _json(request)
     except json.JSONDecodeError as error:
         return _bad_request(str(error))
-    seed = body.get("seed", emulator.config.seed) if isinstance(body, dict) else None
+    if not isinstance(body, dict):
+        return _bad_request("the reset body must be a JSON object")
+    seed = body.get("seed", emulator.config.seed)
     if seed not in _SEEDS:
         return _bad_request(f"seed must be one of {', '.join(_SEEDS)}")
+    shape = body.get("listShape", emulator.config.list_shape)
+    if shape not in LIST_SHAPES:
+        return _bad_request(f"listShape must be one of {', '.join(LIST_SHAPES)}")
+    emulator.list_shape = shape
     await emulator.reset(seed)
     return Response(status_code=204)
 

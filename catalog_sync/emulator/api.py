@@ -15,6 +15,7 @@ from catalog_sync.emulator import operations as ops
 from catalog_sync.emulator.rules import BusinessError, NotFoundError
 from catalog_sync.emulator.store import Store, public
 from catalog_sync.emulator.validation import JSON, ModelStateError
+from catalog_sync.emulator.views import Listed, list_items
 
 if TYPE_CHECKING:
     from catalog_sync.emulator.app import Emulator
@@ -80,6 +81,10 @@ def _list(rows: list[JSON]) -> Response:
     return JSONResponse([public(row) for row in rows])
 
 
+def _catalog_list(emulator: Emulator, kind: Listed, rows: list[JSON]) -> Response:
+    return JSONResponse(list_items(kind, rows, emulator.list_shape))
+
+
 async def token(request: Request) -> Response:
     raw = (await request.body()).decode("utf-8", errors="replace")
     form = dict(parse_qsl(raw, keep_blank_values=True))
@@ -100,7 +105,7 @@ def _lookup(rows: Callable[[Store], list[JSON]]) -> Handler:
 
 async def services(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
     if request.method == "GET":
-        return _list(list(emulator.store.services.values()))
+        return _catalog_list(emulator, "service", list(emulator.store.services.values()))
     body = await _body(request)
     return _created(request, await emulator.write(lambda s: ops.create_service(s, body)))
 
@@ -144,7 +149,8 @@ async def custom_properties_data(
 async def products(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
     sid = ids["service_id"]
     if request.method == "GET":
-        return _list(emulator.store.products_of(ops.get_service(emulator.store, sid)["id"]))
+        service_id = ops.get_service(emulator.store, sid)["id"]
+        return _catalog_list(emulator, "product", emulator.store.products_of(service_id))
     body = await _body(request)
     return _created(request, await emulator.write(lambda s: ops.create_product(s, sid, body)))
 
@@ -165,7 +171,7 @@ async def addons(request: Request, emulator: Emulator, ids: dict[str, str]) -> R
     sid, pid = ids["service_id"], ids["product_id"]
     if request.method == "GET":
         found = ops.get_product(emulator.store, sid, pid)
-        return _list(emulator.store.addons_of(found["id"]))
+        return _catalog_list(emulator, "addon", emulator.store.addons_of(found["id"]))
     body = await _body(request)
     new_id = await emulator.write(lambda s: ops.create_addon(s, sid, pid, body))
     return _created(request, new_id)
@@ -185,7 +191,7 @@ async def addon(request: Request, emulator: Emulator, ids: dict[str, str]) -> Re
 
 async def brokers(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
     if request.method == "GET":
-        return _list(list(emulator.store.brokers.values()))
+        return _catalog_list(emulator, "broker", list(emulator.store.brokers.values()))
     body = await _body(request)
     return _created(request, await emulator.write(lambda s: ops.create_broker(s, body)))
 
@@ -224,6 +230,7 @@ def routes() -> list[Route]:
         ("/api/services/marketRegions", _lookup(lambda s: s.regions), _READ),
         ("/api/services/marketCountries", _lookup(lambda s: s.countries), _READ),
         (f"{SELLER}/settings/EmailTemplates", _lookup(lambda s: s.email_templates), _READ),
+        (f"{SELLER}/settings/CustomProperties", _lookup(lambda s: s.custom_properties), _READ),
         (f"{SELLER}/services", services, _COLLECTION),
         (SERVICE, service, _ITEM),
         (f"{SERVICE}/publish", publish, ["PUT"]),

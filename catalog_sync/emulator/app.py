@@ -12,7 +12,7 @@ from starlette.middleware import Middleware
 
 from catalog_sync.emulator import admin, api
 from catalog_sync.emulator.auth import TokenService
-from catalog_sync.emulator.config import EmulatorConfig, SeedName
+from catalog_sync.emulator.config import EmulatorConfig, ListShape, SeedName
 from catalog_sync.emulator.faults import FaultInjector
 from catalog_sync.emulator.middleware import FaultMiddleware
 from catalog_sync.emulator.requestlog import RequestLog
@@ -34,6 +34,8 @@ class Emulator:
         self.tokens = TokenService(config.credentials, config.token_lifetime_seconds, config.clock)
         self.faults = FaultInjector(config.faults)
         self.request_log = RequestLog()
+        # Kept apart from the config: an admin reset may change it at run time.
+        self.list_shape: ListShape = config.list_shape
         # One lock serialises every mutation; a change runs without an await, so a reader on
         # the event-loop thread never sees half of one.
         self.lock = asyncio.Lock()

@@ -51,7 +51,8 @@ class TokenService:
             return 400, {"error": "unsupported_grant_type"}
         expected = (self.credentials.client_id, self.credentials.client_secret)
         if not all(hmac.compare_digest(a, b) for a, b in zip(client, expected, strict=True)):
-            return 401, {"error": "invalid_client"}
+            # IdentityServer answers 400 for a refused client, as for refused user credentials.
+            return 400, {"error": "invalid_client"}
         scopes = form.get("scope", "api").split()
         if "api" not in scopes:
             return 400, {"error": "invalid_scope"}

@@ -13,16 +13,25 @@ from pydantic.alias_generators import to_camel
 
 __all__ = [
     "ALL_FAULT_KINDS",
+    "DEFAULT_LIST_SHAPE",
     "DEMO",
+    "LIST_SHAPES",
     "DemoCredentials",
     "EmulatorConfig",
     "FaultConfig",
     "FaultKind",
+    "ListShape",
     "ScriptedFault",
     "SeedName",
 ]
 
 SeedName = Literal["empty", "demo"]
+
+ListShape = Literal["full", "summary"]
+LIST_SHAPES: tuple[ListShape, ...] = get_args(ListShape)
+# What lists serve unless told: "summary" is the stricter shape (docs/contracts.md), "full" the
+# shape the live reader still needs until it reads details. Flip this one line when it does.
+DEFAULT_LIST_SHAPE: ListShape = "full"
 
 FaultKind = Literal[
     "rate_limit",
@@ -88,6 +97,7 @@ class EmulatorConfig:
     # (docs/contracts.md); off, the emulator behaves like an API without it, so tests can
     # prove that catalog-sync itself never duplicates (the lock, the create-adopt rule).
     unique_keys: bool = True
+    list_shape: ListShape = DEFAULT_LIST_SHAPE
     credentials: DemoCredentials = DEMO
     # Injectable so tests can expire tokens without waiting for wall-clock time.
     clock: Callable[[], float] = time.time

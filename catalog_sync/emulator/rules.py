@@ -82,6 +82,8 @@ def check_service(store: Store, record: JSON, exclude_id: str | None = None) -> 
         c.add(3, f"A service named '{record['name']}' already exists.")
     for bad in _unknown(record["categoryIds"], store.categories, "categoryId"):
         c.add(5, f"Invalid category id: {bad}")
+    for bad in _unknown(record["welcomeTemplateIds"], store.email_templates):
+        c.add(5, f"Invalid email template id: {bad}")
     c.raise_any()
 
 
@@ -130,6 +132,10 @@ def check_broker(store: Store, record: JSON, exclude_id: str | None = None) -> N
     country = record["address"]["countryCode"]
     if not any(row["countryCode"] == country for row in store.countries):
         c.add(5, f"Invalid country code: {country}")
+    # A value must name one of the seller's definitions (GET .../settings/CustomProperties).
+    given = [p["id"] for p in record["customProperties"]]
+    for bad in _unknown(given, store.custom_properties):
+        c.add(5, f"Invalid custom property id: {bad}")
     c.raise_any()
 
 

@@ -47,6 +47,10 @@ def _ids_by_name(rows: list[JSON], id_key: str = "id") -> dict[str, str]:
 
 def _demo(store: Store) -> None:
     demo = _data("demo.json")
+    # Definitions first: their ids are what a broker's customProperties[].id names.
+    store.custom_properties = [
+        {"id": stable_id("customProperty", p["name"]), **p} for p in demo["customProperties"]
+    ]
     categories = _ids_by_name(store.categories, "categoryId")
     regions = _ids_by_name(store.regions)
     templates = _ids_by_name(store.email_templates)

@@ -14,7 +14,9 @@ from catalog_sync.emulator.validation import JSON
 
 __all__ = ["STATE_FORMAT", "Store", "public"]
 
-STATE_FORMAT = 1
+# 2: services carry the UI-only settings, products their extra field, the seller custom
+# property definitions; a format-1 file is refused with a clear message, not half-read.
+STATE_FORMAT = 2
 
 
 def public(record: JSON) -> JSON:
@@ -28,6 +30,8 @@ class Store:
     regions: list[JSON] = field(default_factory=list)
     countries: list[JSON] = field(default_factory=list)
     email_templates: list[JSON] = field(default_factory=list)
+    # The seller's custom property definitions (GET .../settings/CustomProperties).
+    custom_properties: list[JSON] = field(default_factory=list)
     services: dict[str, JSON] = field(default_factory=dict)
     products: dict[str, JSON] = field(default_factory=dict)
     addons: dict[str, JSON] = field(default_factory=dict)
@@ -51,6 +55,7 @@ class Store:
             "regions": self.regions,
             "countries": self.countries,
             "emailTemplates": self.email_templates,
+            "customProperties": self.custom_properties,
             "services": list(self.services.values()),
             "products": list(self.products.values()),
             "addons": list(self.addons.values()),
@@ -72,6 +77,7 @@ class Store:
             regions=data["regions"],
             countries=data["countries"],
             email_templates=data["emailTemplates"],
+            custom_properties=data["customProperties"],
             services=table("services"),
             products=table("products"),
             addons=table("addons"),

@@ -32,6 +32,7 @@ JSON = dict[str, Any]
 
 PROVISIONING_TYPES = ("Email", "Webhook")
 SERVICE_STATUSES = ("Active", "Disabled")
+BILLING_GENERATION = ("Automatic", "Manual")
 PRODUCT_TYPES = ("ProductBased", "Metered")
 PRICE_PER = ("Subscription", "Quantity", "Selected", "Metered")
 PUBLISH_TO = ("AllBrokers", "Regions", "Countries", "SellerBrokers", "SpecificBrokers", "None")
@@ -257,6 +258,13 @@ def validate_service(body: object) -> tuple[JSON, str | None]:
         "allowMultipleUsers": r.boolean("allowMultipleUsers"),
         "provisioningType": r.enum("provisioningType", PROVISIONING_TYPES),
         "customProperties": [_service_custom_property(p) for p in r.objects("customProperties")],
+        # Settings of Cloudmore's UI that the catalog does not manage (names assumed,
+        # docs/contracts.md). Left out of a PUT, they go back to their defaults: a replace.
+        "billingGeneration": r.enum("billingGeneration", BILLING_GENERATION),
+        "displayOnly": r.boolean("displayOnly"),
+        "userAssignedService": r.boolean("userAssignedService"),
+        "oneSubscriptionPerOrganization": r.boolean("oneSubscriptionPerOrganization"),
+        "welcomeTemplateIds": r.guids("welcomeTemplateIds"),
     }
     status = r.enum("status", SERVICE_STATUSES)
     return _done(record, errors), status
@@ -279,6 +287,8 @@ def validate_product(body: object) -> JSON:
         "minQuantity": r.integer("minQuantity"),
         "maxQuantity": r.integer("maxQuantity"),
         "emailTemplateId": r.guid("emailTemplateId"),
+        # Not in the catalog's model (assumed name, docs/contracts.md): a PUT must carry it back.
+        "allowQuantityDecrease": r.boolean("allowQuantityDecrease"),
     }
     low, high = record["minQuantity"], record["maxQuantity"]
     if low is not None and high is not None and high < low:

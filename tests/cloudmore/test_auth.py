@@ -112,16 +112,18 @@ async def test_token_is_renewed_shortly_before_expiry(settings: ApiSettings) -> 
     ("error", "hint"),
     [("invalid_grant", "CLOUDMORE_PASSWORD"), ("invalid_client", "CLOUDMORE_CLIENT_SECRET")],
 )
+# IdentityServer refuses a bad client with 400; other servers use 401: both are a refusal.
+@pytest.mark.parametrize("status", [400, 401])
 async def test_refused_token_names_the_setting_and_hides_secrets(
-    settings: ApiSettings, error: str, hint: str
+    settings: ApiSettings, error: str, hint: str, status: int
 ) -> None:
-    api = FakeCloudmore(token_status=400, token_error=error)
+    api = FakeCloudmore(token_status=status, token_error=error)
     async with open_read_only(settings, transport=api.transport()) as client:
         with pytest.raises(AuthenticationError) as raised:
             await client.list_services()
     message = str(raised.value)
     assert message.startswith("POST /connect/token:")
-    assert error in message
+    assert f"the token request was refused ({status}, {error}): wrong " in message
     assert hint in message
     assert PASSWORD not in message
     assert SECRET not in message

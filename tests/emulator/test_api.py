@@ -65,6 +65,11 @@ def test_new_service_is_active_unpublished_with_create_defaults(api: Api) -> Non
         "allowMultipleUsers": False,
         "provisioningType": None,
         "customProperties": [],
+        "billingGeneration": None,
+        "displayOnly": False,
+        "userAssignedService": False,
+        "oneSubscriptionPerOrganization": False,
+        "welcomeTemplateIds": [],
         "status": "Active",
         "publish": {"publishTo": "None", "regionIds": [], "countryIds": [], "brokerIds": []},
     }
@@ -178,6 +183,7 @@ def test_product_fields_round_trip_with_money_at_four_decimals(api: Api) -> None
         "price": 10.1235,
         "cost": 5.0,
         "recommendedPrice": 0.0001,
+        "allowQuantityDecrease": False,
     }
     listed = api.get_json(f"{SELLER}/services/{service_id}/products")
     assert {"id", "name", "description", "itemCode"} <= set(listed[0])

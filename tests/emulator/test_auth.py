@@ -46,12 +46,12 @@ def test_bad_user_or_password_is_invalid_grant(admin: httpx.Client, field: str, 
 @pytest.mark.parametrize(
     "client", [(DEMO.client_id, "wrong-secret"), ("other.client", DEMO.client_secret)]
 )
-def test_bad_client_is_invalid_client(admin: httpx.Client, client: tuple[str, str]) -> None:
+def test_bad_client_is_400_invalid_client(admin: httpx.Client, client: tuple[str, str]) -> None:
     response = admin.post("/connect/token", data=token_form(), auth=client)
-    assert response.status_code == 401
+    assert response.status_code == 400
     assert response.json() == {"error": "invalid_client"}
     form = token_form(client_id=client[0], client_secret=client[1])
-    assert admin.post("/connect/token", data=form).status_code == 401
+    assert admin.post("/connect/token", data=form).status_code == 400
 
 
 def test_other_grant_types_are_refused(admin: httpx.Client) -> None:

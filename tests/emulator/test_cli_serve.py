@@ -169,3 +169,18 @@ def test_kill_9_during_a_burst_of_writes_loses_no_acknowledged_write(tmp_path: P
     present = {(table, row["id"]) for table in ("services", "products") for row in saved[table]}
     missing = [write for write in acknowledged if write not in present]
     assert missing == []
+
+
+def test_serve_list_shape_summary_serves_summaries_and_says_so() -> None:
+    with (
+        server_process("--seed", "demo", "--list-shape", "summary") as server,
+        httpx.Client(base_url=server.url) as client,
+    ):
+        headers = {"Authorization": f"Bearer {get_token(client)}"}
+        listed = client.get(f"{SELLER}/services", headers=headers).json()
+        detail = client.get(f"{SELLER}/services/{listed[0]['id']}", headers=headers).json()
+    assert "  list shape:    summary\n" in server.banner
+    assert {frozenset(item) for item in listed} == {
+        frozenset({"id", "name", "vendorName", "allowMultipleUsers", "customProperties"})
+    }
+    assert {"status", "categoryIds", "publish", "displayOnly"} <= set(detail)

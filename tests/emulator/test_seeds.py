@@ -102,6 +102,11 @@ def _file_service(raw: dict[str, Any], lookups: dict[str, dict[str, str]]) -> di
         "allowMultipleUsers": raw.get("allowMultipleUsers", False),
         "provisioningType": raw.get("provisioningType"),
         "customProperties": [],
+        "billingGeneration": None,
+        "displayOnly": False,
+        "userAssignedService": False,
+        "oneSubscriptionPerOrganization": False,
+        "welcomeTemplateIds": [],
         "status": "Active",
         "publish": {
             "publishTo": PUBLISH_TO[publish["to"]],
@@ -118,6 +123,7 @@ def _file_product(raw: dict[str, Any], lookups: dict[str, dict[str, str]]) -> di
     product.update({name: _money(raw.get(name)) for name in MONEY})
     template = raw.get("emailTemplate")
     product["emailTemplateId"] = lookups["templates"][template] if template else None
+    product["allowQuantityDecrease"] = False
     product["addons"] = {a["itemCode"]: _file_addon(a) for a in raw.get("addons", [])}
     return product
 
@@ -140,10 +146,14 @@ def _file_broker(raw: dict[str, Any]) -> dict[str, Any]:
 
 def _live(api: Api) -> tuple[dict[str, Any], dict[str, Any]]:
     services: dict[str, Any] = {}
-    for service in api.get_json(f"{SELLER}/services"):
-        base = f"{SELLER}/services/{service.pop('id')}"
+    # Whole objects come from detail reads, so this holds in either list shape.
+    for listed in api.get_json(f"{SELLER}/services"):
+        base = f"{SELLER}/services/{listed['id']}"
+        service = api.get_json(base)
+        del service["id"]
         service["products"] = {}
-        for product in api.get_json(f"{base}/products"):
+        for item in api.get_json(f"{base}/products"):
+            product = api.get_json(f"{base}/products/{item['id']}")
             addons = api.get_json(f"{base}/products/{product.pop('id')}/addons")
             product.update({name: _money(product[name]) for name in MONEY})
             product["addons"] = {}
@@ -153,7 +163,10 @@ def _live(api: Api) -> tuple[dict[str, Any], dict[str, Any]]:
                 product["addons"][addon["itemCode"]] = addon
             service["products"][product["itemCode"]] = product
         services[service["name"]] = service
-    brokers = {b["registrationNumber"]: b for b in api.get_json(f"{SELLER}/brokers")}
+    details = [
+        api.get_json(f"{SELLER}/brokers/{b['id']}") for b in api.get_json(f"{SELLER}/brokers")
+    ]
+    brokers = {b["registrationNumber"]: b for b in details}
     for broker in brokers.values():
         del broker["id"]
     return services, brokers
