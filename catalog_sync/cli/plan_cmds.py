@@ -18,7 +18,7 @@ from catalog_sync.apply import (
     check_safety,
     last_run,
 )
-from catalog_sync.catalog import LoadedCatalog, load_catalog
+from catalog_sync.catalog import LoadedCatalog, catalog_digest, load_catalog
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
 from catalog_sync.cli.common import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, CliState, handle_errors
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_write
@@ -155,7 +155,7 @@ def apply(
     if previous is not None and not previous.finished:
         click.echo(render_previous_run(previous), err=True, nl=False)
 
-    catalog_digest: str | None = None
+    digest_now: str | None = None
     if path.is_file() and (path.suffix == ".json" or _looks_like_a_plan(path)):
         to_apply = read_plan(path)
         click.echo(f"applying the saved plan {path.as_posix()}: {summary_line(to_apply)}", err=True)
@@ -171,8 +171,9 @@ def apply(
         if to_apply.has_changes:
             check_safety(to_apply, force=force)
             _confirm(to_apply, yes)
-            # The files may have changed while the question was on screen.
-            catalog_digest = _load(path).digest
+            # The files may have changed while the question was on screen: their bytes say so
+            # without a second parse.
+            digest_now = catalog_digest(path)
 
     if not to_apply.has_changes:
         click.echo("No changes: the live catalog already matches. Nothing to apply.", err=True)
@@ -188,7 +189,7 @@ def apply(
         force=force,
         fail_fast=fail_fast,
         parallelism=settings.parallelism,
-        catalog_digest=catalog_digest,
+        catalog_digest=digest_now,
     )
     report, metrics = _run_apply(to_apply, settings, options)
     print_metrics(state, metrics)
