@@ -11,8 +11,7 @@ catalog normally is. Whatever it does not read the way the reference reader does
 error, an anchor or alias, a tag outside the core schema, a duplicate, merge or complex key, a
 ``%YAML`` or ``%TAG`` directive, a second document, line breaks other than LF and CRLF) goes to
 the reference reader, ruamel.yaml's pure-Python composer, which reports it: so diagnostics come
-from one place and every file reads identically on machines without the C extension
-(docs/benchmarks.md).
+from one place, and every file reads identically on machines without the C extension.
 """
 
 from __future__ import annotations
