@@ -391,6 +391,7 @@ class _EventReader:
         self.file = file
         self.nodes: dict[NodePath, NodeInfo] = {}
         self._lines: list[str] = []
+        self._open_end = False
 
     def read(self, text: str) -> tuple[YamlDocument | None, list[Diagnostic]] | None:
         """The document and problems, or None when the reference reader must read ``text``."""
@@ -398,6 +399,7 @@ class _EventReader:
         if _REFERENCE_ONLY.search(text, start):
             return None
         self._lines = text[start:].split("\n")
+        self._open_end = not text.endswith("\n")
         parser = _CParser(text)
         try:
             return self._walk(parser)
@@ -465,14 +467,13 @@ class _EventReader:
                     tag = _resolve(event)
                     scalar_kind, value = _scalar(tag, event.value)
                     nodes[path] = NodeInfo(where, key_at, scalar_kind, event.value)
-                    if (
-                        event.value == ""
-                        and event.implicit[0]
-                        and parent is not None
-                        and parent.block
-                        and type(parent.data) is dict
-                    ):
-                        empty = (path, key_at, mark.line, mark.column)
+                    if event.value == "" and event.implicit[0]:
+                        if parent is None and self._open_end:
+                            # An empty document: libyaml ends a last line without a line
+                            # break with one, ruamel.yaml does not.
+                            raise _ReferError
+                        if parent is not None and parent.block and type(parent.data) is dict:
+                            empty = (path, key_at, mark.line, mark.column)
                 else:
                     if event.tag is not None and event.tag not in _KNOWN_TAGS:
                         raise _ReferError
@@ -524,6 +525,9 @@ class _EventReader:
         """Move an empty value to the next token, over nothing but blanks and line breaks;
         anything else in between (a comment moves it elsewhere) is the reference reader's."""
         lines = self._lines
+        if to_line >= len(lines):
+            # libyaml ends a last line without a line break with one, ruamel.yaml does not.
+            raise _ReferError
         if line == to_line:
             between = lines[line][column:to_column]
         else:

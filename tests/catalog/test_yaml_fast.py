@@ -50,6 +50,8 @@ TAKEN = {
     "empty_values": "a:\nb: []\nc: {}\nd: ''\ne:\n  -\n  - ''\n",
     "document_markers": "---\na: 1\n...\n",
     "bare_document": "---\n",
+    "no_final_line_break": "a: 1\nb: x",
+    "empty_entry_at_the_end": "a:\n- ",
     "scalar_root": "just text\n",
     "empty": "",
     "comment_only": "# nothing here\n",
@@ -79,6 +81,10 @@ HANDED_OVER = {
     "tab_flow": "d: [1,\t2]\n",
     "empty_value_commented": "a: # a comment moves an empty value\nb: 1\n",
     "empty_key": ": v\n",
+    "empty_value_at_an_open_end": "a: 1\nb:",
+    "nested_empty_value_at_an_open_end": "a:\n  b:",
+    "empty_document_at_an_open_end": "---",
+    "comment_at_an_open_end": "a: #",
     "nel": "a: x\x85b: y\n",
     "line_separator": "a: x\u2028y\n",
     "lone_cr": "a: 1\rb: 2\n",
@@ -216,8 +222,16 @@ _DATA = st.recursive(
 
 
 @settings(max_examples=150, deadline=None)
-@given(data=_DATA, flow=st.sampled_from([None, True, False]), width=st.sampled_from([20, 80]))
-def test_any_dumped_document_reads_alike(data: object, flow: bool | None, width: int) -> None:
+@given(
+    data=_DATA,
+    flow=st.sampled_from([None, True, False]),
+    width=st.sampled_from([20, 80]),
+    open_end=st.booleans(),
+    crlf=st.booleans(),
+)
+def test_any_dumped_document_reads_alike(
+    data: object, flow: bool | None, width: int, open_end: bool, crlf: bool
+) -> None:
     yaml = YAML(typ="rt", pure=True)
     yaml.default_flow_style = flow
     yaml.width = width
@@ -226,6 +240,10 @@ def test_any_dumped_document_reads_alike(data: object, flow: bool | None, width:
     out = io.StringIO()
     yaml.dump({"root": _plain(data)}, out)
     text = out.getvalue()
+    if open_end:
+        text = text.rstrip("\n")
+    if crlf:
+        text = text.replace("\n", "\r\n")
     fast, reference = _same(text)
     if fast is not None:
         assert fast == reference, text
