@@ -4,6 +4,7 @@ Public surface::
 
     load_catalog(path) -> LoadedCatalog     raises CatalogError carrying every Diagnostic
     LoadedCatalog(catalog, warnings, files, digest)
+    catalog_digest(path) -> str             the digest of the files now, without parsing them
     Catalog(settings, services, brokers)    and the models below, frozen pydantic models
     catalog_json_schema() / render_json_schema()
 
@@ -16,7 +17,12 @@ from __future__ import annotations
 
 from catalog_sync.catalog.codes import Code
 from catalog_sync.catalog.fields import MONEY_PLACES
-from catalog_sync.catalog.loader import LoadedCatalog, load_catalog, load_catalog_files
+from catalog_sync.catalog.loader import (
+    LoadedCatalog,
+    catalog_digest,
+    load_catalog,
+    load_catalog_files,
+)
 from catalog_sync.catalog.models import (
     Addon,
     Broker,
@@ -62,6 +68,7 @@ __all__ = [
     "Settings",
     "SourcedModel",
     "Thresholds",
+    "catalog_digest",
     "catalog_json_schema",
     "load_catalog",
     "load_catalog_files",

@@ -103,6 +103,24 @@ def _load(found: _Found) -> LoadedCatalog:
     )
 
 
+def catalog_digest(path: str | os.PathLike[str]) -> str:
+    """The digest :func:`load_catalog` gives ``path`` now, from the files' bytes alone: apply
+    checks that the files did not change during its confirmation without parsing them again.
+
+    Raises CatalogError when the files cannot be found or read.
+    """
+    found = _find_files(Path(path))
+    problems: list[Diagnostic] = []
+    digest = hashlib.sha256()
+    for file, relative in zip(found.files, found.relative, strict=True):
+        raw = _read_regular(file, file.as_posix(), problems)
+        if raw is not None:
+            _add_to_digest(digest, relative, raw)
+    if problems:
+        raise CatalogError(problems)
+    return f"sha256:{digest.hexdigest()}"
+
+
 def _find_files(given: Path) -> _Found:
     shown = given.as_posix()
     if not given.exists():

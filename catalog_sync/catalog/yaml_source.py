@@ -1,14 +1,23 @@
 """Read one YAML file into plain data, keeping the 1-based position of every node.
 
-The data is built from ruamel.yaml's node graph, not its constructed objects, so that every
-scalar keeps its original text (money must become ``Decimal`` from the text, never via float)
-and so that duplicate keys, anchors, aliases, merge keys and custom tags can be reported with
-their position instead of being silently resolved.
+The data is built from parser events or nodes, not constructed objects, so that every scalar
+keeps its original text (money must become ``Decimal`` from the text, never via float) and so
+that duplicate keys, anchors, aliases, merge keys and custom tags can be reported with their
+position instead of being silently resolved.
+
+Two readers give the same result. The fast one walks libyaml's events (PyYAML's C parser) in a
+single pass into the data, with ruamel.yaml's YAML 1.2 resolution rules; it takes every file a
+catalog normally is. Whatever it does not read the way the reference reader does (a syntax
+error, an anchor or alias, a tag outside the core schema, a duplicate, merge or complex key, a
+``%YAML`` or ``%TAG`` directive, a second document, line breaks other than LF and CRLF) goes to
+the reference reader, ruamel.yaml's pure-Python composer, which reports it: so diagnostics come
+from one place, and every file reads identically on machines without the C extension.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,12 +28,21 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
 
 from catalog_sync.catalog.codes import Code
 from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
 from catalog_sync.limits import MAX_YAML_DEPTH, MAX_YAML_NODES
 
-__all__ = ["NodeInfo", "NodePath", "YamlDocument", "YamlTimestamp", "parse_yaml"]
+__all__ = [
+    "NodeInfo",
+    "NodePath",
+    "YamlDocument",
+    "YamlTimestamp",
+    "parse_yaml",
+    "parse_yaml_fast",
+    "parse_yaml_reference",
+]
 
 NodePath = tuple[str | int, ...]
 
@@ -72,6 +90,18 @@ class YamlDocument:
 
 def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
     """Parse ``text``; return the document (None when unusable) and every problem found."""
+    read = parse_yaml_fast(text, file)
+    return read if read is not None else parse_yaml_reference(text, file)
+
+
+def parse_yaml_fast(text: str, file: str) -> tuple[YamlDocument | None, list[Diagnostic]] | None:
+    """:func:`parse_yaml` through libyaml, or None when the reference reader must read ``text``
+    (anything that needs a diagnostic of its own, or no C extension on this machine)."""
+    return _EventReader(file).read(text) if _HAS_LIBYAML else None
+
+
+def parse_yaml_reference(text: str, file: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
+    """:func:`parse_yaml` through ruamel.yaml's pure-Python composer only (the reference)."""
     yaml = YAML(typ="rt", pure=True)
     problems, stopped, beyond_bounds = _scan_anchors(yaml, text, file)
     if stopped is not None:
@@ -85,16 +115,18 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[Diagnost
     except (YAMLError, RecursionError) as error:
         return None, [*problems, _syntax_error(error, text, file)]
     if root is None:
-        return None, [
-            _diag(
-                SourceLocation(file, 1, 1),
-                Code.EMPTY_FILE,
-                "the file is empty: give it services:, brokers: or settings:, or delete it",
-            )
-        ]
+        return None, [_empty_file(file)]
     builder = _Builder(file)
     data = builder.build(root, (), None)
     return YamlDocument(file, data, builder.nodes), problems + builder.problems
+
+
+def _empty_file(file: str) -> Diagnostic:
+    return _diag(
+        SourceLocation(file, 1, 1),
+        Code.EMPTY_FILE,
+        "the file is empty: give it services:, brokers: or settings:, or delete it",
+    )
 
 
 def _scan_anchors(
@@ -177,8 +209,13 @@ class _Builder:
             self.nodes[path] = NodeInfo(self.where(node), key_at, "seq")
             return [self.build(item, (*path, i), None) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
-        kind, value = _scalar(node)
-        self.nodes[path] = NodeInfo(self.where(node), key_at, kind, str(node.value))
+        text = str(node.value)
+        if node.style == ">":
+            # ruamel's round-trip scanner marks every fold of a folded scalar with "\a" for
+            # its constructor to remove; building from nodes, we remove them here.
+            text = text.replace("\a", "")
+        kind, value = _scalar(tag, text)
+        self.nodes[path] = NodeInfo(self.where(node), key_at, kind, text)
         return value
 
     def mapping(self, node: MappingNode, path: NodePath) -> dict[str, object]:
@@ -217,13 +254,7 @@ class _Builder:
         return result
 
 
-def _scalar(node: ScalarNode) -> tuple[str, object]:
-    text = str(node.value)
-    if node.style == ">":
-        # ruamel's round-trip scanner marks every fold of a folded scalar with "\a" for its
-        # constructor to remove; building from nodes, we remove them here.
-        text = text.replace("\a", "")
-    tag = str(node.tag)
+def _scalar(tag: str, text: str) -> tuple[str, object]:
     kind = tag.removeprefix(_CORE) if tag.startswith(_CORE) else "str"
     if kind == "null":
         return kind, None
@@ -289,3 +320,221 @@ def _syntax_error(error: BaseException, text: str, file: str) -> Diagnostic:
 
 def _diag(where: SourceLocation, code: Code, message: str) -> Diagnostic:
     return Diagnostic(where, code, Severity.ERROR, message)
+
+
+# --- the fast reader: one pass over libyaml's events -------------------------------------------
+
+try:
+    from yaml import events as _ev
+    from yaml._yaml import CParser as _CParser
+    from yaml.error import YAMLError as _LibyamlError
+
+    _HAS_LIBYAML = True
+except ImportError:  # no C extension: every file goes to the reference reader
+    _HAS_LIBYAML = False
+
+# What libyaml and ruamel.yaml may read differently, left to the reference reader: characters
+# either refuses, line breaks other than LF and CRLF, a byte-order mark after the start, and
+# tabs (libyaml takes a tab as a separator where ruamel.yaml refuses it).
+_REFERENCE_ONLY: Final = re.compile(
+    "[^\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    "|[\u2028\u2029]|\r(?!\n)"
+)
+_IMPLICIT: Final[Mapping[str | None, list[tuple[str, re.Pattern[str]]]]] = (
+    # ruamel.yaml's own YAML 1.2 rules, so a plain scalar resolves as the reference reads it.
+    VersionedResolver().versioned_resolver
+)
+_Rules = tuple[tuple[str, re.Pattern[str]], ...]
+_IMPLICIT_ANY: Final[_Rules] = tuple(_IMPLICIT.get(None, ()))
+_STR: Final = f"{_CORE}str"
+_MERGE: Final = f"{_CORE}merge"
+
+
+class _ReferError(Exception):
+    """This file is for the reference reader."""
+
+
+def _resolve(event: _ev.ScalarEvent) -> str:
+    tag: str | None = event.tag
+    if tag is not None:
+        if tag not in _KNOWN_TAGS:
+            raise _ReferError
+        return tag
+    if not event.implicit[0]:
+        return _STR
+    value: str = event.value
+    candidates: _Rules = (*_IMPLICIT.get(value[:1], ()), *_IMPLICIT_ANY)
+    for resolved, regexp in candidates:
+        if regexp.match(value):
+            return resolved
+    return _STR
+
+
+class _Frame:
+    """An open mapping or sequence: its data, path and, in a mapping, the pending key."""
+
+    __slots__ = ("block", "data", "key", "key_at", "path", "seen")
+
+    def __init__(self, data: dict[str, object] | list[object], path: NodePath, block: bool) -> None:
+        self.data = data
+        self.path = path
+        self.block = block
+        self.key: str | None = None
+        self.key_at: SourceLocation | None = None
+        self.seen: set[str] = set()
+
+
+class _EventReader:
+    """Reads a file the reference reader would read without a diagnostic of its own."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.nodes: dict[NodePath, NodeInfo] = {}
+        self._lines: list[str] = []
+        self._open_end = False
+
+    def read(self, text: str) -> tuple[YamlDocument | None, list[Diagnostic]] | None:
+        """The document and problems, or None when the reference reader must read ``text``."""
+        start = 1 if text.startswith("\ufeff") else 0
+        if _REFERENCE_ONLY.search(text, start):
+            return None
+        self._lines = text[start:].split("\n")
+        self._open_end = not text.endswith("\n")
+        parser = _CParser(text)
+        try:
+            return self._walk(parser)
+        except (_ReferError, _LibyamlError):
+            return None
+        finally:
+            parser.dispose()
+
+    def _walk(self, parser: object) -> tuple[YamlDocument | None, list[Diagnostic]]:
+        file = self.file
+        nodes = self.nodes
+        get_event = parser.get_event  # type: ignore[attr-defined]
+        stack: list[_Frame] = []
+        root: object = None
+        documents = depth = count = 0
+        # An empty value in a block mapping, whose position the reference reader puts where the
+        # next token starts (not after the colon, as libyaml does): (path, key, its mark).
+        empty: tuple[NodePath, SourceLocation | None, int, int] | None = None
+        while True:
+            event = get_event()
+            count += 1
+            mark = event.start_mark
+            kind = type(event)
+            if empty is not None:
+                self._place_empty(*empty, mark.line, mark.column)
+                empty = None
+            if (
+                kind is _ev.ScalarEvent
+                or kind is _ev.MappingStartEvent
+                or kind is (_ev.SequenceStartEvent)
+            ):
+                if event.anchor is not None:
+                    raise _ReferError
+                where = SourceLocation(file, mark.line + 1, mark.column + 1)
+                if kind is not _ev.ScalarEvent:
+                    depth += 1
+                    if depth > MAX_YAML_DEPTH:
+                        return None, [_diag(where, Code.YAML_SYNTAX, _TOO_DEEP)]
+                if count > MAX_YAML_NODES:
+                    return None, [_diag(where, Code.YAML_SYNTAX, _TOO_MANY)]
+                parent = stack[-1] if stack else None
+                if parent is not None and type(parent.data) is dict and parent.key is None:
+                    # A mapping key: plain text, once per mapping, never `<<`.
+                    if kind is not _ev.ScalarEvent or event.style in ("|", ">"):
+                        raise _ReferError
+                    key = event.value
+                    if key == "" or key in parent.seen or _resolve(event) == _MERGE:
+                        raise _ReferError
+                    parent.seen.add(key)
+                    parent.key = key
+                    parent.key_at = where
+                    continue
+                if parent is None:
+                    path: NodePath = ()
+                    key_at = None
+                elif type(parent.data) is dict:
+                    assert parent.key is not None
+                    path = (*parent.path, parent.key)
+                    key_at = parent.key_at
+                else:
+                    path = (*parent.path, len(parent.data))
+                    key_at = None
+                value: object
+                if kind is _ev.ScalarEvent:
+                    tag = _resolve(event)
+                    scalar_kind, value = _scalar(tag, event.value)
+                    nodes[path] = NodeInfo(where, key_at, scalar_kind, event.value)
+                    if event.value == "" and event.implicit[0]:
+                        if parent is None and self._open_end:
+                            # An empty document: libyaml ends a last line without a line
+                            # break with one, ruamel.yaml does not.
+                            raise _ReferError
+                        if parent is not None and parent.block and type(parent.data) is dict:
+                            empty = (path, key_at, mark.line, mark.column)
+                else:
+                    if event.tag is not None and event.tag not in _KNOWN_TAGS:
+                        raise _ReferError
+                    is_map = kind is _ev.MappingStartEvent
+                    if event.tag is not None and event.tag != (
+                        f"{_CORE}map" if is_map else f"{_CORE}seq"
+                    ):
+                        raise _ReferError
+                    value = {} if is_map else []
+                    nodes[path] = NodeInfo(where, key_at, "map" if is_map else "seq")
+                if parent is None:
+                    root = value
+                elif type(parent.data) is dict:
+                    parent.data[parent.key] = value  # type: ignore[index]
+                    parent.key = None
+                else:
+                    parent.data.append(value)  # type: ignore[union-attr]
+                if kind is not _ev.ScalarEvent:
+                    frame = _Frame(value, path, not event.flow_style)  # type: ignore[arg-type]
+                    stack.append(frame)
+                continue
+            if count > MAX_YAML_NODES:
+                where = SourceLocation(file, mark.line + 1, mark.column + 1)
+                return None, [_diag(where, Code.YAML_SYNTAX, _TOO_MANY)]
+            if kind is _ev.MappingEndEvent or kind is _ev.SequenceEndEvent:
+                depth -= 1
+                stack.pop()
+            elif kind is _ev.DocumentStartEvent:
+                documents += 1
+                if documents > 1 or event.version is not None or event.tags:
+                    raise _ReferError
+            elif kind is _ev.AliasEvent:
+                raise _ReferError
+            elif kind is _ev.StreamEndEvent:
+                break
+        if documents == 0:
+            return None, [_empty_file(file)]
+        return YamlDocument(file, root, nodes), []
+
+    def _place_empty(
+        self,
+        path: NodePath,
+        key_at: SourceLocation | None,
+        line: int,
+        column: int,
+        to_line: int,
+        to_column: int,
+    ) -> None:
+        """Move an empty value to the next token, over nothing but blanks and line breaks;
+        anything else in between (a comment moves it elsewhere) is the reference reader's."""
+        lines = self._lines
+        if to_line >= len(lines):
+            # libyaml ends a last line without a line break with one, ruamel.yaml does not.
+            raise _ReferError
+        if line == to_line:
+            between = lines[line][column:to_column]
+        else:
+            between = "".join(
+                [lines[line][column:], *lines[line + 1 : to_line], lines[to_line][:to_column]]
+            )
+        if between.strip(" \t\r"):
+            raise _ReferError
+        where = SourceLocation(self.file, to_line + 1, to_column + 1)
+        self.nodes[path] = NodeInfo(where, key_at, "null", "")

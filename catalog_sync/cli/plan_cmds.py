@@ -20,7 +20,7 @@ from catalog_sync.apply import (
     last_run,
     nothing_applied,
 )
-from catalog_sync.catalog import LoadedCatalog, load_catalog
+from catalog_sync.catalog import LoadedCatalog, catalog_digest, load_catalog
 from catalog_sync.catalog.loader import CATALOG_SUFFIXES
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
 from catalog_sync.cli.apply_interrupt import Abandoned, run_interruptibly
@@ -203,7 +203,7 @@ def apply(
     """
     settings = resolve_settings(api)
 
-    catalog_digest: str | None = None
+    digest_now: str | None = None
     if path.is_file() and path.suffix not in CATALOG_SUFFIXES:
         to_apply = read_plan(path)
         _tell_previous_run(settings)
@@ -221,9 +221,9 @@ def apply(
         if to_apply.has_changes:
             check_safety(to_apply, force=force)
             _confirm(to_apply, yes)
-            # The files may have changed while the question was on screen; their warnings
-            # were shown once already.
-            catalog_digest = _load(path, quiet=True).digest
+            # The files may have changed while the question was on screen: their bytes say so
+            # without a second parse.
+            digest_now = catalog_digest(path)
 
     if not to_apply.has_changes:
         click.echo("No changes: the live catalog already matches. Nothing to apply.", err=True)
@@ -235,7 +235,7 @@ def apply(
         force=force,
         fail_fast=fail_fast,
         parallelism=settings.parallelism,
-        catalog_digest=catalog_digest,
+        catalog_digest=digest_now,
     )
     ran = _run_apply(to_apply, settings, options, state)
     if isinstance(ran, Abandoned):

@@ -11,6 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
+from catalog_sync.catalog import LoadedCatalog, load_catalog
+from catalog_sync.cli import plan_cmds
 from catalog_sync.emulator import EmulatorConfig, SeedName, serve_in_thread
 from tests.apply.support import (
     EXAMPLE,
@@ -268,3 +270,27 @@ def test_a_saved_plan_under_another_name_is_applied_as_a_plan(empty: Served) -> 
     assert applied.exit_code == 0, applied.output
     assert "applying the saved plan reviewed.plan" in applied.stderr
     _converged(EXAMPLE)
+
+
+def test_a_catalog_edited_during_confirmation_is_refused_and_parsed_once(
+    empty: Served, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog = copy_catalog(tmp_path)
+    loads: list[Path] = []
+
+    def counting_load(path: Path) -> LoadedCatalog:
+        loads.append(path)
+        return load_catalog(path)
+
+    def edit_while_asking(to_apply: object, yes: bool) -> None:
+        with (catalog / "catalog.yaml").open("a", encoding="utf-8") as file:
+            file.write("# edited while the question was on screen\n")
+
+    monkeypatch.setattr(plan_cmds, "load_catalog", counting_load)
+    monkeypatch.setattr(plan_cmds, "_confirm", edit_while_asking)
+    before = empty.last_seq()
+    applied = cli("apply", str(catalog), "--yes")
+    assert applied.exit_code != 0
+    assert "the files changed since the plan was made" in applied.output
+    assert writes_after(empty.requests(), before) == []
+    assert len(loads) == 1

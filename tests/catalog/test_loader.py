@@ -1,9 +1,10 @@
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from catalog_sync.catalog import load_catalog
+from catalog_sync.catalog import catalog_digest, load_catalog
 from catalog_sync.diagnostics import Severity
 from catalog_sync.errors import CatalogError
 from tests.catalog.files import BROKER, EXAMPLE, SERVICE, codes, where, write_catalog
@@ -197,3 +198,15 @@ def test_errors_carry_the_warnings_too(tmp_path: Path) -> None:
     )
     write_catalog(tmp_path, {"a.yaml": text, "b.yaml": "services: {}\n"})
     assert codes(_errors(tmp_path).diagnostics) == ["CS321", "CS203"]
+
+
+def test_catalog_digest_is_the_loaded_digest_from_the_bytes_alone(tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog"
+    shutil.copytree(EXAMPLE, catalog)
+    assert catalog_digest(catalog) == load_catalog(catalog).digest
+    before = catalog_digest(catalog)
+    # Bytes, not meaning: a comment changes it, and a broken file is no error here.
+    (catalog / "catalog.yaml").write_text("settings: [\n", encoding="utf-8")
+    assert catalog_digest(catalog) != before
+    with pytest.raises(CatalogError):
+        catalog_digest(tmp_path / "missing")
