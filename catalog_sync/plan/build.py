@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from catalog_sync import __version__
-from catalog_sync.catalog import UNKNOWN_LOCATION, LoadedCatalog
+from catalog_sync.catalog import UNKNOWN_LOCATION, Code, LoadedCatalog
 from catalog_sync.catalog.models import Settings
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
 from catalog_sync.diagnostics import Diagnostic, Severity
@@ -23,9 +23,7 @@ from catalog_sync.plan.lookups import Lookups
 from catalog_sync.plan.model import CatalogRef, Change, IgnoreRule, Plan, PlanSettings, Target
 from catalog_sync.timings import timed
 
-__all__ = ["PRODUCT_TYPE_CHANGE", "make_plan", "plan_against", "plan_settings", "target_of"]
-
-PRODUCT_TYPE_CHANGE = "CS404"
+__all__ = ["make_plan", "plan_against", "plan_settings", "target_of"]
 
 
 def target_of(settings: ApiSettings) -> Target:
@@ -93,7 +91,7 @@ def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
             problems.append(
                 Diagnostic(
                     type_change.source or change.source or UNKNOWN_LOCATION,
-                    PRODUCT_TYPE_CHANGE,
+                    Code.PRODUCT_TYPE_CHANGE,
                     Severity.ERROR,
                     f"{change.address}: the type cannot change from {type_change.before} to "
                     f"{type_change.after} while the product has addons (Cloudmore checks "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from catalog_sync.catalog.codes import Code
 from catalog_sync.catalog.models import Catalog
 from catalog_sync.catalog.sourced import SourcedModel
 from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
@@ -18,11 +19,7 @@ from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGrap
 from catalog_sync.kinds import BROKERS, KINDS, FieldSpec, children_of, get_path
 from catalog_sync.plan.live import LiveCatalog
 
-__all__ = ["PRUNED_BROKER", "UNMATCHED_ID", "UNRESOLVED_NAME", "desired_graph"]
-
-UNRESOLVED_NAME = "CS401"
-UNMATCHED_ID = "CS402"
-PRUNED_BROKER = "CS403"
+__all__ = ["desired_graph"]
 
 
 def desired_graph(catalog: Catalog, live: LiveCatalog) -> ResourceGraph:
@@ -98,7 +95,7 @@ class _Adapter:
         if found is None:
             self._problem(
                 model.field_source("id"),
-                UNMATCHED_ID,
+                Code.UNMATCHED_ID,
                 f"id {pinned} pins no live {kind.value}; remove `id:` to create it instead",
             )
             return
@@ -109,7 +106,7 @@ class _Adapter:
         if live_parent is not None and live_parent.id != self._live_id_of(parent):
             self._problem(
                 model.field_source("id"),
-                UNMATCHED_ID,
+                Code.UNMATCHED_ID,
                 f"id {pinned} is the live {found.address}, under another parent; Cloudmore "
                 "cannot move an object to another parent: remove `id:` to create a new one",
             )
@@ -130,7 +127,7 @@ class _Adapter:
             if name not in table:
                 self._problem(
                     model.field_source(field.name),
-                    UNRESOLVED_NAME,
+                    Code.UNRESOLVED_NAME,
                     f"{field.noun} {name!r} does not exist in Cloudmore{_suggest(name, table)}",
                 )
 
@@ -139,14 +136,14 @@ class _Adapter:
             if self.prune and number not in self.catalog_brokers and number in self.known_brokers:
                 self._problem(
                     model.field_source("brokers"),
-                    PRUNED_BROKER,
+                    Code.PRUNED_BROKER,
                     f"broker {number!r} is published to but not in the catalog, so prune "
                     "would delete it: add it to the catalog's brokers, or remove it here",
                 )
             elif number not in self.known_brokers:
                 self._problem(
                     model.field_source("brokers"),
-                    UNRESOLVED_NAME,
+                    Code.UNRESOLVED_NAME,
                     f"broker {number!r} is neither in the catalog nor live"
                     f"{_suggest(number, self.known_brokers)}",
                 )
