@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from catalog_sync import __version__
 from catalog_sync.catalog import UNKNOWN_LOCATION, Code, LoadedCatalog
@@ -21,13 +22,21 @@ from catalog_sync.plan.duplicates import refuse_duplicates
 from catalog_sync.plan.live import LiveReader, read_live
 from catalog_sync.plan.lookups import Lookups
 from catalog_sync.plan.model import CatalogRef, Change, IgnoreRule, Plan, PlanSettings, Target
+from catalog_sync.plan.protect import unmatched_protect
 from catalog_sync.timings import timed
 
-__all__ = ["make_plan", "plan_against", "plan_settings", "target_of"]
+__all__ = ["Planned", "draft_plan", "make_plan", "plan_against", "plan_settings", "target_of"]
 
 
 def target_of(settings: ApiSettings) -> Target:
     return Target(api_url=settings.api_url, seller_id=settings.seller_id)
+
+
+class Planned(NamedTuple):
+    plan: Plan
+    metrics: ClientMetrics
+    warnings: tuple[Diagnostic, ...]
+    """Found against live state (the files' own warnings are the loaded catalog's)."""
 
 
 async def plan_against(
@@ -36,11 +45,13 @@ async def plan_against(
     settings: ApiSettings,
     *,
     baseline: LoadedCatalog | None = None,
-) -> tuple[Plan, ClientMetrics]:
+) -> Planned:
     """Plan the loaded catalog against the configured API, through a read-only client."""
     async with open_read_only(settings) as client:
-        plan = await make_plan(catalog_path, loaded, client, target_of(settings), baseline=baseline)
-        return plan, client.metrics
+        plan, warnings = await draft_plan(
+            catalog_path, loaded, client, target_of(settings), baseline=baseline
+        )
+        return Planned(plan, client.metrics, warnings)
 
 
 async def make_plan(
@@ -53,6 +64,22 @@ async def make_plan(
     baseline: LoadedCatalog | None = None,
 ) -> Plan:
     """With ``baseline`` (the base branch's catalog), every change gets its origin."""
+    plan, _ = await draft_plan(
+        catalog_path, loaded_catalog, client, target, now=now, baseline=baseline
+    )
+    return plan
+
+
+async def draft_plan(
+    catalog_path: str,
+    loaded_catalog: LoadedCatalog,
+    client: LiveReader,
+    target: Target,
+    *,
+    now: datetime | None = None,
+    baseline: LoadedCatalog | None = None,
+) -> tuple[Plan, tuple[Diagnostic, ...]]:
+    """:func:`make_plan`, and the warnings found against live state."""
     catalog = loaded_catalog.catalog
     with timed("read live"):
         live = await read_live(client)
@@ -69,7 +96,8 @@ async def make_plan(
             body = body.model_copy(
                 update={"changes": mark_origins(body.changes, base_body.changes)}
             )
-    return Plan(
+        warnings = unmatched_protect(catalog.settings, settings.protect, desired, live.graph)
+    plan = Plan(
         tool_version=__version__,
         created_at=now or datetime.now(UTC),
         target=target,
@@ -78,6 +106,7 @@ async def make_plan(
         lookups=_used_lookups(desired, live.lookups),
         **dict(body),
     )
+    return plan, warnings
 
 
 def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
