@@ -25,11 +25,17 @@ from catalog_sync.plan.model import CatalogRef, Change, IgnoreRule, Plan, PlanSe
 from catalog_sync.plan.protect import unmatched_protect
 from catalog_sync.timings import timed
 
-__all__ = ["Planned", "draft_plan", "make_plan", "plan_against", "plan_settings", "target_of"]
+__all__ = ["Drafted", "Planned", "make_plan", "plan_against", "plan_settings", "target_of"]
 
 
 def target_of(settings: ApiSettings) -> Target:
     return Target(api_url=settings.api_url, seller_id=settings.seller_id)
+
+
+class Drafted(NamedTuple):
+    plan: Plan
+    warnings: tuple[Diagnostic, ...]
+    """Found against live state (the files' own warnings are the loaded catalog's)."""
 
 
 class Planned(NamedTuple):
@@ -48,7 +54,7 @@ async def plan_against(
 ) -> Planned:
     """Plan the loaded catalog against the configured API, through a read-only client."""
     async with open_read_only(settings) as client:
-        plan, warnings = await draft_plan(
+        plan, warnings = await make_plan(
             catalog_path, loaded, client, target_of(settings), baseline=baseline
         )
         return Planned(plan, client.metrics, warnings)
@@ -62,24 +68,8 @@ async def make_plan(
     *,
     now: datetime | None = None,
     baseline: LoadedCatalog | None = None,
-) -> Plan:
+) -> Drafted:
     """With ``baseline`` (the base branch's catalog), every change gets its origin."""
-    plan, _ = await draft_plan(
-        catalog_path, loaded_catalog, client, target, now=now, baseline=baseline
-    )
-    return plan
-
-
-async def draft_plan(
-    catalog_path: str,
-    loaded_catalog: LoadedCatalog,
-    client: LiveReader,
-    target: Target,
-    *,
-    now: datetime | None = None,
-    baseline: LoadedCatalog | None = None,
-) -> tuple[Plan, tuple[Diagnostic, ...]]:
-    """:func:`make_plan`, and the warnings found against live state."""
     catalog = loaded_catalog.catalog
     with timed("read live"):
         live = await read_live(client)
@@ -106,7 +96,7 @@ async def draft_plan(
         lookups=_used_lookups(desired, live.lookups),
         **dict(body),
     )
-    return plan, warnings
+    return Drafted(plan, warnings)
 
 
 def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
