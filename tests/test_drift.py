@@ -109,7 +109,7 @@ def test_the_digest_does_not_depend_on_the_order_of_reads() -> None:
     async def digest(reverse: bool) -> str:
         async with open_read_only(settings, transport=httpx.ASGITransport(app=app)) as client:
             reader = _Reversed(client) if reverse else client
-            plan = await make_plan("c", loaded, reader, target_of(settings), now=NOW)
+            plan = (await make_plan("c", loaded, reader, target_of(settings), now=NOW)).plan
         return drift_of(plan).digest
 
     forward, backward = asyncio.run(digest(False)), asyncio.run(digest(True))

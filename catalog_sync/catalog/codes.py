@@ -55,3 +55,10 @@ class Code(enum.StrEnum):
     GROUP_NAME_UNUSED = "CS323"
     LOOKALIKE_KEY = "CS324"
     INVISIBLE_CHARACTER = "CS325"
+
+    # CS4xx: names and ids resolved against the live catalog (plan and apply)
+    UNRESOLVED_NAME = "CS401"
+    UNMATCHED_ID = "CS402"
+    PRUNED_BROKER = "CS403"
+    PRODUCT_TYPE_CHANGE = "CS404"
+    PROTECT_UNMATCHED = "CS405"

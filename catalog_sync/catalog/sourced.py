@@ -9,7 +9,7 @@ validation and keeps it as a private attribute, so positions survive any reshapi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final, Self
 
 from pydantic import (
@@ -45,6 +45,8 @@ class Origin:
 
     location: SourceLocation
     fields: Mapping[str, SourceLocation]
+    items: Mapping[str, tuple[SourceLocation, ...]] = field(default_factory=dict)
+    """The position of each item of a list value (by YAML key)."""
 
 
 class SourcedModel(BaseModel):
@@ -88,6 +90,15 @@ class SourcedModel(BaseModel):
         field = type(self).model_fields.get(name)
         key = field.alias if field is not None and field.alias else name
         return self._origin.fields.get(key, self._origin.location)
+
+    def item_source(self, name: str, index: int) -> SourceLocation:
+        """Where item ``index`` of the list field ``name`` is; else the field's position."""
+        if self._origin is not None:
+            spec = type(self).model_fields.get(name)
+            items = self._origin.items.get(spec.alias if spec and spec.alias else name, ())
+            if index < len(items):
+                return items[index]
+        return self.field_source(name)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, BaseModel):

@@ -93,7 +93,12 @@ def _with_origins(value: object, path: NodePath, doc: YamlDocument) -> object:
         result: dict[object, object] = {
             key: _with_origins(item, (*path, key), doc) for key, item in value.items()
         }
-        result[ORIGIN_KEY] = Origin(doc.locate(path).location, fields)
+        items = {
+            key: tuple(doc.locate((*path, key, index)).location for index in range(len(item)))
+            for key, item in value.items()
+            if isinstance(key, str) and isinstance(item, list)
+        }
+        result[ORIGIN_KEY] = Origin(doc.locate(path).location, fields, items)
         return result
     if isinstance(value, list):
         return [_with_origins(item, (*path, index), doc) for index, item in enumerate(value)]

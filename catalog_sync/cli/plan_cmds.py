@@ -106,9 +106,11 @@ def plan(
         if loaded.warnings:
             click.echo(render_diagnostics(loaded.warnings), err=True, nl=False)
         settings = resolve_settings(api)
-        result, metrics = asyncio.run(
+        result, metrics, warnings = asyncio.run(
             plan_against(path.as_posix(), loaded, settings, baseline=base)
         )
+        if warnings:
+            click.echo(render_diagnostics(warnings), err=True, nl=False)
         print_metrics(state, metrics)
         colour = use_colour(sys.stdout, state)
         with timed("render"):
@@ -211,7 +213,9 @@ def apply(
     else:
         loaded = _load(path)
         _tell_previous_run(settings)
-        to_apply, metrics = asyncio.run(plan_against(path.as_posix(), loaded, settings))
+        to_apply, metrics, warnings = asyncio.run(plan_against(path.as_posix(), loaded, settings))
+        if warnings:
+            click.echo(render_diagnostics(warnings), err=True, nl=False)
         print_metrics(state, metrics)
         # With --format json, stdout carries the report alone; the plan goes to stderr.
         to_stderr = output_format != "text"

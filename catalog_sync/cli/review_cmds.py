@@ -75,7 +75,9 @@ def drift(
     if loaded.warnings:
         click.echo(render_diagnostics(loaded.warnings), err=True, nl=False)
     settings = resolve_settings(api)
-    plan, metrics = asyncio.run(plan_against(path.as_posix(), loaded, settings))
+    plan, metrics, warnings = asyncio.run(plan_against(path.as_posix(), loaded, settings))
+    if warnings:
+        click.echo(render_diagnostics(warnings), err=True, nl=False)
     print_metrics(state, metrics)
     report = drift_of(plan)
     click.echo(_render(report, output_format), nl=False)

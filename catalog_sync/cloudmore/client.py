@@ -137,7 +137,8 @@ class ReadOnlyClient:
             return wire.parse_list(model, wire.load_json(response.content))
         except (ValueError, ValidationError) as error:
             raise UnexpectedResponseError(
-                f"the response is not a list of {model.__name__}: {_short(error)}",
+                f"the response is not a list of {model.model_config.get('title', model.__name__)}: "
+                f"{_short(error)}",
                 method="GET",
                 path=path,
                 status=response.status_code,
@@ -179,32 +180,32 @@ class ReadOnlyClient:
     def _product(self, service_id: str, product_id: str) -> str:
         return f"{self._service(service_id)}/products/{_seg(product_id)}"
 
-    async def list_services(self) -> list[wire.Service]:
-        return await self._list(f"{self._seller}/services", wire.Service)
+    async def list_services(self) -> list[wire.ServiceRead]:
+        return await self._list(f"{self._seller}/services", wire.ServiceRead)
 
-    async def get_service(self, service_id: str) -> wire.Service:
-        return await self._get(self._service(service_id), wire.Service)
+    async def get_service(self, service_id: str) -> wire.ServiceRead:
+        return await self._get(self._service(service_id), wire.ServiceRead)
 
-    async def list_products(self, service_id: str) -> list[wire.Product]:
-        return await self._list(f"{self._service(service_id)}/products", wire.Product)
+    async def list_products(self, service_id: str) -> list[wire.ProductRead]:
+        return await self._list(f"{self._service(service_id)}/products", wire.ProductRead)
 
-    async def get_product(self, service_id: str, product_id: str) -> wire.Product:
-        return await self._get(self._product(service_id, product_id), wire.Product)
+    async def get_product(self, service_id: str, product_id: str) -> wire.ProductRead:
+        return await self._get(self._product(service_id, product_id), wire.ProductRead)
 
-    async def list_addons(self, service_id: str, product_id: str) -> list[wire.Addon]:
-        return await self._list(f"{self._product(service_id, product_id)}/addons", wire.Addon)
+    async def list_addons(self, service_id: str, product_id: str) -> list[wire.AddonRead]:
+        return await self._list(f"{self._product(service_id, product_id)}/addons", wire.AddonRead)
 
-    async def get_addon(self, service_id: str, product_id: str, addon_id: str) -> wire.Addon:
+    async def get_addon(self, service_id: str, product_id: str, addon_id: str) -> wire.AddonRead:
         path = f"{self._product(service_id, product_id)}/addons/{_seg(addon_id)}"
-        return await self._get(path, wire.Addon)
+        return await self._get(path, wire.AddonRead)
 
     # --- brokers --------------------------------------------------------------------------
 
-    async def list_brokers(self) -> list[wire.Broker]:
-        return await self._list(f"{self._seller}/brokers", wire.Broker)
+    async def list_brokers(self) -> list[wire.BrokerRead]:
+        return await self._list(f"{self._seller}/brokers", wire.BrokerRead)
 
-    async def get_broker(self, broker_id: str) -> wire.Broker:
-        return await self._get(f"{self._seller}/brokers/{_seg(broker_id)}", wire.Broker)
+    async def get_broker(self, broker_id: str) -> wire.BrokerRead:
+        return await self._get(f"{self._seller}/brokers/{_seg(broker_id)}", wire.BrokerRead)
 
 
 class ReadWriteClient(ReadOnlyClient):
@@ -222,7 +223,7 @@ class ReadWriteClient(ReadOnlyClient):
         """Cloudmore's DELETE on a service disables it; it stays listed as ``Disabled``."""
         await self._call("DELETE", self._service(service_id), gone_is_done=True)
 
-    async def publish_service(self, service_id: str, body: wire.Publish) -> None:
+    async def publish_service(self, service_id: str, body: wire.PublishBody) -> None:
         await self._call("PUT", f"{self._service(service_id)}/publish", body=body)
 
     # --- products ---------------------------------------------------------------------------

@@ -37,35 +37,35 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 __all__ = [
-    "Addon",
     "AddonBody",
-    "Broker",
+    "AddonRead",
     "BrokerAddress",
     "BrokerBody",
-    "BrokerContact",
     "BrokerCustomPropertyValue",
+    "BrokerRead",
     "Category",
     "CustomProperty",
     "EmailTemplate",
     "ErrorItem",
-    "InvoiceContact",
     "MarketCountry",
     "MarketRegion",
     "Money",
     "ObjectBody",
     "PricePer",
-    "Product",
     "ProductBody",
+    "ProductRead",
     "ProductType",
     "ProvisioningType",
-    "Publish",
-    "PublishTo",
-    "Service",
+    "PublishBody",
     "ServiceBody",
+    "ServiceRead",
     "ServiceStatus",
     "TokenErrorResponse",
     "TokenResponse",
+    "WireBrokerContact",
+    "WireInvoiceContact",
     "WireModel",
+    "WirePublishTo",
     "dump_body",
     "id_from_body",
     "id_from_location",
@@ -83,7 +83,7 @@ def _money_to_json(value: Decimal) -> int | float:
 
 Money = Annotated[Decimal, PlainSerializer(_money_to_json, return_type=Any, when_used="json")]
 
-PublishTo = Literal[
+WirePublishTo = Literal[
     "AllBrokers", "Regions", "Countries", "SellerBrokers", "SpecificBrokers", "None"
 ]
 ProvisioningType = Literal["Email", "Webhook"]
@@ -232,10 +232,10 @@ class CustomProperty(WireModel):
     applies_to_seller: bool | None = None
 
 
-class Publish(WireModel):
-    """Body of ``PUT .../services/{id}/publish`` and ``Service.publish``: ASSUMED."""
+class PublishBody(WireModel):
+    """Body of ``PUT .../services/{id}/publish`` and ``ServiceRead.publish``: ASSUMED."""
 
-    publish_to: PublishTo = "None"
+    publish_to: WirePublishTo = "None"
     region_ids: list[str] = Field(default_factory=list)
     country_ids: list[str] = Field(default_factory=list)
     broker_ids: list[str] = Field(default_factory=list)
@@ -260,14 +260,16 @@ class ServiceBody(ObjectBody):
     read_only: ClassVar[frozenset[str]] = frozenset({"id", "publish"})
 
 
-class Service(ServiceBody):
+class ServiceRead(ServiceBody):
     """A service as read: the body's fields plus the server's. ``id, name, vendorName,
     allowMultipleUsers, customProperties`` are documented; the rest is ASSUMED."""
+
+    model_config = ConfigDict(title="Service")
 
     read_only: ClassVar[frozenset[str]] = frozenset()
     id: str
     status: ServiceStatus = "Active"
-    publish: Publish = Field(default_factory=Publish)
+    publish: PublishBody = Field(default_factory=PublishBody)
 
 
 # --- 3.2 Product --------------------------------------------------------------------------
@@ -290,9 +292,11 @@ class ProductBody(ObjectBody):
     email_template_id: str | None = None
 
 
-class Product(ProductBody):
+class ProductRead(ProductBody):
     """A product as read (``id, name, description, itemCode`` documented, the rest ASSUMED);
     a read does not assume a type the server did not send."""
+
+    model_config = ConfigDict(title="Product")
 
     read_only: ClassVar[frozenset[str]] = frozenset()
     id: str
@@ -315,7 +319,9 @@ class AddonBody(ObjectBody):
     hide_from_price_list: bool = False
 
 
-class Addon(AddonBody):
+class AddonRead(AddonBody):
+    model_config = ConfigDict(title="Addon")
+
     read_only: ClassVar[frozenset[str]] = frozenset()
     id: str
 
@@ -323,7 +329,7 @@ class Addon(AddonBody):
 # --- 3.5 Broker (documented by seed 001) --------------------------------------------------
 
 
-class BrokerContact(WireModel):
+class WireBrokerContact(WireModel):
     name: str | None = None
     job_title: str | None = None
     email: str | None = None
@@ -340,7 +346,7 @@ class BrokerAddress(WireModel):
     country_code: str | None = None
 
 
-class InvoiceContact(WireModel):
+class WireInvoiceContact(WireModel):
     name: str | None = None
     email: str | None = None
     phone_prefix: str | None = None
@@ -359,21 +365,23 @@ class BrokerBody(ObjectBody):
     domain: str | None = None
     notification_email: str | None = None
     support_email: str | None = None
-    contact: BrokerContact = Field(default_factory=BrokerContact)
+    contact: WireBrokerContact = Field(default_factory=WireBrokerContact)
     address: BrokerAddress = Field(default_factory=BrokerAddress)
-    invoice_contact: InvoiceContact | None = None
+    invoice_contact: WireInvoiceContact | None = None
     custom_properties: list[BrokerCustomPropertyValue] = Field(default_factory=list)
     allow_cmp_access: bool = False
 
 
-class Broker(BrokerBody):
+class BrokerRead(BrokerBody):
     """A broker as read: seed 001's fields plus ``id`` (the read shape is ASSUMED); a read
     tolerates what a body must have (a registration number, a contact, an address)."""
+
+    model_config = ConfigDict(title="Broker")
 
     read_only: ClassVar[frozenset[str]] = frozenset()
     id: str
     registration_number: str | None = None  # type: ignore[assignment]
-    contact: BrokerContact | None = None  # type: ignore[assignment]
+    contact: WireBrokerContact | None = None  # type: ignore[assignment]
     address: BrokerAddress | None = None  # type: ignore[assignment]
 
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import Field
+
+from catalog_sync.immutable import Immutable
 
 __all__ = [
     "ALL_FAULT_KINDS",
@@ -60,13 +61,7 @@ class DemoCredentials:
 DEMO = DemoCredentials()
 
 
-class _CamelModel(BaseModel):
-    model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, frozen=True, extra="forbid"
-    )
-
-
-class ScriptedFault(_CamelModel):
+class ScriptedFault(Immutable):
     """Inject ``fault`` into the next ``count`` requests matching method and path pattern."""
 
     method: str | None = None  # None or "*" matches every method
@@ -76,7 +71,7 @@ class ScriptedFault(_CamelModel):
     retry_after: int | None = Field(default=None, ge=0)
 
 
-class FaultConfig(_CamelModel):
+class FaultConfig(Immutable):
     latency_ms: int = Field(default=0, ge=0)
     jitter_ms: int = Field(default=0, ge=0)
     rate: float = Field(default=0.0, ge=0.0, le=1.0)

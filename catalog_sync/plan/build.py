@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from catalog_sync import __version__
-from catalog_sync.catalog import UNKNOWN_LOCATION, LoadedCatalog
+from catalog_sync.catalog import UNKNOWN_LOCATION, Code, LoadedCatalog
 from catalog_sync.catalog.models import Settings
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
 from catalog_sync.diagnostics import Diagnostic, Severity
@@ -21,15 +22,27 @@ from catalog_sync.plan.duplicates import refuse_duplicates
 from catalog_sync.plan.live import LiveReader, read_live
 from catalog_sync.plan.lookups import Lookups
 from catalog_sync.plan.model import CatalogRef, Change, IgnoreRule, Plan, PlanSettings, Target
+from catalog_sync.plan.protect import unmatched_protect
 from catalog_sync.timings import timed
 
-__all__ = ["PRODUCT_TYPE_CHANGE", "make_plan", "plan_against", "plan_settings", "target_of"]
-
-PRODUCT_TYPE_CHANGE = "CS404"
+__all__ = ["Drafted", "Planned", "make_plan", "plan_against", "plan_settings", "target_of"]
 
 
 def target_of(settings: ApiSettings) -> Target:
     return Target(api_url=settings.api_url, seller_id=settings.seller_id)
+
+
+class Drafted(NamedTuple):
+    plan: Plan
+    warnings: tuple[Diagnostic, ...]
+    """Found against live state (the files' own warnings are the loaded catalog's)."""
+
+
+class Planned(NamedTuple):
+    plan: Plan
+    metrics: ClientMetrics
+    warnings: tuple[Diagnostic, ...]
+    """Found against live state (the files' own warnings are the loaded catalog's)."""
 
 
 async def plan_against(
@@ -38,11 +51,13 @@ async def plan_against(
     settings: ApiSettings,
     *,
     baseline: LoadedCatalog | None = None,
-) -> tuple[Plan, ClientMetrics]:
+) -> Planned:
     """Plan the loaded catalog against the configured API, through a read-only client."""
     async with open_read_only(settings) as client:
-        plan = await make_plan(catalog_path, loaded, client, target_of(settings), baseline=baseline)
-        return plan, client.metrics
+        plan, warnings = await make_plan(
+            catalog_path, loaded, client, target_of(settings), baseline=baseline
+        )
+        return Planned(plan, client.metrics, warnings)
 
 
 async def make_plan(
@@ -53,7 +68,7 @@ async def make_plan(
     *,
     now: datetime | None = None,
     baseline: LoadedCatalog | None = None,
-) -> Plan:
+) -> Drafted:
     """With ``baseline`` (the base branch's catalog), every change gets its origin."""
     catalog = loaded_catalog.catalog
     with timed("read live"):
@@ -71,7 +86,8 @@ async def make_plan(
             body = body.model_copy(
                 update={"changes": mark_origins(body.changes, base_body.changes)}
             )
-    return Plan(
+        warnings = unmatched_protect(catalog.settings, settings.protect, desired, live.graph)
+    plan = Plan(
         tool_version=__version__,
         created_at=now or datetime.now(UTC),
         target=target,
@@ -80,6 +96,7 @@ async def make_plan(
         lookups=_used_lookups(desired, live.lookups),
         **dict(body),
     )
+    return Drafted(plan, warnings)
 
 
 def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
@@ -93,7 +110,7 @@ def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
             problems.append(
                 Diagnostic(
                     type_change.source or change.source or UNKNOWN_LOCATION,
-                    PRODUCT_TYPE_CHANGE,
+                    Code.PRODUCT_TYPE_CHANGE,
                     Severity.ERROR,
                     f"{change.address}: the type cannot change from {type_change.before} to "
                     f"{type_change.after} while the product has addons (Cloudmore checks "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from catalog_sync.catalog.codes import Code
 from catalog_sync.catalog.models import Catalog
 from catalog_sync.catalog.sourced import SourcedModel
 from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
@@ -17,18 +18,16 @@ from catalog_sync.errors import CatalogError
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import BROKERS, KINDS, FieldSpec, children_of, get_path
 from catalog_sync.plan.live import LiveCatalog
+from catalog_sync.plan.match import match
 
-__all__ = ["PRUNED_BROKER", "UNMATCHED_ID", "UNRESOLVED_NAME", "desired_graph"]
-
-UNRESOLVED_NAME = "CS401"
-UNMATCHED_ID = "CS402"
-PRUNED_BROKER = "CS403"
+__all__ = ["desired_graph"]
 
 
 def desired_graph(catalog: Catalog, live: LiveCatalog) -> ResourceGraph:
     """Raises CatalogError listing every name or pinned id that resolves to nothing live."""
     adapter = _Adapter(catalog, live)
     adapter.add_below(catalog, None, None)
+    adapter.check_parents()
     if adapter.problems:
         raise CatalogError(sorted(adapter.problems, key=Diagnostic.sort_key))
     return ResourceGraph(adapter.resources)
@@ -41,7 +40,7 @@ class _Adapter:
         self.catalog_brokers = {b.registration_number for b in catalog.brokers}
         self.known_brokers = self.catalog_brokers | set(live.broker_ids)
         self.prune = catalog.settings.prune
-        self.live_by_folded_address = {str(r.address).casefold(): r for r in live.graph}
+        self.pinned_children: list[tuple[Address, SourcedModel, Resource]] = []
         self.resources: dict[Address, Resource] = {}
         self.problems: list[Diagnostic] = []
 
@@ -98,29 +97,31 @@ class _Adapter:
         if found is None:
             self._problem(
                 model.field_source("id"),
-                UNMATCHED_ID,
+                Code.UNMATCHED_ID,
                 f"id {pinned} pins no live {kind.value}; remove `id:` to create it instead",
             )
             return
-        parent = address.parent
-        if parent is None or found.address.parent is None:
-            return
-        live_parent = self.live.get(found.address.parent)
-        if live_parent is not None and live_parent.id != self._live_id_of(parent):
-            self._problem(
-                model.field_source("id"),
-                UNMATCHED_ID,
-                f"id {pinned} is the live {found.address}, under another parent; Cloudmore "
-                "cannot move an object to another parent: remove `id:` to create a new one",
-            )
+        if address.parent is not None and found.address.parent is not None:
+            self.pinned_children.append((address, model, found))
 
-    def _live_id_of(self, address: Address) -> str | None:
-        """The live id a desired object will match: pinned, or by its (case-folded) key."""
-        wanted = self.resources.get(address)
-        if wanted is not None and wanted.id is not None:
-            return wanted.id
-        found = self.live_by_folded_address.get(str(address).casefold())
-        return found.id if found is not None else None
+    def check_parents(self) -> None:
+        """Each pinned object's live parent must be the one its desired parent matches."""
+        if not self.pinned_children:
+            return
+        matched = match(ResourceGraph(self.resources), self.live)
+        for address, model, found in self.pinned_children:
+            assert found.address.parent is not None
+            live_parent = self.live.get(found.address.parent)
+            if live_parent is None:
+                continue
+            now = matched.by_id(live_parent.kind).get(live_parent.id or "")
+            if now is None or now.address != address.parent:
+                self._problem(
+                    model.field_source("id"),
+                    Code.UNMATCHED_ID,
+                    f"id {found.id} is the live {found.address}, under another parent; Cloudmore "
+                    "cannot move an object to another parent: remove `id:` to create a new one",
+                )
 
     def _check_names(self, model: SourcedModel, field: FieldSpec, value: FieldValue) -> None:
         assert field.lookup is not None
@@ -130,7 +131,7 @@ class _Adapter:
             if name not in table:
                 self._problem(
                     model.field_source(field.name),
-                    UNRESOLVED_NAME,
+                    Code.UNRESOLVED_NAME,
                     f"{field.noun} {name!r} does not exist in Cloudmore{_suggest(name, table)}",
                 )
 
@@ -139,14 +140,14 @@ class _Adapter:
             if self.prune and number not in self.catalog_brokers and number in self.known_brokers:
                 self._problem(
                     model.field_source("brokers"),
-                    PRUNED_BROKER,
+                    Code.PRUNED_BROKER,
                     f"broker {number!r} is published to but not in the catalog, so prune "
                     "would delete it: add it to the catalog's brokers, or remove it here",
                 )
             elif number not in self.known_brokers:
                 self._problem(
                     model.field_source("brokers"),
-                    UNRESOLVED_NAME,
+                    Code.UNRESOLVED_NAME,
                     f"broker {number!r} is neither in the catalog nor live"
                     f"{_suggest(number, self.known_brokers)}",
                 )

@@ -8,13 +8,13 @@ others go through :func:`~catalog_sync.plan.fielddiff.changed_fields`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Container, Mapping
-from dataclasses import replace
+from collections.abc import Mapping
 
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import KINDS, defaults, references
 from catalog_sync.plan.fielddiff import changed_fields
 from catalog_sync.plan.ignore import with_live_values
+from catalog_sync.plan.match import match
 from catalog_sync.plan.model import (
     Action,
     Change,
@@ -36,7 +36,7 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
     # Fingerprints are of objects as read: matching may re-key them, apply re-reads them raw.
     seen = {(r.kind, r.id): fingerprint(r) for r in live}
     raw_live = live
-    live = _match_live_to_desired(desired, live)
+    live = match(desired, live)
     changes: dict[Address, Change] = {}
     unchanged = 0
     for wanted in desired:
@@ -80,74 +80,6 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
         summary=summary,
         existing=existing,
     )
-
-
-def _match_live_to_desired(desired: ResourceGraph, live: ResourceGraph) -> ResourceGraph:
-    """Move live objects (and everything below them) to the desired address they match when
-    the keys differ: a pinned id, or a key that differs only in case (Cloudmore's natural keys
-    are case-insensitive, so "Cloud Pbx" can only ever be the live "Cloud PBX"). Parents
-    first, so children are matched under their moved parent; a change of key is then planned
-    as an update, never as a delete and a create."""
-    for kind in (kind for kind in Kind if KINDS[kind].counted):
-        live_by_id = live.by_id(kind)
-        by_folded_key = {
-            (r.address.parent, (r.address.key or "").casefold()): r
-            for r in live
-            if r.kind is kind and r.address not in desired
-        }
-        moves: dict[Address, Address] = {}
-        for wanted in desired:
-            if wanted.kind is not kind:
-                continue
-            if wanted.id is not None:
-                found = live_by_id.get(wanted.id)
-            elif wanted.address not in live:
-                folded = (wanted.address.parent, (wanted.address.key or "").casefold())
-                found = by_folded_key.get(folded)
-            else:
-                found = None
-            if found is not None and found.address != wanted.address:
-                moves[found.address] = wanted.address
-        if moves:
-            live = _moved(live, moves)
-            if KINDS[kind].names_table is not None:
-                live = _renamed_references(live, moves)
-    return live
-
-
-def _renamed_references(live: ResourceGraph, moves: Mapping[Address, Address]) -> ResourceGraph:
-    """Publish settings name brokers by registrationNumber: follow a matched broker's new one."""
-    resources = dict(live.resources)
-    for resource in live:
-        named: dict[str, list[str]] = {}
-        for name, target in references(resource.kind, resource.fields):
-            named.setdefault(name, []).append(str(moves.get(target, target).key))
-        if any(target in moves for _, target in references(resource.kind, resource.fields)):
-            fields = {**resource.fields, **{n: tuple(sorted(keys)) for n, keys in named.items()}}
-            resources[resource.address] = replace(resource, fields=fields)
-    return ResourceGraph(resources, live.duplicates)
-
-
-def _moved(live: ResourceGraph, moves: Mapping[Address, Address]) -> ResourceGraph:
-    def prefix_in(address: Address, prefixes: Container[Address]) -> Address | None:
-        return next((a for a in (address, *address.ancestors()) if a in prefixes), None)
-
-    targets = set(moves.values())
-    resources: dict[Address, Resource] = {}
-    displaced: list[Resource] = []
-    for resource in live:
-        old = prefix_in(resource.address, moves)
-        if old is not None:
-            depth = len(old.segments)
-            target = Address(moves[old].segments + resource.address.segments[depth:])
-            resources[target] = replace(resource, address=target)
-        elif prefix_in(resource.address, targets) is not None:
-            # Another live object already holds the pinned object's new key: it can only be
-            # reported, never matched.
-            displaced.append(resource)
-        else:
-            resources[resource.address] = resource
-    return ResourceGraph(resources, live.duplicates + tuple(displaced))
 
 
 Seen = Mapping[tuple[Kind, str | None], str]

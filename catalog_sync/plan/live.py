@@ -13,7 +13,13 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
-from catalog_sync.cloudmore.wire import Broker, Category, EmailTemplate, MarketCountry, MarketRegion
+from catalog_sync.cloudmore.wire import (
+    BrokerRead,
+    Category,
+    EmailTemplate,
+    MarketCountry,
+    MarketRegion,
+)
 from catalog_sync.concurrency import all_or_nothing, gather_all
 from catalog_sync.errors import UnexpectedResponseError
 from catalog_sync.graph import Address, FieldValue, Resource, ResourceGraph
@@ -31,7 +37,7 @@ class LiveReader(Protocol):
     async def list_market_regions(self) -> list[MarketRegion]: ...
     async def list_market_countries(self) -> list[MarketCountry]: ...
     async def list_email_templates(self) -> list[EmailTemplate]: ...
-    async def list_brokers(self) -> list[Broker]: ...
+    async def list_brokers(self) -> list[BrokerRead]: ...
 
 
 @dataclass(frozen=True)

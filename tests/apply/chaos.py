@@ -145,9 +145,11 @@ def write_catalog(directory: Path, resources: int, rnd: random.Random, *, older:
 async def _apply_once(catalog: Path, settings: ApiSettings, journal: Path) -> ApplyReport | str:
     try:
         async with open_read_write(settings, retry_policy=FAST_RETRIES) as client:
-            plan = await make_plan(
-                catalog.as_posix(), load_catalog(catalog), client, target_of(settings)
-            )
+            plan = (
+                await make_plan(
+                    catalog.as_posix(), load_catalog(catalog), client, target_of(settings)
+                )
+            ).plan
             return await apply_plan(
                 plan, client, target_of(settings), ApplyOptions(journal_dir=journal)
             )
@@ -157,9 +159,9 @@ async def _apply_once(catalog: Path, settings: ApiSettings, journal: Path) -> Ap
 
 async def _replan_changes(catalog: Path, settings: ApiSettings) -> int:
     async with open_read_write(settings, retry_policy=FAST_RETRIES) as client:
-        plan = await make_plan(
-            catalog.as_posix(), load_catalog(catalog), client, target_of(settings)
-        )
+        plan = (
+            await make_plan(catalog.as_posix(), load_catalog(catalog), client, target_of(settings))
+        ).plan
     return len(plan.changes)
 
 

@@ -71,9 +71,11 @@ class InProcess:
 async def plan_with(
     client: ReadWriteClient, settings: ApiSettings, catalog: Path = EXAMPLE
 ) -> Plan:
-    return await make_plan(
-        catalog.as_posix(), load_catalog(catalog), client, target_of(settings), now=NOW
-    )
+    return (
+        await make_plan(
+            catalog.as_posix(), load_catalog(catalog), client, target_of(settings), now=NOW
+        )
+    ).plan
 
 
 async def plan_and_apply(

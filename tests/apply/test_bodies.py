@@ -55,8 +55,8 @@ def broker_body(fields: Fields, names: Names, existing: BaseModel | None = None)
     return _build(Kind.BROKER, wire.BrokerBody, fields, names, existing)
 
 
-def publish_body(fields: Fields, names: Names) -> wire.Publish:
-    return _build(Kind.PUBLISH, wire.Publish, fields, names)
+def publish_body(fields: Fields, names: Names) -> wire.PublishBody:
+    return _build(Kind.PUBLISH, wire.PublishBody, fields, names)
 
 
 LOOKUPS = Lookups(
@@ -177,7 +177,7 @@ def test_what_cannot_be_sent_is_an_apply_error(build: Any, message: str) -> None
 
 
 def test_an_update_overlays_only_changed_fields_on_the_object_read() -> None:
-    existing = wire.Service(
+    existing = wire.ServiceRead(
         id="s-1",
         name="S",
         vendor_name="V",
@@ -204,7 +204,7 @@ def test_an_update_overlays_only_changed_fields_on_the_object_read() -> None:
 
 def test_an_update_of_the_wrong_kind_of_object_is_refused() -> None:
     with pytest.raises(ApplyError, match="expected a Product"):
-        product_body({}, _names(), wire.Addon(id="a", name="A", item_code="a"))
+        product_body({}, _names(), wire.AddonRead(id="a", name="A", item_code="a"))
 
 
 def _comparable(body: BaseModel) -> dict[str, Any]:

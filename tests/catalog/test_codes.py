@@ -15,5 +15,5 @@ def test_codes_are_unique_and_grouped_by_hundreds() -> None:
     values = [code.value for code in Code]
     assert len(set(values)) == len(values)
     for code in Code:
-        group = {"CS1": "file", "CS2": "schema", "CS3": "check"}[code.value[:3]]
+        group = {"CS1": "file", "CS2": "schema", "CS3": "check", "CS4": "live"}[code.value[:3]]
         assert group

@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -116,3 +117,33 @@ def test_without_catalog_sync_timings_plan_prints_no_timings(
     monkeypatch.delenv("CATALOG_SYNC_TIMINGS", raising=False)
     result = _plan(demo_url, monkeypatch, str(EXAMPLE))
     assert "timing:" not in result.output
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "markdown", "github"])
+def test_a_protect_entry_matching_nothing_is_a_warning_at_its_line_in_every_format(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, output_format: str
+) -> None:
+    catalog = tmp_path / "example"
+    shutil.copytree(EXAMPLE, catalog)
+    root = catalog / "catalog.yaml"
+    entries = [
+        'service["Legacy Hosting"]',  # live only
+        'service["Acronis Cyber Protect"].product["acp-workstation"]',  # in the files
+        'service["Legacy Hostng"]',  # a typo: protects nothing
+    ]
+    text = root.read_text(encoding="utf-8")
+    root.write_text(
+        text + "  protect:\n" + "".join(f"    - '{e}'\n" for e in entries), encoding="utf-8"
+    )
+    typo_line = text.count("\n") + 1 + 3
+
+    result = _plan(demo_url, monkeypatch, str(catalog), "--format", output_format)
+
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if " CS405 " in line]
+    assert warnings == [
+        f"{root.as_posix()}:{typo_line}:7: CS405 warning: settings.protect entry "
+        'service["Legacy Hostng"] matches no object in the files or live: check its '
+        "spelling, or remove it"
+    ]
+    assert "CS405" not in result.stdout

@@ -223,7 +223,7 @@ async def test_updates_disable_publish_and_deletes(settings: ApiSettings) -> Non
     async with open_read_write(settings, transport=api.transport()) as client:
         await client.update_service("s1", wire.ServiceBody(name="T", status="Active"))
         assert api.collections[SERVICES][0]["status"] == "Active"
-        await client.publish_service("s1", wire.Publish(publish_to="AllBrokers"))
+        await client.publish_service("s1", wire.PublishBody(publish_to="AllBrokers"))
         assert api.collections[SERVICES][0]["publish"] == {
             "publishTo": "AllBrokers",
             "regionIds": [],

@@ -30,14 +30,14 @@ def test_service_body_leaves_out_status_unless_given() -> None:
 
 def test_responses_ignore_unknown_fields_and_read_money_as_exact_decimal() -> None:
     raw = b'[{"id": "a1", "name": "A", "itemCode": "a", "price": 0.1, "brandNewField": 1}]'
-    (addon,) = wire.parse_list(wire.Addon, wire.load_json(raw))
+    (addon,) = wire.parse_list(wire.AddonRead, wire.load_json(raw))
     assert addon.price == Decimal("0.1")
     assert isinstance(addon.price, Decimal)
     assert addon.item_code == "a"
 
 
 def test_service_read_has_publish_and_status_defaults() -> None:
-    service = wire.Service.model_validate({"id": "x", "name": "S"})
+    service = wire.ServiceRead.model_validate({"id": "x", "name": "S"})
     assert service.status == "Active"
     assert service.publish.publish_to == "None"
 

@@ -37,7 +37,9 @@ def plan_on(seed: SeedName, catalog: Path = EXAMPLE) -> tuple[Plan, list[dict[st
     async def run() -> Plan:
         transport = httpx.ASGITransport(app=app)
         async with open_read_only(settings, transport=transport) as client:
-            return await make_plan("catalogs/example", loaded, client, target_of(settings), now=NOW)
+            return (
+                await make_plan("catalogs/example", loaded, client, target_of(settings), now=NOW)
+            ).plan
 
     plan = asyncio.run(run())
     return plan, app.state.emulator.request_log.entries()

@@ -102,14 +102,16 @@ def test_the_baseline_markdown_matches_its_golden_file(tmp_path: Path) -> None:
     async def plan() -> Plan:
         transport = httpx.ASGITransport(app=app)
         async with open_read_only(settings, transport=transport) as client:
-            return await make_plan(
-                "catalogs/example",
-                load_catalog(head),
-                client,
-                target_of(settings),
-                now=NOW,
-                baseline=load_catalog(EXAMPLE),
-            )
+            return (
+                await make_plan(
+                    "catalogs/example",
+                    load_catalog(head),
+                    client,
+                    target_of(settings),
+                    now=NOW,
+                    baseline=load_catalog(EXAMPLE),
+                )
+            ).plan
 
     made = asyncio.run(plan())
     introduced = [c.address for c in made.changes if c.origin is Origin.INTRODUCED]
