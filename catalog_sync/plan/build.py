@@ -103,6 +103,7 @@ def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
     """Changes no apply could make, reported at their line instead of failing every apply."""
     problems = []
     for change in changes:
+        problems.extend(_quantity_problem(change))
         type_change = next((f for f in change.field_changes if f.path == "type"), None)
         if change.kind is not Kind.PRODUCT or change.action.removes or type_change is None:
             continue
@@ -120,6 +121,29 @@ def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
             )
     if problems:
         raise CatalogError(problems)
+
+
+def _quantity_problem(change: Change) -> list[Diagnostic]:
+    """A minQuantity above the maxQuantity it will be written with: the files may give one
+    and leave the other to live state, and Cloudmore refuses the pair (docs/diagnostics.md)."""
+    written = change.desired or {}
+    low, high = written.get("minQuantity"), written.get("maxQuantity")
+    if change.kind is not Kind.PRODUCT or not isinstance(low, int) or not isinstance(high, int):
+        return []
+    if low <= high:
+        return []
+    shown = {f.path: f for f in change.field_changes}
+    given = shown.get("minQuantity") or shown.get("maxQuantity")
+    kept = "maxQuantity" if "maxQuantity" not in shown else "minQuantity"
+    return [
+        Diagnostic(
+            (given.source if given else None) or change.source or UNKNOWN_LOCATION,
+            Code.QUANTITY_ORDER,
+            Severity.ERROR,
+            f"{change.address}: minQuantity {low} would be above maxQuantity {high} (the "
+            f"{kept} the files leave out keeps its live value): give both in the files",
+        )
+    ]
 
 
 def plan_settings(settings: Settings) -> PlanSettings:

@@ -295,3 +295,18 @@ def test_changing_a_product_type_under_live_addons_is_refused(tmp_path: Path) ->
         'CS404 service["Google Workspace"].product["annual"]: the type cannot change from '
         "ProductBased to Metered while the product has addons"
     )
+
+
+def test_a_min_quantity_above_the_live_max_the_files_leave_out_is_refused(
+    tmp_path: Path,
+) -> None:
+    catalog = _edited_copy(
+        tmp_path,
+        "services/acronis.yaml",
+        ("        minQuantity: 1\n        maxQuantity: 50\n", "        minQuantity: 60\n"),
+    )
+    (problem,) = _codes(catalog)
+    assert problem.startswith("CS406 service[")
+    assert "minQuantity 60 would be above maxQuantity 50 (the maxQuantity the files leave out" in (
+        problem
+    )
