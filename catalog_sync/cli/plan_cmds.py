@@ -203,15 +203,17 @@ def apply(
     Ctrl-C stops starting changes and waits for the requests in flight; a second Ctrl-C
     abandons them. Either way the journal is written and the report says what was done.
     """
-    settings = resolve_settings(api)
-
+    # The arguments are read before the settings, so a bad plan or catalog is reported as
+    # such wherever the credentials are missing.
     digest_now: str | None = None
     if path.is_file() and path.suffix not in CATALOG_SUFFIXES:
         to_apply = read_plan(path)
+        settings = resolve_settings(api)
         _tell_previous_run(settings)
         click.echo(f"applying the saved plan {path.as_posix()}: {summary_line(to_apply)}", err=True)
     else:
         loaded = _load(path)
+        settings = resolve_settings(api)
         _tell_previous_run(settings)
         to_apply, metrics, warnings = asyncio.run(plan_against(path.as_posix(), loaded, settings))
         if warnings:
