@@ -13,7 +13,8 @@ from click.testing import CliRunner, Result
 from catalog_sync.cli import main
 from catalog_sync.cloudmore import open_read_write
 from catalog_sync.cloudmore.wire import AddonBody
-from catalog_sync.emulator import DEMO, EmulatorConfig, serve_in_thread
+from catalog_sync.emulator import EmulatorConfig, serve_in_thread
+from tests.apply.support import use_emulator
 from tests.cloudmore.emulator_helpers import demo_settings
 
 
@@ -22,17 +23,8 @@ def demo_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
     """A fresh demo emulator per test (the tests write to it), with the CLI pointed at it."""
     monkeypatch.chdir(tmp_path)  # the apply journal goes under the working directory
     with serve_in_thread(EmulatorConfig(seed="demo")) as url:
-        monkeypatch.delenv("CI", raising=False)
-        monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+        use_emulator(monkeypatch, url)
         monkeypatch.delenv("GITHUB_SHA", raising=False)
-        for name, value in {
-            "CLOUDMORE_API_URL": url,
-            "CLOUDMORE_USERNAME": DEMO.username,
-            "CLOUDMORE_PASSWORD": DEMO.password,
-            "CLOUDMORE_CLIENT_SECRET": DEMO.client_secret,
-            "CLOUDMORE_SELLER_ID": DEMO.seller_id,
-        }.items():
-            monkeypatch.setenv(name, value)
         yield url
 
 

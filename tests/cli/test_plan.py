@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 from catalog_sync.cli import main
 from catalog_sync.emulator import DEMO, EmulatorConfig, serve_in_thread
 from catalog_sync.plan.planfile import read_plan
+from tests.apply.support import use_emulator
 from tests.plan.support import EXAMPLE
 
 
@@ -22,16 +23,7 @@ def demo_url() -> Iterator[str]:
 
 
 def _env(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("CI", raising=False)
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-    for name, value in {
-        "CLOUDMORE_API_URL": url,
-        "CLOUDMORE_USERNAME": DEMO.username,
-        "CLOUDMORE_PASSWORD": DEMO.password,
-        "CLOUDMORE_CLIENT_SECRET": DEMO.client_secret,
-        "CLOUDMORE_SELLER_ID": DEMO.seller_id,
-    }.items():
-        monkeypatch.setenv(name, value)
+    use_emulator(monkeypatch, url)
 
 
 def _plan(url: str, monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
