@@ -46,6 +46,7 @@ RATES = (0.05, 0.15, 0.30)
 APPLY_RUNS = 3
 """The first apply and at most two re-runs."""
 KILL_DEADLINE_SECONDS = 120
+MARKER_ATTEMPTS = 50
 
 
 @dataclass(frozen=True)
@@ -203,8 +204,19 @@ def _kill_during_apply(catalog: Path, url: str, cwd: Path, records: int) -> None
 
 
 def _wait_until_idle(http: httpx.Client) -> None:
-    """Requests of a killed process still in the server finish before anything is read."""
-    http.get("/api/healthcheck").raise_for_status()
+    """Requests of a killed process still in the server finish before anything is read.
+
+    The marker request is an API request, so the fault mix applies to it too: it is repeated
+    until one answers 200 (each attempt is logged with its own sequence number).
+    """
+    for _ in range(MARKER_ATTEMPTS):
+        try:
+            if http.get("/api/healthcheck").status_code == 200:
+                break
+        except httpx.HTTPError:
+            continue  # a hang past the timeout or a dropped connection: another fault
+    else:
+        raise AssertionError(f"no healthcheck answered 200 in {MARKER_ATTEMPTS} attempts")
     until = max(e["seq"] for e in http.get("/_emulator/requests").json())
     deadline = time.monotonic() + KILL_DEADLINE_SECONDS
     while time.monotonic() < deadline:
