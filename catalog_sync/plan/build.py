@@ -103,11 +103,11 @@ def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
     """Changes no apply could make, reported at their line instead of failing every apply."""
     problems = []
     for change in changes:
-        problems.extend(_quantity_problem(change))
+        problems.extend(_quantity_problem(change, live))
         type_change = next((f for f in change.field_changes if f.path == "type"), None)
         if change.kind is not Kind.PRODUCT or change.action.removes or type_change is None:
             continue
-        if change.live is not None and live.children(change.address):
+        if change.id is not None and live.children(change.address):
             problems.append(
                 Diagnostic(
                     type_change.source or change.source or UNKNOWN_LOCATION,
@@ -123,10 +123,11 @@ def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
         raise CatalogError(problems)
 
 
-def _quantity_problem(change: Change) -> list[Diagnostic]:
+def _quantity_problem(change: Change, live: ResourceGraph) -> list[Diagnostic]:
     """A minQuantity above the maxQuantity it will be written with: the files may give one
     and leave the other to live state, and Cloudmore refuses the pair (docs/diagnostics.md)."""
-    written = change.desired or {}
+    current = live.by_id(change.kind).get(change.id) if change.id is not None else None
+    written = {**(current.fields if current is not None else {}), **change.written()}
     low, high = written.get("minQuantity"), written.get("maxQuantity")
     if change.kind is not Kind.PRODUCT or not isinstance(low, int) or not isinstance(high, int):
         return []

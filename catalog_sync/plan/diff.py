@@ -51,7 +51,7 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
         if entry.action is not None:
             changes[resource.address] = _removal(resource, entry.action, live, settings, seen)
 
-    index = _ChangeIndex(changes)
+    index = _ChangeIndex(changes, desired, live)
     ordered = with_rename_dependencies(
         [
             changes[a].model_copy(
@@ -211,14 +211,18 @@ class _ChangeIndex:
     """The planned changes by what the dependency rules ask about, built once, so computing
     every change's dependencies is linear in the number of changes."""
 
-    def __init__(self, changes: Mapping[Address, Change]) -> None:
+    def __init__(
+        self, changes: Mapping[Address, Change], desired: ResourceGraph, live: ResourceGraph
+    ) -> None:
         self.changes = changes
+        self.desired = desired
         self.below: dict[Address, list[Address]] = {}
         self.naming: dict[Address, list[Address]] = {}
         for address, change in changes.items():
             for ancestor in address.ancestors():
                 self.below.setdefault(ancestor, []).append(address)
-            for _, named in references(change.kind, change.live or {}):
+            was = live.get(address)
+            for _, named in references(change.kind, was.fields if was is not None else {}):
                 self.naming.setdefault(named, []).append(address)
 
     def dependencies(self, address: Address, change: Change) -> set[Address]:
@@ -235,7 +239,8 @@ class _ChangeIndex:
                 for other in self.below.get(parent, ())
                 if KINDS[other.kind].counted and changes[other].action is Action.CREATE
             )
-            for _, broker in references(change.kind, change.desired or {}):
+            wanted = self.desired.get(address)
+            for _, broker in references(change.kind, wanted.fields if wanted is not None else {}):
                 if broker in changes and changes[broker].action is Action.CREATE:
                     needs.add(broker)
         elif change.action.removes:

@@ -105,6 +105,10 @@ class Change(Immutable):
         description="introduced or pre-existing, when planned with --baseline; else null.",
     )
 
+    def written(self) -> dict[str, FieldValue]:
+        """What apply writes: each shown field's ``after``, nothing the reviewer did not see."""
+        return {field.path: field.after for field in self.field_changes}
+
 
 class Unmanaged(Immutable):
     """A live object with no counterpart in the files."""
