@@ -109,8 +109,6 @@ def _change_for(
             action=Action.PUBLISH,
             id=parent_live.id if parent_live is not None else None,
             field_changes=_field_changes(before, wanted),
-            desired=dict(wanted.fields),
-            live=dict(current.fields) if current is not None else None,
             fingerprint=seen[current.kind, current.id] if current is not None else None,
             **common,
         )
@@ -118,7 +116,6 @@ def _change_for(
         return Change(
             action=Action.CREATE,
             field_changes=_field_changes({}, wanted),
-            desired=dict(wanted.fields),
             **common,
         )
     merged = {**current.fields, **wanted.fields}
@@ -128,8 +125,6 @@ def _change_for(
         action=Action.UPDATE if current.active else Action.ENABLE,
         id=current.id,
         field_changes=_field_changes(current.fields, wanted),
-        desired=merged,
-        live=dict(current.fields),
         fingerprint=seen[current.kind, current.id],
         **common,
     )
@@ -197,7 +192,6 @@ def _removal(
         id=resource.id,
         parent=parent,
         parent_id=parent_live.id if parent_live is not None else None,
-        live=dict(resource.fields),
         fingerprint=seen[resource.kind, resource.id],
         subtree=subtree_digest(live, resource.address),
         protect=protected_by(resource.address, settings),
