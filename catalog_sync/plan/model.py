@@ -127,10 +127,10 @@ class Change(Immutable):
 def _change_problems(change: Change) -> list[str]:
     """Every rule ``change`` breaks on its own, each worded for the person who edited it."""
     action, address = change.action, change.address
-    if address.kind is not change.kind:
-        return [f"kind {change.kind.value} does not match the address"]
     spec = KINDS[change.kind]
     problems: list[str] = []
+    if address.kind is not change.kind:
+        problems.append(f"kind {change.kind.value} does not match the address")
     if not _fits(spec, action):
         problems.append(f"{_a(change.kind)} cannot be given {_a(action)}")
     if change.parent != address.parent:
@@ -142,7 +142,7 @@ def _change_problems(change: Change) -> list[str]:
     on_live_object = action not in (Action.CREATE, Action.PUBLISH)
     if action is Action.CREATE and change.id is not None:
         problems.append("a create has no id")
-    if action not in (Action.CREATE, Action.PUBLISH) and not change.id:
+    if on_live_object and not change.id:
         problems.append(f"{_a(action)} needs the live object's id")
     if on_live_object and change.fingerprint is None:
         problems.append(f"{_a(action)} needs the fingerprint of the live object")
@@ -165,16 +165,11 @@ def _a(word: str) -> str:
 
 
 def _fits(spec: KindSpec, action: Action) -> bool:
-    if spec.embedded is not None:
-        return action is Action.PUBLISH
-    return {
-        Action.CREATE: spec.create is not None,
-        Action.UPDATE: True,
-        Action.ENABLE: spec.status is not None,
-        Action.DELETE: spec.removal == "delete" and spec.remove is not None,
-        Action.DISABLE: spec.removal == "disable" and spec.remove is not None,
-        Action.PUBLISH: False,
-    }[action]
+    if spec.embedded is not None or action is Action.PUBLISH:
+        return spec.embedded is not None and action is Action.PUBLISH
+    if action.removes:
+        return spec.remove is not None and spec.removal == action.value
+    return {Action.CREATE: spec.create, Action.ENABLE: spec.status}.get(action, True) is not None
 
 
 def _field_problems(change: Change, spec: KindSpec) -> list[str]:
