@@ -81,11 +81,7 @@ def read_plan(path: Path) -> Plan:
         raise _invalid(path, error) from None
     problems = plan_problems(plan)
     if problems:
-        listed = "\n".join(f"  - {problem}" for problem in problems)
-        raise PlanFileError(
-            f"{path}: the plan cannot be applied as it stands, nothing was applied: re-run "
-            f"plan\n{listed}"
-        )
+        raise _refused(path, problems)
     return plan
 
 
@@ -98,15 +94,19 @@ def _invalid(path: Path, error: ValidationError) -> PlanFileError:
         if e["type"] == "value_error" and "error" in e.get("ctx", {})
     ]
     if broken:
-        listed = "\n".join(f"  - {rule}" for rule in broken)
-        return PlanFileError(
-            f"{path}: the plan cannot be applied as it stands, nothing was applied: re-run "
-            f"plan\n{listed}"
-        )
+        return _refused(path, broken)
     first = error.errors()[0]
     where = ".".join(str(part) for part in first["loc"])
     return PlanFileError(
         f"{path}: damaged plan file: {where}: {first['msg']} ({error.error_count()} problem(s))"
+    )
+
+
+def _refused(path: Path, problems: list[str]) -> PlanFileError:
+    listed = "\n".join(f"  - {problem}" for problem in problems)
+    return PlanFileError(
+        f"{path}: the plan cannot be applied as it stands, nothing was applied: re-run plan\n"
+        f"{listed}"
     )
 
 
