@@ -22,6 +22,6 @@ def generated_schemas() -> dict[str, str]:
             Plan,
             title="catalog-sync plan file",
             mode="serialization",
-            schema_id="urn:catalog-sync:schema:plan-file:v1",
+            schema_id="urn:catalog-sync:schema:plan-file:v2",
         ),
     }

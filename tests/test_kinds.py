@@ -91,7 +91,7 @@ async def test_a_field_added_to_a_spec_flows_through_plan_and_apply(tmp_path: Pa
         )
         (created,) = [c for c in plan.changes if c.address == ADDON]
         assert created.action is Action.CREATE
-        assert (created.desired or {})[NOTE] == "first"
+        assert created.written()[NOTE] == "first"
         assert (report.ok, report.verified, report.mismatches) == (True, True, ())
         stored = [a for a in emulator.app.state.emulator.store.addons.values() if a.get(NOTE)]
         assert [a[NOTE] for a in stored] == ["first"]

@@ -18,15 +18,9 @@ from pydantic import BaseModel, ValidationError
 from catalog_sync.errors import OperationError
 from catalog_sync.graph import FieldValue
 from catalog_sync.kinds import BROKERS, KindSpec, set_path
-from catalog_sync.plan.fielddiff import changed_fields as field_delta
 from catalog_sync.plan.lookups import Lookups
 
-__all__ = [
-    "Fields",
-    "Names",
-    "body_for",
-    "changed_fields",
-]
+__all__ = ["Fields", "Names", "body_for"]
 
 Fields = Mapping[str, FieldValue]
 
@@ -61,13 +55,6 @@ class Names:
         if found is None:
             raise OperationError(f"{noun} {name!r} does not exist in Cloudmore")
         return found
-
-
-def changed_fields(desired: Fields, live: Fields | None) -> dict[str, FieldValue]:
-    """The desired fields whose value differs from the live one."""
-    if live is None:
-        return dict(desired)
-    return {name: new for name, _, new in field_delta(live, desired)}
 
 
 def body_for(

@@ -7,7 +7,7 @@ parent's new id.
 
 from __future__ import annotations
 
-from catalog_sync.apply.bodies import Names, body_for, changed_fields
+from catalog_sync.apply.bodies import Names, body_for
 from catalog_sync.cloudmore import ReadWriteClient
 from catalog_sync.errors import OperationError
 from catalog_sync.graph import Address
@@ -90,7 +90,7 @@ class Operations:
             if spec.create is None:
                 raise OperationError(f"{change.address}: cannot create a {change.kind.value}")
             new_id = await spec.create(
-                self._client, parents, body_for(spec, change.desired or {}, self.names)
+                self._client, parents, body_for(spec, change.written(), self.names)
             )
             self.ids.learn(address, new_id)
             if spec.names_table is not None and address.key is not None:
@@ -107,9 +107,10 @@ class Operations:
             return object_id
         read = self._live.graph.by_id(change.kind).get(object_id)
         existing = None if read is None else self._live.objects.get(read.address)
-        if existing is None and change.live is not None:
+        if existing is None and change.fingerprint is not None:
             raise OperationError(f"{change.address}: the live object (id {object_id}) was not read")
-        fields = changed_fields(change.desired or {}, change.live)
-        body = body_for(spec, fields, self.names, existing, enable=change.action is Action.ENABLE)
+        # The changed fields over the object as re-read: what the plan shows, nothing more.
+        enable = change.action is Action.ENABLE
+        body = body_for(spec, change.written(), self.names, existing, enable=enable)
         await spec.update(self._client, parents, object_id, body)
         return object_id

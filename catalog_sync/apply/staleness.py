@@ -115,16 +115,12 @@ def _compare(change: Change, current: Resource) -> str | None:
         return "the plan holds no fingerprint of it, so it cannot be checked: re-run plan"
     if fingerprint(current) == change.fingerprint:
         return None
-    before = change.live or {}
-    fields = sorted(
-        name
-        for name in set(before) | set(current.fields)
-        if before.get(name) != current.fields.get(name)
-    )
+    # The plan holds the before values of the fields it changes only: others are named as such.
+    fields = sorted(f.path for f in change.field_changes if current.fields.get(f.path) != f.before)
     if fields:
         return "changed since the plan was made: " + ", ".join(fields)
     if not current.active and change.action is not Action.ENABLE:
         return "changed since the plan was made: it is now disabled"
     if current.active and change.action is Action.ENABLE:
         return "changed since the plan was made: it is already enabled"
-    return "changed since the plan was made"
+    return "changed since the plan was made: other managed fields changed"

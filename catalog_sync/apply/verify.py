@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 from catalog_sync.apply.report import Mismatch, OperationResult, Outcome
 from catalog_sync.graph import Resource
 from catalog_sync.kinds import KINDS
-from catalog_sync.plan.fielddiff import changed_fields
 from catalog_sync.plan.live import LiveCatalog
 from catalog_sync.plan.model import Action, Change
 
@@ -62,7 +61,8 @@ def _check(change: Change, result: OperationResult, live: LiveCatalog) -> list[M
             Mismatch(address=address, field="status", expected="Active", actual="Disabled")
         )
     problems.extend(
-        Mismatch(address=address, field=name, expected=expected, actual=actual)
-        for name, actual, expected in changed_fields(current.fields, change.desired or {})
+        Mismatch(address=address, field=f.path, expected=f.after, actual=current.fields.get(f.path))
+        for f in change.field_changes
+        if current.fields.get(f.path) != f.after
     )
     return problems

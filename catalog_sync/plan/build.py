@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from catalog_sync import __version__
-from catalog_sync.catalog import UNKNOWN_LOCATION, Code, LoadedCatalog
+from catalog_sync.catalog import UNKNOWN_LOCATION, Catalog, Code, LoadedCatalog
 from catalog_sync.catalog.models import Settings
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
 from catalog_sync.diagnostics import Diagnostic, Severity
@@ -19,13 +19,22 @@ from catalog_sync.plan.baseline import mark_origins
 from catalog_sync.plan.desired import desired_graph
 from catalog_sync.plan.diff import plan_changes
 from catalog_sync.plan.duplicates import refuse_duplicates
-from catalog_sync.plan.live import LiveReader, read_live
+from catalog_sync.plan.live import LiveCatalog, LiveReader, read_live
 from catalog_sync.plan.lookups import Lookups
+from catalog_sync.plan.match import pinned_problems
 from catalog_sync.plan.model import CatalogRef, Change, IgnoreRule, Plan, PlanSettings, Target
 from catalog_sync.plan.protect import unmatched_protect
 from catalog_sync.timings import timed
 
-__all__ = ["Drafted", "Planned", "make_plan", "plan_against", "plan_settings", "target_of"]
+__all__ = [
+    "Drafted",
+    "Planned",
+    "desired_against",
+    "make_plan",
+    "plan_against",
+    "plan_settings",
+    "target_of",
+]
 
 
 def target_of(settings: ApiSettings) -> Target:
@@ -75,13 +84,13 @@ async def make_plan(
         live = await read_live(client)
     with timed("diff"):
         refuse_duplicates(live.graph)
-        desired = desired_graph(catalog, live)
+        desired = desired_against(catalog, live)
         settings = plan_settings(catalog.settings)
         body = plan_changes(desired, live.graph, settings)
         _refuse_impossible(body.changes, live.graph)
         if baseline is not None:
             base = baseline.catalog
-            base_desired = desired_graph(base, live)
+            base_desired = desired_against(base, live)
             base_body = plan_changes(base_desired, live.graph, plan_settings(base.settings))
             body = body.model_copy(
                 update={"changes": mark_origins(body.changes, base_body.changes)}
@@ -99,15 +108,25 @@ async def make_plan(
     return Drafted(plan, warnings)
 
 
+def desired_against(catalog: Catalog, live: LiveCatalog) -> ResourceGraph:
+    """The files as a graph; raises CatalogError listing every name or pinned id that resolves
+    to nothing live."""
+    desired = desired_graph(catalog, live.lookups, live.broker_ids)
+    problems = [*desired.problems, *pinned_problems(desired.graph, live.graph)]
+    if problems:
+        raise CatalogError(sorted(problems, key=Diagnostic.sort_key))
+    return desired.graph
+
+
 def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
     """Changes no apply could make, reported at their line instead of failing every apply."""
     problems = []
     for change in changes:
-        problems.extend(_quantity_problem(change))
+        problems.extend(_quantity_problem(change, live))
         type_change = next((f for f in change.field_changes if f.path == "type"), None)
         if change.kind is not Kind.PRODUCT or change.action.removes or type_change is None:
             continue
-        if change.live is not None and live.children(change.address):
+        if change.id is not None and live.children(change.address):
             problems.append(
                 Diagnostic(
                     type_change.source or change.source or UNKNOWN_LOCATION,
@@ -123,10 +142,11 @@ def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
         raise CatalogError(problems)
 
 
-def _quantity_problem(change: Change) -> list[Diagnostic]:
+def _quantity_problem(change: Change, live: ResourceGraph) -> list[Diagnostic]:
     """A minQuantity above the maxQuantity it will be written with: the files may give one
     and leave the other to live state, and Cloudmore refuses the pair (docs/diagnostics.md)."""
-    written = change.desired or {}
+    current = live.by_id(change.kind).get(change.id) if change.id is not None else None
+    written = {**(current.fields if current is not None else {}), **change.written()}
     low, high = written.get("minQuantity"), written.get("maxQuantity")
     if change.kind is not Kind.PRODUCT or not isinstance(low, int) or not isinstance(high, int):
         return []

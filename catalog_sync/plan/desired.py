@@ -1,46 +1,47 @@
 """The desired side's adapter: catalog models into the normalised graph.
 
 Names the files use (categories, regions, countries, e-mail templates, brokers named by a
-publish) must resolve against live lookups; every name that resolves to nothing is reported
-at its ``file:line`` with the closest existing names, all in one CatalogError.
+publish) must resolve against the live lookups and brokers; every name that resolves to nothing
+is reported at its ``file:line`` with the closest existing names. Which live object a desired
+one is (pinned ids included) is :mod:`catalog_sync.plan.match`'s, not this adapter's.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from typing import NamedTuple
 
 from catalog_sync.catalog.codes import Code
 from catalog_sync.catalog.models import Catalog
 from catalog_sync.catalog.sourced import SourcedModel
 from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
-from catalog_sync.errors import CatalogError
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import BROKERS, KINDS, FieldSpec, children_of, get_path
-from catalog_sync.plan.live import LiveCatalog
-from catalog_sync.plan.match import match
+from catalog_sync.plan.lookups import Lookups
 
-__all__ = ["desired_graph"]
+__all__ = ["Desired", "desired_graph"]
 
 
-def desired_graph(catalog: Catalog, live: LiveCatalog) -> ResourceGraph:
-    """Raises CatalogError listing every name or pinned id that resolves to nothing live."""
-    adapter = _Adapter(catalog, live)
+class Desired(NamedTuple):
+    graph: ResourceGraph
+    problems: tuple[Diagnostic, ...]
+    """Each name that resolves to nothing live, at its ``file:line``."""
+
+
+def desired_graph(catalog: Catalog, lookups: Lookups, live_brokers: Collection[str]) -> Desired:
+    """``live_brokers``: the registrationNumbers of the live brokers a publish may name."""
+    adapter = _Adapter(catalog, lookups, live_brokers)
     adapter.add_below(catalog, None, None)
-    adapter.check_parents()
-    if adapter.problems:
-        raise CatalogError(sorted(adapter.problems, key=Diagnostic.sort_key))
-    return ResourceGraph(adapter.resources)
+    return Desired(ResourceGraph(adapter.resources), tuple(adapter.problems))
 
 
 class _Adapter:
-    def __init__(self, catalog: Catalog, live: LiveCatalog) -> None:
-        self.lookups = live.lookups
-        self.live = live.graph
+    def __init__(self, catalog: Catalog, lookups: Lookups, live_brokers: Collection[str]) -> None:
+        self.lookups = lookups
         self.catalog_brokers = {b.registration_number for b in catalog.brokers}
-        self.known_brokers = self.catalog_brokers | set(live.broker_ids)
+        self.known_brokers = self.catalog_brokers | set(live_brokers)
         self.prune = catalog.settings.prune
-        self.pinned_children: list[tuple[Address, SourcedModel, Resource]] = []
         self.resources: dict[Address, Resource] = {}
         self.problems: list[Diagnostic] = []
 
@@ -80,48 +81,17 @@ class _Adapter:
                 self._check_names(model, field, value)
             fields[field.name] = value
         pinned = getattr(model, "id", None)
+        sources = _field_sources(model, fields)
         if pinned is not None:
-            self._check_pinned(address, model, pinned)
+            sources["id"] = model.field_source("id")  # where a pin that matches nothing is
         self.resources[address] = Resource(
             address,
             fields,
             id=pinned,
             protect=bool(getattr(model, "protect", False)),
             source=model.source,
-            field_sources=_field_sources(model, fields),
+            field_sources=sources,
         )
-
-    def _check_pinned(self, address: Address, model: SourcedModel, pinned: str) -> None:
-        kind = address.kind
-        found = self.live.by_id(kind).get(pinned)
-        if found is None:
-            self._problem(
-                model.field_source("id"),
-                Code.UNMATCHED_ID,
-                f"id {pinned} pins no live {kind.value}; remove `id:` to create it instead",
-            )
-            return
-        if address.parent is not None and found.address.parent is not None:
-            self.pinned_children.append((address, model, found))
-
-    def check_parents(self) -> None:
-        """Each pinned object's live parent must be the one its desired parent matches."""
-        if not self.pinned_children:
-            return
-        matched = match(ResourceGraph(self.resources), self.live)
-        for address, model, found in self.pinned_children:
-            assert found.address.parent is not None
-            live_parent = self.live.get(found.address.parent)
-            if live_parent is None:
-                continue
-            now = matched.by_id(live_parent.kind).get(live_parent.id or "")
-            if now is None or now.address != address.parent:
-                self._problem(
-                    model.field_source("id"),
-                    Code.UNMATCHED_ID,
-                    f"id {found.id} is the live {found.address}, under another parent; Cloudmore "
-                    "cannot move an object to another parent: remove `id:` to create a new one",
-                )
 
     def _check_names(self, model: SourcedModel, field: FieldSpec, value: FieldValue) -> None:
         assert field.lookup is not None

@@ -51,7 +51,7 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
         if entry.action is not None:
             changes[resource.address] = _removal(resource, entry.action, live, settings, seen)
 
-    index = _ChangeIndex(changes)
+    index = _ChangeIndex(changes, desired, live)
     ordered = with_rename_dependencies(
         [
             changes[a].model_copy(
@@ -109,8 +109,6 @@ def _change_for(
             action=Action.PUBLISH,
             id=parent_live.id if parent_live is not None else None,
             field_changes=_field_changes(before, wanted),
-            desired=dict(wanted.fields),
-            live=dict(current.fields) if current is not None else None,
             fingerprint=seen[current.kind, current.id] if current is not None else None,
             **common,
         )
@@ -118,7 +116,6 @@ def _change_for(
         return Change(
             action=Action.CREATE,
             field_changes=_field_changes({}, wanted),
-            desired=dict(wanted.fields),
             **common,
         )
     merged = {**current.fields, **wanted.fields}
@@ -128,8 +125,6 @@ def _change_for(
         action=Action.UPDATE if current.active else Action.ENABLE,
         id=current.id,
         field_changes=_field_changes(current.fields, wanted),
-        desired=merged,
-        live=dict(current.fields),
         fingerprint=seen[current.kind, current.id],
         **common,
     )
@@ -197,7 +192,6 @@ def _removal(
         id=resource.id,
         parent=parent,
         parent_id=parent_live.id if parent_live is not None else None,
-        live=dict(resource.fields),
         fingerprint=seen[resource.kind, resource.id],
         subtree=subtree_digest(live, resource.address),
         protect=protected_by(resource.address, settings),
@@ -211,14 +205,18 @@ class _ChangeIndex:
     """The planned changes by what the dependency rules ask about, built once, so computing
     every change's dependencies is linear in the number of changes."""
 
-    def __init__(self, changes: Mapping[Address, Change]) -> None:
+    def __init__(
+        self, changes: Mapping[Address, Change], desired: ResourceGraph, live: ResourceGraph
+    ) -> None:
         self.changes = changes
+        self.desired = desired
         self.below: dict[Address, list[Address]] = {}
         self.naming: dict[Address, list[Address]] = {}
         for address, change in changes.items():
             for ancestor in address.ancestors():
                 self.below.setdefault(ancestor, []).append(address)
-            for _, named in references(change.kind, change.live or {}):
+            was = live.get(address)
+            for _, named in references(change.kind, was.fields if was is not None else {}):
                 self.naming.setdefault(named, []).append(address)
 
     def dependencies(self, address: Address, change: Change) -> set[Address]:
@@ -235,7 +233,8 @@ class _ChangeIndex:
                 for other in self.below.get(parent, ())
                 if KINDS[other.kind].counted and changes[other].action is Action.CREATE
             )
-            for _, broker in references(change.kind, change.desired or {}):
+            wanted = self.desired.get(address)
+            for _, broker in references(change.kind, wanted.fields if wanted is not None else {}):
                 if broker in changes and changes[broker].action is Action.CREATE:
                     needs.add(broker)
         elif change.action.removes:

@@ -1,15 +1,59 @@
-"""Which live object each desired one is, one rule for the diff and for the desired side's
-check that a pinned object stays under its live parent."""
+"""Which live object each desired one is, one rule for the diff and for the checks that a
+pinned id names a live object that stays under its live parent."""
 
 from __future__ import annotations
 
 from collections.abc import Container, Mapping
 from dataclasses import replace
 
+from catalog_sync.catalog import UNKNOWN_LOCATION, Code
+from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.graph import Address, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import KINDS, references
 
-__all__ = ["match"]
+__all__ = ["match", "pinned_problems"]
+
+
+def pinned_problems(desired: ResourceGraph, live: ResourceGraph) -> list[Diagnostic]:
+    """Each ``id:`` in the files must pin a live object of its kind, and a pinned child's live
+    parent must be the one its desired parent matches: Cloudmore cannot move an object."""
+    problems: list[Diagnostic] = []
+    children: list[tuple[Resource, Resource]] = []
+    for wanted in desired:
+        if wanted.id is None:
+            continue
+        found = live.by_id(wanted.kind).get(wanted.id)
+        if found is None:
+            problems.append(
+                _pin_problem(
+                    wanted,
+                    f"id {wanted.id} pins no live {wanted.kind.value}; remove `id:` to create it "
+                    "instead",
+                )
+            )
+        elif wanted.address.parent is not None and found.address.parent is not None:
+            children.append((wanted, found))
+    matched = match(desired, live) if children else live
+    for wanted, found in children:
+        assert found.address.parent is not None
+        live_parent = live.get(found.address.parent)
+        if live_parent is None:
+            continue
+        now = matched.by_id(live_parent.kind).get(live_parent.id or "")
+        if now is None or now.address != wanted.address.parent:
+            problems.append(
+                _pin_problem(
+                    wanted,
+                    f"id {found.id} is the live {found.address}, under another parent; Cloudmore "
+                    "cannot move an object to another parent: remove `id:` to create a new one",
+                )
+            )
+    return problems
+
+
+def _pin_problem(wanted: Resource, message: str) -> Diagnostic:
+    where = wanted.location_of("id") or UNKNOWN_LOCATION
+    return Diagnostic(where, Code.UNMATCHED_ID, Severity.ERROR, message)
 
 
 def match(desired: ResourceGraph, live: ResourceGraph) -> ResourceGraph:

@@ -1,8 +1,9 @@
 """The Plan: immutable data, saved as versioned JSON and rendered by separate renderers.
 
-A plan holds, per resource, one action with its field changes, the full field values the
-applier will write, the dependencies that order the work, and the fingerprint of the live
-object it was computed from (so ``apply plan.json`` can refuse a stale plan).
+A plan holds, per resource, one action with the field changes the applier writes (the one
+before/after representation a reviewer reads), the dependencies that order the work, and the
+fingerprint of the live object it was computed from (so ``apply plan.json`` can refuse a stale
+plan).
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+from collections import Counter
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from catalog_sync.diagnostics import SourceLocation
 from catalog_sync.graph import Address, FieldValue, Kind, Resource
 from catalog_sync.immutable import Immutable
+from catalog_sync.kinds import KINDS, KindSpec
 
 __all__ = [
     "FORMAT_VERSION",
@@ -39,7 +42,7 @@ __all__ = [
     "fingerprint",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class Action(enum.StrEnum):
@@ -72,6 +75,13 @@ class FieldChange(Immutable):
 
 
 class Change(Immutable):
+    """One action on one object; its fieldChanges are exactly what apply writes."""
+
+    # fieldChanges is the plan's one representation of the fields: a reviewer reads what apply
+    # writes, the afters over the object as re-read (README, "How apply stays safe"). What
+    # each action must and must not carry is checked whenever a change is made or read, so a
+    # plan file that breaks a rule is refused before any request.
+
     address: Address
     kind: Kind
     action: Action
@@ -83,13 +93,10 @@ class Change(Immutable):
     depends_on: tuple[Address, ...] = Field(
         default=(), description="Addresses of changes in this plan that must succeed first."
     )
-    field_changes: tuple[FieldChange, ...] = ()
-    desired: dict[str, FieldValue] | None = Field(
-        default=None,
-        description="Every managed field as it will be written (absent for delete/disable).",
-    )
-    live: dict[str, FieldValue] | None = Field(
-        default=None, description="Every managed field as it was read (absent for a create)."
+    field_changes: tuple[FieldChange, ...] = Field(
+        default=(),
+        description="What apply writes: every field of a create (before null), the changed "
+        "fields of an update, enable or publish, none for a delete or disable.",
     )
     fingerprint: str | None = Field(
         default=None, description="Fingerprint of the live object the change was planned from."
@@ -104,6 +111,99 @@ class Change(Immutable):
         default=None,
         description="introduced or pre-existing, when planned with --baseline; else null.",
     )
+
+    @model_validator(mode="after")
+    def _sound(self) -> Change:
+        problems = _change_problems(self)
+        if problems:
+            raise ValueError(f"{self.address}: {'; '.join(problems)}")
+        return self
+
+    def written(self) -> dict[str, FieldValue]:
+        """What apply writes: each shown field's ``after``, nothing the reviewer did not see."""
+        return {field.path: field.after for field in self.field_changes}
+
+
+def _change_problems(change: Change) -> list[str]:
+    """Every rule ``change`` breaks on its own, each worded for the person who edited it."""
+    action, address = change.action, change.address
+    spec = KINDS[change.kind]
+    problems: list[str] = []
+    if address.kind is not change.kind:
+        problems.append(f"kind {change.kind.value} does not match the address")
+    if not _fits(spec, action):
+        problems.append(f"{_a(change.kind)} cannot be given {_a(action)}")
+    if change.parent != address.parent:
+        problems.append(f"parent {change.parent} is not the address's parent")
+    if address in change.depends_on or len(set(change.depends_on)) < len(change.depends_on):
+        problems.append("dependsOn names the change itself or one change twice")
+    # A publish under a service this plan creates has no live object; one under a live
+    # service is planned from its settings (apply refuses it should the fingerprint be lost).
+    on_live_object = action not in (Action.CREATE, Action.PUBLISH)
+    if action is Action.CREATE and change.id is not None:
+        problems.append("a create has no id")
+    if on_live_object and not change.id:
+        problems.append(f"{_a(action)} needs the live object's id")
+    if on_live_object and change.fingerprint is None:
+        problems.append(f"{_a(action)} needs the fingerprint of the live object")
+    if change.fingerprint is not None and change.id is None:
+        problems.append(f"{_a(action)} of no live object has no fingerprint")
+    if action.removes != (change.subtree is not None):
+        problems.append(f"{_a(action)} {'needs' if action.removes else 'has no'} subtree")
+    if address.parent is None and change.parent_id is not None:
+        problems.append(f"a top-level {change.kind.value} has no parentId")
+    elif address.parent is not None and on_live_object and not change.parent_id:
+        problems.append(f"{_a(action)} needs the live parent's id (parentId)")
+    if action is Action.PUBLISH and change.id != change.parent_id:
+        problems.append("a publish is written under its parent's id: id and parentId differ")
+    problems.extend(_field_problems(change, spec))
+    return problems
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
+
+
+def _fits(spec: KindSpec, action: Action) -> bool:
+    if spec.embedded is not None or action is Action.PUBLISH:
+        return spec.embedded is not None and action is Action.PUBLISH
+    if action.removes:
+        return spec.remove is not None and spec.removal == action.value
+    return {Action.CREATE: spec.create, Action.ENABLE: spec.status}.get(action, True) is not None
+
+
+def _field_problems(change: Change, spec: KindSpec) -> list[str]:
+    action, shown = change.action, change.field_changes
+    if action.removes:
+        return [f"{_a(action)} writes no fields, so it shows none"] if shown else []
+    problems: list[str] = []
+    if not shown and action in (Action.UPDATE, Action.PUBLISH):
+        problems.append(f"{_a(action)} changes at least one field")
+    seen: set[str] = set()
+    for field in shown:
+        path = field.path
+        if path in seen:
+            problems.append(f"{path} is shown twice")
+        seen.add(path)
+        known = spec.by_name.get(path)
+        if known is None:
+            problems.append(f"{path} is not a field of {_a(change.kind)}")
+            continue
+        if action is Action.CREATE and field.before is not None:
+            problems.append(f"{path}: a create's before is null")
+        if field.before == field.after:
+            problems.append(f"{path}: before and after are equal, so nothing changes")
+        for side, value in (("before", field.before), ("after", field.after)):
+            if value is None:
+                continue  # no value: what a create's before is, or a field the object lacks
+            try:
+                normalised = known.to_graph(value)
+            except (ValueError, ArithmeticError) as error:
+                problems.append(f"{path} {side}: {error}")
+                continue
+            if normalised != value:
+                problems.append(f"{path} {side}: {value!r} is not in its normal form")
+    return problems
 
 
 class Unmanaged(Immutable):
@@ -186,11 +286,19 @@ class PlanBody(Immutable):
         default=0, description="Live objects the thresholds are measured against."
     )
 
+    @model_validator(mode="after")
+    def _one_change_per_object(self) -> PlanBody:
+        counted = Counter(change.address for change in self.changes)
+        twice = sorted(address for address, count in counted.items() if count > 1)
+        if twice:
+            raise ValueError(f"{', '.join(twice)}: more than one change for one object")
+        return self
+
 
 class PlanHeader(Immutable):
     """What a plan records beside the planner's body: what it was made from, and by what."""
 
-    format_version: Literal[1] = 1
+    format_version: Literal[2] = 2
     digest: str | None = Field(
         default=None, description="SHA-256 of the saved body (catalog_sync/plan/digest.py)."
     )

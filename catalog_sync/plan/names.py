@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from catalog_sync.catalog import Catalog
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
-from catalog_sync.plan.desired import desired_graph
+from catalog_sync.plan.build import desired_against
 from catalog_sync.plan.live import read_live
 
 __all__ = ["NAMES_CHECKED_ONLINE", "check_names"]
@@ -18,5 +18,5 @@ async def check_names(catalog: Catalog, settings: ApiSettings) -> ClientMetrics:
     """Resolve every name and pinned id through a read-only client; raises CatalogError
     listing each one Cloudmore does not know, exactly as plan would."""
     async with open_read_only(settings) as client:
-        desired_graph(catalog, await read_live(client))
+        desired_against(catalog, await read_live(client))
         return client.metrics

@@ -60,6 +60,11 @@ def read_plan(path: Path) -> Plan:
     if not isinstance(data, dict):
         raise PlanFileError(f"{path}: not a plan file (expected a JSON object)")
     version = data.get("formatVersion")
+    if isinstance(version, int) and not isinstance(version, bool) and version < FORMAT_VERSION:
+        raise PlanFileError(
+            f"{path}: plan formatVersion {version} was made by an older catalog-sync: re-run "
+            f"plan (this version reads formatVersion {FORMAT_VERSION})"
+        )
     if version != FORMAT_VERSION:
         raise PlanFileError(
             f"{path}: plan formatVersion {version!r} is not supported by this catalog-sync "
@@ -73,19 +78,41 @@ def read_plan(path: Path) -> Plan:
     except (ValidationError, RecursionError, ArithmeticError) as error:
         if not isinstance(error, ValidationError):
             raise PlanFileError(f"{path}: damaged plan file: {type(error).__name__}") from None
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise PlanFileError(
-            f"{path}: damaged plan file: {where}: {first['msg']} ({error.error_count()} problem(s))"
-        ) from None
+        raise _invalid(path, error) from None
     problems = plan_problems(plan)
     if problems:
-        listed = "\n".join(f"  - {problem}" for problem in problems)
-        raise PlanFileError(
-            f"{path}: the plan cannot be applied as it stands, nothing was applied: re-run "
-            f"plan\n{listed}"
-        )
+        raise _refused(path, problems)
     return plan
+
+
+def _invalid(path: Path, error: ValidationError) -> PlanFileError:
+    """A rule a change (or the plan) breaks, named with the change; else the first schema
+    error of a damaged file."""
+    broken = [
+        " ".join(filter(None, (_location(e["loc"]), str(e["ctx"]["error"]))))
+        for e in error.errors()
+        if e["type"] == "value_error" and "error" in e.get("ctx", {})
+    ]
+    if broken:
+        return _refused(path, broken)
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return PlanFileError(
+        f"{path}: damaged plan file: {where}: {first['msg']} ({error.error_count()} problem(s))"
+    )
+
+
+def _refused(path: Path, problems: list[str]) -> PlanFileError:
+    listed = "\n".join(f"  - {problem}" for problem in problems)
+    return PlanFileError(
+        f"{path}: the plan cannot be applied as it stands, nothing was applied: re-run plan\n"
+        f"{listed}"
+    )
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    """``("changes", 3)`` as ``changes[3]``, as a reader counts in the file."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)[1:]
 
 
 def _read_regular(path: Path) -> bytes:

@@ -8,13 +8,15 @@ from typing import Any, TypeVar
 import pytest
 from pydantic import BaseModel
 
-from catalog_sync.apply.bodies import Fields, Names, body_for, changed_fields
+from catalog_sync.apply.bodies import Fields, Names, body_for
 from catalog_sync.cloudmore import wire
 from catalog_sync.errors import ApplyError
-from catalog_sync.graph import FieldValue, Kind
+from catalog_sync.graph import Kind
 from catalog_sync.kinds import KINDS
 from catalog_sync.plan.live import read_live
 from catalog_sync.plan.lookups import Lookups
+from catalog_sync.plan.model import Action, FieldChange
+from tests.apply.plans import change
 from tests.apply.support import InProcess
 
 # Typed shorthands for the one generic builder, per kind.
@@ -185,13 +187,14 @@ def test_an_update_overlays_only_changed_fields_on_the_object_read() -> None:
         custom_properties=[wire.CustomProperty(property_id="kept", name="Kept")],
         status="Disabled",
     )
-    desired: dict[str, FieldValue] = {
-        "name": "S",
-        "vendorName": "New vendor",
-        "categories": ("Security",),
-    }
-    live: dict[str, FieldValue] = {"name": "S", "vendorName": "V", "categories": ("Security",)}
-    fields = changed_fields(desired, live)
+    update = change(
+        'service["S"]',
+        Kind.SERVICE,
+        Action.UPDATE,
+        id="s-1",
+        field_changes=(FieldChange(path="vendorName", before="V", after="New vendor"),),
+    )
+    fields = update.written()
     assert fields == {"vendorName": "New vendor"}
 
     body = service_body(fields, _names(), existing)

@@ -1,6 +1,6 @@
 """A saved plan is applied exactly as `plan` wrote it, and its safety never comes from the file.
 
-Edits a reviewer would not see (a `desired` value behind an unchanged fieldChanges, an injected
+Edits a reviewer would not see (a field change's value edited after review, an injected
 delete, a zeroed summary, ...) break the plan's digest; a plan object whose safety was stripped
 is refused by the rails apply derives again from the changes and live state.
 """
@@ -37,13 +37,13 @@ def _change(plan: dict[str, Any], address: str) -> dict[str, Any]:
     return found
 
 
-def _desired_price(plan: dict[str, Any]) -> None:
-    _change(plan, GWS_STD)["desired"]["price"] = "0.0100"
+def _shown_price(plan: dict[str, Any]) -> None:
+    _change(plan, GWS_STD)["fieldChanges"][0]["after"] = "0.0100"
 
 
 def _injected_delete(plan: dict[str, Any]) -> None:
     update = _change(plan, GWS_STD)
-    plan["changes"].append({**update, "action": "delete", "desired": None, "fieldChanges": []})
+    plan["changes"].append({**update, "action": "delete", "fieldChanges": []})
 
 
 def _update_to_delete(plan: dict[str, Any]) -> None:
@@ -51,7 +51,7 @@ def _update_to_delete(plan: dict[str, Any]) -> None:
 
 
 def _publish_mode(plan: dict[str, Any]) -> None:
-    _change(plan, 'service["Cloud PBX"].publish')["desired"]["to"] = "allBrokers"
+    _change(plan, 'service["Cloud PBX"].publish')["fieldChanges"][0]["after"] = "allBrokers"
 
 
 def _zeroed_summary(plan: dict[str, Any]) -> None:
@@ -67,7 +67,7 @@ def _no_digest(plan: dict[str, Any]) -> None:
 
 
 EDITS: dict[str, Edit] = {
-    "desired price": _desired_price,
+    "shown price": _shown_price,
     "injected delete": _injected_delete,
     "update turned into a delete": _update_to_delete,
     "publish mode": _publish_mode,

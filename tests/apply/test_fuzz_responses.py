@@ -20,7 +20,7 @@ from catalog_sync.cloudmore import ApiSettings, open_read_write
 from catalog_sync.errors import ApiError, CatalogSyncError
 from catalog_sync.graph import Kind
 from catalog_sync.plan.build import target_of
-from catalog_sync.plan.model import Action, Plan, Target
+from catalog_sync.plan.model import Action, FieldChange, Plan, Target
 from tests.apply.plans import change, plan_of
 from tests.apply.support import FAST_RETRIES
 from tests.cloudmore.fakes import PASSWORD, SECRET, SELLER, FakeCloudmore, FakeSleep
@@ -71,7 +71,10 @@ def _plan() -> Plan:
             'broker["556677"]',
             Kind.BROKER,
             Action.CREATE,
-            desired={"name": "B", "registrationNumber": "556677"},
+            field_changes=(
+                FieldChange(path="name", before=None, after="B"),
+                FieldChange(path="registrationNumber", before=None, after="556677"),
+            ),
         ),
         target=Target(api_url=SETTINGS.api_url, seller_id=SELLER),
     )

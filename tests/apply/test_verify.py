@@ -7,11 +7,12 @@ from catalog_sync.apply.verify import verify
 from catalog_sync.graph import Address, Kind, Resource, ResourceGraph
 from catalog_sync.plan.live import LiveCatalog
 from catalog_sync.plan.lookups import Lookups
-from catalog_sync.plan.model import Action, Change
+from catalog_sync.plan.model import Action, Change, FieldChange
 from tests.apply.plans import change
 
 SERVICE = Address.of(Kind.SERVICE, "S")
 PRODUCT = SERVICE.child(Kind.PRODUCT, "p")
+_NAMED = (FieldChange(path="name", before=None, after="S"),)
 NO_LOOKUPS = Lookups(categories={}, regions={}, countries={}, email_templates={})
 
 
@@ -35,7 +36,7 @@ def test_fields_that_read_back_differently_are_named() -> None:
         Kind.PRODUCT,
         Action.UPDATE,
         id="p-1",
-        desired={"price": "12.0000", "name": "P"},
+        field_changes=(FieldChange(path="price", before="10.0000", after="12.0000"),),
     )
     live = _live(Resource(PRODUCT, {"price": "10.0000", "name": "P"}, id="p-1"))
     assert verify([update], _results((update, Outcome.DONE)), live) == (
@@ -44,7 +45,7 @@ def test_fields_that_read_back_differently_are_named() -> None:
 
 
 def test_a_created_object_that_is_missing_and_a_deleted_one_still_there() -> None:
-    create = change(str(SERVICE), Kind.SERVICE, Action.CREATE, desired={"name": "S"})
+    create = change(str(SERVICE), Kind.SERVICE, Action.CREATE, field_changes=_NAMED)
     delete = change(str(PRODUCT), Kind.PRODUCT, Action.DELETE, id="p-1")
     live = _live(Resource(PRODUCT, {}, id="p-1"))
     found = verify([create, delete], _results((create, Outcome.DONE), (delete, Outcome.DONE)), live)
@@ -55,7 +56,7 @@ def test_a_created_object_that_is_missing_and_a_deleted_one_still_there() -> Non
 
 
 def test_service_status_after_enable_and_disable() -> None:
-    enable = change(str(SERVICE), Kind.SERVICE, Action.ENABLE, id="s-1", desired={"name": "S"})
+    enable = change(str(SERVICE), Kind.SERVICE, Action.ENABLE, id="s-1")
     still_disabled = _live(Resource(SERVICE, {"name": "S"}, id="s-1", active=False))
     assert verify([enable], _results((enable, Outcome.DONE)), still_disabled) == (
         Mismatch(address=str(SERVICE), field="status", expected="Active", actual="Disabled"),
@@ -73,7 +74,7 @@ def test_a_publish_is_checked_on_its_service_and_a_renamed_object_is_found_by_id
         Kind.PUBLISH,
         Action.PUBLISH,
         id="s-1",
-        desired={"to": "allBrokers", "brokers": ()},
+        field_changes=(FieldChange(path="to", before="none", after="allBrokers"),),
     )
     renamed = Address.of(Kind.SERVICE, "Old name")
     live = _live(
@@ -86,6 +87,6 @@ def test_a_publish_is_checked_on_its_service_and_a_renamed_object_is_found_by_id
 
 
 def test_changes_that_did_not_run_are_not_verified() -> None:
-    create = change(str(SERVICE), Kind.SERVICE, Action.CREATE, desired={"name": "S"})
+    create = change(str(SERVICE), Kind.SERVICE, Action.CREATE, field_changes=_NAMED)
     for outcome in (Outcome.FAILED, Outcome.SKIPPED, Outcome.NOT_ATTEMPTED):
         assert verify([create], _results((create, outcome)), _live()) == ()

@@ -10,10 +10,11 @@ from catalog_sync.apply import ApplyOptions, apply_plan
 from catalog_sync.errors import StalePlanError
 from catalog_sync.graph import Kind
 from catalog_sync.plan.build import target_of
-from catalog_sync.plan.model import Action, Target
+from catalog_sync.plan.model import Action, FieldChange, Target
 from tests.apply.plans import change, plan_of
 from tests.apply.support import InProcess, cli
 
+_NAMED = (FieldChange(path="name", before=None, after="B"),)
 PRODUCT = (
     "services:\n  - name: S\n    products:\n      - name: P\n        itemCode: p\n"
     "        type: ProductBased\n        minQuantity: {value}\n"
@@ -44,7 +45,7 @@ async def test_another_target_is_not_called_a_stale_plan(journal_dir: Path) -> N
     emulator = InProcess("empty")
     elsewhere = Target(api_url="http://elsewhere.test", seller_id=emulator.settings.seller_id)
     plan = plan_of(
-        change('broker["1"]', Kind.BROKER, Action.CREATE, desired={"name": "B"}), target=elsewhere
+        change('broker["1"]', Kind.BROKER, Action.CREATE, field_changes=_NAMED), target=elsewhere
     )
     async with emulator.client() as client:
         with pytest.raises(StalePlanError) as refused:

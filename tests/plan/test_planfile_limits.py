@@ -31,7 +31,7 @@ def _requests_after_plan(http: Any) -> int:
 
 def test_a_plan_nested_100000_deep_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "plan.json").write_text(
-        '{"formatVersion": 1, "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+        '{"formatVersion": 2, "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
     )
     result = cli("apply", str(tmp_path / "plan.json"))
     assert result.exit_code == 1
@@ -42,9 +42,9 @@ def test_a_plan_nested_100000_deep_is_a_clear_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("field", "value", "expected"),
     [
-        ("price", "abc", "desired.price: expected an amount, got 'abc'"),
-        ("price", "12.5", "desired.price: '12.5' is not in its normal form"),
-        ("nonsense", "1", "desired.nonsense is not a field of a addon"),
+        ("after", "abc", "price after: expected an amount, got 'abc'"),
+        ("after", "12.5", "price after: '12.5' is not in its normal form"),
+        ("path", "nonsense", "nonsense is not a field of an addon"),
     ],
 )
 def test_a_bad_value_in_a_sealed_plan_fails_before_any_request(
@@ -54,7 +54,7 @@ def test_a_bad_value_in_a_sealed_plan_fails_before_any_request(
     plan_file = tmp_path / "plan.json"
     data = json.loads(plan_file.read_text(encoding="utf-8"))
     change = next(c for c in data["changes"] if c["address"] == GWS_STD)
-    change["desired"][field] = value
+    change["fieldChanges"][0][field] = value
     plan_file.write_text(json.dumps(sealed(data), indent=2), encoding="utf-8")
     before = _requests_after_plan(served)
 
@@ -62,29 +62,35 @@ def test_a_bad_value_in_a_sealed_plan_fails_before_any_request(
 
     assert result.exit_code == 1, result.output
     assert "the plan cannot be applied as it stands, nothing was applied" in result.stderr
-    assert expected in result.stderr
+    assert f"{GWS_STD}: {expected}" in result.stderr
     assert _requests_after_plan(served) == before
     assert not (tmp_path / ".catalog-sync" / "journal").exists()
 
 
-def test_desired_values_the_reviewer_did_not_see_are_refused_even_when_resealed(
+def test_a_change_without_its_fingerprint_and_a_wrong_summary_are_refused_even_when_resealed(
     served: Any, tmp_path: Path
 ) -> None:
     assert cli("plan", str(EXAMPLE), "--out", "plan.json").exit_code == 0
     plan_file = tmp_path / "plan.json"
     data = json.loads(plan_file.read_text(encoding="utf-8"))
     change = next(c for c in data["changes"] if c["address"] == GWS_STD)
-    change["desired"]["price"] = "0.0100"
-    data["summary"]["delete"] = 3
+    kept, change["fingerprint"] = change["fingerprint"], None
     plan_file.write_text(json.dumps(sealed(data), indent=2), encoding="utf-8")
     before = _requests_after_plan(served)
 
     result = cli("apply", "plan.json")
 
     assert result.exit_code == 1, result.output
-    assert f"{GWS_STD}: desired differs from live by other values than its fieldChanges" in (
-        result.stderr
-    )
+    assert f"{GWS_STD}: an update needs the fingerprint of the live object" in result.stderr
+    assert _requests_after_plan(served) == before
+
+    change["fingerprint"] = kept
+    data["summary"]["delete"] = 3
+    plan_file.write_text(json.dumps(sealed(data), indent=2), encoding="utf-8")
+
+    result = cli("apply", "plan.json")
+
+    assert result.exit_code == 1, result.output
     assert "summary.delete is 3, but the plan has 0 delete change(s)" in result.stderr
     assert _requests_after_plan(served) == before
 

@@ -19,14 +19,13 @@ def test_a_line_break_in_a_name_never_starts_a_workflow_command(newline: str) ->
             str(service),
             Kind.SERVICE,
             Action.CREATE,
-            desired={"name": evil},
             field_changes=(FieldChange(path="name", before=None, after=evil),),
         ),
         change(
             str(service.child(Kind.PRODUCT, f"p{newline}::warning::x")),
             Kind.PRODUCT,
             Action.CREATE,
-            desired={"name": f"P{newline}::warning::x"},
+            field_changes=(FieldChange(path="name", before=None, after=f"P{newline}::warning::x"),),
         ),
     )
     rendered = render_markdown(plan)
