@@ -89,6 +89,7 @@ class _Adapter:
             protect=bool(getattr(model, "protect", False)),
             source=model.source,
             field_sources=_field_sources(model, fields),
+            exempt=tuple(getattr(model, "policy_exempt", ())),
         )
 
     def _check_pinned(self, address: Address, model: SourcedModel, pinned: str) -> None:
