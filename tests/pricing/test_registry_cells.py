@@ -1,0 +1,67 @@
+"""Price rows, classes and policies read money fields only through ``KindSpec.price_cell``:
+a kind holding other items' prices per currency (a price list) needs nothing else."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+
+import pytest
+
+from catalog_sync.graph import Address, Kind
+from catalog_sync.kinds import KINDS, PriceCell
+from catalog_sync.plan.model import Action, Change, FieldChange, PolicySettings, SafetyRule
+from catalog_sync.pricing.classes import classes_of
+from catalog_sync.pricing.model import ChangeClass
+from catalog_sync.pricing.policies import row_findings
+from catalog_sync.pricing.rows import price_rows
+
+GW = Address.parse('service["GW"]')
+STD = GW.child(Kind.PRODUCT, "payg").child(Kind.ADDON, "gws-std")
+SEK = Address.of(Kind.BROKER, "SEK")
+
+
+def _per_currency(address: Address, name: str) -> PriceCell | None:
+    """As a price list addresses them: the currency is the object's key, fields item.field."""
+    item, _, field = name.rpartition(".")
+    product, _, addon = item.partition("/")
+    at = GW.child(Kind.PRODUCT, product)
+    return PriceCell(at.child(Kind.ADDON, addon) if addon else at, address.key, field)
+
+
+@pytest.fixture
+def price_list_kind(monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = dataclasses.replace(KINDS[Kind.BROKER], price_cell=_per_currency)
+    monkeypatch.setitem(KINDS, Kind.BROKER, spec)
+
+
+@pytest.mark.usefixtures("price_list_kind")
+def test_a_per_currency_kind_makes_rows_classes_and_findings_through_the_hook() -> None:
+    rows = price_rows([(SEK, {"payg/gws-std.price": "100.0000", "payg/gws-std.cost": "95.0000"})])
+    row = rows[STD, "SEK"]
+    assert (row.price, row.cost, row.margin) == ("100.0000", "95.0000", Decimal(5))
+
+    change = Change(
+        address=SEK,
+        kind=Kind.BROKER,
+        action=Action.UPDATE,
+        id="x",
+        field_changes=(
+            FieldChange(path="payg/gws-std.price", before="110.0000", after="100.0000"),
+            FieldChange(path="payg/gws-std.cost", before="90.0000", after="95.0000"),
+        ),
+    )
+    assert classes_of(change) == (ChangeClass.PRICE_DECREASE, ChangeClass.COST_CHANGE)
+
+    (finding,) = row_findings([row], PolicySettings(min_margin_percent=10))
+    assert finding.rule is SafetyRule.MIN_MARGIN_PERCENT
+    assert finding.addresses == (STD,)
+    assert finding.policy is not None and finding.policy.currency == "SEK"
+    assert "(SEK): margin 5.0% (price 100.00, cost 95.00)" in finding.message
+
+
+def test_ordinary_kinds_use_their_own_price_fields_and_nothing_else() -> None:
+    rows = price_rows([(STD, {"price": "10.0000", "name": "Standard", "cost": None})])
+    assert list(rows) == [(STD, None)]
+    assert rows[STD, None].price == "10.0000"
+    assert price_rows([(GW, {"name": "GW"})]) == {}
