@@ -56,7 +56,8 @@ def test_a_per_currency_kind_makes_rows_classes_and_findings_through_the_hook() 
     (finding,) = row_findings([row], PolicySettings(min_margin_percent=10))
     assert finding.rule is SafetyRule.MIN_MARGIN_PERCENT
     assert finding.addresses == (STD,)
-    assert finding.policy is not None and finding.policy.currency == "SEK"
+    assert finding.policy is not None
+    assert finding.policy.currency == "SEK"
     assert "(SEK): margin 5.0% (price 100.00, cost 95.00)" in finding.message
 
 
