@@ -62,3 +62,17 @@ def test_a_bad_policy_or_exemption_is_reported_at_its_line(
     assert result.exit_code == 1
     assert f"catalog.yaml:{line}:{column}" in result.output
     assert "Traceback" not in result.output
+
+
+def test_policy_exempt_also_silences_the_files_own_margin_warning(tmp_path: Path) -> None:
+    loss_leader = SERVICE.replace('price: "4.00"', 'price: "1.00"').replace(
+        'cost: "1.00"', 'cost: "4.00"'
+    )
+    (tmp_path / "catalog.yaml").write_text(
+        loss_leader.format(rule="recommendedAtLeastPrice"), encoding="utf-8"
+    )
+    assert [d.code for d in load_catalog(tmp_path).warnings] == ["CS321"]
+    (tmp_path / "catalog.yaml").write_text(
+        loss_leader.format(rule="minMarginPercent"), encoding="utf-8"
+    )
+    assert load_catalog(tmp_path).warnings == ()
