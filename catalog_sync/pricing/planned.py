@@ -13,13 +13,20 @@ from collections.abc import Iterable
 from catalog_sync.graph import Address, Fields, ResourceGraph
 from catalog_sync.plan.ignore import with_live_values
 from catalog_sync.plan.match import match
-from catalog_sync.plan.model import PlanBody, PlanSettings, PolicyExemption, SafetyRule
+from catalog_sync.plan.model import (
+    Plan,
+    PlanBody,
+    PlanSettings,
+    PolicyExemption,
+    SafetyFinding,
+    SafetyRule,
+)
 from catalog_sync.pricing.classes import class_totals, classes_of
 from catalog_sync.pricing.model import PriceRow, RepricedRow
 from catalog_sync.pricing.policies import change_findings, row_findings, split
 from catalog_sync.pricing.rows import RowKey, cell_of, price_rows
 
-__all__ = ["exemptions", "priced"]
+__all__ = ["about_rows", "exemptions", "priced", "written_findings"]
 
 
 def exemptions(desired: ResourceGraph) -> tuple[PolicyExemption, ...]:
@@ -110,3 +117,50 @@ class _Sides:
             wanted = with_live_values(wanted, current, self.settings.ignore)
             found.append((address, {**current.fields, **wanted.fields}))
         return found
+
+
+def written_findings(plan: Plan, live: ResourceGraph) -> tuple[list[SafetyFinding], set[RowKey]]:
+    """The policy findings on the rows the plan writes, derived again from its changes and the
+    re-read live catalog (apply never trusts the plan file for safety), and those rows' keys.
+
+    A row as written is the live object's fields with each field change's ``after`` on top;
+    a create's is its field changes alone.
+    """
+    policies = plan.settings.policies
+    if policies is None:
+        return [], set()
+    keys: set[RowKey] = set()
+    as_read: list[tuple[Address, Fields]] = []
+    as_written: list[tuple[Address, Fields]] = []
+    for change in plan.changes:
+        cells = {
+            (cell.item, cell.currency)
+            for f in change.field_changes
+            if (cell := cell_of(change.address, f.path)) is not None
+        }
+        if not cells or change.action.removes:
+            continue
+        keys |= cells
+        current = live.by_id(change.kind).get(change.id) if change.id is not None else None
+        base = dict(current.fields) if current is not None else {}
+        if current is not None:
+            as_read.append((change.address, base))
+        as_written.append(
+            (change.address, {**base, **{f.path: f.after for f in change.field_changes}})
+        )
+    before, after = price_rows(as_read), price_rows(as_written)
+    ordered = [key for key in sorted(keys, key=_order) if key in after]
+    found = row_findings([after[key] for key in ordered], policies)
+    repriced = [RepricedRow(before=before.get(key), after=after[key]) for key in ordered]
+    found += change_findings((p for row in repriced for p in row.changes()), policies)
+    exempt = {e.address: frozenset(e.rules) for e in plan.settings.exempt}
+    return list(split(found, exempt)[0]), keys
+
+
+def about_rows(finding: SafetyFinding, keys: set[RowKey]) -> bool:
+    """Whether a policy finding names one of ``keys`` (item and currency)."""
+    return (
+        finding.policy is not None
+        and bool(finding.addresses)
+        and (finding.addresses[0], finding.policy.currency) in keys
+    )
