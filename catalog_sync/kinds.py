@@ -164,6 +164,20 @@ def own_price_cell(address: Address, name: str) -> PriceCell | None:
     return PriceCell(address, None, name)
 
 
+def price_list_cell(address: Address, name: str) -> PriceCell | None:
+    """For a per-currency price list, ``service["X"].pricelist["SEK"]``, whose fields are
+    ``"{item}.{field}"`` with the item a product itemCode or ``productItemCode/addonItemCode``:
+    the currency is the list's key (docs/policies.md). Register it as the price list kind's
+    ``price_cell``."""
+    item, dot, money = name.rpartition(".")
+    service = address.parent
+    if not dot or not item or money not in PRICE_FIELDS or service is None or not address.key:
+        return None
+    product, _, addon = item.partition("/")
+    at = service.child(Kind.PRODUCT, product)
+    return PriceCell(at.child(Kind.ADDON, addon) if addon else at, address.key, money)
+
+
 def no_price_cell(address: Address, name: str) -> PriceCell | None:
     """For a kind without prices."""
     return None

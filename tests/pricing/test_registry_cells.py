@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from catalog_sync.graph import Address, Kind
-from catalog_sync.kinds import KINDS, PriceCell
+from catalog_sync.kinds import KINDS, price_list_cell
 from catalog_sync.plan.model import Action, Change, FieldChange, PolicySettings, SafetyRule
 from catalog_sync.pricing.classes import classes_of
 from catalog_sync.pricing.model import ChangeClass
@@ -18,21 +18,15 @@ from catalog_sync.pricing.rows import price_rows
 
 GW = Address.parse('service["GW"]')
 STD = GW.child(Kind.PRODUCT, "payg").child(Kind.ADDON, "gws-std")
-SEK = Address.of(Kind.BROKER, "SEK")
-
-
-def _per_currency(address: Address, name: str) -> PriceCell | None:
-    """As a price list addresses them: the currency is the object's key, fields item.field."""
-    item, _, field = name.rpartition(".")
-    product, _, addon = item.partition("/")
-    at = GW.child(Kind.PRODUCT, product)
-    return PriceCell(at.child(Kind.ADDON, addon) if addon else at, address.key, field)
+# A stand-in for service["GW"].pricelist["SEK"]: a kind under the service keyed by currency
+# (the price list kind registers price_list_cell the same way).
+SEK = GW.child(Kind.PRODUCT, "SEK")
 
 
 @pytest.fixture
 def price_list_kind(monkeypatch: pytest.MonkeyPatch) -> None:
-    spec = dataclasses.replace(KINDS[Kind.BROKER], price_cell=_per_currency)
-    monkeypatch.setitem(KINDS, Kind.BROKER, spec)
+    spec = dataclasses.replace(KINDS[Kind.PRODUCT], price_cell=price_list_cell)
+    monkeypatch.setitem(KINDS, Kind.PRODUCT, spec)
 
 
 @pytest.mark.usefixtures("price_list_kind")
@@ -43,7 +37,7 @@ def test_a_per_currency_kind_makes_rows_classes_and_findings_through_the_hook() 
 
     change = Change(
         address=SEK,
-        kind=Kind.BROKER,
+        kind=Kind.PRODUCT,
         action=Action.UPDATE,
         id="x",
         field_changes=(
@@ -59,6 +53,17 @@ def test_a_per_currency_kind_makes_rows_classes_and_findings_through_the_hook() 
     assert finding.policy is not None
     assert finding.policy.currency == "SEK"
     assert "(SEK): margin 5.0% (price 100.00, cost 95.00)" in finding.message
+
+
+def test_price_list_fields_name_products_and_addons_by_item_code() -> None:
+    assert price_list_cell(SEK, "payg.price") == (GW.child(Kind.PRODUCT, "payg"), "SEK", "price")
+    assert price_list_cell(SEK, "payg/gws-std.recommendedPrice") == (
+        STD,
+        "SEK",
+        "recommendedPrice",
+    )
+    assert price_list_cell(SEK, "payg.name") is None
+    assert price_list_cell(SEK, "price") is None
 
 
 def test_ordinary_kinds_use_their_own_price_fields_and_nothing_else() -> None:
