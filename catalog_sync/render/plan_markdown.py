@@ -22,6 +22,7 @@ from catalog_sync.render.plan_values import (
 from catalog_sync.render.pricing import (
     class_table,
     exemption_line,
+    policies_line,
     price_lines,
     top_label,
 )
@@ -92,9 +93,9 @@ def render_markdown(
     ignored = ignore_line(plan.settings.ignore)
     if ignored:
         head += [f"_{escape_markdown(ignored)}_", ""]
-    exempt = exemption_line(plan.settings.exempt)
-    if exempt:
-        head += [f"_{escape_markdown(exempt)}_", ""]
+    for line in (policies_line(plan.settings.policies), exemption_line(plan.settings.exempt)):
+        if line:
+            head += [f"_{escape_markdown(line)}_", ""]
 
     introduced = [c for c in plan.changes if c.origin is not Origin.PRE_EXISTING]
     # Prices first, content folded below them; both count against the comment's limit.

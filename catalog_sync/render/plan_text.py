@@ -13,7 +13,13 @@ from catalog_sync.render.plan_values import (
     repeats_default,
     summary_line,
 )
-from catalog_sync.render.pricing import classes_line, exemption_line, price_lines, top_label
+from catalog_sync.render.pricing import (
+    classes_line,
+    exemption_line,
+    policies_line,
+    price_lines,
+    top_label,
+)
 
 __all__ = ["render_text"]
 
@@ -32,9 +38,9 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
     ignored = ignore_line(plan.settings.ignore)
     if ignored:
         lines += [ignored, ""]
-    exempt = exemption_line(plan.settings.exempt)
-    if exempt:
-        lines += [exempt, ""]
+    for line in (policies_line(plan.settings.policies), exemption_line(plan.settings.exempt)):
+        if line:
+            lines += [line, ""]
     if plan.safety:
         lines.append(paint("!", "Safety findings (apply refuses this plan):"))
         for finding in plan.safety:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from catalog_sync.graph import Address
 from catalog_sync.normalise import format_money
-from catalog_sync.plan.model import Plan, PolicyExemption
+from catalog_sync.plan.model import Plan, PolicyExemption, PolicySettings
 from catalog_sync.pricing.model import ChangeClass, PriceChange, RepricedRow
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "classes_line",
     "exemption_line",
     "item_label",
+    "policies_line",
     "price_lines",
     "top_label",
 ]
@@ -104,3 +105,19 @@ def exemption_line(exempt: Sequence[PolicyExemption]) -> str | None:
         return None
     parts = [f"{', '.join(r.value for r in e.rules)} on {e.address}" for e in exempt]
     return "Policy exemptions (policyExempt): " + "; ".join(parts)
+
+
+def policies_line(policies: PolicySettings | None) -> str | None:
+    """The pricing rules in force, for every plan's header: what the findings were held to."""
+    if policies is None:
+        return None
+    parts = []
+    if policies.min_margin_percent is not None:
+        parts.append(f"minMarginPercent {policies.min_margin_percent:g}%")
+    if policies.max_price_change_percent is not None:
+        parts.append(f"maxPriceChangePercent {policies.max_price_change_percent:g}%")
+    if policies.recommended_at_least_price:
+        parts.append("recommendedAtLeastPrice")
+    return (
+        "Pricing policies (settings.policies): " + (", ".join(parts) or "none") if parts else None
+    )

@@ -51,6 +51,7 @@ def test_a_margin_below_the_minimum_is_a_finding_that_apply_refuses_until_forced
 
     planned = run("plan", str(catalog))
     assert planned.exit_code == 0, planned.output
+    assert "Pricing policies (settings.policies): minMarginPercent 10%\n" in planned.output
     assert (
         f"minMarginPercent: {STD} (default): margin 4.0% (price 10.00, cost 9.60) is below "
         "the 10% minimum" in planned.output
@@ -65,6 +66,7 @@ def test_a_margin_below_the_minimum_is_a_finding_that_apply_refuses_until_forced
     }
     markdown = run("plan", str(catalog), "--format", "markdown").output
     assert "**minMarginPercent**" in markdown
+    assert r"_Pricing policies \(settings\.policies\): minMarginPercent 10%_" in markdown
     github = run("plan", str(catalog), "--format", "github").output
     assert "::error title=catalog-sync safety%3A minMarginPercent::" in github
 
