@@ -154,13 +154,18 @@ def price_tables(plan: Plan) -> list[str]:
             "|---|---|---|---:|---:|---:|",
         ]
         lines += [
-            f"| {escape_markdown(line.item)} | {escape_markdown(line.currency)} | {line.field} "
+            f"| `{_cell_code(line.item)}` | {escape_markdown(line.currency)} | {line.field} "
             f"| {line.before} → {line.after} | {line.percent} "
             f"| {line.margin_before} → {line.margin_after} |"
             for line in priced
         ]
         tables.append("\n".join(lines) + "\n")
     return tables
+
+
+def _cell_code(text: str) -> str:
+    """A code span inside a table cell: GitHub ends the cell at an unescaped pipe even there."""
+    return _code(text).replace("|", "\\|")
 
 
 def _groups(changes: Iterable[Change]) -> list[tuple[str, list[Change]]]:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from catalog_sync.graph import Address
+from catalog_sync.kinds import children_of
 from catalog_sync.normalise import format_money
 from catalog_sync.plan.model import Plan, PolicyExemption, PolicySettings
 from catalog_sync.pricing.model import ChangeClass, PriceChange, RepricedRow
@@ -92,7 +93,10 @@ def class_table(plan: Plan) -> tuple[list[ChangeClass], list[tuple[str, list[int
     columns = [found for found, count in totals.items() if count]
     rows: dict[str, list[int]] = {}
     for change in plan.changes:
-        counts = rows.setdefault(top_label(change.address.top), [0] * len(columns))
+        top = change.address.top
+        # Objects with nothing below them (brokers) share one row: there may be hundreds.
+        label = top_label(top) if children_of(top.kind) else f"{top.kind.value}s"
+        counts = rows.setdefault(label, [0] * len(columns))
         for found in change.classes:
             if found in columns:
                 counts[columns.index(found)] += 1
