@@ -29,6 +29,7 @@ from catalog_sync.plan.model import (
     Change,
     IgnoreRule,
     Plan,
+    SafetyFinding,
     Target,
     Unmanaged,
 )
@@ -69,11 +70,17 @@ class DriftReport(Immutable):
     catalog: CatalogRef
     ignore: tuple[IgnoreRule, ...] = ()
     entries: tuple[DriftEntry, ...]
+    policy: tuple[SafetyFinding, ...] = Field(
+        default=(),
+        description="Pricing-policy findings on the live catalog as read, such as a margin "
+        "eroded by a cost raised in the UI (settings.policies).",
+    )
     digest: str = Field(description="Stable over the same drift; 'sha256:' and 32 hex digits.")
 
     @property
     def drifted(self) -> bool:
-        return bool(self.entries)
+        """Drift, or a live price row that breaks a policy (a cron must notice either)."""
+        return bool(self.entries) or bool(self.policy)
 
     def count(self, kind: DriftKind) -> int:
         return sum(1 for entry in self.entries if entry.drift is kind)
@@ -98,7 +105,8 @@ def drift_of(plan: Plan) -> DriftReport:
         catalog=plan.catalog,
         ignore=plan.settings.ignore,
         entries=tuple(entries),
-        digest=_digest(plan.target, entries),
+        policy=plan.live_policy,
+        digest=_digest(plan.target, entries, plan.live_policy),
     )
 
 
@@ -138,9 +146,15 @@ def _is_below(address: Address, ancestor: Address) -> bool:
     return ancestor in set(address.ancestors())
 
 
-def _digest(target: Target, entries: list[DriftEntry]) -> str:
+def _digest(
+    target: Target, entries: list[DriftEntry], policy: tuple[SafetyFinding, ...] = ()
+) -> str:
+    # Policy findings join the digest only when there are any, so a report without them keeps
+    # the digest it always had (alerts keyed by it stay quiet).
+    extra = {"policy": [[f.rule.value, f.message] for f in policy]} if policy else {}
     canonical = json.dumps(
         {
+            **extra,
             "target": [target.api_url, target.seller_id],
             "entries": [
                 [

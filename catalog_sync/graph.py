@@ -175,6 +175,8 @@ class Resource:
     protect: bool = False
     source: SourceLocation | None = None
     field_sources: Mapping[str, SourceLocation] = field(default_factory=dict)
+    exempt: tuple[str, ...] = ()
+    """The pricing policies the files exempt this object from (``policyExempt``)."""
 
     @property
     def kind(self) -> Kind:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 from pydantic import BaseModel
 
@@ -31,10 +31,12 @@ __all__ = [
     "BROKERS",
     "KINDS",
     "LOOKUP_TABLES",
+    "PRICE_FIELDS",
     "FieldSpec",
     "IdsOfNames",
     "KindSpec",
     "NamesOfIds",
+    "PriceCell",
     "children_of",
     "defaults",
     "field_spec",
@@ -139,6 +141,48 @@ class FieldSpec:
         return list(value) if isinstance(value, tuple) else value
 
 
+# The money fields of one item in one currency (docs/policies.md, "Price rows").
+PRICE_FIELDS = ("price", "cost", "recommendedPrice")
+
+
+class PriceCell(NamedTuple):
+    """Where a managed money field sits among prices: the item (product or addon) it prices,
+    the currency (``None``: the item's own fields, in the service's default currency) and
+    which of :data:`PRICE_FIELDS` it is."""
+
+    item: Address
+    currency: str | None
+    field: str
+
+
+def own_price_cell(address: Address, name: str) -> PriceCell | None:
+    """The default for a kind whose money fields are its own ``price``/``cost``/
+    ``recommendedPrice``: the object is the item, in the default currency."""
+    spec = KINDS[address.kind].by_name.get(name)
+    if spec is None or spec.type is not FieldType.MONEY or name not in PRICE_FIELDS:
+        return None
+    return PriceCell(address, None, name)
+
+
+def price_list_cell(address: Address, name: str) -> PriceCell | None:
+    """For a per-currency price list, ``service["X"].pricelist["SEK"]``, whose fields are
+    ``"{item}.{field}"`` with the item a product itemCode or ``productItemCode/addonItemCode``:
+    the currency is the list's key (docs/policies.md). Register it as the price list kind's
+    ``price_cell``."""
+    item, dot, money = name.rpartition(".")
+    service = address.parent
+    if not dot or not item or money not in PRICE_FIELDS or service is None or not address.key:
+        return None
+    product, _, addon = item.partition("/")
+    at = service.child(Kind.PRODUCT, product)
+    return PriceCell(at.child(Kind.ADDON, addon) if addon else at, address.key, money)
+
+
+def no_price_cell(address: Address, name: str) -> PriceCell | None:
+    """For a kind without prices."""
+    return None
+
+
 Lister = Callable[[Any, tuple[str, ...]], Coroutine[Any, Any, Sequence[BaseModel]]]
 Creator = Callable[[Any, tuple[str, ...], Any], Coroutine[Any, Any, str]]
 Replacer = Callable[[Any, tuple[str, ...], str, Any], Coroutine[Any, Any, None]]
@@ -173,6 +217,13 @@ class KindSpec:
     """The wire field that says whether the object is active (``"Active"``), when it has one."""
     names_table: str | None = None
     """The lookup table this kind's objects are, by natural key (brokers named by a publish)."""
+    price_cell: Callable[[Address, str], PriceCell | None] = no_price_cell
+    """Which item, currency and money field a field of an object of this kind is, or
+    ``None`` for a field that is not a price (docs/policies.md): the one mapping pricing
+    policies, change classes and the finance tables read."""
+    sku: bool = False
+    """Whether an object of this kind is something a broker buys, so creating one is a new
+    SKU (change class ``new-sku``)."""
     by_name: Mapping[str, FieldSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -257,6 +308,8 @@ KINDS: Mapping[Kind, KindSpec] = {
         ),
         KindSpec(
             Kind.PRODUCT,
+            price_cell=own_price_cell,
+            sku=True,
             parent=Kind.SERVICE,
             key="itemCode",
             catalog_items="products",
@@ -289,6 +342,8 @@ KINDS: Mapping[Kind, KindSpec] = {
         ),
         KindSpec(
             Kind.ADDON,
+            price_cell=own_price_cell,
+            sku=True,
             parent=Kind.PRODUCT,
             key="itemCode",
             catalog_items="addons",

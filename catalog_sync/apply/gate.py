@@ -13,6 +13,7 @@ from catalog_sync.errors import SafetyError
 from catalog_sync.graph import ResourceGraph
 from catalog_sync.plan.model import Plan, SafetyFinding, SafetyRule
 from catalog_sync.plan.safety import evaluate_safety, existing_objects, protected_removals
+from catalog_sync.pricing.planned import about_rows, written_findings
 
 __all__ = ["check_live_safety", "check_safety"]
 
@@ -38,11 +39,15 @@ def check_safety(plan: Plan, *, force: bool) -> tuple[SafetyFinding, ...]:
 
 def check_live_safety(plan: Plan, live: ResourceGraph, *, force: bool) -> tuple[SafetyFinding, ...]:
     """Every rail evaluated again over the plan's changes and the re-read live catalog,
-    together with the plan's own findings (a rule either side finds is enforced)."""
+    together with the plan's own findings (a rule either side finds is enforced).
+
+    Pricing policies are derived again for the price rows the plan writes; the plan's own
+    policy findings stand for the rows it leaves as they are (docs/policies.md)."""
     derived = evaluate_safety(plan.changes, live, plan.settings, existing_objects(live))
     rules = {finding.rule for finding in derived}
-    findings = [*derived, *(f for f in plan.safety if f.rule not in rules)]
-    return _enforce(findings, force=force)
+    priced, rows = written_findings(plan, live)
+    kept = (f for f in plan.safety if f.rule not in rules and not about_rows(f, rows))
+    return _enforce([*derived, *priced, *kept], force=force)
 
 
 def _enforce(findings: list[SafetyFinding], *, force: bool) -> tuple[SafetyFinding, ...]:

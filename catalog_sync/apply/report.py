@@ -65,6 +65,11 @@ class ApplyReport(Immutable):
     forced: tuple[str, ...] = Field(
         default=(), description="Safety rules that --force lifted for this run."
     )
+    lifted: tuple[str, ...] = Field(
+        default=(),
+        description="Each finding --force lifted, as 'rule: message' (which item, currency "
+        "and values, for a pricing policy).",
+    )
     journal: str | None = None
     interrupted: bool = Field(
         default=False, description="True when Ctrl-C stopped the run (nothing was verified)."

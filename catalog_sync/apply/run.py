@@ -242,7 +242,8 @@ def _report(
         verified=verified,
         verify_error=verify_error,
         mismatches=mismatches,
-        forced=tuple(finding.rule.value for finding in forced if finding.overridable),
+        forced=tuple(dict.fromkeys(f.rule.value for f in forced if f.overridable)),
+        lifted=tuple(f"{f.rule.value}: {f.message}" for f in forced if f.overridable),
         journal=journal.as_posix() if journal is not None else None,
         interrupted=interrupted,
     )

@@ -127,14 +127,22 @@ def _check_grouping(addon: Addon) -> Iterator[Diagnostic]:
 
 def _check_prices(item: Product | Addon) -> Iterator[Diagnostic]:
     price, cost, recommended = item.price, item.cost, item.recommended_price
-    if price is not None and cost is not None and price < cost:
+    # A deliberate loss leader is exempt from the matching policy (docs/policies.md), and
+    # so from the warning that says the same.
+    exempt = set(item.policy_exempt)
+    if price is not None and cost is not None and price < cost and "minMarginPercent" not in exempt:
         yield _warning(
             item,
             "price",
             Code.NEGATIVE_MARGIN,
             f"price {price} is below cost {cost} (margin {_money(price - cost)})",
         )
-    if price is not None and recommended is not None and recommended < price:
+    if (
+        price is not None
+        and recommended is not None
+        and recommended < price
+        and "recommendedAtLeastPrice" not in exempt
+    ):
         yield _warning(
             item,
             "recommended_price",

@@ -43,6 +43,8 @@ __all__ = [
     "CatalogFile",
     "IgnoreRule",
     "InvoiceContact",
+    "Policies",
+    "PolicyRule",
     "PostalAddress",
     "PricePer",
     "Product",
@@ -58,8 +60,13 @@ __all__ = [
 ProductType = Literal["ProductBased", "Metered"]
 PricePer = Literal["Subscription", "Quantity", "Selected", "Metered"]
 ProvisioningType = Literal["Email", "Webhook"]
+PolicyRule = Literal["minMarginPercent", "maxPriceChangePercent", "recommendedAtLeastPrice"]
 PublishTo = Literal["allBrokers", "regions", "countries", "sellerBrokers", "brokers", "none"]
 
+_EXEMPT = (
+    "Pricing policies (settings.policies) this object is exempt from, such as"
+    " [minMarginPercent] for a deliberate loss leader; every plan shows the exemption."
+)
 _PROTECT = "When true, any plan that would delete (or, for a service, disable) this object fails."
 _ID = "Pins this object to a live object by id (a lower-case GUID), so its natural key may change."
 
@@ -86,6 +93,36 @@ class Thresholds(SourcedModel):
         ge=0,
         strict=True,
         description="The percentage rails apply only when at least this many objects exist.",
+    )
+
+
+class Policies(SourcedModel):
+    """Pricing policies, evaluated on the desired catalog by plan (apply refuses a plan with
+    findings unless --force) and on the live catalog by drift."""
+
+    min_margin_percent: float | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        strict=True,
+        description=(
+            "Smallest margin, (price - cost) / price in percent, of every product, addon and"
+            " currency row that has both a price and a cost."
+        ),
+    )
+    max_price_change_percent: float | None = Field(
+        default=None,
+        ge=0,
+        strict=True,
+        description=(
+            "Largest relative change, in percent, of any price or recommendedPrice in one plan"
+            " (from a non-zero amount)."
+        ),
+    )
+    recommended_at_least_price: bool = Field(
+        default=False,
+        strict=True,
+        description="When true, a recommendedPrice below the price of its row is a finding.",
     )
 
 
@@ -153,6 +190,10 @@ class Settings(SourcedModel):
             " such as a description marketing edits in the UI. Shown in every plan's header."
         ),
     )
+    policies: Policies | None = Field(
+        default=None,
+        description="Pricing policies: margin, price change and recommended price rules.",
+    )
 
 
 class Publish(SourcedModel):
@@ -207,6 +248,7 @@ class Addon(SourcedModel):
         default=False, strict=True, description="Hide the addon in the price list."
     )
     protect: bool = Field(default=False, strict=True, description=_PROTECT)
+    policy_exempt: tuple[PolicyRule, ...] = Field(default=(), description=_EXEMPT)
 
 
 class Product(SourcedModel):
@@ -234,6 +276,7 @@ class Product(SourcedModel):
         default=None, description="The NAME of the seller's e-mail template for notifications."
     )
     protect: bool = Field(default=False, strict=True, description=_PROTECT)
+    policy_exempt: tuple[PolicyRule, ...] = Field(default=(), description=_EXEMPT)
     addons: tuple[Addon, ...] = Field(default=(), description="The product's addons.")
 
 

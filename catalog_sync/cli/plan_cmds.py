@@ -43,7 +43,11 @@ from catalog_sync.render.apply_markdown import render_markdown as render_report_
 from catalog_sync.render.apply_progress import LineProgress, LiveProgress
 from catalog_sync.render.apply_text import render_previous_notice, render_report
 from catalog_sync.render.diagnostics import render_text as render_diagnostics
-from catalog_sync.render.plan_github import render_github, render_github_summary
+from catalog_sync.render.plan_github import (
+    render_github,
+    render_github_outputs,
+    render_github_summary,
+)
 from catalog_sync.render.plan_markdown import render_markdown
 from catalog_sync.render.plan_text import render_text
 from catalog_sync.render.plan_values import summary_line
@@ -145,18 +149,28 @@ def commit_sha() -> str | None:
 
 def _write_step_summary(result: Plan) -> None:
     write_step_summary(render_github_summary(result, commit=commit_sha()))
+    write_step_outputs(result)
 
 
 def write_step_summary(markdown: str) -> None:
     """Append to the job summary when running in GitHub Actions."""
-    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
-    if not summary_file:
+    _append_to("GITHUB_STEP_SUMMARY", markdown)
+
+
+def write_step_outputs(result: Plan) -> None:
+    """Append the plan's change classes to the step's outputs when running in GitHub Actions."""
+    _append_to("GITHUB_OUTPUT", render_github_outputs(result))
+
+
+def _append_to(variable: str, text: str) -> None:
+    path = os.environ.get(variable)
+    if not path:
         return
     try:
-        with open(summary_file, "a", encoding="utf-8") as handle:
-            handle.write(markdown)
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(text)
     except OSError as error:
-        click.echo(f"error: cannot write GITHUB_STEP_SUMMARY: {error.strerror}", err=True)
+        click.echo(f"error: cannot write {variable}: {error.strerror}", err=True)
         raise SystemExit(EXIT_ERROR) from None
 
 

@@ -15,6 +15,7 @@ from catalog_sync.cli.plan_cmds import (
     PLAN_FORMATS,
     commit_sha,
     render_plan,
+    write_step_outputs,
     write_step_summary,
 )
 from catalog_sync.drift import DriftReport, drift_of
@@ -49,6 +50,7 @@ def show(plan_file: Path, output_format: str) -> None:
     click.echo(render_plan(saved, output_format), nl=False)
     if output_format == "github":
         write_step_summary(render_markdown(saved, commit=commit_sha()))
+        write_step_outputs(saved)
     raise SystemExit(EXIT_OK)
 
 

@@ -22,8 +22,17 @@ from catalog_sync.plan.duplicates import refuse_duplicates
 from catalog_sync.plan.live import LiveCatalog, LiveReader, read_live
 from catalog_sync.plan.lookups import Lookups
 from catalog_sync.plan.match import pinned_problems
-from catalog_sync.plan.model import CatalogRef, Change, IgnoreRule, Plan, PlanSettings, Target
+from catalog_sync.plan.model import (
+    CatalogRef,
+    Change,
+    IgnoreRule,
+    Plan,
+    PlanSettings,
+    PolicySettings,
+    Target,
+)
 from catalog_sync.plan.protect import unmatched_protect
+from catalog_sync.pricing.planned import exemptions, priced
 from catalog_sync.timings import timed
 
 __all__ = [
@@ -85,7 +94,9 @@ async def make_plan(
     with timed("diff"):
         refuse_duplicates(live.graph)
         desired = desired_against(catalog, live)
-        settings = plan_settings(catalog.settings)
+        settings = plan_settings(catalog.settings).model_copy(
+            update={"exempt": exemptions(desired)}
+        )
         body = plan_changes(desired, live.graph, settings)
         _refuse_impossible(body.changes, live.graph)
         if baseline is not None:
@@ -95,6 +106,7 @@ async def make_plan(
             body = body.model_copy(
                 update={"changes": mark_origins(body.changes, base_body.changes)}
             )
+        body = priced(body, desired, live.graph, settings)
         warnings = unmatched_protect(catalog.settings, settings.protect, desired, live.graph)
     plan = Plan(
         tool_version=__version__,
@@ -168,7 +180,15 @@ def _quantity_problem(change: Change, live: ResourceGraph) -> list[Diagnostic]:
 
 def plan_settings(settings: Settings) -> PlanSettings:
     thresholds = settings.thresholds
+    policies = settings.policies
     return PlanSettings(
+        policies=None
+        if policies is None
+        else PolicySettings(
+            min_margin_percent=policies.min_margin_percent,
+            max_price_change_percent=policies.max_price_change_percent,
+            recommended_at_least_price=policies.recommended_at_least_price,
+        ),
         prune=settings.prune,
         max_update_percent=thresholds.max_update_percent,
         max_delete_percent=thresholds.max_delete_percent,

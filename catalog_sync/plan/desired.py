@@ -91,6 +91,7 @@ class _Adapter:
             protect=bool(getattr(model, "protect", False)),
             source=model.source,
             field_sources=sources,
+            exempt=tuple(getattr(model, "policy_exempt", ())),
         )
 
     def _check_names(self, model: SourcedModel, field: FieldSpec, value: FieldValue) -> None:

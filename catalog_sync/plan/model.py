@@ -21,6 +21,7 @@ from catalog_sync.diagnostics import SourceLocation
 from catalog_sync.graph import Address, FieldValue, Kind, Resource
 from catalog_sync.immutable import Immutable
 from catalog_sync.kinds import KINDS, KindSpec
+from catalog_sync.pricing.model import ChangeClass, PolicyDetail, RepricedRow
 
 __all__ = [
     "FORMAT_VERSION",
@@ -34,6 +35,8 @@ __all__ = [
     "PlanBody",
     "PlanHeader",
     "PlanSettings",
+    "PolicyExemption",
+    "PolicySettings",
     "SafetyFinding",
     "SafetyRule",
     "Summary",
@@ -110,6 +113,11 @@ class Change(Immutable):
     origin: Origin | None = Field(
         default=None,
         description="introduced or pre-existing, when planned with --baseline; else null.",
+    )
+    classes: tuple[ChangeClass, ...] = Field(
+        default=(),
+        description="What kind of change it is: price-increase, price-decrease, cost-change, "
+        "new-sku, retire, publish-change, content (docs/policies.md).",
     )
 
     @model_validator(mode="after")
@@ -224,6 +232,10 @@ class SafetyRule(enum.StrEnum):
     MAX_UPDATE_PERCENT = "maxUpdatePercent"
     MAX_DELETE_PERCENT = "maxDeletePercent"
     DELETE_ALL = "deleteAll"
+    # Pricing policies (settings.policies, docs/policies.md).
+    MIN_MARGIN_PERCENT = "minMarginPercent"
+    MAX_PRICE_CHANGE_PERCENT = "maxPriceChangePercent"
+    RECOMMENDED_AT_LEAST_PRICE = "recommendedAtLeastPrice"
 
 
 class SafetyFinding(Immutable):
@@ -232,6 +244,9 @@ class SafetyFinding(Immutable):
     addresses: tuple[Address, ...] = ()
     overridable: bool = Field(description="True when --force lifts it; protect never is.")
     remedy: str
+    policy: PolicyDetail | None = Field(
+        default=None, description="For a pricing-policy finding: the row and values it names."
+    )
 
 
 class Summary(Immutable):
@@ -243,6 +258,9 @@ class Summary(Immutable):
     publish: int = 0
     unmanaged: int = 0
     unchanged: int = 0
+    classes: dict[ChangeClass, int] = Field(
+        default_factory=dict, description="How many changes carry each change class."
+    )
 
     @property
     def changes(self) -> int:
@@ -256,6 +274,21 @@ class IgnoreRule(Immutable):
     fields: tuple[str, ...]
 
 
+class PolicySettings(Immutable):
+    """``settings.policies``: the pricing rules (docs/policies.md); null is off."""
+
+    min_margin_percent: float | None = None
+    max_price_change_percent: float | None = None
+    recommended_at_least_price: bool = False
+
+
+class PolicyExemption(Immutable):
+    """``policyExempt`` on an object: the policies that do not apply to it."""
+
+    address: Address
+    rules: tuple[SafetyRule, ...]
+
+
 class PlanSettings(Immutable):
     prune: bool = False
     max_update_percent: float = 30.0
@@ -263,6 +296,8 @@ class PlanSettings(Immutable):
     min_existing: int = 10
     protect: tuple[Address, ...] = ()
     ignore: tuple[IgnoreRule, ...] = ()
+    policies: PolicySettings | None = None
+    exempt: tuple[PolicyExemption, ...] = ()
 
 
 class Target(Immutable):
@@ -284,6 +319,17 @@ class PlanBody(Immutable):
     summary: Summary
     existing: int = Field(
         default=0, description="Live objects the thresholds are measured against."
+    )
+    exempted: tuple[SafetyFinding, ...] = Field(
+        default=(), description="Pricing-policy findings that policyExempt silenced."
+    )
+    prices: tuple[RepricedRow, ...] = Field(
+        default=(), description="The price rows the plan changes, before and after."
+    )
+    live_policy: tuple[SafetyFinding, ...] = Field(
+        default=(),
+        description="Pricing-policy findings on the live catalog as read (drift reports them; "
+        "apply does not enforce them).",
     )
 
     @model_validator(mode="after")

@@ -23,6 +23,7 @@ def render_markdown(report: ApplyReport, *, commit: str | None = None) -> str:
     if report.forced:
         lines += [
             f"> [!WARNING]\n> --force lifted: {escape_markdown(', '.join(report.forced))}",
+            *(f"> - {escape_markdown(finding)}" for finding in report.lifted),
             "",
         ]
     for outcome in Outcome:

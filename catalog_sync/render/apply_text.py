@@ -40,6 +40,7 @@ def render_report(report: ApplyReport, *, colour: bool = False) -> str:
     ]
     if report.forced:
         lines.append(f"--force lifted the safety rules: {', '.join(report.forced)}.")
+        lines.extend(f"  lifted {finding}" for finding in report.lifted)
     if report.interrupted:
         lines.append(
             paint(

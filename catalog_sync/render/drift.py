@@ -27,10 +27,14 @@ def drift_marker(report: DriftReport) -> str:
 def summary_line(report: DriftReport) -> str:
     if not report.drifted:
         return "No drift: the live catalog matches the files."
-    counts = ", ".join(
-        f"{report.count(kind)} {kind.value}" for kind in DriftKind if report.count(kind)
-    )
-    return f"Drift: {counts} ({report.digest})."
+    parts = [f"{report.count(kind)} {kind.value}" for kind in DriftKind if report.count(kind)]
+    if report.policy:
+        parts.append(f"{len(report.policy)} policy finding(s)")
+    return f"Drift: {', '.join(parts)} ({report.digest})."
+
+
+def _policy_lines(report: DriftReport) -> list[str]:
+    return [f"{finding.rule.value}: {finding.message}" for finding in report.policy]
 
 
 def _headline(entry: DriftEntry) -> str:
@@ -60,6 +64,10 @@ def render_text(report: DriftReport) -> str:
         lines.append(f"  {_headline(entry)}")
         lines.extend(f"      {line}" for line in _field_lines(entry))
     if report.entries:
+        lines.append("")
+    if report.policy:
+        lines.append("Pricing policies broken live (settings.policies):")
+        lines.extend(f"  ! {line}" for line in _policy_lines(report))
         lines.append("")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
@@ -94,6 +102,9 @@ def render_markdown(report: DriftReport) -> str:
                 f"| `{_code(entry.address)}` | `{_code(field.path)}` "
                 f"| `{_code(live)}` | `{_code(files)}` |"
             )
+    if report.policy:
+        lines += ["", "**Pricing policies broken live** (settings.policies):", ""]
+        lines += [f"- {escape_markdown(line)}" for line in _policy_lines(report)]
     if report.entries:
         lines += [
             "",
@@ -116,6 +127,14 @@ def render_github(report: DriftReport) -> str:
                 file=located.file if located else None,
                 line=located.line if located else None,
                 col=located.column if located else None,
+            )
+        )
+    for finding in report.policy:
+        lines.append(
+            workflow_command(
+                "warning",
+                f"{finding.message}. To proceed: {finding.remedy}",
+                title=f"drift: policy {finding.rule.value}",
             )
         )
     lines.append(summary_line(report))

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from catalog_sync.plan.model import Action, Change, Plan
+from catalog_sync.pricing.model import ChangeClass
 from catalog_sync.render.diagnostics import GITHUB_ANNOTATION_LIMIT
 from catalog_sync.render.plan_markdown import render_markdown
 from catalog_sync.render.plan_values import (
@@ -24,7 +25,13 @@ from catalog_sync.render.plan_values import (
 )
 from catalog_sync.render.workflow_commands import workflow_command
 
-__all__ = ["GithubAnnotations", "github_annotations", "render_github", "render_github_summary"]
+__all__ = [
+    "GithubAnnotations",
+    "github_annotations",
+    "render_github",
+    "render_github_outputs",
+    "render_github_summary",
+]
 
 LEVELS = ("error", "warning", "notice")
 
@@ -64,6 +71,14 @@ def github_annotations(plan: Plan, limit: int = GITHUB_ANNOTATION_LIMIT) -> Gith
                 title="unmanaged object",
             )
         )
+    candidates["notice"] += [
+        workflow_command(
+            "notice",
+            f"{finding.message} (exempt by policyExempt)",
+            title=f"catalog-sync policy exempted: {finding.rule.value}",
+        )
+        for finding in plan.exempted
+    ]
     candidates["notice"] += [_change_command("notice", c) for c in noticed]
     commands = tuple(command for level in LEVELS for command in candidates[level][:limit])
     left_out = {level: max(0, len(candidates[level]) - limit) for level in LEVELS}
@@ -76,6 +91,21 @@ def render_github(plan: Plan) -> str:
     note = _left_out_note(annotations.left_out)
     last = f"{summary_line(plan)} {note}" if note else summary_line(plan)
     return "\n".join([*annotations.commands, last]) + "\n"
+
+
+def render_github_outputs(plan: Plan) -> str:
+    """Step outputs for ``$GITHUB_OUTPUT`` (docs/policies.md): the change classes present,
+    comma-separated, each class's count, the number of changes and of safety findings, so a
+    workflow can label the pull request or ask finance for a review."""
+    totals = dict.fromkeys(ChangeClass, 0)
+    for change in plan.changes:
+        for found in change.classes:
+            totals[found] += 1
+    present = ",".join(found.value for found, count in totals.items() if count)
+    lines = [f"change-classes={present}", f"changes={len(plan.changes)}"]
+    lines += [f"{found.value}={count}" for found, count in totals.items()]
+    lines.append(f"safety-findings={len(plan.safety)}")
+    return "\n".join(lines) + "\n"
 
 
 def render_github_summary(plan: Plan, *, commit: str | None = None) -> str:

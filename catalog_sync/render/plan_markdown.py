@@ -19,6 +19,13 @@ from catalog_sync.render.plan_values import (
     repeats_default,
     summary_line,
 )
+from catalog_sync.render.pricing import (
+    class_table,
+    exemption_line,
+    policies_line,
+    price_lines,
+    top_label,
+)
 
 __all__ = ["MAX_MARKDOWN_CHARS", "comment_marker", "escape_markdown", "render_markdown"]
 
@@ -60,6 +67,7 @@ def render_markdown(
         f"{made_from}, against `{_code(plan.target.api_url)}` "
         f"(seller `{_code(plan.target.seller_id)}`).",
         "",
+        *_class_summary(plan),
         escape_markdown(summary_line(plan)),
         "",
         "| create | update | enable | publish | delete | disable | unmanaged |",
@@ -76,12 +84,23 @@ def render_markdown(
                 f"To proceed: {escape_markdown(finding.remedy)}"
             )
         head.append("")
+    if plan.exempted:
+        head.append("> [!NOTE]")
+        head.append("> **Exempted by policyExempt** (apply does not refuse these):")
+        for finding in plan.exempted:
+            head.append(f"> - **{finding.rule.value}**: {escape_markdown(finding.message)}")
+        head.append("")
     ignored = ignore_line(plan.settings.ignore)
     if ignored:
         head += [f"_{escape_markdown(ignored)}_", ""]
+    for line in (policies_line(plan.settings.policies), exemption_line(plan.settings.exempt)):
+        if line:
+            head += [f"_{escape_markdown(line)}_", ""]
 
     introduced = [c for c in plan.changes if c.origin is not Origin.PRE_EXISTING]
-    sections = [_section(title, changes) for title, changes in _groups(introduced)]
+    # Prices first, content folded below them; both count against the comment's limit.
+    sections = price_tables(plan)
+    sections += [_section(title, changes) for title, changes in _groups(introduced)]
     pre_existing = [c for c in plan.changes if c.origin is Origin.PRE_EXISTING]
     if pre_existing:
         sections.append(_pre_existing(pre_existing))
@@ -106,6 +125,47 @@ def render_markdown(
             break
         out += "\n" + section
     return out
+
+
+def _class_summary(plan: Plan) -> list[str]:
+    """Changes by class and by service: what a reviewer (or finance) looks at first."""
+    columns, rows = class_table(plan)
+    if not columns:
+        return []
+    lines = [
+        "| | " + " | ".join(c.value for c in columns) + " |",
+        "|---|" + "---:|" * len(columns),
+    ]
+    for label, counts in rows:
+        lines.append(f"| {escape_markdown(label)} | " + " | ".join(map(str, counts)) + " |")
+    totals = [sum(counts[i] for _, counts in rows) for i in range(len(columns))]
+    lines.append("| **total** | " + " | ".join(f"**{n}**" for n in totals) + " |")
+    return [*lines, ""]
+
+
+def price_tables(plan: Plan) -> list[str]:
+    """One table per service of every money field the plan changes (docs/policies.md)."""
+    tables: list[str] = []
+    for service, priced in price_lines(plan):
+        lines = [
+            f"### Prices: {escape_markdown(top_label(service))}",
+            "",
+            "| item | currency | field | old → new | change | margin before → after |",
+            "|---|---|---|---:|---:|---:|",
+        ]
+        lines += [
+            f"| `{_cell_code(line.item)}` | {escape_markdown(line.currency)} | {line.field} "
+            f"| {line.before} → {line.after} | {line.percent} "
+            f"| {line.margin_before} → {line.margin_after} |"
+            for line in priced
+        ]
+        tables.append("\n".join(lines) + "\n")
+    return tables
+
+
+def _cell_code(text: str) -> str:
+    """A code span inside a table cell: GitHub ends the cell at an unescaped pipe even there."""
+    return _code(text).replace("|", "\\|")
 
 
 def _groups(changes: Iterable[Change]) -> list[tuple[str, list[Change]]]:

@@ -13,6 +13,13 @@ from catalog_sync.render.plan_values import (
     repeats_default,
     summary_line,
 )
+from catalog_sync.render.pricing import (
+    classes_line,
+    exemption_line,
+    policies_line,
+    price_lines,
+    top_label,
+)
 
 __all__ = ["render_text"]
 
@@ -31,6 +38,9 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
     ignored = ignore_line(plan.settings.ignore)
     if ignored:
         lines += [ignored, ""]
+    for line in (policies_line(plan.settings.policies), exemption_line(plan.settings.exempt)):
+        if line:
+            lines += [line, ""]
     if plan.safety:
         lines.append(paint("!", "Safety findings (apply refuses this plan):"))
         for finding in plan.safety:
@@ -40,6 +50,14 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
                 lines.append(f"      ... and {len(finding.addresses) - 20} more")
             lines.append(f"      to proceed: {finding.remedy}")
         lines.append("")
+    if plan.exempted:
+        lines.append("Exempted by policyExempt (apply does not refuse these):")
+        lines.extend(f"  - {finding.rule.value}: {finding.message}" for finding in plan.exempted)
+        lines.append("")
+    by_class = classes_line(plan)
+    if by_class:
+        lines += [by_class, ""]
+    lines.extend(price_tables(plan))
 
     for change in plan.changes:
         lines.extend(_change_lines(change, paint))
@@ -58,6 +76,35 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
 
     lines.append(summary_line(plan))
     return "\n".join(lines) + "\n"
+
+
+_HEADINGS = ("item", "currency", "field", "old -> new", "change", "margin before -> after")
+
+
+def price_tables(plan: Plan) -> list[str]:
+    """One aligned table per service of every money field the plan changes."""
+    lines: list[str] = []
+    for service, priced in price_lines(plan):
+        cells = [
+            (
+                line.item,
+                line.currency,
+                line.field,
+                f"{line.before} -> {line.after}",
+                line.percent,
+                f"{line.margin_before} -> {line.margin_after}",
+            )
+            for line in priced
+        ]
+        widths = [max(len(row[i]) for row in (_HEADINGS, *cells)) for i in range(len(_HEADINGS))]
+        lines.append(f"Prices: {top_label(service)}")
+        for row in (_HEADINGS, *cells):
+            lines.append(
+                "  "
+                + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            )
+        lines.append("")
+    return lines
 
 
 def _change_lines(change: Change, paint: Callable[[str, str], str]) -> list[str]:

@@ -1,0 +1,123 @@
+"""Pricing data carried by a plan: change classes, price rows and policy details.
+
+Money values are the graph's normalised decimal strings (``"12.5000"``), so they compare and
+serialise exactly; ``None`` is a field nobody set.
+"""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+
+from pydantic import Field
+
+from catalog_sync.graph import Address
+from catalog_sync.immutable import Immutable
+from catalog_sync.kinds import PRICE_FIELDS
+
+__all__ = ["ChangeClass", "PolicyDetail", "PriceChange", "PriceRow", "RepricedRow", "margin"]
+
+
+class ChangeClass(enum.StrEnum):
+    """What kind of change a planned change is, to a reviewer (docs/policies.md)."""
+
+    PRICE_INCREASE = "price-increase"
+    PRICE_DECREASE = "price-decrease"
+    COST_CHANGE = "cost-change"
+    NEW_SKU = "new-sku"
+    RETIRE = "retire"
+    PUBLISH_CHANGE = "publish-change"
+    CONTENT = "content"
+
+
+def margin(price: str | None, cost: str | None) -> Decimal | None:
+    """(price - cost) / price in percent, when both are set and the price is not zero."""
+    if price is None or cost is None or Decimal(price) == 0:
+        return None
+    return (Decimal(price) - Decimal(cost)) / Decimal(price) * 100
+
+
+class PriceRow(Immutable):
+    """The money fields of one item (product or addon) in one currency."""
+
+    item: Address
+    currency: str | None = Field(
+        default=None, description="ISO 4217 code; null: the item's own fields (default currency)."
+    )
+    price: str | None = None
+    cost: str | None = None
+    recommended_price: str | None = None
+
+    def value(self, field: str) -> str | None:
+        """A field by its catalog name: price, cost or recommendedPrice."""
+        return {"price": self.price, "cost": self.cost, "recommendedPrice": self.recommended_price}[
+            field
+        ]
+
+    @property
+    def margin(self) -> Decimal | None:
+        return margin(self.price, self.cost)
+
+
+class PriceChange(Immutable):
+    """One money field of one item and currency that a plan changes."""
+
+    service: Address
+    item: Address
+    currency: str | None
+    field: str
+    before: str | None
+    after: str | None
+
+    @property
+    def percent(self) -> Decimal | None:
+        """The relative change in percent, from a non-zero amount."""
+        if self.before is None or self.after is None or Decimal(self.before) == 0:
+            return None
+        return (Decimal(self.after) - Decimal(self.before)) / Decimal(self.before) * 100
+
+
+class RepricedRow(Immutable):
+    """A price row the plan changes: as read live and as it will be after apply."""
+
+    before: PriceRow | None = Field(description="The row as read; null for a new item.")
+    after: PriceRow
+
+    @property
+    def item(self) -> Address:
+        return self.after.item
+
+    @property
+    def service(self) -> Address:
+        return self.after.item.top
+
+    def changes(self) -> list[PriceChange]:
+        """The fields that differ, in price, cost, recommendedPrice order."""
+        found = []
+        for field in PRICE_FIELDS:
+            old = self.before.value(field) if self.before is not None else None
+            new = self.after.value(field)
+            if old != new:
+                found.append(
+                    PriceChange(
+                        service=self.service,
+                        item=self.item,
+                        currency=self.after.currency,
+                        field=field,
+                        before=old,
+                        after=new,
+                    )
+                )
+        return found
+
+
+class PolicyDetail(Immutable):
+    """What a pricing-policy finding is about: the currency row, the field and the values."""
+
+    currency: str | None = None
+    field: str | None = None
+    values: dict[str, str] = Field(
+        default_factory=dict,
+        description="The amounts the rule compared (price, cost, before, after, margin) and "
+        "its limit, as decimal strings.",
+    )

@@ -1,0 +1,43 @@
+"""Price rows from graph resources, through the registry's ``price_cell`` (docs/policies.md).
+
+A row is keyed by (item, currency). A product's own money fields are its row of the default
+currency; a kind holding prices of other objects (a per-currency price list) maps each of its
+fields to the item and currency it prices, so rows never depend on which kind holds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from catalog_sync.graph import Address, Fields
+from catalog_sync.kinds import KINDS, PriceCell
+from catalog_sync.pricing.model import PriceRow
+
+__all__ = ["RowKey", "cell_of", "price_rows"]
+
+RowKey = tuple[Address, str | None]
+
+_ATTRIBUTES = {"price": "price", "cost": "cost", "recommendedPrice": "recommended_price"}
+
+
+def cell_of(address: Address, name: str) -> PriceCell | None:
+    """The price cell a field of the object at ``address`` is, or None."""
+    return KINDS[address.kind].price_cell(address, name)
+
+
+def price_rows(objects: Iterable[tuple[Address, Fields]]) -> dict[RowKey, PriceRow]:
+    """Every row the objects' money fields make, by (item, currency)."""
+    values: dict[RowKey, dict[str, str | None]] = {}
+    for address, fields in objects:
+        price_cell = KINDS[address.kind].price_cell
+        for name, value in fields.items():
+            cell = price_cell(address, name)
+            if cell is None:
+                continue
+            row = values.setdefault((cell.item, cell.currency), {})
+            row[_ATTRIBUTES[cell.field]] = value if isinstance(value, str) else None
+    return {key: _row(key, row) for key, row in values.items()}
+
+
+def _row(key: RowKey, values: Mapping[str, str | None]) -> PriceRow:
+    return PriceRow(item=key[0], currency=key[1], **values)
