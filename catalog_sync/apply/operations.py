@@ -7,11 +7,13 @@ parent's new id.
 
 from __future__ import annotations
 
-from catalog_sync.apply.bodies import Names, body_for, changed_fields
+from pydantic import BaseModel
+
+from catalog_sync.apply.bodies import Fields, Names, body_for, changed_fields, item_body_for
 from catalog_sync.cloudmore import ReadWriteClient
 from catalog_sync.errors import OperationError
 from catalog_sync.graph import Address
-from catalog_sync.kinds import KINDS
+from catalog_sync.kinds import KINDS, KindSpec
 from catalog_sync.plan.live import LiveCatalog
 from catalog_sync.plan.model import Action, Change, Plan
 
@@ -90,7 +92,7 @@ class Operations:
             if spec.create is None:
                 raise OperationError(f"{change.address}: cannot create a {change.kind.value}")
             new_id = await spec.create(
-                self._client, parents, body_for(spec, change.desired or {}, self.names)
+                self._client, parents, self._body(spec, change, change.desired or {})
             )
             self.ids.learn(address, new_id)
             if spec.names_table is not None and address.key is not None:
@@ -110,6 +112,21 @@ class Operations:
         if existing is None and change.live is not None:
             raise OperationError(f"{change.address}: the live object (id {object_id}) was not read")
         fields = changed_fields(change.desired or {}, change.live)
-        body = body_for(spec, fields, self.names, existing, enable=change.action is Action.ENABLE)
+        body = self._body(spec, change, fields, existing)
         await spec.update(self._client, parents, object_id, body)
         return object_id
+
+    def _body(
+        self, spec: KindSpec, change: Change, fields: Fields, existing: BaseModel | None = None
+    ) -> BaseModel:
+        if spec.items is not None:
+            # Items are named by natural key; the PUT names them by id, new ones included.
+            top = len(change.address.segments) - 1
+
+            def item_ids(item: Address) -> tuple[str, ...]:
+                # The item and its ancestors below the price list's parent, outermost first.
+                chain = [item, *item.ancestors()][::-1][top:]
+                return tuple(self.ids.id_of(at) for at in chain)
+
+            return item_body_for(spec, change.address, fields, self.names, item_ids, existing)
+        return body_for(spec, fields, self.names, existing, enable=change.action is Action.ENABLE)

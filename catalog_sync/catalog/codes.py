@@ -36,6 +36,7 @@ class Code(enum.StrEnum):
     INVALID_DOMAIN = "CS210"
     INVALID_ID = "CS211"
     INVALID_ADDRESS = "CS212"
+    INVALID_CURRENCY = "CS213"
 
     # CS3xx: semantic checks across objects and files
     DUPLICATE_SERVICE = "CS301"

@@ -9,15 +9,16 @@ Every description here is shown by editors through schemas/catalog.schema.json.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from catalog_sync.address_pattern import pattern_kind
 from catalog_sync.catalog.fields import (
     BillingMonths,
     CountryCode,
+    CurrencyCode,
     Domain,
     Email,
     Guid,
@@ -44,6 +45,7 @@ __all__ = [
     "IgnoreRule",
     "InvoiceContact",
     "PostalAddress",
+    "Price",
     "PricePer",
     "Product",
     "ProductType",
@@ -175,6 +177,36 @@ class Publish(SourcedModel):
     )
 
 
+class Price(SourcedModel):
+    """An item's amounts in one currency; an amount left out is not managed (docs/contracts.md,
+    "Price lists")."""
+
+    price: Money | None = Field(default=None, description="The price for brokers.")
+    cost: Money | None = Field(default=None, description="The cost for the seller.")
+    recommended_price: Money | None = Field(
+        default=None, description="The resale price suggested to brokers."
+    )
+
+
+def _without_origin(value: object) -> object:
+    # The loader's position marker is not a currency: the amounts keep their own positions.
+    if isinstance(value, dict):
+        return {key: item for key, item in value.items() if isinstance(key, str)}
+    return value
+
+
+Prices = Annotated[
+    dict[CurrencyCode, Price],
+    BeforeValidator(_without_origin),
+    Field(
+        description=(
+            'Amounts per currency, by ISO 4217 code: {SEK: {price: "110", cost: "55",'
+            ' recommendedPrice: "130"}}. A currency left out is not managed.'
+        )
+    ),
+]
+
+
 class Addon(SourcedModel):
     """An addon of a product: what a broker buys, with its price; keyed by itemCode in its
     product."""
@@ -206,6 +238,7 @@ class Addon(SourcedModel):
     hide_from_price_list: bool = Field(
         default=False, strict=True, description="Hide the addon in the price list."
     )
+    prices: Prices = Field(default_factory=dict)
     protect: bool = Field(default=False, strict=True, description=_PROTECT)
 
 
@@ -233,6 +266,7 @@ class Product(SourcedModel):
     email_template: Name | None = Field(
         default=None, description="The NAME of the seller's e-mail template for notifications."
     )
+    prices: Prices = Field(default_factory=dict)
     protect: bool = Field(default=False, strict=True, description=_PROTECT)
     addons: tuple[Addon, ...] = Field(default=(), description="The product's addons.")
 

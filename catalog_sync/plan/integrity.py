@@ -69,14 +69,14 @@ def _change_problems(change: Change, addresses: set[Address]) -> list[str]:
 
 
 def _value_problems(kind: Kind, name: str, values: Mapping[str, FieldValue]) -> list[str]:
-    known = KINDS[kind].by_name
+    spec = KINDS[kind]
     problems = []
     for field, value in values.items():
-        if field not in known:
+        if not spec.has_field(field):
             problems.append(f"{name}.{field} is not a field of a {kind.value}")
             continue
         try:
-            normalised = known[field].to_graph(value)
+            normalised = spec.field_for(field).to_graph(value)
         except (ValueError, ArithmeticError) as error:
             problems.append(f"{name}.{field}: {error}")
             continue
