@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from catalog_sync.address_pattern import pattern_kind
@@ -178,8 +178,7 @@ class Publish(SourcedModel):
 
 
 class Price(SourcedModel):
-    """An item's amounts in one currency; an amount left out is not managed (docs/contracts.md,
-    "Price lists")."""
+    """An item's amounts in one currency; an amount left out is not managed."""
 
     price: Money | None = Field(default=None, description="The price for brokers.")
     cost: Money | None = Field(default=None, description="The cost for the seller.")
@@ -195,9 +194,22 @@ def _without_origin(value: object) -> object:
     return value
 
 
+class _FrozenPrices(dict[str, Price]):
+    """A read-only, hashable mapping, so a product stays a frozen, hashable model."""
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(self.items()))
+
+    def _refuse(self, *_: object, **__: object) -> None:
+        raise TypeError("catalog models are immutable")
+
+    __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = _refuse  # type: ignore[assignment]
+
+
 Prices = Annotated[
     dict[CurrencyCode, Price],
     BeforeValidator(_without_origin),
+    AfterValidator(_FrozenPrices),
     Field(
         description=(
             'Amounts per currency, by ISO 4217 code: {SEK: {price: "110", cost: "55",'
@@ -238,7 +250,7 @@ class Addon(SourcedModel):
     hide_from_price_list: bool = Field(
         default=False, strict=True, description="Hide the addon in the price list."
     )
-    prices: Prices = Field(default_factory=dict)
+    prices: Prices = Field(default_factory=_FrozenPrices)
     protect: bool = Field(default=False, strict=True, description=_PROTECT)
 
 
@@ -266,7 +278,7 @@ class Product(SourcedModel):
     email_template: Name | None = Field(
         default=None, description="The NAME of the seller's e-mail template for notifications."
     )
-    prices: Prices = Field(default_factory=dict)
+    prices: Prices = Field(default_factory=_FrozenPrices)
     protect: bool = Field(default=False, strict=True, description=_PROTECT)
     addons: tuple[Addon, ...] = Field(default=(), description="The product's addons.")
 
