@@ -9,9 +9,11 @@ from typing import Any
 import httpx
 import pytest
 
-from catalog_sync.apply import Outcome
+from catalog_sync.apply import ApplyOptions, Outcome, apply_plan
 from catalog_sync.emulator import DEMO
+from catalog_sync.errors import StalePlanError
 from catalog_sync.graph import Kind
+from catalog_sync.plan.build import target_of
 from catalog_sync.plan.model import Action, FieldChange
 from catalog_sync.render.apply_text import render_report
 from tests.apply.support import SELLER, InProcess, plan_and_apply, plan_with, writes_after
@@ -192,3 +194,37 @@ async def test_a_live_currency_the_files_do_not_name_is_unmanaged_and_not_read(
     assert plan.summary.unmanaged == 1
     # SEK is read (the files name it); EUR is only listed by the service.
     assert _price_list_requests(emulator.requests(), "GET", before) == 1
+
+
+@pytest.mark.anyio
+async def test_a_price_changed_in_the_ui_after_the_plan_makes_it_stale(
+    tmp_path: Path, journal_dir: Path
+) -> None:
+    emulator = InProcess("empty")
+    catalog = _catalog(tmp_path)
+    async with emulator.client() as client:
+        await plan_and_apply(client, emulator.settings, journal_dir, catalog)
+        _catalog(tmp_path, CATALOG.replace('"110"', '"115"'))
+        plan = await plan_with(client, emulator.settings, catalog)
+        service = await _service(emulator, "Priced")
+        product = (
+            await _raw(emulator, "GET", f"{SELLER}/services/{service['id']}/products")
+        ).json()[0]
+        raised = {"products": [{"productId": product["id"], "price": _amounts(110, 70, 130)}]}
+        path = f"{SELLER}/services/{service['id']}/pricelist?currencyCode=SEK"
+        assert (await _raw(emulator, "PUT", path, json=raised)).status_code == 204
+        before = emulator.requests()[-1]["seq"]
+        with pytest.raises(StalePlanError) as caught:
+            await apply_plan(
+                plan,
+                client,
+                target_of(emulator.settings),
+                ApplyOptions(journal_dir=journal_dir),
+            )
+
+    assert f"{SEK}: changed since the plan was made: p.cost" in str(caught.value)
+    assert writes_after(emulator.requests(), before) == []
+
+
+def _amounts(price: float, cost: float, recommended: float) -> dict[str, float]:
+    return {"price": price, "cost": cost, "recommendedPrice": recommended}
