@@ -16,7 +16,7 @@ from catalog_sync.cloudmore import open_read_only
 from catalog_sync.emulator import EmulatorConfig, create_app
 from catalog_sync.emulator import operations as ops
 from catalog_sync.plan.build import make_plan, target_of
-from catalog_sync.plan.model import Plan
+from catalog_sync.plan.model import Change, Plan
 from tests.cloudmore.emulator_helpers import IN_PROCESS_URL, demo_settings
 from tests.golden import assert_golden
 from tests.plan.support import NOW, REPO
@@ -27,7 +27,9 @@ PRODUCT = "5e7a1c00-0000-4000-8000-000000000002"
 ADDON = "5e7a1c00-0000-4000-8000-000000000003"
 
 
-def _amounts(price: float, cost: float | None = None, recommended: float | None = None) -> dict:
+def _amounts(
+    price: float, cost: float | None = None, recommended: float | None = None
+) -> dict[str, float | None]:
     return {"price": price, "cost": cost, "recommendedPrice": recommended}
 
 
@@ -87,7 +89,7 @@ def test_each_format_shows_price_list_changes(
 def test_the_price_list_change_names_items_and_waits_for_the_new_product(
     priced_plan: Plan,
 ) -> None:
-    changes = {c.address: c for c in priced_plan.changes}
+    changes: dict[str, Change] = {c.address: c for c in priced_plan.changes}
     sek = changes['service["Priced"].pricelist["SEK"]']
     assert [(f.path, f.before, f.after) for f in sek.field_changes] == [
         ("p.price", "110.0000", "120.0000"),
