@@ -10,10 +10,12 @@ import httpx
 import pytest
 
 from catalog_sync.apply import ApplyOptions, Outcome, apply_plan
+from catalog_sync.drift import DriftKind, drift_of
 from catalog_sync.emulator import DEMO
 from catalog_sync.errors import StalePlanError
 from catalog_sync.graph import Kind
 from catalog_sync.plan.build import target_of
+from catalog_sync.plan.integrity import plan_problems
 from catalog_sync.plan.model import Action, FieldChange
 from catalog_sync.render.apply_text import render_report
 from tests.apply.support import SELLER, InProcess, plan_and_apply, plan_with, writes_after
@@ -228,3 +230,30 @@ async def test_a_price_changed_in_the_ui_after_the_plan_makes_it_stale(
 
 def _amounts(price: float, cost: float, recommended: float) -> dict[str, float]:
     return {"price": price, "cost": cost, "recommendedPrice": recommended}
+
+
+@pytest.mark.anyio
+async def test_a_cost_raised_through_the_api_is_drift_and_a_forged_amount_is_refused(
+    tmp_path: Path, journal_dir: Path
+) -> None:
+    emulator = InProcess("empty")
+    catalog = _catalog(tmp_path)
+    async with emulator.client() as client:
+        await plan_and_apply(client, emulator.settings, journal_dir, catalog)
+        service = await _service(emulator, "Priced")
+        product = (
+            await _raw(emulator, "GET", f"{SELLER}/services/{service['id']}/products")
+        ).json()[0]
+        raised = {"products": [{"productId": product["id"], "price": _amounts(110, 70, 130)}]}
+        path = f"{SELLER}/services/{service['id']}/pricelist?currencyCode=SEK"
+        assert (await _raw(emulator, "PUT", path, json=raised)).status_code == 204
+        plan = await plan_with(client, emulator.settings, catalog)
+
+    [entry] = drift_of(plan).entries
+    assert (entry.address, entry.drift) == (SEK, DriftKind.CHANGED)
+    assert [(f.path, f.live, f.files) for f in entry.fields] == [("p.cost", "70.0000", "55.0000")]
+
+    [change] = plan.changes
+    forged = change.model_copy(update={"desired": {**(change.desired or {}), "p.discount": "1"}})
+    problems = plan_problems(plan.model_copy(update={"changes": (forged,)}))
+    assert f"changes[0] {SEK}: desired.p.discount is not a field of a pricelist" in problems
