@@ -257,3 +257,31 @@ async def test_a_cost_raised_through_the_api_is_drift_and_a_forged_amount_is_ref
     forged = change.model_copy(update={"desired": {**(change.desired or {}), "p.discount": "1"}})
     problems = plan_problems(plan.model_copy(update={"changes": (forged,)}))
     assert f"changes[0] {SEK}: desired.p.discount is not a field of a pricelist" in problems
+
+
+@pytest.mark.anyio
+async def test_a_price_changes_with_a_rename_of_its_pinned_service(
+    tmp_path: Path, journal_dir: Path
+) -> None:
+    emulator = InProcess("empty")
+    catalog = _catalog(tmp_path)
+    async with emulator.client() as client:
+        await plan_and_apply(client, emulator.settings, journal_dir, catalog)
+        service = await _service(emulator, "Priced")
+        renamed = CATALOG.replace(
+            "  - name: Priced\n", f"  - name: Renamed\n    id: {service['id']}\n"
+        ).replace('"110"', '"111"')
+        _catalog(tmp_path, renamed)
+        plan, report = await plan_and_apply(client, emulator.settings, journal_dir, catalog)
+        again = await plan_with(client, emulator.settings, catalog)
+
+    assert {(c.address, c.action) for c in plan.changes} == {
+        ('service["Renamed"]', Action.UPDATE),
+        ('service["Renamed"].pricelist["SEK"]', Action.UPDATE),
+    }
+    assert report.ok, render_report(report)
+    assert not again.changes, [c.address for c in again.changes]
+    raw = await _raw(
+        emulator, "GET", f"{SELLER}/services/{service['id']}/pricelist?currencyCode=SEK"
+    )
+    assert raw.json()["products"][0]["price"]["price"] == 111
