@@ -65,3 +65,13 @@ def test_an_unknown_amount_field_is_refused(tmp_path: Path) -> None:
     [found] = _problems(tmp_path, PRICED.replace("CURRENCY", "EUR").replace("cost:", "cots:"))
     assert found.code == "CS202"
     assert "'cots'" in found.message
+
+
+def test_a_priced_product_cannot_have_a_slash_in_its_item_code(tmp_path: Path) -> None:
+    [found] = _problems(tmp_path, PRICED.replace("CURRENCY", "EUR").replace(": pa\n", ": p/a\n"))
+    assert found.code == "CS326"
+    assert (found.line, found.column) == (6, 19)
+    assert "'p/a' contains '/'" in found.message
+    # Without prices the same itemCode is fine.
+    write_catalog(tmp_path, {"a.yaml": SERVICE.replace(": pa\n", ": p/a\n")})
+    assert load_catalog(tmp_path).catalog.services[0].products[0].item_code == "p/a"
