@@ -39,6 +39,7 @@ class Kind(enum.StrEnum):
     PRODUCT = "product"
     ADDON = "addon"
     PUBLISH = "publish"
+    PRICE_LIST = "pricelist"
 
     @property
     def rank(self) -> int:

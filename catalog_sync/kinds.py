@@ -12,12 +12,20 @@ its client calls (``docs/contracts.md`` lists the endpoints).
 
 A read today is the list call alone (``docs/contracts.md``: lists carry whole objects); a kind
 whose list is a summary gets a ``detail`` call beside ``list`` and nothing else changes.
+
+A kind with :class:`ItemFields` (the price lists) has no fixed fields: one object per parent and
+key (a service's prices in SEK) holds one field per item and amount, ``"{item}.{amount}"``
+(``payg.price``, ``payg/gws-std.cost``), which :meth:`KindSpec.field_for` resolves to its amount's
+spec. Such a kind is read on demand (``get``, by key, only where the files name the key; the keys
+the parent holds are ``listed`` on the parent's wire object, so the others are reported without
+a read) and written with one ``update`` per object carrying every changed item
+(``docs/contracts.md``, "Price lists").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple, Protocol
 
@@ -34,6 +42,7 @@ __all__ = [
     "PRICE_FIELDS",
     "FieldSpec",
     "IdsOfNames",
+    "ItemFields",
     "KindSpec",
     "NamesOfIds",
     "PriceCell",
@@ -41,6 +50,7 @@ __all__ = [
     "defaults",
     "field_spec",
     "get_path",
+    "keyed_id",
     "references",
     "set_path",
 ]
@@ -165,17 +175,18 @@ def own_price_cell(address: Address, name: str) -> PriceCell | None:
 
 
 def price_list_cell(address: Address, name: str) -> PriceCell | None:
-    """For a per-currency price list, ``service["X"].pricelist["SEK"]``, whose fields are
-    ``"{item}.{field}"`` with the item a product itemCode or ``productItemCode/addonItemCode``:
-    the currency is the list's key (docs/policies.md). Register it as the price list kind's
-    ``price_cell``."""
-    item, dot, money = name.rpartition(".")
+    """For a kind whose fields are named per item (a price list, ``service["X"].pricelist
+    ["SEK"]``, fields ``"{item}.{field}"``): the item its :class:`ItemFields` names, in the
+    currency that is the list's key (docs/policies.md)."""
+    items = KINDS[address.kind].items
     service = address.parent
-    if not dot or not item or money not in PRICE_FIELDS or service is None or not address.key:
+    split = None if items is None else items.split(name)
+    if items is None or split is None or service is None or not address.key:
         return None
-    product, _, addon = item.partition("/")
-    at = service.child(Kind.PRODUCT, product)
-    return PriceCell(at.child(Kind.ADDON, addon) if addon else at, address.key, money)
+    item, amount = split
+    if amount.name not in PRICE_FIELDS:
+        return None
+    return PriceCell(items.item_address(service, item), address.key, amount.name)
 
 
 def no_price_cell(address: Address, name: str) -> PriceCell | None:
@@ -184,6 +195,62 @@ def no_price_cell(address: Address, name: str) -> PriceCell | None:
 
 
 Lister = Callable[[Any, tuple[str, ...]], Coroutine[Any, Any, Sequence[BaseModel]]]
+Getter = Callable[[Any, tuple[str, ...], str], Coroutine[Any, Any, BaseModel]]
+Rows = Callable[[BaseModel], Sequence[tuple[tuple[str, ...], Mapping[str, Any]]]]
+RowsBody = Callable[[str, list[tuple[tuple[str, ...], dict[str, Any]]]], BaseModel]
+
+
+def keyed_id(parent_id: str, key: str) -> str:
+    """The id of an object read by key under its parent (a price list has none of its own)."""
+    return f"{parent_id}/{key}"
+
+
+@dataclass(frozen=True)
+class ItemFields:
+    """Fields named per item of the parent: ``"{item}.{amount}"``.
+
+    ``item`` is the natural keys of the item and its ancestors below the parent, outermost
+    first, joined by ``/`` (``payg``, ``payg/gws-std``), one per kind of ``item_kinds``; the
+    amount is the last dot segment, one of ``amounts``. ``catalog_items`` is the attribute of
+    an item's catalog model holding its amounts by key (``prices: {SEK: {...}}``); ``rows`` and
+    ``body`` are the wire side: the items of a read object by ids, and the body for some of
+    them.
+    """
+
+    amounts: tuple[FieldSpec, ...]
+    item_kinds: tuple[Kind, ...]
+    catalog_items: str
+    rows: Rows
+    body: RowsBody
+    separator: str = "/"
+
+    def split(self, name: str) -> tuple[str, FieldSpec] | None:
+        item, dot, amount = name.rpartition(".")
+        spec = next((a for a in self.amounts if a.name == amount), None)
+        if not dot or not item or spec is None:
+            return None
+        return item, spec
+
+    def item_address(self, parent: Address, item: str) -> Address:
+        keys = item.split(self.separator, len(self.item_kinds) - 1)
+        address = parent
+        for kind, key in zip(self.item_kinds, keys, strict=False):
+            address = address.child(kind, key)
+        return address
+
+    def item_name(self, keys: Sequence[str]) -> str:
+        return self.separator.join(keys)
+
+    def items_of(self, parent: Address, names: Iterable[str]) -> list[Address]:
+        """The items ``names`` (field names) are of, once each, in order."""
+        found: dict[Address, None] = {}
+        for name in names:
+            split = self.split(name)
+            if split is not None:
+                found[self.item_address(parent, split[0])] = None
+        return list(found)
+
+
 Creator = Callable[[Any, tuple[str, ...], Any], Coroutine[Any, Any, str]]
 Replacer = Callable[[Any, tuple[str, ...], str, Any], Coroutine[Any, Any, None]]
 Remover = Callable[[Any, tuple[str, ...], str], Coroutine[Any, Any, None]]
@@ -212,7 +279,8 @@ class KindSpec:
     embedded: str | None = None
     create: Creator | None = None
     remove: Remover | None = None
-    removal: Literal["delete", "disable"] = "delete"
+    removal: Literal["delete", "disable", "none"] = "delete"
+    """How an object the files leave out is removed under prune; ``none``: only reported."""
     status: str | None = None
     """The wire field that says whether the object is active (``"Active"``), when it has one."""
     names_table: str | None = None
@@ -224,10 +292,33 @@ class KindSpec:
     sku: bool = False
     """Whether an object of this kind is something a broker buys, so creating one is a new
     SKU (change class ``new-sku``)."""
+    items: ItemFields | None = None
+    """Fields named per item (price lists); ``fields`` then holds none."""
+    get: Getter | None = None
+    """Reads one object by key under its parent's ids: a kind read on demand."""
+    listed: Callable[[BaseModel], Sequence[str]] | None = None
+    """The keys of this kind's objects, as the parent's wire object lists them."""
     by_name: Mapping[str, FieldSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {spec.name: spec for spec in self.fields})
+
+    def field_for(self, name: str) -> FieldSpec:
+        """The spec of field ``name``, a per-item one included; KeyError when there is none."""
+        found = self.by_name.get(name)
+        if found is not None:
+            return found
+        split = self.items.split(name) if self.items is not None else None
+        if split is None:
+            raise KeyError(name)
+        return replace(split[1], name=name, wire=split[1].wire_path)
+
+    def has_field(self, name: str) -> bool:
+        try:
+            self.field_for(name)
+        except KeyError:
+            return False
+        return True
 
     @property
     def counted(self) -> bool:
@@ -398,8 +489,39 @@ KINDS: Mapping[Kind, KindSpec] = {
                 _f("brokers", S, (), wire="brokerIds", lookup=BROKERS, noun="broker"),
             ),
         ),
+        # One object per service and currency; its fields are the items' amounts in it.
+        KindSpec(
+            Kind.PRICE_LIST,
+            parent=Kind.SERVICE,
+            key="currency",
+            catalog_items="prices",
+            read_model=wire.SellerPriceList,
+            body_model=wire.SellerPriceListUpdateViewModel,
+            get=lambda c, ids, currency: c.get_price_list(*ids, currency),
+            listed=lambda service: list(getattr(service, "currencies", None) or ()),
+            create=lambda c, ids, body: _put_price_list(c, ids, body),
+            update=lambda c, ids, _, body: c.update_price_list(*ids, body),
+            removal="none",
+            price_cell=price_list_cell,
+            fields=(),
+            items=ItemFields(
+                amounts=(_f("price", M), _f("cost", M), _f("recommendedPrice", M)),
+                item_kinds=(Kind.PRODUCT, Kind.ADDON),
+                catalog_items="prices",
+                rows=lambda read: read.rows() if isinstance(read, wire.SellerPriceList) else [],
+                body=wire.SellerPriceListUpdateViewModel.of_rows,
+            ),
+        ),
     )
 }
+
+
+async def _put_price_list(
+    client: Any, ids: tuple[str, ...], body: wire.SellerPriceListUpdateViewModel
+) -> str:
+    """A price list in a currency the service has none in yet is made by its first PUT."""
+    await client.update_price_list(*ids, body)
+    return keyed_id(ids[-1], body.currency_code)
 
 
 def children_of(parent: Kind | None) -> tuple[KindSpec, ...]:
@@ -426,7 +548,7 @@ def defaults(kind: Kind) -> dict[str, FieldValue]:
 
 
 def field_spec(kind: Kind, name: str) -> FieldSpec:
-    return KINDS[kind].by_name[name]
+    return KINDS[kind].field_for(name)
 
 
 def get_path(data: Mapping[str, Any], dotted: str) -> Any:

@@ -15,7 +15,7 @@ from catalog_sync.catalog.fields import Text
 from catalog_sync.emulator import operations as emulator_operations
 from catalog_sync.emulator.validation import ModelStateError
 from catalog_sync.emulator.validation import validate_addon as real_validate_addon
-from catalog_sync.graph import Kind
+from catalog_sync.graph import Address, Kind
 from catalog_sync.kinds import KINDS, FieldSpec, children_of, field_spec
 from catalog_sync.normalise import FieldType
 from catalog_sync.plan.model import Action
@@ -76,7 +76,11 @@ def _catalog_with_note(tmp_path: Path, note: str) -> Path:
 
 def test_the_registry_is_what_the_adapters_read() -> None:
     assert [spec.kind for spec in children_of(None)] == [Kind.BROKER, Kind.SERVICE]
-    assert [spec.kind for spec in children_of(Kind.SERVICE)] == [Kind.PRODUCT, Kind.PUBLISH]
+    assert [spec.kind for spec in children_of(Kind.SERVICE)] == [
+        Kind.PRODUCT,
+        Kind.PUBLISH,
+        Kind.PRICE_LIST,
+    ]
     assert field_spec(Kind.PRODUCT, "emailTemplate").wire_path == "emailTemplateId"
 
 
@@ -109,3 +113,28 @@ async def test_a_field_added_to_a_spec_flows_through_plan_and_apply(tmp_path: Pa
         assert (report.ok, report.verified, report.mismatches) == (True, True, ())
         assert [a[NOTE] for a in stored] == ["second"]
         assert not (await plan_with(client, emulator.settings, catalog)).changes
+
+
+def test_a_price_list_field_is_an_item_and_an_amount() -> None:
+    spec = KINDS[Kind.PRICE_LIST]
+    assert spec.items is not None
+    addon = spec.field_for("payg/gws-std.recommendedPrice")
+    assert (addon.name, addon.type, addon.wire_path) == (
+        "payg/gws-std.recommendedPrice",
+        FieldType.MONEY,
+        "recommendedPrice",
+    )
+    assert field_spec(Kind.PRICE_LIST, "v1.2.price").to_graph("1.5") == "1.5000"
+    for unknown in ("payg.discount", "price", ".price", "payg"):
+        assert not spec.has_field(unknown)
+        with pytest.raises(KeyError):
+            spec.field_for(unknown)
+    service = Address.of(Kind.SERVICE, "GW")
+    assert spec.items.items_of(
+        service, ["payg/gws-std.cost", "payg.price", "payg/gws-std.price"]
+    ) == [
+        service.child(Kind.PRODUCT, "payg").child(Kind.ADDON, "gws-std"),
+        service.child(Kind.PRODUCT, "payg"),
+    ]
+    # The registry says a price list is never removed, only reported.
+    assert (spec.removal, spec.remove) == ("none", None)

@@ -10,17 +10,17 @@ and overlays only the managed fields the plan changes: fields the catalog does n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from catalog_sync.errors import OperationError
-from catalog_sync.graph import FieldValue
+from catalog_sync.graph import Address, FieldValue
 from catalog_sync.kinds import BROKERS, KindSpec, set_path
 from catalog_sync.plan.lookups import Lookups
 
-__all__ = ["Fields", "Names", "body_for"]
+__all__ = ["Fields", "Names", "body_for", "item_body_for"]
 
 Fields = Mapping[str, FieldValue]
 
@@ -68,7 +68,7 @@ def body_for(
     """The body that writes ``fields`` over ``existing`` (the object as re-read, if any)."""
     data = _base(spec, existing)
     for name, value in fields.items():
-        field = spec.by_name[name]
+        field = spec.field_for(name)
         try:
             converted = field.to_wire(value, names)
         except ValueError as error:
@@ -99,3 +99,50 @@ def _base(spec: KindSpec, existing: BaseModel | None) -> dict[str, Any]:
     # A None the read shape allows but the body does not (a product's type, a broker's contact)
     # falls back to the body's default rather than failing validation.
     return {key: value for key, value in data.items() if value is not None}
+
+
+# --- per-item fields (price lists) ----------------------------------------------------------
+
+
+def item_body_for(
+    spec: KindSpec,
+    address: Address,
+    fields: Fields,
+    names: Names,
+    item_ids: Callable[[Address], tuple[str, ...]],
+    existing: BaseModel | None = None,
+) -> BaseModel:
+    """The one body that writes every item ``fields`` names (``"{item}.{amount}"``) in the
+    object at ``address`` (a service's price list in one currency).
+
+    A PUT replaces an item's amounts (``docs/contracts.md``, "Price lists"), so each item named
+    starts from its amounts in ``existing`` (the list as re-read) and only the changed ones
+    are overlaid; ``item_ids`` gives an item's ids, outermost first, the objects created in
+    this run included."""
+    items = spec.items
+    assert items is not None
+    assert address.parent is not None
+    assert address.key is not None
+    current = {
+        tuple(i.lower() for i in ids): dict(amounts)
+        for ids, amounts in (items.rows(existing) if existing is not None else ())
+    }
+    rows: dict[tuple[str, ...], dict[str, Any]] = {}
+    for name, value in fields.items():
+        split = items.split(name)
+        if split is None:
+            raise OperationError(f"{address}: {name!r} is not an item's amount")
+        ids = tuple(i.lower() for i in item_ids(items.item_address(address.parent, split[0])))
+        row = rows.setdefault(ids, current.get(ids, {}))
+        try:
+            set_path(row, split[1].wire_path, split[1].to_wire(value, names))
+        except ValueError as error:
+            raise OperationError(f"{address}: {name}: {error}") from None
+    try:
+        return items.body(address.key, list(rows.items()))
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "body"
+        raise OperationError(
+            f"cannot build the {spec.kind.value} body: {where}: {first['msg']}"
+        ) from None

@@ -7,11 +7,13 @@ parent's new id.
 
 from __future__ import annotations
 
-from catalog_sync.apply.bodies import Names, body_for
+from pydantic import BaseModel
+
+from catalog_sync.apply.bodies import Fields, Names, body_for, item_body_for
 from catalog_sync.cloudmore import ReadWriteClient
 from catalog_sync.errors import OperationError
 from catalog_sync.graph import Address
-from catalog_sync.kinds import KINDS
+from catalog_sync.kinds import KINDS, KindSpec
 from catalog_sync.plan.live import LiveCatalog
 from catalog_sync.plan.model import Action, Change, Plan
 
@@ -90,7 +92,7 @@ class Operations:
             if spec.create is None:
                 raise OperationError(f"{change.address}: cannot create a {change.kind.value}")
             new_id = await spec.create(
-                self._client, parents, body_for(spec, change.written(), self.names)
+                self._client, parents, self._body(spec, change, change.written())
             )
             self.ids.learn(address, new_id)
             if spec.names_table is not None and address.key is not None:
@@ -110,7 +112,35 @@ class Operations:
         if existing is None and change.fingerprint is not None:
             raise OperationError(f"{change.address}: the live object (id {object_id}) was not read")
         # The changed fields over the object as re-read: what the plan shows, nothing more.
-        enable = change.action is Action.ENABLE
-        body = body_for(spec, change.written(), self.names, existing, enable=enable)
+        body = self._body(spec, change, change.written(), existing)
         await spec.update(self._client, parents, object_id, body)
         return object_id
+
+    def _body(
+        self, spec: KindSpec, change: Change, fields: Fields, existing: BaseModel | None = None
+    ) -> BaseModel:
+        if spec.items is not None:
+            # Items are named by natural key; the PUT names them by id, new ones included.
+            top = len(change.address.segments) - 1
+
+            def item_ids(item: Address) -> tuple[str, ...]:
+                # The item and its ancestors below the price list's parent, outermost first.
+                chain = [item, *item.ancestors()][::-1][top:]
+                return tuple(self._item_id(change, at, top) for at in chain)
+
+            return item_body_for(spec, change.address, fields, self.names, item_ids, existing)
+        return body_for(spec, fields, self.names, existing, enable=change.action is Action.ENABLE)
+
+    def _item_id(self, change: Change, item: Address, top: int) -> str:
+        """An item's id: created in this run or live at its planned address, else live under
+        the parent the plan names by id (a parent the files pin under a new natural key)."""
+        try:
+            return self.ids.id_of(item)
+        except OperationError:
+            parent = self._live.graph.by_id(item.segments[top - 1][0]).get(change.parent_id or "")
+            if parent is None:
+                raise
+            found = self._live.graph.get(Address(parent.address.segments + item.segments[top:]))
+            if found is None or found.id is None:
+                raise
+            return found.id

@@ -28,6 +28,7 @@ from catalog_sync.apply.verify import verify
 from catalog_sync.cloudmore import ReadWriteClient
 from catalog_sync.errors import ApiError, CatalogSyncError, StalePlanError
 from catalog_sync.plan.duplicates import refuse_duplicates
+from catalog_sync.plan.keyed import read_keyed, wanted_by_changes, with_listed
 from catalog_sync.plan.live import read_live
 from catalog_sync.plan.model import Change, Plan, SafetyFinding, Target
 
@@ -87,7 +88,8 @@ async def _locked(
     """Everything from the re-read on runs under the target's lock, so what was checked is
     what is written over."""
     listener.phase(Phase.CHECKING, len(plan.changes))
-    live = await read_live(client)
+    live = with_listed(await read_live(client))
+    live = await read_keyed(client, live, wanted_by_changes(plan.changes, live.graph))
     refuse_duplicates(live.graph)
     check_fresh(plan, live, target, options.catalog_digest)
     forced = check_live_safety(plan, live.graph, force=options.force)
@@ -210,7 +212,13 @@ async def _verified(
     if not any(r.outcome is Outcome.DONE for r in ordered):
         return report()
     try:
-        live = await read_live(client)
+        live = with_listed(await read_live(client))
+        done = [
+            c
+            for c in plan.changes
+            if (r := results.get(c.address)) is not None and r.outcome is Outcome.DONE
+        ]
+        live = await read_keyed(client, live, wanted_by_changes(done, live.graph))
     except ApiError as error:
         return report(verify_error=f"cannot re-read the live catalog to verify: {error}")
     return report(verified=True, mismatches=verify(plan.changes, results, live))

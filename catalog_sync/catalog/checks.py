@@ -83,6 +83,15 @@ def _duplicates(models: Iterable[M], attribute: str, code: Code, what: str) -> I
 def _check_product(product: Product) -> Iterator[Diagnostic]:
     yield from _duplicates(product.addons, "item_code", Code.DUPLICATE_ADDON, "addon itemCode")
     yield from _check_prices(product)
+    if "/" in product.item_code and (product.prices or any(a.prices for a in product.addons)):
+        # A price list names an addon "productItemCode/addonItemCode" (docs/contracts.md).
+        yield _error(
+            product,
+            "item_code",
+            Code.PRICED_ITEM_CODE,
+            f"itemCode {product.item_code!r} contains '/', which names an addon in a price "
+            "list: a product with prices (or with priced addons) needs an itemCode without '/'",
+        )
     if (
         product.min_quantity is not None
         and product.max_quantity is not None

@@ -36,6 +36,7 @@ class Code(enum.StrEnum):
     INVALID_DOMAIN = "CS210"
     INVALID_ID = "CS211"
     INVALID_ADDRESS = "CS212"
+    INVALID_CURRENCY = "CS213"
 
     # CS3xx: semantic checks across objects and files
     DUPLICATE_SERVICE = "CS301"
@@ -55,6 +56,7 @@ class Code(enum.StrEnum):
     GROUP_NAME_UNUSED = "CS323"
     LOOKALIKE_KEY = "CS324"
     INVISIBLE_CHARACTER = "CS325"
+    PRICED_ITEM_CODE = "CS326"
 
     # CS4xx: names and ids resolved against the live catalog (plan and apply)
     UNRESOLVED_NAME = "CS401"

@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from catalog_sync.catalog.countries import COUNTRY_CODES
+from catalog_sync.currencies import CURRENCY_CODES
 from catalog_sync.graph import Address
 from catalog_sync.normalise import MONEY_PLACES, MONEY_QUANTUM
 
@@ -31,6 +32,7 @@ __all__ = [
     "MONEY_PLACES",
     "BillingMonths",
     "CountryCode",
+    "CurrencyCode",
     "Domain",
     "Email",
     "Guid",
@@ -130,6 +132,17 @@ def _country(value: str) -> str:
         raise PydanticCustomError(
             "country_code",
             "'{value}' is not an ISO 3166 alpha-2 country code{hint}",
+            {"value": value, "hint": hint},
+        )
+    return value
+
+
+def _currency(value: str) -> str:
+    if value not in CURRENCY_CODES:
+        hint = " (codes are upper case)" if value.upper() in CURRENCY_CODES else ""
+        raise PydanticCustomError(
+            "currency_code",
+            "'{value}' is not an ISO 4217 currency code{hint}",
             {"value": value, "hint": hint},
         )
     return value
@@ -279,6 +292,18 @@ CountryCode = Annotated[
             "type": "string",
             "pattern": "^[A-Z]{2}$",
             "patternErrorMessage": "an ISO 3166 alpha-2 country code in capitals, such as SE",
+        }
+    ),
+]
+CurrencyCode = Annotated[
+    str,
+    Strict(),
+    AfterValidator(_currency),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "patternErrorMessage": "an ISO 4217 currency code in capitals, such as SEK",
         }
     ),
 ]

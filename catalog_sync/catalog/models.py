@@ -9,15 +9,16 @@ Every description here is shown by editors through schemas/catalog.schema.json.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from catalog_sync.address_pattern import pattern_kind
 from catalog_sync.catalog.fields import (
     BillingMonths,
     CountryCode,
+    CurrencyCode,
     Domain,
     Email,
     Guid,
@@ -46,6 +47,7 @@ __all__ = [
     "Policies",
     "PolicyRule",
     "PostalAddress",
+    "Price",
     "PricePer",
     "Product",
     "ProductType",
@@ -216,6 +218,48 @@ class Publish(SourcedModel):
     )
 
 
+class Price(SourcedModel):
+    """An item's amounts in one currency; an amount left out is not managed."""
+
+    price: Money | None = Field(default=None, description="The price for brokers.")
+    cost: Money | None = Field(default=None, description="The cost for the seller.")
+    recommended_price: Money | None = Field(
+        default=None, description="The resale price suggested to brokers."
+    )
+
+
+def _without_origin(value: object) -> object:
+    # The loader's position marker is not a currency: the amounts keep their own positions.
+    if isinstance(value, dict):
+        return {key: item for key, item in value.items() if isinstance(key, str)}
+    return value
+
+
+class _FrozenPrices(dict[str, Price]):
+    """A read-only, hashable mapping, so a product stays a frozen, hashable model."""
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(self.items()))
+
+    def _refuse(self, *_: object, **__: object) -> None:
+        raise TypeError("catalog models are immutable")
+
+    __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = _refuse  # type: ignore[assignment]
+
+
+Prices = Annotated[
+    dict[CurrencyCode, Price],
+    BeforeValidator(_without_origin),
+    AfterValidator(_FrozenPrices),
+    Field(
+        description=(
+            'Amounts per currency, by ISO 4217 code: {SEK: {price: "110", cost: "55",'
+            ' recommendedPrice: "130"}}. A currency left out is not managed.'
+        )
+    ),
+]
+
+
 class Addon(SourcedModel):
     """An addon of a product: what a broker buys, with its price; keyed by itemCode in its
     product."""
@@ -247,6 +291,7 @@ class Addon(SourcedModel):
     hide_from_price_list: bool = Field(
         default=False, strict=True, description="Hide the addon in the price list."
     )
+    prices: Prices = Field(default_factory=_FrozenPrices)
     protect: bool = Field(default=False, strict=True, description=_PROTECT)
     policy_exempt: tuple[PolicyRule, ...] = Field(default=(), description=_EXEMPT)
 
@@ -275,6 +320,7 @@ class Product(SourcedModel):
     email_template: Name | None = Field(
         default=None, description="The NAME of the seller's e-mail template for notifications."
     )
+    prices: Prices = Field(default_factory=_FrozenPrices)
     protect: bool = Field(default=False, strict=True, description=_PROTECT)
     policy_exempt: tuple[PolicyRule, ...] = Field(default=(), description=_EXEMPT)
     addons: tuple[Addon, ...] = Field(default=(), description="The product's addons.")

@@ -31,6 +31,7 @@ _FORMAT_CODES: Final = {
     "money": Code.INVALID_MONEY,
     "email": Code.INVALID_EMAIL,
     "country_code": Code.INVALID_COUNTRY,
+    "currency_code": Code.INVALID_CURRENCY,
     "phone": Code.INVALID_PHONE,
     "domain": Code.INVALID_DOMAIN,
     "guid": Code.INVALID_ID,
@@ -176,7 +177,9 @@ def _diagnostic(detail: ErrorDetails, doc: YamlDocument) -> Diagnostic:
     if kind == "literal_error":
         return _error(node.location, Code.INVALID_CHOICE, _choice_message(detail, field, loc))
     if kind in _FORMAT_CODES:
-        return _error(node.location, _FORMAT_CODES[kind], f"{field}: {detail['msg']}")
+        # A bad mapping key (a currency code of prices) is shown where the key is written.
+        where = (node.key_location if loc[-1:] == ("[key]",) else None) or node.location
+        return _error(where, _FORMAT_CODES[kind], f"{field}: {detail['msg']}")
     return _error(node.location, Code.OUT_OF_RANGE, f"{field}: {_lower_first(detail['msg'])}")
 
 
@@ -213,7 +216,10 @@ def _choice_message(detail: ErrorDetails, field: str | int, loc: NodePath) -> st
 
 
 def _field_name(loc: NodePath) -> str | int:
-    """The last YAML key in ``loc`` (``categories`` for ``categories[2]``)."""
+    """The last YAML key in ``loc`` (``categories`` for ``categories[2]``, ``prices`` for a
+    bad key of ``prices``)."""
+    if len(loc) >= 3 and loc[-1] == "[key]":
+        loc = loc[:-2]
     for part in reversed(loc):
         if isinstance(part, str):
             return part

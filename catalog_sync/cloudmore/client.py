@@ -199,6 +199,15 @@ class ReadOnlyClient:
         path = f"{self._product(service_id, product_id)}/addons/{_seg(addon_id)}"
         return await self._get(path, wire.AddonRead)
 
+    # --- price lists (wire shapes ASSUMED, docs/contracts.md "Price lists") ----------------
+
+    def _price_list(self, service_id: str, currency: str) -> str:
+        return f"{self._service(service_id)}/pricelist?currencyCode={_seg(currency)}"
+
+    async def get_price_list(self, service_id: str, currency: str) -> wire.SellerPriceList:
+        """The service's prices in one currency (``currency`` in its ``currencies``)."""
+        return await self._get(self._price_list(service_id, currency), wire.SellerPriceList)
+
     # --- brokers --------------------------------------------------------------------------
 
     async def list_brokers(self) -> list[wire.BrokerRead]:
@@ -225,6 +234,13 @@ class ReadWriteClient(ReadOnlyClient):
 
     async def publish_service(self, service_id: str, body: wire.PublishBody) -> None:
         await self._call("PUT", f"{self._service(service_id)}/publish", body=body)
+
+    async def update_price_list(
+        self, service_id: str, body: wire.SellerPriceListUpdateViewModel
+    ) -> None:
+        """Set the amounts of the items in ``body`` in its currency; the others keep theirs."""
+        path = self._price_list(service_id, body.currency_code)
+        await self._call("PUT", path, body=body)
 
     # --- products ---------------------------------------------------------------------------
 

@@ -51,12 +51,18 @@ __all__ = [
     "MarketRegion",
     "Money",
     "ObjectBody",
+    "Price",
     "PricePer",
+    "PriceRow",
     "ProductBody",
     "ProductRead",
     "ProductType",
     "ProvisioningType",
     "PublishBody",
+    "SellerPriceList",
+    "SellerPriceListUpdateViewModel",
+    "SellerProductAddon",
+    "SellerProductPriceListModel",
     "ServiceBody",
     "ServiceRead",
     "ServiceStatus",
@@ -257,12 +263,15 @@ class ServiceBody(ObjectBody):
     custom_properties: list[CustomProperty] = Field(default_factory=list)
     status: ServiceStatus | None = None
 
-    read_only: ClassVar[frozenset[str]] = frozenset({"id", "publish"})
+    read_only: ClassVar[frozenset[str]] = frozenset({"id", "publish", "currencies"})
 
 
 class ServiceRead(ServiceBody):
     """A service as read: the body's fields plus the server's. ``id, name, vendorName,
-    allowMultipleUsers, customProperties`` are documented; the rest is ASSUMED."""
+    allowMultipleUsers, customProperties`` are documented; the rest is ASSUMED.
+
+    ``currencies`` (ASSUMED, on the detail; absent from a summary list item) are the ISO 4217
+    codes the service has a price list in; the server keeps it, a body never carries it."""
 
     model_config = ConfigDict(title="Service")
 
@@ -270,6 +279,7 @@ class ServiceRead(ServiceBody):
     id: str
     status: ServiceStatus = "Active"
     publish: PublishBody = Field(default_factory=PublishBody)
+    currencies: list[str] = Field(default_factory=list)
 
 
 # --- 3.2 Product --------------------------------------------------------------------------
@@ -324,6 +334,84 @@ class AddonRead(AddonBody):
 
     read_only: ClassVar[frozenset[str]] = frozenset()
     id: str
+
+
+# --- 3.6 Price lists (ASSUMED: only the endpoints and the model names are public) ----------
+#
+# GET and PUT /api/sellers/{sellerId}/services/{serviceId}/pricelist?currencyCode=SEK; the
+# model names are Cloudmore's (SellerPriceListUpdateViewModel, SellerProductPriceListModel,
+# SellerProductAddon, Price), every field shape below is ASSUMED (docs/contracts.md,
+# "Price lists").
+
+PriceRow = tuple[tuple[str, ...], dict[str, Any]]
+"""One item of a price list: its ids (product, or product and addon) and its amounts by wire
+name (``price``, ``cost``, ``recommendedPrice``)."""
+
+
+class Price(WireModel):
+    """ASSUMED: one item's amounts in one currency; null is "no price in this currency"."""
+
+    price: Money | None = None
+    cost: Money | None = None
+    recommended_price: Money | None = None
+
+
+class SellerProductAddon(WireModel):
+    """ASSUMED: an addon's entry, by id (``itemCode`` is read only, a PUT need not send it)."""
+
+    addon_id: str
+    item_code: str | None = None
+    price: Price = Field(default_factory=Price)
+
+
+class SellerProductPriceListModel(WireModel):
+    """ASSUMED: a product's entry with its addons. In a PUT, a null ``price`` leaves the
+    product's amounts as they are (only addons of it change); a given one replaces all three."""
+
+    product_id: str
+    item_code: str | None = None
+    price: Price | None = None
+    addons: list[SellerProductAddon] = Field(default_factory=list)
+
+
+class SellerPriceList(WireModel):
+    """The GET answer, ASSUMED: every product of the service with its addons, each with its
+    amounts in ``currencyCode`` (null where it has none)."""
+
+    model_config = ConfigDict(title="Price list")
+
+    currency_code: str
+    products: list[SellerProductPriceListModel] = Field(default_factory=list)
+
+    def rows(self) -> list[PriceRow]:
+        found: list[PriceRow] = []
+        for product in self.products:
+            amounts = product.price or Price()
+            found.append(((product.product_id,), amounts.model_dump(by_alias=True)))
+            found.extend(
+                ((product.product_id, addon.addon_id), addon.price.model_dump(by_alias=True))
+                for addon in product.addons
+            )
+        return found
+
+
+class SellerPriceListUpdateViewModel(WireModel):
+    """The PUT body, ASSUMED: the items to change in ``currencyCode``, each with all three
+    amounts (a PUT replaces an item's amounts, so unchanged ones are sent back as read)."""
+
+    currency_code: str
+    products: list[SellerProductPriceListModel] = Field(default_factory=list)
+
+    @classmethod
+    def of_rows(cls, currency: str, rows: list[PriceRow]) -> SellerPriceListUpdateViewModel:
+        products: dict[str, dict[str, Any]] = {}
+        for ids, amounts in rows:
+            entry = products.setdefault(ids[0], {"productId": ids[0], "addons": []})
+            if len(ids) == 1:
+                entry["price"] = amounts
+            else:
+                entry["addons"].append({"addonId": ids[1], "price": amounts})
+        return cls.model_validate({"currencyCode": currency, "products": list(products.values())})
 
 
 # --- 3.5 Broker (documented by seed 001) --------------------------------------------------

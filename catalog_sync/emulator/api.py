@@ -103,6 +103,15 @@ def _lookup(rows: Callable[[Store], list[JSON]]) -> Handler:
     return handler
 
 
+async def price_list(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
+    sid, currency = ids["service_id"], request.query_params.get("currencyCode")
+    if request.method == "GET":
+        return JSONResponse(ops.get_price_list(emulator.store, sid, currency))
+    body = await _body(request)
+    await emulator.write(lambda s: ops.update_price_list(s, sid, currency, body))
+    return Response(status_code=204)
+
+
 async def services(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
     if request.method == "GET":
         return _catalog_list(emulator, "service", list(emulator.store.services.values()))
@@ -234,6 +243,7 @@ def routes() -> list[Route]:
         (f"{SELLER}/services", services, _COLLECTION),
         (SERVICE, service, _ITEM),
         (f"{SERVICE}/publish", publish, ["PUT"]),
+        (f"{SERVICE}/pricelist", price_list, ["GET", "PUT"]),
         (f"{SERVICE}/resellers", service_resellers, _READ),
         (f"{SERVICE}/custom-properties-data", custom_properties_data, _READ),
         (f"{SERVICE}/products", products, _COLLECTION),

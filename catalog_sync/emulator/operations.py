@@ -14,6 +14,8 @@ from catalog_sync.emulator.validation import (
     JSON,
     validate_addon,
     validate_broker,
+    validate_currency,
+    validate_price_list,
     validate_product,
     validate_publish,
     validate_service,
@@ -30,6 +32,7 @@ __all__ = [
     "disable_service",
     "get_addon",
     "get_broker",
+    "get_price_list",
     "get_product",
     "get_service",
     "publish_service",
@@ -37,6 +40,7 @@ __all__ = [
     "replace_broker",
     "replace_product",
     "replace_service",
+    "update_price_list",
 ]
 
 UNPUBLISHED: JSON = {"publishTo": "None", "regionIds": [], "countryIds": [], "brokerIds": []}
@@ -82,6 +86,7 @@ def create_service(store: Store, body: object, object_id: str | None = None) -> 
         **record,
         "status": status or "Active",
         "publish": dict(UNPUBLISHED),
+        "currencies": [],
     }
     return object_id
 
@@ -188,3 +193,54 @@ def delete_broker(store: Store, broker_id: str) -> None:
                 "brokerIds": [i for i in ids if i != broker_id],
             }
     store.signups = [s for s in store.signups if s["brokerId"] != broker_id]
+
+
+# Price lists (shapes ASSUMED, docs/contracts.md "Price lists"): each product and addon keeps
+# its amounts per currency under "_prices"; a service's "currencies" are those it has a price
+# list in, the first PUT in a currency making one.
+
+_NO_PRICE: JSON = {"price": None, "cost": None, "recommendedPrice": None}
+
+
+def _amounts(record: JSON, currency: str) -> JSON:
+    return dict(record.get("_prices", {}).get(currency, _NO_PRICE))
+
+
+def get_price_list(store: Store, service_id: str, currency: object) -> JSON:
+    service = get_service(store, service_id)
+    code = validate_currency(currency)
+    if code not in service["currencies"]:
+        raise NotFoundError(code)
+    return {
+        "currencyCode": code,
+        "products": [
+            {
+                "productId": product["id"],
+                "itemCode": product["itemCode"],
+                "price": _amounts(product, code),
+                "addons": [
+                    {
+                        "addonId": addon["id"],
+                        "itemCode": addon["itemCode"],
+                        "price": _amounts(addon, code),
+                    }
+                    for addon in store.addons_of(product["id"])
+                ],
+            }
+            for product in store.products_of(service["id"])
+        ],
+    }
+
+
+def update_price_list(store: Store, service_id: str, currency: object, body: object) -> None:
+    service = get_service(store, service_id)
+    code, items = validate_price_list(currency, body)
+    rules.check_price_list(store, service, items)
+    for item in items:
+        product = store.products[item["productId"]]
+        if item["price"] is not None:
+            product.setdefault("_prices", {})[code] = item["price"]
+        for addon in item["addons"]:
+            store.addons[addon["addonId"]].setdefault("_prices", {})[code] = addon["price"]
+    if code not in service["currencies"]:
+        service["currencies"] = [*service["currencies"], code]

@@ -18,6 +18,7 @@ __all__ = [
     "NotFoundError",
     "check_addon",
     "check_broker",
+    "check_price_list",
     "check_product",
     "check_publish",
     "check_service",
@@ -149,3 +150,25 @@ def check_publish(store: Store, record: JSON) -> None:
         for bad in _unknown(record[field], known):
             c.add(5, f"Invalid {label} id: {bad}")
     c.raise_any()
+
+
+def check_price_list(store: Store, service: JSON, items: list[JSON]) -> None:
+    """Every product named is one of the service's, every addon one of that product's."""
+    found = _Collector()
+    for item in items:
+        product = store.products.get(item["productId"])
+        if product is None or product["_serviceId"] != service["id"]:
+            found.add(
+                2,
+                f"Product {item['productId']} does not belong to service {service['id']}.",
+            )
+            continue
+        for addon in item["addons"]:
+            record = store.addons.get(addon["addonId"])
+            if record is None or record["_productId"] != product["id"]:
+                found.add(
+                    2,
+                    f"Addon {addon['addonId']} does not belong to product {product['id']} "
+                    f"of service {service['id']}.",
+                )
+    found.raise_any()

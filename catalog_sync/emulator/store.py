@@ -16,7 +16,10 @@ __all__ = ["STATE_FORMAT", "Store", "public"]
 
 # 2: services carry the UI-only settings, products their extra field, the seller custom
 # property definitions; a format-1 file is refused with a clear message, not half-read.
-STATE_FORMAT = 2
+# 3: services carry their currencies, products and addons their amounts per currency
+# ("_prices"); a format-2 file is read as one without price lists.
+STATE_FORMAT = 3
+_UPGRADABLE = (2, STATE_FORMAT)
 
 
 def public(record: JSON) -> JSON:
@@ -65,8 +68,10 @@ class Store:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Store:
-        if data.get("format") != STATE_FORMAT:
+        if data.get("format") not in _UPGRADABLE:
             raise ValueError(f"unsupported state format {data.get('format')!r}")
+        for service in data["services"]:
+            service.setdefault("currencies", [])
 
         def table(name: str) -> dict[str, JSON]:
             return {row["id"]: row for row in data[name]}

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from catalog_sync.currencies import CURRENCY_CODES
 from catalog_sync.emulator.ids import is_guid
 
 __all__ = [
@@ -23,6 +24,8 @@ __all__ = [
     "to_money",
     "validate_addon",
     "validate_broker",
+    "validate_currency",
+    "validate_price_list",
     "validate_product",
     "validate_publish",
     "validate_service",
@@ -381,3 +384,45 @@ def validate_publish(body: object) -> JSON:
             # Lists of other modes are ignored and stored empty (contracts.md).
             record[field] = values
     return _done(record, errors)
+
+
+def validate_currency(value: object, key: str = "currencyCode") -> str:
+    """An ISO 4217 code as given (upper case), or a ModelStateError under ``key``."""
+    if not isinstance(value, str) or not value:
+        raise ModelStateError({_pascal(key): [f"The {_pascal(key)} field is required."]})
+    if value not in CURRENCY_CODES:
+        raise ModelStateError({_pascal(key): [f"'{value}' is not an ISO 4217 currency code."]})
+    return value
+
+
+def _price(r: _Reader | None) -> JSON | None:
+    if r is None:
+        return None
+    return {name: r.money(name) for name in ("price", "cost", "recommendedPrice")}
+
+
+def validate_price_list(currency: object, body: object) -> tuple[str, list[JSON]]:
+    """The currency (the query's, which a body's ``currencyCode`` must repeat) and the items:
+    ``{"productId", "price" (None: keep), "addons": [{"addonId", "price"}]}``. Shapes are
+    ASSUMED (docs/contracts.md, "Price lists")."""
+    code = validate_currency(currency)
+    r, errors = _read(body)
+    given = r.string("currencyCode")
+    if given is not None and given != code:
+        r.fail("currencyCode", f"The CurrencyCode '{given}' is not the query's '{code}'.")
+    products: list[JSON] = []
+    for product in r.objects("products"):
+        product_id = product.guid("productId")
+        if product_id is None and not product.errors.get(product.key("productId")):
+            product.fail("productId", "The ProductId field is required.")
+        addons: list[JSON] = []
+        for addon in product.objects("addons"):
+            addon_id = addon.guid("addonId")
+            if addon_id is None and not addon.errors.get(addon.key("addonId")):
+                addon.fail("addonId", "The AddonId field is required.")
+            price = _price(addon.object("price", required=True))
+            addons.append({"addonId": addon_id, "price": price})
+        products.append(
+            {"productId": product_id, "price": _price(product.object("price")), "addons": addons}
+        )
+    return code, _done({"products": products}, errors)["products"]

@@ -19,6 +19,7 @@ from catalog_sync.plan.baseline import mark_origins
 from catalog_sync.plan.desired import desired_graph
 from catalog_sync.plan.diff import plan_changes
 from catalog_sync.plan.duplicates import refuse_duplicates
+from catalog_sync.plan.keyed import read_keyed, wanted_by_desired, with_listed
 from catalog_sync.plan.live import LiveCatalog, LiveReader, read_live
 from catalog_sync.plan.lookups import Lookups
 from catalog_sync.plan.match import pinned_problems
@@ -90,24 +91,42 @@ async def make_plan(
     """With ``baseline`` (the base branch's catalog), every change gets its origin."""
     catalog = loaded_catalog.catalog
     with timed("read live"):
-        live = await read_live(client)
+        live = with_listed(await read_live(client))
     with timed("diff"):
         refuse_duplicates(live.graph)
         desired = desired_against(catalog, live)
-        settings = plan_settings(catalog.settings).model_copy(
-            update={"exempt": exemptions(desired)}
-        )
-        body = plan_changes(desired, live.graph, settings)
-        _refuse_impossible(body.changes, live.graph)
+        wanted = wanted_by_desired(desired, live.graph)
         if baseline is not None:
-            base = baseline.catalog
-            base_desired = desired_against(base, live)
-            base_body = plan_changes(base_desired, live.graph, plan_settings(base.settings))
-            body = body.model_copy(
-                update={"changes": mark_origins(body.changes, base_body.changes)}
-            )
-        body = priced(body, desired, live.graph, settings)
-        warnings = unmatched_protect(catalog.settings, settings.protect, desired, live.graph)
+            wanted += wanted_by_desired(desired_against(baseline.catalog, live), live.graph)
+        if not wanted:
+            return _drafted(catalog_path, loaded_catalog, live, desired, target, now, baseline)
+    # The price lists the files name: one read each, only now that the files are resolved.
+    with timed("read on demand"):
+        live = await read_keyed(client, live, wanted)
+    with timed("diff"):
+        return _drafted(catalog_path, loaded_catalog, live, desired, target, now, baseline)
+
+
+def _drafted(
+    catalog_path: str,
+    loaded_catalog: LoadedCatalog,
+    live: LiveCatalog,
+    desired: ResourceGraph,
+    target: Target,
+    now: datetime | None,
+    baseline: LoadedCatalog | None,
+) -> Drafted:
+    catalog = loaded_catalog.catalog
+    settings = plan_settings(catalog.settings).model_copy(update={"exempt": exemptions(desired)})
+    body = plan_changes(desired, live.graph, settings)
+    _refuse_impossible(body.changes, live.graph)
+    if baseline is not None:
+        base = baseline.catalog
+        base_desired = desired_against(base, live)
+        base_body = plan_changes(base_desired, live.graph, plan_settings(base.settings))
+        body = body.model_copy(update={"changes": mark_origins(body.changes, base_body.changes)})
+    body = priced(body, desired, live.graph, settings)
+    warnings = unmatched_protect(catalog.settings, settings.protect, desired, live.graph)
     plan = Plan(
         tool_version=__version__,
         created_at=now or datetime.now(UTC),

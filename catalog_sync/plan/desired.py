@@ -17,7 +17,7 @@ from catalog_sync.catalog.models import Catalog
 from catalog_sync.catalog.sourced import SourcedModel
 from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
-from catalog_sync.kinds import BROKERS, KINDS, FieldSpec, children_of, get_path
+from catalog_sync.kinds import BROKERS, KINDS, FieldSpec, KindSpec, children_of, get_path
 from catalog_sync.plan.lookups import Lookups
 
 __all__ = ["Desired", "desired_graph"]
@@ -48,6 +48,9 @@ class _Adapter:
     def add_below(self, model: SourcedModel, kind: Kind | None, address: Address | None) -> None:
         """Every object the files hold under ``model``, kind by kind as the registry says."""
         for spec in children_of(kind):
+            if spec.items is not None:
+                self.add_item_fields(spec, model, address)
+                continue
             items = getattr(model, spec.catalog_items, None)
             for item in items if isinstance(items, tuple) else () if items is None else (items,):
                 key = (
@@ -93,6 +96,42 @@ class _Adapter:
             field_sources=sources,
             exempt=tuple(getattr(model, "policy_exempt", ())),
         )
+
+    def add_item_fields(self, spec: KindSpec, model: SourcedModel, address: Address | None) -> None:
+        """One object per key the items below ``model`` name (a service's price list per
+        currency its products and addons give amounts in), with a field per item and amount."""
+        assert spec.items is not None
+        assert address is not None
+        items = spec.items
+        found: dict[str, dict[str, FieldValue]] = {}
+        sources: dict[str, dict[str, SourceLocation]] = {}
+        first: dict[str, SourceLocation] = {}
+
+        def walk(parent: SourcedModel, depth: int, keys: tuple[str, ...]) -> None:
+            if depth == len(items.item_kinds):
+                return
+            item_spec = KINDS[items.item_kinds[depth]]
+            assert item_spec.key is not None
+            for item in getattr(parent, item_spec.catalog_items, None) or ():
+                below = (*keys, str(getattr(item, _attribute(item, item_spec.key))))
+                name = items.item_name(below)
+                for key, entry in (getattr(item, items.catalog_items, None) or {}).items():
+                    first.setdefault(key, item.field_source(items.catalog_items))
+                    fields, where = found.setdefault(key, {}), sources.setdefault(key, {})
+                    given = {_alias(entry, attribute) for attribute in entry.model_fields_set}
+                    for amount in items.amounts:
+                        if amount.name in given:
+                            field = f"{name}.{amount.name}"
+                            fields[field] = amount.to_graph(
+                                getattr(entry, _attribute(entry, amount.name))
+                            )
+                            where[field] = entry.field_source(amount.name)
+                walk(item, depth + 1, below)
+
+        walk(model, 0, ())
+        for key, fields in found.items():
+            at = address.child(spec.kind, key)
+            self.resources[at] = Resource(at, fields, source=first[key], field_sources=sources[key])
 
     def _check_names(self, model: SourcedModel, field: FieldSpec, value: FieldValue) -> None:
         assert field.lookup is not None

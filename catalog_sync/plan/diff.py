@@ -149,9 +149,10 @@ def _unmanaged(
             continue
         action: Action | None = None
         if settings.prune:
-            if KINDS[resource.kind].removal == "delete":
+            removal = KINDS[resource.kind].removal
+            if removal == "delete":
                 action = Action.DELETE
-            elif resource.active:
+            elif removal == "disable" and resource.active:
                 action = Action.DISABLE
         descendants = sum(
             1 for other in live.descendants(resource.address) if KINDS[other.kind].counted
@@ -245,4 +246,19 @@ class _ChangeIndex:
             # Children wait for their parent to exist and be active: whether Cloudmore takes
             # writes under a disabled service is not documented, so nothing relies on it.
             needs.add(parent)
+        needs.update(self.items_made(change))
         return needs
+
+    def items_made(self, change: Change) -> list[Address]:
+        """The objects created (or enabled) in this plan whose amounts a price-list change
+        writes: its PUT names them by id, so it waits for them."""
+        items = KINDS[change.kind].items
+        if items is None or change.parent is None:
+            return []
+        named = items.items_of(change.parent, (f.path for f in change.field_changes))
+        return [
+            address
+            for item in named
+            for address in (item, *item.ancestors())
+            if address in self.changes and self.changes[address].action in _MAKES_READY
+        ]

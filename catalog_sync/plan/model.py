@@ -193,7 +193,7 @@ def _field_problems(change: Change, spec: KindSpec) -> list[str]:
         if path in seen:
             problems.append(f"{path} is shown twice")
         seen.add(path)
-        known = spec.by_name.get(path)
+        known = spec.field_for(path) if spec.has_field(path) else None
         if known is None:
             problems.append(f"{path} is not a field of {_a(change.kind)}")
             continue

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 from catalog_sync.graph import Kind
+from catalog_sync.kinds import KINDS
 from catalog_sync.plan.model import Action, Change, Origin, Plan
 from catalog_sync.render.plan_values import (
     ACTION_VERBS,
@@ -107,7 +108,8 @@ def render_markdown(
     if plan.unmanaged:
         rows = [
             f"- `{_code(entry.address)}` (id `{entry.id}`"
-            f"{'' if entry.active else ', disabled'})"
+            f"{'' if entry.active else ', disabled'}"
+            f"{'' if KINDS[entry.kind].removal != 'none' else ', not removed by prune'})"
             f"{' → ' + entry.action.value if entry.action else ''}"
             for entry in plan.unmanaged
         ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from catalog_sync.kinds import KINDS
 from catalog_sync.plan.model import Action, Change, Plan
 from catalog_sync.render.plan_values import (
     ACTION_SYMBOLS,
@@ -70,6 +71,7 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
         for entry in plan.unmanaged:
             below = f", {entry.descendants} products/addons below" if entry.descendants else ""
             status = "" if entry.active else ", disabled"
+            status += "" if KINDS[entry.kind].removal != "none" else ", not removed by prune"
             planned = f" -> {entry.action.value}" if entry.action else ""
             lines.append(paint("?", f"  ? {entry.address} (id {entry.id}{status}{below}){planned}"))
         lines.append("")

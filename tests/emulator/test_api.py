@@ -72,6 +72,7 @@ def test_new_service_is_active_unpublished_with_create_defaults(api: Api) -> Non
         "welcomeTemplateIds": [],
         "status": "Active",
         "publish": {"publishTo": "None", "regionIds": [], "countryIds": [], "brokerIds": []},
+        "currencies": [],
     }
 
 

@@ -151,6 +151,7 @@ def _live(api: Api) -> tuple[dict[str, Any], dict[str, Any]]:
         base = f"{SELLER}/services/{listed['id']}"
         service = api.get_json(base)
         del service["id"]
+        assert service.pop("currencies") == [], "the demo seed has no price lists"
         service["products"] = {}
         for item in api.get_json(f"{base}/products"):
             product = api.get_json(f"{base}/products/{item['id']}")

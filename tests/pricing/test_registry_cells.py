@@ -3,13 +3,10 @@ a kind holding other items' prices per currency (a price list) needs nothing els
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 
-import pytest
-
 from catalog_sync.graph import Address, Kind
-from catalog_sync.kinds import KINDS, price_list_cell
+from catalog_sync.kinds import price_list_cell
 from catalog_sync.plan.model import Action, Change, FieldChange, PolicySettings, SafetyRule
 from catalog_sync.pricing.classes import classes_of
 from catalog_sync.pricing.model import ChangeClass
@@ -18,29 +15,22 @@ from catalog_sync.pricing.rows import price_rows
 
 GW = Address.parse('service["GW"]')
 STD = GW.child(Kind.PRODUCT, "payg").child(Kind.ADDON, "gws-std")
-# A stand-in for service["GW"].pricelist["SEK"]: a kind under the service keyed by currency
-# (the price list kind registers price_list_cell the same way).
-SEK = GW.child(Kind.PRODUCT, "SEK")
+SEK = GW.child(Kind.PRICE_LIST, "SEK")
 
 
-@pytest.fixture
-def price_list_kind(monkeypatch: pytest.MonkeyPatch) -> None:
-    spec = dataclasses.replace(KINDS[Kind.PRODUCT], price_cell=price_list_cell)
-    monkeypatch.setitem(KINDS, Kind.PRODUCT, spec)
-
-
-@pytest.mark.usefixtures("price_list_kind")
 def test_a_per_currency_kind_makes_rows_classes_and_findings_through_the_hook() -> None:
     rows = price_rows([(SEK, {"payg/gws-std.price": "100.0000", "payg/gws-std.cost": "95.0000"})])
     row = rows[STD, "SEK"]
     assert (row.price, row.cost, row.margin) == ("100.0000", "95.0000", Decimal(5))
 
-    # Built without validation: the stand-in kind's spec has no such fields.
-    change = Change.model_construct(
+    change = Change(
         address=SEK,
-        kind=Kind.PRODUCT,
+        kind=Kind.PRICE_LIST,
         action=Action.UPDATE,
-        id="x",
+        id="gw/SEK",
+        parent=GW,
+        parent_id="gw",
+        fingerprint="sha256:0",
         field_changes=(
             FieldChange(path="payg/gws-std.price", before="110.0000", after="100.0000"),
             FieldChange(path="payg/gws-std.cost", before="90.0000", after="95.0000"),
