@@ -10,8 +10,9 @@ builder (``apply/bodies.py``), the operations, staleness and verification are lo
 specs; adding a field is one line in :data:`KINDS`, adding a kind one :class:`KindSpec` plus
 its client calls (``docs/contracts.md`` lists the endpoints).
 
-A read today is the list call alone (``docs/contracts.md``: lists carry whole objects); a kind
-whose list is a summary gets a ``detail`` call beside ``list`` and nothing else changes.
+A read is the list call, plus the ``detail`` call for each object when the kind manages a
+field its list item leaves out (:meth:`KindSpec.reads_details`, decided from the list views in
+:mod:`catalog_sync.cloudmore.wire`; ``docs/contracts.md``, "List and detail reads").
 """
 
 from __future__ import annotations
@@ -143,6 +144,7 @@ Lister = Callable[[Any, tuple[str, ...]], Coroutine[Any, Any, Sequence[BaseModel
 Creator = Callable[[Any, tuple[str, ...], Any], Coroutine[Any, Any, str]]
 Replacer = Callable[[Any, tuple[str, ...], str, Any], Coroutine[Any, Any, None]]
 Remover = Callable[[Any, tuple[str, ...], str], Coroutine[Any, Any, None]]
+Getter = Callable[[Any, tuple[str, ...], str], Coroutine[Any, Any, BaseModel]]
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,8 @@ class KindSpec:
     body_model: type[BaseModel]
     update: Replacer
     list: Lister | None = None
+    detail: Getter | None = None
+    """The detail read of one object by id (``GET .../{id}``)."""
     embedded: str | None = None
     create: Creator | None = None
     remove: Remover | None = None
@@ -182,6 +186,29 @@ class KindSpec:
     def counted(self) -> bool:
         """Whether it is an object of its own (thresholds and descendants count it)."""
         return self.embedded is None
+
+    def wire_fields(self) -> frozenset[str]:
+        """The top-level wire fields the plan reads from this kind's objects: its fields', its
+        status, its key, and the attributes its embedded kinds live in."""
+        names = {spec.wire_path.split(".", 1)[0] for spec in self.fields}
+        if self.status is not None:
+            names.add(self.status)
+        for spec in KINDS.values():
+            if spec.parent is self.kind and spec.embedded is not None:
+                attribute = self.read_model.model_fields[spec.embedded]
+                names.add(attribute.alias or spec.embedded)
+        return frozenset(names)
+
+    def reads_details(self) -> bool:
+        """Whether each listed object needs its detail read: the list item leaves out a field
+        the plan reads. Looked up on every call, so a changed list view takes effect."""
+        carried = wire.list_view(self.read_model)
+        if carried is None or self.list is None:
+            return False
+        missing = self.wire_fields() - carried
+        if missing and self.detail is None:
+            raise AssertionError(f"{self.kind.value}: lists leave out {sorted(missing)}, no detail")
+        return bool(missing)
 
 
 def _f(name: str, type_: FieldType, default: FieldValue = _NO_DEFAULT, **codec: Any) -> FieldSpec:
@@ -215,6 +242,7 @@ KINDS: Mapping[Kind, KindSpec] = {
             read_model=wire.BrokerRead,
             body_model=wire.BrokerBody,
             list=lambda c, _: c.list_brokers(),
+            detail=lambda c, _, oid: c.get_broker(oid),
             create=lambda c, _, body: c.create_broker(body),
             update=lambda c, _, oid, body: c.update_broker(oid, body),
             remove=lambda c, _, oid: c.delete_broker(oid),
@@ -241,6 +269,7 @@ KINDS: Mapping[Kind, KindSpec] = {
             read_model=wire.ServiceRead,
             body_model=wire.ServiceBody,
             list=lambda c, _: c.list_services(),
+            detail=lambda c, _, oid: c.get_service(oid),
             create=lambda c, _, body: c.create_service(body),
             update=lambda c, _, oid, body: c.update_service(oid, body),
             remove=lambda c, _, oid: c.disable_service(oid),
@@ -263,6 +292,7 @@ KINDS: Mapping[Kind, KindSpec] = {
             read_model=wire.ProductRead,
             body_model=wire.ProductBody,
             list=lambda c, ids: c.list_products(*ids),
+            detail=lambda c, ids, oid: c.get_product(*ids, oid),
             create=lambda c, ids, body: c.create_product(*ids, body),
             update=lambda c, ids, oid, body: c.update_product(*ids, oid, body),
             remove=lambda c, ids, oid: c.delete_product(*ids, oid),
@@ -295,6 +325,7 @@ KINDS: Mapping[Kind, KindSpec] = {
             read_model=wire.AddonRead,
             body_model=wire.AddonBody,
             list=lambda c, ids: c.list_addons(*ids),
+            detail=lambda c, ids, oid: c.get_addon(*ids, oid),
             create=lambda c, ids, body: c.create_addon(*ids, body),
             update=lambda c, ids, oid, body: c.update_addon(*ids, oid, body),
             remove=lambda c, ids, oid: c.delete_addon(*ids, oid),
