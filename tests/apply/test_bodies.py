@@ -242,3 +242,42 @@ async def test_every_demo_object_reads_into_fields_that_build_back_into_its_own_
         assert _comparable(rebuilt) == _comparable(original), resource.address
         checked.add(resource.kind)
     assert checked == set(builders)
+
+
+def test_an_update_is_the_raw_object_read_with_the_changed_fields_overlaid() -> None:
+    sent = {
+        "id": "0d9f4a52-1111-4111-8111-111111111111",
+        "name": "Nordic",
+        "registrationNumber": "5566778899",
+        "supportEmail": "old@example.com",
+        "contact": {"name": "Anna", "phone": "701234567", "department": "Partners"},
+        "address": {"city": "Stockholm", "countryCode": "SE"},
+        "invoiceContact": None,
+        "customProperties": [],
+        "allowCmpAccess": True,
+        "partnerLevel": {"tier": 3, "since": "2024-01-01"},
+        "discount": Decimal("0.125"),
+    }
+    existing = wire.parse_one(wire.BrokerRead, sent)
+    names = Names({}, Lookups({}, {}, {}, {}), {})
+    body = broker_body({"supportEmail": "new@example.com"}, names, existing)
+    dumped = wire.dump_body(body)
+    # Everything the server sent survives, nested unknown keys too; only the change differs
+    # (a declared field the server did not send is null, as it was).
+    expected = {k: v for k, v in sent.items() if k != "id"} | {"supportEmail": "new@example.com"}
+    assert _within(expected, dumped)
+    assert dumped["contact"]["department"] == "Partners"
+    assert dumped["partnerLevel"] == {"tier": 3, "since": "2024-01-01"}
+    assert dumped["discount"] == Decimal("0.125")
+    assert "id" not in dumped
+    assert sent["supportEmail"] == "old@example.com"  # the read itself is left as it was
+    assert existing.raw["supportEmail"] == "old@example.com"
+
+
+def _within(sent: object, dumped: object) -> bool:
+    """Whether every key and value of ``sent`` is in ``dumped`` (which may add nulls)."""
+    if isinstance(sent, dict):
+        return isinstance(dumped, dict) and all(
+            key in dumped and _within(value, dumped[key]) for key, value in sent.items()
+        )
+    return sent == dumped
