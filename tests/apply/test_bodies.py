@@ -245,7 +245,7 @@ async def test_every_demo_object_reads_into_fields_that_build_back_into_its_own_
 
 
 def test_an_update_is_the_raw_object_read_with_the_changed_fields_overlaid() -> None:
-    sent = {
+    sent: dict[str, Any] = {
         "id": "0d9f4a52-1111-4111-8111-111111111111",
         "name": "Nordic",
         "registrationNumber": "5566778899",
