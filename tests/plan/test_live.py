@@ -5,6 +5,7 @@ reads")."""
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from catalog_sync.graph import Address, Kind
 from catalog_sync.kinds import KINDS
 from catalog_sync.plan.live import read_live
 from tests.apply.support import InProcess
+from tests.plan.support import plan_on
 
 SELLER = f"/api/sellers/{DEMO.seller_id}"
 
@@ -147,3 +149,19 @@ def test_detail_reads_keep_the_json_as_sent() -> None:
     assert {"billingGeneration", "displayOnly", "welcomeTemplateIds", "status", "publish"} <= set(
         raw
     )
+
+
+def test_whole_lists_and_whole_list_views_plan_the_same_without_a_detail_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    summary_plan, summary_log = plan_on("demo", list_shape="summary")
+    for model in list(wire.LIST_VIEWS):
+        monkeypatch.setitem(wire.LIST_VIEWS, model, None)
+    full_plan, full_log = plan_on("demo", list_shape="full")
+    assert full_plan.model_dump(mode="json") == summary_plan.model_dump(mode="json")
+    assert summary_plan.changes  # the demo seed differs from the files: a plan worth comparing
+    details = re.compile(r"/sellers/.*/(brokers|services|products|addons)/[^/]+$")
+    assert not [e["path"] for e in full_log if details.search(e["path"])]
+    assert len([e for e in summary_log if details.search(e["path"])]) == 1 + 5 + 8
+    # Flipping the views removes the detail reads and nothing else.
+    assert len(summary_log) - len(full_log) == 1 + 5 + 8
