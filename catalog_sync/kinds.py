@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 # Lookup tables the API reads (names to ids); BROKERS is the catalog's own broker table.
-LOOKUP_TABLES = ("categories", "regions", "countries", "emailTemplates")
+LOOKUP_TABLES = ("categories", "regions", "countries", "emailTemplates", "customProperties")
 BROKERS = "brokers"
 
 
@@ -84,8 +84,9 @@ class FieldSpec:
     upper: bool = False
     """A set of codes compared upper-case (ISO country codes)."""
     pairs: bool = False
-    """``{id, value}`` entries in the files and on the wire, held as ``id=value`` strings: a
-    set a reviewer can read."""
+    """``{id, value}`` entries on the wire (``{name, value}`` or ``{id, value}`` in the files),
+    held as ``key=value`` strings: a set a reviewer can read. With a ``lookup``, the key is the
+    name behind the id (the id itself when no name is known)."""
     default: FieldValue = _NO_DEFAULT
 
     @property
@@ -104,15 +105,29 @@ class FieldSpec:
 
     def _entry(self, item: object) -> object:
         if self.pairs and isinstance(item, Mapping):
-            return f"{item.get('id')}={item.get('value') or ''}"
+            # The files may name the key (``name``) or give its id; the wire has the id.
+            return f"{item.get('name') or item.get('id')}={item.get('value') or ''}"
         return item.upper() if self.upper and isinstance(item, str) else item
+
+    def names_in(self, value: FieldValue) -> tuple[str, ...]:
+        """The names in ``value`` that go through the lookup (each key of a pairs field)."""
+        items = value if isinstance(value, tuple) else () if value is None else (str(value),)
+        return tuple(item.partition("=")[0] if self.pairs else item for item in items)
 
     def from_wire(self, value: object, names: NamesOfIds) -> FieldValue:
         if self.vocabulary is not None and isinstance(value, str):
             value = next(
                 (ours for ours, theirs in self.vocabulary.items() if theirs == value), value
             )
-        if self.lookup is not None and value is not None:
+        if self.pairs and self.lookup is not None and isinstance(value, list | tuple):
+            # An id no definition has stays as it is: the plan shows it as a difference.
+            value = [
+                {**item, "id": names.name_of(self.lookup, str(item.get("id")))}
+                if isinstance(item, Mapping)
+                else item
+                for item in value
+            ]
+        elif self.lookup is not None and value is not None:
             if isinstance(value, list | tuple):
                 value = [names.name_of(self.lookup, str(item)) for item in value]
             else:
@@ -126,6 +141,12 @@ class FieldSpec:
             if value not in self.vocabulary:
                 raise ValueError(f"unknown {self.noun or self.name} {value!r}")
             return self.vocabulary[str(value)]
+        if self.pairs and isinstance(value, tuple):
+            # "key=value" strings; the value may itself hold "=".
+            return [
+                {"id": self._key_id(key, names), "value": text}
+                for key, _, text in (item.partition("=") for item in value)
+            ]
         if self.lookup is not None:
             if isinstance(value, tuple):
                 return [names.id_of(self.lookup, item, self.noun) for item in value]
@@ -134,10 +155,10 @@ class FieldSpec:
             return None
         if self.type is FieldType.MONEY:
             return Decimal(str(value))
-        if self.pairs and isinstance(value, tuple):
-            # "id=value" strings; the value may itself hold "=".
-            return [{"id": i, "value": v} for i, _, v in (item.partition("=") for item in value)]
         return list(value) if isinstance(value, tuple) else value
+
+    def _key_id(self, key: str, names: IdsOfNames) -> str:
+        return key if self.lookup is None else names.id_of(self.lookup, key, self.noun)
 
 
 Lister = Callable[[Any, tuple[str, ...]], Coroutine[Any, Any, Sequence[BaseModel]]]
@@ -257,7 +278,13 @@ KINDS: Mapping[Kind, KindSpec] = {
                 *(_f(f"contact.{name}", T) for name in _CONTACT),
                 *(_f(f"address.{name}", T) for name in _ADDRESS),
                 *(_f(f"invoiceContact.{name}", T) for name in _INVOICE),
-                _f("customProperties", S, pairs=True),
+                _f(
+                    "customProperties",
+                    S,
+                    pairs=True,
+                    lookup="customProperties",
+                    noun="custom property",
+                ),
                 _f("allowCmpAccess", B, False),
             ),
         ),

@@ -1,6 +1,6 @@
 """The live side's adapter: read the catalog through the read-only client into a graph.
 
-4 lookups and the top-level lists, then per object its detail read (only for a kind whose list
+5 lookups and the top-level lists, then per object its detail read (only for a kind whose list
 item leaves out a field the plan reads: :meth:`~catalog_sync.kinds.KindSpec.reads_details`)
 and its children's lists, each started as soon as the object is listed: no level waits for
 another, and the client's parallelism bounds what is in flight. What each kind's read is and
@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from catalog_sync.cloudmore.wire import (
     BrokerRead,
     Category,
+    CustomPropertyDefinition,
     EmailTemplate,
     MarketCountry,
     MarketRegion,
@@ -41,6 +42,7 @@ class LiveReader(Protocol):
     async def list_market_regions(self) -> list[MarketRegion]: ...
     async def list_market_countries(self) -> list[MarketCountry]: ...
     async def list_email_templates(self) -> list[EmailTemplate]: ...
+    async def list_custom_properties(self) -> list[CustomPropertyDefinition]: ...
     async def list_brokers(self) -> list[BrokerRead]: ...
 
 
@@ -95,12 +97,14 @@ async def read_live(client: LiveReader) -> LiveCatalog:
         regions = group.create_task(client.list_market_regions())
         countries = group.create_task(client.list_market_countries())
         templates = group.create_task(client.list_email_templates())
+        properties = group.create_task(client.list_custom_properties())
         reads = [group.create_task(_read_kind(client, spec, _Lineage())) for spec in roots]
     lookups = Lookups(
         categories={c.name: c.category_id for c in categories.result()},
         regions={r.name: r.id for r in regions.result()},
         countries={c.country_code.upper(): c.id for c in countries.result() if c.country_code},
         email_templates={t.name: t.id for t in templates.result()},
+        custom_properties={p.name: p.id for p in properties.result()},
     )
     trees = [tree for task in reads for tree in task.result()]
     builder = _GraphBuilder(lookups)
