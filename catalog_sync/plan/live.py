@@ -121,6 +121,8 @@ async def _read_kind(client: Any, spec: KindSpec, above: _Lineage) -> list[_Read
     try:
         items = await spec.list(client, above.ids)
     except NotFoundError as error:
+        if not above.items:
+            raise  # a top-level list: the seller, not a listed object, is what is missing
         raise _vanished(above, error) from None
     details = spec.reads_details()
     return await gather_all(_read_one(client, spec, item, above, details) for item in items)
@@ -156,7 +158,7 @@ async def _detail(
 def _vanished(lineage: _Lineage, error: NotFoundError) -> NotFoundError:
     """A listed object that is gone when read again: deleted while the catalog was read."""
     address = lineage.address()
-    oid = _id(lineage.items[-1][1]) if lineage.items else "?"
+    oid = _id(lineage.items[-1][1])
     return NotFoundError(
         f"{address} (id {oid}) was listed but is gone now (404): it was deleted while the "
         "catalog was being read; run the command again",

@@ -165,3 +165,33 @@ def test_whole_lists_and_whole_list_views_plan_the_same_without_a_detail_read(
     assert len([e for e in summary_log if details.search(e["path"])]) == 1 + 5 + 8
     # Flipping the views removes the detail reads and nothing else.
     assert len(summary_log) - len(full_log) == 1 + 5 + 8
+
+
+def test_an_object_deleted_before_its_children_are_listed_is_named() -> None:
+    demo = InProcess("demo")
+    store = demo.app.state.emulator.store
+    service = next(s for s in store.services.values() if s["name"] == "Cloud PBX")
+    product = store.products_of(service["id"])[0]
+
+    class Vanishing:
+        def __init__(self, client: Any) -> None:
+            self._client = client
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._client, name)
+
+        async def list_addons(self, service_id: str, product_id: str) -> list[wire.AddonRead]:
+            if product_id == product["id"]:
+                ops.delete_product(store, service_id, product_id)
+            found: list[wire.AddonRead] = await self._client.list_addons(service_id, product_id)
+            return found
+
+    async def run() -> None:
+        async with demo.client() as client:
+            await read_live(Vanishing(client))
+
+    with pytest.raises(NotFoundError) as raised:
+        asyncio.run(run())
+    address = f'service["Cloud PBX"].product["{product["itemCode"]}"]'
+    assert f"{address} (id {product['id']}) was listed but is gone now (404)" in str(raised.value)
+    assert str(raised.value).endswith("run the command again")
