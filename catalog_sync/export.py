@@ -5,8 +5,8 @@ normalised and named as the files name them (category, region and template names
 registrationNumber: the live adapter resolved the ids through the lookups it read). So export
 holds no field mapping of its own: a graph field is a YAML key (dotted for a broker's nested
 ones), its value written back by its type from :data:`~catalog_sync.kinds.KINDS`.
-The one inverse it needs is a broker's custom property, which the graph keeps as ``"id=value"``
-text (see :func:`_custom_properties`).
+The one inverse it needs is a broker's custom property, which the graph keeps as
+``"name=value"`` text (see :func:`_custom_properties`).
 
 Written in the canonical layout of :mod:`catalog_sync.catalog.layout`, so ``fmt --check`` passes
 on an export, and planned back against the same live state it plans nothing.
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Final
 
+from catalog_sync.catalog.fields import GUID_PATTERN
 from catalog_sync.catalog.layout import canonicalise, dump, to_round_trip
 from catalog_sync.catalog.models import Settings
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
@@ -137,11 +138,12 @@ def _broker(resource: Resource) -> dict[str, Any]:
 
 
 def _custom_properties(values: list[str]) -> list[dict[str, str]]:
-    """The inverse of the adapters' ``"id=value"`` text (plan/desired.py and plan/live.py)."""
+    """The inverse of the adapters' ``"key=value"`` text (plan/desired.py and plan/live.py):
+    the key is the property's name, or its id when no definition names it."""
     properties = []
     for text in values:
-        identifier, _, value = text.partition("=")
-        properties.append({"id": identifier, "value": value})
+        key, _, value = text.partition("=")
+        properties.append({"id" if GUID_PATTERN.fullmatch(key) else "name": key, "value": value})
     return properties
 
 

@@ -10,8 +10,9 @@ builder (``apply/bodies.py``), the operations, staleness and verification are lo
 specs; adding a field is one line in :data:`KINDS`, adding a kind one :class:`KindSpec` plus
 its client calls (``docs/contracts.md`` lists the endpoints).
 
-A read today is the list call alone (``docs/contracts.md``: lists carry whole objects); a kind
-whose list is a summary gets a ``detail`` call beside ``list`` and nothing else changes.
+A read is the list call, plus the ``detail`` call for each object when the kind manages a
+field its list item leaves out (:meth:`KindSpec.reads_details`, decided from the list views in
+:mod:`catalog_sync.cloudmore.wire`; ``docs/contracts.md``, "List and detail reads").
 
 A kind with :class:`ItemFields` (the price lists) has no fixed fields: one object per parent and
 key (a service's prices in SEK) holds one field per item and amount, ``"{item}.{amount}"``
@@ -56,7 +57,7 @@ __all__ = [
 ]
 
 # Lookup tables the API reads (names to ids); BROKERS is the catalog's own broker table.
-LOOKUP_TABLES = ("categories", "regions", "countries", "emailTemplates")
+LOOKUP_TABLES = ("categories", "regions", "countries", "emailTemplates", "customProperties")
 BROKERS = "brokers"
 
 
@@ -95,8 +96,9 @@ class FieldSpec:
     upper: bool = False
     """A set of codes compared upper-case (ISO country codes)."""
     pairs: bool = False
-    """``{id, value}`` entries in the files and on the wire, held as ``id=value`` strings: a
-    set a reviewer can read."""
+    """``{id, value}`` entries on the wire (``{name, value}`` or ``{id, value}`` in the files),
+    held as ``key=value`` strings: a set a reviewer can read. With a ``lookup``, the key is the
+    name behind the id (the id itself when no name is known)."""
     default: FieldValue = _NO_DEFAULT
 
     @property
@@ -115,15 +117,29 @@ class FieldSpec:
 
     def _entry(self, item: object) -> object:
         if self.pairs and isinstance(item, Mapping):
-            return f"{item.get('id')}={item.get('value') or ''}"
+            # The files may name the key (``name``) or give its id; the wire has the id.
+            return f"{item.get('name') or item.get('id')}={item.get('value') or ''}"
         return item.upper() if self.upper and isinstance(item, str) else item
+
+    def names_in(self, value: FieldValue) -> tuple[str, ...]:
+        """The names in ``value`` that go through the lookup (each key of a pairs field)."""
+        items = value if isinstance(value, tuple) else () if value is None else (str(value),)
+        return tuple(item.partition("=")[0] if self.pairs else item for item in items)
 
     def from_wire(self, value: object, names: NamesOfIds) -> FieldValue:
         if self.vocabulary is not None and isinstance(value, str):
             value = next(
                 (ours for ours, theirs in self.vocabulary.items() if theirs == value), value
             )
-        if self.lookup is not None and value is not None:
+        if self.pairs and self.lookup is not None and isinstance(value, list | tuple):
+            # An id no definition has stays as it is: the plan shows it as a difference.
+            value = [
+                {**item, "id": names.name_of(self.lookup, str(item.get("id")))}
+                if isinstance(item, Mapping)
+                else item
+                for item in value
+            ]
+        elif self.lookup is not None and value is not None:
             if isinstance(value, list | tuple):
                 value = [names.name_of(self.lookup, str(item)) for item in value]
             else:
@@ -137,6 +153,12 @@ class FieldSpec:
             if value not in self.vocabulary:
                 raise ValueError(f"unknown {self.noun or self.name} {value!r}")
             return self.vocabulary[str(value)]
+        if self.pairs and isinstance(value, tuple):
+            # "key=value" strings; the value may itself hold "=".
+            return [
+                {"id": self._key_id(key, names), "value": text}
+                for key, _, text in (item.partition("=") for item in value)
+            ]
         if self.lookup is not None:
             if isinstance(value, tuple):
                 return [names.id_of(self.lookup, item, self.noun) for item in value]
@@ -145,10 +167,10 @@ class FieldSpec:
             return None
         if self.type is FieldType.MONEY:
             return Decimal(str(value))
-        if self.pairs and isinstance(value, tuple):
-            # "id=value" strings; the value may itself hold "=".
-            return [{"id": i, "value": v} for i, _, v in (item.partition("=") for item in value)]
         return list(value) if isinstance(value, tuple) else value
+
+    def _key_id(self, key: str, names: IdsOfNames) -> str:
+        return key if self.lookup is None else names.id_of(self.lookup, key, self.noun)
 
 
 # The money fields of one item in one currency (docs/policies.md, "Price rows").
@@ -276,6 +298,8 @@ class KindSpec:
     body_model: type[BaseModel]
     update: Replacer
     list: Lister | None = None
+    detail: Getter | None = None
+    """The detail read of one object by id (``GET .../{id}``)."""
     embedded: str | None = None
     create: Creator | None = None
     remove: Remover | None = None
@@ -325,6 +349,29 @@ class KindSpec:
         """Whether it is an object of its own (thresholds and descendants count it)."""
         return self.embedded is None
 
+    def wire_fields(self) -> frozenset[str]:
+        """The top-level wire fields the plan reads from this kind's objects: its fields', its
+        status, its key, and the attributes its embedded kinds live in."""
+        names = {spec.wire_path.split(".", 1)[0] for spec in self.fields}
+        if self.status is not None:
+            names.add(self.status)
+        for spec in KINDS.values():
+            if spec.parent is self.kind and spec.embedded is not None:
+                attribute = self.read_model.model_fields[spec.embedded]
+                names.add(attribute.alias or spec.embedded)
+        return frozenset(names)
+
+    def reads_details(self) -> bool:
+        """Whether each listed object needs its detail read: the list item leaves out a field
+        the plan reads. Looked up on every call, so a changed list view takes effect."""
+        carried = wire.list_view(self.read_model)
+        if carried is None or self.list is None:
+            return False
+        missing = self.wire_fields() - carried
+        if missing and self.detail is None:
+            raise AssertionError(f"{self.kind.value}: lists leave out {sorted(missing)}, no detail")
+        return bool(missing)
+
 
 def _f(name: str, type_: FieldType, default: FieldValue = _NO_DEFAULT, **codec: Any) -> FieldSpec:
     return FieldSpec(name, type_, default=default, **codec)
@@ -357,6 +404,7 @@ KINDS: Mapping[Kind, KindSpec] = {
             read_model=wire.BrokerRead,
             body_model=wire.BrokerBody,
             list=lambda c, _: c.list_brokers(),
+            detail=lambda c, _, oid: c.get_broker(oid),
             create=lambda c, _, body: c.create_broker(body),
             update=lambda c, _, oid, body: c.update_broker(oid, body),
             remove=lambda c, _, oid: c.delete_broker(oid),
@@ -371,7 +419,13 @@ KINDS: Mapping[Kind, KindSpec] = {
                 *(_f(f"contact.{name}", T) for name in _CONTACT),
                 *(_f(f"address.{name}", T) for name in _ADDRESS),
                 *(_f(f"invoiceContact.{name}", T) for name in _INVOICE),
-                _f("customProperties", S, pairs=True),
+                _f(
+                    "customProperties",
+                    S,
+                    pairs=True,
+                    lookup="customProperties",
+                    noun="custom property",
+                ),
                 _f("allowCmpAccess", B, False),
             ),
         ),
@@ -383,6 +437,7 @@ KINDS: Mapping[Kind, KindSpec] = {
             read_model=wire.ServiceRead,
             body_model=wire.ServiceBody,
             list=lambda c, _: c.list_services(),
+            detail=lambda c, _, oid: c.get_service(oid),
             create=lambda c, _, body: c.create_service(body),
             update=lambda c, _, oid, body: c.update_service(oid, body),
             remove=lambda c, _, oid: c.disable_service(oid),
@@ -407,6 +462,7 @@ KINDS: Mapping[Kind, KindSpec] = {
             read_model=wire.ProductRead,
             body_model=wire.ProductBody,
             list=lambda c, ids: c.list_products(*ids),
+            detail=lambda c, ids, oid: c.get_product(*ids, oid),
             create=lambda c, ids, body: c.create_product(*ids, body),
             update=lambda c, ids, oid, body: c.update_product(*ids, oid, body),
             remove=lambda c, ids, oid: c.delete_product(*ids, oid),
@@ -441,6 +497,7 @@ KINDS: Mapping[Kind, KindSpec] = {
             read_model=wire.AddonRead,
             body_model=wire.AddonBody,
             list=lambda c, ids: c.list_addons(*ids),
+            detail=lambda c, ids, oid: c.get_addon(*ids, oid),
             create=lambda c, ids, body: c.create_addon(*ids, body),
             update=lambda c, ids, oid, body: c.update_addon(*ids, oid, body),
             remove=lambda c, ids, oid: c.delete_addon(*ids, oid),

@@ -87,7 +87,7 @@ def test_an_object_created_in_the_ui_is_drift_though_plan_changes_nothing(
 
 
 class _Reversed:
-    """A live reader that returns every list in reverse order."""
+    """A live reader that returns every list in reverse order (and detail reads as they are)."""
 
     def __init__(self, inner: Any) -> None:
         self._inner = inner
@@ -96,7 +96,8 @@ class _Reversed:
         method = getattr(self._inner, name)
 
         async def reversed_list(*args: Any) -> Any:
-            return list(reversed(await method(*args)))
+            found = await method(*args)
+            return list(reversed(found)) if isinstance(found, list) else found
 
         return reversed_list
 

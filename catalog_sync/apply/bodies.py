@@ -2,10 +2,10 @@
 
 Names become ids through the plan's lookups (what was reviewed), falling back to the lookups
 just read; broker registrationNumbers become ids through the live brokers plus those created in
-this run. A PUT replaces the whole object, so an update starts from the wire object just re-read
-and overlays only the managed fields the plan changes: fields the catalog does not manage
-(custom properties of a service, say) survive. Each field's wire path and codec is its spec in
-:mod:`catalog_sync.kinds`.
+this run. A PUT replaces the whole object, so an update starts from the JSON of the object's
+detail read (``ObjectBody.raw``) and overlays only the managed fields the plan changes: fields
+the catalog does not manage (a service's UI settings, say, ``docs/contracts.md``) survive.
+Each field's wire path and codec is its spec in :mod:`catalog_sync.kinds`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from catalog_sync.cloudmore.wire import ObjectBody
 from catalog_sync.errors import OperationError
 from catalog_sync.graph import Address, FieldValue
 from catalog_sync.kinds import BROKERS, KindSpec, set_path
@@ -94,8 +95,9 @@ def _base(spec: KindSpec, existing: BaseModel | None) -> dict[str, Any]:
         raise OperationError(
             f"expected a {spec.read_model.__name__} to update, found {type(existing).__name__}"
         )
-    # What only a read carries (the id, a service's publish settings) the body model drops.
-    data = existing.model_dump(by_alias=True)
+    # The object as the detail read sent it, unknown fields and all (a PUT replaces the whole
+    # object); what only a read carries (the id, a service's publish settings) the body drops.
+    data = existing.raw if isinstance(existing, ObjectBody) else existing.model_dump(by_alias=True)
     # A None the read shape allows but the body does not (a product's type, a broker's contact)
     # falls back to the body's default rather than failing validation.
     return {key: value for key, value in data.items() if value is not None}

@@ -29,6 +29,7 @@ from catalog_sync.graph import Address
 from catalog_sync.normalise import MONEY_PLACES, MONEY_QUANTUM
 
 __all__ = [
+    "GUID_PATTERN",
     "MONEY_PLACES",
     "BillingMonths",
     "CountryCode",
@@ -59,6 +60,8 @@ _DOMAIN: Final = re.compile(
     r"(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 )
 _GUID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+GUID_PATTERN: Final = _GUID
+"""A lower-case GUID, as the files write ids (match it whole: ``fullmatch``)."""
 
 
 def _to_money(value: object) -> Decimal:

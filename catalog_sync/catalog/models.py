@@ -384,10 +384,24 @@ class InvoiceContact(SourcedModel):
 
 
 class BrokerCustomProperty(SourcedModel):
-    """A value of one of the seller's broker custom properties."""
+    """A value of one of the seller's broker custom properties, named by the property's name
+    (as the seller's custom property settings define it) or by its id."""
 
-    id: Guid = Field(description="The custom property's id (a lower-case GUID).")
+    name: Text | None = Field(
+        default=None, description="The custom property's name, as the seller's settings name it."
+    )
+    id: Guid | None = Field(
+        default=None, description="Or the custom property's id (a lower-case GUID)."
+    )
     value: Text = Field(description="The value.")
+
+    @model_validator(mode="after")
+    def _name_or_id(self) -> BrokerCustomProperty:
+        if (self.name is None) == (self.id is None):
+            raise PydanticCustomError(
+                "custom_property_key", "give the custom property's name or its id (one of them)"
+            )
+        return self
 
 
 class Broker(SourcedModel):
@@ -407,7 +421,8 @@ class Broker(SourcedModel):
     address: PostalAddress = Field(description="Where the broker is; countryCode is required.")
     invoice_contact: InvoiceContact | None = Field(default=None, description="The invoice contact.")
     custom_properties: tuple[BrokerCustomProperty, ...] = Field(
-        default=(), description="Values of broker custom properties, as {id, value}."
+        default=(),
+        description="Values of broker custom properties, as {name, value} or {id, value}.",
     )
     allow_cmp_access: bool = Field(
         default=False, strict=True, description="Whether the broker may use the Cloudmore UI."

@@ -33,7 +33,8 @@ __all__ = ["commands", "schema", "validate"]
 @click.option(
     "--online",
     is_flag=True,
-    help="Also resolve category, region, template and broker names against Cloudmore.",
+    help="Also resolve category, region, template, custom property and broker names against "
+    "Cloudmore.",
 )
 @api_options
 @click.pass_obj

@@ -44,7 +44,7 @@ def emulator() -> None:
     type=click.Choice(["full", "summary"]),
     default=None,
     help="What list endpoints serve: whole objects (full) or the API's summaries (summary); "
-    "detail reads are always whole. Default: the emulator's, shown at start-up.",
+    "detail reads are always whole. Default: summary (the stricter shape), shown at start-up.",
 )
 @click.option(
     "--latency-ms",

@@ -146,7 +146,7 @@ class ReadOnlyClient:
 
     async def _get(self, path: str, model: type[M]) -> M:
         response = await self._call("GET", path)
-        return self._parse("GET", path, response, model.model_validate)
+        return self._parse("GET", path, response, lambda data: wire.parse_one(model, data))
 
     # --- checks ---------------------------------------------------------------------------
 
@@ -171,6 +171,10 @@ class ReadOnlyClient:
 
     async def list_email_templates(self) -> list[wire.EmailTemplate]:
         return await self._list(f"{self._seller}/settings/EmailTemplates", wire.EmailTemplate)
+
+    async def list_custom_properties(self) -> list[wire.CustomPropertyDefinition]:
+        path = f"{self._seller}/settings/CustomProperties"
+        return await self._list(path, wire.CustomPropertyDefinition)
 
     # --- services, products, addons -------------------------------------------------------
 

@@ -13,6 +13,8 @@ Conventions:
 * Unknown response fields are ignored, except on the catalog's own objects (service, product,
   addon, broker: :class:`ObjectBody`), which keep them: a PUT replaces the whole object, so an
   update sends back what the server returned, known to this module or not.
+* A list item may be a summary of the object (:data:`LIST_VIEWS` says which fields each list
+  carries); the detail read (``GET .../{id}``) answers the whole object.
 * Money is :class:`~decimal.Decimal`. Responses are parsed with ``parse_float=Decimal`` so that no
   price goes through a binary float on the way in; on the way out it is written as a JSON number.
 * New ids come from the ``Location`` header (:func:`id_from_location`), else a body id
@@ -21,6 +23,7 @@ Conventions:
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from decimal import Decimal
@@ -31,12 +34,14 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    PrivateAttr,
     TypeAdapter,
     model_validator,
 )
 from pydantic.alias_generators import to_camel
 
 __all__ = [
+    "LIST_VIEWS",
     "AddonBody",
     "AddonRead",
     "BrokerAddress",
@@ -45,11 +50,13 @@ __all__ = [
     "BrokerRead",
     "Category",
     "CustomProperty",
+    "CustomPropertyDefinition",
     "EmailTemplate",
     "ErrorItem",
     "MarketCountry",
     "MarketRegion",
     "Money",
+    "NestedBody",
     "ObjectBody",
     "Price",
     "PricePer",
@@ -75,6 +82,7 @@ __all__ = [
     "dump_body",
     "id_from_body",
     "id_from_location",
+    "list_view",
     "load_json",
     "parse_list",
     "parse_one",
@@ -106,12 +114,32 @@ class WireModel(BaseModel):
     )
 
 
+class NestedBody(WireModel):
+    """A mapping inside a catalog object (a broker's contact, a service's custom property):
+    keeps unknown fields like the object does, so a PUT sends them back."""
+
+    model_config = ConfigDict(extra="allow")
+
+
 class ObjectBody(WireModel):
     """A catalog object's body: keeps the fields this module does not declare (the server's,
-    or a managed field only the kind registry names), and drops what only a read carries."""
+    or a managed field only the kind registry names), and drops what only a read carries.
+
+    Parsed from a response (:func:`parse_list`, :func:`parse_one`), it also keeps the JSON
+    object exactly as the server sent it (:attr:`raw`): a PUT is that object with the managed
+    fields overlaid, so nothing this module does not know is lost (``docs/contracts.md``,
+    "Fields the catalog does not manage")."""
 
     model_config = ConfigDict(extra="allow")
     read_only: ClassVar[frozenset[str]] = frozenset({"id"})
+    _raw: dict[str, Any] | None = PrivateAttr(default=None)
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """A copy of the JSON object as received; built in code, the model's own JSON."""
+        if self._raw is None:
+            return self.model_dump(by_alias=True)
+        return copy.deepcopy(self._raw)
 
     @model_validator(mode="before")
     @classmethod
@@ -223,7 +251,7 @@ class EmailTemplate(WireModel):
 # --- 3.1 Service and 3.4 Publish ----------------------------------------------------------
 
 
-class CustomProperty(WireModel):
+class CustomProperty(NestedBody):
     """A service custom property definition (documented list fields)."""
 
     type: str | None = None
@@ -268,7 +296,9 @@ class ServiceBody(ObjectBody):
 
 class ServiceRead(ServiceBody):
     """A service as read: the body's fields plus the server's. ``id, name, vendorName,
-    allowMultipleUsers, customProperties`` are documented; the rest is ASSUMED.
+    allowMultipleUsers, customProperties`` are documented (Cloudmore's developer guide shows a
+    list item with exactly these, :data:`LIST_VIEWS`); the detail read's other fields are
+    ASSUMED. The swagger names of the list and detail models are not known to this project.
 
     ``currencies`` (ASSUMED, on the detail; absent from a summary list item) are the ISO 4217
     codes the service has a price list in; the server keeps it, a body never carries it."""
@@ -303,8 +333,10 @@ class ProductBody(ObjectBody):
 
 
 class ProductRead(ProductBody):
-    """A product as read (``id, name, description, itemCode`` documented, the rest ASSUMED);
-    a read does not assume a type the server did not send."""
+    """A product as read: ``SellerServiceProductDetailViewModel`` (the detail read; ``id,
+    name, description, itemCode`` documented, the rest ASSUMED) or, from a list,
+    ``SellerServiceProductViewModel`` (exactly those four fields, seed 003). A read does not
+    assume a type the server did not send."""
 
     model_config = ConfigDict(title="Product")
 
@@ -317,6 +349,8 @@ class ProductRead(ProductBody):
 
 
 class AddonBody(ObjectBody):
+    """Create / replace body of an addon (seed 003's fields)."""
+
     name: str
     item_code: str
     enable_grouping: bool = False
@@ -330,6 +364,9 @@ class AddonBody(ObjectBody):
 
 
 class AddonRead(AddonBody):
+    """An addon as read: ``SellerServiceProductAddonViewModel``, one swagger model for the
+    list and the detail read, so a list carries whole addons."""
+
     model_config = ConfigDict(title="Addon")
 
     read_only: ClassVar[frozenset[str]] = frozenset()
@@ -417,7 +454,7 @@ class SellerPriceListUpdateViewModel(WireModel):
 # --- 3.5 Broker (documented by seed 001) --------------------------------------------------
 
 
-class WireBrokerContact(WireModel):
+class WireBrokerContact(NestedBody):
     name: str | None = None
     job_title: str | None = None
     email: str | None = None
@@ -427,26 +464,28 @@ class WireBrokerContact(WireModel):
     cell_phone: str | None = None
 
 
-class BrokerAddress(WireModel):
+class BrokerAddress(NestedBody):
     address: str | None = None
     postal_code: str | None = None
     city: str | None = None
     country_code: str | None = None
 
 
-class WireInvoiceContact(WireModel):
+class WireInvoiceContact(NestedBody):
     name: str | None = None
     email: str | None = None
     phone_prefix: str | None = None
     phone: str | None = None
 
 
-class BrokerCustomPropertyValue(WireModel):
+class BrokerCustomPropertyValue(NestedBody):
     id: str
     value: str | None = None
 
 
 class BrokerBody(ObjectBody):
+    """Create / replace body of a broker (seed 001's fields)."""
+
     name: str
     registration_number: str
     vat: str | None = None
@@ -461,8 +500,10 @@ class BrokerBody(ObjectBody):
 
 
 class BrokerRead(BrokerBody):
-    """A broker as read: seed 001's fields plus ``id`` (the read shape is ASSUMED); a read
-    tolerates what a body must have (a registration number, a contact, an address)."""
+    """A broker as read: ``SellerBrokerDetailViewModel`` (the detail read: seed 001's fields
+    plus ``id``, the read shape ASSUMED) or, from a list, ``SellerBrokerViewModel`` (a summary;
+    which fields it leaves out is ASSUMED, :data:`LIST_VIEWS`). A read tolerates what a body
+    must have (a registration number, a contact, an address)."""
 
     model_config = ConfigDict(title="Broker")
 
@@ -471,6 +512,47 @@ class BrokerRead(BrokerBody):
     registration_number: str | None = None  # type: ignore[assignment]
     contact: WireBrokerContact | None = None  # type: ignore[assignment]
     address: BrokerAddress | None = None  # type: ignore[assignment]
+
+
+# --- 3.6 Custom property definitions ------------------------------------------------------
+
+
+class CustomPropertyDefinition(WireModel):
+    """One row of ``GET /api/sellers/{sellerId}/settings/CustomProperties`` (the endpoint is in
+    the SDK's endpoint table; every field is ASSUMED). A broker's ``customProperties[].id``
+    is a definition's ``id``."""
+
+    id: str
+    name: str
+    type: str | None = None
+    mandatory: bool = False
+    applies_to_brokers: bool = False
+    applies_to_organizations: bool = False
+
+
+# --- List views ---------------------------------------------------------------------------
+
+
+def _all_but(model: type[BaseModel], *left_out: str) -> frozenset[str]:
+    names = {field.alias or name for name, field in model.model_fields.items()}
+    return frozenset(names - set(left_out))
+
+
+LIST_VIEWS: dict[type[BaseModel], frozenset[str] | None] = {
+    ServiceRead: frozenset({"id", "name", "vendorName", "allowMultipleUsers", "customProperties"}),
+    ProductRead: frozenset({"id", "name", "description", "itemCode"}),
+    AddonRead: None,
+    BrokerRead: _all_but(BrokerRead, "contact", "address", "invoiceContact", "customProperties"),
+}
+"""Per read model, the top-level JSON fields a list item carries; ``None``: the whole object
+(``docs/contracts.md``, "List and detail reads"). The live reader reads an object's detail
+only when its kind manages a field its list leaves out."""
+
+
+def list_view(model: type[BaseModel]) -> frozenset[str] | None:
+    """What a list item of ``model`` carries (:data:`LIST_VIEWS`); a model the table does not
+    name is listed whole."""
+    return LIST_VIEWS.get(model)
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -495,11 +577,22 @@ def load_json(content: bytes) -> Any:
 
 
 def parse_list(model: type[M], data: object) -> list[M]:
-    return TypeAdapter(list[model]).validate_python(data)  # type: ignore[valid-type]
+    items = TypeAdapter(list[model]).validate_python(data)  # type: ignore[valid-type]
+    if issubclass(model, ObjectBody) and isinstance(data, list):
+        for item, sent in zip(items, data, strict=True):
+            _keep_raw(item, sent)
+    return items
 
 
 def parse_one(model: type[M], data: object) -> M:
-    return model.model_validate(data)
+    parsed = model.model_validate(data)
+    _keep_raw(parsed, data)
+    return parsed
+
+
+def _keep_raw(parsed: BaseModel, data: object) -> None:
+    if isinstance(parsed, ObjectBody) and isinstance(data, dict):
+        parsed._raw = data
 
 
 def dump_body(body: BaseModel) -> dict[str, Any]:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from catalog_sync.emulator import operations as ops
 from catalog_sync.emulator.rules import BusinessError, NotFoundError
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
     from catalog_sync.emulator.app import Emulator
 
 __all__ = ["routes"]
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[Request, "Emulator", dict[str, str]], Awaitable[Response]]
 SELLER = "/api/sellers/{seller_id}"
@@ -35,6 +39,18 @@ def _emulator(request: Request) -> Emulator:
 
 def _unauthorized() -> Response:
     return Response(status_code=401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+
+class _NoAnswer(Response):
+    """The client hung up before its request was read (a ``hang`` fault outlasting its
+    timeout): there is no one to answer, and nothing went wrong on this side."""
+
+    def __init__(self, request: Request) -> None:
+        super().__init__()
+        log.debug("%s %s: the client disconnected; not answered", request.method, request.url.path)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        return
 
 
 def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
@@ -58,6 +74,8 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             return JSONResponse(error.errors, status_code=400)
         except BusinessError as error:
             return JSONResponse(error.errors, status_code=400)
+        except ClientDisconnect:
+            return _NoAnswer(request)
 
     return run
 
@@ -86,7 +104,10 @@ def _catalog_list(emulator: Emulator, kind: Listed, rows: list[JSON]) -> Respons
 
 
 async def token(request: Request) -> Response:
-    raw = (await request.body()).decode("utf-8", errors="replace")
+    try:
+        raw = (await request.body()).decode("utf-8", errors="replace")
+    except ClientDisconnect:
+        return _NoAnswer(request)
     form = dict(parse_qsl(raw, keep_blank_values=True))
     status, body = _emulator(request).tokens.issue(form, request.headers.get("authorization"))
     return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})

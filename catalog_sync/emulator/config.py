@@ -30,9 +30,9 @@ SeedName = Literal["empty", "demo"]
 
 ListShape = Literal["full", "summary"]
 LIST_SHAPES: tuple[ListShape, ...] = get_args(ListShape)
-# What lists serve unless told: "summary" is the stricter shape (docs/contracts.md), "full" the
-# shape the live reader still needs until it reads details. Flip this one line when it does.
-DEFAULT_LIST_SHAPE: ListShape = "full"
+# What lists serve unless told: "summary", the stricter shape (docs/contracts.md); "full" is for
+# the day the real API proves to serve whole objects in lists.
+DEFAULT_LIST_SHAPE: ListShape = "summary"
 
 FaultKind = Literal[
     "rate_limit",

@@ -224,8 +224,7 @@ def _used_lookups(desired: ResourceGraph, lookups: Lookups) -> dict[str, dict[st
         for field in KINDS[resource.kind].fields:
             if field.lookup not in used:
                 continue
-            value = resource.fields.get(field.name)
-            for name in value if isinstance(value, tuple) else (value,) if value else ():
+            for name in field.names_in(resource.fields.get(field.name)):
                 known = lookups.table(field.lookup).get(str(name))
                 if known is not None:
                     used[field.lookup][str(name)] = known

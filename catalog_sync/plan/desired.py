@@ -81,7 +81,9 @@ class _Adapter:
             if field.lookup == BROKERS:
                 self._check_brokers(model, value)
             elif field.lookup is not None and value is not None:
-                self._check_names(model, field, value)
+                if field.pairs:
+                    value = self._keys_as_names(field, value)
+                self._check_names(model, field, value, raw)
             fields[field.name] = value
         pinned = getattr(model, "id", None)
         sources = _field_sources(model, fields)
@@ -133,14 +135,25 @@ class _Adapter:
             at = address.child(spec.kind, key)
             self.resources[at] = Resource(at, fields, source=first[key], field_sources=sources[key])
 
-    def _check_names(self, model: SourcedModel, field: FieldSpec, value: FieldValue) -> None:
+    def _keys_as_names(self, field: FieldSpec, value: FieldValue) -> FieldValue:
+        """A pairs field's keys given by id, as the names the live side reads them as."""
+        assert field.lookup is not None
+        by_id = {i: n for n, i in self.lookups.table(field.lookup).items()}
+        renamed = []
+        for item in value if isinstance(value, tuple) else ():
+            key, _, text = str(item).partition("=")
+            renamed.append(f"{by_id.get(key, key)}={text}")
+        return field.to_graph(renamed)
+
+    def _check_names(
+        self, model: SourcedModel, field: FieldSpec, value: FieldValue, raw: object
+    ) -> None:
         assert field.lookup is not None
         table = self.lookups.table(field.lookup)
-        names = value if isinstance(value, tuple) else (str(value),)
-        for name in names:
+        for name in field.names_in(value):
             if name not in table:
                 self._problem(
-                    model.field_source(field.name),
+                    _name_source(model, field, name, raw),
                     Code.UNRESOLVED_NAME,
                     f"{field.noun} {name!r} does not exist in Cloudmore{_suggest(name, table)}",
                 )
@@ -164,6 +177,15 @@ class _Adapter:
 
     def _problem(self, where: SourceLocation, code: str, message: str) -> None:
         self.problems.append(Diagnostic(where, code, Severity.ERROR, message))
+
+
+def _name_source(model: SourcedModel, field: FieldSpec, name: str, raw: object) -> SourceLocation:
+    """Where ``name`` is written: the list item that holds it, else the field."""
+    if field.pairs and isinstance(raw, list | tuple):
+        for index, item in enumerate(raw):
+            if isinstance(item, dict) and name in (item.get("name"), item.get("id")):
+                return model.item_source(_attribute(model, field.name), index)
+    return model.field_source(field.name)
 
 
 def _alias(model: SourcedModel, attribute: str) -> str:

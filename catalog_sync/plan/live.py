@@ -1,12 +1,16 @@
 """The live side's adapter: read the catalog through the read-only client into a graph.
 
-Lists only, no per-object reads: 4 lookups + the top-level kinds, then each object's children
-(each service's products, each product's addons), all concurrently within the client's
-parallelism. What each kind's read is and how each field decodes is in :mod:`catalog_sync.kinds`.
+5 lookups and the top-level lists, then per object its detail read (only for a kind whose list
+item leaves out a field the plan reads: :meth:`~catalog_sync.kinds.KindSpec.reads_details`)
+and its children's lists, each started as soon as the object is listed: no level waits for
+another, and the client's parallelism bounds what is in flight. What each kind's read is and
+how each field decodes is in :mod:`catalog_sync.kinds` (``docs/contracts.md``, "List and
+detail reads").
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -16,12 +20,13 @@ from pydantic import BaseModel
 from catalog_sync.cloudmore.wire import (
     BrokerRead,
     Category,
+    CustomPropertyDefinition,
     EmailTemplate,
     MarketCountry,
     MarketRegion,
 )
 from catalog_sync.concurrency import all_or_nothing, gather_all
-from catalog_sync.errors import UnexpectedResponseError
+from catalog_sync.errors import NotFoundError, UnexpectedResponseError
 from catalog_sync.graph import Address, FieldValue, Resource, ResourceGraph
 from catalog_sync.kinds import BROKERS, KindSpec, children_of, get_path
 from catalog_sync.plan.lookups import Lookups
@@ -30,13 +35,14 @@ __all__ = ["LiveCatalog", "LiveReader", "read_live"]
 
 
 class LiveReader(Protocol):
-    """What reading live state needs; the read-only client provides it (and the list calls
-    the kind specs name: ``list_services``, ``list_products``, ``list_addons``)."""
+    """What reading live state needs; the read-only client provides it (and the list and
+    detail calls the kind specs name: ``list_services``, ``get_service``, ...)."""
 
     async def list_categories(self) -> list[Category]: ...
     async def list_market_regions(self) -> list[MarketRegion]: ...
     async def list_market_countries(self) -> list[MarketCountry]: ...
     async def list_email_templates(self) -> list[EmailTemplate]: ...
+    async def list_custom_properties(self) -> list[CustomPropertyDefinition]: ...
     async def list_brokers(self) -> list[BrokerRead]: ...
 
 
@@ -46,8 +52,9 @@ class LiveCatalog:
     lookups: Lookups
     broker_ids: Mapping[str, str]  # registrationNumber -> id
     objects: Mapping[Address, BaseModel]
-    """The wire objects behind the graph, so a PUT can keep the fields the catalog does not
-    manage (a PUT replaces the whole object)."""
+    """The wire objects behind the graph, as their detail reads answered (``raw`` holds the
+    JSON as sent), so a PUT keeps the fields the catalog does not manage (a PUT replaces the
+    whole object)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,30 @@ class _Read:
     children: tuple[_Read, ...]
 
 
+@dataclass(frozen=True)
+class _Lineage:
+    """The listed objects above a read, outermost first: their ids for the client calls, and
+    their names only when an error must say which object it was."""
+
+    items: tuple[tuple[KindSpec, BaseModel], ...] = ()
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(_id(item) for _, item in self.items)
+
+    def below(self, spec: KindSpec, item: BaseModel) -> _Lineage:
+        return _Lineage((*self.items, (spec, item)))
+
+    def address(self) -> Address | None:
+        address: Address | None = None
+        for spec, item in self.items:
+            key = _listed_key(spec, item)
+            address = (
+                Address.of(spec.kind, key) if address is None else address.child(spec.kind, key)
+            )
+        return address
+
+
 async def read_live(client: LiveReader) -> LiveCatalog:
     roots = [spec for spec in children_of(None) if spec.list is not None]
     async with all_or_nothing() as group:
@@ -66,18 +97,16 @@ async def read_live(client: LiveReader) -> LiveCatalog:
         regions = group.create_task(client.list_market_regions())
         countries = group.create_task(client.list_market_countries())
         templates = group.create_task(client.list_email_templates())
-        listed = [group.create_task(spec.list(client, ())) for spec in roots if spec.list]
+        properties = group.create_task(client.list_custom_properties())
+        reads = [group.create_task(_read_kind(client, spec, _Lineage())) for spec in roots]
     lookups = Lookups(
         categories={c.name: c.category_id for c in categories.result()},
         regions={r.name: r.id for r in regions.result()},
         countries={c.country_code.upper(): c.id for c in countries.result() if c.country_code},
         email_templates={t.name: t.id for t in templates.result()},
+        custom_properties={p.name: p.id for p in properties.result()},
     )
-    trees = await gather_all(
-        _read_below(client, spec, item, ())
-        for spec, task in zip(roots, listed, strict=True)
-        for item in task.result()
-    )
+    trees = [tree for task in reads for tree in task.result()]
     builder = _GraphBuilder(lookups)
     # Kinds in plan order, so a kind that is a lookup table (brokers) is known before the
     # publish settings that name it are decoded.
@@ -86,18 +115,64 @@ async def read_live(client: LiveReader) -> LiveCatalog:
     return LiveCatalog(builder.graph(), lookups, builder.tables.get(BROKERS, {}), builder.objects)
 
 
-async def _read_below(
-    client: Any, spec: KindSpec, item: BaseModel, parent_ids: tuple[str, ...]
+async def _read_kind(client: Any, spec: KindSpec, above: _Lineage) -> list[_Read]:
+    """Every object of ``spec`` under ``above``, each read (detail, children) as it is listed."""
+    assert spec.list is not None
+    try:
+        items = await spec.list(client, above.ids)
+    except NotFoundError as error:
+        if not above.items:
+            raise  # a top-level list: the seller, not a listed object, is what is missing
+        raise _vanished(above, error) from None
+    details = spec.reads_details()
+    return await gather_all(_read_one(client, spec, item, above, details) for item in items)
+
+
+async def _read_one(
+    client: Any, spec: KindSpec, item: BaseModel, above: _Lineage, details: bool
 ) -> _Read:
-    ids = (*parent_ids, _id(item))
-    below = [child for child in children_of(spec.kind) if child.list is not None]
-    lists = await gather_all(child.list(client, ids) for child in below if child.list)
-    children = await gather_all(
-        _read_below(client, child, found, ids)
-        for child, items in zip(below, lists, strict=True)
-        for found in items
+    here = above.below(spec, item)
+    async with all_or_nothing() as group:
+        detail: asyncio.Task[BaseModel] | None = None
+        if details:
+            detail = group.create_task(_detail(client, spec, item, above, here))
+        below = [
+            group.create_task(_read_kind(client, child, here))
+            for child in children_of(spec.kind)
+            if child.list is not None
+        ]
+    wire = item if detail is None else detail.result()
+    return _Read(spec, wire, tuple(read for task in below for read in task.result()))
+
+
+async def _detail(
+    client: Any, spec: KindSpec, item: BaseModel, above: _Lineage, here: _Lineage
+) -> BaseModel:
+    assert spec.detail is not None
+    try:
+        return await spec.detail(client, above.ids, _id(item))
+    except NotFoundError as error:
+        raise _vanished(here, error) from None
+
+
+def _vanished(lineage: _Lineage, error: NotFoundError) -> NotFoundError:
+    """A listed object that is gone when read again: deleted while the catalog was read."""
+    address = lineage.address()
+    oid = _id(lineage.items[-1][1])
+    return NotFoundError(
+        f"{address} (id {oid}) was listed but is gone now (404): it was deleted while the "
+        "catalog was being read; run the command again",
+        method=error.method,
+        path=error.path,
+        status=error.status,
     )
-    return _Read(spec, item, tuple(children))
+
+
+def _listed_key(spec: KindSpec, item: BaseModel) -> str | None:
+    if spec.key is None:
+        return None
+    value = get_path(item.model_dump(by_alias=True), spec.by_name[spec.key].wire_path)
+    return str(value) if value else _id(item)
 
 
 def _id(item: BaseModel) -> str:

@@ -1,5 +1,5 @@
-"""Lookups: the names a catalog uses (categories, regions, countries, e-mail templates)
-resolved to the ids the API wants, and back."""
+"""Lookups: the names a catalog uses (categories, regions, countries, e-mail templates, custom
+property definitions) resolved to the ids the API wants, and back."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ class Lookups:
     regions: Mapping[str, str]
     countries: Mapping[str, str]
     email_templates: Mapping[str, str]
+    custom_properties: Mapping[str, str] = field(default_factory=dict)
     _tables: Mapping[str, Mapping[str, str]] = field(init=False, repr=False, compare=False)
     _names: Mapping[str, Mapping[str, str]] = field(init=False, repr=False, compare=False)
 
@@ -26,7 +27,13 @@ class Lookups:
         tables = dict(
             zip(
                 LOOKUP_TABLES,
-                (self.categories, self.regions, self.countries, self.email_templates),
+                (
+                    self.categories,
+                    self.regions,
+                    self.countries,
+                    self.email_templates,
+                    self.custom_properties,
+                ),
                 strict=True,
             )
         )

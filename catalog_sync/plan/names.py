@@ -10,7 +10,9 @@ from catalog_sync.plan.live import read_live
 
 __all__ = ["NAMES_CHECKED_ONLINE", "check_names"]
 
-NAMES_CHECKED_ONLINE = "category, market region, e-mail template and broker names, pinned ids"
+NAMES_CHECKED_ONLINE = (
+    "category, market region, e-mail template, custom property and broker names, pinned ids"
+)
 """What only the live catalog can tell apart from a typo."""
 
 

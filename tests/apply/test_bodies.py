@@ -66,6 +66,7 @@ LOOKUPS = Lookups(
     regions={"Nordics": "reg-n"},
     countries={"SE": "c-se", "FI": "c-fi"},
     email_templates={"Welcome pack": "tpl-w"},
+    custom_properties={"Partner tier": "p1", "Invoice reference": "p2"},
 )
 
 
@@ -140,7 +141,7 @@ def test_a_broker_body_nests_dotted_fields_and_splits_custom_properties() -> Non
             "contact.name": "Ann",
             "contact.phone": "701234567",
             "address.countryCode": "SE",
-            "customProperties": ("p1=a=b", "p2="),
+            "customProperties": ("Partner tier=a=b", "Invoice reference="),
         },
         _names(),
     )
@@ -148,6 +149,7 @@ def test_a_broker_body_nests_dotted_fields_and_splits_custom_properties() -> Non
     assert body.contact.phone == "701234567"
     assert body.address.country_code == "SE"
     assert body.invoice_contact is None
+    # Named in the graph, by id on the wire; a value may itself hold "=".
     assert [(p.id, p.value) for p in body.custom_properties] == [("p1", "a=b"), ("p2", "")]
 
 
@@ -245,3 +247,42 @@ async def test_every_demo_object_reads_into_fields_that_build_back_into_its_own_
         assert _comparable(rebuilt) == _comparable(original), resource.address
         checked.add(resource.kind)
     assert checked == set(builders)
+
+
+def test_an_update_is_the_raw_object_read_with_the_changed_fields_overlaid() -> None:
+    sent: dict[str, Any] = {
+        "id": "0d9f4a52-1111-4111-8111-111111111111",
+        "name": "Nordic",
+        "registrationNumber": "5566778899",
+        "supportEmail": "old@example.com",
+        "contact": {"name": "Anna", "phone": "701234567", "department": "Partners"},
+        "address": {"city": "Stockholm", "countryCode": "SE"},
+        "invoiceContact": None,
+        "customProperties": [],
+        "allowCmpAccess": True,
+        "partnerLevel": {"tier": 3, "since": "2024-01-01"},
+        "discount": Decimal("0.125"),
+    }
+    existing = wire.parse_one(wire.BrokerRead, sent)
+    names = Names({}, Lookups({}, {}, {}, {}), {})
+    body = broker_body({"supportEmail": "new@example.com"}, names, existing)
+    dumped = wire.dump_body(body)
+    # Everything the server sent survives, nested unknown keys too; only the change differs
+    # (a declared field the server did not send is null, as it was).
+    expected = {k: v for k, v in sent.items() if k != "id"} | {"supportEmail": "new@example.com"}
+    assert _within(expected, dumped)
+    assert dumped["contact"]["department"] == "Partners"
+    assert dumped["partnerLevel"] == {"tier": 3, "since": "2024-01-01"}
+    assert dumped["discount"] == Decimal("0.125")
+    assert "id" not in dumped
+    assert sent["supportEmail"] == "old@example.com"  # the read itself is left as it was
+    assert existing.raw["supportEmail"] == "old@example.com"
+
+
+def _within(sent: object, dumped: object) -> bool:
+    """Whether every key and value of ``sent`` is in ``dumped`` (which may add nulls)."""
+    if isinstance(sent, dict):
+        return isinstance(dumped, dict) and all(
+            key in dumped and _within(value, dumped[key]) for key, value in sent.items()
+        )
+    return sent == dumped

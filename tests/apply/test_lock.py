@@ -151,7 +151,8 @@ def test_duplicate_natural_keys_in_live_state_are_an_error_naming_both_ids(
     http = without_uniqueness
     assert cli("plan", str(EXAMPLE), "--out", "plan.json").exit_code == 0
     services = http.get(f"{SELLER}/services").json()
-    google = next(s for s in services if s["name"] == "Google Workspace")
+    listed = next(s for s in services if s["name"] == "Google Workspace")
+    google = http.get(f"{SELLER}/services/{listed['id']}").json()
     body = {k: google[k] for k in ("name", "vendorName", "categoryIds", "provisioningType")}
     second = http.post(f"{SELLER}/services", json=body)
     assert second.status_code in (200, 201), second.text

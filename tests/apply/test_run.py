@@ -59,7 +59,8 @@ async def test_example_onto_demo_with_prune_replans_empty(
     async with emulator.client() as client:
         plan, report = await plan_and_apply(client, emulator.settings, journal_dir, catalog)
         again = await plan_with(client, emulator.settings, catalog)
-        services = {s.name: s for s in await client.list_services()}
+        # Lists carry summaries: the status is in each service's detail read.
+        services = {s.name: await client.get_service(s.id) for s in await client.list_services()}
     actions: dict[str, Action] = {c.address: c.action for c in plan.changes}
     assert actions['service["Legacy Hosting"]'] is Action.DISABLE
     assert actions['service["Acronis Cyber Protect"]'] is Action.ENABLE
@@ -155,7 +156,8 @@ async def test_an_update_keeps_the_fields_the_catalog_does_not_manage(journal_di
     emulator = InProcess("demo")
     prop = wire.CustomProperty(type="Text", property_id="region-code", name="Region code")
     async with emulator.client() as client:
-        pbx = next(s for s in await client.list_services() if s.name == "Cloud PBX")
+        listed = next(s for s in await client.list_services() if s.name == "Cloud PBX")
+        pbx = await client.get_service(listed.id)
         kept = wire.ServiceBody.model_validate({**pbx.model_dump(), "customProperties": [prop]})
         await client.update_service(pbx.id, kept)
         plan, report = await plan_and_apply(client, emulator.settings, journal_dir)

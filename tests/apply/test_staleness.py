@@ -53,7 +53,7 @@ async def test_each_moved_object_is_listed_with_what_moved_and_nothing_is_writte
         )
         cheaper = wire.AddonBody.model_validate({**std.model_dump(), "price": Decimal("9.00")})
         await client.update_addon(google.id, payg.id, std.id, cheaper)
-        acronis = services["Acronis Cyber Protect"]
+        acronis = await client.get_service(services["Acronis Cyber Protect"].id)
         enabled = wire.ServiceBody.model_validate({**acronis.model_dump(), "status": "Active"})
         await client.update_service(acronis.id, enabled)
         gws_ent = wire.AddonBody(name="Enterprise", item_code="gws-ent", price_per="Metered")

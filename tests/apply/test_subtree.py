@@ -41,7 +41,10 @@ def _without_storage(tmp_path: Path) -> Path:
 
 def _service(http: Any, name: str) -> dict[str, Any]:
     services: list[dict[str, Any]] = http.get(f"{SELLER}/services").json()
-    return next(s for s in services if s["name"] == name)
+    listed = next(s for s in services if s["name"] == name)
+    # A list item is a summary; the detail read has the whole service.
+    found: dict[str, Any] = http.get(f"{SELLER}/services/{listed['id']}").json()
+    return found
 
 
 def _product(http: Any, service: dict[str, Any], item_code: str) -> dict[str, Any]:

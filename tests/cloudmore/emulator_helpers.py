@@ -69,7 +69,8 @@ async def admin_for(
 async def product_based(client: ReadWriteClient) -> tuple[str, str]:
     """(service id, product id) of some ProductBased product of the demo seed."""
     for service in await client.list_services():
-        for product in await client.list_products(service.id):
+        for listed in await client.list_products(service.id):
+            product = await client.get_product(service.id, listed.id)
             if product.type == "ProductBased":
                 return service.id, product.id
     raise AssertionError("the demo seed has no ProductBased product")

@@ -241,7 +241,8 @@ async def test_delete_whose_first_answer_was_lost_counts_as_done() -> None:
 async def test_both_validation_shapes_come_back_as_reasons() -> None:
     transport = _in_process()
     async with open_read_write(demo_settings(IN_PROCESS_URL), transport=transport) as client:
-        (broker,) = (await client.list_brokers())[:1]
+        (listed,) = (await client.list_brokers())[:1]
+        broker = await client.get_broker(listed.id)
         body = wire.BrokerBody.model_validate(broker.model_dump())
         with pytest.raises(ApiValidationError) as bad_phone:
             await client.update_broker(

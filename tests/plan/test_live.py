@@ -1,0 +1,197 @@
+"""Reading live state: summary lists, detail reads where a list leaves out what the plan reads,
+every read started as soon as what it needs is known (docs/contracts.md, "List and detail
+reads")."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from catalog_sync.cloudmore import wire
+from catalog_sync.emulator import DEMO, EmulatorConfig, create_app
+from catalog_sync.emulator import operations as ops
+from catalog_sync.emulator.views import Listed, list_items
+from catalog_sync.errors import NotFoundError
+from catalog_sync.graph import Address, Kind
+from catalog_sync.kinds import KINDS
+from catalog_sync.plan.live import read_live
+from tests.apply.support import InProcess
+from tests.plan.support import plan_on
+
+SELLER = f"/api/sellers/{DEMO.seller_id}"
+
+
+def test_the_kinds_whose_lists_leave_out_a_managed_field_read_details() -> None:
+    reading = {kind: spec.reads_details() for kind, spec in KINDS.items() if spec.list}
+    assert reading == {Kind.BROKER: True, Kind.SERVICE: True, Kind.PRODUCT: True, Kind.ADDON: False}
+
+
+def test_a_list_view_carrying_every_managed_field_needs_no_detail(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    product = KINDS[Kind.PRODUCT]
+    fields = product.wire_fields()
+    assert {"type", "price"} <= fields
+    assert "type" not in (wire.LIST_VIEWS[wire.ProductRead] or fields)
+    products: type[BaseModel] = wire.ProductRead
+    services: type[BaseModel] = wire.ServiceRead
+    monkeypatch.setitem(wire.LIST_VIEWS, products, fields | {"id"})
+    assert not product.reads_details()
+    # A service's status and publish settings are read too, though no field spec names them.
+    monkeypatch.setitem(wire.LIST_VIEWS, services, KINDS[Kind.SERVICE].wire_fields() - {"publish"})
+    assert KINDS[Kind.SERVICE].reads_details()
+
+
+def test_every_listed_read_model_has_a_list_view() -> None:
+    for spec in KINDS.values():
+        if spec.list is not None:
+            assert spec.read_model in wire.LIST_VIEWS, spec.kind
+
+
+def test_the_list_views_are_what_the_summary_emulator_serves() -> None:
+    store = create_app(EmulatorConfig(seed="demo")).state.emulator.store
+    service = next(iter(store.services.values()))
+    product = store.products_of(service["id"])[0]
+    rows: dict[type[Any], tuple[Listed, list[dict[str, Any]]]] = {
+        wire.BrokerRead: ("broker", list(store.brokers.values())),
+        wire.ServiceRead: ("service", list(store.services.values())),
+        wire.ProductRead: ("product", store.products_of(service["id"])),
+        wire.AddonRead: ("addon", store.addons_of(product["id"])),
+    }
+    for model, (kind, records) in rows.items():
+        carried = {key for item in list_items(kind, records, "summary") for key in item}
+        whole = {key for item in list_items(kind, records, "full") for key in item}
+        view = wire.LIST_VIEWS[model]
+        assert carried == (whole if view is None else view), model
+
+
+class _Gated:
+    """A client whose first service detail read waits until an addon list has been asked for:
+    a reader that reads level by level (every detail before any child list) never finishes."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self.addons_asked = asyncio.Event()
+        self.details: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    async def get_service(self, service_id: str) -> wire.ServiceRead:
+        if not self.details:
+            self.details.append(service_id)
+            await self.addons_asked.wait()
+        read: wire.ServiceRead = await self._client.get_service(service_id)
+        return read
+
+    async def list_addons(self, service_id: str, product_id: str) -> list[wire.AddonRead]:
+        self.addons_asked.set()
+        result: list[wire.AddonRead] = await self._client.list_addons(service_id, product_id)
+        return result
+
+
+def test_children_are_read_while_their_parents_details_are_in_flight() -> None:
+    async def run() -> int:
+        async with InProcess("demo").client() as client:
+            gated = _Gated(client)
+            # A guard against a deadlock, not a synchronisation: the gate is an Event.
+            live = await asyncio.wait_for(read_live(gated), timeout=60)
+            return len(live.graph)
+
+    assert asyncio.run(run()) > 30
+
+
+def test_an_object_deleted_between_its_list_and_its_detail_read_is_named() -> None:
+    demo = InProcess("demo")
+    store = demo.app.state.emulator.store
+    service = next(s for s in store.services.values() if s["name"] == "Google Workspace")
+    product = next(p for p in store.products_of(service["id"]) if p["itemCode"] == "annual")
+
+    class Vanishing:
+        def __init__(self, client: Any) -> None:
+            self._client = client
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._client, name)
+
+        async def get_product(self, service_id: str, product_id: str) -> wire.ProductRead:
+            if product_id == product["id"]:
+                ops.delete_product(store, service_id, product_id)
+            read: wire.ProductRead = await self._client.get_product(service_id, product_id)
+            return read
+
+    async def run() -> None:
+        async with demo.client() as client:
+            await read_live(Vanishing(client))
+
+    with pytest.raises(NotFoundError) as raised:
+        asyncio.run(run())
+    message = str(raised.value)
+    assert 'service["Google Workspace"].product["annual"]' in message
+    assert f"(id {product['id']}) was listed but is gone now (404)" in message
+    assert message.startswith(f"GET {SELLER}/services/{service['id']}/products/{product['id']}:")
+
+
+def test_detail_reads_keep_the_json_as_sent() -> None:
+    async def run() -> dict[str, Any]:
+        async with InProcess("demo").client() as client:
+            live = await read_live(client)
+        service = live.objects[Address.of(Kind.SERVICE, "Google Workspace")]
+        assert isinstance(service, wire.ServiceRead)
+        return service.raw
+
+    raw = asyncio.run(run())
+    # Fields no model declares (the UI's settings) and what only the detail read carries.
+    assert {"billingGeneration", "displayOnly", "welcomeTemplateIds", "status", "publish"} <= set(
+        raw
+    )
+
+
+def test_whole_lists_and_whole_list_views_plan_the_same_without_a_detail_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    summary_plan, summary_log = plan_on("demo", list_shape="summary")
+    for model in list(wire.LIST_VIEWS):
+        monkeypatch.setitem(wire.LIST_VIEWS, model, None)
+    full_plan, full_log = plan_on("demo", list_shape="full")
+    assert full_plan.model_dump(mode="json") == summary_plan.model_dump(mode="json")
+    assert summary_plan.changes  # the demo seed differs from the files: a plan worth comparing
+    details = re.compile(r"/sellers/.*/(brokers|services|products|addons)/[^/]+$")
+    assert not [e["path"] for e in full_log if details.search(e["path"])]
+    assert len([e for e in summary_log if details.search(e["path"])]) == 1 + 5 + 8
+    # Flipping the views removes the detail reads and nothing else.
+    assert len(summary_log) - len(full_log) == 1 + 5 + 8
+
+
+def test_an_object_deleted_before_its_children_are_listed_is_named() -> None:
+    demo = InProcess("demo")
+    store = demo.app.state.emulator.store
+    service = next(s for s in store.services.values() if s["name"] == "Cloud PBX")
+    product = store.products_of(service["id"])[0]
+
+    class Vanishing:
+        def __init__(self, client: Any) -> None:
+            self._client = client
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._client, name)
+
+        async def list_addons(self, service_id: str, product_id: str) -> list[wire.AddonRead]:
+            if product_id == product["id"]:
+                ops.delete_product(store, service_id, product_id)
+            found: list[wire.AddonRead] = await self._client.list_addons(service_id, product_id)
+            return found
+
+    async def run() -> None:
+        async with demo.client() as client:
+            await read_live(Vanishing(client))
+
+    with pytest.raises(NotFoundError) as raised:
+        asyncio.run(run())
+    address = f'service["Cloud PBX"].product["{product["itemCode"]}"]'
+    assert f"{address} (id {product['id']}) was listed but is gone now (404)" in str(raised.value)
+    assert str(raised.value).endswith("run the command again")
