@@ -64,7 +64,10 @@ class Address(str):
     """
 
     segments: tuple[tuple[Kind, str | None], ...]
+    kind: Kind
+    key: str | None
     _parent: Address | None
+    _sort_key: tuple[tuple[int, str], ...]
 
     def __new__(cls, segments: tuple[tuple[Kind, str | None], ...]) -> Address:
         parent = cls(segments[:-1]) if len(segments) > 1 else None
@@ -74,8 +77,15 @@ class Address(str):
     def _make(cls, parent: Address | None, kind: Kind, key: str | None) -> Address:
         own = kind.value if key is None else f"{kind.value}[{json.dumps(key, ensure_ascii=False)}]"
         address = super().__new__(cls, own if parent is None else f"{parent}.{own}")
-        address.segments = ((kind, key),) if parent is None else (*parent.segments, (kind, key))
-        address._parent = parent
+        # Parts a plan reads for every object, often many times (sorting, indexes), are set
+        # once here rather than derived on each access.
+        own_sort = (_RANKS[kind], key or "")
+        if parent is None:
+            address.segments, address._sort_key = ((kind, key),), (own_sort,)
+        else:
+            address.segments = (*parent.segments, (kind, key))
+            address._sort_key = (*parent._sort_key, own_sort)
+        address.kind, address.key, address._parent = kind, key, parent
         return address
 
     def __getnewargs__(self) -> tuple[tuple[tuple[Kind, str | None], ...]]:  # type: ignore[override]
@@ -92,14 +102,6 @@ class Address(str):
         return Address._make(self, kind, key)
 
     @property
-    def kind(self) -> Kind:
-        return self.segments[-1][0]
-
-    @property
-    def key(self) -> str | None:
-        return self.segments[-1][1]
-
-    @property
     def parent(self) -> Address | None:
         return self._parent
 
@@ -114,7 +116,7 @@ class Address(str):
             parent = parent.parent
 
     def sort_key(self) -> tuple[tuple[int, str], ...]:
-        return tuple((kind.rank, key or "") for kind, key in self.segments)
+        return self._sort_key
 
     def __lt__(self, other: str) -> bool:
         if isinstance(other, Address):
