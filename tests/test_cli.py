@@ -1,5 +1,11 @@
+import gc
+import tomllib
+from pathlib import Path
+
+import pytest
 from click.testing import CliRunner
 
+import catalog_sync.cli
 from catalog_sync import __version__
 from catalog_sync.cli import main
 
@@ -9,3 +15,23 @@ def test_version_prints_the_package_version() -> None:
     assert result.exit_code == 0
     assert result.output.strip() == f"catalog-sync, version {__version__}"
     assert __version__ != "0.0.0+unknown"
+
+
+def test_the_command_runs_the_cli_with_the_cyclic_collector_tuned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scripts = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())[
+        "project"
+    ]["scripts"]
+    assert scripts["catalog-sync"] == "catalog_sync.cli:run"
+    called: list[str] = []
+    monkeypatch.setattr(catalog_sync.cli, "main", lambda: called.append("main"))
+    before = gc.get_threshold()
+    try:
+        catalog_sync.cli.run()
+        assert called == ["main"]
+        assert gc.get_threshold() == (100_000, 50, 100)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
