@@ -12,10 +12,17 @@ import asyncio
 import json as _json
 import logging
 import os
+import sys
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+# httpx imports its own command-line client (with rich, pygments and click) whenever those
+# are installed, as they are here: a tenth of catalog-sync's start-up for a program nobody
+# runs in this process. Marked absent, httpx falls back to a stub ``httpx.main``.
+if "httpx" not in sys.modules:
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]  # None: "absent"
 
 import httpx
 
