@@ -10,6 +10,7 @@ from click.testing import CliRunner
 import catalog_sync.cli
 from catalog_sync import __version__
 from catalog_sync.cli import main
+from catalog_sync.cli.common import run_async
 
 
 def test_version_prints_the_package_version() -> None:
@@ -48,3 +49,24 @@ def test_starting_the_cli_imports_no_terminal_rendering_library() -> None:
     assert "'click'" in loaded
     assert "'rich'" not in loaded
     assert "'pygments'" not in loaded
+
+
+class _Recorded:
+    """A result that notes every repr() of it."""
+
+    def __init__(self) -> None:
+        self.reprs = 0
+
+    def __repr__(self) -> str:
+        self.reprs += 1
+        return "<recorded>"
+
+
+def test_run_async_hands_back_the_result_without_formatting_it() -> None:
+    result = _Recorded()
+
+    async def work() -> _Recorded:
+        return result
+
+    assert run_async(work()) is result
+    assert result.reprs == 0
