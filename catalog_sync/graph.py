@@ -153,11 +153,21 @@ class Address(str):
     def __get_pydantic_core_schema__(
         cls, _source: object, _handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(
-            cls.parse,
+        return core_schema.no_info_wrap_validator_function(
+            cls._keep_or_parse,
             core_schema.str_schema(),
             serialization=core_schema.plain_serializer_function_ser_schema(str),
         )
+
+    @classmethod
+    def _keep_or_parse(
+        cls, value: object, as_text: core_schema.ValidatorFunctionWrapHandler
+    ) -> Address:
+        # An Address is kept as it is: the string validator would hand back a plain copy for
+        # parse to read again, for every address of every change a plan or report builds.
+        if isinstance(value, Address):
+            return value
+        return cls.parse(as_text(value))
 
 
 @dataclass(frozen=True, slots=True)
