@@ -1,3 +1,3 @@
-from catalog_sync.cli import main
+from catalog_sync.cli import run
 
-main()
+run()

@@ -65,7 +65,10 @@ class Address(str):
     """
 
     segments: tuple[tuple[Kind, str | None], ...]
+    kind: Kind
+    key: str | None
     _parent: Address | None
+    _sort_key: tuple[tuple[int, str], ...]
 
     def __new__(cls, segments: tuple[tuple[Kind, str | None], ...]) -> Address:
         parent = cls(segments[:-1]) if len(segments) > 1 else None
@@ -75,8 +78,15 @@ class Address(str):
     def _make(cls, parent: Address | None, kind: Kind, key: str | None) -> Address:
         own = kind.value if key is None else f"{kind.value}[{json.dumps(key, ensure_ascii=False)}]"
         address = super().__new__(cls, own if parent is None else f"{parent}.{own}")
-        address.segments = ((kind, key),) if parent is None else (*parent.segments, (kind, key))
-        address._parent = parent
+        # Parts a plan reads for every object, often many times (sorting, indexes), are set
+        # once here rather than derived on each access.
+        own_sort = (_RANKS[kind], key or "")
+        if parent is None:
+            address.segments, address._sort_key = ((kind, key),), (own_sort,)
+        else:
+            address.segments = (*parent.segments, (kind, key))
+            address._sort_key = (*parent._sort_key, own_sort)
+        address.kind, address.key, address._parent = kind, key, parent
         return address
 
     def __getnewargs__(self) -> tuple[tuple[tuple[Kind, str | None], ...]]:  # type: ignore[override]
@@ -93,14 +103,6 @@ class Address(str):
         return Address._make(self, kind, key)
 
     @property
-    def kind(self) -> Kind:
-        return self.segments[-1][0]
-
-    @property
-    def key(self) -> str | None:
-        return self.segments[-1][1]
-
-    @property
     def parent(self) -> Address | None:
         return self._parent
 
@@ -115,7 +117,7 @@ class Address(str):
             parent = parent.parent
 
     def sort_key(self) -> tuple[tuple[int, str], ...]:
-        return tuple((kind.rank, key or "") for kind, key in self.segments)
+        return self._sort_key
 
     def __lt__(self, other: str) -> bool:
         if isinstance(other, Address):
@@ -152,11 +154,21 @@ class Address(str):
     def __get_pydantic_core_schema__(
         cls, _source: object, _handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(
-            cls.parse,
+        return core_schema.no_info_wrap_validator_function(
+            cls._keep_or_parse,
             core_schema.str_schema(),
             serialization=core_schema.plain_serializer_function_ser_schema(str),
         )
+
+    @classmethod
+    def _keep_or_parse(
+        cls, value: object, as_text: core_schema.ValidatorFunctionWrapHandler
+    ) -> Address:
+        # An Address is kept as it is: the string validator would hand back a plain copy for
+        # parse to read again, for every address of every change a plan or report builds.
+        if isinstance(value, Address):
+            return value
+        return cls.parse(as_text(value))
 
 
 @dataclass(frozen=True, slots=True)

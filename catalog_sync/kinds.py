@@ -586,7 +586,12 @@ def children_of(parent: Kind | None) -> tuple[KindSpec, ...]:
 
     Looked up on every call, never cached, so a spec replaced in :data:`KINDS` takes effect.
     """
-    return tuple(KINDS[kind] for kind in Kind if KINDS[kind].parent is parent)
+    return tuple(spec for kind in _PLAN_ORDER if (spec := KINDS[kind]).parent is parent)
+
+
+# Iterating an enum class is slow (a generator over its member map), and children_of runs
+# once per object a plan adds.
+_PLAN_ORDER = tuple(Kind)
 
 
 def references(kind: Kind, fields: Mapping[str, FieldValue]) -> Iterator[tuple[str, Address]]:

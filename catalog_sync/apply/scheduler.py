@@ -73,6 +73,7 @@ async def run_in_order(
     settled: dict[str, Settled] = {}
     running: dict[asyncio.Task[bool], str] = {}
     ready: list[str] = []
+    unblocked: set[str] = set()
     stopped = False
     watch = interruption or Interruption()
     stop_waiter = asyncio.ensure_future(watch.stopping.wait())
@@ -105,7 +106,10 @@ async def run_in_order(
             waiting: list[str] = []
             settled_now = False
             for node in ready:
-                verdict = blocked(node)
+                # A ready node's dependencies have all settled, so a node found unblocked once
+                # stays so: checking only new ones keeps each wake-up from re-reading every
+                # node queued behind the limit.
+                verdict = None if node in unblocked else blocked(node)
                 if verdict is None and watch.requested:
                     verdict = Settled(NodeState.NOT_ATTEMPTED, interrupted=True)
                 elif verdict is None and stopped:
@@ -117,6 +121,7 @@ async def run_in_order(
                     running[asyncio.ensure_future(work(node))] = node
                 else:
                     waiting.append(node)
+                    unblocked.add(node)
             ready = waiting
             if settled_now:
                 continue  # settling may have made more nodes ready without any waiting

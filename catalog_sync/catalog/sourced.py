@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Final, Self
 
 from pydantic import (
@@ -23,7 +24,7 @@ from pydantic.alias_generators import to_camel
 
 from catalog_sync.diagnostics import SourceLocation
 
-__all__ = ["ORIGIN_KEY", "UNKNOWN_LOCATION", "Origin", "SourcedModel"]
+__all__ = ["ORIGIN_KEY", "UNKNOWN_LOCATION", "Origin", "SourcedModel", "yaml_names"]
 
 UNKNOWN_LOCATION: Final = SourceLocation("<unknown>", 0, 0)
 """The ``.source`` of a model built in code rather than loaded from a file."""
@@ -79,23 +80,33 @@ class SourcedModel(BaseModel):
         return model
 
     @property
+    def origin(self) -> Origin | None:
+        """The positions the loader gave this object, or None when built in code.
+
+        Read from pydantic's private store directly: ``self._origin`` goes through pydantic's
+        ``__getattr__`` on every access, which the planner pays once per field per object.
+        """
+        private = self.__pydantic_private__
+        return private.get("_origin") if private else None
+
+    @property
     def source(self) -> SourceLocation:
         """Where this object's mapping starts, or UNKNOWN_LOCATION when built in code."""
-        return self._origin.location if self._origin else UNKNOWN_LOCATION
+        origin = self.origin
+        return origin.location if origin else UNKNOWN_LOCATION
 
     def field_source(self, name: str) -> SourceLocation:
         """Where the value of field ``name`` (attribute or YAML name) is; else ``.source``."""
-        if self._origin is None:
+        origin = self.origin
+        if origin is None:
             return UNKNOWN_LOCATION
-        field = type(self).model_fields.get(name)
-        key = field.alias if field is not None and field.alias else name
-        return self._origin.fields.get(key, self._origin.location)
+        return origin.fields.get(yaml_names(type(self)).get(name, name), origin.location)
 
     def item_source(self, name: str, index: int) -> SourceLocation:
         """Where item ``index`` of the list field ``name`` is; else the field's position."""
-        if self._origin is not None:
-            spec = type(self).model_fields.get(name)
-            items = self._origin.items.get(spec.alias if spec and spec.alias else name, ())
+        origin = self.origin
+        if origin is not None:
+            items = origin.items.get(yaml_names(type(self)).get(name, name), ())
             if index < len(items):
                 return items[index]
         return self.field_source(name)
@@ -104,3 +115,9 @@ class SourcedModel(BaseModel):
         if not isinstance(other, BaseModel):
             return NotImplemented
         return type(self) is type(other) and self.__dict__ == other.__dict__
+
+
+@cache
+def yaml_names(model: type[BaseModel]) -> Mapping[str, str]:
+    """Each field's YAML name (its alias) by attribute name, worked out once per model class."""
+    return {name: info.alias or name for name, info in model.__pydantic_fields__.items()}

@@ -86,19 +86,21 @@ def _validate(data: object) -> CatalogFile:
 
 def _with_origins(value: object, path: NodePath, doc: YamlDocument) -> object:
     if isinstance(value, dict):
-        fields = {
-            key: doc.nodes[(*path, key)].location
-            for key in value
-            if isinstance(key, str) and (*path, key) in doc.nodes
-        }
-        result: dict[object, object] = {
-            key: _with_origins(item, (*path, key), doc) for key, item in value.items()
-        }
-        items = {
-            key: tuple(doc.locate((*path, key, index)).location for index in range(len(item)))
-            for key, item in value.items()
-            if isinstance(key, str) and isinstance(item, list)
-        }
+        # One pass over the keys, each key's path built once: this runs for every mapping of
+        # every file.
+        nodes = doc.nodes
+        fields: dict[str, SourceLocation] = {}
+        items: dict[str, tuple[SourceLocation, ...]] = {}
+        result: dict[object, object] = {}
+        for key, item in value.items():
+            at = (*path, key)
+            result[key] = _with_origins(item, at, doc)
+            if isinstance(key, str):
+                node = nodes.get(at)
+                if node is not None:
+                    fields[key] = node.location
+                if isinstance(item, list):
+                    items[key] = tuple(doc.locate((*at, i)).location for i in range(len(item)))
         result[ORIGIN_KEY] = Origin(doc.locate(path).location, fields, items)
         return result
     if isinstance(value, list):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import click
 
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics
-from catalog_sync.cli.common import EXIT_ERROR, CliState
+from catalog_sync.cli.common import EXIT_ERROR, CliState, run_async
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, RetryPolicy, open_read_only
 from catalog_sync.errors import CatalogSyncError
 
@@ -80,7 +79,7 @@ def doctor(state: CliState | None, api: ApiOptions) -> None:
         click.echo(settings.notice, err=True)
     where = "built-in emulator (in-process)" if settings.embedded else settings.api_url
     click.echo(_line("ok", "configuration", f"{where}, seller {settings.seller_id}"))
-    healthy, metrics = asyncio.run(_run_checks(settings))
+    healthy, metrics = run_async(_run_checks(settings))
     print_metrics(state, metrics)
     if not healthy:
         raise SystemExit(EXIT_ERROR)

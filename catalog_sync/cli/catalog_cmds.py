@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import click
 
 from catalog_sync.catalog.roots import catalog_targets
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
-from catalog_sync.cli.common import EXIT_ERROR, EXIT_OK, CliState, handle_errors
+from catalog_sync.cli.common import EXIT_ERROR, EXIT_OK, CliState, handle_errors, run_async
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import CatalogError
 from catalog_sync.plan.names import NAMES_CHECKED_ONLINE, check_names
@@ -71,7 +70,7 @@ def validate(
         diagnostics += loaded.warnings
         if settings is not None:
             try:
-                print_metrics(state, asyncio.run(check_names(loaded.catalog, settings)))
+                print_metrics(state, run_async(check_names(loaded.catalog, settings)))
             except CatalogError as error:
                 diagnostics += error.diagnostics
     diagnostics.sort(key=Diagnostic.sort_key)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import click
 
 from catalog_sync.catalog import load_catalog
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
-from catalog_sync.cli.common import EXIT_ERROR, EXIT_OK, CliState, handle_errors
+from catalog_sync.cli.common import EXIT_ERROR, EXIT_OK, CliState, handle_errors, run_async
 from catalog_sync.errors import CatalogError, ConfigError
 from catalog_sync.export import SCHEMA_FILE, export_live
 from catalog_sync.fmt import FileStatus, catalog_yaml_files, format_file
@@ -52,7 +51,7 @@ def export(state: CliState, api: ApiOptions, out: Path, force: bool) -> None:
             "directory, or pass --force to replace the catalog files in it"
         )
     settings = resolve_settings(api)
-    exported, metrics = asyncio.run(export_live(settings))
+    exported, metrics = run_async(export_live(settings))
     print_metrics(state, metrics)
     for note in exported.skipped:
         click.echo(f"warning: not exported: {note}", err=True)

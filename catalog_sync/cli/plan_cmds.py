@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 from dataclasses import replace
@@ -31,6 +30,7 @@ from catalog_sync.cli.common import (
     EXIT_OK,
     CliState,
     handle_errors,
+    run_async,
 )
 from catalog_sync.cli.conventions import use_colour
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_write
@@ -110,7 +110,7 @@ def plan(
         if loaded.warnings:
             click.echo(render_diagnostics(loaded.warnings), err=True, nl=False)
         settings = resolve_settings(api)
-        result, metrics, warnings = asyncio.run(
+        result, metrics, warnings = run_async(
             plan_against(path.as_posix(), loaded, settings, baseline=base)
         )
         if warnings:
@@ -229,7 +229,7 @@ def apply(
         loaded = _load(path)
         settings = resolve_settings(api)
         _tell_previous_run(settings)
-        to_apply, metrics, warnings = asyncio.run(plan_against(path.as_posix(), loaded, settings))
+        to_apply, metrics, warnings = run_async(plan_against(path.as_posix(), loaded, settings))
         if warnings:
             click.echo(render_diagnostics(warnings), err=True, nl=False)
         print_metrics(state, metrics)
@@ -334,9 +334,9 @@ def _run_apply(
 
     if sys.stderr.isatty():
         with LiveProgress(sys.stderr, no_color=not use_colour(sys.stderr, state)) as live:
-            return asyncio.run(run_interruptibly(work, live, live.note))
+            return run_async(run_interruptibly(work, live, live.note))
     lines = LineProgress(lambda line: click.echo(line, err=True))
-    return asyncio.run(run_interruptibly(work, lines, lines.note))
+    return run_async(run_interruptibly(work, lines, lines.note))
 
 
 def _incomplete(report: ApplyReport) -> str:

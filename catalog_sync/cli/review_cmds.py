@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import click
 
 from catalog_sync.catalog import load_catalog
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
-from catalog_sync.cli.common import EXIT_CHANGES, EXIT_OK, CliState, handle_errors
+from catalog_sync.cli.common import EXIT_CHANGES, EXIT_OK, CliState, handle_errors, run_async
 from catalog_sync.cli.plan_cmds import (
     PLAN_FORMATS,
     commit_sha,
@@ -77,7 +76,7 @@ def drift(
     if loaded.warnings:
         click.echo(render_diagnostics(loaded.warnings), err=True, nl=False)
     settings = resolve_settings(api)
-    plan, metrics, warnings = asyncio.run(plan_against(path.as_posix(), loaded, settings))
+    plan, metrics, warnings = run_async(plan_against(path.as_posix(), loaded, settings))
     if warnings:
         click.echo(render_diagnostics(warnings), err=True, nl=False)
     print_metrics(state, metrics)

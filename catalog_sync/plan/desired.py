@@ -9,12 +9,13 @@ one is (pinned ids included) is :mod:`catalog_sync.plan.match`'s, not this adapt
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Iterable
-from typing import NamedTuple
+from collections.abc import Collection, Iterable, Mapping
+from functools import cache
+from typing import Any, NamedTuple
 
 from catalog_sync.catalog.codes import Code
 from catalog_sync.catalog.models import Catalog
-from catalog_sync.catalog.sourced import SourcedModel
+from catalog_sync.catalog.sourced import SourcedModel, yaml_names
 from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import BROKERS, KINDS, FieldSpec, KindSpec, children_of, get_path
@@ -52,22 +53,23 @@ class _Adapter:
                 self.add_item_fields(spec, model, address)
                 continue
             items = getattr(model, spec.catalog_items, None)
+            # The objects below are added on their own: dumping them with their parent would
+            # serialise every subtree once per level above it.
+            below = {child.catalog_items for child in children_of(spec.kind)}
             for item in items if isinstance(items, tuple) else () if items is None else (items,):
-                key = (
-                    None
-                    if spec.key is None
-                    else str(get_path(item.model_dump(by_alias=True), spec.key))
-                )
+                data = item.model_dump(by_alias=True, exclude=below)
+                key = None if spec.key is None else str(get_path(data, spec.key))
                 at = (
                     Address.of(spec.kind, key) if address is None else address.child(spec.kind, key)
                 )
-                self.add(at, item)
+                self.add(at, item, data)
                 self.add_below(item, spec.kind, at)
 
-    def add(self, address: Address, model: SourcedModel) -> None:
+    def add(self, address: Address, model: SourcedModel, data: Mapping[str, Any]) -> None:
+        """``data`` is the model dumped by YAML name (its children left out)."""
         spec = KINDS[address.kind]
-        data = model.model_dump(by_alias=True)
-        given = {_alias(model, name) for name in model.model_fields_set}
+        names = yaml_names(type(model))
+        given = {names.get(name, name) for name in model.model_fields_set}
         fields: dict[str, FieldValue] = {}
         for field in spec.fields:
             top = field.name.split(".", 1)[0]
@@ -188,16 +190,21 @@ def _name_source(model: SourcedModel, field: FieldSpec, name: str, raw: object) 
     return model.field_source(field.name)
 
 
+def _attribute(model: SourcedModel, alias: str) -> str:
+    return _attributes(type(model)).get(alias, alias)
+
+
 def _alias(model: SourcedModel, attribute: str) -> str:
     field = type(model).model_fields[attribute]
     return field.alias or attribute
 
 
 def _field_sources(model: SourcedModel, fields: Iterable[str]) -> dict[str, SourceLocation]:
+    attributes = _attributes(type(model))
     sources: dict[str, SourceLocation] = {}
     for name in fields:
         top, _, rest = name.partition(".")
-        nested = getattr(model, _attribute(model, top), None) if rest else None
+        nested = getattr(model, attributes.get(top, top), None) if rest else None
         if isinstance(nested, SourcedModel):
             sources[name] = nested.field_source(rest)
         else:
@@ -205,11 +212,13 @@ def _field_sources(model: SourcedModel, fields: Iterable[str]) -> dict[str, Sour
     return sources
 
 
-def _attribute(model: SourcedModel, alias: str) -> str:
-    for attribute, field in type(model).model_fields.items():
-        if field.alias == alias:
-            return attribute
-    return alias
+@cache
+def _attributes(model: type[SourcedModel]) -> Mapping[str, str]:
+    """Attribute names by YAML name (the first attribute of a name, as a search would find)."""
+    found: dict[str, str] = {}
+    for attribute, alias in yaml_names(model).items():
+        found.setdefault(alias, attribute)
+    return found
 
 
 def _suggest(name: str, candidates: Iterable[str]) -> str:

@@ -8,7 +8,7 @@ others go through :func:`~catalog_sync.plan.fielddiff.changed_fields`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import KINDS, defaults, references
@@ -34,7 +34,7 @@ __all__ = ["plan_changes"]
 
 def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSettings) -> PlanBody:
     # Fingerprints are of objects as read: matching may re-key them, apply re-reads them raw.
-    seen = {(r.kind, r.id): fingerprint(r) for r in live}
+    seen = _Fingerprints(live)
     raw_live = live
     live = match(desired, live)
     changes: dict[Address, Change] = {}
@@ -83,6 +83,27 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
 
 
 Seen = Mapping[tuple[Kind, str | None], str]
+
+
+class _Fingerprints(Mapping[tuple[Kind, str | None], str]):
+    """Each live object's fingerprint, computed when a change first asks for it: a plan
+    that changes little would otherwise digest every live object it never writes."""
+
+    def __init__(self, live: ResourceGraph) -> None:
+        self._resources = {(r.kind, r.id): r for r in live}
+        self._digests: dict[tuple[Kind, str | None], str] = {}
+
+    def __getitem__(self, key: tuple[Kind, str | None]) -> str:
+        digest = self._digests.get(key)
+        if digest is None:
+            digest = self._digests[key] = fingerprint(self._resources[key])
+        return digest
+
+    def __iter__(self) -> Iterator[tuple[Kind, str | None]]:
+        return iter(self._resources)
+
+    def __len__(self) -> int:
+        return len(self._resources)
 
 
 def _change_for(

@@ -6,9 +6,6 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import IO
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 from catalog_sync.apply.listener import Phase
 from catalog_sync.apply.report import OperationResult, Outcome
 from catalog_sync.plan.model import Change
@@ -55,6 +52,17 @@ class LiveProgress:
     def __init__(
         self, stream: IO[str], *, force_terminal: bool | None = None, no_color: bool = False
     ) -> None:
+        # Imported here: only an apply on a terminal shows the bar, and importing rich is a
+        # noticeable share of every other command's start-up (docs/benchmarks.md).
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         self._console = Console(file=stream, force_terminal=force_terminal, no_color=no_color)
         self._progress = Progress(
             TextColumn("{task.description}"),
