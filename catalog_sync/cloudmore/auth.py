@@ -3,7 +3,8 @@
 * The token is fetched once, under a lock: N requests starting together make one token request.
 * It is renewed shortly before it expires (there is no refresh token: renewing is a new grant).
 * A 401 renews it once, however many requests got that 401 together (a generation number tells
-  whether someone else already renewed), and the request is sent once more.
+  whether someone else already renewed), and the request is sent once more; a second 401 is
+  left to the retry policy (``retry.py``), whose next attempt renews again.
 * It lives in this object's memory only and is never part of a repr, log line or error.
 """
 

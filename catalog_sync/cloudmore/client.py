@@ -431,7 +431,10 @@ async def _open(
 
     async def send_token_request(request: Request) -> Response:
         async def attempt(_: int) -> Response:
-            return await retrier.attempt("POST", lambda: http.send_unbounded(request))
+            # A 401 here is the credentials refused, not a token revoked: never retried.
+            return await retrier.attempt(
+                "POST", lambda: http.send_unbounded(request), unauthorized=False
+            )
 
         # A token request changes nothing on the server, so repeating it is always safe.
         response = await retrier.run("POST", TOKEN_PATH, attempt, repeat_sent=True)

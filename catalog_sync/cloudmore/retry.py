@@ -12,6 +12,13 @@ Rules (docs/contracts.md, the client section):
 * 500, 502, 504, timeouts and transport errors: GET, PUT and DELETE only (they are
   idempotent, so another attempt cannot do harm, and a 500 on a busy API is usually passing).
 * A POST is repeated only when it surely did not reach the server: a connect error, 429, 503.
+* A 401 that survives the token's renewal (``auth.py``) is another attempt too, any method: the
+  server refused it before doing anything, and the next attempt renews again. A token revoked
+  between its issue and its use is transient; credentials that are really refused fail at the
+  token endpoint instead, which is never retried.
+* 8 attempts by default: a run reads hundreds of lists and details, and one read that gives up
+  aborts the whole run, so reads get a wider budget than one call would need on its own
+  (docs/contracts.md, the client section; the chaos suite runs at 30% faults).
   Creates that fail ambiguously are recovered by the client (re-list, adopt by natural key).
 """
 
@@ -51,7 +58,7 @@ _RETRY_IF_IDEMPOTENT = frozenset({500, 502, 504})
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    max_attempts: int = 6
+    max_attempts: int = 8
     deadline: float = 120.0
     """Seconds one call may spend across attempts and waits before giving up."""
     wait_initial: float = 0.25
@@ -118,9 +125,16 @@ class Retryable(Exception):  # noqa: N818 - internal signal, never leaves this p
         )
 
 
-def classify(method: str, response: Response, *, now: datetime | None = None) -> Response:
-    """Return ``response``, or raise Retryable when its status is worth another attempt."""
+def classify(
+    method: str, response: Response, *, now: datetime | None = None, unauthorized: bool = True
+) -> Response:
+    """Return ``response``, or raise Retryable when its status is worth another attempt.
+
+    ``unauthorized``: whether a 401 is (an API request's, after the token's renewal), or is
+    final (the token request's own: the credentials were refused)."""
     status = response.status_code
+    if status == 401 and unauthorized:
+        raise Retryable(response=response, unsent=True)
     if status in _ALWAYS_RETRY:
         raise Retryable(
             response=response,
@@ -157,14 +171,17 @@ class Retrier:
         jitter: float = self._rng.uniform(0, policy.wait_jitter)
         return float(min(policy.wait_max, base + jitter))
 
-    async def attempt(self, method: str, send: Callable[[], Awaitable[Response]]) -> Response:
-        """One attempt: the response, or Retryable for a retryable status or transport error."""
+    async def attempt(
+        self, method: str, send: Callable[[], Awaitable[Response]], *, unauthorized: bool = True
+    ) -> Response:
+        """One attempt: the response, or Retryable for a retryable status or transport error
+        (``unauthorized``: see :func:`classify`)."""
         try:
             response = await send()
         except HTTPTransportError as error:
             self.metrics.record_transport_error(method, error)
             raise Retryable(error=error, unsent=is_request_unsent(error)) from error
-        return classify(method, response)
+        return classify(method, response, unauthorized=unauthorized)
 
     async def run(
         self,

@@ -7,7 +7,7 @@ import anyio
 import httpx
 import pytest
 
-from catalog_sync.cloudmore import ApiSettings, open_read_only
+from catalog_sync.cloudmore import ApiSettings, RetryPolicy, open_read_only
 from catalog_sync.errors import AuthenticationError
 from tests.cloudmore.fakes import PASSWORD, SECRET, SELLER, FakeCloudmore, FakeSleep
 
@@ -80,16 +80,33 @@ async def test_a_burst_of_401s_renews_once_and_every_request_succeeds(
     assert client.metrics.token_renewals == 1
 
 
+QUICK = RetryPolicy(max_attempts=3, wait_initial=0.001, wait_max=0.001, wait_jitter=0)
+
+
 @pytest.mark.anyio
-async def test_a_second_401_after_renewal_is_an_authentication_error(
+async def test_a_401_that_survives_the_renewal_is_another_attempt_that_renews_again(
+    settings: ApiSettings,
+) -> None:
+    api = FakeCloudmore(collections={SERVICES: []})
+    api.add("GET", "/services$", lambda r: httpx.Response(401), count=2)
+    async with open_read_only(settings, transport=api.transport(), retry_policy=QUICK) as client:
+        assert await client.list_services() == []
+    # The renewed token was refused once more, then accepted on the next attempt.
+    assert api.tokens_issued == 2
+    assert client.metrics.count("GET", 401) == 2
+
+
+@pytest.mark.anyio
+async def test_a_401_on_every_attempt_is_an_authentication_error_once_the_attempts_are_spent(
     settings: ApiSettings,
 ) -> None:
     api = FakeCloudmore()
-    api.add("GET", "/services$", lambda r: httpx.Response(401), count=2)
-    async with open_read_only(settings, transport=api.transport()) as client:
+    api.add("GET", "/services$", lambda r: httpx.Response(401), count=100)
+    async with open_read_only(settings, transport=api.transport(), retry_policy=QUICK) as client:
         with pytest.raises(AuthenticationError, match=r"GET /api/sellers/.*/services: .*401"):
             await client.list_services()
-    assert api.tokens_issued == 2
+    # Each of the 3 attempts is sent twice, the second time with a renewed token.
+    assert api.tokens_issued == 4
 
 
 @pytest.mark.anyio

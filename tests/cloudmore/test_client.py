@@ -212,7 +212,7 @@ async def test_create_that_keeps_failing_ambiguously_still_adopts_at_the_end(
     api = FakeCloudmore()
     api.add("POST", "/addons$", status(500), count=99)
     async with open_read_write(settings, transport=api.transport(), sleep=fake_sleep) as client:
-        with pytest.raises(ServerError, match=r"POST .*/addons: server error \(500\) after 6"):
+        with pytest.raises(ServerError, match=r"POST .*/addons: server error \(500\) after 8"):
             await client.create_addon("s1", "p1", ADDON)
     assert api.collections.get(ADDONS, []) == []
 
