@@ -16,7 +16,7 @@ from catalog_sync.emulator import DEMO
 from catalog_sync.errors import StalePlanError
 from catalog_sync.graph import Kind
 from catalog_sync.plan.build import target_of
-from catalog_sync.plan.model import Action, Change, FieldChange
+from catalog_sync.plan.model import Action, Change, FieldChange, SafetyRule
 from catalog_sync.render.apply_text import render_report
 from tests.apply.support import SELLER, InProcess, plan_and_apply, plan_with, writes_after
 from tests.cloudmore.emulator_helpers import IN_PROCESS_URL
@@ -294,3 +294,21 @@ async def test_a_price_changes_with_a_rename_of_its_pinned_service(
         emulator, "GET", f"{SELLER}/services/{service['id']}/pricelist?currencyCode=SEK"
     )
     assert raw.json()["products"][0]["price"]["price"] == 111
+
+
+@pytest.mark.anyio
+async def test_a_margin_below_the_policy_in_a_currency_is_a_finding_naming_item_and_currency(
+    tmp_path: Path,
+) -> None:
+    emulator = InProcess("empty")
+    settings = "settings:\n  policies:\n    minMarginPercent: 50.5\n"
+    catalog = _catalog(tmp_path, settings + CATALOG)
+    async with emulator.client() as client:
+        plan = await plan_with(client, emulator.settings, catalog)
+
+    # p in SEK: (110 - 55) / 110 = 50.0%, below; a: (20.50 - 10) / 20.50 = 51.2%, above.
+    [finding] = [f for f in plan.safety if f.rule is SafetyRule.MIN_MARGIN_PERCENT]
+    assert finding.addresses == ('service["Priced"].product["p"]',)
+    assert finding.policy is not None
+    assert finding.policy.currency == "SEK"
+    assert "(SEK): margin 50.0%" in finding.message
