@@ -140,3 +140,37 @@ async def test_creates_onto_an_empty_seller_read_the_top_lists_then_what_they_ma
         minimum.requests - minimum.writes - plan_minimum(0, 0).requests
     )
     assert len(requests) == 1 + len(plan.changes) + sum((before + after).values())
+
+
+@pytest.mark.anyio
+async def test_a_product_delete_reads_its_subtree_before_and_only_its_list_after(
+    tmp_path: Path, journal_dir: Path
+) -> None:
+    emulator = InProcess("demo")
+    settings = "settings:\n  prune: true\n  thresholds:\n    maxDeletePercent: 100\n"
+    catalog = copy_catalog(tmp_path, settings=settings)
+    await _applied(emulator, await _plan(emulator, catalog), tmp_path / "converge")
+    acronis = catalog / "services" / "acronis.yaml"
+    text = acronis.read_text(encoding="utf-8")
+    acronis.write_text(text[: text.index("      - name: Cloud storage\n")], encoding="utf-8")
+    plan = await _plan(emulator, catalog)
+    assert [(c.kind, c.action) for c in plan.changes] == [(Kind.PRODUCT, Action.DELETE)]
+
+    requests = await _applied(emulator, plan, journal_dir)
+
+    # Before: the lists down to the product, its detail and (for the subtree check) its
+    # addons, and the one lookup a product names (its fingerprint holds the template's name);
+    # after: the lists that show it gone. No other product's addons are read.
+    assert sorted(requests) == sorted(
+        [
+            "POST /connect/token",
+            "GET /settings/EmailTemplates",
+            "GET /services",
+            "GET /services/{id}/products",
+            "GET /services/{id}/products/{id}",
+            "GET /services/{id}/products/{id}/addons",
+            "DELETE /services/{id}/products/{id}",
+            "GET /services",
+            "GET /services/{id}/products",
+        ]
+    )
