@@ -65,8 +65,9 @@ class _Read:
     wire: BaseModel
     children: tuple[_Read, ...]
     summary: bool = False
-    """Only its list item was read (a kind whose list leaves fields out): its key and id are
-    known, its fields and the settings embedded in its detail are not."""
+    """Read for its key and id only (apply's scoped read of an object nothing touches): its
+    fields are not trusted, the settings embedded in it not decoded, its wire object no PUT
+    base."""
 
 
 @dataclass(frozen=True)

@@ -228,7 +228,9 @@ async def _read_one(
         or (spec.parent is None and scope.every_top_whole)
     )
     detail = whole and spec.reads_details()
-    summary = not whole and spec.reads_details()
+    # An object nothing touches is kept for its key and id only, whatever its list carries:
+    # its embedded settings may name what this read did not list (brokers).
+    summary = not whole
     lists = depth is not _Depth.NONE or scope.lists_below(spec, oid, _listed_key(spec, item))
     async with all_or_nothing() as group:
         read = group.create_task(_detail(client, spec, item, above, here)) if detail else None

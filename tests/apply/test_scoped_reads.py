@@ -12,6 +12,8 @@ import pytest
 
 from bench.bounds import change_minimum, create_minimum, plan_minimum
 from catalog_sync.apply import ApplyOptions, apply_plan
+from catalog_sync.cloudmore import wire
+from catalog_sync.emulator import EmulatorConfig, create_app
 from catalog_sync.graph import Kind
 from catalog_sync.plan.build import target_of
 from catalog_sync.plan.model import Action, Plan
@@ -174,3 +176,27 @@ async def test_a_product_delete_reads_its_subtree_before_and_only_its_list_after
             "GET /services/{id}/products",
         ]
     )
+
+
+@pytest.mark.anyio
+async def test_on_whole_lists_an_addon_update_reads_no_detail_and_decodes_no_publish(
+    tmp_path: Path, journal_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Lists that carry whole objects (docs/contracts.md, "List and detail reads"): every
+    # listed service comes with its publish settings, which name brokers the addon's apply
+    # never lists; an object nothing touches is kept as its key and id only.
+    for model in list(wire.LIST_VIEWS):
+        monkeypatch.setitem(wire.LIST_VIEWS, model, None)
+    emulator = InProcess("demo")
+    emulator.app = create_app(EmulatorConfig(seed="demo", list_shape="full"))
+    await _applied(emulator, await _plan(emulator), tmp_path / "converge")
+    catalog = copy_catalog(tmp_path)
+    acronis = catalog / "services" / "acronis.yaml"
+    acronis.write_text(acronis.read_text().replace('price: "1.50"', 'price: "1.60"', 1))
+    plan = await _plan(emulator, catalog)
+    assert [(c.kind, c.action) for c in plan.changes] == [(Kind.ADDON, Action.UPDATE)]
+
+    requests = await _applied(emulator, plan, journal_dir)
+
+    assert len(requests) == 8
+    assert not any(r.startswith("GET /brokers") for r in requests)
