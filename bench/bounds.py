@@ -6,17 +6,24 @@ same run.
 Minimums, per phase (a catalog of S services, P products per service, A addons per product,
 B brokers):
 
-- reading live state: 1 token + 4 lookups + brokers + services + one products list per live
-  service + one addons list per live product; depth 4 (token, services, products, addons),
-  fewer when a level is empty;
-- a stale-plan check before writing: the parent lists of the objects the plan touches that
-  exist before the apply (one round, depth 1);
+- reading live state (plan): 1 token + 5 lookups (categories, regions, countries, e-mail
+  templates, custom properties) + the brokers list + B broker details + the services list
+  + S service details + S products lists + P product details + P addons lists (the lists
+  are summaries where the detail holds more, docs/contracts.md); depth 4 (token, services,
+  products, addons), fewer when a level is empty;
+- the stale-plan check before writing: what the plan touches (apply's scoped read,
+  ``catalog_sync/plan/scoped.py``): each touched object through the lists above it and,
+  where its list is a summary, its detail; the parent list of each create (onto an empty
+  seller: the services and brokers lists only); the lookups only when a touched object read
+  whole names one (an addon names none);
 - writes: one request per planned change (a service create and its publish are two); depth
   the longest parent-child chain among them (service, product, addon = 3);
-- verification: the parent lists of the touched objects after the writes, depth the levels
-  that have new parents (a new service's products list can only be read after its create).
+- verification: the same reads after the writes, the created objects included and whole
+  (each through its parent's list, so a new service's products list waits for its create),
+  and no lookup (the plan's names and the check's tables decode what was written).
 
-These are the design's minimum (``docs/benchmarks.md``), not what catalog-sync does today.
+These are the design's minimum (``docs/benchmarks.md``); ``tests/apply/test_scoped_reads.py``
+holds apply's reads to them.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ __all__ = [
     "sequential_minimum",
 ]
 
-_LIST_READS = 6  # 4 lookups, brokers, services
+_LIST_READS = 7  # 5 lookups, brokers, services
 
 
 @dataclass(frozen=True)
@@ -48,10 +55,12 @@ class Minimum:
         )
 
 
-def plan_minimum(services: int, products: int) -> Minimum:
-    """A plan against a live catalog of ``services`` services holding ``products`` products."""
-    depth = 2 + (services > 0) + (products > 0)
-    return Minimum(1 + _LIST_READS + services + products, depth)
+def plan_minimum(services: int, products: int, brokers: int = 0) -> Minimum:
+    """A plan against a live catalog of ``services`` services holding ``products`` products,
+    and ``brokers`` brokers: every list, and the detail of each object whose list item is a
+    summary (services, products, brokers)."""
+    depth = 2 + (services > 0 or brokers > 0) + (products > 0)
+    return Minimum(1 + _LIST_READS + brokers + 2 * services + 2 * products, depth)
 
 
 def create_minimum(services: int, products: int, addons: int, brokers: int) -> Minimum:
@@ -60,18 +69,34 @@ def create_minimum(services: int, products: int, addons: int, brokers: int) -> M
     check = Minimum(2, 1)  # the services and brokers lists, the only parents that exist
     writes = brokers + 2 * services + products + addons
     write = Minimum(writes, 1 + (products > 0) + (addons > 0), writes)
-    verify = Minimum(2 + services + products, 1 + (services > 0) + (products > 0))
+    # Both top-level lists, each created object whole (broker and service details, product
+    # details) and the lists below each created parent.
+    verify = Minimum(2 + brokers + 2 * services + 2 * products, 1 + (services > 0) + (products > 0))
     return plan + check + write + verify
 
 
-def change_minimum(services: int, products: int, writes: int, parents: int) -> Minimum:
-    """``apply`` of ``writes`` addon updates or deletes under ``parents`` products, in a live
-    catalog of ``services`` services holding ``products`` products: plan, then the parents'
-    addon lists checked, the writes (independent of one another), the lists verified."""
-    plan = plan_minimum(services, products)
-    check = Minimum(parents, 1)
-    write = Minimum(writes, 1, writes)
-    verify = Minimum(parents, 1)
+def change_minimum(
+    services: int,
+    products: int,
+    writes: int,
+    parents: int,
+    *,
+    brokers: int = 0,
+    parent_services: int | None = None,
+) -> Minimum:
+    """``apply`` of ``writes`` addon updates or deletes under ``parents`` products of
+    ``parent_services`` services (default: every service), in a live catalog of ``services``
+    services holding ``products`` products and ``brokers`` brokers: plan, then the addons
+    checked through the lists above them (the services list, the parents' services' products
+    lists, the parents' addons lists; no lookups and no details: addon lists are whole), the
+    writes (independent of one another), the same lists verified."""
+    plan = plan_minimum(services, products, brokers)
+    above = services if parent_services is None else parent_services
+    reads = (1 + above + parents) if parents else 0
+    depth = 3 if parents else 0
+    check = Minimum(reads, depth)
+    write = Minimum(writes, 1 if writes else 0, writes)
+    verify = Minimum(reads, depth)
     return plan + check + write + verify
 
 

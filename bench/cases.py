@@ -77,14 +77,17 @@ class _Setup:
     expected_returncode: int = 0
 
 
-def _updated_parents(base: GeneratedCatalog, changed: GeneratedCatalog) -> tuple[int, int]:
-    updates, parents = 0, 0
+def _updated_parents(base: GeneratedCatalog, changed: GeneratedCatalog) -> tuple[int, int, int]:
+    """Updated addons, the products holding them, and the services holding those."""
+    updates, parents, services = 0, 0, 0
     for old_s, new_s in zip(base.services, changed.services, strict=True):
+        before = parents
         for old_p, new_p in zip(old_s.products, new_s.products, strict=True):
             count = sum(a != b for a, b in zip(old_p.addons, new_p.addons, strict=True))
             updates += count
             parents += count > 0
-    return updates, parents
+        services += parents > before
+    return updates, parents, services
 
 
 def _setup(case: Case, catalog_dir: Path, url_placeholder: str) -> _Setup:
@@ -96,23 +99,24 @@ def _setup(case: Case, catalog_dir: Path, url_placeholder: str) -> _Setup:
     apply = (*cli, "apply", str(catalog_dir), "--yes")
     script = (sys.executable, "-m", "bench.sequential", url_placeholder, case.size)
     base = generate(shape)
+    brokers = len(base.brokers)
     if case.group in ("plan", "phases"):
-        return _Setup(base, base, plan_minimum(s, p), plan)
+        return _Setup(base, base, plan_minimum(s, p, brokers), plan)
     if case.group == "create":
-        brokers = len(base.brokers)
         if case.client == "script":
             writes = brokers + 2 * s + p + a
             return _Setup(base, None, sequential_minimum(writes, 5), (*script, "create"))
         return _Setup(base, None, create_minimum(s, p, a, brokers), apply)
     if case.group == "update":
         changed = updated_catalog(base)
-        updates, parents = _updated_parents(base, changed)
+        updates, parents, services = _updated_parents(base, changed)
         if case.client == "script":
             return _Setup(changed, base, sequential_minimum(updates, 1), (*script, "update"))
-        return _Setup(changed, base, change_minimum(s, p, updates, parents), apply)
+        minimum = change_minimum(s, p, updates, parents, brokers=brokers, parent_services=services)
+        return _Setup(changed, base, minimum, apply)
     if case.group == "prune":
         # Every addon is live only: a prune deletes each (products stay, so it is not a cascade).
-        minimum = change_minimum(s, p, a, p if a else 0)
+        minimum = change_minimum(s, p, a, p if a else 0, brokers=brokers)
         return _Setup(base.without_addons(), base, minimum, (*apply, "--force"))
     raise ValueError(f"unknown case group {case.group!r}")
 

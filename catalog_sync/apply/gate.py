@@ -42,8 +42,14 @@ def check_live_safety(plan: Plan, live: ResourceGraph, *, force: bool) -> tuple[
     together with the plan's own findings (a rule either side finds is enforced).
 
     Pricing policies are derived again for the price rows the plan writes; the plan's own
-    policy findings stand for the rows it leaves as they are (docs/policies.md)."""
-    derived = evaluate_safety(plan.changes, live, plan.settings, existing_objects(live))
+    policy findings stand for the rows it leaves as they are (docs/policies.md).
+
+    ``live`` holds what the plan touches, not the whole catalog (apply's scoped read,
+    docs/benchmarks.md): the thresholds are measured against the plan's count of existing
+    objects, as the thresholds themselves are the plan's settings, and never against fewer
+    than were read."""
+    existing = max(plan.existing, existing_objects(live))
+    derived = evaluate_safety(plan.changes, live, plan.settings, existing)
     rules = {finding.rule for finding in derived}
     priced, rows = written_findings(plan, live)
     kept = (f for f in plan.safety if f.rule not in rules and not about_rows(f, rows))

@@ -1,15 +1,17 @@
 """Apply a plan: gate, re-read and check, run in dependency order with a journal, verify.
 
-Nothing is written unless the safety gate passes and the re-read live catalog is exactly what
-the plan was made from. Then each change runs once its dependencies succeeded; a failed change
-skips its dependents and everything independent still runs. Finally the live catalog is
-re-read and every applied change is checked against what it wrote.
+Nothing is written unless the safety gate passes and what the plan touches, re-read, is exactly
+what the plan was made from. Then each change runs once its dependencies succeeded; a failed
+change skips its dependents and everything independent still runs. Finally the objects the
+applied changes wrote, and the parent lists of their creates, are re-read and each change is
+checked against what it wrote. Neither read is of the whole catalog
+(:mod:`catalog_sync.plan.scoped`, docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -27,10 +29,13 @@ from catalog_sync.apply.staleness import check_fresh, target_problems
 from catalog_sync.apply.verify import verify
 from catalog_sync.cloudmore import ReadWriteClient
 from catalog_sync.errors import ApiError, CatalogSyncError, StalePlanError
+from catalog_sync.graph import Address
 from catalog_sync.plan.duplicates import refuse_duplicates
 from catalog_sync.plan.keyed import read_keyed, wanted_by_changes, with_listed
-from catalog_sync.plan.live import read_live
-from catalog_sync.plan.model import Change, Plan, SafetyFinding, Target
+from catalog_sync.plan.live import LiveCatalog
+from catalog_sync.plan.lookups import Lookups
+from catalog_sync.plan.model import Action, Change, Plan, SafetyFinding, Target
+from catalog_sync.plan.scoped import read_scoped, scope_of, with_plan_lookups
 
 __all__ = ["NOT_THIS_PLAN", "ApplyOptions", "apply_plan", "nothing_applied"]
 
@@ -88,8 +93,7 @@ async def _locked(
     """Everything from the re-read on runs under the target's lock, so what was checked is
     what is written over."""
     listener.phase(Phase.CHECKING, len(plan.changes))
-    live = with_listed(await read_live(client))
-    live = await read_keyed(client, live, wanted_by_changes(plan.changes, live.graph))
+    live = await _read_touched(client, plan.changes)
     refuse_duplicates(live.graph)
     check_fresh(plan, live, target, options.catalog_digest)
     forced = check_live_safety(plan, live.graph, force=options.force)
@@ -99,7 +103,7 @@ async def _locked(
         listener.phase(Phase.APPLYING, len(plan.changes))
         results = await _run(plan, Operations(client, plan, live), journal, listener, options)
         if options.interruption is not None and options.interruption.requested:
-            # Whoever pressed Ctrl-C wants out: verifying would mean another full read.
+            # Whoever pressed Ctrl-C wants out: verifying would mean another read.
             ordered = tuple(results[c.address] for c in plan.changes if c.address in results)
             report = _report(
                 plan,
@@ -112,7 +116,8 @@ async def _locked(
             journal.finish(report)
             return report
         listener.phase(Phase.VERIFYING, len(plan.changes))
-        report = await _verified(plan, client, results, started_at, forced, journal.path)
+        lookups = with_plan_lookups(plan.lookups, live.lookups)
+        report = await _verified(plan, client, results, lookups, started_at, forced, journal.path)
         journal.finish(report)
         return report
     finally:
@@ -201,6 +206,7 @@ async def _verified(
     plan: Plan,
     client: ReadWriteClient,
     results: Mapping[str, OperationResult],
+    lookups: Lookups,
     started_at: datetime,
     forced: tuple[SafetyFinding, ...],
     journal_path: Path,
@@ -211,17 +217,36 @@ async def _verified(
     )
     if not any(r.outcome is Outcome.DONE for r in ordered):
         return report()
+    done = [
+        c
+        for c in plan.changes
+        if (r := results.get(c.address)) is not None and r.outcome is Outcome.DONE
+    ]
+    made = {
+        c.address: r.id
+        for c in done
+        if (r := results[c.address]).id is not None and c.action is Action.CREATE
+    }
     try:
-        live = with_listed(await read_live(client))
-        done = [
-            c
-            for c in plan.changes
-            if (r := results.get(c.address)) is not None and r.outcome is Outcome.DONE
-        ]
-        live = await read_keyed(client, live, wanted_by_changes(done, live.graph))
+        live = await _read_touched(client, done, made, lookups)
     except ApiError as error:
         return report(verify_error=f"cannot re-read the live catalog to verify: {error}")
     return report(verified=True, mismatches=verify(plan.changes, results, live))
+
+
+async def _read_touched(
+    client: ReadWriteClient,
+    changes: Sequence[Change],
+    made: Mapping[Address, str] | None = None,
+    lookups: Lookups | None = None,
+) -> LiveCatalog:
+    """The live objects ``changes`` touch and the parent lists of their creates, not the
+    whole catalog (:mod:`catalog_sync.plan.scoped`); after the writes (``made``: the ids
+    of the objects created, ``lookups``: the tables known), the objects as written."""
+    after = made is not None
+    scope = scope_of(changes, made, after=after)
+    live = with_listed(await read_scoped(client, scope, lookups))
+    return await read_keyed(client, live, wanted_by_changes(changes, live.graph))
 
 
 def nothing_applied(plan: Plan) -> ApplyReport:

@@ -11,7 +11,7 @@ detail reads").
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -28,10 +28,10 @@ from catalog_sync.cloudmore.wire import (
 from catalog_sync.concurrency import all_or_nothing, gather_all
 from catalog_sync.errors import NotFoundError, UnexpectedResponseError
 from catalog_sync.graph import Address, FieldValue, Resource, ResourceGraph
-from catalog_sync.kinds import BROKERS, KindSpec, children_of, get_path
+from catalog_sync.kinds import BROKERS, LOOKUP_TABLES, KindSpec, children_of, get_path
 from catalog_sync.plan.lookups import Lookups
 
-__all__ = ["LiveCatalog", "LiveReader", "read_live"]
+__all__ = ["LiveCatalog", "LiveReader", "assemble", "read_live", "read_lookups"]
 
 
 class LiveReader(Protocol):
@@ -64,6 +64,10 @@ class _Read:
     spec: KindSpec
     wire: BaseModel
     children: tuple[_Read, ...]
+    summary: bool = False
+    """Read for its key and id only (apply's scoped read of an object nothing touches): its
+    fields are not trusted, the settings embedded in it not decoded, its wire object no PUT
+    base."""
 
 
 @dataclass(frozen=True)
@@ -93,20 +97,44 @@ class _Lineage:
 async def read_live(client: LiveReader) -> LiveCatalog:
     roots = [spec for spec in children_of(None) if spec.list is not None]
     async with all_or_nothing() as group:
-        categories = group.create_task(client.list_categories())
-        regions = group.create_task(client.list_market_regions())
-        countries = group.create_task(client.list_market_countries())
-        templates = group.create_task(client.list_email_templates())
-        properties = group.create_task(client.list_custom_properties())
+        lookups = group.create_task(read_lookups(client, LOOKUP_TABLES))
         reads = [group.create_task(_read_kind(client, spec, _Lineage())) for spec in roots]
-    lookups = Lookups(
-        categories={c.name: c.category_id for c in categories.result()},
-        regions={r.name: r.id for r in regions.result()},
-        countries={c.country_code.upper(): c.id for c in countries.result() if c.country_code},
-        email_templates={t.name: t.id for t in templates.result()},
-        custom_properties={p.name: p.id for p in properties.result()},
-    )
-    trees = [tree for task in reads for tree in task.result()]
+    return assemble(lookups.result(), [tree for task in reads for tree in task.result()])
+
+
+async def _rows(
+    read: Awaitable[Sequence[Any]], row: Callable[[Any], tuple[str, str] | None]
+) -> dict[str, str]:
+    return dict(pair for item in await read if (pair := row(item)) is not None)
+
+
+async def _lookup_read(client: Any, table: str) -> dict[str, str]:
+    """The one read behind each lookup table: name (an ISO code for countries) -> id."""
+    if table == "categories":
+        return await _rows(client.list_categories(), lambda c: (c.name, c.category_id))
+    if table == "regions":
+        return await _rows(client.list_market_regions(), lambda r: (r.name, r.id))
+    if table == "countries":
+        return await _rows(
+            client.list_market_countries(),
+            lambda c: (c.country_code.upper(), c.id) if c.country_code else None,
+        )
+    if table == "emailTemplates":
+        return await _rows(client.list_email_templates(), lambda t: (t.name, t.id))
+    assert table == "customProperties", table
+    return await _rows(client.list_custom_properties(), lambda p: (p.name, p.id))
+
+
+async def read_lookups(client: LiveReader, tables: Iterable[str]) -> Lookups:
+    """The lookup ``tables`` (of :data:`LOOKUP_TABLES`), each one request; the others empty."""
+    chosen = [table for table in LOOKUP_TABLES if table in set(tables)]
+    async with all_or_nothing() as group:
+        tasks = {table: group.create_task(_lookup_read(client, table)) for table in chosen}
+    read = {table: task.result() for table, task in tasks.items()}
+    return Lookups(*(read.get(table, {}) for table in LOOKUP_TABLES))
+
+
+def assemble(lookups: Lookups, trees: Sequence[_Read]) -> LiveCatalog:
     builder = _GraphBuilder(lookups)
     # Kinds in plan order, so a kind that is a lookup table (brokers) is known before the
     # publish settings that name it are decoded.
@@ -200,17 +228,23 @@ class _GraphBuilder:
     def add(self, read: _Read, parent: Address | None, parent_ids: tuple[str, ...]) -> None:
         spec = read.spec
         rid = _id(read.wire)
-        address = self._add(spec, read.wire, parent, rid)
+        address = self._add(spec, read.wire, parent, rid, whole=not read.summary)
         if address is None:
             return  # a duplicate key: its children cannot be matched either
         for embedded in children_of(spec.kind):
-            if embedded.embedded is not None:
+            if embedded.embedded is not None and not read.summary:
                 self._add(embedded, getattr(read.wire, embedded.embedded), address, rid)
         for child in read.children:
             self.add(child, address, (*parent_ids, rid))
 
     def _add(
-        self, spec: KindSpec, wire: BaseModel, parent: Address | None, rid: str
+        self,
+        spec: KindSpec,
+        wire: BaseModel,
+        parent: Address | None,
+        rid: str,
+        *,
+        whole: bool = True,
     ) -> Address | None:
         """Decode, normalise and add; None when the address is taken (a duplicate)."""
         data = wire.model_dump(by_alias=True)
@@ -233,7 +267,9 @@ class _GraphBuilder:
             self._duplicates.append(resource)
             return None
         self._resources[address] = resource
-        self.objects[address] = wire
+        if whole:
+            # A summary is no base for a PUT: it would send back fields it left out as empty.
+            self.objects[address] = wire
         return address
 
     def graph(self) -> ResourceGraph:

@@ -14,22 +14,37 @@ from bench.bounds import (
 )
 
 
-def test_a_plan_reads_every_list_once() -> None:
-    # The 10 x 10 x 9 catalog: 117 requests, token -> services -> products -> addons.
-    assert plan_minimum(10, 100) == Minimum(117, 4)
-    assert plan_minimum(0, 0) == Minimum(7, 2)
-    assert plan_minimum(3, 0) == Minimum(10, 3)
+def test_a_plan_reads_every_list_once_and_the_details_lists_leave_out() -> None:
+    # The 10 x 10 x 9 catalog with the harness's 2 brokers: 1 token + 5 lookups +
+    # brokers list + 2 broker details + services list + 10 service details + 10 products
+    # lists + 100 product details + 100 addons lists; token -> services -> products -> addons.
+    assert plan_minimum(10, 100, 2) == Minimum(230, 4)
+    assert plan_minimum(10, 100) == Minimum(228, 4)
+    assert plan_minimum(0, 0) == Minimum(8, 2)
+    assert plan_minimum(0, 0, 2) == Minimum(10, 3)
+    assert plan_minimum(3, 0) == Minimum(14, 3)
+    # The demo seed (1 broker, 5 services, 8 products): docs/contracts.md's 35.
+    assert plan_minimum(5, 8, 1).requests == 35
 
 
 def test_creates_onto_an_empty_seller() -> None:
     minimum = create_minimum(services=10, products=100, addons=900, brokers=2)
-    # plan 7, check 2, writes 2 + 20 + 100 + 900, verify 2 + 10 + 100
-    assert minimum == Minimum(7 + 2 + 1022 + 112, 2 + 1 + 3 + 3, 1022)
+    # plan 8, check 2, writes 2 + 20 + 100 + 900, verify 2 lists + 2 broker details + 10
+    # service details + 10 products lists + 100 product details + 100 addons lists
+    assert minimum == Minimum(8 + 2 + 1022 + 224, 2 + 1 + 3 + 3, 1022)
 
 
 def test_changes_under_existing_products() -> None:
-    minimum = change_minimum(services=8, products=192, writes=480, parents=192)
-    assert minimum == Minimum(207 + 192 + 480 + 192, 4 + 1 + 1 + 1, 480)
+    minimum = change_minimum(services=8, products=192, writes=480, parents=192, brokers=2)
+    # plan 410; check and verify each: services list, 8 products lists, 192 addons lists
+    assert minimum == Minimum(410 + 201 + 480 + 201, 4 + 3 + 1 + 3, 480)
+
+
+def test_changes_read_only_the_services_above_their_parents() -> None:
+    one = change_minimum(services=5, products=8, writes=1, parents=1, parent_services=1)
+    assert one.requests - plan_minimum(5, 8).requests - one.writes == 2 * 3
+    nothing = change_minimum(services=5, products=8, writes=0, parents=0)
+    assert nothing == plan_minimum(5, 8)
 
 
 def test_a_sequential_script_waits_for_every_request() -> None:
@@ -39,7 +54,7 @@ def test_a_sequential_script_waits_for_every_request() -> None:
 
 @pytest.mark.parametrize(
     ("parallelism", "expected"),
-    [(1, 0.025 * (4 + 117)), (8, 0.025 * (4 + 15)), (200, 0.025 * (4 + 1))],
+    [(1, 0.025 * (4 + 230)), (8, 0.025 * (4 + 29)), (200, 0.025 * (4 + 2))],
 )
 def test_the_lower_bound(parallelism: int, expected: float) -> None:
-    assert lower_bound(0.025, Minimum(117, 4), parallelism) == pytest.approx(expected)
+    assert lower_bound(0.025, Minimum(230, 4), parallelism) == pytest.approx(expected)

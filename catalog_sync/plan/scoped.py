@@ -1,0 +1,244 @@
+"""Apply's live read: only what a plan's changes touch, not the whole catalog.
+
+The stale-plan check, the ids, the bodies, the safety gate and the verification need, per
+change (``docs/benchmarks.md``, "The minimum and the lower bound"):
+
+- an update, enable or removal: the object as its detail read answers it (read through its
+  parent's list, which is how a listed object is found at all);
+- a removal: everything below the object too, whole (the subtree check fingerprints it);
+- a create: its parent's list of its kind (so "now exists" is seen), or the top-level list;
+- settings embedded in a parent and kinds a parent lists (publish, price lists): the parent's
+  detail; a price list also the lists below its service, whose keys name its items;
+- every object above those: listed, so ids and renames resolve; a listed object nothing
+  touches is kept as a summary (key and id), never as a PUT base.
+
+Lookup tables are read only when an object read whole has a field naming one, and a kind
+that is itself a lookup table (brokers) is listed when a field read or written names it. A
+plan removing a top-level object reads every top-level object whole: the gate's "every
+service and broker" rule and the share of services count them all. Nothing here names a
+kind: what is listed, detailed, embedded or read by key is the kind registry's
+(:mod:`catalog_sync.kinds`, ``docs/contracts.md``, "List and detail reads").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+from pydantic import BaseModel
+
+from catalog_sync.concurrency import all_or_nothing, gather_all
+from catalog_sync.errors import NotFoundError
+from catalog_sync.graph import Address, Kind
+from catalog_sync.kinds import KINDS, LOOKUP_TABLES, KindSpec, children_of
+from catalog_sync.plan.live import (
+    LiveCatalog,
+    LiveReader,
+    _detail,
+    _id,
+    _Lineage,
+    _listed_key,
+    _Read,
+    _vanished,
+    assemble,
+    read_lookups,
+)
+from catalog_sync.plan.lookups import Lookups
+from catalog_sync.plan.model import Change
+
+__all__ = ["Scope", "read_scoped", "scope_of", "with_plan_lookups"]
+
+
+class _Depth(IntEnum):
+    """How much of an object's subtree is read."""
+
+    NONE = 0
+    LISTS = 1  # every list below, summaries kept as they are
+    WHOLE = 2  # every list below, each object whole (its detail where the list is a summary)
+
+
+@dataclass
+class Scope:
+    """What to read, by kind and id (lower-case) or natural key (case-folded)."""
+
+    top: set[Kind] = field(default_factory=set)
+    """The top-level kinds to list."""
+    whole: dict[Kind, set[str]] = field(default_factory=dict)
+    """Objects read whole: detail, if their list is a summary."""
+    below: dict[Kind, dict[str, _Depth]] = field(default_factory=dict)
+    """Objects whose subtree is read, and how deep."""
+    path_ids: dict[Kind, set[str]] = field(default_factory=dict)
+    path_keys: dict[Kind, set[str]] = field(default_factory=dict)
+    """Objects whose child lists are read (a touched object or a create is below them)."""
+    every_top_whole: bool = False
+
+    def read_whole(self, kind: Kind, object_id: str) -> None:
+        self.whole.setdefault(kind, set()).add(object_id.lower())
+
+    def read_below(self, kind: Kind, object_id: str, depth: _Depth) -> None:
+        depths = self.below.setdefault(kind, {})
+        depths[object_id.lower()] = max(depth, depths.get(object_id.lower(), _Depth.NONE))
+
+    def on_path(self, address: Address, object_id: str | None, ids: Mapping[Address, str]) -> None:
+        """``address`` (of id ``object_id`` when known) and its ancestors get their lists read."""
+        if object_id is not None:
+            self.path_ids.setdefault(address.kind, set()).add(object_id.lower())
+        for at in (address, *address.ancestors()):
+            self.top.add(at.segments[0][0])
+            if at.key is not None:
+                self.path_keys.setdefault(at.kind, set()).add(at.key.casefold())
+            known = ids.get(at)
+            if known is not None:
+                self.path_ids.setdefault(at.kind, set()).add(known.lower())
+
+    def lists_below(self, spec: KindSpec, object_id: str, key: str | None) -> bool:
+        return object_id.lower() in self.path_ids.get(spec.kind, set()) or (
+            key is not None and key.casefold() in self.path_keys.get(spec.kind, set())
+        )
+
+    def depth_below(self, spec: KindSpec, object_id: str) -> _Depth:
+        return self.below.get(spec.kind, {}).get(object_id.lower(), _Depth.NONE)
+
+    def wants_whole(self, spec: KindSpec, object_id: str) -> bool:
+        return object_id.lower() in self.whole.get(spec.kind, set())
+
+    def tables(self) -> set[str]:
+        """The lookup tables the objects read whole may name (see the module docstring)."""
+        kinds = {kind for kind, ids in self.whole.items() if ids}
+        deep = [kind for kind, depths in self.below.items() if _Depth.WHOLE in depths.values()]
+        if self.every_top_whole:
+            deep.extend(spec.kind for spec in children_of(None))
+        for kind in deep:
+            kinds |= _kinds_below(kind)
+        kinds |= {spec.kind for kind in list(kinds) for spec in _embedded(kind)}
+        return {f.lookup for k in kinds for f in KINDS[k].fields if f.lookup in LOOKUP_TABLES}
+
+
+def _kinds_below(kind: Kind) -> set[Kind]:
+    found = {kind}
+    for child in children_of(kind):
+        found |= _kinds_below(child.kind)
+    return found
+
+
+def _embedded(kind: Kind) -> list[KindSpec]:
+    return [spec for spec in children_of(kind) if spec.embedded is not None]
+
+
+def _table_kinds(kinds: Iterable[Kind]) -> set[Kind]:
+    """The kinds that are lookup tables (brokers) a field of ``kinds`` names."""
+    tables = {spec.names_table: spec.kind for spec in KINDS.values() if spec.names_table}
+    return {tables[f.lookup] for kind in kinds for f in KINDS[kind].fields if f.lookup in tables}
+
+
+def scope_of(
+    changes: Iterable[Change], ids: Mapping[Address, str] | None = None, *, after: bool = False
+) -> Scope:
+    """What reading live state for ``changes`` needs. ``ids``: objects created since the plan
+    was made, by planned address (the verification's); ``after``: the writes are done, so a
+    removal is checked for itself only and a create is read as the object it made."""
+    changes = list(changes)
+    known: dict[Address, str] = {
+        c.address: c.id for c in changes if c.id is not None and KINDS[c.kind].counted
+    }
+    known.update(ids or {})
+    scope = Scope()
+    named: set[Kind] = set()
+    for change in changes:
+        spec = KINDS[change.kind]
+        parent = change.parent
+        parent_id = change.parent_id or (known.get(parent) if parent is not None else None)
+        own = change.id if spec.counted else None
+        own = own or (ids or {}).get(change.address)
+        if spec.list is None:
+            # Embedded in, or listed by, the parent's own object (publish, price lists).
+            named.add(change.kind)
+            if parent is not None and parent_id is not None and spec.parent is not None:
+                scope.read_whole(spec.parent, parent_id)
+                scope.on_path(parent, parent_id, known)
+                if spec.items is not None:
+                    scope.read_below(spec.parent, parent_id, _Depth.LISTS)
+            continue
+        if parent is None:
+            scope.top.add(change.kind)
+        elif parent_id is not None:
+            scope.on_path(parent, parent_id, known)
+        if own is None:
+            continue  # a create: its parent's list is all there is to read
+        scope.read_whole(change.kind, own)
+        named.add(change.kind)
+        if change.action.removes and not after:
+            scope.read_below(change.kind, own, _Depth.WHOLE)
+            if parent is None:
+                scope.every_top_whole = True
+    decoded = {k for k, v in scope.whole.items() if v} | named
+    decoded |= {e.kind for k in list(decoded) for e in _embedded(k)}
+    scope.top |= _table_kinds(decoded)
+    return scope
+
+
+async def read_scoped(
+    client: LiveReader, scope: Scope, lookups: Lookups | None = None
+) -> LiveCatalog:
+    """The live objects ``scope`` names, with the lists above them, as one LiveCatalog.
+    ``lookups``: tables already known (the verification's), so none is read."""
+    roots = [spec for spec in children_of(None) if spec.list is not None and spec.kind in scope.top]
+    async with all_or_nothing() as group:
+        tables = scope.tables() if lookups is None else set()
+        read = group.create_task(read_lookups(client, tables))
+        reads = [
+            group.create_task(_read_kind(client, spec, _Lineage(), scope, _Depth.NONE))
+            for spec in roots
+        ]
+    known = read.result() if lookups is None else lookups
+    return assemble(known, [tree for task in reads for tree in task.result()])
+
+
+def with_plan_lookups(plan_lookups: Mapping[str, Mapping[str, str]], read: Lookups) -> Lookups:
+    """The tables as read before writing, completed by the names the plan resolved: every id
+    a change writes is one of these, so the verification decodes what it compares without
+    reading a table again."""
+    return Lookups(*({**plan_lookups.get(t, {}), **read.table(t)} for t in LOOKUP_TABLES))
+
+
+async def _read_kind(
+    client: Any, spec: KindSpec, above: _Lineage, scope: Scope, depth: _Depth
+) -> list[_Read]:
+    assert spec.list is not None
+    try:
+        items = await spec.list(client, above.ids)
+    except NotFoundError as error:
+        if not above.items:
+            raise
+        raise _vanished(above, error) from None
+    return await gather_all(_read_one(client, spec, item, above, scope, depth) for item in items)
+
+
+async def _read_one(
+    client: Any, spec: KindSpec, item: BaseModel, above: _Lineage, scope: Scope, depth: _Depth
+) -> _Read:
+    here = above.below(spec, item)
+    oid = _id(item)
+    depth = max(depth, scope.depth_below(spec, oid))
+    whole = (
+        depth is _Depth.WHOLE
+        or scope.wants_whole(spec, oid)
+        or (spec.parent is None and scope.every_top_whole)
+    )
+    detail = whole and spec.reads_details()
+    # An object nothing touches is kept for its key and id only, whatever its list carries:
+    # its embedded settings may name what this read did not list (brokers).
+    summary = not whole
+    lists = depth is not _Depth.NONE or scope.lists_below(spec, oid, _listed_key(spec, item))
+    async with all_or_nothing() as group:
+        read = group.create_task(_detail(client, spec, item, above, here)) if detail else None
+        below = [
+            group.create_task(_read_kind(client, child, here, scope, depth))
+            for child in children_of(spec.kind)
+            if child.list is not None and lists
+        ]
+    wire_object = item if read is None else read.result()
+    children = tuple(child for task in below for child in task.result())
+    return _Read(spec, wire_object, children, summary=summary)
