@@ -78,14 +78,7 @@ def body_for(
     if spec.status is not None:
         # Absent status keeps the current one; "Active" re-enables a disabled object.
         data[spec.status] = "Active" if enable else None
-    try:
-        return spec.body_model.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "body"
-        raise OperationError(
-            f"cannot build the {spec.kind.value} body: {where}: {first['msg']}"
-        ) from None
+    return _validated(spec, lambda: spec.body_model.model_validate(data))
 
 
 def _base(spec: KindSpec, existing: BaseModel | None) -> dict[str, Any]:
@@ -124,7 +117,8 @@ def item_body_for(
     items = spec.items
     assert items is not None
     assert address.parent is not None
-    assert address.key is not None
+    key = address.key
+    assert key is not None
     current = {
         tuple(i.lower() for i in ids): dict(amounts)
         for ids, amounts in (items.rows(existing) if existing is not None else ())
@@ -140,8 +134,13 @@ def item_body_for(
             set_path(row, split[1].wire_path, split[1].to_wire(value, names))
         except ValueError as error:
             raise OperationError(f"{address}: {name}: {error}") from None
+    return _validated(spec, lambda: items.body(key, list(rows.items())))
+
+
+def _validated(spec: KindSpec, build: Callable[[], BaseModel]) -> BaseModel:
+    """``build()``, its validation error worded as the operation's failure."""
     try:
-        return items.body(address.key, list(rows.items()))
+        return build()
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "body"

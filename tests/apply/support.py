@@ -114,19 +114,20 @@ def _get(http: httpx.Client, path: str) -> list[dict[str, Any]]:
     return rows
 
 
+TOKEN_FORM = {
+    "grant_type": "password",
+    "username": DEMO.username,
+    "password": DEMO.password,
+    "scope": "api",
+}
+TOKEN_AUTH = (DEMO.client_id, DEMO.client_secret)
+"""The demo seller's password grant, for a test's own plain httpx client."""
+
+
 def api_client(base_url: str) -> httpx.Client:
     """Plain httpx with a bearer token: the test's own view of the emulator."""
     http = httpx.Client(base_url=base_url, timeout=10)
-    token = http.post(
-        "/connect/token",
-        data={
-            "grant_type": "password",
-            "username": DEMO.username,
-            "password": DEMO.password,
-            "scope": "api",
-        },
-        auth=(DEMO.client_id, DEMO.client_secret),
-    )
+    token = http.post("/connect/token", data=TOKEN_FORM, auth=TOKEN_AUTH)
     assert token.status_code == 200, token.text
     http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
     return http

@@ -12,13 +12,20 @@ from pydantic import ValidationError
 
 from catalog_sync.apply import ApplyOptions, Outcome, apply_plan
 from catalog_sync.drift import DriftKind, drift_of
-from catalog_sync.emulator import DEMO
 from catalog_sync.errors import StalePlanError
 from catalog_sync.graph import Kind
 from catalog_sync.plan.build import target_of
 from catalog_sync.plan.model import Action, Change, FieldChange, SafetyRule
 from catalog_sync.render.apply_text import render_report
-from tests.apply.support import SELLER, InProcess, plan_and_apply, plan_with, writes_after
+from tests.apply.support import (
+    SELLER,
+    TOKEN_AUTH,
+    TOKEN_FORM,
+    InProcess,
+    plan_and_apply,
+    plan_with,
+    writes_after,
+)
 from tests.cloudmore.emulator_helpers import IN_PROCESS_URL
 
 CATALOG = """\
@@ -52,16 +59,7 @@ async def _raw(emulator: InProcess, method: str, path: str, **kwargs: Any) -> ht
     """Plain httpx with its own token: the test's view of the emulator, not the client's."""
     transport = httpx.ASGITransport(app=emulator.app)
     async with httpx.AsyncClient(transport=transport, base_url=IN_PROCESS_URL) as http:
-        token = await http.post(
-            "/connect/token",
-            data={
-                "grant_type": "password",
-                "username": DEMO.username,
-                "password": DEMO.password,
-                "scope": "api",
-            },
-            auth=(DEMO.client_id, DEMO.client_secret),
-        )
+        token = await http.post("/connect/token", data=TOKEN_FORM, auth=TOKEN_AUTH)
         headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
         return await http.request(method, path, headers=headers, **kwargs)
 
