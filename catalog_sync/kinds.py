@@ -389,6 +389,8 @@ PUBLISH_MODES: Mapping[str, str] = {
     "none": "None",
 }
 
+# A product's, an addon's and a price list item's money, in PRICE_FIELDS order.
+_PRICES = tuple(_f(name, M) for name in PRICE_FIELDS)
 _CONTACT = ("name", "jobTitle", "email", "phonePrefix", "phone", "cellPhonePrefix", "cellPhone")
 _ADDRESS = ("address", "postalCode", "city", "countryCode")
 _INVOICE = ("name", "email", "phonePrefix", "phone")
@@ -473,9 +475,7 @@ KINDS: Mapping[Kind, KindSpec] = {
                 _f("description", T),
                 _f("subscriptionPeriodMonths", N),
                 _f("billingFrequencyMonths", N),
-                _f("price", M),
-                _f("cost", M),
-                _f("recommendedPrice", M),
+                *_PRICES,
                 _f("minQuantity", N),
                 _f("maxQuantity", N),
                 _f(
@@ -506,9 +506,7 @@ KINDS: Mapping[Kind, KindSpec] = {
                 _f("itemCode", T),
                 _f("enableGrouping", B, False),
                 _f("groupName", T),
-                _f("price", M),
-                _f("cost", M),
-                _f("recommendedPrice", M),
+                *_PRICES,
                 _f("pricePer", E),
                 _f("hideFromSubscriptionView", B, False),
                 _f("hideFromPriceList", B, False),
@@ -562,7 +560,7 @@ KINDS: Mapping[Kind, KindSpec] = {
             price_cell=price_list_cell,
             fields=(),
             items=ItemFields(
-                amounts=(_f("price", M), _f("cost", M), _f("recommendedPrice", M)),
+                amounts=_PRICES,
                 item_kinds=(Kind.PRODUCT, Kind.ADDON),
                 catalog_items="prices",
                 rows=lambda read: read.rows() if isinstance(read, wire.SellerPriceList) else [],
