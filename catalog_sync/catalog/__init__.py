@@ -15,62 +15,27 @@ The diagnostic codes are listed in docs/diagnostics.md and in :class:`Code`.
 
 from __future__ import annotations
 
+from catalog_sync.catalog import models
 from catalog_sync.catalog.codes import Code
-from catalog_sync.catalog.fields import MONEY_PLACES
 from catalog_sync.catalog.loader import (
     LoadedCatalog,
     catalog_digest,
     load_catalog,
     load_catalog_files,
 )
-from catalog_sync.catalog.models import (
-    Addon,
-    Broker,
-    BrokerContact,
-    BrokerCustomProperty,
-    Catalog,
-    CatalogFile,
-    InvoiceContact,
-    PostalAddress,
-    PricePer,
-    Product,
-    ProductType,
-    ProvisioningType,
-    Publish,
-    PublishTo,
-    Service,
-    Settings,
-    Thresholds,
-)
+from catalog_sync.catalog.models import *  # noqa: F403  (models.__all__ is the one list of them)
 from catalog_sync.catalog.schema import catalog_json_schema, render_json_schema
 from catalog_sync.catalog.sourced import UNKNOWN_LOCATION, SourcedModel
 
 __all__ = [
-    "MONEY_PLACES",
     "UNKNOWN_LOCATION",
-    "Addon",
-    "Broker",
-    "BrokerContact",
-    "BrokerCustomProperty",
-    "Catalog",
-    "CatalogFile",
     "Code",
-    "InvoiceContact",
     "LoadedCatalog",
-    "PostalAddress",
-    "PricePer",
-    "Product",
-    "ProductType",
-    "ProvisioningType",
-    "Publish",
-    "PublishTo",
-    "Service",
-    "Settings",
     "SourcedModel",
-    "Thresholds",
     "catalog_digest",
     "catalog_json_schema",
     "load_catalog",
     "load_catalog_files",
     "render_json_schema",
 ]
+__all__ += models.__all__

@@ -23,14 +23,12 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from catalog_sync.catalog.countries import COUNTRY_CODES
 from catalog_sync.currencies import CURRENCY_CODES
 from catalog_sync.graph import Address
 from catalog_sync.normalise import MONEY_PLACES, MONEY_QUANTUM
 
 __all__ = [
     "GUID_PATTERN",
-    "MONEY_PLACES",
     "BillingMonths",
     "CountryCode",
     "CurrencyCode",
@@ -48,7 +46,6 @@ __all__ = [
     "WholeNumber",
 ]
 
-_QUANTUM: Final = MONEY_QUANTUM
 MONEY_LIMIT_INT: Final = 10**12
 MONEY_LIMIT: Final = Decimal(MONEY_LIMIT_INT)
 """Amounts the API stores are below this (assumed: decimal(16,4))."""
@@ -59,8 +56,7 @@ _EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _DOMAIN: Final = re.compile(
     r"(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 )
-_GUID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-GUID_PATTERN: Final = _GUID
+GUID_PATTERN: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 """A lower-case GUID, as the files write ids (match it whole: ``fullmatch``)."""
 
 
@@ -92,7 +88,7 @@ def _to_money(value: object) -> Decimal:
             {"amount": str(amount), "limit": f"{MONEY_LIMIT:,}"},
         )
     try:
-        exact = amount == amount.quantize(_QUANTUM)
+        exact = amount == amount.quantize(MONEY_QUANTUM)
     except InvalidOperation:
         exact = False
     if not exact:
@@ -127,6 +123,37 @@ def _object_address(value: str) -> Address:
             'service["X"].product["code"].addon["sku"] or broker["123"]',
             {"value": value},
         ) from None
+
+
+# ISO 3166-1 alpha-2 country codes (officially assigned), for offline validation.
+_COUNTRIES: Final = """
+    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ
+    BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ
+    CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ
+    DE DJ DK DM DO DZ
+    EC EE EG EH ER ES ET
+    FI FJ FK FM FO FR
+    GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY
+    HK HM HN HR HT HU
+    ID IE IL IM IN IO IQ IR IS IT
+    JE JM JO JP
+    KE KG KH KI KM KN KP KR KW KY KZ
+    LA LB LC LI LK LR LS LT LU LV LY
+    MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ
+    NA NC NE NF NG NI NL NO NP NR NU NZ
+    OM
+    PA PE PF PG PH PK PL PM PN PR PS PT PW PY
+    QA
+    RE RO RS RU RW
+    SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ
+    TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ
+    UA UG UM US UY UZ
+    VA VC VE VG VI VN VU
+    WF WS
+    YE YT
+    ZA ZM ZW
+    """
+COUNTRY_CODES: Final = frozenset(_COUNTRIES.split())
 
 
 def _country(value: str) -> str:
@@ -314,12 +341,12 @@ Guid = Annotated[
     str,
     Strict(),
     AfterValidator(
-        _format_check(_GUID, "guid", "'{value}' is not a lower-case GUID (8-4-4-4-12 hex)")
+        _format_check(GUID_PATTERN, "guid", "'{value}' is not a lower-case GUID (8-4-4-4-12 hex)")
     ),
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": f"^{_GUID.pattern}$",
+            "pattern": f"^{GUID_PATTERN.pattern}$",
             "patternErrorMessage": "a lower-case GUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6",
         }
     ),

@@ -71,6 +71,10 @@ _EXEMPT = (
 )
 _PROTECT = "When true, any plan that would delete (or, for a service, disable) this object fails."
 _ID = "Pins this object to a live object by id (a lower-case GUID), so its natural key may change."
+# The amounts of a price row: a product's and an addon's own, and each currency's.
+_Price = Annotated[Money | None, Field(description="The price for brokers.")]
+_Cost = Annotated[Money | None, Field(description="The cost for the seller.")]
+_Recommended = Annotated[Money | None, Field(description="The resale price suggested to brokers.")]
 
 
 class Thresholds(SourcedModel):
@@ -221,11 +225,9 @@ class Publish(SourcedModel):
 class Price(SourcedModel):
     """An item's amounts in one currency; an amount left out is not managed."""
 
-    price: Money | None = Field(default=None, description="The price for brokers.")
-    cost: Money | None = Field(default=None, description="The cost for the seller.")
-    recommended_price: Money | None = Field(
-        default=None, description="The resale price suggested to brokers."
-    )
+    price: _Price = None
+    cost: _Cost = None
+    recommended_price: _Recommended = None
 
 
 def _without_origin(value: object) -> object:
@@ -273,11 +275,9 @@ class Addon(SourcedModel):
     group_name: Text | None = Field(
         default=None, description="The group's name; required when enableGrouping is true."
     )
-    price: Money | None = Field(default=None, description="The price for brokers.")
-    cost: Money | None = Field(default=None, description="The cost for the seller.")
-    recommended_price: Money | None = Field(
-        default=None, description="The resale price suggested to brokers."
-    )
+    price: _Price = None
+    cost: _Cost = None
+    recommended_price: _Recommended = None
     price_per: PricePer | None = Field(
         default=None,
         description=(
@@ -310,11 +310,9 @@ class Product(SourcedModel):
     billing_frequency_months: BillingMonths | None = Field(
         default=None, description="Billing frequency: every 1 or 12 months."
     )
-    price: Money | None = Field(default=None, description="The price for brokers.")
-    cost: Money | None = Field(default=None, description="The cost for the seller.")
-    recommended_price: Money | None = Field(
-        default=None, description="The resale price suggested to brokers."
-    )
+    price: _Price = None
+    cost: _Cost = None
+    recommended_price: _Recommended = None
     min_quantity: WholeNumber | None = Field(default=None, description="Smallest quantity.")
     max_quantity: WholeNumber | None = Field(default=None, description="Largest quantity.")
     email_template: Name | None = Field(
@@ -405,8 +403,7 @@ class BrokerCustomProperty(SourcedModel):
 
 
 class Broker(SourcedModel):
-    """A broker (reseller) of the seller keyed by
-    registrationNumber."""
+    """A broker (reseller) of the seller keyed by registrationNumber."""
 
     id: Guid | None = Field(default=None, description=_ID)
     name: Name = Field(description="The broker's name.")
