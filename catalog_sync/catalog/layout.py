@@ -21,9 +21,6 @@ Comments survive: ruamel.yaml's round trip keeps them attached to their keys and
 from __future__ import annotations
 
 import io
-import types
-import typing
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, Final
 
@@ -41,7 +38,7 @@ from ruamel.yaml.scalarstring import (
 from ruamel.yaml.tokens import CommentToken
 
 from catalog_sync.catalog.models import CatalogFile
-from catalog_sync.catalog.sourced import SourcedModel
+from catalog_sync.catalog.sourced import SourcedModel, field_models
 
 __all__ = ["CATALOG_KEYS", "canonicalise", "dump", "load_round_trip", "to_round_trip"]
 
@@ -112,7 +109,7 @@ def _mapping(node: CommentedMap, model: type[SourcedModel] | None, column: int) 
     """Canonicalise a mapping whose keys sit at ``column``; returns the full-line comments
     after its last value, for the parent to place."""
     node.fa.set_block_style()
-    fields = _fields_by_alias(model) if model is not None else {}
+    fields = field_models(model) if model is not None else {}
     keys = list(node)
     before: dict[Any, list[str]] = {}
     tail: list[str] = []
@@ -290,24 +287,3 @@ def _reads_as_other_than_text(value: str) -> bool:
 
 
 _RESOLVER: Final = VersionedResolver()
-
-
-def _fields_by_alias(model: type[SourcedModel]) -> dict[str, type[SourcedModel] | None]:
-    return {
-        (info.alias or name): _model_in(info.annotation)
-        for name, info in model.model_fields.items()
-    }
-
-
-def _model_in(annotation: object) -> type[SourcedModel] | None:
-    """The SourcedModel inside ``X | None``, ``tuple[X, ...]`` and the like."""
-    if isinstance(annotation, type) and issubclass(annotation, SourcedModel):
-        return annotation
-    args: Iterable[object] = typing.get_args(annotation)
-    if isinstance(annotation, types.UnionType):
-        args = annotation.__args__
-    for arg in args:
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None

@@ -8,6 +8,7 @@ validation and keeps it as a private attribute, so positions survive any reshapi
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,7 +25,7 @@ from pydantic.alias_generators import to_camel
 
 from catalog_sync.diagnostics import SourceLocation
 
-__all__ = ["ORIGIN_KEY", "UNKNOWN_LOCATION", "Origin", "SourcedModel", "yaml_names"]
+__all__ = ["ORIGIN_KEY", "UNKNOWN_LOCATION", "Origin", "SourcedModel", "field_models", "yaml_names"]
 
 UNKNOWN_LOCATION: Final = SourceLocation("<unknown>", 0, 0)
 """The ``.source`` of a model built in code rather than loaded from a file."""
@@ -121,3 +122,23 @@ class SourcedModel(BaseModel):
 def yaml_names(model: type[BaseModel]) -> Mapping[str, str]:
     """Each field's YAML name (its alias) by attribute name, worked out once per model class."""
     return {name: info.alias or name for name, info in model.__pydantic_fields__.items()}
+
+
+@cache
+def field_models(model: type[BaseModel]) -> Mapping[str, type[SourcedModel] | None]:
+    """Each field's YAML name, in the model's order, with the model its value holds (the
+    SourcedModel inside ``X | None``, ``tuple[X, ...]`` and the like), or None."""
+    return {
+        info.alias or name: _model_in(info.annotation)
+        for name, info in model.__pydantic_fields__.items()
+    }
+
+
+def _model_in(annotation: object) -> type[SourcedModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, SourcedModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None

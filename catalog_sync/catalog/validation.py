@@ -9,17 +9,18 @@ it) and never see a half-read one.
 
 from __future__ import annotations
 
+import difflib
 import typing
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ValidationError
+from pydantic.alias_generators import to_camel
 from pydantic_core import ErrorDetails
 
 from catalog_sync.catalog.codes import Code
 from catalog_sync.catalog.models import CatalogFile
-from catalog_sync.catalog.sourced import ORIGIN_KEY, Origin
-from catalog_sync.catalog.suggest import did_you_mean
+from catalog_sync.catalog.sourced import ORIGIN_KEY, Origin, field_models
 from catalog_sync.catalog.yaml_source import NodeInfo, NodePath, YamlDocument
 from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
 
@@ -172,7 +173,7 @@ def _diagnostic(detail: ErrorDetails, doc: YamlDocument) -> Diagnostic:
         return _error(
             where,
             Code.UNKNOWN_FIELD,
-            f"unknown field {field!r}{did_you_mean(str(field), known)}",
+            f"unknown field {field!r}{_did_you_mean(str(field), known)}",
         )
     if kind in _EXPECTED:
         return _error(node.location, Code.WRONG_TYPE, _type_message(kind, field, loc, node))
@@ -213,7 +214,7 @@ def _choice_message(detail: ErrorDetails, field: str | int, loc: NodePath) -> st
     expected = (detail.get("ctx") or {}).get("expected", "")
     hint = ""
     if isinstance(given, str):
-        hint = did_you_mean(given, _literal_choices(loc))
+        hint = _did_you_mean(given, _literal_choices(loc))
     return f"{field}: {given!r} is not allowed{hint}; expected {expected}"
 
 
@@ -226,6 +227,18 @@ def _field_name(loc: NodePath) -> str | int:
         if isinstance(part, str):
             return part
     return "item"
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, or an empty string when none is close."""
+    options = list(choices)
+    by_case = {option.lower(): option for option in options}
+    # Case slips and snake_case spellings of camelCase keys are the commonest mistakes.
+    for candidate in (by_case.get(word.lower()), by_case.get(to_camel(word).lower())):
+        if candidate is not None and candidate != word:
+            return f" (did you mean {candidate!r}?)"
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _lower_first(text: str) -> str:
@@ -242,18 +255,14 @@ def _error(where: SourceLocation, code: Code, message: str) -> Diagnostic:
 def _model_at(loc: NodePath) -> type[BaseModel] | None:
     model: type[BaseModel] | None = CatalogFile
     for part in loc:
-        if isinstance(part, int) or model is None:
-            continue
-        field = _field_by_alias(model, part)
-        model = _find_model(field.annotation) if field is not None else None
+        if isinstance(part, str) and model is not None:
+            model = field_models(model).get(part)
     return model
 
 
 def _known_fields(loc: NodePath) -> list[str]:
     model = _model_at(loc)
-    if model is None:
-        return []
-    return [field.alias or name for name, field in model.model_fields.items()]
+    return list(field_models(model)) if model is not None else []
 
 
 def _literal_choices(loc: NodePath) -> list[str]:
@@ -271,16 +280,6 @@ def _field_by_alias(model: type[BaseModel], alias: str) -> Any:
     for name, field in model.model_fields.items():
         if (field.alias or name) == alias:
             return field
-    return None
-
-
-def _find_model(annotation: object) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _find_model(arg)
-        if found is not None:
-            return found
     return None
 
 
