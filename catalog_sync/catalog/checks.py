@@ -6,12 +6,12 @@ is wrong through the model's ``field_source``.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from decimal import Decimal
 from typing import Final, TypeVar
 
 from catalog_sync.catalog.codes import Code
-from catalog_sync.catalog.lookalike import lookalike_keys
 from catalog_sync.catalog.models import Addon, Catalog, Product, Publish
 from catalog_sync.catalog.sourced import SourcedModel
 from catalog_sync.diagnostics import Diagnostic, Severity
@@ -35,8 +35,8 @@ def check_catalog(catalog: Catalog) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     found += _duplicates(catalog.services, "name", Code.DUPLICATE_SERVICE, "service name")
     found += _duplicates(catalog.brokers, "registration_number", Code.DUPLICATE_BROKER, "broker")
-    found += lookalike_keys(catalog.services, "name", "service name")
-    found += lookalike_keys(catalog.brokers, "registration_number", "broker registrationNumber")
+    found += _lookalike_keys(catalog.services, "name", "service name")
+    found += _lookalike_keys(catalog.brokers, "registration_number", "broker registrationNumber")
     pinned: list[SourcedModel] = [*catalog.services, *catalog.brokers]
     broker_numbers = {broker.registration_number for broker in catalog.brokers}
     for service in catalog.services:
@@ -45,9 +45,9 @@ def check_catalog(catalog: Catalog) -> list[Diagnostic]:
         )
         if service.publish is not None:
             found += _check_publish(service.publish, broker_numbers)
-        found += lookalike_keys(service.products, "item_code", "product itemCode")
+        found += _lookalike_keys(service.products, "item_code", "product itemCode")
         for product in service.products:
-            found += lookalike_keys(product.addons, "item_code", "addon itemCode")
+            found += _lookalike_keys(product.addons, "item_code", "addon itemCode")
             pinned += [product, *product.addons]
             found += _check_product(product)
     found += _duplicates(
@@ -144,7 +144,7 @@ def _check_prices(item: Product | Addon) -> Iterator[Diagnostic]:
             item,
             "price",
             Code.NEGATIVE_MARGIN,
-            f"price {price} is below cost {cost} (margin {_money(price - cost)})",
+            f"price {price} is below cost {cost} (margin {price - cost:f})",
         )
     if (
         price is not None
@@ -191,8 +191,59 @@ def _check_publish(publish: Publish, broker_numbers: set[str]) -> Iterator[Diagn
                 )
 
 
-def _money(amount: Decimal) -> str:
-    return f"{amount:f}"
+# Natural keys that look alike: the same to a reader, different to Cloudmore (defect 10).
+#
+# Two service names that differ only in whitespace, Unicode normal form (``é`` composed or
+# decomposed) or an invisible character (a zero-width space) read as one name in every review
+# and are two objects to the API; a key holding an invisible character cannot be typed again.
+# Both are warnings (docs/diagnostics.md, CS324 and CS325), and such names are shown escaped so
+# that the invisible part can be seen.
+
+_INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def _shown(text: str) -> str:
+    """``text`` quoted, with invisible and non-printing characters as escapes."""
+    escaped = "".join(
+        c if c.isprintable() and not _INVISIBLE.match(c) else f"\\u{ord(c):04x}" for c in text
+    )
+    return f"'{escaped}'"
+
+
+def _reading(text: str) -> str:
+    """What a reader sees: normal form, no invisible characters, whitespace collapsed."""
+    visible = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return " ".join(visible.split()).casefold()
+
+
+def _lookalike_keys(
+    models: Iterable[SourcedModel], attribute: str, what: str
+) -> Iterator[Diagnostic]:
+    first: dict[str, tuple[SourcedModel, str]] = {}
+    for model in models:
+        key = getattr(model, attribute)
+        if not isinstance(key, str):
+            continue
+        if _INVISIBLE.search(key):
+            yield _warning(
+                model,
+                attribute,
+                Code.INVISIBLE_CHARACTER,
+                f"{what} {_shown(key)} holds an invisible character: remove it",
+            )
+        reading = _reading(key)
+        earlier = first.get(reading)
+        if earlier is None:
+            first[reading] = (model, key)
+        elif earlier[1].casefold() != key.casefold():
+            yield _warning(
+                model,
+                attribute,
+                Code.LOOKALIKE_KEY,
+                f"{what} {_shown(key)} looks like {_shown(earlier[1])} (at "
+                f"{earlier[0].field_source(attribute)}): they differ only in whitespace, "
+                "Unicode form or invisible characters, yet Cloudmore sees two objects",
+            )
 
 
 def _finding(

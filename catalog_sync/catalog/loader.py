@@ -229,25 +229,14 @@ def _merge(parsed: list[tuple[str, CatalogFile]]) -> tuple[Catalog, list[Diagnos
         if model.settings is None:
             continue
         if relative not in ROOT_FILE_NAMES:
-            problems.append(
-                Diagnostic(
-                    model.field_source("settings"),
-                    Code.MISPLACED_SETTINGS,
-                    Severity.ERROR,
-                    "settings belong in catalog.yaml at the catalog root; move them there",
-                )
-            )
+            misplaced = "settings belong in catalog.yaml at the catalog root; move them there"
         elif settings is not None:
-            problems.append(
-                Diagnostic(
-                    model.field_source("settings"),
-                    Code.MISPLACED_SETTINGS,
-                    Severity.ERROR,
-                    "settings are given in both catalog.yaml and catalog.yml; keep one",
-                )
-            )
+            misplaced = "settings are given in both catalog.yaml and catalog.yml; keep one"
         else:
             settings = model.settings
+            continue
+        where = model.field_source("settings")
+        problems.append(Diagnostic(where, Code.MISPLACED_SETTINGS, Severity.ERROR, misplaced))
     catalog = Catalog(
         settings=settings or Settings(),
         services=tuple(service for _, model in parsed for service in model.services),

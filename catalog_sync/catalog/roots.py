@@ -27,7 +27,6 @@ from catalog_sync.errors import CatalogError
 
 __all__ = [
     "PYPROJECT_SECTION",
-    "CatalogRoot",
     "CatalogTarget",
     "catalog_root",
     "catalog_targets",
@@ -38,31 +37,23 @@ PYPROJECT_SECTION = "catalog-sync"
 """``[tool.catalog-sync]`` in pyproject.toml."""
 
 
-@dataclass(frozen=True)
-class CatalogRoot:
-    path: Path
-    """The catalog directory, relative to the working directory when it is below it."""
-    marked_by: str
-    """What made it the root: ``catalog.yaml`` or ``pyproject.toml``."""
-
-
-def catalog_root(file: Path) -> CatalogRoot | None:
-    """The catalog root of ``file``, or None when it belongs to no catalog."""
+def catalog_root(file: Path) -> Path | None:
+    """The catalog root of ``file`` (relative to the working directory when it is below it),
+    or None when it belongs to no catalog."""
     target = file.resolve()
     for directory in target.parents:
-        for name in ROOT_FILE_NAMES:
-            if (directory / name).is_file():
-                return CatalogRoot(_shown(directory), name)
+        if any((directory / name).is_file() for name in ROOT_FILE_NAMES):
+            return _shown(directory)
         configured = configured_root(directory)
         if configured is not None:
-            inside = configured.path.resolve() in (target, *target.parents)
+            inside = configured.resolve() in (target, *target.parents)
             return configured if inside else None
         if (directory / ".git").exists():
             return None
     return None
 
 
-def configured_root(directory: Path) -> CatalogRoot | None:
+def configured_root(directory: Path) -> Path | None:
     """The catalog a ``[tool.catalog-sync]`` section of ``directory/pyproject.toml`` names."""
     pyproject = directory / "pyproject.toml"
     if not pyproject.is_file():
@@ -80,7 +71,7 @@ def configured_root(directory: Path) -> CatalogRoot | None:
         raise _unreadable(
             pyproject, f"[tool.{PYPROJECT_SECTION}] catalog must be a path, got {catalog!r}"
         )
-    return CatalogRoot(_shown((directory / catalog).resolve()), "pyproject.toml")
+    return _shown((directory / catalog).resolve())
 
 
 def _unreadable(pyproject: Path, message: str) -> CatalogError:
@@ -119,7 +110,7 @@ def catalog_targets(paths: Sequence[Path]) -> list[CatalogTarget]:
         if path.is_dir():
             has_root_file = any((path / name).is_file() for name in ROOT_FILE_NAMES)
             configured = None if has_root_file else configured_root(path)
-            targets.append(CatalogTarget(configured.path if configured else path))
+            targets.append(CatalogTarget(configured or path))
         elif not path.is_file():
             # Loading says what it is: no such file, or a device, FIFO or socket.
             targets.append(CatalogTarget(path))
@@ -128,6 +119,6 @@ def catalog_targets(paths: Sequence[Path]) -> list[CatalogTarget]:
             if root is None:
                 targets.append(CatalogTarget(path, skipped=True))
             else:
-                by_root.setdefault(root.path, []).append(path)
+                by_root.setdefault(root, []).append(path)
     targets += [CatalogTarget(root, tuple(files)) for root, files in by_root.items()]
     return targets

@@ -10,10 +10,7 @@ from pydantic import BaseModel
 
 from catalog_sync.catalog.models import CatalogFile
 
-__all__ = ["CATALOG_SCHEMA_ID", "SCHEMA_PATH", "catalog_json_schema", "render_json_schema"]
-
-SCHEMA_PATH: Final = "schemas/catalog.schema.json"
-"""Where the schema is committed, relative to the repository root."""
+__all__ = ["CATALOG_SCHEMA_ID", "catalog_json_schema", "render_json_schema"]
 
 _DRAFT_07: Final = "http://json-schema.org/draft-07/schema#"
 

@@ -20,7 +20,7 @@ import io
 import re
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
@@ -223,7 +223,7 @@ class _Builder:
         first_seen: dict[str, SourceLocation] = {}
         for key_node, value_node in node.value:
             key_at = self.where(key_node)
-            if str(key_node.tag) == f"{_CORE}merge":
+            if str(key_node.tag) == _MERGE:
                 self.problems.append(
                     _diag(
                         key_at,
@@ -370,18 +370,16 @@ def _resolve(event: _ev.ScalarEvent) -> str:
     return _STR
 
 
+@dataclass(slots=True)
 class _Frame:
     """An open mapping or sequence: its data, path and, in a mapping, the pending key."""
 
-    __slots__ = ("block", "data", "key", "key_at", "path", "seen")
-
-    def __init__(self, data: dict[str, object] | list[object], path: NodePath, block: bool) -> None:
-        self.data = data
-        self.path = path
-        self.block = block
-        self.key: str | None = None
-        self.key_at: SourceLocation | None = None
-        self.seen: set[str] = set()
+    data: dict[str, object] | list[object]
+    path: NodePath
+    block: bool
+    key: str | None = None
+    key_at: SourceLocation | None = None
+    seen: set[str] = field(default_factory=set)
 
 
 class _EventReader:
@@ -429,7 +427,7 @@ class _EventReader:
             if (
                 kind is _ev.ScalarEvent
                 or kind is _ev.MappingStartEvent
-                or kind is (_ev.SequenceStartEvent)
+                or kind is _ev.SequenceStartEvent
             ):
                 if event.anchor is not None:
                     raise _ReferError
