@@ -35,7 +35,8 @@ __all__ = ["main", "run"]
 
 @click.group(
     cls=CatalogSyncGroup,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    # Every option with a default shows it in its help.
+    context_settings={"help_option_names": ["-h", "--help"], "show_default": True},
 )
 @click.version_option(__version__, prog_name="catalog-sync")
 @click.option("-v", "--verbose", is_flag=True, help=VERBOSE_HELP)
@@ -43,7 +44,6 @@ __all__ = ["main", "run"]
     "--log-level",
     type=click.Choice(LOG_LEVELS, case_sensitive=False),
     default="warning",
-    show_default=True,
     envvar="CATALOG_SYNC_LOG_LEVEL",
     help=LOG_LEVEL_HELP,
 )

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
 import click
@@ -40,7 +40,7 @@ class ApiOptions:
     connect_timeout: float | None = None
     credentials_in_form: bool | None = None
 
-    def settings(self, env: Mapping[str, str] | None = None) -> ApiSettings:
+    def settings(self) -> ApiSettings:
         return load_settings(
             api_url=self.api_url,
             environment=self.environment,
@@ -48,7 +48,7 @@ class ApiOptions:
             read_timeout=self.timeout,
             connect_timeout=self.connect_timeout,
             credentials_in_form=self.credentials_in_form,
-            env=os.environ if env is None else env,
+            env=os.environ,
         )
 
 
@@ -88,16 +88,13 @@ _OPTIONS = (
     ),
 )
 
-_NAMES = ("api_url", "environment", "parallelism", "timeout", "connect_timeout")
-
 
 def api_options(func: Callable[..., R]) -> Callable[..., R]:
     """Add the API flags to a click command; it receives them as one ``api: ApiOptions``."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> R:
-        values = {name: kwargs.pop(name, None) for name in _NAMES}
-        api = ApiOptions(credentials_in_form=kwargs.pop("credentials_in_form", None), **values)
+        api = ApiOptions(**{flag.name: kwargs.pop(flag.name, None) for flag in fields(ApiOptions)})
         return func(*args, api=api, **kwargs)
 
     decorated: Callable[..., R] = wrapper

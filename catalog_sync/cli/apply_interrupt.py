@@ -10,12 +10,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import signal
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from catalog_sync.apply import ApplyListener, Interruption, OperationResult, Phase, Stage
-from catalog_sync.cli.signals import on_ctrl_c
 from catalog_sync.plan.model import Change
 
 __all__ = ["Abandoned", "run_interruptibly"]
@@ -41,6 +42,23 @@ class Abandoned:
     """Ctrl-C stopped the run outside the applying phase; ``message`` says what that means."""
 
     message: str
+
+
+@contextmanager
+def _on_ctrl_c(callback: Callable[[], None]) -> Iterator[None]:
+    """Within the running loop, SIGINT calls ``callback`` instead of raising
+    KeyboardInterrupt; outside the main thread (where signals cannot be handled) this does
+    nothing and Ctrl-C keeps its default."""
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(signal.SIGINT, callback)
+    except (RuntimeError, ValueError, NotImplementedError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
 
 
 class _Watch(Generic[T]):
@@ -73,7 +91,7 @@ class _Watch(Generic[T]):
 
     async def run(self, work: Callable[[ApplyListener, Interruption], Awaitable[T]]) -> T:
         self._task = asyncio.current_task()
-        with on_ctrl_c(self.ctrl_c):
+        with _on_ctrl_c(self.ctrl_c):
             return await work(self, self.interruption)
 
 

@@ -26,7 +26,6 @@ __all__ = ["commands", "schema", "validate"]
     "output_format",
     type=click.Choice(sorted(FORMATS)),
     default="text",
-    show_default=True,
     help="text for people, json for tools, github for workflow annotations.",
 )
 @click.option(
@@ -97,7 +96,6 @@ def validate(
     "directory",
     type=click.Path(file_okay=False, path_type=Path),
     default=SCHEMA_DIR,
-    show_default=True,
     help="Where the schemas live.",
 )
 @handle_errors

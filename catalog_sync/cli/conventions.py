@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import IO, Any
 
@@ -90,23 +89,17 @@ def exit_codes_help(command: click.Command) -> str:
     return "\n".join(lines)
 
 
-def _update_state(ctx: click.Context, **changes: Any) -> None:
+def _turn_on(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    # -v and --no-color: each flag's name is the CliState field it turns on, in the state
+    # that every context up to the group shares.
+    if not value:
+        return
     state = ctx.obj if isinstance(ctx.obj, CliState) else CliState()
-    state = replace(state, **changes)
+    state = replace(state, **{str(param.name): True})
     node: click.Context | None = ctx
     while node is not None:
         node.obj = state
         node = node.parent
-
-
-def _verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
-    if value:
-        _update_state(ctx, verbose=True)
-
-
-def _no_color(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
-    if value:
-        _update_state(ctx, no_color=True)
 
 
 def _log_level(_ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -126,7 +119,7 @@ def _global_options() -> list[click.Parameter]:
             ["-v", "--verbose"],
             is_flag=True,
             expose_value=False,
-            callback=_verbose,
+            callback=_turn_on,
             help=VERBOSE_HELP,
         ),
         click.Option(
@@ -141,7 +134,7 @@ def _global_options() -> list[click.Parameter]:
             ["--no-color"],
             is_flag=True,
             expose_value=False,
-            callback=_no_color,
+            callback=_turn_on,
             help=NO_COLOR_HELP,
         ),
     ]
@@ -197,17 +190,9 @@ class CatalogSyncGroup(click.Group):
         # show each whole, wrapped.
         rows = [
             (name, command.get_short_help_str(limit=1_000))
-            for name, command in _visible(ctx, self, self.list_commands(ctx))
+            for name in self.list_commands(ctx)
+            if (command := self.get_command(ctx, name)) is not None and not command.hidden
         ]
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
-
-
-def _visible(
-    ctx: click.Context, group: click.Group, names: Sequence[str]
-) -> Iterable[tuple[str, click.Command]]:
-    for name in names:
-        command = group.get_command(ctx, name)
-        if command is not None and not command.hidden:
-            yield name, command

@@ -18,12 +18,11 @@ def emulator() -> None:
 
 
 @emulator.command(short_help="Serve the emulated Cloudmore API on 127.0.0.1.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--host", default="127.0.0.1", help="Address to listen on.")
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
     default=8080,
-    show_default=True,
     help="Port to listen on; 0 picks a free one.",
 )
 @click.option(
@@ -36,7 +35,6 @@ def emulator() -> None:
     "--seed",
     type=click.Choice(["empty", "demo"]),
     default="empty",
-    show_default=True,
     help="Initial data when there is no state file yet.",
 )
 @click.option(
@@ -50,28 +48,24 @@ def emulator() -> None:
     "--latency-ms",
     type=click.IntRange(min=0),
     default=0,
-    show_default=True,
     help="Delay every /api/ answer by this many milliseconds (a slow network).",
 )
 @click.option(
     "--jitter-ms",
     type=click.IntRange(min=0),
     default=0,
-    show_default=True,
     help="Add a random 0..N milliseconds to each delay.",
 )
 @click.option(
     "--fault-rate",
     type=click.FloatRange(0.0, 1.0),
     default=0.0,
-    show_default=True,
     help="Share of /api/ requests that get a random fault.",
 )
 @click.option(
     "--random-seed",
     type=int,
     default=0,
-    show_default=True,
     help="Seed of the fault and jitter draws: the same seed repeats the same run.",
 )
 @click.option(
