@@ -9,7 +9,7 @@ only.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,12 +17,11 @@ from ruamel.yaml.comments import CommentedMap
 
 from catalog_sync.catalog.codes import Code
 from catalog_sync.catalog.layout import CATALOG_KEYS, canonicalise, dump, load_round_trip
+from catalog_sync.catalog.loader import CATALOG_SUFFIXES
 from catalog_sync.catalog.yaml_source import parse_yaml
 from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
 
 __all__ = ["FileStatus", "Formatted", "catalog_yaml_files", "format_file", "format_text"]
-
-_SUFFIXES = (".yaml", ".yml")
 
 
 class FileStatus(enum.Enum):
@@ -81,17 +80,13 @@ def catalog_yaml_files(paths: Sequence[Path]) -> list[Path]:
             found += sorted(
                 file
                 for file in path.rglob("*")
-                if file.suffix in _SUFFIXES
+                if file.suffix in CATALOG_SUFFIXES
                 and file.is_file()
-                and not _hidden(file.relative_to(path).parts[:-1])
+                and not any(part.startswith(".") for part in file.relative_to(path).parts[:-1])
             )
         else:
             found.append(path)
     return list(dict.fromkeys(found))
-
-
-def _hidden(parts: Iterable[str]) -> bool:
-    return any(part.startswith(".") for part in parts)
 
 
 def _unreadable(display: str, reason: str) -> Diagnostic:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 import click
 
+from catalog_sync.diagnostics import Diagnostic
 from catalog_sync.errors import CatalogError, CatalogSyncError
 from catalog_sync.render.diagnostics import render_text
 
@@ -19,6 +20,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "CliState",
+    "echo_diagnostics",
     "handle_errors",
     "run_async",
 ]
@@ -54,6 +56,12 @@ def run_async(work: Coroutine[Any, Any, R]) -> R:
 class CliState:
     verbose: bool = False
     no_color: bool = False
+
+
+def echo_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
+    """Warnings and problems a command goes on after, on stderr, when there are any."""
+    if diagnostics:
+        click.echo(render_text(diagnostics), err=True, nl=False)
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:

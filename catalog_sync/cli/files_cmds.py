@@ -7,17 +7,22 @@ from pathlib import Path
 import click
 
 from catalog_sync.catalog import load_catalog
+from catalog_sync.catalog.loader import CATALOG_SUFFIXES
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
-from catalog_sync.cli.common import EXIT_ERROR, EXIT_OK, CliState, handle_errors, run_async
+from catalog_sync.cli.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    CliState,
+    echo_diagnostics,
+    handle_errors,
+    run_async,
+)
 from catalog_sync.errors import CatalogError, ConfigError
 from catalog_sync.export import SCHEMA_FILE, export_live
 from catalog_sync.fmt import FileStatus, catalog_yaml_files, format_file
-from catalog_sync.render.diagnostics import render_text as render_diagnostics
 from catalog_sync.schemas import generated_schemas
 
 __all__ = ["commands", "export", "fmt"]
-
-_CATALOG_SUFFIXES = (".yaml", ".yml")
 
 
 @click.command()
@@ -57,7 +62,7 @@ def export(state: CliState, api: ApiOptions, out: Path, force: bool) -> None:
         click.echo(f"warning: not exported: {note}", err=True)
 
     written = {out / name for name in exported.files} | {out / SCHEMA_FILE}
-    stale = [p for p in existing if p.suffix in _CATALOG_SUFFIXES and p not in written]
+    stale = [p for p in existing if p.suffix in CATALOG_SUFFIXES and p not in written]
     try:
         for path in stale:
             path.unlink()
@@ -76,15 +81,14 @@ def export(state: CliState, api: ApiOptions, out: Path, force: bool) -> None:
     try:
         loaded = load_catalog(out)
     except CatalogError as error:
-        click.echo(render_diagnostics(error.diagnostics), err=True, nl=False)
+        echo_diagnostics(error.diagnostics)
         click.echo(
             "error: the live catalog has values the files cannot hold (above); fix them in "
             "Cloudmore or in the files",
             err=True,
         )
         raise SystemExit(EXIT_ERROR) from None
-    if loaded.warnings:
-        click.echo(render_diagnostics(loaded.warnings), err=True, nl=False)
+    echo_diagnostics(loaded.warnings)
     raise SystemExit(EXIT_OK)
 
 
@@ -116,8 +120,7 @@ def fmt(paths: tuple[Path, ...], check: bool) -> None:
         except OSError as error:
             raise ConfigError(f"cannot write {result.path.as_posix()}: {error.strerror}") from None
         click.echo(f"reformatted {result.path.as_posix()}")
-    if broken:
-        click.echo(render_diagnostics(broken), err=True, nl=False)
+    echo_diagnostics(broken)
     checked = sum(1 for r in results if r.status is not FileStatus.SKIPPED)
     verb = "would reformat" if check else "reformatted"
     click.echo(f"{checked} catalog file(s): {len(changed)} {verb}", err=True)

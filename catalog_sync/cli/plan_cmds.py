@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from catalog_sync.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     CliState,
+    echo_diagnostics,
     handle_errors,
     run_async,
 )
@@ -42,7 +44,6 @@ from catalog_sync.render.apply_json import render_json as render_report_json
 from catalog_sync.render.apply_markdown import render_markdown as render_report_markdown
 from catalog_sync.render.apply_progress import LineProgress, LiveProgress
 from catalog_sync.render.apply_text import render_previous_notice, render_report
-from catalog_sync.render.diagnostics import render_text as render_diagnostics
 from catalog_sync.render.plan_github import (
     render_github,
     render_github_outputs,
@@ -61,6 +62,17 @@ PLAN_FORMATS = ("text", "markdown", "json", "github")
 TIMINGS_ENV = "CATALOG_SYNC_TIMINGS"
 
 
+def plan_format_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``--format`` of the commands that show a plan (or a report like one)."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(PLAN_FORMATS),
+        default="text",
+        help=help_text,
+    )
+
+
 @click.command(short_help="Show what apply would change in the live catalog.")
 @click.argument("path", default=".", type=click.Path(path_type=Path))
 @click.option(
@@ -68,13 +80,8 @@ TIMINGS_ENV = "CATALOG_SYNC_TIMINGS"
     type=click.Path(dir_okay=False, path_type=Path),
     help="Save the plan here for `catalog-sync apply PLAN`.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(PLAN_FORMATS),
-    default="text",
-    show_default=True,
-    help="text for people, markdown for a PR comment, json for tools, github for Actions.",
+@plan_format_option(
+    "text for people, markdown for a PR comment, json for tools, github for Actions."
 )
 @click.option(
     "--detailed-exitcode",
@@ -107,15 +114,8 @@ def plan(
             loaded = load_catalog(path)
             # A base catalog's problems name its own files, so they read as the base branch's.
             base = load_catalog(baseline) if baseline is not None else None
-        if loaded.warnings:
-            click.echo(render_diagnostics(loaded.warnings), err=True, nl=False)
-        settings = resolve_settings(api)
-        result, metrics, warnings = run_async(
-            plan_against(path.as_posix(), loaded, settings, baseline=base)
-        )
-        if warnings:
-            click.echo(render_diagnostics(warnings), err=True, nl=False)
-        print_metrics(state, metrics)
+        echo_diagnostics(loaded.warnings)
+        result = planned(state, path, loaded, resolve_settings(api), baseline=base)
         colour = use_colour(sys.stdout, state)
         with timed("render"):
             rendered = render_plan(result, output_format, colour=colour)
@@ -123,7 +123,8 @@ def plan(
         click.echo(rendered, nl=False, color=colour)
     click.echo(render_timings(timings.timings()), err=True, nl=False)
     if output_format == "github":
-        _write_step_summary(result)
+        write_step_summary(render_github_summary(result, commit=commit_sha()))
+        write_step_outputs(result)
     if out is not None:
         write_plan(result, out)
         click.echo(f"plan saved to {out.as_posix()}", err=True)
@@ -145,11 +146,6 @@ def render_plan(result: Plan, output_format: str, *, colour: bool = False) -> st
 def commit_sha() -> str | None:
     """The commit a workflow runs for, named in Markdown plans."""
     return os.environ.get("GITHUB_SHA") or None
-
-
-def _write_step_summary(result: Plan) -> None:
-    write_step_summary(render_github_summary(result, commit=commit_sha()))
-    write_step_outputs(result)
 
 
 def write_step_summary(markdown: str) -> None:
@@ -192,7 +188,6 @@ def _append_to(variable: str, text: str) -> None:
     "output_format",
     type=click.Choice(("text", "json", "markdown")),
     default="text",
-    show_default=True,
     help="The report's format (markdown: for a job summary); progress and the plan go to "
     "stderr with json and markdown.",
 )
@@ -229,10 +224,7 @@ def apply(
         loaded = _load(path)
         settings = resolve_settings(api)
         _tell_previous_run(settings)
-        to_apply, metrics, warnings = run_async(plan_against(path.as_posix(), loaded, settings))
-        if warnings:
-            click.echo(render_diagnostics(warnings), err=True, nl=False)
-        print_metrics(state, metrics)
+        to_apply = planned(state, path, loaded, settings)
         # With --format json, stdout carries the report alone; the plan goes to stderr.
         to_stderr = output_format != "text"
         stream = sys.stderr if to_stderr else sys.stdout
@@ -281,13 +273,30 @@ def _render_report(report: ApplyReport, output_format: str, *, colour: bool = Fa
     return render_report(report, colour=colour)
 
 
-def _load(path: Path, *, quiet: bool = False) -> LoadedCatalog:
+def _load(path: Path) -> LoadedCatalog:
     if path.suffix == ".json" and not path.exists():
         raise PlanFileError(f"{path.as_posix()}: no such plan file")
     loaded = load_catalog(path)
-    if loaded.warnings and not quiet:
-        click.echo(render_diagnostics(loaded.warnings), err=True, nl=False)
+    echo_diagnostics(loaded.warnings)
     return loaded
+
+
+def planned(
+    state: CliState | None,
+    path: Path,
+    loaded: LoadedCatalog,
+    settings: ApiSettings,
+    *,
+    baseline: LoadedCatalog | None = None,
+) -> Plan:
+    """The plan of the files at ``path`` against the live catalog; its warnings and (with
+    --verbose) the requests' metrics go to stderr."""
+    result, metrics, warnings = run_async(
+        plan_against(path.as_posix(), loaded, settings, baseline=baseline)
+    )
+    echo_diagnostics(warnings)
+    print_metrics(state, metrics)
+    return result
 
 
 def _tell_previous_run(settings: ApiSettings) -> None:

@@ -2,46 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from catalog_sync.catalog import load_catalog
-from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
-from catalog_sync.cli.common import EXIT_CHANGES, EXIT_OK, CliState, handle_errors, run_async
+from catalog_sync.cli.api_options import ApiOptions, api_options, resolve_settings
+from catalog_sync.cli.common import EXIT_CHANGES, EXIT_OK, CliState, echo_diagnostics, handle_errors
 from catalog_sync.cli.plan_cmds import (
-    PLAN_FORMATS,
     commit_sha,
+    plan_format_option,
+    planned,
     render_plan,
     write_step_outputs,
     write_step_summary,
 )
 from catalog_sync.drift import DriftReport, drift_of
 from catalog_sync.errors import PlanFileError
-from catalog_sync.plan.build import plan_against
 from catalog_sync.plan.planfile import read_plan
 from catalog_sync.render import drift as drift_render
-from catalog_sync.render.diagnostics import render_text as render_diagnostics
 from catalog_sync.render.plan_markdown import render_markdown
 
 __all__ = ["commands", "drift", "show"]
 
 
-def _format_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    return click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(PLAN_FORMATS),
-        default="text",
-        show_default=True,
-        help=help_text,
-    )
-
-
 @click.command()
 @click.argument("plan_file", metavar="PLAN.json", type=click.Path(path_type=Path))
-@_format_option("text, markdown (a PR comment), json, or github (annotations and job summary).")
+@plan_format_option("text, markdown (a PR comment), json, or github (annotations and job summary).")
 @handle_errors
 def show(plan_file: Path, output_format: str) -> None:
     """Render a saved plan without reading live state again."""
@@ -55,7 +42,7 @@ def show(plan_file: Path, output_format: str) -> None:
 
 @click.command()
 @click.argument("path", default=".", type=click.Path(path_type=Path))
-@_format_option("text for logs, markdown for an issue, json for tools, github for Actions.")
+@plan_format_option("text for logs, markdown for an issue, json for tools, github for Actions.")
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -73,14 +60,8 @@ def drift(
     objects the files do not describe. Exits 0 without drift, 2 with drift, 1 on error.
     """
     loaded = load_catalog(path)
-    if loaded.warnings:
-        click.echo(render_diagnostics(loaded.warnings), err=True, nl=False)
-    settings = resolve_settings(api)
-    plan, metrics, warnings = run_async(plan_against(path.as_posix(), loaded, settings))
-    if warnings:
-        click.echo(render_diagnostics(warnings), err=True, nl=False)
-    print_metrics(state, metrics)
-    report = drift_of(plan)
+    echo_diagnostics(loaded.warnings)
+    report = drift_of(planned(state, path, loaded, resolve_settings(api)))
     click.echo(_render(report, output_format), nl=False)
     if output_format == "github":
         write_step_summary(drift_render.render_markdown(report))
