@@ -12,7 +12,7 @@ from catalog_sync.cli.common import EXIT_ERROR, EXIT_OK, CliState, handle_errors
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import CatalogError
 from catalog_sync.plan.names import NAMES_CHECKED_ONLINE, check_names
-from catalog_sync.render.diagnostics import FORMATS, render_diagnostics
+from catalog_sync.render.diagnostics import FORMATS
 from catalog_sync.schemas import SCHEMA_DIR, generated_schemas
 
 __all__ = ["commands", "schema", "validate"]
@@ -73,7 +73,7 @@ def validate(
             except CatalogError as error:
                 diagnostics += error.diagnostics
     diagnostics.sort(key=Diagnostic.sort_key)
-    output = render_diagnostics(diagnostics, output_format)
+    output = FORMATS[output_format](diagnostics)
     if output:
         click.echo(output, nl=False)
     if not online:

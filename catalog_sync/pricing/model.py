@@ -15,7 +15,15 @@ from catalog_sync.graph import Address
 from catalog_sync.immutable import Immutable
 from catalog_sync.kinds import PRICE_FIELDS
 
-__all__ = ["ChangeClass", "PolicyDetail", "PriceChange", "PriceRow", "RepricedRow", "margin"]
+__all__ = [
+    "ChangeClass",
+    "PolicyDetail",
+    "PriceChange",
+    "PriceRow",
+    "RepricedRow",
+    "change_percent",
+    "margin",
+]
 
 
 class ChangeClass(enum.StrEnum):
@@ -35,6 +43,13 @@ def margin(price: str | None, cost: str | None) -> Decimal | None:
     if price is None or cost is None or Decimal(price) == 0:
         return None
     return (Decimal(price) - Decimal(cost)) / Decimal(price) * 100
+
+
+def change_percent(before: str | None, after: str | None) -> Decimal | None:
+    """The relative change in percent, when both amounts are set and ``before`` is not zero."""
+    if before is None or after is None or Decimal(before) == 0:
+        return None
+    return (Decimal(after) - Decimal(before)) / Decimal(before) * 100
 
 
 class PriceRow(Immutable):
@@ -71,10 +86,7 @@ class PriceChange(Immutable):
 
     @property
     def percent(self) -> Decimal | None:
-        """The relative change in percent, from a non-zero amount."""
-        if self.before is None or self.after is None or Decimal(self.before) == 0:
-            return None
-        return (Decimal(self.after) - Decimal(self.before)) / Decimal(self.before) * 100
+        return change_percent(self.before, self.after)
 
 
 class RepricedRow(Immutable):

@@ -12,7 +12,6 @@ from catalog_sync.render.workflow_commands import workflow_command
 __all__ = [
     "FORMATS",
     "GITHUB_ANNOTATION_LIMIT",
-    "render_diagnostics",
     "render_github",
     "render_json",
     "render_text",
@@ -86,11 +85,6 @@ FORMATS: Final[dict[str, Callable[[Sequence[Diagnostic]], str]]] = {
     "json": render_json,
     "github": render_github,
 }
-
-
-def render_diagnostics(diagnostics: Sequence[Diagnostic], output_format: str) -> str:
-    """Render with the named format (one of FORMATS)."""
-    return FORMATS[output_format](diagnostics)
 
 
 def _one_line(text: str) -> str:

@@ -10,11 +10,10 @@ every change.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from catalog_sync.plan.model import Action, Change, Plan
-from catalog_sync.pricing.model import ChangeClass
+from catalog_sync.pricing.classes import class_totals
 from catalog_sync.render.diagnostics import GITHUB_ANNOTATION_LIMIT
 from catalog_sync.render.plan_markdown import render_markdown
 from catalog_sync.render.plan_values import (
@@ -97,10 +96,7 @@ def render_github_outputs(plan: Plan) -> str:
     """Step outputs for ``$GITHUB_OUTPUT`` (docs/policies.md): the change classes present,
     comma-separated, each class's count, the number of changes and of safety findings, so a
     workflow can label the pull request or ask finance for a review."""
-    totals = dict.fromkeys(ChangeClass, 0)
-    for change in plan.changes:
-        for found in change.classes:
-            totals[found] += 1
+    totals = class_totals(plan.changes)
     present = ",".join(found.value for found, count in totals.items() if count)
     lines = [f"change-classes={present}", f"changes={len(plan.changes)}"]
     lines += [f"{found.value}={count}" for found, count in totals.items()]
@@ -120,7 +116,7 @@ def render_github_summary(plan: Plan, *, commit: str | None = None) -> str:
 
 
 def _left_out_note(left_out: dict[str, int]) -> str:
-    counts = Counter({level: count for level, count in left_out.items() if count})
+    counts = {level: count for level, count in left_out.items() if count}
     if not counts:
         return ""
     parts = ", ".join(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from decimal import Decimal
 
 from catalog_sync.graph import FieldValue, Kind
 from catalog_sync.kinds import field_spec
 from catalog_sync.normalise import FieldType, format_money
 from catalog_sync.plan.model import Action, Change, FieldChange, IgnoreRule, Plan
+from catalog_sync.pricing.model import change_percent
 
 __all__ = [
     "ACTION_SYMBOLS",
@@ -71,11 +71,8 @@ def money_delta(kind: Kind, change: FieldChange) -> str:
         return ""
     if not isinstance(change.before, str) or not isinstance(change.after, str):
         return ""
-    before, after = Decimal(change.before), Decimal(change.after)
-    if before == 0:
-        return ""
-    percent = (after - before) / before * 100
-    return f" ({percent:+.1f}%)"
+    percent = change_percent(change.before, change.after)
+    return "" if percent is None else f" ({percent:+.1f}%)"
 
 
 def repeats_default(value: FieldValue) -> bool:

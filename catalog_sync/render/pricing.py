@@ -10,7 +10,9 @@ from catalog_sync.graph import Address
 from catalog_sync.kinds import children_of
 from catalog_sync.normalise import format_money
 from catalog_sync.plan.model import Plan, PolicyExemption, PolicySettings
+from catalog_sync.pricing.classes import class_totals
 from catalog_sync.pricing.model import ChangeClass, PriceChange, RepricedRow
+from catalog_sync.pricing.policies import currency_label
 
 __all__ = [
     "PriceLine",
@@ -48,7 +50,7 @@ class PriceLine:
 
     def __init__(self, row: RepricedRow, change: PriceChange) -> None:
         self.item = item_label(change.item)
-        self.currency = change.currency or "default"
+        self.currency = currency_label(change.currency)
         self.field = change.field
         self.before = _money(change.before)
         self.after = _money(change.after)
@@ -71,13 +73,7 @@ def price_lines(plan: Plan) -> list[tuple[Address, list[PriceLine]]]:
 
 
 def _totals(plan: Plan) -> dict[ChangeClass, int]:
-    if plan.summary.classes:
-        return dict(plan.summary.classes)
-    counts = dict.fromkeys(ChangeClass, 0)
-    for change in plan.changes:
-        for found in change.classes:
-            counts[found] += 1
-    return counts
+    return dict(plan.summary.classes) if plan.summary.classes else class_totals(plan.changes)
 
 
 def classes_line(plan: Plan) -> str | None:
@@ -122,6 +118,4 @@ def policies_line(policies: PolicySettings | None) -> str | None:
         parts.append(f"maxPriceChangePercent {policies.max_price_change_percent:g}%")
     if policies.recommended_at_least_price:
         parts.append("recommendedAtLeastPrice")
-    return (
-        "Pricing policies (settings.policies): " + (", ".join(parts) or "none") if parts else None
-    )
+    return "Pricing policies (settings.policies): " + ", ".join(parts) if parts else None

@@ -9,7 +9,7 @@ import pytest
 
 from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
 from catalog_sync.render.diagnostics import (
-    render_diagnostics,
+    FORMATS,
     render_github,
     render_json,
     render_text,
@@ -52,7 +52,7 @@ def _golden(name: str, rendered: str) -> None:
     [("text", "diagnostics.txt"), ("json", "diagnostics.json"), ("github", "diagnostics.github")],
 )
 def test_each_format_matches_its_golden_file(output_format: str, golden: str) -> None:
-    _golden(golden, render_diagnostics(SAMPLE, output_format))
+    _golden(golden, FORMATS[output_format](SAMPLE))
 
 
 def test_text_lines_start_with_file_line_column_and_code() -> None:
