@@ -14,6 +14,7 @@ from catalog_sync.graph import Address, Fields, ResourceGraph
 from catalog_sync.plan.ignore import with_live_values
 from catalog_sync.plan.match import match
 from catalog_sync.plan.model import (
+    Change,
     Plan,
     PlanBody,
     PlanSettings,
@@ -43,14 +44,7 @@ def priced(
 ) -> PlanBody:
     changes = tuple(c.model_copy(update={"classes": classes_of(c)}) for c in body.changes)
     summary = body.summary.model_copy(update={"classes": class_totals(changes)})
-    touched = {
-        c.address: {
-            (cell.item, cell.currency)
-            for f in c.field_changes
-            if (cell := cell_of(c.address, f.path)) is not None
-        }
-        for c in changes
-    }
+    touched = {c.address: _row_keys(c) for c in changes}
     touched = {address: keys for address, keys in touched.items() if keys}
     update: dict[str, object] = {"changes": changes, "summary": summary}
     if not touched and settings.policies is None:
@@ -66,18 +60,35 @@ def priced(
         if key in after
     )
     update["prices"] = repriced
-    policies = settings.policies
-    if policies is not None:
-        exempt = {e.address: frozenset(e.rules) for e in settings.exempt}
+    if settings.policies is not None:
         everything = list(desired.resources)
-        found = row_findings(_sorted(price_rows(sides.after(everything))), policies)
-        found += change_findings((p for row in repriced for p in row.changes()), policies)
-        standing, silenced = split(found, exempt)
+        after_all = _sorted(price_rows(sides.after(everything)))
+        standing, silenced = _findings(after_all, repriced, settings)
         update["safety"] = (*body.safety, *standing)
         update["exempted"] = silenced
-        as_read = row_findings(_sorted(price_rows(sides.before(everything))), policies)
-        update["live_policy"] = split(as_read, exempt)[0]
+        before_all = _sorted(price_rows(sides.before(everything)))
+        update["live_policy"] = _findings(before_all, (), settings)[0]
     return body.model_copy(update=update)
+
+
+def _row_keys(change: Change) -> set[RowKey]:
+    """The price rows (item and currency) a change's fields write."""
+    return {
+        (cell.item, cell.currency)
+        for f in change.field_changes
+        if (cell := cell_of(change.address, f.path)) is not None
+    }
+
+
+def _findings(
+    rows: Iterable[PriceRow], repriced: Iterable[RepricedRow], settings: PlanSettings
+) -> tuple[tuple[SafetyFinding, ...], tuple[SafetyFinding, ...]]:
+    """The policy findings on the rows and on the repriced rows' changes: (those that stand,
+    those policyExempt silenced)."""
+    assert settings.policies is not None
+    found = row_findings(rows, settings.policies)
+    found += change_findings((p for row in repriced for p in row.changes()), settings.policies)
+    return split(found, {e.address: frozenset(e.rules) for e in settings.exempt})
 
 
 def _order(key: RowKey) -> tuple[tuple[tuple[int, str], ...], str]:
@@ -126,18 +137,13 @@ def written_findings(plan: Plan, live: ResourceGraph) -> tuple[list[SafetyFindin
     A row as written is the live object's fields with each field change's ``after`` on top;
     a create's is its field changes alone.
     """
-    policies = plan.settings.policies
-    if policies is None:
+    if plan.settings.policies is None:
         return [], set()
     keys: set[RowKey] = set()
     as_read: list[tuple[Address, Fields]] = []
     as_written: list[tuple[Address, Fields]] = []
     for change in plan.changes:
-        cells = {
-            (cell.item, cell.currency)
-            for f in change.field_changes
-            if (cell := cell_of(change.address, f.path)) is not None
-        }
+        cells = _row_keys(change)
         if not cells or change.action.removes:
             continue
         keys |= cells
@@ -150,11 +156,9 @@ def written_findings(plan: Plan, live: ResourceGraph) -> tuple[list[SafetyFindin
         )
     before, after = price_rows(as_read), price_rows(as_written)
     ordered = [key for key in sorted(keys, key=_order) if key in after]
-    found = row_findings([after[key] for key in ordered], policies)
     repriced = [RepricedRow(before=before.get(key), after=after[key]) for key in ordered]
-    found += change_findings((p for row in repriced for p in row.changes()), policies)
-    exempt = {e.address: frozenset(e.rules) for e in plan.settings.exempt}
-    return list(split(found, exempt)[0]), keys
+    standing, _ = _findings([after[key] for key in ordered], repriced, plan.settings)
+    return list(standing), keys
 
 
 def about_rows(finding: SafetyFinding, keys: set[RowKey]) -> bool:

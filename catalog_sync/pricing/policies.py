@@ -82,10 +82,22 @@ def _percent(value: Decimal) -> str:
     return f"{value:.1f}"
 
 
-def _remedy(rule: SafetyRule, fix: str) -> str:
-    return (
-        f"{fix}, add `policyExempt: [{rule.value}]` to the object, change "
-        f"settings.policies.{rule.value}, or pass --force"
+def _finding(
+    rule: SafetyRule,
+    about: PriceRow | PriceChange,
+    problem: str,
+    fix: str,
+    values: dict[str, str],
+    field: str | None = None,
+) -> SafetyFinding:
+    return SafetyFinding(
+        rule=rule,
+        message=f"{about.item} ({currency_label(about.currency)}): {problem}",
+        addresses=(about.item,),
+        overridable=True,
+        remedy=f"{fix}, add `policyExempt: [{rule.value}]` to the object, change "
+        f"settings.policies.{rule.value}, or pass --force",
+        policy=PolicyDetail(currency=about.currency, field=field, values=values),
     )
 
 
@@ -93,61 +105,47 @@ def _margin_finding(row: PriceRow, margin: Decimal | None, minimum: float) -> Sa
     assert row.price is not None
     assert row.cost is not None
     shown = f"{_percent(margin)}%" if margin is not None else "below cost"
-    rule = SafetyRule.MIN_MARGIN_PERCENT
     values = {"price": row.price, "cost": row.cost, "limit": str(minimum)}
     if margin is not None:
         values["margin"] = _percent(margin)
-    return SafetyFinding(
-        rule=rule,
-        message=f"{row.item} ({currency_label(row.currency)}): margin {shown} (price "
-        f"{format_money(row.price)}, cost {format_money(row.cost)}) is below the {minimum:g}% "
-        "minimum",
-        addresses=(row.item,),
-        overridable=True,
-        remedy=_remedy(rule, "raise the price or lower the cost"),
-        policy=PolicyDetail(currency=row.currency, values=values),
+    return _finding(
+        SafetyRule.MIN_MARGIN_PERCENT,
+        row,
+        f"margin {shown} (price {format_money(row.price)}, cost {format_money(row.cost)}) is "
+        f"below the {minimum:g}% minimum",
+        "raise the price or lower the cost",
+        values,
     )
 
 
 def _recommended_finding(row: PriceRow) -> SafetyFinding:
     assert row.price is not None
     assert row.recommended_price is not None
-    rule = SafetyRule.RECOMMENDED_AT_LEAST_PRICE
-    return SafetyFinding(
-        rule=rule,
-        message=f"{row.item} ({currency_label(row.currency)}): recommendedPrice "
-        f"{format_money(row.recommended_price)} is below the price {format_money(row.price)}",
-        addresses=(row.item,),
-        overridable=True,
-        remedy=_remedy(rule, "raise the recommendedPrice or lower the price"),
-        policy=PolicyDetail(
-            currency=row.currency,
-            field="recommendedPrice",
-            values={"price": row.price, "recommendedPrice": row.recommended_price},
-        ),
+    return _finding(
+        SafetyRule.RECOMMENDED_AT_LEAST_PRICE,
+        row,
+        f"recommendedPrice {format_money(row.recommended_price)} is below the price "
+        f"{format_money(row.price)}",
+        "raise the recommendedPrice or lower the price",
+        {"price": row.price, "recommendedPrice": row.recommended_price},
+        field="recommendedPrice",
     )
 
 
 def _change_finding(change: PriceChange, percent: Decimal, limit: float) -> SafetyFinding:
     assert change.before is not None
     assert change.after is not None
-    rule = SafetyRule.MAX_PRICE_CHANGE_PERCENT
-    return SafetyFinding(
-        rule=rule,
-        message=f"{change.item} ({currency_label(change.currency)}): {change.field} "
-        f"{format_money(change.before)} -> {format_money(change.after)} ({percent:+.1f}%) "
-        f"changes by more than {limit:g}%",
-        addresses=(change.item,),
-        overridable=True,
-        remedy=_remedy(rule, "make the change in smaller steps"),
-        policy=PolicyDetail(
-            currency=change.currency,
-            field=change.field,
-            values={
-                "before": change.before,
-                "after": change.after,
-                "change": _percent(percent),
-                "limit": str(limit),
-            },
-        ),
+    return _finding(
+        SafetyRule.MAX_PRICE_CHANGE_PERCENT,
+        change,
+        f"{change.field} {format_money(change.before)} -> {format_money(change.after)} "
+        f"({percent:+.1f}%) changes by more than {limit:g}%",
+        "make the change in smaller steps",
+        {
+            "before": change.before,
+            "after": change.after,
+            "change": _percent(percent),
+            "limit": str(limit),
+        },
+        field=change.field,
     )

@@ -7,7 +7,7 @@ fields to the item and currency it prices, so rows never depend on which kind ho
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from catalog_sync.graph import Address, Fields
 from catalog_sync.kinds import KINDS, PriceCell
@@ -16,8 +16,6 @@ from catalog_sync.pricing.model import PriceRow
 __all__ = ["RowKey", "cell_of", "price_rows"]
 
 RowKey = tuple[Address, str | None]
-
-_ATTRIBUTES = {"price": "price", "cost": "cost", "recommendedPrice": "recommended_price"}
 
 
 def cell_of(address: Address, name: str) -> PriceCell | None:
@@ -35,9 +33,6 @@ def price_rows(objects: Iterable[tuple[Address, Fields]]) -> dict[RowKey, PriceR
             if cell is None:
                 continue
             row = values.setdefault((cell.item, cell.currency), {})
-            row[_ATTRIBUTES[cell.field]] = value if isinstance(value, str) else None
-    return {key: _row(key, row) for key, row in values.items()}
-
-
-def _row(key: RowKey, values: Mapping[str, str | None]) -> PriceRow:
-    return PriceRow(item=key[0], currency=key[1], **values)
+            # By the field's catalog name, which is its alias in PriceRow.
+            row[cell.field] = value if isinstance(value, str) else None
+    return {key: PriceRow(item=key[0], currency=key[1], **row) for key, row in values.items()}
