@@ -16,14 +16,12 @@ from catalog_sync.plan.model import Action, Change, Origin, Plan
 from catalog_sync.render.plan_values import (
     ACTION_VERBS,
     describe_change,
-    ignore_line,
     repeats_default,
     summary_line,
 )
 from catalog_sync.render.pricing import (
     class_table,
-    exemption_line,
-    policies_line,
+    header_lines,
     price_lines,
     top_label,
 )
@@ -91,12 +89,8 @@ def render_markdown(
         for finding in plan.exempted:
             head.append(f"> - **{finding.rule.value}**: {escape_markdown(finding.message)}")
         head.append("")
-    ignored = ignore_line(plan.settings.ignore)
-    if ignored:
-        head += [f"_{escape_markdown(ignored)}_", ""]
-    for line in (policies_line(plan.settings.policies), exemption_line(plan.settings.exempt)):
-        if line:
-            head += [f"_{escape_markdown(line)}_", ""]
+    for line in header_lines(plan):
+        head += [f"_{escape_markdown(line)}_", ""]
 
     introduced = [c for c in plan.changes if c.origin is not Origin.PRE_EXISTING]
     # Prices first, content folded below them; both count against the comment's limit.

@@ -10,14 +10,12 @@ from catalog_sync.render.plan_values import (
     ACTION_SYMBOLS,
     ACTION_VERBS,
     describe_change,
-    ignore_line,
     repeats_default,
     summary_line,
 )
 from catalog_sync.render.pricing import (
     classes_line,
-    exemption_line,
-    policies_line,
+    header_lines,
     price_lines,
     top_label,
 )
@@ -36,12 +34,8 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
         f"(seller {plan.target.seller_id})",
         "",
     ]
-    ignored = ignore_line(plan.settings.ignore)
-    if ignored:
-        lines += [ignored, ""]
-    for line in (policies_line(plan.settings.policies), exemption_line(plan.settings.exempt)):
-        if line:
-            lines += [line, ""]
+    for line in header_lines(plan):
+        lines += [line, ""]
     if plan.safety:
         lines.append(paint("!", "Safety findings (apply refuses this plan):"))
         for finding in plan.safety:

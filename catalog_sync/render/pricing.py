@@ -13,12 +13,14 @@ from catalog_sync.plan.model import Plan, PolicyExemption, PolicySettings
 from catalog_sync.pricing.classes import class_totals
 from catalog_sync.pricing.model import ChangeClass, PriceChange, RepricedRow
 from catalog_sync.pricing.policies import currency_label
+from catalog_sync.render.plan_values import ignore_line
 
 __all__ = [
     "PriceLine",
     "class_table",
     "classes_line",
     "exemption_line",
+    "header_lines",
     "item_label",
     "policies_line",
     "price_lines",
@@ -97,6 +99,18 @@ def class_table(plan: Plan) -> tuple[list[ChangeClass], list[tuple[str, list[int
             if found in columns:
                 counts[columns.index(found)] += 1
     return columns, list(rows.items())
+
+
+def header_lines(plan: Plan) -> list[str]:
+    """The sentences every plan's header carries: the ignore rules, the pricing policies in
+    force and the objects exempt from them."""
+    settings = plan.settings
+    lines = (
+        ignore_line(settings.ignore),
+        policies_line(settings.policies),
+        exemption_line(settings.exempt),
+    )
+    return [line for line in lines if line]
 
 
 def exemption_line(exempt: Sequence[PolicyExemption]) -> str | None:
