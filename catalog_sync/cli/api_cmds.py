@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-
 import click
 
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics
@@ -20,10 +17,8 @@ DOCTOR_RETRY = RetryPolicy(
 )
 
 
-@dataclass(frozen=True)
-class _Check:
-    name: str
-    run: Callable[[], Awaitable[str]]
+# What doctor checks after the configuration, in order: each needs the one before it.
+CHECKS = ("reachability", "credentials", "seller access")
 
 
 def _line(status: str, name: str, detail: str) -> str:
@@ -46,20 +41,16 @@ async def _run_checks(settings: ApiSettings) -> tuple[bool, ClientMetrics]:
             count = len(services)
             return f"seller {settings.seller_id}: {count} service{'s' if count != 1 else ''}"
 
-        checks = [
-            _Check("reachability", reachability),
-            _Check("credentials", credentials),
-            _Check("seller access", seller_access),
-        ]
-        for index, check in enumerate(checks):
+        runs = (reachability, credentials, seller_access)
+        for index, (name, run) in enumerate(zip(CHECKS, runs, strict=True)):
             try:
-                detail = await check.run()
+                detail = await run()
             except CatalogSyncError as error:
-                click.echo(_line("FAIL", check.name, str(error)))
-                for skipped in checks[index + 1 :]:
-                    click.echo(_line("skip", skipped.name, f"needs {check.name}"))
+                click.echo(_line("FAIL", name, str(error)))
+                for skipped in CHECKS[index + 1 :]:
+                    click.echo(_line("skip", skipped, f"needs {name}"))
                 return False, client.metrics
-            click.echo(_line("ok", check.name, detail))
+            click.echo(_line("ok", name, detail))
     return True, client.metrics
 
 
@@ -72,7 +63,7 @@ def doctor(state: CliState | None, api: ApiOptions) -> None:
         settings = api.settings()
     except CatalogSyncError as error:
         click.echo(_line("FAIL", "configuration", str(error)))
-        for name in ("reachability", "credentials", "seller access"):
+        for name in CHECKS:
             click.echo(_line("skip", name, "needs configuration"))
         raise SystemExit(EXIT_ERROR) from None
     if settings.notice:
