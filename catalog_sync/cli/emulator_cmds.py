@@ -9,8 +9,6 @@ import click
 from catalog_sync.cli.common import handle_errors
 from catalog_sync.errors import ConfigError
 
-commands: list[click.Command] = []
-
 
 @click.group()
 def emulator() -> None:
@@ -131,4 +129,4 @@ def serve(
     click.echo("Emulator stopped.")
 
 
-commands.append(emulator)
+commands: list[click.Command] = [emulator]

@@ -92,9 +92,6 @@ def export(state: CliState, api: ApiOptions, out: Path, force: bool) -> None:
     raise SystemExit(EXIT_OK)
 
 
-commands: list[click.Command] = [export]
-
-
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
@@ -129,4 +126,4 @@ def fmt(paths: tuple[Path, ...], check: bool) -> None:
     raise SystemExit(EXIT_OK)
 
 
-commands.append(fmt)
+commands: list[click.Command] = [export, fmt]
