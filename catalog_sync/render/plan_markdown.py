@@ -11,13 +11,13 @@ import re
 from collections.abc import Iterable
 
 from catalog_sync.graph import Kind
-from catalog_sync.kinds import KINDS
 from catalog_sync.plan.model import Action, Change, Origin, Plan
 from catalog_sync.render.plan_values import (
     ACTION_VERBS,
     describe_change,
     repeats_default,
     summary_line,
+    unmanaged_status,
 )
 from catalog_sync.render.pricing import (
     class_table,
@@ -101,9 +101,7 @@ def render_markdown(
         sections.append(_pre_existing(pre_existing))
     if plan.unmanaged:
         rows = [
-            f"- `{_code(entry.address)}` (id `{entry.id}`"
-            f"{'' if entry.active else ', disabled'}"
-            f"{'' if KINDS[entry.kind].removal != 'none' else ', not removed by prune'})"
+            f"- `{_code(entry.address)}` (id `{entry.id}`{unmanaged_status(entry)})"
             f"{' → ' + entry.action.value if entry.action else ''}"
             for entry in plan.unmanaged
         ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from catalog_sync.kinds import KINDS
 from catalog_sync.plan.model import Action, Change, Plan
 from catalog_sync.render.plan_values import (
     ACTION_SYMBOLS,
@@ -12,6 +11,7 @@ from catalog_sync.render.plan_values import (
     describe_change,
     repeats_default,
     summary_line,
+    unmanaged_status,
 )
 from catalog_sync.render.pricing import (
     classes_line,
@@ -64,8 +64,7 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
         )
         for entry in plan.unmanaged:
             below = f", {entry.descendants} products/addons below" if entry.descendants else ""
-            status = "" if entry.active else ", disabled"
-            status += "" if KINDS[entry.kind].removal != "none" else ", not removed by prune"
+            status = unmanaged_status(entry)
             planned = f" -> {entry.action.value}" if entry.action else ""
             lines.append(paint("?", f"  ? {entry.address} (id {entry.id}{status}{below}){planned}"))
         lines.append("")

@@ -6,9 +6,9 @@ import json
 from collections.abc import Sequence
 
 from catalog_sync.graph import FieldValue, Kind
-from catalog_sync.kinds import field_spec
+from catalog_sync.kinds import KINDS, field_spec
 from catalog_sync.normalise import FieldType, format_money
-from catalog_sync.plan.model import Action, Change, FieldChange, IgnoreRule, Plan
+from catalog_sync.plan.model import Action, Change, FieldChange, IgnoreRule, Plan, Unmanaged
 from catalog_sync.pricing.model import change_percent
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "money_delta",
     "repeats_default",
     "summary_line",
+    "unmanaged_status",
 ]
 
 ACTION_SYMBOLS = {
@@ -109,6 +110,12 @@ def summary_line(plan: Plan) -> str:
     if plan.safety:
         text += f" {len(plan.safety)} safety finding(s)."
     return text
+
+
+def unmanaged_status(entry: Unmanaged) -> str:
+    """``, disabled`` and ``, not removed by prune``, as far as they apply."""
+    status = "" if entry.active else ", disabled"
+    return status + ("" if KINDS[entry.kind].removal != "none" else ", not removed by prune")
 
 
 def ignore_line(rules: Sequence[IgnoreRule]) -> str | None:
