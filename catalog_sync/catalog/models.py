@@ -76,22 +76,18 @@ _Price = Annotated[Money | None, Field(description="The price for brokers.")]
 _Cost = Annotated[Money | None, Field(description="The cost for the seller.")]
 _Recommended = Annotated[Money | None, Field(description="The resale price suggested to brokers.")]
 
+_Share = Annotated[int, Field(ge=0, le=100, strict=True)]  # a percentage of the objects
+
 
 class Thresholds(SourcedModel):
     """Safety rails, evaluated by plan and enforced by apply unless --force is given."""
 
-    max_update_percent: int = Field(
+    max_update_percent: _Share = Field(
         default=30,
-        ge=0,
-        le=100,
-        strict=True,
         description="Largest share (percent) of existing managed objects one plan may update.",
     )
-    max_delete_percent: int = Field(
+    max_delete_percent: _Share = Field(
         default=30,
-        ge=0,
-        le=100,
-        strict=True,
         description="Largest share (percent) of existing managed objects one plan may delete.",
     )
     min_existing: int = Field(

@@ -473,8 +473,6 @@ class _EventReader:
                         if parent is not None and parent.block and type(parent.data) is dict:
                             empty = (path, key_at, mark.line, mark.column)
                 else:
-                    if event.tag is not None and event.tag not in _KNOWN_TAGS:
-                        raise _ReferError
                     is_map = kind is _ev.MappingStartEvent
                     if event.tag is not None and event.tag != (
                         f"{_CORE}map" if is_map else f"{_CORE}seq"
