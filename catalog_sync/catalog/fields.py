@@ -100,13 +100,13 @@ def _to_money(value: object) -> Decimal:
     return amount
 
 
-def _format_check(pattern: re.Pattern[str], error_type: str, message: str) -> Callable[[str], str]:
+def _format_check(pattern: re.Pattern[str], error_type: str, message: str) -> AfterValidator:
     def check(value: str) -> str:
         if not pattern.fullmatch(value):
             raise PydanticCustomError(error_type, message, {"value": value})
         return value
 
-    return check
+    return AfterValidator(check)
 
 
 _ADDRESS: Final = TypeAdapter(Address)
@@ -266,26 +266,22 @@ Money = Annotated[
 Email = Annotated[
     str,
     Strict(),
-    AfterValidator(_format_check(_EMAIL, "email", "'{value}' is not an e-mail address")),
+    _format_check(_EMAIL, "email", "'{value}' is not an e-mail address"),
     WithJsonSchema({"type": "string", "format": "email"}),
 ]
 Domain = Annotated[
     str,
     Strict(),
-    AfterValidator(
-        _format_check(_DOMAIN, "domain", "'{value}' is not a domain name like example.com")
-    ),
+    _format_check(_DOMAIN, "domain", "'{value}' is not a domain name like example.com"),
     WithJsonSchema({"type": "string", "format": "hostname"}),
 ]
 PhonePrefix = Annotated[
     str,
     Strict(),
-    AfterValidator(
-        _format_check(
-            re.compile(r"[0-9]{1,4}"),
-            "phone",
-            "'{value}' is not a country calling code: digits only, without '+'",
-        )
+    _format_check(
+        re.compile(r"[0-9]{1,4}"),
+        "phone",
+        "'{value}' is not a country calling code: digits only, without '+'",
     ),
     WithJsonSchema(
         {
@@ -298,12 +294,10 @@ PhonePrefix = Annotated[
 PhoneNumber = Annotated[
     str,
     Strict(),
-    AfterValidator(
-        _format_check(
-            re.compile(r"[0-9]{4,14}"),
-            "phone",
-            "'{value}' is not a phone number: 4 to 14 digits, no spaces or prefix",
-        )
+    _format_check(
+        re.compile(r"[0-9]{4,14}"),
+        "phone",
+        "'{value}' is not a phone number: 4 to 14 digits, no spaces or prefix",
     ),
     WithJsonSchema(
         {
@@ -340,9 +334,7 @@ CurrencyCode = Annotated[
 Guid = Annotated[
     str,
     Strict(),
-    AfterValidator(
-        _format_check(GUID_PATTERN, "guid", "'{value}' is not a lower-case GUID (8-4-4-4-12 hex)")
-    ),
+    _format_check(GUID_PATTERN, "guid", "'{value}' is not a lower-case GUID (8-4-4-4-12 hex)"),
     WithJsonSchema(
         {
             "type": "string",
