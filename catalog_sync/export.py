@@ -31,7 +31,8 @@ from catalog_sync.catalog.layout import canonicalise, dump, to_round_trip
 from catalog_sync.catalog.models import Settings
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
 from catalog_sync.graph import Address, Kind, Resource, ResourceGraph
-from catalog_sync.kinds import ItemFields, KindSpec, children_of, set_path
+from catalog_sync.kinds import KINDS, ItemFields, KindSpec, children_of, set_path
+from catalog_sync.plan.keyed import listed, read_keyed, with_listed
 from catalog_sync.plan.live import read_live
 
 __all__ = ["SCHEMA_FILE", "Export", "export_catalog", "export_live"]
@@ -194,7 +195,19 @@ def _default_settings() -> dict[str, Any]:
 
 
 async def export_live(settings: ApiSettings) -> tuple[Export, ClientMetrics]:
-    """Read the live catalog through the read-only client and export it."""
+    """Read the live catalog through the read-only client and export it: the lists and
+    details a plan reads, and every listed object read on demand (a service's price list in
+    each currency it has) below an object a file will hold."""
     async with open_read_only(settings) as client:
-        live = await read_live(client)
+        live = with_listed(await read_live(client))
+        wanted = [a for a in listed(live.graph) if _held(live.graph, a)]
+        live = await read_keyed(client, live, wanted)
         return export_catalog(live.graph), client.metrics
+
+
+def _held(graph: ResourceGraph, address: Address) -> bool:
+    """Whether every object above ``address`` is one a file holds (not a disabled service)."""
+    return all(
+        _left_out(KINDS[above.kind], graph.resources[above]) is None
+        for above in address.ancestors()
+    )
