@@ -117,19 +117,15 @@ class _Writer:
         children = self.graph.children(address)
         data: dict[str, Any] = {}
         for spec in children_of(kind):
+            resources = [child for child in children if child.kind is spec.kind]
             if spec.items is not None:
+                # Plan order (parents first) has written the entries of the items it prices.
+                for resource in resources:
+                    self.amounts(spec.items, resource)
                 continue
-            entries = [
-                e for _, e in self.entries(spec, (c for c in children if c.kind is spec.kind))
-            ]
+            entries = [entry for _, entry in self.entries(spec, resources)]
             if entries:
                 data[spec.catalog_items] = entries if spec.key is not None else entries[0]
-        # Amounts go on the entries of the items they price, which exist by now.
-        for spec in children_of(kind):
-            if spec.items is not None:
-                for resource in children:
-                    if resource.kind is spec.kind:
-                        self.amounts(spec.items, resource)
         return data
 
     def amounts(self, items: ItemFields, resource: Resource) -> None:
