@@ -121,3 +121,21 @@ def test_a_comment_that_closes_a_block_stays_after_it() -> None:
     assert at("# c43")[0] == at("vendorName:")[0] - 1
     assert at("# c44")[1] == at("vendorName:")[1]
     assert at("# c45") == (len(lines) - 1, 0)
+
+
+def test_amounts_in_each_currency_take_the_model_order_and_currencies_keep_theirs() -> None:
+    source = (
+        "services:\n  - name: S\n    products:\n      - name: P\n        itemCode: p\n"
+        "        prices:\n"
+        '          SEK: {recommendedPrice: "3.00", cost: "1.00", price: "2.00"}\n'
+        '          EUR:\n            cost: "1.00"\n            price: "2.00"\n'
+    )
+    formatted = format_text(source)
+    assert formatted is not None
+    assert formatted.endswith(
+        "        prices:\n"
+        '          SEK:\n            price: "2.00"\n            cost: "1.00"\n'
+        '            recommendedPrice: "3.00"\n'
+        '          EUR:\n            price: "2.00"\n            cost: "1.00"\n'
+    )
+    assert format_text(formatted) == formatted

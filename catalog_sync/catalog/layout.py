@@ -23,7 +23,8 @@ from __future__ import annotations
 import io
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
@@ -114,11 +115,14 @@ Line = tuple[int, str]
 """A full-line comment (or blank line) as written: its indentation and its stripped text."""
 
 
-def _mapping(node: CommentedMap, model: type[SourcedModel] | None, column: int) -> list[Line]:
+def _mapping(node: CommentedMap, model: _Layout, column: int) -> list[Line]:
     """Canonicalise a mapping whose keys sit at ``column``; returns the full-line comments
     after its last value that do not close it, for the parent to place."""
     node.fa.set_block_style()
-    fields = _fields_by_alias(model) if model is not None else {}
+    if isinstance(model, _ValuesOf):
+        fields: dict[str, _Layout] = dict.fromkeys(node, model.model)
+    else:
+        fields = _fields_by_alias(model) if model is not None else {}
     keys = list(node)
     before: dict[Any, list[Line]] = {}
     tail: list[Line] = []
@@ -148,7 +152,7 @@ def _mapping(node: CommentedMap, model: type[SourcedModel] | None, column: int) 
 
 def _sequence(
     node: CommentedSeq,
-    model: type[SourcedModel] | None,
+    model: _Layout,
     *,
     codes: bool,
     column: int,
@@ -341,11 +345,29 @@ def _reads_as_other_than_text(value: str) -> bool:
 _RESOLVER: Final = VersionedResolver()
 
 
-def _fields_by_alias(model: type[SourcedModel]) -> dict[str, type[SourcedModel] | None]:
+@dataclass(frozen=True)
+class _ValuesOf:
+    """A mapping whose keys are data (currency codes) and whose values are ``model``s."""
+
+    model: type[SourcedModel]
+
+
+_Layout = type[SourcedModel] | _ValuesOf | None
+"""What a collection holds: a model's fields in their order, named objects of one, or data."""
+
+
+def _fields_by_alias(model: type[SourcedModel]) -> dict[str, _Layout]:
     return {
-        (info.alias or name): _model_in(info.annotation)
+        (info.alias or name): _layout_of(info.annotation)
         for name, info in model.model_fields.items()
     }
+
+
+def _layout_of(annotation: object) -> _Layout:
+    found = _model_in(annotation)
+    if found is not None and typing.get_origin(annotation) in (dict, Mapping):
+        return _ValuesOf(found)
+    return found
 
 
 def _model_in(annotation: object) -> type[SourcedModel] | None:
