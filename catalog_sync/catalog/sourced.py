@@ -25,7 +25,15 @@ from pydantic.alias_generators import to_camel
 
 from catalog_sync.diagnostics import SourceLocation
 
-__all__ = ["ORIGIN_KEY", "UNKNOWN_LOCATION", "Origin", "SourcedModel", "field_models", "yaml_names"]
+__all__ = [
+    "ORIGIN_KEY",
+    "UNKNOWN_LOCATION",
+    "Origin",
+    "SourcedModel",
+    "field_models",
+    "model_in",
+    "yaml_names",
+]
 
 UNKNOWN_LOCATION: Final = SourceLocation("<unknown>", 0, 0)
 """The ``.source`` of a model built in code rather than loaded from a file."""
@@ -126,19 +134,19 @@ def yaml_names(model: type[BaseModel]) -> Mapping[str, str]:
 
 @cache
 def field_models(model: type[BaseModel]) -> Mapping[str, type[SourcedModel] | None]:
-    """Each field's YAML name, in the model's order, with the model its value holds (the
-    SourcedModel inside ``X | None``, ``tuple[X, ...]`` and the like), or None."""
+    """Each field's YAML name, in the model's order, with the model its value holds or None."""
     return {
-        info.alias or name: _model_in(info.annotation)
+        info.alias or name: model_in(info.annotation)
         for name, info in model.__pydantic_fields__.items()
     }
 
 
-def _model_in(annotation: object) -> type[SourcedModel] | None:
+def model_in(annotation: object) -> type[SourcedModel] | None:
+    """The SourcedModel inside ``X | None``, ``tuple[X, ...]`` and the like."""
     if isinstance(annotation, type) and issubclass(annotation, SourcedModel):
         return annotation
     for arg in typing.get_args(annotation):
-        found = _model_in(arg)
+        found = model_in(arg)
         if found is not None:
             return found
     return None
