@@ -22,7 +22,6 @@ __all__ = [
     "PriceRow",
     "RepricedRow",
     "change_percent",
-    "margin",
 ]
 
 
@@ -36,13 +35,6 @@ class ChangeClass(enum.StrEnum):
     RETIRE = "retire"
     PUBLISH_CHANGE = "publish-change"
     CONTENT = "content"
-
-
-def margin(price: str | None, cost: str | None) -> Decimal | None:
-    """(price - cost) / price in percent, when both are set and the price is not zero."""
-    if price is None or cost is None or Decimal(price) == 0:
-        return None
-    return (Decimal(price) - Decimal(cost)) / Decimal(price) * 100
 
 
 def change_percent(before: str | None, after: str | None) -> Decimal | None:
@@ -71,7 +63,10 @@ class PriceRow(Immutable):
 
     @property
     def margin(self) -> Decimal | None:
-        return margin(self.price, self.cost)
+        """(price - cost) / price in percent, when both are set and the price is not zero."""
+        if self.price is None or self.cost is None or Decimal(self.price) == 0:
+            return None
+        return (Decimal(self.price) - Decimal(self.cost)) / Decimal(self.price) * 100
 
 
 class PriceChange(Immutable):
