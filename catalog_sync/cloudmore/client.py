@@ -28,8 +28,6 @@ from catalog_sync.cloudmore.http import (
     ASGITransport,
     AsyncTransport,
     HttpClient,
-    HttpConfig,
-    Request,
     Response,
 )
 from catalog_sync.cloudmore.metrics import ClientMetrics
@@ -407,9 +405,13 @@ async def _open(
         client_id=settings.client_id,
         client_secret=settings.client_secret,
         credentials_in_form=settings.credentials_in_form,
+        metrics=metrics,
     )
     if transport is None and settings.embedded:
-        transport = _embedded_transport(settings)
+        from catalog_sync.emulator import EmulatorConfig, create_app
+
+        app = create_app(EmulatorConfig(seed="demo", state_file=settings.embedded_state_file))
+        transport = ASGITransport(app=app)
 
     async def on_response(response: Response) -> None:
         request = response.request
@@ -417,19 +419,19 @@ async def _open(
         log.debug("%s %s -> %d", request.method, request.url.path, response.status_code)
 
     http = HttpClient(
-        HttpConfig(
-            base_url=settings.api_url,
-            parallelism=settings.parallelism,
-            connect_timeout=settings.connect_timeout,
-            read_timeout=settings.read_timeout,
-        ),
+        base_url=settings.api_url,
+        parallelism=settings.parallelism,
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
         auth=auth,
         transport=transport,
         on_response=on_response,
     )
     retrier = Retrier(retry_policy or RetryPolicy(), metrics, sleep=sleep)
 
-    async def send_token_request(request: Request) -> Response:
+    async def send_token_request(form: dict[str, str], headers: dict[str, str]) -> Response:
+        request = http.build_request("POST", TOKEN_PATH, form=form, headers=headers)
+
         async def attempt(_: int) -> Response:
             # A 401 here is the credentials refused, not a token revoked: never retried.
             return await retrier.attempt(
@@ -437,22 +439,14 @@ async def _open(
             )
 
         # A token request changes nothing on the server, so repeating it is always safe.
-        response = await retrier.run("POST", TOKEN_PATH, attempt, repeat_sent=True)
-        metrics.token_requests = auth.token_requests
-        metrics.token_renewals = auth.renewals
-        return response
+        return await retrier.run("POST", TOKEN_PATH, attempt, repeat_sent=True)
 
-    def build_token_request(path: str, form: dict[str, str], headers: dict[str, str]) -> Request:
-        return http.build_request("POST", path, form=form, headers=headers)
-
-    auth.attach(build_token_request, send_token_request)
+    auth.attach(send_token_request)
     client = cls(http=http, retrier=retrier, auth=auth, settings=settings, metrics=metrics)
     try:
         yield client
     finally:
         metrics.finished_at = time.monotonic()
-        metrics.token_requests = auth.token_requests
-        metrics.token_renewals = auth.renewals
         await http.aclose()
 
 

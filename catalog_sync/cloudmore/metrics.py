@@ -38,14 +38,6 @@ class ClientMetrics:
         self.waits.append(wait)
 
     @property
-    def total_requests(self) -> int:
-        return sum(self.requests.values())
-
-    @property
-    def total_wait(self) -> float:
-        return sum(self.waits)
-
-    @property
     def total_time(self) -> float:
         end = self.finished_at if self.finished_at is not None else time.monotonic()
         return end - self.started_at
@@ -63,9 +55,9 @@ class ClientMetrics:
             f"{method} {status}: {n}" for (method, status), n in sorted(self.requests.items())
         )
         return [
-            f"requests: {self.total_requests} ({by_request or 'none'})",
+            f"requests: {self.requests.total()} ({by_request or 'none'})",
             f"token requests: {self.token_requests}, renewals after 401: {self.token_renewals}",
-            f"retries: {self.retries}, waited {self.total_wait:.2f} s",
+            f"retries: {self.retries}, waited {sum(self.waits):.2f} s",
             f"adopted after an ambiguous create: {self.adopted_creates}",
             f"total time: {self.total_time:.2f} s",
         ]
