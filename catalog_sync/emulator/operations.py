@@ -11,6 +11,7 @@ from catalog_sync.emulator.ids import new_id
 from catalog_sync.emulator.rules import NotFoundError
 from catalog_sync.emulator.store import Store
 from catalog_sync.emulator.validation import (
+    AMOUNTS,
     JSON,
     validate_addon,
     validate_broker,
@@ -199,7 +200,7 @@ def delete_broker(store: Store, broker_id: str) -> None:
 # its amounts per currency under "_prices"; a service's "currencies" are those it has a price
 # list in, the first PUT in a currency making one.
 
-_NO_PRICE: JSON = {"price": None, "cost": None, "recommendedPrice": None}
+_NO_PRICE: JSON = dict.fromkeys(AMOUNTS)
 
 
 def _amounts(record: JSON, currency: str) -> JSON:
