@@ -22,7 +22,7 @@ from catalog_sync.emulator.views import Listed, list_items
 if TYPE_CHECKING:
     from catalog_sync.emulator.app import Emulator
 
-__all__ = ["routes"]
+__all__ = ["emulator_of", "routes"]
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ SERVICE = f"{SELLER}/services/{{service_id}}"
 PRODUCT = f"{SERVICE}/products/{{product_id}}"
 
 
-def _emulator(request: Request) -> Emulator:
+def emulator_of(request: Request) -> Emulator:
     emulator: Emulator = request.app.state.emulator
     return emulator
 
@@ -57,7 +57,7 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     """Authenticate, check the seller, and turn domain errors into their HTTP shapes."""
 
     async def run(request: Request) -> Response:
-        emulator = _emulator(request)
+        emulator = emulator_of(request)
         if not emulator.tokens.is_valid(request.headers.get("authorization")):
             return _unauthorized()
         params = {key: str(value).lower() for key, value in request.path_params.items()}
@@ -105,7 +105,7 @@ async def token(request: Request) -> Response:
     except ClientDisconnect:
         return _NoAnswer(request)
     form = dict(parse_qsl(raw, keep_blank_values=True))
-    status, body = _emulator(request).tokens.issue(form, request.headers.get("authorization"))
+    status, body = emulator_of(request).tokens.issue(form, request.headers.get("authorization"))
     return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
 
