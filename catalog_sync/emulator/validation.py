@@ -373,12 +373,12 @@ def validate_publish(body: object) -> JSON:
     return _done(record, errors)
 
 
-def validate_currency(value: object, key: str = "currencyCode") -> str:
-    """An ISO 4217 code as given (upper case), or a ModelStateError under ``key``."""
+def validate_currency(value: object) -> str:
+    """An ISO 4217 code as given (upper case), or a ModelStateError under ``CurrencyCode``."""
     if not isinstance(value, str) or not value:
-        raise ModelStateError({_pascal(key): [f"The {_pascal(key)} field is required."]})
+        raise ModelStateError({"CurrencyCode": ["The CurrencyCode field is required."]})
     if value not in CURRENCY_CODES:
-        raise ModelStateError({_pascal(key): [f"'{value}' is not an ISO 4217 currency code."]})
+        raise ModelStateError({"CurrencyCode": [f"'{value}' is not an ISO 4217 currency code."]})
     return value
 
 
