@@ -38,6 +38,10 @@ class ClientMetrics:
         self.waits.append(wait)
 
     @property
+    def total_requests(self) -> int:
+        return self.requests.total()
+
+    @property
     def total_time(self) -> float:
         end = self.finished_at if self.finished_at is not None else time.monotonic()
         return end - self.started_at
@@ -55,7 +59,7 @@ class ClientMetrics:
             f"{method} {status}: {n}" for (method, status), n in sorted(self.requests.items())
         )
         return [
-            f"requests: {self.requests.total()} ({by_request or 'none'})",
+            f"requests: {self.total_requests} ({by_request or 'none'})",
             f"token requests: {self.token_requests}, renewals after 401: {self.token_renewals}",
             f"retries: {self.retries}, waited {sum(self.waits):.2f} s",
             f"adopted after an ambiguous create: {self.adopted_creates}",
