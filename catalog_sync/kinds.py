@@ -381,7 +381,7 @@ class KindSpec:
     def reads_details(self) -> bool:
         """Whether each listed object needs its detail read: the list item leaves out a field
         the plan reads. Looked up on every call, so a changed list view takes effect."""
-        carried = wire.list_view(self.read_model)
+        carried = wire.LIST_VIEWS.get(self.read_model)
         if carried is None or self.list is None:
             return False
         missing = self.wire_fields() - carried
