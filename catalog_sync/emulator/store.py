@@ -23,8 +23,11 @@ __all__ = ["STATE_FORMAT", "TABLES", "Store", "Table", "public"]
 # property definitions; a format-1 file is refused with a clear message, not half-read.
 # 3: services carry their currencies, products and addons their amounts per currency
 # ("_prices"); a format-2 file is read as one without price lists.
-STATE_FORMAT = 3
-_UPGRADABLE = (2, STATE_FORMAT)
+# 4: the file is a snapshot numbered by the last commit it holds ("commit"), and the commits
+# after it are lines of FILE.log beside it (statefile.py), which an emulator reading format 3
+# would not see; a format-3 file is read as a snapshot with no log.
+STATE_FORMAT = 4
+_UPGRADABLE = (2, 3, STATE_FORMAT)
 
 Table = Literal["services", "products", "addons", "brokers"]
 TABLES: tuple[Table, ...] = get_args(Table)
