@@ -2,11 +2,18 @@
 
 It starts from the live :class:`~catalog_sync.graph.ResourceGraph`, whose fields are already
 normalised and named as the files name them (category, region and template names, brokers by
-registrationNumber: the live adapter resolved the ids through the lookups it read). So export
-holds no field mapping of its own: a graph field is a YAML key (dotted for a broker's nested
-ones), its value written back by its type from :data:`~catalog_sync.kinds.KINDS`.
-The one inverse it needs is a broker's custom property, which the graph keeps as
-``"name=value"`` text (see :func:`_custom_properties`).
+registrationNumber: the live adapter resolved the ids through the lookups it read), and walks
+it kind by kind as :data:`~catalog_sync.kinds.KINDS` says, the inverse of the desired
+adapter's walk (``plan/desired.py``). So export holds no field mapping of its own: an object's
+entry holds its fields (a dotted name nested, each value as its spec's
+:meth:`~catalog_sync.kinds.FieldSpec.to_catalog` writes it) and, under each child kind's
+``catalog_items``, its children's entries (one mapping for a kind without a key); a kind whose
+fields are named per item (a service's price list in one currency) writes each item's amounts
+on the item's entry (``prices: {SEK: {...}}``). A top-level kind with kinds below it gets a
+file per object (``services/<name>.yaml``), any other one file (``brokers.yaml``).
+
+What no file can hold is left out, with a sentence saying why: an object without its natural
+key, a disabled one (of a kind with a ``status``: a file would enable it), a duplicate key.
 
 Written in the canonical layout of :mod:`catalog_sync.catalog.layout`, so ``fmt --check`` passes
 on an export, and planned back against the same live state it plans nothing.
@@ -15,18 +22,17 @@ on an export, and planned back against the same live state it plans nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Final
 
-from catalog_sync.catalog.fields import GUID_PATTERN
 from catalog_sync.catalog.layout import canonicalise, dump, to_round_trip
 from catalog_sync.catalog.models import Settings
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
-from catalog_sync.graph import FieldValue, Kind, Resource, ResourceGraph
-from catalog_sync.kinds import KINDS, field_spec
-from catalog_sync.normalise import FieldType, format_money
+from catalog_sync.graph import Address, Kind, Resource, ResourceGraph
+from catalog_sync.kinds import KINDS, ItemFields, KindSpec, children_of, set_path
+from catalog_sync.plan.keyed import listed, read_keyed, with_listed
 from catalog_sync.plan.live import read_live
 
 __all__ = ["SCHEMA_FILE", "Export", "export_catalog", "export_live"]
@@ -44,41 +50,121 @@ class Export:
 
 
 def export_catalog(graph: ResourceGraph) -> Export:
-    skipped: list[str] = []
-    services: list[tuple[str, dict[str, Any]]] = []
-    brokers: list[dict[str, Any]] = []
-    for resource in graph:
-        if resource.kind is Kind.BROKER:
-            if resource.fields.get("registrationNumber") is None:
-                skipped.append(
-                    f"broker {resource.fields.get('name')!r} (id {resource.id}) has no "
-                    "registrationNumber, the key a catalog needs: give it one in Cloudmore"
-                )
-                continue
-            brokers.append(_broker(resource))
-        elif resource.kind is Kind.SERVICE:
-            if not resource.active:
-                skipped.append(
-                    f"{resource.address} (id {resource.id}) is disabled: a catalog file would "
-                    "enable it, so it is left out (plan lists it as unmanaged)"
-                )
-                continue
-            services.append((str(resource.address.key), _service(resource, graph)))
+    writer = _Writer(graph)
+    files: dict[str, str] = {}
+    files["catalog.yaml"] = _file("catalog.yaml", {"settings": _default_settings()})
+    for spec in children_of(None):
+        entries = writer.entries(spec, (r for r in graph if r.kind is spec.kind))
+        if not entries:
+            continue
+        if not children_of(spec.kind):
+            path = f"{spec.catalog_items}.yaml"
+            files[path] = _file(path, {spec.catalog_items: [entry for _, entry in entries]})
+            continue
+        taken: set[str] = set()
+        for resource, entry in entries:
+            stem = _file_name(str(resource.address.key), taken, spec.kind)
+            path = f"{spec.catalog_items}/{stem}.yaml"
+            files[path] = _file(path, {spec.catalog_items: [entry]})
     for duplicate in graph.duplicates:
-        skipped.append(
+        writer.skipped.append(
             f"{duplicate.address} (id {duplicate.id}) shares its key with another live "
             f"{duplicate.kind.value}, so no file can describe both: rename one in Cloudmore"
         )
+    return Export(files, tuple(writer.skipped))
 
-    files: dict[str, str] = {}
-    files["catalog.yaml"] = _file("catalog.yaml", {"settings": _default_settings()})
-    if brokers:
-        files["brokers.yaml"] = _file("brokers.yaml", {"brokers": brokers})
-    taken: set[str] = set()
-    for name, service in services:
-        path = f"services/{_file_name(name, taken)}.yaml"
-        files[path] = _file(path, {"services": [service]})
-    return Export(files, tuple(skipped))
+
+def _left_out(spec: KindSpec, resource: Resource) -> str | None:
+    """Why no file can hold ``resource``, or None."""
+    if spec.key is not None and resource.fields.get(spec.key) is None:
+        return (
+            f"{spec.kind.value} {resource.fields.get('name')!r} (id {resource.id}) has no "
+            f"{spec.key}, the key a catalog needs: give it one in Cloudmore"
+        )
+    if spec.status is not None and not resource.active:
+        return (
+            f"{resource.address} (id {resource.id}) is disabled: a catalog file would "
+            "enable it, so it is left out (plan lists it as unmanaged)"
+        )
+    return None
+
+
+class _Writer:
+    def __init__(self, graph: ResourceGraph) -> None:
+        self.graph = graph
+        self.skipped: list[str] = []
+        self.written: dict[Address, dict[str, Any]] = {}
+        """Each exported object's entry, for the amounts of the price lists that name it."""
+
+    def entries(
+        self, spec: KindSpec, resources: Iterable[Resource]
+    ) -> list[tuple[Resource, dict[str, Any]]]:
+        """The entries of ``resources`` (of ``spec``'s kind), each with everything below it."""
+        found = []
+        for resource in resources:
+            reason = _left_out(spec, resource)
+            if reason is not None:
+                self.skipped.append(reason)
+                continue
+            entry = _fields(spec, resource)
+            self.written[resource.address] = entry
+            entry.update(self.below(spec.kind, resource.address))
+            found.append((resource, entry))
+        return found
+
+    def below(self, kind: Kind, address: Address) -> dict[str, Any]:
+        """The entries of the objects below ``address``, by the catalog attribute holding them."""
+        children = self.graph.children(address)
+        data: dict[str, Any] = {}
+        for spec in children_of(kind):
+            resources = [child for child in children if child.kind is spec.kind]
+            if spec.items is not None:
+                # Plan order (parents first) has written the entries of the items it prices.
+                for resource in resources:
+                    self.amounts(spec.items, resource)
+                continue
+            entries = [entry for _, entry in self.entries(spec, resources)]
+            if entries:
+                data[spec.catalog_items] = entries if spec.key is not None else entries[0]
+        return data
+
+    def amounts(self, items: ItemFields, resource: Resource) -> None:
+        """The inverse of ``add_item_fields`` (plan/desired.py): each item's amounts in the
+        object's key (a currency) on the item's entry, in the order the amounts are declared;
+        an amount the object holds none of is left out (a file leaving it out does not manage
+        it)."""
+        assert resource.address.parent is not None
+        by_item: dict[str, dict[str, Any]] = {}
+        for name, value in resource.fields.items():
+            split = items.split(name)
+            if split is not None and value is not None:
+                by_item.setdefault(split[0], {})[split[1].name] = split[1].to_catalog(value)
+        held = False
+        for item, given in by_item.items():
+            entry = self.written.get(items.item_address(resource.address.parent, item))
+            if entry is None:
+                continue  # an item left out, which the skipped sentences name
+            ordered = {a.name: given[a.name] for a in items.amounts if a.name in given}
+            entry.setdefault(items.catalog_items, {})[resource.address.key] = ordered
+            held = True
+        if not held:
+            self.skipped.append(
+                f"{resource.address} (id {resource.id}) has no amounts, so no file names it "
+                "(plan lists it as unmanaged)"
+            )
+
+
+def _fields(spec: KindSpec, resource: Resource) -> dict[str, Any]:
+    """Managed fields a file would state, dotted names nested. A value at an empty default
+    (false, an empty list) is left out, as a file leaving it out says the same; a default that
+    says something (a publish's ``to: none``) is written, as the files require it."""
+    data: dict[str, Any] = {}
+    for field in spec.fields:
+        value = resource.fields.get(field.name)
+        if value in (None, ()) or (not value and field.has_default and value == field.default):
+            continue
+        set_path(data, field.name, field.to_catalog(value))
+    return data
 
 
 def _file(path: str, data: dict[str, Any]) -> str:
@@ -89,8 +175,8 @@ def _file(path: str, data: dict[str, Any]) -> str:
     return f"# yaml-language-server: $schema={schema}\n" + dump(document)
 
 
-def _file_name(name: str, taken: set[str]) -> str:
-    stem = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "service"
+def _file_name(name: str, taken: set[str], kind: Kind) -> str:
+    stem = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or kind.value
     candidate, number = stem, 2
     while candidate in taken:
         candidate, number = f"{stem}-{number}", number + 1
@@ -104,74 +190,20 @@ def _default_settings() -> dict[str, Any]:
     return {key: value for key, value in data.items() if value not in ((), [], None)}
 
 
-def _service(resource: Resource, graph: ResourceGraph) -> dict[str, Any]:
-    data = _fields(resource)
-    publish = graph.get(resource.address.child(Kind.PUBLISH))
-    if publish is not None:
-        data["publish"] = _fields(publish, keep_empty=("to",))
-    products = []
-    for product in graph.children(resource.address):
-        if product.kind is not Kind.PRODUCT:
-            continue
-        entry = _fields(product)
-        addons = [_fields(a) for a in graph.children(product.address) if a.kind is Kind.ADDON]
-        if addons:
-            entry["addons"] = addons
-        products.append(entry)
-    if products:
-        data["products"] = products
-    return data
-
-
-def _broker(resource: Resource) -> dict[str, Any]:
-    data = _fields(resource)
-    nested: dict[str, Any] = {}
-    for key, value in data.items():
-        top, _, rest = key.partition(".")
-        if rest:
-            nested.setdefault(top, {})[rest] = value
-        else:
-            nested[key] = value
-    if "customProperties" in nested:
-        nested["customProperties"] = _custom_properties(nested["customProperties"])
-    return nested
-
-
-def _custom_properties(values: list[str]) -> list[dict[str, str]]:
-    """The inverse of the adapters' ``"key=value"`` text (plan/desired.py and plan/live.py):
-    the key is the property's name, or its id when no definition names it."""
-    properties = []
-    for text in values:
-        key, _, value = text.partition("=")
-        properties.append({"id" if GUID_PATTERN.fullmatch(key) else "name": key, "value": value})
-    return properties
-
-
-def _fields(resource: Resource, *, keep_empty: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Managed fields a file would state: values at their default are left out, as a file
-    leaving them out means the same (booleans false, publish lists empty)."""
-    data: dict[str, Any] = {}
-    for spec in KINDS[resource.kind].fields:
-        value = resource.fields.get(spec.name)
-        if spec.name not in keep_empty and (
-            value in (None, ()) or (spec.has_default and value == spec.default)
-        ):
-            continue
-        data[spec.name] = _yaml_value(resource.kind, spec.name, value)
-    return data
-
-
-def _yaml_value(kind: Kind, name: str, value: FieldValue) -> Any:
-    field_type = field_spec(kind, name).type
-    if field_type is FieldType.MONEY:
-        return format_money(value)
-    if isinstance(value, tuple):
-        return list(value)
-    return value
-
-
 async def export_live(settings: ApiSettings) -> tuple[Export, ClientMetrics]:
-    """Read the live catalog through the read-only client and export it."""
+    """Read the live catalog through the read-only client and export it: the lists and
+    details a plan reads, and every listed object read on demand (a service's price list in
+    each currency it has) below an object a file will hold."""
     async with open_read_only(settings) as client:
-        live = await read_live(client)
+        live = with_listed(await read_live(client))
+        wanted = [a for a in listed(live.graph) if _held(live.graph, a)]
+        live = await read_keyed(client, live, wanted)
         return export_catalog(live.graph), client.metrics
+
+
+def _held(graph: ResourceGraph, address: Address) -> bool:
+    """Whether every object above ``address`` is one a file holds (not a disabled service)."""
+    return all(
+        _left_out(KINDS[above.kind], graph.resources[above]) is None
+        for above in address.ancestors()
+    )

@@ -34,7 +34,7 @@ from pydantic import BaseModel
 
 from catalog_sync.cloudmore import wire
 from catalog_sync.graph import Address, FieldValue, Kind
-from catalog_sync.normalise import FieldType, normalise_value
+from catalog_sync.normalise import FieldType, format_money, normalise_value
 
 __all__ = [
     "BROKERS",
@@ -78,7 +78,8 @@ _NO_DEFAULT: Any = object()
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
-    """A managed field and its codec: catalog value -> graph value -> wire value and back.
+    """A managed field and its codec: catalog value -> graph value -> wire value and back
+    (:meth:`to_graph` and :meth:`to_catalog`, :meth:`from_wire` and :meth:`to_wire`).
 
     ``name`` is the catalog (YAML) key, dotted when nested, and the field's name in the graph
     and the plan; ``wire`` the JSON path when it differs. ``lookup`` names the table through
@@ -120,6 +121,22 @@ class FieldSpec:
             # The files may name the key (``name``) or give its id; the wire has the id.
             return f"{item.get('name') or item.get('id')}={item.get('value') or ''}"
         return item.upper() if self.upper and isinstance(item, str) else item
+
+    def to_catalog(self, value: FieldValue) -> Any:
+        """The inverse of :meth:`to_graph`: a graph value as a catalog file writes it (export).
+        A pairs entry's key is written as the id when it is one (no definition names it)."""
+        if self.type is FieldType.MONEY:
+            return format_money(value)
+        if self.pairs and isinstance(value, tuple):
+            # Imported here: the catalog models import this module.
+            from catalog_sync.catalog.fields import GUID_PATTERN
+
+            entries = (str(item).partition("=") for item in value)
+            return [
+                {"id" if GUID_PATTERN.fullmatch(key) else "name": key, "value": text}
+                for key, _, text in entries
+            ]
+        return list(value) if isinstance(value, tuple) else value
 
     def names_in(self, value: FieldValue) -> tuple[str, ...]:
         """The names in ``value`` that go through the lookup (each key of a pairs field)."""
@@ -364,7 +381,7 @@ class KindSpec:
     def reads_details(self) -> bool:
         """Whether each listed object needs its detail read: the list item leaves out a field
         the plan reads. Looked up on every call, so a changed list view takes effect."""
-        carried = wire.list_view(self.read_model)
+        carried = wire.LIST_VIEWS.get(self.read_model)
         if carried is None or self.list is None:
             return False
         missing = self.wire_fields() - carried

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+from ruamel.yaml import YAML
+
+from catalog_sync.cloudmore import open_read_only, open_read_write
+from catalog_sync.cloudmore.wire import SellerPriceListUpdateViewModel
+from catalog_sync.export import export_catalog, export_live
+from catalog_sync.graph import Address, Kind, Resource, ResourceGraph
+from catalog_sync.plan.live import read_live
+from tests.cloudmore.emulator_helpers import demo_settings
 from tests.golden import assert_golden
 from tests.workflow_support import demo_url, run
 
@@ -66,3 +77,134 @@ def test_export_refuses_a_non_empty_directory_without_force(demo_url: str, tmp_p
     assert not stale.exists(), "a catalog file live no longer has is removed"
     assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me\n"
     assert run("plan", str(out), "--detailed-exitcode").exit_code == 0
+
+
+def test_what_no_file_can_hold_is_named_word_for_word() -> None:
+    nameless = Resource(Address.of(Kind.BROKER, "b-1"), {"name": "Nameless"}, id="b-1")
+    old = Resource(Address.of(Kind.SERVICE, "Old"), {"name": "Old"}, id="s-2", active=False)
+    twin = Address.of(Kind.SERVICE, "Twin")
+    # Listed, but with no amount of any item in it (a price list read answers every item).
+    empty = Resource(twin.child(Kind.PRICE_LIST, "DKK"), {"x.price": None}, id="s-3/DKK")
+    graph = ResourceGraph(
+        {
+            nameless.address: nameless,
+            old.address: old,
+            twin: Resource(twin, {"name": "Twin", "categories": ("Backup",)}, id="s-3"),
+            empty.address: empty,
+        },
+        duplicates=(Resource(twin, {"name": "Twin"}, id="s-4"),),
+    )
+    exported = export_catalog(graph)
+    assert exported.skipped == (
+        "broker 'Nameless' (id b-1) has no registrationNumber, the key a catalog needs: "
+        "give it one in Cloudmore",
+        'service["Old"] (id s-2) is disabled: a catalog file would enable it, so it is left '
+        "out (plan lists it as unmanaged)",
+        'service["Twin"].pricelist["DKK"] (id s-3/DKK) has no amounts, so no file names it '
+        "(plan lists it as unmanaged)",
+        'service["Twin"] (id s-4) shares its key with another live service, so no file can '
+        "describe both: rename one in Cloudmore",
+    )
+    assert list(exported.files) == ["catalog.yaml", "services/twin.yaml"]
+
+
+# Amounts per (service, currency) and item ("product" or "product/addon"): price, cost,
+# recommendedPrice (None: no amount in that currency).
+PRICE_LISTS: dict[tuple[str, str], dict[str, tuple[str | None, ...]]] = {
+    ("Google Workspace", "SEK"): {
+        "annual": ("1200", "900", "1500"),
+        "annual/gws-vault": ("52.5", "41", None),
+    },
+    ("Google Workspace", "EUR"): {
+        "annual/gws-vault": ("4.75", None, None),
+        "payg": ("9.9", "7", "11"),
+    },
+    ("Cloud PBX", "NOK"): {"pbx-user/pbx-queue": ("30", "20", "35")},
+    # A disabled service is not exported, so its price list is not read either.
+    ("Acronis Cyber Protect", "SEK"): {"acp-server": ("100", "50", "120")},
+}
+
+
+def _put_price_lists(
+    url: str, lists: dict[tuple[str, str], dict[str, tuple[str | None, ...]]]
+) -> None:
+    """Price lists as the Cloudmore UI would set them: one PUT per service and currency."""
+
+    async def seed() -> None:
+        async with open_read_write(demo_settings(url)) as client:
+            services = {s.name: s.id for s in await client.list_services()}
+            for (service, currency), items in lists.items():
+                ids: dict[str, tuple[str, ...]] = {}
+                for product in await client.list_products(services[service]):
+                    ids[product.item_code or ""] = (product.id,)
+                    for addon in await client.list_addons(services[service], product.id):
+                        ids[f"{product.item_code}/{addon.item_code}"] = (product.id, addon.id)
+                rows: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+                    (ids[item], _amounts(values)) for item, values in items.items()
+                ]
+                body = SellerPriceListUpdateViewModel.of_rows(currency, rows)
+                await client.update_price_list(services[service], body)
+
+    asyncio.run(seed())
+
+
+def _amounts(values: tuple[str | None, ...]) -> dict[str, Decimal | None]:
+    names = ("price", "cost", "recommendedPrice")
+    return {name: None if v is None else Decimal(v) for name, v in zip(names, values, strict=True)}
+
+
+async def _read_requests(url: str) -> int:
+    async with open_read_only(demo_settings(url)) as client:
+        await read_live(client)
+        return client.metrics.total_requests
+
+
+def test_export_writes_every_currency_a_service_prices_in_and_plans_nothing(
+    demo_url: str, tmp_path: Path
+) -> None:
+    _put_price_lists(demo_url, PRICE_LISTS)
+    out = tmp_path / "exported"
+    assert run("export", "--out", str(out)).exit_code == 0
+
+    workspace = YAML(typ="safe").load(
+        (out / "services" / "google-workspace.yaml").read_text("utf-8")
+    )
+    products = {p["itemCode"]: p for p in workspace["services"][0]["products"]}
+    addons = {a["itemCode"]: a for a in products["annual"]["addons"]}
+    assert products["annual"]["prices"] == {
+        "SEK": {"price": "1200.00", "cost": "900.00", "recommendedPrice": "1500.00"}
+    }
+    # Currencies in code order; an amount the currency has none of is left out.
+    assert list(addons["gws-vault"]["prices"]) == ["EUR", "SEK"]
+    assert addons["gws-vault"]["prices"] == {
+        "EUR": {"price": "4.75"},
+        "SEK": {"price": "52.50", "cost": "41.00"},
+    }
+    assert products["payg"]["prices"] == {
+        "EUR": {"price": "9.90", "cost": "7.00", "recommendedPrice": "11.00"}
+    }
+    assert "prices" not in addons["gws-onboarding"], "an item without amounts has no prices"
+    pbx = (out / "services" / "cloud-pbx.yaml").read_text(encoding="utf-8")
+    assert '            prices:\n              NOK:\n                price: "30.00"\n' in pbx
+
+    assert run("validate", str(out)).exit_code == 0
+    assert run("fmt", "--check", str(out)).exit_code == 0
+    planned = run("plan", str(out), "--detailed-exitcode")
+    assert planned.exit_code == 0, planned.output
+    assert "No changes." in planned.output
+    assert 'service["Google Workspace"].pricelist' not in planned.output
+    assert 'service["Cloud PBX"].pricelist' not in planned.output
+
+    # The list and detail reads a plan makes, and one read per exported service and currency.
+    exported, metrics = asyncio.run(export_live(demo_settings(demo_url)))
+    assert metrics.total_requests == asyncio.run(_read_requests(demo_url)) + 3
+    assert [note.split(" (id ")[0] for note in exported.skipped] == [
+        'service["Acronis Cyber Protect"]'
+    ]
+
+    # The amounts are managed, not "don't care": one changed in Cloudmore is a change.
+    _put_price_lists(demo_url, {("Google Workspace", "EUR"): {"payg": ("9.9", "7.5", "11")}})
+    drifted = run("plan", str(out), "--detailed-exitcode")
+    assert drifted.exit_code == 2, drifted.output
+    assert 'service["Google Workspace"].pricelist["EUR"]' in drifted.output
+    assert "payg.cost" in drifted.output

@@ -55,7 +55,7 @@ def test_the_formatted_catalog_validates_and_plans_the_same(tmp_path: Path) -> N
     after = _catalog(tmp_path, "after")
     result = run("fmt", str(after))
     assert result.exit_code == 0, result.output
-    assert "3 catalog file(s): 3 reformatted" in result.output
+    assert "4 catalog file(s): 4 reformatted" in result.output
     assert load_catalog(after).catalog == load_catalog(before).catalog
     assert run("validate", str(after)).exit_code == 0
     planned_before, _ = plan_on("demo", before)
@@ -98,3 +98,44 @@ def test_a_syntax_error_is_reported_at_its_position_and_the_file_left_alone(
 
 def test_the_example_catalog_is_already_formatted() -> None:
     assert run("fmt", "--check", str(Path(__file__).parents[1] / "catalogs")).exit_code == 0
+
+
+def test_a_comment_that_closes_a_block_stays_after_it() -> None:
+    """A comment after a block's last value, indented into that block, is about the block: it
+    must not move on to introduce the next object (catalog/layout.py, "Full-line comments")."""
+    formatted = format_text((INPUTS / "trailing.yaml.in").read_text(encoding="utf-8"))
+    assert formatted is not None
+    lines = formatted.splitlines()
+
+    def at(text: str) -> tuple[int, int]:
+        (number,) = [n for n, line in enumerate(lines) if text in line]
+        return number, len(lines[number]) - len(lines[number].lstrip())
+
+    restore, restore_indent = at("- name: Restore")
+    assert at("# c40")[0] == restore - 1
+    assert at("# c40")[1] == restore_indent + 2  # the Backup addon's keys, before Restore's dash
+    second, second_indent = at("- name: Second")
+    assert at("# c41") == (second - 1, second_indent + 2)  # First's keys: its addons end
+    assert at("# c42")[1] == second_indent + 2
+    assert at("# c42")[0] > second
+    assert at("# c43")[0] == at("vendorName:")[0] - 1
+    assert at("# c44")[1] == at("vendorName:")[1]
+    assert at("# c45") == (len(lines) - 1, 0)
+
+
+def test_amounts_in_each_currency_take_the_model_order_and_currencies_keep_theirs() -> None:
+    source = (
+        "services:\n  - name: S\n    products:\n      - name: P\n        itemCode: p\n"
+        "        prices:\n"
+        '          SEK: {recommendedPrice: "3.00", cost: "1.00", price: "2.00"}\n'
+        '          EUR:\n            cost: "1.00"\n            price: "2.00"\n'
+    )
+    formatted = format_text(source)
+    assert formatted is not None
+    assert formatted.endswith(
+        "        prices:\n"
+        '          SEK:\n            price: "2.00"\n            cost: "1.00"\n'
+        '            recommendedPrice: "3.00"\n'
+        '          EUR:\n            price: "2.00"\n            cost: "1.00"\n'
+    )
+    assert format_text(formatted) == formatted

@@ -138,3 +138,25 @@ def test_a_price_list_field_is_an_item_and_an_amount() -> None:
     ]
     # The registry says a price list is never removed, only reported.
     assert (spec.removal, spec.remove) == ("none", None)
+
+
+def test_a_fields_codec_writes_back_what_it_reads_from_a_file() -> None:
+    """``to_catalog`` is ``to_graph``'s inverse (export writes what a file would hold)."""
+    guid = "0f8b6a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
+    cases = [
+        (field_spec(Kind.PRODUCT, "price"), "12.5", "12.50"),
+        (field_spec(Kind.PRICE_LIST, "payg/gws-std.cost"), 3, "3.00"),
+        (field_spec(Kind.SERVICE, "categories"), ["Security", "Backup"], ["Backup", "Security"]),
+        (field_spec(Kind.PUBLISH, "countries"), ["se", "NO"], ["NO", "SE"]),
+        (field_spec(Kind.BROKER, "contact.name"), "Ada", "Ada"),
+        (
+            field_spec(Kind.BROKER, "customProperties"),
+            [{"name": "Partner tier", "value": "Gold"}, {"id": guid, "value": "PO=1"}],
+            # By name, or by id where the key is one; a value may itself hold "=".
+            [{"id": guid, "value": "PO=1"}, {"name": "Partner tier", "value": "Gold"}],
+        ),
+    ]
+    for spec, given, written in cases:
+        value = spec.to_graph(given)
+        assert spec.to_catalog(value) == written, spec.name
+        assert spec.to_graph(spec.to_catalog(value)) == value, spec.name

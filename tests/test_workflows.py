@@ -4,6 +4,7 @@ line in them names a real command and real flags of this CLI."""
 from __future__ import annotations
 
 import itertools
+import re
 import shlex
 import subprocess
 import sys
@@ -16,6 +17,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from catalog_sync.cli import main
+from catalog_sync.render.plan_github import render_github_outputs
+from tests.apply.plans import plan_of
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
@@ -122,3 +125,16 @@ def test_the_pre_commit_hooks_run_real_commands() -> None:
     for hook in hooks:
         (words,) = _invocations(hook["entry"])
         _check(words)
+
+
+def test_the_plan_workflow_labels_from_outputs_the_plan_step_writes() -> None:
+    """The label step reads step outputs by name: each must be one ``--format github`` writes
+    (docs/policies.md), from the step that runs it, or the labels silently never appear."""
+    workflow = (REPO / ".github" / "workflows" / "catalog-plan.yml").read_text(encoding="utf-8")
+    steps = _load(REPO / ".github" / "workflows" / "catalog-plan.yml")["jobs"]["plan"]["steps"]
+    (plan_step,) = [step for step in steps if step.get("id") == "plan"]
+    assert "--format github" in plan_step["run"]
+    written = {line.partition("=")[0] for line in render_github_outputs(plan_of()).splitlines()}
+    read = set(re.findall(r"steps\.plan\.outputs\.([\w-]+)", workflow))
+    assert read == {"change-classes", "safety-findings"}
+    assert read <= written

@@ -23,7 +23,8 @@ from __future__ import annotations
 import io
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
@@ -97,32 +98,43 @@ def canonicalise(document: Any, model: type[SourcedModel] = CatalogFile) -> None
     if isinstance(document, CommentedMap):
         tail = _mapping(document, model, 0)
         if tail:
-            _append_after_last_value(document, tail)
+            _append_after_last_value(document, [text for _, text in tail])
 
 
 # Full-line comments. ruamel.yaml hangs a comment between two keys (or list items) on the
-# deepest scalar before it; reordering keys would carry it off with that scalar, and its
-# nesting is ambiguous. So each such comment is taken off and put in front of the key or
-# item that followed it in the file, at that key's indentation; one after the last value of
-# a collection goes up to its parent, and one at the end of the file stays at the end. A
-# second run reads the comments back where the first put them, so fmt is idempotent.
+# deepest scalar before it; reordering keys would carry it off with that scalar. So each such
+# comment is taken off and put in front of the key or item that followed it in the file, at
+# that key's indentation. One after the last value of a collection, indented at least as deep
+# as that collection's keys (or dashes) were, closes that collection: it stays after its last
+# value, at its keys' (or dashes') indentation, instead of moving on to introduce the next
+# object, which would change what a reader takes it to be about. A shallower one goes up to
+# the parent, and one at the end of the file stays at the end. A second run reads the
+# comments back where the first put them, so fmt is idempotent.
+
+Line = tuple[int, str]
+"""A full-line comment (or blank line) as written: its indentation and its stripped text."""
 
 
-def _mapping(node: CommentedMap, model: type[SourcedModel] | None, column: int) -> list[str]:
+def _mapping(node: CommentedMap, model: _Layout, column: int) -> list[Line]:
     """Canonicalise a mapping whose keys sit at ``column``; returns the full-line comments
-    after its last value, for the parent to place."""
+    after its last value that do not close it, for the parent to place."""
     node.fa.set_block_style()
-    fields = _fields_by_alias(model) if model is not None else {}
+    if isinstance(model, _ValuesOf):
+        fields: dict[str, _Layout] = dict.fromkeys(node, model.model)
+    else:
+        fields = _fields_by_alias(model) if model is not None else {}
     keys = list(node)
-    before: dict[Any, list[str]] = {}
-    tail: list[str] = []
+    before: dict[Any, list[Line]] = {}
+    tail: list[Line] = []
     for index, key in enumerate(keys):
         value = node[key]
         if isinstance(value, CommentedMap):
             lines = _mapping(value, fields.get(key), column + 2)
         elif isinstance(value, CommentedSeq):
             codes = key in _CODE_LISTS
-            lines = _sequence(value, fields.get(key), codes=codes, column=column + 2)
+            lines = _sequence(
+                value, fields.get(key), codes=codes, column=column + 2, above=node.lc.col
+            )
         else:
             if key in _QUOTED:
                 node[key] = _quoted(key, value)
@@ -135,20 +147,27 @@ def _mapping(node: CommentedMap, model: type[SourcedModel] | None, column: int) 
         _put_before(node, key, lines, column)
     for key in [k for k in fields if k in node] + [k for k in node if k not in fields]:
         node.move_to_end(key)
-    return tail
+    return _close(node, tail, column, above=-1)
 
 
 def _sequence(
-    node: CommentedSeq, model: type[SourcedModel] | None, *, codes: bool, column: int
-) -> list[str]:
-    tail: list[str] = []
+    node: CommentedSeq,
+    model: _Layout,
+    *,
+    codes: bool,
+    column: int,
+    above: int | None,
+) -> list[Line]:
+    """``above``: where the keys of the mapping holding the list were written; a list may
+    be written with its dashes there, and a comment there is about the next key."""
+    tail: list[Line] = []
     for index, item in enumerate(node):
         if isinstance(item, CommentedMap):
             _comment_to_first_key(node, index, item)
             lines = _mapping(item, model, column + 2)
             _lift_first_key_comments(node, index, item, column)
         elif isinstance(item, CommentedSeq):
-            lines = _sequence(item, None, codes=False, column=column + 2)
+            lines = _sequence(item, None, codes=False, column=column + 2, above=node.lc.col)
         else:
             if codes and isinstance(item, str):
                 node[index] = _quoted("itemCode", item)
@@ -157,6 +176,7 @@ def _sequence(
             _put_before(node, index + 1, lines, column)
         else:
             tail += lines
+    tail = _close(node, tail, column, above)
     scalars = all(_is_scalar(item) for item in node)
     if scalars and node and not _has_comments(node):
         node.fa.set_flow_style()
@@ -174,12 +194,12 @@ def _lift_first_key_comments(
         return
     entry = item.ca.items.get(next(iter(item)))
     if entry and entry[1]:
-        lines = [token.value.rstrip("\n").strip() for token in entry[1]]
+        lines = [_line(token.value.rstrip("\n")) for token in entry[1]]
         entry[1] = None
         _put_before(node, index, lines, column)
 
 
-def _take_full_lines(node: CommentedMap | CommentedSeq, key: Any, position: int) -> list[str]:
+def _take_full_lines(node: CommentedMap | CommentedSeq, key: Any, position: int) -> list[Line]:
     """Detach the full-line comments after a scalar, keeping its end-of-line comment."""
     entry = node.ca.items.get(key)
     token = entry[position] if entry else None
@@ -188,24 +208,54 @@ def _take_full_lines(node: CommentedMap | CommentedSeq, key: Any, position: int)
     end_of_line, lines = _split(token)
     assert entry is not None
     entry[position] = end_of_line
-    return [line.strip() for line in lines]
+    return [_line(line) for line in lines]
 
 
-def _put_before(node: CommentedMap | CommentedSeq, key: Any, lines: list[str], column: int) -> None:
+def _line(text: str) -> Line:
+    return len(text) - len(text.lstrip(" ")), text.strip()
+
+
+def _close(
+    node: CommentedMap | CommentedSeq, tail: list[Line], column: int, above: int | None
+) -> list[Line]:
+    """Keep after ``node``'s last value the leading comments of ``tail`` indented at least as
+    deep as its keys (or dashes) were in the file and deeper than the keys ``above`` it, at
+    ``column``; return the rest. A blank line goes with the comment after it."""
+    written = node.lc.col
+    if written is None or above is None:  # built by export, not read: no comments of its own
+        return tail
+    closing = 0
+    for number, (indent, text) in enumerate(tail):
+        if text and (indent < written or indent <= above):
+            break
+        if text:
+            closing = number + 1
+    if node and closing:
+        _append_after_last_value(node, [text for _, text in tail[:closing]], column)
+        return tail[closing:]
+    return tail
+
+
+def _put_before(
+    node: CommentedMap | CommentedSeq, key: Any, lines: list[Line], column: int
+) -> None:
     if not lines:
         return
     entry = node.ca.items.setdefault(key, [None, None, None, None])
-    entry[1] = [_comment(line, column) for line in lines] + list(entry[1] or [])
+    entry[1] = [_comment(text, column) for _, text in lines] + list(entry[1] or [])
 
 
-def _append_after_last_value(node: CommentedMap | CommentedSeq, lines: list[str]) -> None:
-    """The comments that end the file: after its last scalar, at the left margin."""
+def _append_after_last_value(
+    node: CommentedMap | CommentedSeq, lines: list[str], column: int = 0
+) -> None:
+    """Comments after ``node``'s last scalar, at ``column`` (the end of the file: the margin)."""
     last = next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
     value = node[last]
     if isinstance(value, CommentedMap | CommentedSeq) and value:
-        _append_after_last_value(value, lines)
+        _append_after_last_value(value, lines, column)
         return
-    text = "".join(line + "\n" if line else "\n" for line in lines)
+    margin = " " * column
+    text = "".join(f"{margin}{line}\n" if line else "\n" for line in lines)
     position = 2 if isinstance(node, CommentedMap) else 0
     entry = node.ca.items.setdefault(last, [None, None, None, None])
     current = entry[position]
@@ -252,7 +302,10 @@ def _comment_to_first_key(node: CommentedSeq, index: int, item: CommentedMap) ->
 
 def _has_comments(node: CommentedSeq) -> bool:
     comments = node.ca
-    return bool(comments.items) or bool(comments.comment and any(comments.comment))
+    # An entry whose comments were all moved elsewhere stays behind, empty.
+    return any(any(entry) for entry in comments.items.values()) or bool(
+        comments.comment and any(comments.comment)
+    )
 
 
 def _is_scalar(value: object) -> bool:
@@ -292,11 +345,29 @@ def _reads_as_other_than_text(value: str) -> bool:
 _RESOLVER: Final = VersionedResolver()
 
 
-def _fields_by_alias(model: type[SourcedModel]) -> dict[str, type[SourcedModel] | None]:
+@dataclass(frozen=True)
+class _ValuesOf:
+    """A mapping whose keys are data (currency codes) and whose values are ``model``s."""
+
+    model: type[SourcedModel]
+
+
+_Layout = type[SourcedModel] | _ValuesOf | None
+"""What a collection holds: a model's fields in their order, named objects of one, or data."""
+
+
+def _fields_by_alias(model: type[SourcedModel]) -> dict[str, _Layout]:
     return {
-        (info.alias or name): _model_in(info.annotation)
+        (info.alias or name): _layout_of(info.annotation)
         for name, info in model.model_fields.items()
     }
+
+
+def _layout_of(annotation: object) -> _Layout:
+    found = _model_in(annotation)
+    if found is not None and typing.get_origin(annotation) in (dict, Mapping):
+        return _ValuesOf(found)
+    return found
 
 
 def _model_in(annotation: object) -> type[SourcedModel] | None:

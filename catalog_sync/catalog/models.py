@@ -9,7 +9,7 @@ Every description here is shown by editors through schemas/catalog.schema.json.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -247,6 +247,15 @@ class _FrozenPrices(dict[str, Price]):
     __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = _refuse  # type: ignore[assignment]
 
 
+def _keys_match_their_pattern(schema: dict[str, Any]) -> None:
+    """pydantic writes a key type's pattern as ``patternProperties``, which only says how a
+    key that matches is checked and lets any other key (``sek``) through; ``propertyNames``,
+    which holds the key type's message, then holds its pattern too, as validate refuses such a
+    key (CS213)."""
+    for pattern in schema.get("patternProperties", {}):
+        schema.setdefault("propertyNames", {})["pattern"] = pattern
+
+
 Prices = Annotated[
     dict[CurrencyCode, Price],
     BeforeValidator(_without_origin),
@@ -255,7 +264,8 @@ Prices = Annotated[
         description=(
             'Amounts per currency, by ISO 4217 code: {SEK: {price: "110", cost: "55",'
             ' recommendedPrice: "130"}}. A currency left out is not managed.'
-        )
+        ),
+        json_schema_extra=_keys_match_their_pattern,
     ),
 ]
 

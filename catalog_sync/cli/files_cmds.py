@@ -40,7 +40,8 @@ def export(state: CliState, api: ApiOptions, out: Path, force: bool) -> None:
     """Write the live catalog as catalog files: catalog.yaml, brokers.yaml, services/*.yaml.
 
     Names replace ids (categories, regions, countries, templates, brokers), so the files read
-    like hand-written ones; planning them against the same live state plans nothing.
+    like hand-written ones, with each product's and addon's prices in every currency its
+    service has; planning them against the same live state plans nothing.
     """
     existing = sorted(p for p in out.rglob("*") if p.is_file()) if out.is_dir() else []
     if out.exists() and not out.is_dir():

@@ -14,13 +14,14 @@ import asyncio
 import base64
 import re
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 from pydantic import SecretStr, ValidationError
 
 from catalog_sync.cloudmore import wire
 from catalog_sync.cloudmore.http import Auth, Request, Response
+from catalog_sync.cloudmore.metrics import ClientMetrics
 from catalog_sync.cloudmore.responses import error_for_response
 from catalog_sync.errors import AuthenticationError, UnexpectedResponseError
 from catalog_sync.redact import register_secret
@@ -29,10 +30,11 @@ __all__ = ["TOKEN_PATH", "PasswordGrantAuth", "Token"]
 
 TOKEN_PATH = "/connect/token"  # noqa: S105 - a path, not a secret
 _ERROR_CODE = re.compile(r"^[a-z_]{1,40}$")
+_RENEW_MARGIN = 300.0
+"""Seconds before its expiry that a token is renewed (a tenth of its lifetime, if less)."""
 
-RequestBuilder = Callable[[str, dict[str, str], dict[str, str]], Request]
-"""(path, form fields, headers) -> a request to the identity server."""
-TokenSender = Callable[[Request], Awaitable[Response]]
+TokenSender = Callable[[dict[str, str], dict[str, str]], Awaitable[Response]]
+"""(form fields, headers) -> the identity server's answer to a token request."""
 
 
 @dataclass(frozen=True)
@@ -53,35 +55,27 @@ class PasswordGrantAuth(Auth):
         client_id: str,
         client_secret: SecretStr,
         credentials_in_form: bool = False,
-        clock: Callable[[], float] = time.monotonic,
-        renew_margin: float = 300.0,
+        metrics: ClientMetrics | None = None,
     ) -> None:
         self._username = username
         self._password = password
         self._client_id = client_id
         self._client_secret = client_secret
         self._credentials_in_form = credentials_in_form
-        self._clock = clock
-        self._renew_margin = renew_margin
+        self._clock: Callable[[], float] = time.monotonic
         self._lock = asyncio.Lock()
         self._token: Token | None = None
         self._generation = 0
-        self._build: RequestBuilder | None = None
         self._send: TokenSender | None = None
-        self.token_requests = 0
-        self.renewals = 0
+        # Token requests and renewals are counted where the client reports them.
+        self._metrics = metrics or ClientMetrics()
 
     def __repr__(self) -> str:
         return f"PasswordGrantAuth(username={self._username!r}, client_id={self._client_id!r})"
 
-    def attach(self, build: RequestBuilder, send: TokenSender) -> None:
+    def attach(self, send: TokenSender) -> None:
         """Give the auth a way to reach the identity server (set once by the client)."""
-        self._build = build
         self._send = send
-
-    def sync_auth_flow(self, request: Request) -> Generator[Request, Response, None]:
-        raise RuntimeError("PasswordGrantAuth works with the async client only")
-        yield request  # pragma: no cover - makes this a generator, as httpx requires
 
     async def async_auth_flow(self, request: Request) -> AsyncGenerator[Request, Response]:
         token = await self.token()
@@ -95,34 +89,27 @@ class PasswordGrantAuth(Auth):
             request.headers["Authorization"] = f"Bearer {token.value}"
             yield request
 
-    def _fresh(self, token: Token | None) -> bool:
-        return token is not None and self._clock() < token.expires_at
+    def _fresh(self) -> Token | None:
+        token = self._token
+        return token if token is not None and self._clock() < token.expires_at else None
 
     async def token(self) -> Token:
         """The current token, fetched or renewed first if needed (one fetch at a time)."""
-        if self._fresh(self._token):
-            assert self._token is not None
-            return self._token
+        if (current := self._fresh()) is not None:
+            return current
         async with self._lock:
-            if self._fresh(self._token):
-                assert self._token is not None
-                return self._token
-            return await self._fetch()
+            return self._fresh() or await self._fetch()
 
     async def renew(self, *, rejected: Token) -> Token:
         """A new token after ``rejected`` got a 401, unless another request already renewed."""
         async with self._lock:
-            current = self._token
-            renewed_by_another = current is not None and current.generation != rejected.generation
-            if renewed_by_another and self._fresh(current):
-                assert current is not None
+            current = self._fresh()
+            if current is not None and current.generation != rejected.generation:
                 return current
-            self.renewals += 1
+            self._metrics.token_renewals += 1
             return await self._fetch()
 
-    def _token_request(self) -> Request:
-        if self._build is None:
-            raise RuntimeError("PasswordGrantAuth.attach() was not called")
+    def _token_request(self) -> tuple[dict[str, str], dict[str, str]]:
         form = {
             "grant_type": "password",
             "username": self._username,
@@ -136,14 +123,14 @@ class PasswordGrantAuth(Auth):
         else:
             pair = f"{self._client_id}:{self._client_secret.get_secret_value()}"
             headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode("ascii")
-        return self._build(TOKEN_PATH, form, headers)
+        return form, headers
 
     async def _fetch(self) -> Token:
         if self._send is None:
             raise RuntimeError("PasswordGrantAuth.attach() was not called")
-        self.token_requests += 1
+        self._metrics.token_requests += 1
         self._token = None
-        response = await self._send(self._token_request())
+        response = await self._send(*self._token_request())
         if response.status_code in (400, 401):
             raise self._refusal(response)
         if not response.is_success:
@@ -158,7 +145,7 @@ class PasswordGrantAuth(Auth):
                 status=response.status_code,
             ) from None
         register_secret(parsed.access_token)
-        margin = min(self._renew_margin, parsed.expires_in / 10)
+        margin = min(_RENEW_MARGIN, parsed.expires_in / 10)
         self._generation += 1
         self._token = Token(
             value=parsed.access_token,
@@ -168,7 +155,6 @@ class PasswordGrantAuth(Auth):
         return self._token
 
     def _refusal(self, response: Response) -> AuthenticationError:
-        code = ""
         try:
             code = wire.TokenErrorResponse.model_validate(wire.load_json(response.content)).error
         except (ValueError, ValidationError):

@@ -17,6 +17,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -28,8 +29,6 @@ from catalog_sync.cloudmore.http import (
     ASGITransport,
     AsyncTransport,
     HttpClient,
-    HttpConfig,
-    Request,
     Response,
 )
 from catalog_sync.cloudmore.metrics import ClientMetrics
@@ -48,6 +47,7 @@ __all__ = ["ReadOnlyClient", "ReadWriteClient", "open_read_only", "open_read_wri
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
 C = TypeVar("C", bound="ReadOnlyClient")
 
 
@@ -120,33 +120,26 @@ class ReadOnlyClient:
 
         return await self._retrier.run(method, path, attempt)
 
-    def _parse(self, method: str, path: str, response: Response, parse: Callable[[Any], M]) -> M:
+    async def _read(self, path: str, parse: Callable[[Any], R], unexpected: str) -> R:
+        response = await self._call("GET", path)
         try:
             return parse(wire.load_json(response.content))
         except (ValueError, ValidationError) as error:
             raise UnexpectedResponseError(
-                f"the response body is not what was expected: {_short(error)}",
-                method=method,
-                path=path,
-                status=response.status_code,
-            ) from None
-
-    async def _list(self, path: str, model: type[M]) -> list[M]:
-        response = await self._call("GET", path)
-        try:
-            return wire.parse_list(model, wire.load_json(response.content))
-        except (ValueError, ValidationError) as error:
-            raise UnexpectedResponseError(
-                f"the response is not a list of {model.model_config.get('title', model.__name__)}: "
-                f"{_short(error)}",
+                f"{unexpected}: {_short(error)}",
                 method="GET",
                 path=path,
                 status=response.status_code,
             ) from None
 
+    async def _list(self, path: str, model: type[M]) -> list[M]:
+        title = model.model_config.get("title", model.__name__)
+        parse = partial(wire.parse_list, model)
+        return await self._read(path, parse, f"the response is not a list of {title}")
+
     async def _get(self, path: str, model: type[M]) -> M:
-        response = await self._call("GET", path)
-        return self._parse("GET", path, response, lambda data: wire.parse_one(model, data))
+        parse = partial(wire.parse_one, model)
+        return await self._read(path, parse, "the response body is not what was expected")
 
     # --- checks ---------------------------------------------------------------------------
 
@@ -184,6 +177,9 @@ class ReadOnlyClient:
     def _product(self, service_id: str, product_id: str) -> str:
         return f"{self._service(service_id)}/products/{_seg(product_id)}"
 
+    def _addon(self, service_id: str, product_id: str, addon_id: str) -> str:
+        return f"{self._product(service_id, product_id)}/addons/{_seg(addon_id)}"
+
     async def list_services(self) -> list[wire.ServiceRead]:
         return await self._list(f"{self._seller}/services", wire.ServiceRead)
 
@@ -200,8 +196,7 @@ class ReadOnlyClient:
         return await self._list(f"{self._product(service_id, product_id)}/addons", wire.AddonRead)
 
     async def get_addon(self, service_id: str, product_id: str, addon_id: str) -> wire.AddonRead:
-        path = f"{self._product(service_id, product_id)}/addons/{_seg(addon_id)}"
-        return await self._get(path, wire.AddonRead)
+        return await self._get(self._addon(service_id, product_id, addon_id), wire.AddonRead)
 
     # --- price lists (wire shapes ASSUMED, docs/contracts.md "Price lists") ----------------
 
@@ -214,11 +209,14 @@ class ReadOnlyClient:
 
     # --- brokers --------------------------------------------------------------------------
 
+    def _broker(self, broker_id: str) -> str:
+        return f"{self._seller}/brokers/{_seg(broker_id)}"
+
     async def list_brokers(self) -> list[wire.BrokerRead]:
         return await self._list(f"{self._seller}/brokers", wire.BrokerRead)
 
     async def get_broker(self, broker_id: str) -> wire.BrokerRead:
-        return await self._get(f"{self._seller}/brokers/{_seg(broker_id)}", wire.BrokerRead)
+        return await self._get(self._broker(broker_id), wire.BrokerRead)
 
 
 class ReadWriteClient(ReadOnlyClient):
@@ -269,11 +267,10 @@ class ReadWriteClient(ReadOnlyClient):
     async def update_addon(
         self, service_id: str, product_id: str, addon_id: str, body: wire.AddonBody
     ) -> None:
-        path = f"{self._product(service_id, product_id)}/addons/{_seg(addon_id)}"
-        await self._call("PUT", path, body=body)
+        await self._call("PUT", self._addon(service_id, product_id, addon_id), body=body)
 
     async def delete_addon(self, service_id: str, product_id: str, addon_id: str) -> None:
-        path = f"{self._product(service_id, product_id)}/addons/{_seg(addon_id)}"
+        path = self._addon(service_id, product_id, addon_id)
         await self._call("DELETE", path, gone_is_done=True)
 
     # --- brokers ----------------------------------------------------------------------------
@@ -283,11 +280,10 @@ class ReadWriteClient(ReadOnlyClient):
         return await self._create(path, body, "registrationNumber", body.registration_number)
 
     async def update_broker(self, broker_id: str, body: wire.BrokerBody) -> None:
-        await self._call("PUT", f"{self._seller}/brokers/{_seg(broker_id)}", body=body)
+        await self._call("PUT", self._broker(broker_id), body=body)
 
     async def delete_broker(self, broker_id: str) -> None:
-        path = f"{self._seller}/brokers/{_seg(broker_id)}"
-        await self._call("DELETE", path, gone_is_done=True)
+        await self._call("DELETE", self._broker(broker_id), gone_is_done=True)
 
     # --- create without duplicates ----------------------------------------------------------
 
@@ -313,6 +309,9 @@ class ReadWriteClient(ReadOnlyClient):
         maybe_written = False
 
         async def adopt() -> str | None:
+            """The object an earlier attempt may have created, if one may have been."""
+            if not maybe_written:
+                return None
             found = await self._find_by_key(collection, key_field, key)
             if found is not None:
                 self.metrics.adopted_creates += 1
@@ -327,10 +326,8 @@ class ReadWriteClient(ReadOnlyClient):
 
         async def attempt(number: int) -> str:
             nonlocal maybe_written
-            if maybe_written:
-                found = await adopt()
-                if found is not None:
-                    return found
+            if (found := await adopt()) is not None:
+                return found
             try:
                 response = await self._retrier.attempt("POST", lambda: self._http.send(request))
             except Retryable as failure:
@@ -341,29 +338,25 @@ class ReadWriteClient(ReadOnlyClient):
             if response.status_code >= 500:
                 maybe_written = True
                 raise Retryable(response=response, unsent=False)
-            if response.status_code == 400 and maybe_written:
-                # e.g. AlreadyExists: the earlier attempt landed after our re-list looked.
-                found = await adopt()
-                if found is not None:
-                    return found
+            # e.g. AlreadyExists: the earlier attempt landed after our re-list looked.
+            if response.status_code == 400 and (found := await adopt()) is not None:
+                return found
             raise error_for_response("POST", collection, response)
 
         try:
             # Repeating is safe here: every repeat after an ambiguous failure re-lists first.
             return await self._retrier.run("POST", collection, attempt, repeat_sent=True)
         except (ServerError, TransportError, ApiValidationError):
-            if maybe_written:
-                found = await adopt()
-                if found is not None:
-                    return found
+            if (found := await adopt()) is not None:
+                return found
             raise
 
     async def _new_id(self, response: Response, collection: str, key_field: str, key: str) -> str:
-        new_id = wire.id_from_location(response.headers.get("Location"))
-        if new_id is None:
-            new_id = wire.id_from_body(response.content)
-        if new_id is None:
-            new_id = await self._find_by_key(collection, key_field, key)
+        new_id = (
+            wire.id_from_location(response.headers.get("Location"))
+            or wire.id_from_body(response.content)
+            or await self._find_by_key(collection, key_field, key)
+        )
         if new_id is None:
             raise UnexpectedResponseError(
                 f"created, but neither the Location header, the body nor a re-list "
@@ -384,13 +377,6 @@ def _short(error: Exception) -> str:
     return str(error)
 
 
-def _embedded_transport(settings: ApiSettings) -> AsyncTransport:
-    from catalog_sync.emulator import EmulatorConfig, create_app
-
-    app = create_app(EmulatorConfig(seed="demo", state_file=settings.embedded_state_file))
-    return ASGITransport(app=app)
-
-
 @asynccontextmanager
 async def _open(
     cls: type[C],
@@ -407,9 +393,13 @@ async def _open(
         client_id=settings.client_id,
         client_secret=settings.client_secret,
         credentials_in_form=settings.credentials_in_form,
+        metrics=metrics,
     )
     if transport is None and settings.embedded:
-        transport = _embedded_transport(settings)
+        from catalog_sync.emulator import EmulatorConfig, create_app
+
+        app = create_app(EmulatorConfig(seed="demo", state_file=settings.embedded_state_file))
+        transport = ASGITransport(app=app)
 
     async def on_response(response: Response) -> None:
         request = response.request
@@ -417,19 +407,19 @@ async def _open(
         log.debug("%s %s -> %d", request.method, request.url.path, response.status_code)
 
     http = HttpClient(
-        HttpConfig(
-            base_url=settings.api_url,
-            parallelism=settings.parallelism,
-            connect_timeout=settings.connect_timeout,
-            read_timeout=settings.read_timeout,
-        ),
+        base_url=settings.api_url,
+        parallelism=settings.parallelism,
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
         auth=auth,
         transport=transport,
         on_response=on_response,
     )
     retrier = Retrier(retry_policy or RetryPolicy(), metrics, sleep=sleep)
 
-    async def send_token_request(request: Request) -> Response:
+    async def send_token_request(form: dict[str, str], headers: dict[str, str]) -> Response:
+        request = http.build_request("POST", TOKEN_PATH, form=form, headers=headers)
+
         async def attempt(_: int) -> Response:
             # A 401 here is the credentials refused, not a token revoked: never retried.
             return await retrier.attempt(
@@ -437,22 +427,14 @@ async def _open(
             )
 
         # A token request changes nothing on the server, so repeating it is always safe.
-        response = await retrier.run("POST", TOKEN_PATH, attempt, repeat_sent=True)
-        metrics.token_requests = auth.token_requests
-        metrics.token_renewals = auth.renewals
-        return response
+        return await retrier.run("POST", TOKEN_PATH, attempt, repeat_sent=True)
 
-    def build_token_request(path: str, form: dict[str, str], headers: dict[str, str]) -> Request:
-        return http.build_request("POST", path, form=form, headers=headers)
-
-    auth.attach(build_token_request, send_token_request)
+    auth.attach(send_token_request)
     client = cls(http=http, retrier=retrier, auth=auth, settings=settings, metrics=metrics)
     try:
         yield client
     finally:
         metrics.finished_at = time.monotonic()
-        metrics.token_requests = auth.token_requests
-        metrics.token_renewals = auth.renewals
         await http.aclose()
 
 

@@ -15,9 +15,7 @@ import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 # httpx imports its own command-line client (with rich, pygments and click) whenever those
 # are installed, as they are here: a tenth of catalog-sync's start-up for a program nobody
@@ -42,15 +40,10 @@ __all__ = [
     "ASGITransport",
     "AsyncTransport",
     "Auth",
-    "ConnectError",
     "HTTPTransportError",
     "HttpClient",
-    "HttpConfig",
-    "MockTransport",
-    "PoolTimeout",
     "Request",
     "Response",
-    "TimeoutException",
     "is_request_unsent",
 ]
 
@@ -59,13 +52,9 @@ Response = httpx.Response
 Auth = httpx.Auth
 AsyncTransport = httpx.AsyncBaseTransport
 ASGITransport = httpx.ASGITransport
-MockTransport = httpx.MockTransport
 
 HTTPTransportError = httpx.TransportError
 """Any failure below HTTP: connect, read, write, protocol, timeouts."""
-ConnectError = httpx.ConnectError
-TimeoutException = httpx.TimeoutException
-PoolTimeout = httpx.PoolTimeout
 
 ResponseHook = Callable[[Response], Awaitable[None]]
 
@@ -126,53 +115,36 @@ def _too_large(request: Request, status: int) -> UnexpectedResponseError:
     )
 
 
-def _user_agent() -> str:
-    return f"catalog-sync/{__version__} (pid {os.getpid()})"
-
-
-@dataclass(frozen=True)
-class HttpConfig:
-    base_url: str
-    parallelism: int = 8
-    connect_timeout: float = 10.0
-    read_timeout: float = 60.0
-
-
 class HttpClient:
     """An async HTTP client with at most ``parallelism`` requests in flight."""
 
     def __init__(
         self,
-        config: HttpConfig,
         *,
-        auth: Auth | None = None,
-        transport: AsyncTransport | None = None,
-        on_response: ResponseHook | None = None,
+        base_url: str,
+        parallelism: int,
+        connect_timeout: float,
+        read_timeout: float,
+        auth: Auth,
+        transport: AsyncTransport | None,
+        on_response: ResponseHook,
     ) -> None:
-        if config.parallelism < 1:
+        if parallelism < 1:
             raise ValueError("parallelism must be at least 1")
-        self.config = config
-        self._semaphore = asyncio.Semaphore(config.parallelism)
-        hooks: dict[str, list[Callable[..., Any]]] = {"response": []}
-        if on_response is not None:
-            hooks["response"].append(on_response)
+        self._semaphore = asyncio.Semaphore(parallelism)
         self._client = httpx.AsyncClient(
-            base_url=config.base_url,
+            base_url=base_url,
             auth=auth,
             transport=transport,
-            timeout=httpx.Timeout(
-                config.read_timeout,
-                connect=config.connect_timeout,
-                pool=config.connect_timeout,
-            ),
-            limits=httpx.Limits(
-                max_connections=config.parallelism,
-                max_keepalive_connections=config.parallelism,
-            ),
+            timeout=httpx.Timeout(read_timeout, connect=connect_timeout, pool=connect_timeout),
+            limits=httpx.Limits(max_connections=parallelism, max_keepalive_connections=parallelism),
             # The pid tells one apply's requests from another's in a server's log (the
             # emulator's request log shows it), e.g. when two applies race (docs/contracts.md).
-            headers={"Accept": "application/json", "User-Agent": _user_agent()},
-            event_hooks=hooks,
+            headers={
+                "Accept": "application/json",
+                "User-Agent": f"catalog-sync/{__version__} (pid {os.getpid()})",
+            },
+            event_hooks={"response": [on_response]},
             follow_redirects=False,
         )
 
@@ -212,10 +184,8 @@ class HttpClient:
     async def _bounded(self, request: Request, *, authenticated: bool) -> Response:
         """Send and read the body, refusing one larger than MAX_RESPONSE_BYTES as soon as
         it says so (Content-Length) or grows past it, instead of holding it all in memory."""
-        if authenticated:
-            response = await self._client.send(request, stream=True)
-        else:
-            response = await self._client.send(request, auth=None, stream=True)
+        auth = httpx.USE_CLIENT_DEFAULT if authenticated else None
+        response = await self._client.send(request, auth=auth, stream=True)
         try:
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:

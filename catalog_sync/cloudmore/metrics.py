@@ -39,11 +39,7 @@ class ClientMetrics:
 
     @property
     def total_requests(self) -> int:
-        return sum(self.requests.values())
-
-    @property
-    def total_wait(self) -> float:
-        return sum(self.waits)
+        return self.requests.total()
 
     @property
     def total_time(self) -> float:
@@ -65,7 +61,7 @@ class ClientMetrics:
         return [
             f"requests: {self.total_requests} ({by_request or 'none'})",
             f"token requests: {self.token_requests}, renewals after 401: {self.token_renewals}",
-            f"retries: {self.retries}, waited {self.total_wait:.2f} s",
+            f"retries: {self.retries}, waited {sum(self.waits):.2f} s",
             f"adopted after an ambiguous create: {self.adopted_creates}",
             f"total time: {self.total_time:.2f} s",
         ]

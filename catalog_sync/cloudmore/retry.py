@@ -125,63 +125,38 @@ class Retryable(Exception):  # noqa: N818 - internal signal, never leaves this p
         )
 
 
-def classify(
-    method: str, response: Response, *, now: datetime | None = None, unauthorized: bool = True
-) -> Response:
-    """Return ``response``, or raise Retryable when its status is worth another attempt.
-
-    ``unauthorized``: whether a 401 is (an API request's, after the token's renewal), or is
-    final (the token request's own: the credentials were refused)."""
-    status = response.status_code
-    if status == 401 and unauthorized:
-        raise Retryable(response=response, unsent=True)
-    if status in _ALWAYS_RETRY:
-        raise Retryable(
-            response=response,
-            unsent=True,
-            retry_after=parse_retry_after(response.headers.get("Retry-After"), now=now),
-        )
-    if status in _RETRY_IF_IDEMPOTENT:
-        raise Retryable(response=response, unsent=False)
-    return response
-
-
 class Retrier:
     """Runs one logical call's attempts under a :class:`RetryPolicy`."""
 
     def __init__(
-        self,
-        policy: RetryPolicy,
-        metrics: ClientMetrics,
-        *,
-        sleep: SleepFn | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        rng: random.Random | None = None,
+        self, policy: RetryPolicy, metrics: ClientMetrics, *, sleep: SleepFn | None = None
     ) -> None:
         self.policy = policy
         self.metrics = metrics
         self._sleep = sleep or asyncio.sleep
-        self._clock = clock
-        self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
-
-    def backoff(self, failures: int) -> float:
-        """Jittered exponential backoff before attempt ``failures + 1``."""
-        policy = self.policy
-        base = policy.wait_initial * (2 ** (failures - 1))
-        jitter: float = self._rng.uniform(0, policy.wait_jitter)
-        return float(min(policy.wait_max, base + jitter))
+        self._rng = random.Random()  # noqa: S311 - jitter, not cryptography
 
     async def attempt(
         self, method: str, send: Callable[[], Awaitable[Response]], *, unauthorized: bool = True
     ) -> Response:
-        """One attempt: the response, or Retryable for a retryable status or transport error
-        (``unauthorized``: see :func:`classify`)."""
+        """One attempt: the response, or Retryable for a retryable status or transport error.
+
+        ``unauthorized``: whether a 401 is retryable (an API request's, after the token's
+        renewal), or is final (the token request's own: the credentials were refused)."""
         try:
             response = await send()
         except HTTPTransportError as error:
             self.metrics.record_transport_error(method, error)
             raise Retryable(error=error, unsent=is_request_unsent(error)) from error
-        return classify(method, response, unauthorized=unauthorized)
+        status = response.status_code
+        if status == 401 and unauthorized:
+            raise Retryable(response=response, unsent=True)
+        if status in _ALWAYS_RETRY:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            raise Retryable(response=response, unsent=True, retry_after=retry_after)
+        if status in _RETRY_IF_IDEMPOTENT:
+            raise Retryable(response=response, unsent=False)
+        return response
 
     async def run(
         self,
@@ -199,20 +174,20 @@ class Retrier:
         """
         if repeat_sent is None:
             repeat_sent = method.upper() in IDEMPOTENT_METHODS
-        started = self._clock()
+        started = time.monotonic()
         skipped = 0.0  # decided wait a test's sleep did not spend: it still counts
         for number in itertools.count(1):
             try:
                 return await attempt(number)
             except Retryable as failure:
-                elapsed = self._clock() - started + skipped
+                elapsed = time.monotonic() - started + skipped
                 wait = self._wait(failure, number, elapsed, repeat_sent=repeat_sent)
                 if wait is None:
                     raise failure.final_error(method, path, number) from None
             self.metrics.record_retry(wait)
-            before = self._clock()
+            before = time.monotonic()
             await self._sleep(wait)
-            skipped += max(0.0, wait - (self._clock() - before))
+            skipped += max(0.0, wait - (time.monotonic() - before))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _wait(
@@ -224,6 +199,7 @@ class Retrier:
             return None
         if failure.retry_after is not None:
             wait = min(failure.retry_after, policy.max_retry_after)
-        else:
-            wait = self.backoff(number)
+        else:  # jittered exponential backoff
+            jitter = self._rng.uniform(0, policy.wait_jitter)
+            wait = min(policy.wait_max, policy.wait_initial * 2 ** (number - 1) + jitter)
         return None if elapsed + wait > policy.deadline else wait

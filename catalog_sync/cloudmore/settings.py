@@ -80,10 +80,7 @@ class ApiSettings(BaseModel):
 
 
 def _clean(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
+    return (value or "").strip() or None
 
 
 def _number(

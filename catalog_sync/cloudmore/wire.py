@@ -82,7 +82,6 @@ __all__ = [
     "dump_body",
     "id_from_body",
     "id_from_location",
-    "list_view",
     "load_json",
     "parse_list",
     "parse_one",
@@ -544,15 +543,9 @@ LIST_VIEWS: dict[type[BaseModel], frozenset[str] | None] = {
     AddonRead: None,
     BrokerRead: _all_but(BrokerRead, "contact", "address", "invoiceContact", "customProperties"),
 }
-"""Per read model, the top-level JSON fields a list item carries; ``None``: the whole object
-(``docs/contracts.md``, "List and detail reads"). The live reader reads an object's detail
-only when its kind manages a field its list leaves out."""
-
-
-def list_view(model: type[BaseModel]) -> frozenset[str] | None:
-    """What a list item of ``model`` carries (:data:`LIST_VIEWS`); a model the table does not
-    name is listed whole."""
-    return LIST_VIEWS.get(model)
+"""Per read model, the top-level JSON fields a list item carries; ``None`` (or a model the
+table does not name): the whole object (``docs/contracts.md``, "List and detail reads"). The
+live reader reads an object's detail only when its kind manages a field its list leaves out."""
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -615,8 +608,6 @@ def id_from_location(location: str | None) -> str | None:
 
 def id_from_body(content: bytes) -> str | None:
     """An id from a create response body: ``{"id": ...}`` or a bare JSON string."""
-    if not content.strip():
-        return None
     try:
         data = json.loads(content)
     except ValueError:

@@ -10,7 +10,7 @@ request log is ``GET /_emulator/requests`` or ``emulator.request_log.entries()``
 
 from __future__ import annotations
 
-from catalog_sync.emulator.app import Emulator, create_app
+from catalog_sync.emulator.app import create_app
 from catalog_sync.emulator.config import (
     ALL_FAULT_KINDS,
     DEFAULT_LIST_SHAPE,
@@ -18,7 +18,6 @@ from catalog_sync.emulator.config import (
     DemoCredentials,
     EmulatorConfig,
     FaultConfig,
-    FaultKind,
     ListShape,
     ScriptedFault,
     SeedName,
@@ -30,10 +29,8 @@ __all__ = [
     "DEFAULT_LIST_SHAPE",
     "DEMO",
     "DemoCredentials",
-    "Emulator",
     "EmulatorConfig",
     "FaultConfig",
-    "FaultKind",
     "ListShape",
     "ScriptedFault",
     "SeedName",

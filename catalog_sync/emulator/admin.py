@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from catalog_sync.emulator.api import emulator_of
 from catalog_sync.emulator.config import LIST_SHAPES, FaultConfig, SeedName
-
-if TYPE_CHECKING:
-    from catalog_sync.emulator.app import Emulator
 
 __all__ = ["routes"]
 
 _SEEDS: tuple[SeedName, ...] = ("empty", "demo")
-
-
-def _emulator(request: Request) -> Emulator:
-    emulator: Emulator = request.app.state.emulator
-    return emulator
-
-
-async def _json(request: Request) -> Any:
-    raw = await request.body()
-    return json.loads(raw) if raw.strip() else {}
 
 
 def _bad_request(message: str) -> Response:
@@ -35,9 +22,10 @@ def _bad_request(message: str) -> Response:
 
 
 async def reset(request: Request) -> Response:
-    emulator = _emulator(request)
+    emulator = emulator_of(request)
+    raw = await request.body()
     try:
-        body = await _json(request)
+        body = json.loads(raw) if raw.strip() else {}
     except json.JSONDecodeError as error:
         return _bad_request(str(error))
     if not isinstance(body, dict):
@@ -54,7 +42,7 @@ async def reset(request: Request) -> Response:
 
 
 async def faults(request: Request) -> Response:
-    emulator = _emulator(request)
+    emulator = emulator_of(request)
     if request.method == "PUT":
         try:
             config = FaultConfig.model_validate_json(await request.body())
@@ -65,7 +53,7 @@ async def faults(request: Request) -> Response:
 
 
 async def requests(request: Request) -> Response:
-    emulator = _emulator(request)
+    emulator = emulator_of(request)
     if request.method == "DELETE":
         emulator.request_log.clear()
         return Response(status_code=204)
@@ -73,13 +61,13 @@ async def requests(request: Request) -> Response:
 
 
 async def state(request: Request) -> Response:
-    emulator = _emulator(request)
+    emulator = emulator_of(request)
     await emulator.settled()
     return JSONResponse(emulator.store.to_json())
 
 
 async def revoke_tokens(request: Request) -> Response:
-    _emulator(request).tokens.revoke_all()
+    emulator_of(request).tokens.revoke_all()
     return Response(status_code=204)
 
 

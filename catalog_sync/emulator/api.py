@@ -22,7 +22,7 @@ from catalog_sync.emulator.views import Listed, list_items
 if TYPE_CHECKING:
     from catalog_sync.emulator.app import Emulator
 
-__all__ = ["routes"]
+__all__ = ["emulator_of", "routes"]
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ SERVICE = f"{SELLER}/services/{{service_id}}"
 PRODUCT = f"{SERVICE}/products/{{product_id}}"
 
 
-def _emulator(request: Request) -> Emulator:
+def emulator_of(request: Request) -> Emulator:
     emulator: Emulator = request.app.state.emulator
     return emulator
 
@@ -57,7 +57,7 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     """Authenticate, check the seller, and turn domain errors into their HTTP shapes."""
 
     async def run(request: Request) -> Response:
-        emulator = _emulator(request)
+        emulator = emulator_of(request)
         if not emulator.tokens.is_valid(request.headers.get("authorization")):
             return _unauthorized()
         params = {key: str(value).lower() for key, value in request.path_params.items()}
@@ -99,17 +99,13 @@ def _list(rows: list[JSON]) -> Response:
     return JSONResponse([public(row) for row in rows])
 
 
-def _catalog_list(emulator: Emulator, kind: Listed, rows: list[JSON]) -> Response:
-    return JSONResponse(list_items(kind, rows, emulator.list_shape))
-
-
 async def token(request: Request) -> Response:
     try:
         raw = (await request.body()).decode("utf-8", errors="replace")
     except ClientDisconnect:
         return _NoAnswer(request)
     form = dict(parse_qsl(raw, keep_blank_values=True))
-    status, body = _emulator(request).tokens.issue(form, request.headers.get("authorization"))
+    status, body = emulator_of(request).tokens.issue(form, request.headers.get("authorization"))
     return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
 
@@ -133,23 +129,41 @@ async def price_list(request: Request, emulator: Emulator, ids: dict[str, str]) 
     return Response(status_code=204)
 
 
-async def services(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
-    if request.method == "GET":
-        return _catalog_list(emulator, "service", list(emulator.store.services.values()))
-    body = await _body(request)
-    return _created(request, await emulator.write(lambda s: ops.create_service(s, body)))
+def _collection(
+    kind: Listed, rows: Callable[..., list[JSON]], create: Callable[..., str]
+) -> Handler:
+    """GET lists ``rows(store, *ids)``, POST answers ``create(store, *ids, body)``'s new id;
+    the ids are the path's, in its order (the operations take them so)."""
+
+    async def handler(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
+        path_ids = tuple(ids.values())
+        if request.method == "GET":
+            items = list_items(kind, rows(emulator.store, *path_ids), emulator.list_shape)
+            return JSONResponse(items)
+        body = await _body(request)
+        new_id = await emulator.write(lambda s: create(s, *path_ids, body))
+        return _created(request, new_id)
+
+    return handler
 
 
-async def service(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
-    sid = ids["service_id"]
-    if request.method == "GET":
-        return JSONResponse(public(ops.get_service(emulator.store, sid)))
-    if request.method == "DELETE":
-        await emulator.write(lambda s: ops.disable_service(s, sid))
+def _item(
+    get: Callable[..., JSON], delete: Callable[..., None], replace: Callable[..., None]
+) -> Handler:
+    """GET, DELETE and PUT of one object, by the path's ids (see :func:`_collection`)."""
+
+    async def handler(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
+        path_ids = tuple(ids.values())
+        if request.method == "GET":
+            return JSONResponse(public(get(emulator.store, *path_ids)))
+        if request.method == "DELETE":
+            await emulator.write(lambda s: delete(s, *path_ids))
+        else:
+            body = await _body(request)
+            await emulator.write(lambda s: replace(s, *path_ids, body))
         return Response(status_code=204)
-    body = await _body(request)
-    await emulator.write(lambda s: ops.replace_service(s, sid, body))
-    return Response(status_code=204)
+
+    return handler
 
 
 async def publish(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
@@ -176,68 +190,6 @@ async def custom_properties_data(
     return JSONResponse([])
 
 
-async def products(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
-    sid = ids["service_id"]
-    if request.method == "GET":
-        service_id = ops.get_service(emulator.store, sid)["id"]
-        return _catalog_list(emulator, "product", emulator.store.products_of(service_id))
-    body = await _body(request)
-    return _created(request, await emulator.write(lambda s: ops.create_product(s, sid, body)))
-
-
-async def product(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
-    sid, pid = ids["service_id"], ids["product_id"]
-    if request.method == "GET":
-        return JSONResponse(public(ops.get_product(emulator.store, sid, pid)))
-    if request.method == "DELETE":
-        await emulator.write(lambda s: ops.delete_product(s, sid, pid))
-        return Response(status_code=204)
-    body = await _body(request)
-    await emulator.write(lambda s: ops.replace_product(s, sid, pid, body))
-    return Response(status_code=204)
-
-
-async def addons(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
-    sid, pid = ids["service_id"], ids["product_id"]
-    if request.method == "GET":
-        found = ops.get_product(emulator.store, sid, pid)
-        return _catalog_list(emulator, "addon", emulator.store.addons_of(found["id"]))
-    body = await _body(request)
-    new_id = await emulator.write(lambda s: ops.create_addon(s, sid, pid, body))
-    return _created(request, new_id)
-
-
-async def addon(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
-    sid, pid, aid = ids["service_id"], ids["product_id"], ids["addon_id"]
-    if request.method == "GET":
-        return JSONResponse(public(ops.get_addon(emulator.store, sid, pid, aid)))
-    if request.method == "DELETE":
-        await emulator.write(lambda s: ops.delete_addon(s, sid, pid, aid))
-        return Response(status_code=204)
-    body = await _body(request)
-    await emulator.write(lambda s: ops.replace_addon(s, sid, pid, aid, body))
-    return Response(status_code=204)
-
-
-async def brokers(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
-    if request.method == "GET":
-        return _catalog_list(emulator, "broker", list(emulator.store.brokers.values()))
-    body = await _body(request)
-    return _created(request, await emulator.write(lambda s: ops.create_broker(s, body)))
-
-
-async def broker(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
-    bid = ids["broker_id"]
-    if request.method == "GET":
-        return JSONResponse(public(ops.get_broker(emulator.store, bid)))
-    if request.method == "DELETE":
-        await emulator.write(lambda s: ops.delete_broker(s, bid))
-        return Response(status_code=204)
-    body = await _body(request)
-    await emulator.write(lambda s: ops.replace_broker(s, bid, body))
-    return Response(status_code=204)
-
-
 async def resellers(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
     return _list(_resellers(emulator.store))
 
@@ -255,6 +207,18 @@ _ITEM = ["GET", "PUT", "DELETE"]
 
 
 def routes() -> list[Route]:
+    services = _collection("service", lambda s: list(s.services.values()), ops.create_service)
+    service = _item(ops.get_service, ops.disable_service, ops.replace_service)
+    products = _collection(
+        "product", lambda s, sid: s.products_of(ops.get_service(s, sid)["id"]), ops.create_product
+    )
+    product = _item(ops.get_product, ops.delete_product, ops.replace_product)
+    addons = _collection(
+        "addon", lambda s, *ids: s.addons_of(ops.get_product(s, *ids)["id"]), ops.create_addon
+    )
+    addon = _item(ops.get_addon, ops.delete_addon, ops.replace_addon)
+    brokers = _collection("broker", lambda s: list(s.brokers.values()), ops.create_broker)
+    broker = _item(ops.get_broker, ops.delete_broker, ops.replace_broker)
     table: list[tuple[str, Handler, list[str]]] = [
         ("/api/services/categories", _lookup(lambda s: s.categories), _READ),
         ("/api/services/marketRegions", _lookup(lambda s: s.regions), _READ),

@@ -22,19 +22,15 @@ class FaultInjector:
     def __init__(self, config: FaultConfig) -> None:
         self.configure(config)
 
-    @property
-    def config(self) -> FaultConfig:
-        return self._config
-
     def configure(self, config: FaultConfig) -> None:
         """Replace the settings; the random sequence and script counts start over."""
-        self._config = config
+        self.config = config
         self._random = random.Random(config.random_seed)  # noqa: S311 - reproducible chaos
         self._remaining = [entry.count for entry in config.script]
         self._patterns = [re.compile(entry.path_pattern) for entry in config.script]
 
     def decide(self, method: str, path: str) -> FaultDecision:
-        config = self._config
+        config = self.config
         delay = config.latency_ms / 1000
         if config.jitter_ms:
             delay += self._random.uniform(0, config.jitter_ms) / 1000

@@ -12,6 +12,7 @@ import asyncio
 import time
 from typing import TYPE_CHECKING
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from catalog_sync.emulator.config import FaultKind
@@ -32,13 +33,6 @@ _PLAIN_FAULTS: dict[FaultKind, int] = {
     "unauthorized": 401,
 }
 _WITH_RETRY_AFTER = {"rate_limit", "unavailable"}
-
-
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", ()):
-        if key.lower() == name:
-            return bytes(value).decode("latin-1")
-    return None
 
 
 async def _answer(send: Send, status: int, headers: list[tuple[bytes, bytes]]) -> None:
@@ -72,17 +66,15 @@ class FaultMiddleware:
         decision = emulator.faults.decide(method, path)
         kind = decision.kind
         status: int | None = None
+        # An ambiguous fault lets the handler commit, but its answer never reaches the client.
+        answered = kind not in ("ambiguous_502", "ambiguous_drop")
 
         async def send_status(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-            await send(message)
-
-        async def swallow(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
+            if answered:
+                await send(message)
 
         try:
             if decision.delay_seconds > 0:
@@ -96,11 +88,11 @@ class FaultMiddleware:
                 status = _PLAIN_FAULTS[kind]
                 await _answer(send, status, headers)
             elif kind == "ambiguous_502":
-                await self.app(scope, receive, swallow)
+                await self.app(scope, receive, send_status)
                 status = 502
                 await _answer(send, status, [])
             elif kind == "ambiguous_drop":
-                await self.app(scope, receive, swallow)
+                await self.app(scope, receive, send_status)
                 await _drop(send)
             else:
                 if kind == "hang":
@@ -119,5 +111,5 @@ class FaultMiddleware:
                 kind,
                 started_wall,
                 time.perf_counter() - started,
-                agent=_header(scope, b"user-agent"),
+                agent=Headers(scope=scope).get("user-agent"),
             )

@@ -13,6 +13,7 @@ from catalog_sync.emulator.ids import new_id
 from catalog_sync.emulator.rules import NotFoundError
 from catalog_sync.emulator.store import Store, Table
 from catalog_sync.emulator.validation import (
+    AMOUNTS,
     JSON,
     validate_addon,
     validate_broker,
@@ -48,11 +49,20 @@ __all__ = [
 UNPUBLISHED: JSON = {"publishTo": "None", "regionIds": [], "countryIds": [], "brokerIds": []}
 
 
-def _get(table: Mapping[str, JSON], object_id: str) -> JSON:
+def _get(
+    table: Mapping[str, JSON], object_id: str, parent: JSON | None = None, link: str = ""
+) -> JSON:
+    """The record, if it exists and lies under ``parent`` (its id in the record's ``link``)."""
     record = table.get(object_id.lower())
-    if record is None:
+    if record is None or (parent is not None and record[link] != parent["id"]):
         raise NotFoundError(object_id)
     return record
+
+
+def _insert(store: Store, table: Table, object_id: str | None, record: JSON) -> str:
+    object_id = object_id or new_id()
+    store.put(table, {"id": object_id, **record})
+    return object_id
 
 
 def get_service(store: Store, service_id: str) -> JSON:
@@ -60,19 +70,12 @@ def get_service(store: Store, service_id: str) -> JSON:
 
 
 def get_product(store: Store, service_id: str, product_id: str) -> JSON:
-    service = get_service(store, service_id)
-    product = _get(store.products, product_id)
-    if product["_serviceId"] != service["id"]:
-        raise NotFoundError(product_id)
-    return product
+    return _get(store.products, product_id, get_service(store, service_id), "_serviceId")
 
 
 def get_addon(store: Store, service_id: str, product_id: str, addon_id: str) -> JSON:
     product = get_product(store, service_id, product_id)
-    addon = _get(store.addons, addon_id)
-    if addon["_productId"] != product["id"]:
-        raise NotFoundError(addon_id)
-    return addon
+    return _get(store.addons, addon_id, product, "_productId")
 
 
 def get_broker(store: Store, broker_id: str) -> JSON:
@@ -82,18 +85,8 @@ def get_broker(store: Store, broker_id: str) -> JSON:
 def create_service(store: Store, body: object, object_id: str | None = None) -> str:
     record, status = validate_service(body)
     rules.check_service(store, record)
-    object_id = object_id or new_id()
-    store.put(
-        "services",
-        {
-            "id": object_id,
-            **record,
-            "status": status or "Active",
-            "publish": dict(UNPUBLISHED),
-            "currencies": [],
-        },
-    )
-    return object_id
+    extra = {"status": status or "Active", "publish": dict(UNPUBLISHED), "currencies": []}
+    return _insert(store, "services", object_id, {**record, **extra})
 
 
 def replace_service(store: Store, service_id: str, body: object) -> None:
@@ -121,9 +114,7 @@ def create_product(
     service = get_service(store, service_id)
     record = validate_product(body)
     rules.check_product(store, service["id"], record)
-    object_id = object_id or new_id()
-    store.put("products", {"id": object_id, **record, "_serviceId": service["id"]})
-    return object_id
+    return _insert(store, "products", object_id, {**record, "_serviceId": service["id"]})
 
 
 def replace_product(store: Store, service_id: str, product_id: str, body: object) -> None:
@@ -147,17 +138,8 @@ def create_addon(
     product = get_product(store, service_id, product_id)
     record = validate_addon(body)
     rules.check_addon(store, product, record)
-    object_id = object_id or new_id()
-    store.put(
-        "addons",
-        {
-            "id": object_id,
-            **record,
-            "_serviceId": product["_serviceId"],
-            "_productId": product["id"],
-        },
-    )
-    return object_id
+    links = {"_serviceId": product["_serviceId"], "_productId": product["id"]}
+    return _insert(store, "addons", object_id, {**record, **links})
 
 
 def replace_addon(
@@ -177,9 +159,7 @@ def delete_addon(store: Store, service_id: str, product_id: str, addon_id: str) 
 def create_broker(store: Store, body: object, object_id: str | None = None) -> str:
     record = validate_broker(body)
     rules.check_broker(store, record)
-    object_id = object_id or new_id()
-    store.put("brokers", {"id": object_id, **record})
-    return object_id
+    return _insert(store, "brokers", object_id, record)
 
 
 def replace_broker(store: Store, broker_id: str, body: object) -> None:
@@ -205,7 +185,7 @@ def delete_broker(store: Store, broker_id: str) -> None:
 # its amounts per currency under "_prices"; a service's "currencies" are those it has a price
 # list in, the first PUT in a currency making one.
 
-_NO_PRICE: JSON = {"price": None, "cost": None, "recommendedPrice": None}
+_NO_PRICE: JSON = dict.fromkeys(AMOUNTS)
 
 
 def _amounts(record: JSON, currency: str) -> JSON:

@@ -21,15 +21,8 @@ __all__ = ["bind_socket", "serve_forever", "serve_in_thread"]
 _DROP_MESSAGE = "ASGI callable returned without completing response."
 
 
-class _HideInjectedDrops(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.getMessage() != _DROP_MESSAGE
-
-
-def _quiet_uvicorn() -> None:
-    logger = logging.getLogger("uvicorn.error")
-    if not any(isinstance(f, _HideInjectedDrops) for f in logger.filters):
-        logger.addFilter(_HideInjectedDrops())
+def _not_an_injected_drop(record: logging.LogRecord) -> bool:
+    return record.getMessage() != _DROP_MESSAGE
 
 
 def bind_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
@@ -62,7 +55,9 @@ class _Server(uvicorn.Server):
 
 
 def _uvicorn_config(app: Starlette) -> uvicorn.Config:
-    _quiet_uvicorn()
+    logger = logging.getLogger("uvicorn.error")
+    if _not_an_injected_drop not in logger.filters:
+        logger.addFilter(_not_an_injected_drop)
     return uvicorn.Config(
         app,
         http="h11",

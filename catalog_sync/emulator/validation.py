@@ -19,6 +19,7 @@ from catalog_sync.currencies import CURRENCY_CODES
 from catalog_sync.emulator.ids import is_guid
 
 __all__ = [
+    "AMOUNTS",
     "JSON",
     "ModelStateError",
     "to_money",
@@ -41,6 +42,8 @@ PRICE_PER = ("Subscription", "Quantity", "Selected", "Metered")
 PUBLISH_TO = ("AllBrokers", "Regions", "Countries", "SellerBrokers", "SpecificBrokers", "None")
 SUBSCRIPTION_PERIODS = (1, 12, 24, 36, 48, 60)
 BILLING_FREQUENCIES = (1, 12)
+AMOUNTS = ("price", "cost", "recommendedPrice")
+"""The money of a product, an addon and a price list item, in this order."""
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE_PREFIX = re.compile(r"^[0-9]{1,4}$")
@@ -87,32 +90,42 @@ class _Reader:
     def _type_error(self, name: str, clr_type: str) -> None:
         self.fail(name, f"The JSON value could not be converted to {clr_type}.")
 
-    def string(self, name: str, *, required: bool = False) -> str | None:
+    def _typed(
+        self,
+        name: str,
+        accepts: type | tuple[type, ...],
+        clr_type: str,
+        *,
+        items: type | None = None,
+        required: bool = False,
+    ) -> Any:
+        """The value of ``name``, or None when it is absent or of another JSON type (recorded).
+        ``items``: the type every element of a list must have."""
         value = self.body.get(name)
-        if value is None or (isinstance(value, str) and not value.strip() and required):
+        if value is None:
             if required:
                 self._required(name)
             return None
-        if not isinstance(value, str):
-            self._type_error(name, "System.String")
+        # A JSON true is no number, though a Python bool is an int.
+        wrong = not isinstance(value, accepts) or (isinstance(value, bool) and accepts is not bool)
+        if wrong or (items is not None and not all(isinstance(i, items) for i in value)):
+            self._type_error(name, clr_type)
+            return None
+        return value
+
+    def string(self, name: str, *, required: bool = False) -> str | None:
+        value: str | None = self._typed(name, str, "System.String", required=required)
+        if required and value is not None and not value.strip():
+            self._required(name)
             return None
         return value
 
     def boolean(self, name: str) -> bool:
-        value = self.body.get(name)
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            self._type_error(name, "System.Boolean")
-            return False
-        return value
+        return self._typed(name, bool, "System.Boolean") or False
 
     def integer(self, name: str, *, choices: Sequence[int] = ()) -> int | None:
-        value = self.body.get(name)
+        value: int | None = self._typed(name, int, "System.Int32")
         if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self._type_error(name, "System.Int32")
             return None
         if choices and value not in choices:
             allowed = ", ".join(str(c) for c in choices)
@@ -124,11 +137,8 @@ class _Reader:
         return value
 
     def money(self, name: str) -> float | None:
-        value = self.body.get(name)
+        value: float | None = self._typed(name, (int, float), "System.Decimal")
         if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self._type_error(name, "System.Decimal")
             return None
         if not Decimal(str(value)).is_finite() or not 0 <= Decimal(str(value)) < _MONEY_MAX:
             self.fail(name, f"The field {_pascal(name)} must be between 0 and {_MONEY_MAX}.")
@@ -144,8 +154,8 @@ class _Reader:
             return None
         return value
 
-    def guid(self, name: str) -> str | None:
-        value = self.string(name)
+    def guid(self, name: str, *, required: bool = False) -> str | None:
+        value: str | None = self._typed(name, str, "System.String", required=required)
         if value is None:
             return None
         if not is_guid(value):
@@ -154,16 +164,12 @@ class _Reader:
         return value.lower()
 
     def guids(self, name: str, *, required: bool = False) -> list[str]:
-        value = self.body.get(name)
-        if value is None or value == []:
-            if required:
-                self._required(name)
-            return []
-        if not isinstance(value, list):
-            self._type_error(name, "System.Collections.Generic.List`1[System.Guid]")
-            return []
+        clr_type = "System.Collections.Generic.List`1[System.Guid]"
+        value: list[Any] | None = self._typed(name, list, clr_type, required=required)
+        if value == [] and required:
+            self._required(name)
         result: list[str] = []
-        for item in value:
+        for item in value or []:
             if not isinstance(item, str) or not is_guid(item):
                 self._type_error(name, "System.Guid")
                 return []
@@ -189,27 +195,22 @@ class _Reader:
         return prefix, phone
 
     def objects(self, name: str) -> list[_Reader]:
-        value = self.body.get(name)
-        if value is None:
-            return []
-        if not isinstance(value, list) or not all(isinstance(i, dict) for i in value):
-            self._type_error(name, "System.Collections.Generic.List`1")
-            return []
+        clr_type = "System.Collections.Generic.List`1"
+        value: list[JSON] | None = self._typed(name, list, clr_type, items=dict)
         return [
             _Reader(item, f"{self.key(name)}[{index}].", self.errors)
-            for index, item in enumerate(value)
+            for index, item in enumerate(value or [])
         ]
 
     def object(self, name: str, *, required: bool = False) -> _Reader | None:
-        value = self.body.get(name)
-        if value is None:
-            if required:
-                self._required(name)
-            return None
-        if not isinstance(value, dict):
-            self._type_error(name, "an object")
-            return None
-        return _Reader(value, f"{self.key(name)}.", self.errors)
+        value: JSON | None = self._typed(name, dict, "an object", required=required)
+        return None if value is None else _Reader(value, f"{self.key(name)}.", self.errors)
+
+    def strings(self, name: str) -> list[str]:
+        return list(self._typed(name, list, "System.String[]", items=str) or [])
+
+    def amounts(self) -> JSON:
+        return {name: self.money(name) for name in AMOUNTS}
 
 
 def _read(body: object) -> tuple[_Reader, dict[str, list[str]]]:
@@ -233,21 +234,11 @@ def _service_custom_property(r: _Reader) -> JSON:
         "defaultValue": r.string("defaultValue"),
         "visible": r.boolean("visible"),
         "mandatory": r.boolean("mandatory"),
-        "allowedValues": _strings(r, "allowedValues"),
+        "allowedValues": r.strings("allowedValues"),
         "appliesToOrganizations": r.boolean("appliesToOrganizations"),
         "appliesToBrokers": r.boolean("appliesToBrokers"),
         "appliesToSeller": r.boolean("appliesToSeller"),
     }
-
-
-def _strings(r: _Reader, name: str) -> list[str]:
-    value = r.body.get(name)
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(i, str) for i in value):
-        r.fail(name, "The JSON value could not be converted to System.String[].")
-        return []
-    return list(value)
 
 
 def validate_service(body: object) -> tuple[JSON, str | None]:
@@ -284,9 +275,7 @@ def validate_product(body: object) -> JSON:
             "subscriptionPeriodMonths", choices=SUBSCRIPTION_PERIODS
         ),
         "billingFrequencyMonths": r.integer("billingFrequencyMonths", choices=BILLING_FREQUENCIES),
-        "price": r.money("price"),
-        "cost": r.money("cost"),
-        "recommendedPrice": r.money("recommendedPrice"),
+        **r.amounts(),
         "minQuantity": r.integer("minQuantity"),
         "maxQuantity": r.integer("maxQuantity"),
         "emailTemplateId": r.guid("emailTemplateId"),
@@ -306,9 +295,7 @@ def validate_addon(body: object) -> JSON:
         "itemCode": r.string("itemCode", required=True),
         "enableGrouping": r.boolean("enableGrouping"),
         "groupName": r.string("groupName"),
-        "price": r.money("price"),
-        "cost": r.money("cost"),
-        "recommendedPrice": r.money("recommendedPrice"),
+        **r.amounts(),
         "pricePer": r.enum("pricePer", PRICE_PER),
         "hideFromSubscriptionView": r.boolean("hideFromSubscriptionView"),
         "hideFromPriceList": r.boolean("hideFromPriceList"),
@@ -386,19 +373,17 @@ def validate_publish(body: object) -> JSON:
     return _done(record, errors)
 
 
-def validate_currency(value: object, key: str = "currencyCode") -> str:
-    """An ISO 4217 code as given (upper case), or a ModelStateError under ``key``."""
+def validate_currency(value: object) -> str:
+    """An ISO 4217 code as given (upper case), or a ModelStateError under ``CurrencyCode``."""
     if not isinstance(value, str) or not value:
-        raise ModelStateError({_pascal(key): [f"The {_pascal(key)} field is required."]})
+        raise ModelStateError({"CurrencyCode": ["The CurrencyCode field is required."]})
     if value not in CURRENCY_CODES:
-        raise ModelStateError({_pascal(key): [f"'{value}' is not an ISO 4217 currency code."]})
+        raise ModelStateError({"CurrencyCode": [f"'{value}' is not an ISO 4217 currency code."]})
     return value
 
 
 def _price(r: _Reader | None) -> JSON | None:
-    if r is None:
-        return None
-    return {name: r.money(name) for name in ("price", "cost", "recommendedPrice")}
+    return None if r is None else r.amounts()
 
 
 def validate_price_list(currency: object, body: object) -> tuple[str, list[JSON]]:
@@ -412,14 +397,10 @@ def validate_price_list(currency: object, body: object) -> tuple[str, list[JSON]
         r.fail("currencyCode", f"The CurrencyCode '{given}' is not the query's '{code}'.")
     products: list[JSON] = []
     for product in r.objects("products"):
-        product_id = product.guid("productId")
-        if product_id is None and not product.errors.get(product.key("productId")):
-            product.fail("productId", "The ProductId field is required.")
+        product_id = product.guid("productId", required=True)
         addons: list[JSON] = []
         for addon in product.objects("addons"):
-            addon_id = addon.guid("addonId")
-            if addon_id is None and not addon.errors.get(addon.key("addonId")):
-                addon.fail("addonId", "The AddonId field is required.")
+            addon_id = addon.guid("addonId", required=True)
             price = _price(addon.object("price", required=True))
             addons.append({"addonId": addon_id, "price": price})
         products.append(

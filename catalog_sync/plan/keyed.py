@@ -4,8 +4,9 @@ A service names the currencies it has a price list in (``docs/contracts.md``, "P
 and each list is one more request, so the live side holds every listed one as an object
 without fields, and reads only those the files name (plan) or the plan changes (apply's re-read
 and verification): a catalog without prices reads nothing more, and a listed currency the
-files leave out is reported unmanaged without being read. Which kinds these are, and how they
-are listed and read, is in their spec (``listed``, ``get``) in :mod:`catalog_sync.kinds`.
+files leave out is reported unmanaged without being read (export, which writes them all,
+reads every listed one: :func:`listed`). Which kinds these are, and how they are listed and
+read, is in their spec (``listed``, ``get``) in :mod:`catalog_sync.kinds`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from catalog_sync.plan.live import LiveCatalog
 from catalog_sync.plan.match import match
 from catalog_sync.plan.model import Change
 
-__all__ = ["read_keyed", "wanted_by_changes", "wanted_by_desired", "with_listed"]
+__all__ = ["listed", "read_keyed", "wanted_by_changes", "wanted_by_desired", "with_listed"]
 
 
 def _keyed_kinds() -> list[KindSpec]:
@@ -48,6 +49,13 @@ def with_listed(live: LiveCatalog) -> LiveCatalog:
         return live
     graph = ResourceGraph({**live.graph.resources, **added}, live.graph.duplicates)
     return replace(live, graph=graph)
+
+
+def listed(live: ResourceGraph) -> list[Address]:
+    """Every listed object (``with_listed``), read or not: export reads them all, as a file
+    holds every currency a service prices in."""
+    kinds = {spec.kind for spec in _keyed_kinds()}
+    return [resource.address for resource in live if resource.kind in kinds]
 
 
 def wanted_by_desired(desired: ResourceGraph, live: ResourceGraph) -> list[Address]:

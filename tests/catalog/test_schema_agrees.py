@@ -14,6 +14,7 @@ from ruamel.yaml import YAML
 
 from catalog_sync.catalog.schema import CATALOG_SCHEMA_ID
 from catalog_sync.cli import main
+from tests.apply.test_price_lists import CATALOG as PRICED
 from tests.catalog.files import REPO
 
 SCHEMA = json.loads((REPO / "schemas" / "catalog.schema.json").read_text(encoding="utf-8"))
@@ -51,13 +52,18 @@ def test_the_example_passes_the_schema_and_one_five_decimal_price_fails_it_as_va
     text = service.read_text(encoding="utf-8")
     service.write_text(text.replace('price: "6.00"', 'price: "6.00001"', 1), encoding="utf-8")
 
+    _refused_alike(catalog, "6.00001", "CS206", "6.00001 has more than 4 decimal places")
+
+
+def _refused_alike(catalog: Path, value: str, code: str, message: str) -> None:
+    """One schema error naming ``value``, and validate's ``code`` with ``message``."""
     errors = _schema_errors(catalog)
     assert len(errors) == 1, errors
-    assert "6.00001" in errors[0]
+    assert value in errors[0]
     validated = CliRunner().invoke(main, ["validate", str(catalog)])
     assert validated.exit_code == 1
-    assert "CS206" in validated.output
-    assert "6.00001 has more than 4 decimal places" in validated.output
+    assert code in validated.output
+    assert message in validated.output
 
 
 def test_every_pattern_has_a_readable_message() -> None:
@@ -101,3 +107,17 @@ def test_optional_fields_are_one_schema_so_hovers_show_one_title() -> None:
     assert validator.is_valid(None)
     assert not validator.is_valid("12.50001")
     assert not validator.is_valid(-1)
+
+
+def test_a_lower_case_currency_key_fails_the_schema_as_it_fails_validate(tmp_path: Path) -> None:
+    catalog = tmp_path / "priced"
+    catalog.mkdir()
+    path = catalog / "catalog.yaml"
+    path.write_text(PRICED, encoding="utf-8")
+    assert _schema_errors(catalog) == []
+    assert CliRunner().invoke(main, ["validate", str(catalog)]).exit_code == 0
+
+    path.write_text(PRICED.replace("SEK:", "sek:", 1), encoding="utf-8")
+    _refused_alike(
+        catalog, "'sek'", "CS213", "'sek' is not an ISO 4217 currency code (codes are upper case)"
+    )
