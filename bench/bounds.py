@@ -11,13 +11,16 @@ B brokers):
   + S service details + S products lists + P product details + P addons lists (the lists
   are summaries where the detail holds more, docs/contracts.md); depth 4 (token, services,
   products, addons), fewer when a level is empty;
+- applying, a session of its own (as ``apply plan.json`` is, the plan perhaps reviewed long
+  before): 1 token, on the critical path; none when the plan has no changes;
 - the stale-plan check before writing: what the plan touches (apply's scoped read,
   ``catalog_sync/plan/scoped.py``): each touched object through the lists above it and,
   where its list is a summary, its detail; the parent list of each create (onto an empty
   seller: the services and brokers lists only); the lookups only when a touched object read
   whole names one (an addon names none);
-- writes: one request per planned change (a service create and its publish are two); depth
-  the longest parent-child chain among them (service, product, addon = 3);
+- writes: one request per planned change (a service create and its publish are two, unless
+  the service is to stay unpublished, as a new one already is); depth the longest
+  parent-child chain among them (service, product, addon = 3);
 - verification: the same reads after the writes, the created objects included and whole
   (each through its parent's list, so a new service's products list waits for its create),
   and no lookup (the plan's names and the check's tables decode what was written).
@@ -63,16 +66,26 @@ def plan_minimum(services: int, products: int, brokers: int = 0) -> Minimum:
     return Minimum(1 + _LIST_READS + brokers + 2 * services + 2 * products, depth)
 
 
-def create_minimum(services: int, products: int, addons: int, brokers: int) -> Minimum:
-    """``apply`` of a whole catalog onto an empty seller (plan, check, write, verify)."""
+def _session(writes: int) -> Minimum:
+    """The apply's own token, when there is anything to apply."""
+    return Minimum(1, 1) if writes else Minimum(0, 0)
+
+
+def create_minimum(
+    services: int, products: int, addons: int, brokers: int, *, publishes: int | None = None
+) -> Minimum:
+    """``apply`` of a whole catalog onto an empty seller (plan, token, check, write, verify);
+    ``publishes``: how many services get a publish write, those not to stay unpublished
+    (default: every one)."""
     plan = plan_minimum(0, 0)
     check = Minimum(2, 1)  # the services and brokers lists, the only parents that exist
-    writes = brokers + 2 * services + products + addons
+    writes = brokers + services + (services if publishes is None else publishes)
+    writes += products + addons
     write = Minimum(writes, 1 + (products > 0) + (addons > 0), writes)
     # Both top-level lists, each created object whole (broker and service details, product
     # details) and the lists below each created parent.
     verify = Minimum(2 + brokers + 2 * services + 2 * products, 1 + (services > 0) + (products > 0))
-    return plan + check + write + verify
+    return plan + _session(writes) + check + write + verify
 
 
 def change_minimum(
@@ -89,7 +102,8 @@ def change_minimum(
     services holding ``products`` products and ``brokers`` brokers: plan, then the addons
     checked through the lists above them (the services list, the parents' services' products
     lists, the parents' addons lists; no lookups and no details: addon lists are whole), the
-    writes (independent of one another), the same lists verified."""
+    writes (independent of one another), the same lists verified; a session token first when
+    there is anything to write."""
     plan = plan_minimum(services, products, brokers)
     above = services if parent_services is None else parent_services
     reads = (1 + above + parents) if parents else 0
@@ -97,7 +111,7 @@ def change_minimum(
     check = Minimum(reads, depth)
     write = Minimum(writes, 1 if writes else 0, writes)
     verify = Minimum(reads, depth)
-    return plan + check + write + verify
+    return plan + _session(writes) + check + write + verify
 
 
 def sequential_minimum(writes: int, reads: int) -> Minimum:

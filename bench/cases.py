@@ -106,7 +106,9 @@ def _setup(case: Case, catalog_dir: Path, url_placeholder: str) -> _Setup:
         if case.client == "script":
             writes = brokers + 2 * s + p + a
             return _Setup(base, None, sequential_minimum(writes, 5), (*script, "create"))
-        return _Setup(base, None, create_minimum(s, p, a, brokers), apply)
+        publishes = sum(not service.publish.is_default for service in base.services)
+        minimum = create_minimum(s, p, a, brokers, publishes=publishes)
+        return _Setup(base, None, minimum, apply)
     if case.group == "update":
         changed = updated_catalog(base)
         updates, parents, services = _updated_parents(base, changed)

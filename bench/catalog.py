@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
 from catalog_sync.emulator import DEMO
 from catalog_sync.emulator.seeds import build_store
+from catalog_sync.graph import Kind
 from catalog_sync.kinds import PUBLISH_MODES as _WIRE_PUBLISH_MODES
+from catalog_sync.kinds import defaults
 
 __all__ = [
     "BROKERS",
@@ -115,6 +117,12 @@ class Publish:
     regions: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     brokers: tuple[str, ...] = ()
+
+    @property
+    def is_default(self) -> bool:
+        """What a new service has already (the registry's defaults): creating it needs no
+        publish write."""
+        return asdict(self) == defaults(Kind.PUBLISH)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from bench.wire import (
 from catalog_sync.emulator import DEMO, operations
 from catalog_sync.emulator.ids import stable_id
 from catalog_sync.emulator.seeds import build_store
-from catalog_sync.emulator.statefile import write_state
+from catalog_sync.emulator.statefile import StateFile
 from catalog_sync.emulator.store import Store
 from catalog_sync.plan.lookups import Lookups
 
@@ -71,5 +71,5 @@ def seed_state(path: Path, live: GeneratedCatalog | None) -> Path:
         for service in live.services:
             _add_service(store, service, lookups, brokers)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_state(path, store.to_json())
+    StateFile(path).save(store)
     return path

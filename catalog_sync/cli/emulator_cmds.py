@@ -27,7 +27,8 @@ def emulator() -> None:
     "--state",
     "state_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="JSON file that keeps the state between runs (loaded if it exists).",
+    help="JSON file that keeps the state between runs (loaded if it exists); the writes "
+    "since its last snapshot are in FILE.log beside it.",
 )
 @click.option(
     "--seed",

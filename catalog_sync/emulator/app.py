@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from pathlib import Path
 from typing import TypeVar
 
 from starlette.applications import Starlette
@@ -17,7 +16,7 @@ from catalog_sync.emulator.faults import FaultInjector
 from catalog_sync.emulator.middleware import FaultMiddleware
 from catalog_sync.emulator.requestlog import RequestLog
 from catalog_sync.emulator.seeds import build_store
-from catalog_sync.emulator.statefile import encode_state, load_state, write_encoded, write_state
+from catalog_sync.emulator.statefile import StateFile
 from catalog_sync.emulator.store import Store
 from catalog_sync.errors import ConfigError
 
@@ -39,24 +38,26 @@ class Emulator:
         # One lock serialises every mutation; a change runs without an await, so a reader on
         # the event-loop thread never sees half of one.
         self.lock = asyncio.Lock()
+        self._state = None if config.state_file is None else StateFile(config.state_file)
         self.store = self._initial_store(config)
         self.store.unique_keys = config.unique_keys
         # Group commit: ``_changes`` counts changes made to the store, ``_durable`` those in
-        # the state file; one flush at a time covers every change made before it started.
+        # the state file; one flush at a time covers every change made before it started
+        # (statefile.py: a line of what changed, or now and then a snapshot).
         self._changes = 0
         self._durable = 0
         self._flushing: asyncio.Future[None] | None = None
 
     def _initial_store(self, config: EmulatorConfig) -> Store:
-        if config.state_file is None:
+        if self._state is None:
             return build_store(config.seed, config.credentials.seller_id)
         try:
-            config.state_file.parent.mkdir(parents=True, exist_ok=True)
-            saved = load_state(config.state_file)
+            self._state.path.parent.mkdir(parents=True, exist_ok=True)
+            saved = self._state.load()
             if saved is not None:
-                return Store.from_json(saved)
+                return saved
             store = build_store(config.seed, config.credentials.seller_id)
-            write_state(config.state_file, store.to_json())
+            self._state.save(store)
             return store
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise ConfigError(
@@ -88,21 +89,22 @@ class Emulator:
         self.store.unique_keys = self.config.unique_keys
 
     async def _durable_up_to(self, change: int) -> None:
-        if self.config.state_file is None:
+        if self._state is None:
             self._durable = self._changes
             return
         while self._durable < change:
             if self._flushing is None:
-                self._flushing = asyncio.ensure_future(self._flush(self.config.state_file))
+                self._flushing = asyncio.ensure_future(self._flush(self._state))
             # Shielded: a client that hangs up must not cancel the flush others wait on.
             await asyncio.shield(self._flushing)
 
-    async def _flush(self, path: Path) -> None:
+    async def _flush(self, state: StateFile) -> None:
         try:
             covered = self._changes
-            # Encoded here, between awaits: a consistent snapshot of every change so far.
-            payload = encode_state(self.store.to_json())
-            await asyncio.to_thread(write_encoded, path, payload)
+            # Encoded here, between awaits: every change so far and none half made.
+            write = state.prepare(self.store)
+            if write is not None:
+                await asyncio.to_thread(write)
             self._durable = max(self._durable, covered)
         finally:
             self._flushing = None

@@ -6,10 +6,12 @@ rules as data a client creates. Callers hold the emulator's lock around writes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from catalog_sync.emulator import rules
 from catalog_sync.emulator.ids import new_id
 from catalog_sync.emulator.rules import NotFoundError
-from catalog_sync.emulator.store import Store
+from catalog_sync.emulator.store import Store, Table
 from catalog_sync.emulator.validation import (
     AMOUNTS,
     JSON,
@@ -48,7 +50,7 @@ UNPUBLISHED: JSON = {"publishTo": "None", "regionIds": [], "countryIds": [], "br
 
 
 def _get(
-    table: dict[str, JSON], object_id: str, parent: JSON | None = None, link: str = ""
+    table: Mapping[str, JSON], object_id: str, parent: JSON | None = None, link: str = ""
 ) -> JSON:
     """The record, if it exists and lies under ``parent`` (its id in the record's ``link``)."""
     record = table.get(object_id.lower())
@@ -57,9 +59,9 @@ def _get(
     return record
 
 
-def _insert(table: dict[str, JSON], object_id: str | None, record: JSON) -> str:
+def _insert(store: Store, table: Table, object_id: str | None, record: JSON) -> str:
     object_id = object_id or new_id()
-    table[object_id] = {"id": object_id, **record}
+    store.put(table, {"id": object_id, **record})
     return object_id
 
 
@@ -84,7 +86,7 @@ def create_service(store: Store, body: object, object_id: str | None = None) -> 
     record, status = validate_service(body)
     rules.check_service(store, record)
     extra = {"status": status or "Active", "publish": dict(UNPUBLISHED), "currencies": []}
-    return _insert(store.services, object_id, {**record, **extra})
+    return _insert(store, "services", object_id, {**record, **extra})
 
 
 def replace_service(store: Store, service_id: str, body: object) -> None:
@@ -92,18 +94,18 @@ def replace_service(store: Store, service_id: str, body: object) -> None:
     record, status = validate_service(body)
     rules.check_service(store, record, exclude_id=current["id"])
     # PUT replaces the fields of the body; status is kept unless given, publish always kept.
-    current.update(record, status=status or current["status"])
+    store.update("services", current["id"], {**record, "status": status or current["status"]})
 
 
 def disable_service(store: Store, service_id: str) -> None:
-    get_service(store, service_id)["status"] = "Disabled"
+    store.update("services", get_service(store, service_id)["id"], {"status": "Disabled"})
 
 
 def publish_service(store: Store, service_id: str, body: object) -> None:
     service = get_service(store, service_id)
     record = validate_publish(body)
     rules.check_publish(store, record)
-    service["publish"] = record
+    store.update("services", service["id"], {"publish": record})
 
 
 def create_product(
@@ -112,22 +114,22 @@ def create_product(
     service = get_service(store, service_id)
     record = validate_product(body)
     rules.check_product(store, service["id"], record)
-    return _insert(store.products, object_id, {**record, "_serviceId": service["id"]})
+    return _insert(store, "products", object_id, {**record, "_serviceId": service["id"]})
 
 
 def replace_product(store: Store, service_id: str, product_id: str, body: object) -> None:
     current = get_product(store, service_id, product_id)
     record = validate_product(body)
     rules.check_product(store, current["_serviceId"], record, exclude_id=current["id"])
-    current.update(record)
+    store.update("products", current["id"], record)
 
 
 def delete_product(store: Store, service_id: str, product_id: str) -> None:
     product = get_product(store, service_id, product_id)
     # Children go with their parent, so no addon is ever left without a product.
     for addon in store.addons_of(product["id"]):
-        del store.addons[addon["id"]]
-    del store.products[product["id"]]
+        store.delete("addons", addon["id"])
+    store.delete("products", product["id"])
 
 
 def create_addon(
@@ -137,7 +139,7 @@ def create_addon(
     record = validate_addon(body)
     rules.check_addon(store, product, record)
     links = {"_serviceId": product["_serviceId"], "_productId": product["id"]}
-    return _insert(store.addons, object_id, {**record, **links})
+    return _insert(store, "addons", object_id, {**record, **links})
 
 
 def replace_addon(
@@ -147,37 +149,35 @@ def replace_addon(
     product = store.products[current["_productId"]]
     record = validate_addon(body)
     rules.check_addon(store, product, record, exclude_id=current["id"])
-    current.update(record)
+    store.update("addons", current["id"], record)
 
 
 def delete_addon(store: Store, service_id: str, product_id: str, addon_id: str) -> None:
-    del store.addons[get_addon(store, service_id, product_id, addon_id)["id"]]
+    store.delete("addons", get_addon(store, service_id, product_id, addon_id)["id"])
 
 
 def create_broker(store: Store, body: object, object_id: str | None = None) -> str:
     record = validate_broker(body)
     rules.check_broker(store, record)
-    return _insert(store.brokers, object_id, record)
+    return _insert(store, "brokers", object_id, record)
 
 
 def replace_broker(store: Store, broker_id: str, body: object) -> None:
     current = get_broker(store, broker_id)
     record = validate_broker(body)
     rules.check_broker(store, record, exclude_id=current["id"])
-    current.update(record)
+    store.update("brokers", current["id"], record)
 
 
 def delete_broker(store: Store, broker_id: str) -> None:
     broker_id = get_broker(store, broker_id)["id"]
-    del store.brokers[broker_id]
+    store.delete("brokers", broker_id)
     # No publish setting or signup may point at a broker that is gone.
-    for service in store.services.values():
+    for service in list(store.services.values()):
         ids = service["publish"]["brokerIds"]
         if broker_id in ids:
-            service["publish"] = {
-                **service["publish"],
-                "brokerIds": [i for i in ids if i != broker_id],
-            }
+            publish = {**service["publish"], "brokerIds": [i for i in ids if i != broker_id]}
+            store.update("services", service["id"], {"publish": publish})
     store.signups = [s for s in store.signups if s["brokerId"] != broker_id]
 
 
@@ -225,8 +225,13 @@ def update_price_list(store: Store, service_id: str, currency: object, body: obj
     for item in items:
         product = store.products[item["productId"]]
         if item["price"] is not None:
-            product.setdefault("_prices", {})[code] = item["price"]
+            _set_amounts(store, "products", product, code, item["price"])
         for addon in item["addons"]:
-            store.addons[addon["addonId"]].setdefault("_prices", {})[code] = addon["price"]
+            _set_amounts(store, "addons", store.addons[addon["addonId"]], code, addon["price"])
     if code not in service["currencies"]:
-        service["currencies"] = [*service["currencies"], code]
+        store.update("services", service["id"], {"currencies": [*service["currencies"], code]})
+
+
+def _set_amounts(store: Store, table: Table, record: JSON, currency: str, amounts: JSON) -> None:
+    prices = {**record.get("_prices", {}), currency: amounts}
+    store.update(table, record["id"], {"_prices": prices})

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench import sequential
+from bench.bounds import create_minimum
 from bench.catalog import PUBLISH_MODES, GeneratedCatalog, Shape, generate, shape_for, write_catalog
 from bench.seed import seed_state
 from catalog_sync.catalog import load_catalog
@@ -67,6 +68,19 @@ def test_the_seeded_state_is_what_the_files_describe(tmp_path: Path) -> None:
     plan = _plan(catalog, catalog, tmp_path)
     assert not plan.has_changes, [c.address for c in plan.changes]
     assert plan.unmanaged == ()
+
+
+def test_creates_plan_the_writes_the_minimum_counts(tmp_path: Path) -> None:
+    files = generate(SHAPE)
+    plan = _plan(files, None, tmp_path)
+    # One service of six publishes to "none", as a new service already does: no write.
+    publishes = sum(not s.publish.is_default for s in files.services)
+    assert publishes == Counter(c.action for c in plan.changes)[Action.PUBLISH] == 5
+    services, products = SHAPE.services, SHAPE.services * SHAPE.products
+    minimum = create_minimum(
+        services, products, products * SHAPE.addons, len(files.brokers), publishes=publishes
+    )
+    assert minimum.writes == len(plan.changes)
 
 
 def test_price_changes_are_every_tenth_addon_and_plan_as_updates(tmp_path: Path) -> None:
