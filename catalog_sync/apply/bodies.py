@@ -43,9 +43,6 @@ class Names:
         """An object created in this run that is itself a lookup table entry (a broker)."""
         self._learned.setdefault(table, {})[key] = object_id
 
-    def add_broker(self, registration_number: str, broker_id: str) -> None:
-        self.learn(BROKERS, registration_number, broker_id)
-
     def id_of(self, table: str, name: str, noun: str) -> str:
         if table in self._learned:
             found = self._learned[table].get(name)
