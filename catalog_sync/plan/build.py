@@ -13,7 +13,7 @@ from catalog_sync.catalog.models import Settings
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import CatalogError
-from catalog_sync.graph import Kind, ResourceGraph
+from catalog_sync.graph import ResourceGraph
 from catalog_sync.kinds import KINDS, LOOKUP_TABLES
 from catalog_sync.plan.baseline import mark_origins
 from catalog_sync.plan.desired import desired_graph
@@ -154,8 +154,9 @@ def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
     problems = []
     for change in changes:
         problems.extend(_quantity_problem(change, live))
+        # Only a product has a type (and a removal shows no fields).
         type_change = next((f for f in change.field_changes if f.path == "type"), None)
-        if change.kind is not Kind.PRODUCT or change.action.removes or type_change is None:
+        if type_change is None:
             continue
         if change.id is not None and live.children(change.address):
             problems.append(
@@ -179,9 +180,7 @@ def _quantity_problem(change: Change, live: ResourceGraph) -> list[Diagnostic]:
     current = live.by_id(change.kind).get(change.id) if change.id is not None else None
     written = {**(current.fields if current is not None else {}), **change.written()}
     low, high = written.get("minQuantity"), written.get("maxQuantity")
-    if change.kind is not Kind.PRODUCT or not isinstance(low, int) or not isinstance(high, int):
-        return []
-    if low <= high:
+    if not isinstance(low, int) or not isinstance(high, int) or low <= high:
         return []
     shown = {f.path: f for f in change.field_changes}
     given = shown.get("minQuantity") or shown.get("maxQuantity")
@@ -198,22 +197,14 @@ def _quantity_problem(change: Change, live: ResourceGraph) -> list[Diagnostic]:
 
 
 def plan_settings(settings: Settings) -> PlanSettings:
-    thresholds = settings.thresholds
+    """The files' settings as the plan records them: the same fields, by the same names."""
     policies = settings.policies
     return PlanSettings(
-        policies=None
-        if policies is None
-        else PolicySettings(
-            min_margin_percent=policies.min_margin_percent,
-            max_price_change_percent=policies.max_price_change_percent,
-            recommended_at_least_price=policies.recommended_at_least_price,
-        ),
+        policies=None if policies is None else PolicySettings(**policies.model_dump()),
         prune=settings.prune,
-        max_update_percent=thresholds.max_update_percent,
-        max_delete_percent=thresholds.max_delete_percent,
-        min_existing=thresholds.min_existing,
+        **settings.thresholds.model_dump(),
         protect=settings.protect,
-        ignore=tuple(IgnoreRule(address=r.address, fields=r.fields) for r in settings.ignore),
+        ignore=tuple(IgnoreRule(**rule.model_dump()) for rule in settings.ignore),
     )
 
 
