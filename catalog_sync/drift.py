@@ -23,6 +23,7 @@ from pydantic import Field
 from catalog_sync.diagnostics import SourceLocation
 from catalog_sync.graph import Address, FieldValue, Kind
 from catalog_sync.immutable import Immutable
+from catalog_sync.kinds import KINDS
 from catalog_sync.plan.model import (
     Action,
     CatalogRef,
@@ -118,7 +119,7 @@ def _from_change(change: Change, planned: set[Address]) -> DriftEntry:
     )
     common = {"address": change.address, "kind": change.kind, "id": change.id}
     if change.action is Action.CREATE:
-        below = sum(1 for address in planned if _is_below(address, change.address))
+        below = sum(1 for address in planned if change.address in address.ancestors())
         return DriftEntry(drift=DriftKind.MISSING, below=below, source=change.source, **common)
     if change.action.removes:
         return DriftEntry(drift=DriftKind.UNMANAGED, **common)
@@ -137,13 +138,9 @@ def _from_unmanaged(entry: Unmanaged) -> DriftEntry:
 
 
 def _retired(entry: Unmanaged) -> bool:
-    """A disabled service the files do not describe is where prune leaves one (Cloudmore
-    cannot delete a service): not drift."""
-    return entry.kind is Kind.SERVICE and not entry.active
-
-
-def _is_below(address: Address, ancestor: Address) -> bool:
-    return ancestor in set(address.ancestors())
+    """A disabled object the files do not describe is where prune leaves one of a kind it
+    disables (Cloudmore cannot delete a service): not drift."""
+    return KINDS[entry.kind].removal == "disable" and not entry.active
 
 
 def _digest(
