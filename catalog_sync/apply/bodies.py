@@ -17,13 +17,11 @@ from pydantic import BaseModel, ValidationError
 
 from catalog_sync.cloudmore.wire import ObjectBody
 from catalog_sync.errors import OperationError
-from catalog_sync.graph import Address, FieldValue
+from catalog_sync.graph import Address, Fields
 from catalog_sync.kinds import BROKERS, KindSpec, set_path
 from catalog_sync.plan.lookups import Lookups
 
-__all__ = ["Fields", "Names", "body_for", "item_body_for"]
-
-Fields = Mapping[str, FieldValue]
+__all__ = ["Names", "body_for", "item_body_for"]
 
 
 class Names:

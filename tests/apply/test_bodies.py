@@ -8,10 +8,10 @@ from typing import Any, TypeVar
 import pytest
 from pydantic import BaseModel
 
-from catalog_sync.apply.bodies import Fields, Names, body_for
+from catalog_sync.apply.bodies import Names, body_for
 from catalog_sync.cloudmore import wire
 from catalog_sync.errors import ApplyError
-from catalog_sync.graph import Kind
+from catalog_sync.graph import Fields, Kind
 from catalog_sync.kinds import BROKERS, KINDS, LOOKUP_TABLES
 from catalog_sync.plan.live import read_live
 from catalog_sync.plan.lookups import Lookups
