@@ -13,7 +13,7 @@ from catalog_sync.catalog.models import Settings
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import CatalogError
-from catalog_sync.graph import ResourceGraph
+from catalog_sync.graph import Address, ResourceGraph
 from catalog_sync.kinds import KINDS, LOOKUP_TABLES
 from catalog_sync.plan.baseline import mark_origins
 from catalog_sync.plan.desired import desired_graph
@@ -32,7 +32,6 @@ from catalog_sync.plan.model import (
     PolicySettings,
     Target,
 )
-from catalog_sync.plan.protect import unmatched_protect
 from catalog_sync.pricing.planned import exemptions, priced
 from catalog_sync.timings import timed
 
@@ -126,7 +125,7 @@ def _drafted(
         base_body = plan_changes(base_desired, live.graph, plan_settings(base.settings))
         body = body.model_copy(update={"changes": mark_origins(body.changes, base_body.changes)})
     body = priced(body, desired, live.graph, settings)
-    warnings = unmatched_protect(catalog.settings, settings.protect, desired, live.graph)
+    warnings = _unmatched_protect(catalog.settings, settings.protect, desired, live.graph)
     plan = Plan(
         tool_version=__version__,
         created_at=now or datetime.now(UTC),
@@ -194,6 +193,26 @@ def _quantity_problem(change: Change, live: ResourceGraph) -> list[Diagnostic]:
             f"{kept} the files leave out keeps its live value): give both in the files",
         )
     ]
+
+
+def _unmatched_protect(
+    settings: Settings, protect: Sequence[Address], desired: ResourceGraph, live: ResourceGraph
+) -> tuple[Diagnostic, ...]:
+    """A warning at each ``settings.protect`` entry with no desired and no live object at its
+    address or below: most likely a typo in a name, which would otherwise leave the object meant
+    unprotected without a word (docs/diagnostics.md, CS405). ``protect`` is
+    ``settings.protect`` as addresses (the plan's settings hold them so)."""
+    return tuple(
+        Diagnostic(
+            settings.item_source("protect", index),
+            Code.PROTECT_UNMATCHED,
+            Severity.WARNING,
+            f"settings.protect entry {entry} matches no object in the files or live: "
+            "check its spelling, or remove it",
+        )
+        for index, entry in enumerate(protect)
+        if not any(entry in graph or graph.children(entry) for graph in (desired, live))
+    )
 
 
 def plan_settings(settings: Settings) -> PlanSettings:
