@@ -14,8 +14,6 @@ per distinct drift. See docs/contracts.md, "Drift".
 from __future__ import annotations
 
 import enum
-import hashlib
-import json
 from datetime import datetime
 
 from pydantic import Field
@@ -24,6 +22,7 @@ from catalog_sync.diagnostics import SourceLocation
 from catalog_sync.graph import Address, FieldValue, Kind
 from catalog_sync.immutable import Immutable
 from catalog_sync.kinds import KINDS
+from catalog_sync.plan.digest import digest_of
 from catalog_sync.plan.model import (
     Action,
     CatalogRef,
@@ -143,28 +142,13 @@ def _retired(entry: Unmanaged) -> bool:
     return KINDS[entry.kind].removal == "disable" and not entry.active
 
 
-def _digest(
-    target: Target, entries: list[DriftEntry], policy: tuple[SafetyFinding, ...] = ()
-) -> str:
+def _digest(target: Target, entries: list[DriftEntry], policy: tuple[SafetyFinding, ...]) -> str:
     # Policy findings join the digest only when there are any, so a report without them keeps
     # the digest it always had (alerts keyed by it stay quiet).
     extra = {"policy": [[f.rule.value, f.message] for f in policy]} if policy else {}
-    canonical = json.dumps(
-        {
-            **extra,
-            "target": [target.api_url, target.seller_id],
-            "entries": [
-                [
-                    entry.address,
-                    entry.drift.value,
-                    [[f.path, f.live, f.files] for f in entry.fields],
-                ]
-                for entry in entries
-            ],
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        default=list,
-    )
-    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:32]
+    drifted = [
+        [entry.address, entry.drift.value, [[f.path, f.live, f.files] for f in entry.fields]]
+        for entry in entries
+    ]
+    body = {**extra, "target": [target.api_url, target.seller_id], "entries": drifted}
+    return digest_of(body, digits=32)

@@ -9,8 +9,6 @@ plan).
 from __future__ import annotations
 
 import enum
-import hashlib
-import json
 from collections import Counter
 from datetime import datetime
 from typing import Literal
@@ -21,6 +19,7 @@ from catalog_sync.diagnostics import SourceLocation
 from catalog_sync.graph import Address, FieldValue, Kind, Resource
 from catalog_sync.immutable import Immutable
 from catalog_sync.kinds import KINDS, KindSpec
+from catalog_sync.plan.digest import digest_of
 from catalog_sync.pricing.model import ChangeClass, PolicyDetail, RepricedRow
 
 __all__ = [
@@ -371,10 +370,5 @@ class Plan(PlanBody, PlanHeader):
 
 def fingerprint(resource: Resource) -> str:
     """A stable digest of what a live object was when planned: id, status and fields."""
-    canonical = json.dumps(
-        {"id": resource.id, "active": resource.active, "fields": dict(resource.fields)},
-        sort_keys=True,
-        separators=(",", ":"),
-        default=list,
-    )
-    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:32]
+    state = {"id": resource.id, "active": resource.active, "fields": dict(resource.fields)}
+    return digest_of(state, ensure_ascii=True, digits=32)
