@@ -8,7 +8,7 @@ others go through :func:`_field_changes`, the one definition of "this field chan
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import KINDS, defaults, references
@@ -76,12 +76,9 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
     )
 
 
-Seen = Mapping[tuple[Kind, str | None], str]
-
-
-class _Fingerprints(Mapping[tuple[Kind, str | None], str]):
-    """Each live object's fingerprint, computed when a change first asks for it: a plan
-    that changes little would otherwise digest every live object it never writes."""
+class _Fingerprints:
+    """Each live object's fingerprint by kind and id, computed when a change first asks for it:
+    a plan that changes little would otherwise digest every live object it never writes."""
 
     def __init__(self, live: ResourceGraph) -> None:
         self._resources = {(r.kind, r.id): r for r in live}
@@ -93,15 +90,9 @@ class _Fingerprints(Mapping[tuple[Kind, str | None], str]):
             digest = self._digests[key] = fingerprint(self._resources[key])
         return digest
 
-    def __iter__(self) -> Iterator[tuple[Kind, str | None]]:
-        return iter(self._resources)
-
-    def __len__(self) -> int:
-        return len(self._resources)
-
 
 def _change_for(
-    wanted: Resource, live: ResourceGraph, seen: Seen, settings: PlanSettings
+    wanted: Resource, live: ResourceGraph, seen: _Fingerprints, settings: PlanSettings
 ) -> Change | None:
     current = live.get(wanted.address)
     if current is not None:
@@ -202,7 +193,11 @@ def _duplicates(live: ResourceGraph) -> tuple[Unmanaged, ...]:
 
 
 def _removal(
-    resource: Resource, action: Action, live: ResourceGraph, settings: PlanSettings, seen: Seen
+    resource: Resource,
+    action: Action,
+    live: ResourceGraph,
+    settings: PlanSettings,
+    seen: _Fingerprints,
 ) -> Change:
     parent = resource.address.parent
     parent_live = live.get(parent) if parent is not None else None
