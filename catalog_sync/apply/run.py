@@ -233,9 +233,7 @@ async def _read_touched(
     """The live objects ``changes`` touch and the parent lists of their creates, not the
     whole catalog (:mod:`catalog_sync.plan.scoped`); after the writes (``made``: the ids
     of the objects created, ``lookups``: the tables known), the objects as written."""
-    after = made is not None
-    scope = scope_of(changes, made, after=after)
-    live = with_listed(await read_scoped(client, scope, lookups))
+    live = with_listed(await read_scoped(client, scope_of(changes, made), lookups))
     return await read_keyed(client, live, wanted_by_changes(changes, live.graph))
 
 
