@@ -191,10 +191,8 @@ class Resource:
     def kind(self) -> Kind:
         return self.address.kind
 
-    def location_of(self, name: str | None = None) -> SourceLocation | None:
-        if name is not None and name in self.field_sources:
-            return self.field_sources[name]
-        return self.source
+    def location_of(self, name: str) -> SourceLocation | None:
+        return self.field_sources.get(name, self.source)
 
 
 @dataclass(frozen=True)
