@@ -30,7 +30,6 @@ from typing import Any
 from pydantic import BaseModel
 
 from catalog_sync.concurrency import all_or_nothing, gather_all
-from catalog_sync.errors import NotFoundError
 from catalog_sync.graph import Address, Kind
 from catalog_sync.kinds import KINDS, LOOKUP_TABLES, KindSpec, children_of
 from catalog_sync.plan.live import (
@@ -39,9 +38,9 @@ from catalog_sync.plan.live import (
     _detail,
     _id,
     _Lineage,
+    _listed,
     _listed_key,
     _Read,
-    _vanished,
     assemble,
     read_lookups,
 )
@@ -204,13 +203,7 @@ def with_plan_lookups(plan_lookups: Mapping[str, Mapping[str, str]], read: Looku
 async def _read_kind(
     client: Any, spec: KindSpec, above: _Lineage, scope: Scope, depth: _Depth
 ) -> list[_Read]:
-    assert spec.list is not None
-    try:
-        items = await spec.list(client, above.ids)
-    except NotFoundError as error:
-        if not above.items:
-            raise
-        raise _vanished(above, error) from None
+    items = await _listed(client, spec, above)
     return await gather_all(_read_one(client, spec, item, above, scope, depth) for item in items)
 
 
