@@ -192,8 +192,9 @@ def _field_problems(change: Change, spec: KindSpec) -> list[str]:
         if path in seen:
             problems.append(f"{path} is shown twice")
         seen.add(path)
-        known = spec.field_for(path) if spec.has_field(path) else None
-        if known is None:
+        try:
+            known = spec.field_for(path)
+        except KeyError:
             problems.append(f"{path} is not a field of {_a(change.kind)}")
             continue
         if action is Action.CREATE and field.before is not None:
