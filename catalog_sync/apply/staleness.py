@@ -96,8 +96,7 @@ def _subtree_problem(change: Change, live: ResourceGraph, current: Resource) -> 
         return (
             "the plan holds no record of the objects below it, so it cannot be checked: re-run plan"
         )
-    now = subtree_digest(live, current.address)
-    if now == change.subtree:
+    if subtree_digest(live, current.address) == change.subtree:
         return None
     then = change.subtree.rsplit(":", 1)[-1]
     below = len(descendants(live, current.address))
