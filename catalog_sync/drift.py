@@ -93,7 +93,13 @@ def drift_of(plan: Plan) -> DriftReport:
         _from_change(change, planned) for change in plan.changes if change.parent not in created
     ]
     entries += [
-        _from_unmanaged(entry)
+        DriftEntry(
+            address=entry.address,
+            kind=entry.kind,
+            drift=DriftKind.UNMANAGED,
+            id=entry.id,
+            below=entry.descendants,
+        )
         for entry in plan.unmanaged
         if entry.address not in planned and not _retired(entry)
     ]
@@ -124,16 +130,6 @@ def _from_change(change: Change, planned: set[Address]) -> DriftEntry:
         return DriftEntry(drift=DriftKind.UNMANAGED, **common)
     drift = DriftKind.DISABLED if change.action is Action.ENABLE else DriftKind.CHANGED
     return DriftEntry(drift=drift, fields=fields, source=change.source, **common)
-
-
-def _from_unmanaged(entry: Unmanaged) -> DriftEntry:
-    return DriftEntry(
-        address=entry.address,
-        kind=entry.kind,
-        drift=DriftKind.UNMANAGED,
-        id=entry.id,
-        below=entry.descendants,
-    )
 
 
 def _retired(entry: Unmanaged) -> bool:
