@@ -14,8 +14,6 @@ per distinct drift. See docs/contracts.md, "Drift".
 from __future__ import annotations
 
 import enum
-import hashlib
-import json
 from datetime import datetime
 
 from pydantic import Field
@@ -23,6 +21,8 @@ from pydantic import Field
 from catalog_sync.diagnostics import SourceLocation
 from catalog_sync.graph import Address, FieldValue, Kind
 from catalog_sync.immutable import Immutable
+from catalog_sync.kinds import KINDS
+from catalog_sync.plan.digest import digest_of
 from catalog_sync.plan.model import (
     Action,
     CatalogRef,
@@ -93,7 +93,13 @@ def drift_of(plan: Plan) -> DriftReport:
         _from_change(change, planned) for change in plan.changes if change.parent not in created
     ]
     entries += [
-        _from_unmanaged(entry)
+        DriftEntry(
+            address=entry.address,
+            kind=entry.kind,
+            drift=DriftKind.UNMANAGED,
+            id=entry.id,
+            below=entry.descendants,
+        )
         for entry in plan.unmanaged
         if entry.address not in planned and not _retired(entry)
     ]
@@ -118,7 +124,7 @@ def _from_change(change: Change, planned: set[Address]) -> DriftEntry:
     )
     common = {"address": change.address, "kind": change.kind, "id": change.id}
     if change.action is Action.CREATE:
-        below = sum(1 for address in planned if _is_below(address, change.address))
+        below = sum(1 for address in planned if change.address in address.ancestors())
         return DriftEntry(drift=DriftKind.MISSING, below=below, source=change.source, **common)
     if change.action.removes:
         return DriftEntry(drift=DriftKind.UNMANAGED, **common)
@@ -126,48 +132,19 @@ def _from_change(change: Change, planned: set[Address]) -> DriftEntry:
     return DriftEntry(drift=drift, fields=fields, source=change.source, **common)
 
 
-def _from_unmanaged(entry: Unmanaged) -> DriftEntry:
-    return DriftEntry(
-        address=entry.address,
-        kind=entry.kind,
-        drift=DriftKind.UNMANAGED,
-        id=entry.id,
-        below=entry.descendants,
-    )
-
-
 def _retired(entry: Unmanaged) -> bool:
-    """A disabled service the files do not describe is where prune leaves one (Cloudmore
-    cannot delete a service): not drift."""
-    return entry.kind is Kind.SERVICE and not entry.active
+    """A disabled object the files do not describe is where prune leaves one of a kind it
+    disables (Cloudmore cannot delete a service): not drift."""
+    return KINDS[entry.kind].removal == "disable" and not entry.active
 
 
-def _is_below(address: Address, ancestor: Address) -> bool:
-    return ancestor in set(address.ancestors())
-
-
-def _digest(
-    target: Target, entries: list[DriftEntry], policy: tuple[SafetyFinding, ...] = ()
-) -> str:
+def _digest(target: Target, entries: list[DriftEntry], policy: tuple[SafetyFinding, ...]) -> str:
     # Policy findings join the digest only when there are any, so a report without them keeps
     # the digest it always had (alerts keyed by it stay quiet).
     extra = {"policy": [[f.rule.value, f.message] for f in policy]} if policy else {}
-    canonical = json.dumps(
-        {
-            **extra,
-            "target": [target.api_url, target.seller_id],
-            "entries": [
-                [
-                    entry.address,
-                    entry.drift.value,
-                    [[f.path, f.live, f.files] for f in entry.fields],
-                ]
-                for entry in entries
-            ],
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        default=list,
-    )
-    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:32]
+    drifted = [
+        [entry.address, entry.drift.value, [[f.path, f.live, f.files] for f in entry.fields]]
+        for entry in entries
+    ]
+    body = {**extra, "target": [target.api_url, target.seller_id], "entries": drifted}
+    return digest_of(body, digits=32)

@@ -67,7 +67,7 @@ class Address(str):
     segments: tuple[tuple[Kind, str | None], ...]
     kind: Kind
     key: str | None
-    _parent: Address | None
+    parent: Address | None
     _sort_key: tuple[tuple[int, str], ...]
 
     def __new__(cls, segments: tuple[tuple[Kind, str | None], ...]) -> Address:
@@ -86,7 +86,7 @@ class Address(str):
         else:
             address.segments = (*parent.segments, (kind, key))
             address._sort_key = (*parent._sort_key, own_sort)
-        address.kind, address.key, address._parent = kind, key, parent
+        address.kind, address.key, address.parent = kind, key, parent
         return address
 
     def __getnewargs__(self) -> tuple[tuple[tuple[Kind, str | None], ...]]:  # type: ignore[override]
@@ -103,12 +103,8 @@ class Address(str):
         return Address._make(self, kind, key)
 
     @property
-    def parent(self) -> Address | None:
-        return self._parent
-
-    @property
     def top(self) -> Address:
-        return self if self._parent is None else self._parent.top
+        return self if self.parent is None else self.parent.top
 
     def ancestors(self) -> Iterator[Address]:
         parent = self.parent
@@ -195,10 +191,8 @@ class Resource:
     def kind(self) -> Kind:
         return self.address.kind
 
-    def location_of(self, name: str | None = None) -> SourceLocation | None:
-        if name is not None and name in self.field_sources:
-            return self.field_sources[name]
-        return self.source
+    def location_of(self, name: str) -> SourceLocation | None:
+        return self.field_sources.get(name, self.source)
 
 
 @dataclass(frozen=True)

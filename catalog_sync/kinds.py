@@ -354,13 +354,6 @@ class KindSpec:
             raise KeyError(name)
         return replace(split[1], name=name, wire=split[1].wire_path)
 
-    def has_field(self, name: str) -> bool:
-        try:
-            self.field_for(name)
-        except KeyError:
-            return False
-        return True
-
     @property
     def counted(self) -> bool:
         """Whether it is an object of its own (thresholds and descendants count it)."""

@@ -1,7 +1,7 @@
 """Normalisation: the one place that decides how each managed field is compared.
 
-Both adapters pass every value through :func:`normalise`, so the two sides agree by
-construction. The rules, per field type:
+Both adapters pass every value through its field's spec (:mod:`catalog_sync.kinds`), which
+applies :func:`normalise_value`, so the two sides agree by construction. The rules, per type:
 
 - money: ``Decimal`` quantised to the API's 4 decimal places, kept as its canonical string
   (``"12.0000"``) so a plan file round-trips exactly; ``None`` stays ``None``.
@@ -20,14 +20,13 @@ import enum
 from collections.abc import Iterable
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
-from catalog_sync.graph import FieldValue, Kind
+from catalog_sync.graph import FieldValue
 
 __all__ = [
     "MONEY_PLACES",
     "MONEY_QUANTUM",
     "FieldType",
     "format_money",
-    "normalise",
     "normalise_value",
 ]
 
@@ -43,14 +42,6 @@ class FieldType(enum.Enum):
     INT = "int"
     ENUM = "enum"
     SET = "set"
-
-
-def normalise(kind: Kind, name: str, value: object) -> FieldValue:
-    """Normalise one value of a managed field of ``kind`` (see :mod:`catalog_sync.kinds`)."""
-    # Imported here: the registry builds its field specs on the types defined in this module.
-    from catalog_sync.kinds import field_spec
-
-    return field_spec(kind, name).to_graph(value)
 
 
 def normalise_value(field_type: FieldType, name: str, value: object) -> FieldValue:

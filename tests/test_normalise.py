@@ -2,8 +2,13 @@ from decimal import Decimal
 
 import pytest
 
-from catalog_sync.graph import Kind
-from catalog_sync.normalise import format_money, normalise
+from catalog_sync.graph import FieldValue, Kind
+from catalog_sync.kinds import field_spec
+from catalog_sync.normalise import format_money
+
+
+def normalise(kind: Kind, name: str, value: object) -> FieldValue:
+    return field_spec(kind, name).to_graph(value)
 
 
 @pytest.mark.parametrize(

@@ -17,13 +17,11 @@ from pydantic import BaseModel, ValidationError
 
 from catalog_sync.cloudmore.wire import ObjectBody
 from catalog_sync.errors import OperationError
-from catalog_sync.graph import Address, FieldValue
+from catalog_sync.graph import Address, Fields
 from catalog_sync.kinds import BROKERS, KindSpec, set_path
 from catalog_sync.plan.lookups import Lookups
 
-__all__ = ["Fields", "Names", "body_for", "item_body_for"]
-
-Fields = Mapping[str, FieldValue]
+__all__ = ["Names", "body_for", "item_body_for"]
 
 
 class Names:
@@ -42,9 +40,6 @@ class Names:
     def learn(self, table: str, key: str, object_id: str) -> None:
         """An object created in this run that is itself a lookup table entry (a broker)."""
         self._learned.setdefault(table, {})[key] = object_id
-
-    def add_broker(self, registration_number: str, broker_id: str) -> None:
-        self.learn(BROKERS, registration_number, broker_id)
 
     def id_of(self, table: str, name: str, noun: str) -> str:
         if table in self._learned:

@@ -12,7 +12,12 @@ from __future__ import annotations
 from catalog_sync.errors import SafetyError
 from catalog_sync.graph import ResourceGraph
 from catalog_sync.plan.model import Plan, SafetyFinding, SafetyRule
-from catalog_sync.plan.safety import evaluate_safety, existing_objects, protected_removals
+from catalog_sync.plan.safety import (
+    evaluate_safety,
+    existing_objects,
+    protect_finding,
+    protected_removals,
+)
 from catalog_sync.pricing.planned import about_rows, written_findings
 
 __all__ = ["check_live_safety", "check_safety"]
@@ -22,18 +27,9 @@ def check_safety(plan: Plan, *, force: bool) -> tuple[SafetyFinding, ...]:
     """Raise SafetyError naming each blocking rule and what lifts it; otherwise return the
     findings that ``force`` lifted (empty without findings)."""
     findings = list(plan.safety)
-    protected = tuple(c.address for c in protected_removals(plan.changes, plan.settings))
+    protected = protected_removals(plan.changes, plan.settings)
     if protected and not any(f.rule is SafetyRule.PROTECT for f in findings):
-        findings.append(
-            SafetyFinding(
-                rule=SafetyRule.PROTECT,
-                message=f"{len(protected)} protected object(s) would be deleted or disabled",
-                addresses=protected,
-                overridable=False,
-                remedy="remove `protect: true` from the object (or its entry from "
-                "settings.protect) in the files first; --force does not lift this",
-            )
-        )
+        findings.append(protect_finding(protected))
     return _enforce(findings, force=force)
 
 

@@ -52,10 +52,6 @@ KEEP_JOURNALS = 50
 """Older journals than this many are removed when a new one starts."""
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
-
-
 class Journal:
     """An open journal file (see the module docstring for what each call makes durable)."""
 
@@ -77,15 +73,12 @@ class Journal:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         journal = cls(path, os.fdopen(descriptor, "w", encoding="utf-8"))
         journal._write(
-            {
-                "event": "begin",
-                "at": _now(),
-                "toolVersion": __version__,
-                "target": plan.target.model_dump(by_alias=True),
-                "catalog": plan.catalog.model_dump(by_alias=True),
-                "planCreatedAt": plan.created_at.isoformat(),
-                "changes": len(plan.changes),
-            }
+            "begin",
+            toolVersion=__version__,
+            target=plan.target.model_dump(by_alias=True),
+            catalog=plan.catalog.model_dump(by_alias=True),
+            planCreatedAt=plan.created_at.isoformat(),
+            changes=len(plan.changes),
         )
         journal._fsync()
         _prune(directory, keep=path)
@@ -93,40 +86,22 @@ class Journal:
 
     async def started(self, change: Change) -> None:
         """Record that ``change`` is about to be sent; returns once that is durable."""
-        self._write(
-            {
-                "event": "start",
-                "at": _now(),
-                "address": str(change.address),
-                "action": change.action,
-            }
-        )
+        self._write("start", address=str(change.address), action=change.action)
         await self._durable(self._written)
 
     def result(self, result: OperationResult) -> None:
         self._write(
-            {
-                "event": "result",
-                "at": _now(),
-                "address": str(result.address),
-                "action": result.action,
-                "outcome": result.outcome,
-                "id": result.id,
-                "reason": result.reason,
-            }
+            "result",
+            address=str(result.address),
+            action=result.action,
+            outcome=result.outcome,
+            id=result.id,
+            reason=result.reason,
         )
 
     def finish(self, report: ApplyReport) -> None:
         counts = {outcome.value: count for outcome, count in report.counts.items()}
-        self._write(
-            {
-                "event": "finish",
-                "at": _now(),
-                "counts": counts,
-                "ok": report.ok,
-                "interrupted": report.interrupted,
-            }
-        )
+        self._write("finish", counts=counts, ok=report.ok, interrupted=report.interrupted)
         self.close()
 
     def close(self) -> None:
@@ -136,7 +111,8 @@ class Journal:
             if not self._handle.closed:
                 self._handle.close()
 
-    def _write(self, record: dict[str, Any]) -> None:
+    def _write(self, event: str, **fields: Any) -> None:
+        record = {"event": event, "at": datetime.now(UTC).isoformat(), **fields}
         self._handle.write(redact(json.dumps(record, ensure_ascii=False)) + "\n")
         self._handle.flush()
         self._written += 1

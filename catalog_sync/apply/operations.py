@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from catalog_sync.apply.bodies import Fields, Names, body_for, item_body_for
+from catalog_sync.apply.bodies import Names, body_for, item_body_for
 from catalog_sync.cloudmore import ReadWriteClient
 from catalog_sync.errors import OperationError
 from catalog_sync.graph import Address
@@ -91,9 +91,7 @@ class Operations:
         if change.action is Action.CREATE:
             if spec.create is None:
                 raise OperationError(f"{change.address}: cannot create a {change.kind.value}")
-            new_id = await spec.create(
-                self._client, parents, self._body(spec, change, change.written())
-            )
+            new_id = await spec.create(self._client, parents, self._body(spec, change))
             self.ids.learn(address, new_id)
             if spec.names_table is not None and address.key is not None:
                 self.names.learn(spec.names_table, address.key, new_id)
@@ -112,13 +110,12 @@ class Operations:
         if existing is None and change.fingerprint is not None:
             raise OperationError(f"{change.address}: the live object (id {object_id}) was not read")
         # The changed fields over the object as re-read: what the plan shows, nothing more.
-        body = self._body(spec, change, change.written(), existing)
+        body = self._body(spec, change, existing)
         await spec.update(self._client, parents, object_id, body)
         return object_id
 
-    def _body(
-        self, spec: KindSpec, change: Change, fields: Fields, existing: BaseModel | None = None
-    ) -> BaseModel:
+    def _body(self, spec: KindSpec, change: Change, existing: BaseModel | None = None) -> BaseModel:
+        fields = change.written()
         if spec.items is not None:
             # Items are named by natural key; the PUT names them by id, new ones included.
             top = len(change.address.segments) - 1

@@ -75,9 +75,6 @@ class ApplyReport(Immutable):
         default=False, description="True when Ctrl-C stopped the run (nothing was verified)."
     )
 
-    def count(self, outcome: Outcome) -> int:
-        return sum(1 for result in self.results if result.outcome is outcome)
-
     @property
     def counts(self) -> dict[Outcome, int]:
         found = Counter(result.outcome for result in self.results)

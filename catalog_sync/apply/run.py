@@ -11,7 +11,7 @@ checked against what it wrote. Neither read is of the whole catalog
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -102,24 +102,19 @@ async def _locked(
     try:
         listener.phase(Phase.APPLYING, len(plan.changes))
         results = await _run(plan, Operations(client, plan, live), journal, listener, options)
+        ordered = tuple(results[c.address] for c in plan.changes if c.address in results)
+        report = partial(
+            _report, plan, started_at, results=ordered, journal=journal.path, forced=forced
+        )
         if options.interruption is not None and options.interruption.requested:
             # Whoever pressed Ctrl-C wants out: verifying would mean another read.
-            ordered = tuple(results[c.address] for c in plan.changes if c.address in results)
-            report = _report(
-                plan,
-                started_at,
-                results=ordered,
-                journal=journal.path,
-                forced=forced,
-                interrupted=True,
-            )
-            journal.finish(report)
-            return report
-        listener.phase(Phase.VERIFYING, len(plan.changes))
-        lookups = with_plan_lookups(plan.lookups, live.lookups)
-        report = await _verified(plan, client, results, lookups, started_at, forced, journal.path)
-        journal.finish(report)
-        return report
+            finished = report(interrupted=True)
+        else:
+            listener.phase(Phase.VERIFYING, len(plan.changes))
+            lookups = with_plan_lookups(plan.lookups, live.lookups)
+            finished = await _verified(plan, client, results, lookups, report)
+        journal.finish(finished)
+        return finished
     finally:
         journal.close()
 
@@ -207,21 +202,16 @@ async def _verified(
     client: ReadWriteClient,
     results: Mapping[str, OperationResult],
     lookups: Lookups,
-    started_at: datetime,
-    forced: tuple[SafetyFinding, ...],
-    journal_path: Path,
+    report: Callable[..., ApplyReport],
 ) -> ApplyReport:
-    ordered = tuple(results[c.address] for c in plan.changes if c.address in results)
-    report = partial(
-        _report, plan, started_at, results=ordered, journal=journal_path, forced=forced
-    )
-    if not any(r.outcome is Outcome.DONE for r in ordered):
-        return report()
+    """``report`` with what re-reading the objects the done changes wrote found."""
     done = [
         c
         for c in plan.changes
         if (r := results.get(c.address)) is not None and r.outcome is Outcome.DONE
     ]
+    if not done:
+        return report()
     made = {
         c.address: r.id
         for c in done
@@ -243,9 +233,7 @@ async def _read_touched(
     """The live objects ``changes`` touch and the parent lists of their creates, not the
     whole catalog (:mod:`catalog_sync.plan.scoped`); after the writes (``made``: the ids
     of the objects created, ``lookups``: the tables known), the objects as written."""
-    after = made is not None
-    scope = scope_of(changes, made, after=after)
-    live = with_listed(await read_scoped(client, scope, lookups))
+    live = with_listed(await read_scoped(client, scope_of(changes, made), lookups))
     return await read_keyed(client, live, wanted_by_changes(changes, live.graph))
 
 

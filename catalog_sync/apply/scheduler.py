@@ -128,27 +128,21 @@ async def run_in_order(
             if not running:
                 raise AssertionError("nothing running and nothing ready in an acyclic graph")
             waiters = {stop_waiter} if watch.stage is Stage.RUNNING else {abandon_waiter}
-            finished, _ = await asyncio.wait(
-                {*running, *waiters}, return_when=asyncio.FIRST_COMPLETED
-            )
+            await asyncio.wait({*running, *waiters}, return_when=asyncio.FIRST_COMPLETED)
             if watch.abandoning.is_set():
                 for task in running:
                     task.cancel()
                 await asyncio.gather(*running, return_exceptions=True)
-            for task in sorted(finished & running.keys(), key=lambda t: order[running[t]]):
+            # Finished, or cancelled above (or finished while the others were cancelled).
+            for task in sorted((t for t in running if t.done()), key=lambda t: order[running[t]]):
                 node = running.pop(task)
+                if task.cancelled():
+                    settle(node, Settled(NodeState.ABANDONED))
+                    continue
                 succeeded = task.result()
                 if not succeeded and fail_fast:
                     stopped = True
                 settle(node, Settled(NodeState.DONE if succeeded else NodeState.FAILED))
-            for task in sorted(running, key=lambda t: order[running[t]]):
-                if task.done():  # cancelled above, or finished while the others were
-                    node = running.pop(task)
-                    if task.cancelled():
-                        settle(node, Settled(NodeState.ABANDONED))
-                    else:
-                        succeeded = task.result()
-                        settle(node, Settled(NodeState.DONE if succeeded else NodeState.FAILED))
     finally:
         for task in (*running, stop_waiter, abandon_waiter):
             task.cancel()

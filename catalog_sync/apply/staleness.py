@@ -2,19 +2,20 @@
 
 A plan is applied exactly as reviewed, or not at all: the target must be the configured one,
 the catalog files must be the ones planned (when apply was given a catalog path), every object
-the plan touches must be as it was when planned (its fingerprint), and every object the plan
-creates must still be absent.
+the plan touches must be as it was when planned (its fingerprint), a removal is applied only
+over the very objects the plan saw below it, and every object the plan creates must still be
+absent.
 """
 
 from __future__ import annotations
 
 from catalog_sync import __version__
-from catalog_sync.apply.subtree import subtree_problem
 from catalog_sync.errors import StalePlanError
 from catalog_sync.graph import Resource, ResourceGraph
 from catalog_sync.kinds import KINDS
 from catalog_sync.plan.live import LiveCatalog
 from catalog_sync.plan.model import Action, Change, Plan, Target, fingerprint
+from catalog_sync.plan.subtree import descendants, subtree_digest
 
 __all__ = ["check_fresh", "moved_objects", "target_problems"]
 
@@ -85,8 +86,24 @@ def _problem(change: Change, live: ResourceGraph, renamed: set[str]) -> str | No
             return f"the {spec.parent.value} no longer exists (id {change.id})"
         return f"no longer exists (id {change.id})"
     if change.action.removes:
-        return _compare(change, current) or subtree_problem(change, live, current)
+        return _compare(change, current) or _subtree_problem(change, live, current)
     return _compare(change, current)
+
+
+def _subtree_problem(change: Change, live: ResourceGraph, current: Resource) -> str | None:
+    """Why removing ``current`` now would remove what nobody reviewed; None when it would not."""
+    if change.subtree is None:
+        return (
+            "the plan holds no record of the objects below it, so it cannot be checked: re-run plan"
+        )
+    if subtree_digest(live, current.address) == change.subtree:
+        return None
+    then = change.subtree.rsplit(":", 1)[-1]
+    below = len(descendants(live, current.address))
+    return (
+        f"the objects below it changed since the plan was made ({then} then, {below} now): "
+        f"it would {change.action.value} what the plan did not show; re-run plan"
+    )
 
 
 def _create_problem(change: Change, live: ResourceGraph, renamed: set[str]) -> str | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from catalog_sync.apply.report import Mismatch, OperationResult, Outcome
-from catalog_sync.graph import Resource
 from catalog_sync.kinds import KINDS
 from catalog_sync.plan.live import LiveCatalog
 from catalog_sync.plan.model import Action, Change
@@ -33,16 +32,11 @@ def verify(
     return tuple(found)
 
 
-def _locate(change: Change, result: OperationResult, live: LiveCatalog) -> Resource | None:
-    found = live.graph.get(change.address)
-    if found is None and result.id is not None:
-        found = live.graph.by_id(change.kind).get(result.id)
-    return found
-
-
 def _check(change: Change, result: OperationResult, live: LiveCatalog) -> list[Mismatch]:
-    current = _locate(change, result, live)
     address = change.address
+    current = live.graph.get(address)
+    if current is None and result.id is not None:
+        current = live.graph.by_id(change.kind).get(result.id)
     if change.action is Action.DELETE:
         return (
             []

@@ -13,7 +13,7 @@ from catalog_sync.catalog.models import Settings
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import CatalogError
-from catalog_sync.graph import Kind, ResourceGraph
+from catalog_sync.graph import Address, ResourceGraph
 from catalog_sync.kinds import KINDS, LOOKUP_TABLES
 from catalog_sync.plan.baseline import mark_origins
 from catalog_sync.plan.desired import desired_graph
@@ -32,7 +32,6 @@ from catalog_sync.plan.model import (
     PolicySettings,
     Target,
 )
-from catalog_sync.plan.protect import unmatched_protect
 from catalog_sync.pricing.planned import exemptions, priced
 from catalog_sync.timings import timed
 
@@ -126,7 +125,7 @@ def _drafted(
         base_body = plan_changes(base_desired, live.graph, plan_settings(base.settings))
         body = body.model_copy(update={"changes": mark_origins(body.changes, base_body.changes)})
     body = priced(body, desired, live.graph, settings)
-    warnings = unmatched_protect(catalog.settings, settings.protect, desired, live.graph)
+    warnings = _unmatched_protect(catalog.settings, settings.protect, desired, live.graph)
     plan = Plan(
         tool_version=__version__,
         created_at=now or datetime.now(UTC),
@@ -154,8 +153,9 @@ def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
     problems = []
     for change in changes:
         problems.extend(_quantity_problem(change, live))
+        # Only a product has a type (and a removal shows no fields).
         type_change = next((f for f in change.field_changes if f.path == "type"), None)
-        if change.kind is not Kind.PRODUCT or change.action.removes or type_change is None:
+        if type_change is None:
             continue
         if change.id is not None and live.children(change.address):
             problems.append(
@@ -179,9 +179,7 @@ def _quantity_problem(change: Change, live: ResourceGraph) -> list[Diagnostic]:
     current = live.by_id(change.kind).get(change.id) if change.id is not None else None
     written = {**(current.fields if current is not None else {}), **change.written()}
     low, high = written.get("minQuantity"), written.get("maxQuantity")
-    if change.kind is not Kind.PRODUCT or not isinstance(low, int) or not isinstance(high, int):
-        return []
-    if low <= high:
+    if not isinstance(low, int) or not isinstance(high, int) or low <= high:
         return []
     shown = {f.path: f for f in change.field_changes}
     given = shown.get("minQuantity") or shown.get("maxQuantity")
@@ -197,23 +195,35 @@ def _quantity_problem(change: Change, live: ResourceGraph) -> list[Diagnostic]:
     ]
 
 
+def _unmatched_protect(
+    settings: Settings, protect: Sequence[Address], desired: ResourceGraph, live: ResourceGraph
+) -> tuple[Diagnostic, ...]:
+    """A warning at each ``settings.protect`` entry with no desired and no live object at its
+    address or below: most likely a typo in a name, which would otherwise leave the object meant
+    unprotected without a word (docs/diagnostics.md, CS405). ``protect`` is
+    ``settings.protect`` as addresses (the plan's settings hold them so)."""
+    return tuple(
+        Diagnostic(
+            settings.item_source("protect", index),
+            Code.PROTECT_UNMATCHED,
+            Severity.WARNING,
+            f"settings.protect entry {entry} matches no object in the files or live: "
+            "check its spelling, or remove it",
+        )
+        for index, entry in enumerate(protect)
+        if not any(entry in graph or graph.children(entry) for graph in (desired, live))
+    )
+
+
 def plan_settings(settings: Settings) -> PlanSettings:
-    thresholds = settings.thresholds
+    """The files' settings as the plan records them: the same fields, by the same names."""
     policies = settings.policies
     return PlanSettings(
-        policies=None
-        if policies is None
-        else PolicySettings(
-            min_margin_percent=policies.min_margin_percent,
-            max_price_change_percent=policies.max_price_change_percent,
-            recommended_at_least_price=policies.recommended_at_least_price,
-        ),
+        policies=None if policies is None else PolicySettings(**policies.model_dump()),
         prune=settings.prune,
-        max_update_percent=thresholds.max_update_percent,
-        max_delete_percent=thresholds.max_delete_percent,
-        min_existing=thresholds.min_existing,
+        **settings.thresholds.model_dump(),
         protect=settings.protect,
-        ignore=tuple(IgnoreRule(address=r.address, fields=r.fields) for r in settings.ignore),
+        ignore=tuple(IgnoreRule(**rule.model_dump()) for rule in settings.ignore),
     )
 
 

@@ -2,17 +2,16 @@
 
 Identity is the address (natural keys); a service pinned by ``id`` is matched by id first,
 so a rename is an update. Equal resources are skipped by a plain equality check; only the
-others go through :func:`~catalog_sync.plan.fielddiff.changed_fields`.
+others go through :func:`_field_changes`, the one definition of "this field changed".
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import KINDS, defaults, references
-from catalog_sync.plan.fielddiff import changed_fields
 from catalog_sync.plan.ignore import with_live_values
 from catalog_sync.plan.match import match
 from catalog_sync.plan.model import (
@@ -61,14 +60,9 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
         ],
         raw_live,
     )
-    counts = Counter(change.action for change in ordered)
+    counts = Counter(change.action.value for change in ordered)
     summary = Summary(
-        create=counts[Action.CREATE],
-        update=counts[Action.UPDATE],
-        delete=counts[Action.DELETE],
-        disable=counts[Action.DISABLE],
-        enable=counts[Action.ENABLE],
-        publish=counts[Action.PUBLISH],
+        **{action.value: counts[action.value] for action in Action},
         unmanaged=len(unmanaged) + len(live.duplicates),
         unchanged=unchanged,
     )
@@ -82,12 +76,9 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
     )
 
 
-Seen = Mapping[tuple[Kind, str | None], str]
-
-
-class _Fingerprints(Mapping[tuple[Kind, str | None], str]):
-    """Each live object's fingerprint, computed when a change first asks for it: a plan
-    that changes little would otherwise digest every live object it never writes."""
+class _Fingerprints:
+    """Each live object's fingerprint by kind and id, computed when a change first asks for it:
+    a plan that changes little would otherwise digest every live object it never writes."""
 
     def __init__(self, live: ResourceGraph) -> None:
         self._resources = {(r.kind, r.id): r for r in live}
@@ -99,15 +90,9 @@ class _Fingerprints(Mapping[tuple[Kind, str | None], str]):
             digest = self._digests[key] = fingerprint(self._resources[key])
         return digest
 
-    def __iter__(self) -> Iterator[tuple[Kind, str | None]]:
-        return iter(self._resources)
-
-    def __len__(self) -> int:
-        return len(self._resources)
-
 
 def _change_for(
-    wanted: Resource, live: ResourceGraph, seen: Seen, settings: PlanSettings
+    wanted: Resource, live: ResourceGraph, seen: _Fingerprints, settings: PlanSettings
 ) -> Change | None:
     current = live.get(wanted.address)
     if current is not None:
@@ -152,9 +137,14 @@ def _change_for(
 
 
 def _field_changes(before: Mapping[str, FieldValue], wanted: Resource) -> tuple[FieldChange, ...]:
+    """The fields of ``wanted`` whose value differs in ``before``, in ``wanted``'s order; a
+    field the files leave out is "don't care" and never shown. Graph values are normalised
+    (scalars and sorted tuples), so ``!=`` is the comparison, and a set-like list is shown
+    whole, as a reviewer reads it."""
     return tuple(
-        FieldChange(path=name, before=old, after=new, source=wanted.location_of(name))
-        for name, old, new in changed_fields(before, wanted.fields)
+        FieldChange(path=name, before=before.get(name), after=new, source=wanted.location_of(name))
+        for name, new in wanted.fields.items()
+        if before.get(name) != new
     )
 
 
@@ -197,13 +187,17 @@ def _unmanaged(
 
 def _duplicates(live: ResourceGraph) -> tuple[Unmanaged, ...]:
     return tuple(
-        Unmanaged(address=r.address, kind=r.kind, id=r.id or "", active=r.active, action=None)
+        Unmanaged(address=r.address, kind=r.kind, id=r.id or "", active=r.active)
         for r in live.duplicates
     )
 
 
 def _removal(
-    resource: Resource, action: Action, live: ResourceGraph, settings: PlanSettings, seen: Seen
+    resource: Resource,
+    action: Action,
+    live: ResourceGraph,
+    settings: PlanSettings,
+    seen: _Fingerprints,
 ) -> Change:
     parent = resource.address.parent
     parent_live = live.get(parent) if parent is not None else None

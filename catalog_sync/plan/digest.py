@@ -13,16 +13,25 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["DIGEST_KEY", "body_digest", "digest_problem", "sealed"]
+__all__ = ["DIGEST_KEY", "body_digest", "digest_of", "digest_problem", "sealed"]
 
 DIGEST_KEY = "digest"
 
 
+def digest_of(value: object, *, ensure_ascii: bool = False, digits: int = 64) -> str:
+    """``sha256:`` and the first ``digits`` hex digits of the SHA-256 of ``value`` as canonical
+    JSON (keys sorted, no spaces, tuples as lists), the one encoding of every digest a plan, a
+    fingerprint or a drift report carries. ``ensure_ascii`` is each digest's own, kept so a
+    digest never changes for the same content."""
+    canonical = json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=ensure_ascii, default=list
+    )
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:digits]
+
+
 def body_digest(data: Mapping[str, Any]) -> str:
-    """The digest of a plan's JSON body: every key but the digest, canonically encoded."""
-    body = {key: value for key, value in data.items() if key != DIGEST_KEY}
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    """The digest of a plan's JSON body: every key but the digest."""
+    return digest_of({key: value for key, value in data.items() if key != DIGEST_KEY})
 
 
 def sealed(data: Mapping[str, Any]) -> dict[str, Any]:

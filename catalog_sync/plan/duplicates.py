@@ -11,23 +11,17 @@ from __future__ import annotations
 from catalog_sync.errors import DuplicateKeyError
 from catalog_sync.graph import ResourceGraph
 
-__all__ = ["duplicate_problems", "refuse_duplicates"]
-
-
-def duplicate_problems(live: ResourceGraph) -> list[str]:
-    problems = []
-    for duplicate in live.duplicates:
-        first = live.get(duplicate.address)
-        first_id = first.id if first is not None else "?"
-        problems.append(
-            f"{duplicate.address}: two live objects have this natural key "
-            f"(ids {first_id} and {duplicate.id})"
-        )
-    return problems
+__all__ = ["refuse_duplicates"]
 
 
 def refuse_duplicates(live: ResourceGraph) -> None:
-    problems = duplicate_problems(live)
+    problems = []
+    for duplicate in live.duplicates:
+        first = live.get(duplicate.address)
+        problems.append(
+            f"{duplicate.address}: two live objects have this natural key "
+            f"(ids {first.id if first is not None else '?'} and {duplicate.id})"
+        )
     if problems:
         listed = "\n".join(f"  - {problem}" for problem in problems)
         raise DuplicateKeyError(

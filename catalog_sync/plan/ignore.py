@@ -14,18 +14,14 @@ from catalog_sync.address_pattern import matches
 from catalog_sync.graph import Resource
 from catalog_sync.plan.model import IgnoreRule
 
-__all__ = ["ignored_fields", "with_live_values"]
-
-
-def ignored_fields(resource: Resource, rules: Iterable[IgnoreRule]) -> frozenset[str]:
-    return frozenset(
-        name for rule in rules if matches(rule.address, resource.address) for name in rule.fields
-    )
+__all__ = ["with_live_values"]
 
 
 def with_live_values(wanted: Resource, current: Resource, rules: Iterable[IgnoreRule]) -> Resource:
-    ignored = ignored_fields(wanted, rules) & set(wanted.fields)
-    if not ignored:
+    ignored = {
+        name for rule in rules if matches(rule.address, wanted.address) for name in rule.fields
+    }
+    if not ignored & wanted.fields.keys():
         return wanted
     fields = {
         name: current.fields.get(name) if name in ignored else value

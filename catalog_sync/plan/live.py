@@ -143,15 +143,19 @@ def assemble(lookups: Lookups, trees: Sequence[_Read]) -> LiveCatalog:
     return LiveCatalog(builder.graph(), lookups, builder.tables.get(BROKERS, {}), builder.objects)
 
 
-async def _read_kind(client: Any, spec: KindSpec, above: _Lineage) -> list[_Read]:
-    """Every object of ``spec`` under ``above``, each read (detail, children) as it is listed."""
+async def _listed(client: Any, spec: KindSpec, above: _Lineage) -> Sequence[BaseModel]:
     assert spec.list is not None
     try:
-        items = await spec.list(client, above.ids)
+        return await spec.list(client, above.ids)
     except NotFoundError as error:
         if not above.items:
             raise  # a top-level list: the seller, not a listed object, is what is missing
         raise _vanished(above, error) from None
+
+
+async def _read_kind(client: Any, spec: KindSpec, above: _Lineage) -> list[_Read]:
+    """Every object of ``spec`` under ``above``, each read (detail, children) as it is listed."""
+    items = await _listed(client, spec, above)
     details = spec.reads_details()
     return await gather_all(_read_one(client, spec, item, above, details) for item in items)
 

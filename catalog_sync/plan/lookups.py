@@ -24,19 +24,14 @@ class Lookups:
     _names: Mapping[str, Mapping[str, str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        tables = dict(
-            zip(
-                LOOKUP_TABLES,
-                (
-                    self.categories,
-                    self.regions,
-                    self.countries,
-                    self.email_templates,
-                    self.custom_properties,
-                ),
-                strict=True,
-            )
+        own = (
+            self.categories,
+            self.regions,
+            self.countries,
+            self.email_templates,
+            self.custom_properties,
         )
+        tables = dict(zip(LOOKUP_TABLES, own, strict=True))
         object.__setattr__(self, "_tables", tables)
         # First name wins for an id two names share, as a scan in table order would find it.
         names = {t: {i: n for n, i in reversed(list(rows.items()))} for t, rows in tables.items()}
@@ -49,6 +44,3 @@ class Lookups:
         """The name behind an id; an id no lookup knows stays as it is, so the plan shows it
         as a difference instead of failing."""
         return self._names[table].get(identifier, identifier)
-
-    def as_plan_tables(self) -> dict[str, dict[str, str]]:
-        return {name: dict(sorted(self.table(name).items())) for name in LOOKUP_TABLES}

@@ -9,8 +9,6 @@ plan).
 from __future__ import annotations
 
 import enum
-import hashlib
-import json
 from collections import Counter
 from datetime import datetime
 from typing import Literal
@@ -21,6 +19,7 @@ from catalog_sync.diagnostics import SourceLocation
 from catalog_sync.graph import Address, FieldValue, Kind, Resource
 from catalog_sync.immutable import Immutable
 from catalog_sync.kinds import KINDS, KindSpec
+from catalog_sync.plan.digest import digest_of
 from catalog_sync.pricing.model import ChangeClass, PolicyDetail, RepricedRow
 
 __all__ = [
@@ -193,8 +192,9 @@ def _field_problems(change: Change, spec: KindSpec) -> list[str]:
         if path in seen:
             problems.append(f"{path} is shown twice")
         seen.add(path)
-        known = spec.field_for(path) if spec.has_field(path) else None
-        if known is None:
+        try:
+            known = spec.field_for(path)
+        except KeyError:
             problems.append(f"{path} is not a field of {_a(change.kind)}")
             continue
         if action is Action.CREATE and field.before is not None:
@@ -371,10 +371,5 @@ class Plan(PlanBody, PlanHeader):
 
 def fingerprint(resource: Resource) -> str:
     """A stable digest of what a live object was when planned: id, status and fields."""
-    canonical = json.dumps(
-        {"id": resource.id, "active": resource.active, "fields": dict(resource.fields)},
-        sort_keys=True,
-        separators=(",", ":"),
-        default=list,
-    )
-    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:32]
+    state = {"id": resource.id, "active": resource.active, "fields": dict(resource.fields)}
+    return digest_of(state, ensure_ascii=True, digits=32)

@@ -6,6 +6,8 @@ import json
 import os
 import stat
 import tempfile
+from collections import Counter
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -13,10 +15,11 @@ from pydantic import ValidationError
 from catalog_sync.errors import PlanFileError
 from catalog_sync.limits import MAX_PLAN_FILE_BYTES
 from catalog_sync.plan.digest import digest_problem, sealed
-from catalog_sync.plan.integrity import plan_problems
-from catalog_sync.plan.model import FORMAT_VERSION, Plan
+from catalog_sync.plan.model import FORMAT_VERSION, Action, Plan
 
 __all__ = ["plan_json", "read_plan", "write_plan"]
+
+_MAX_LISTED = 20
 
 
 def plan_json(plan: Plan) -> str:
@@ -79,7 +82,7 @@ def read_plan(path: Path) -> Plan:
         if not isinstance(error, ValidationError):
             raise PlanFileError(f"{path}: damaged plan file: {type(error).__name__}") from None
         raise _invalid(path, error) from None
-    problems = plan_problems(plan)
+    problems = _plan_problems(plan)
     if problems:
         raise _refused(path, problems)
     return plan
@@ -100,6 +103,39 @@ def _invalid(path: Path, error: ValidationError) -> PlanFileError:
     return PlanFileError(
         f"{path}: damaged plan file: {where}: {first['msg']} ({error.error_count()} problem(s))"
     )
+
+
+def _plan_problems(plan: Plan) -> list[str]:
+    """What a saved plan breaks as a whole, each naming the change; empty for a sound plan.
+
+    The digest proves the file is as `plan` wrote it; each change's own rules (ids,
+    fingerprints, field paths and values) are checked by the model as the file is read
+    (``plan/model.py``). What needs the whole plan is checked here, before apply sends its
+    first request: every dependency is a change of the plan, the dependencies form no cycle,
+    and the summary counts the changes (README, "How apply stays safe").
+    """
+    problems: list[str] = []
+    addresses = {change.address for change in plan.changes}
+    for index, change in enumerate(plan.changes):
+        problems.extend(
+            f"changes[{index}] {change.address}: depends on {dependency}, which is not in the plan"
+            for dependency in change.depends_on
+            if dependency not in addresses
+        )
+    try:
+        TopologicalSorter({c.address: c.depends_on for c in plan.changes}).prepare()
+    except CycleError as error:
+        problems.append(f"the dependencies form a cycle: {' -> '.join(error.args[1])}")
+    counted = Counter(change.action.value for change in plan.changes)
+    summary = plan.summary
+    for action in Action:
+        stated = getattr(summary, action.value)
+        if stated != counted[action.value]:
+            problems.append(
+                f"summary.{action.value} is {stated}, but the plan has "
+                f"{counted[action.value]} {action.value} change(s)"
+            )
+    return problems[:_MAX_LISTED]
 
 
 def _refused(path: Path, problems: list[str]) -> PlanFileError:

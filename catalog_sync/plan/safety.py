@@ -9,17 +9,20 @@ from catalog_sync.kinds import KINDS
 from catalog_sync.plan.model import Action, Change, PlanSettings, SafetyFinding, SafetyRule
 from catalog_sync.plan.subtree import descendants
 
-__all__ = ["evaluate_safety", "existing_objects", "protected_by", "protected_removals"]
+__all__ = [
+    "evaluate_safety",
+    "existing_objects",
+    "protect_finding",
+    "protected_by",
+    "protected_removals",
+]
 
 _UPDATES = (Action.UPDATE, Action.ENABLE, Action.PUBLISH)
 
 
 def protected_by(address: Address, settings: PlanSettings) -> bool:
     """Removing an object removes what is below it, so protection below counts too."""
-    for protected in settings.protect:
-        if protected == address or address in set(protected.ancestors()):
-            return True
-    return False
+    return any(p == address or address in p.ancestors() for p in settings.protect)
 
 
 def protected_removals(changes: Sequence[Change], settings: PlanSettings) -> list[Change]:
@@ -28,6 +31,18 @@ def protected_removals(changes: Sequence[Change], settings: PlanSettings) -> lis
     return [
         c for c in changes if c.action.removes and (c.protect or protected_by(c.address, settings))
     ]
+
+
+def protect_finding(protected: Sequence[Change]) -> SafetyFinding:
+    """The finding for protected removals: never lifted by --force."""
+    return SafetyFinding(
+        rule=SafetyRule.PROTECT,
+        message=f"{len(protected)} protected object(s) would be deleted or disabled",
+        addresses=tuple(c.address for c in protected),
+        overridable=False,
+        remedy="remove `protect: true` from the object (or its entry from "
+        "settings.protect) in the files first; --force does not lift this",
+    )
 
 
 def existing_objects(live: ResourceGraph) -> int:
@@ -41,16 +56,7 @@ def evaluate_safety(
     findings: list[SafetyFinding] = []
     protected = protected_removals(changes, settings)
     if protected:
-        findings.append(
-            SafetyFinding(
-                rule=SafetyRule.PROTECT,
-                message=f"{len(protected)} protected object(s) would be deleted or disabled",
-                addresses=tuple(c.address for c in protected),
-                overridable=False,
-                remedy="remove `protect: true` from the object (or its entry from "
-                "settings.protect) in the files first; --force does not lift this",
-            )
-        )
+        findings.append(protect_finding(protected))
 
     removals = [c for c in changes if c.action.removes]
     removed_addresses = {c.address for c in removals}

@@ -30,7 +30,6 @@ from typing import Any
 from pydantic import BaseModel
 
 from catalog_sync.concurrency import all_or_nothing, gather_all
-from catalog_sync.errors import NotFoundError
 from catalog_sync.graph import Address, Kind
 from catalog_sync.kinds import KINDS, LOOKUP_TABLES, KindSpec, children_of
 from catalog_sync.plan.live import (
@@ -39,9 +38,9 @@ from catalog_sync.plan.live import (
     _detail,
     _id,
     _Lineage,
+    _listed,
     _listed_key,
     _Read,
-    _vanished,
     assemble,
     read_lookups,
 )
@@ -133,17 +132,15 @@ def _table_kinds(kinds: Iterable[Kind]) -> set[Kind]:
     return {tables[f.lookup] for kind in kinds for f in KINDS[kind].fields if f.lookup in tables}
 
 
-def scope_of(
-    changes: Iterable[Change], ids: Mapping[Address, str] | None = None, *, after: bool = False
-) -> Scope:
-    """What reading live state for ``changes`` needs. ``ids``: objects created since the plan
-    was made, by planned address (the verification's); ``after``: the writes are done, so a
-    removal is checked for itself only and a create is read as the object it made."""
+def scope_of(changes: Iterable[Change], made: Mapping[Address, str] | None = None) -> Scope:
+    """What reading live state for ``changes`` needs. ``made``, once the writes are done (the
+    verification's): the ids of the objects created, by planned address; a removal is then
+    checked for itself only and a create is read as the object it made."""
     changes = list(changes)
     known: dict[Address, str] = {
         c.address: c.id for c in changes if c.id is not None and KINDS[c.kind].counted
     }
-    known.update(ids or {})
+    known.update(made or {})
     scope = Scope()
     named: set[Kind] = set()
     for change in changes:
@@ -151,7 +148,7 @@ def scope_of(
         parent = change.parent
         parent_id = change.parent_id or (known.get(parent) if parent is not None else None)
         own = change.id if spec.counted else None
-        own = own or (ids or {}).get(change.address)
+        own = own or (made or {}).get(change.address)
         if spec.list is None:
             # Embedded in, or listed by, the parent's own object (publish, price lists).
             named.add(change.kind)
@@ -169,7 +166,7 @@ def scope_of(
             continue  # a create: its parent's list is all there is to read
         scope.read_whole(change.kind, own)
         named.add(change.kind)
-        if change.action.removes and not after:
+        if change.action.removes and made is None:
             scope.read_below(change.kind, own, _Depth.WHOLE)
             if parent is None:
                 scope.every_top_whole = True
@@ -206,13 +203,7 @@ def with_plan_lookups(plan_lookups: Mapping[str, Mapping[str, str]], read: Looku
 async def _read_kind(
     client: Any, spec: KindSpec, above: _Lineage, scope: Scope, depth: _Depth
 ) -> list[_Read]:
-    assert spec.list is not None
-    try:
-        items = await spec.list(client, above.ids)
-    except NotFoundError as error:
-        if not above.items:
-            raise
-        raise _vanished(above, error) from None
+    items = await _listed(client, spec, above)
     return await gather_all(_read_one(client, spec, item, above, scope, depth) for item in items)
 
 

@@ -9,11 +9,9 @@ plan was made was never reviewed (docs/contracts.md, "stale plans").
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from catalog_sync.graph import Address, Resource, ResourceGraph
 from catalog_sync.kinds import KINDS
+from catalog_sync.plan.digest import digest_of
 from catalog_sync.plan.model import fingerprint
 
 __all__ = ["descendants", "subtree_digest"]
@@ -40,5 +38,4 @@ def subtree_digest(graph: ResourceGraph, address: Address) -> str:
         )
         for resource in descendants(graph, address)
     )
-    canonical = json.dumps(rows, separators=(",", ":"))
-    return f"sha256:{hashlib.sha256(canonical.encode()).hexdigest()[:32]}:{len(rows)}"
+    return f"{digest_of(rows, ensure_ascii=True, digits=32)}:{len(rows)}"

@@ -8,11 +8,11 @@ from typing import Any, TypeVar
 import pytest
 from pydantic import BaseModel
 
-from catalog_sync.apply.bodies import Fields, Names, body_for
+from catalog_sync.apply.bodies import Names, body_for
 from catalog_sync.cloudmore import wire
 from catalog_sync.errors import ApplyError
-from catalog_sync.graph import Kind
-from catalog_sync.kinds import KINDS
+from catalog_sync.graph import Fields, Kind
+from catalog_sync.kinds import BROKERS, KINDS, LOOKUP_TABLES
 from catalog_sync.plan.live import read_live
 from catalog_sync.plan.lookups import Lookups
 from catalog_sync.plan.model import Action, FieldChange
@@ -155,7 +155,7 @@ def test_a_broker_body_nests_dotted_fields_and_splits_custom_properties() -> Non
 
 def test_publish_bodies_map_modes_and_names_including_brokers_created_in_the_run() -> None:
     names = _names(**{"5566": "b-live"})
-    names.add_broker("1234", "b-new")
+    names.learn(BROKERS, "1234", "b-new")
     body = publish_body(
         {"to": "brokers", "regions": (), "countries": (), "brokers": ("1234", "5566")}, names
     )
@@ -230,7 +230,8 @@ async def test_every_demo_object_reads_into_fields_that_build_back_into_its_own_
     emulator = InProcess("demo")
     async with emulator.client() as client:
         live = await read_live(client)
-    names = Names(live.lookups.as_plan_tables(), live.lookups, live.broker_ids)
+    tables = {table: dict(live.lookups.table(table)) for table in LOOKUP_TABLES}
+    names = Names(tables, live.lookups, live.broker_ids)
     builders: dict[Kind, tuple[Any, type[BaseModel]]] = {
         Kind.SERVICE: (service_body, wire.ServiceBody),
         Kind.PRODUCT: (product_body, wire.ProductBody),

@@ -103,9 +103,9 @@ async def test_a_failed_product_create_skips_its_addons_and_publish_only(
     ):
         assert results[dependent].outcome is Outcome.SKIPPED
         assert results[dependent].blocked_by == PBX_MINUTES
-    assert report.count(Outcome.SKIPPED) == 3
+    assert report.counts[Outcome.SKIPPED] == 3
     # Everything independent ran, including other work on the same service.
-    assert report.count(Outcome.DONE) == len(plan.changes) - 4
+    assert report.counts[Outcome.DONE] == len(plan.changes) - 4
     assert results['service["Cloud PBX"]'].outcome is Outcome.DONE
     assert results['service["Managed Firewall"].publish'].outcome is Outcome.DONE
     assert report.verified
@@ -140,12 +140,12 @@ async def test_fail_fast_starts_nothing_after_the_first_failure(journal_dir: Pat
         )
     # The broker create is first in plan order: with one at a time, nothing else starts.
     assert report.results[0].outcome is Outcome.FAILED
-    assert report.count(Outcome.DONE) == 0
+    assert report.counts[Outcome.DONE] == 0
     assert (
-        report.count(Outcome.NOT_ATTEMPTED) + report.count(Outcome.SKIPPED)
+        report.counts[Outcome.NOT_ATTEMPTED] + report.counts[Outcome.SKIPPED]
         == len(report.results) - 1
     )
-    assert report.count(Outcome.NOT_ATTEMPTED) > 0
+    assert report.counts[Outcome.NOT_ATTEMPTED] > 0
     writes = writes_after(emulator.requests()[before:], -1)
     assert writes
     assert all(w.endswith("/brokers") and w.startswith("POST") for w in writes)
@@ -227,7 +227,7 @@ async def test_verification_names_a_field_the_server_ignored(journal_dir: Path) 
     transport = _IgnoresRecommendedPrice(emulator.transport())
     async with open_read_write(emulator.settings, transport=transport) as client:
         _plan, report = await plan_and_apply(client, emulator.settings, journal_dir)
-    assert report.count(Outcome.DONE) == len(report.results)
+    assert report.counts[Outcome.DONE] == len(report.results)
     assert report.mismatches == (
         Mismatch(address=GWS_STD, field="recommendedPrice", expected="14.4000", actual=None),
     )
@@ -281,7 +281,7 @@ async def test_a_verification_that_cannot_read_is_reported_not_hidden(journal_di
             ApplyOptions(journal_dir=journal_dir),
             _FailReadsWhenVerifying(emulator),
         )
-    assert report.count(Outcome.DONE) == len(plan.changes)
+    assert report.counts[Outcome.DONE] == len(plan.changes)
     assert not report.verified
     assert report.verify_error is not None
     assert "cannot re-read the live catalog to verify" in report.verify_error

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import KINDS, FieldSpec
-from catalog_sync.normalise import FieldType, normalise
+from catalog_sync.normalise import FieldType
 from catalog_sync.plan.diff import plan_changes
 from catalog_sync.plan.model import PlanSettings
 
@@ -24,7 +24,7 @@ def _value(kind: Kind, spec: FieldSpec) -> st.SearchStrategy[FieldValue]:
         FieldType.ENUM: st.sampled_from(["allBrokers", "none", "Quantity", "Metered"]),
         FieldType.SET: st.lists(st.sampled_from(["SE", "EE", "x", "y"]), max_size=3),
     }[spec.type]
-    return raw.map(lambda value: normalise(kind, spec.name, value))
+    return raw.map(spec.to_graph)
 
 
 @st.composite
