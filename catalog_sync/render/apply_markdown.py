@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from catalog_sync.apply.report import ApplyReport, Outcome
 from catalog_sync.render.apply_text import HEADINGS, counts_text, result_line
-from catalog_sync.render.plan_markdown import escape_markdown
+from catalog_sync.render.plan_markdown import code_span, escape_markdown
 
 __all__ = ["render_markdown"]
 
 
 def render_markdown(report: ApplyReport, *, commit: str | None = None) -> str:
-    at = f" at commit `{_code(commit)}`" if commit else ""
+    at = f" at commit `{code_span(commit)}`" if commit else ""
     status = "complete" if report.ok else "**incomplete**"
     lines = [
         "## catalog-sync apply",
         "",
-        f"Catalog `{_code(report.catalog.path)}`{at}, applied to "
-        f"`{_code(report.target.api_url)}` (seller `{_code(report.target.seller_id)}`): "
+        f"Catalog `{code_span(report.catalog.path)}`{at}, applied to "
+        f"`{code_span(report.target.api_url)}` (seller `{code_span(report.target.seller_id)}`): "
         f"{status}; {escape_markdown(counts_text(report.counts))}.",
         "",
     ]
@@ -32,7 +32,7 @@ def render_markdown(report: ApplyReport, *, commit: str | None = None) -> str:
             continue
         lines.append(f"**{escape_markdown(HEADINGS[outcome])}**")
         lines.append("")
-        lines.extend(f"- `{_code(result_line(r).strip())}`" for r in chosen)
+        lines.extend(f"- `{code_span(result_line(r).strip())}`" for r in chosen)
         lines.append("")
     if report.verify_error is not None:
         lines.append(f"Verification could not run: {escape_markdown(report.verify_error)}")
@@ -40,8 +40,8 @@ def render_markdown(report: ApplyReport, *, commit: str | None = None) -> str:
         lines.append(f"Verification found {len(report.mismatches)} difference(s):")
         lines.append("")
         lines.extend(
-            f"- `{_code(m.address)}` `{_code(m.field)}`: expected `{_code(str(m.expected))}`, "
-            f"live `{_code(str(m.actual))}`"
+            f"- `{code_span(m.address)}` `{code_span(m.field)}`: "
+            f"expected `{code_span(str(m.expected))}`, live `{code_span(str(m.actual))}`"
             for m in report.mismatches
         )
     elif report.verified:
@@ -49,7 +49,3 @@ def render_markdown(report: ApplyReport, *, commit: str | None = None) -> str:
     if not report.ok:
         lines += ["", "Plan again to see what is left, fix the cause, and apply."]
     return "\n".join(lines) + "\n"
-
-
-def _code(text: str) -> str:
-    return text.replace("`", "ʼ").replace("\n", " ")

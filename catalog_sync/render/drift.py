@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from catalog_sync.drift import DriftEntry, DriftKind, DriftReport
-from catalog_sync.render.plan_markdown import escape_markdown
+from catalog_sync.render.plan_markdown import cell_code_span, code_span, escape_markdown
 from catalog_sync.render.plan_values import format_value, ignore_line
 from catalog_sync.render.workflow_commands import workflow_command
 
@@ -78,8 +78,8 @@ def render_markdown(report: DriftReport) -> str:
         drift_marker(report),
         "## catalog-sync drift",
         "",
-        f"Catalog `{_code(report.catalog.path)}` against `{_code(report.target.api_url)}` "
-        f"(seller `{_code(report.target.seller_id)}`).",
+        f"Catalog `{code_span(report.catalog.path)}` against "
+        f"`{code_span(report.target.api_url)}` (seller `{code_span(report.target.seller_id)}`).",
         "",
         escape_markdown(summary_line(report)),
         "",
@@ -92,15 +92,15 @@ def render_markdown(report: DriftReport) -> str:
     for entry in report.entries:
         if not entry.fields:
             lines.append(
-                f"| `{_code(entry.address)}` | {html.escape(_NOUNS[entry.drift])}"
+                f"| `{cell_code_span(entry.address)}` | {html.escape(_NOUNS[entry.drift])}"
                 f"{f' ({entry.below} below)' if entry.below else ''} | | |"
             )
         for field in entry.fields:
             live = format_value(entry.kind, field.path, field.live)
             files = format_value(entry.kind, field.path, field.files)
             lines.append(
-                f"| `{_code(entry.address)}` | `{_code(field.path)}` "
-                f"| `{_code(live)}` | `{_code(files)}` |"
+                f"| `{cell_code_span(entry.address)}` | `{cell_code_span(field.path)}` "
+                f"| `{cell_code_span(live)}` | `{cell_code_span(files)}` |"
             )
     if report.policy:
         lines += ["", "**Pricing policies broken live** (settings.policies):", ""]
@@ -143,7 +143,3 @@ def render_github(report: DriftReport) -> str:
 
 def render_json(report: DriftReport) -> str:
     return report.model_dump_json(by_alias=True, indent=2) + "\n"
-
-
-def _code(text: str) -> str:
-    return text.replace("`", "ʼ").replace("|", "\\|").replace("\n", " ")

@@ -26,7 +26,14 @@ from catalog_sync.render.pricing import (
     top_label,
 )
 
-__all__ = ["MAX_MARKDOWN_CHARS", "comment_marker", "escape_markdown", "render_markdown"]
+__all__ = [
+    "MAX_MARKDOWN_CHARS",
+    "cell_code_span",
+    "code_span",
+    "comment_marker",
+    "escape_markdown",
+    "render_markdown",
+]
 
 MAX_MARKDOWN_CHARS = 60_000
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
@@ -56,15 +63,15 @@ def render_markdown(
 ) -> str:
     """``commit`` (GITHUB_SHA in a workflow) is named in the header when given."""
     s = plan.summary
-    made_from = f"Catalog `{_code(plan.catalog.path)}`"
+    made_from = f"Catalog `{code_span(plan.catalog.path)}`"
     if commit:
-        made_from += f" at commit `{_code(commit)}`"
+        made_from += f" at commit `{code_span(commit)}`"
     head = [
         comment_marker(plan.catalog.path),
         "## catalog-sync plan",
         "",
-        f"{made_from}, against `{_code(plan.target.api_url)}` "
-        f"(seller `{_code(plan.target.seller_id)}`).",
+        f"{made_from}, against `{code_span(plan.target.api_url)}` "
+        f"(seller `{code_span(plan.target.seller_id)}`).",
         "",
         *_class_summary(plan),
         escape_markdown(summary_line(plan)),
@@ -101,7 +108,7 @@ def render_markdown(
         sections.append(_pre_existing(pre_existing))
     if plan.unmanaged:
         rows = [
-            f"- `{_code(entry.address)}` (id `{entry.id}`{unmanaged_status(entry)})"
+            f"- `{code_span(entry.address)}` (id `{entry.id}`{unmanaged_status(entry)})"
             f"{' → ' + entry.action.value if entry.action else ''}"
             for entry in plan.unmanaged
         ]
@@ -148,7 +155,7 @@ def price_tables(plan: Plan) -> list[str]:
             "|---|---|---|---:|---:|---:|",
         ]
         lines += [
-            f"| `{_cell_code(line.item)}` | {escape_markdown(line.currency)} | {line.field} "
+            f"| `{cell_code_span(line.item)}` | {escape_markdown(line.currency)} | {line.field} "
             f"| {line.before} → {line.after} | {line.percent} "
             f"| {line.margin_before} → {line.margin_after} |"
             for line in priced
@@ -157,9 +164,9 @@ def price_tables(plan: Plan) -> list[str]:
     return tables
 
 
-def _cell_code(text: str) -> str:
+def cell_code_span(text: str) -> str:
     """A code span inside a table cell: GitHub ends the cell at an unescaped pipe even there."""
-    return _code(text).replace("|", "\\|")
+    return code_span(text).replace("|", "\\|")
 
 
 def _groups(changes: Iterable[Change]) -> list[tuple[str, list[Change]]]:
@@ -190,9 +197,9 @@ def _section(title: str, changes: list[Change]) -> str:
 def _change_lines(changes: list[Change]) -> list[str]:
     body: list[str] = []
     for change in changes:
-        body.append(f"**{change.action.value}** `{_code(change.address)}`")
+        body.append(f"**{change.action.value}** `{code_span(change.address)}`")
         body.extend(
-            f"- `{_code(describe_change(change, field))}`"
+            f"- `{code_span(describe_change(change, field))}`"
             for field in change.field_changes
             if not (change.action is Action.CREATE and repeats_default(field.after))
         )
@@ -204,7 +211,7 @@ def _details(summary: str, body: str) -> str:
     return f"<details><summary>{html.escape(_one_line(summary))}</summary>\n\n{body}\n</details>\n"
 
 
-def _code(text: str) -> str:
+def code_span(text: str) -> str:
     """Text inside a code span, where Markdown and HTML are literal (entities too): only a
     backtick could end the span early, and it cannot be escaped there, so it is replaced."""
     return _one_line(text.replace("`", "ʼ"))
