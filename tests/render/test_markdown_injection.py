@@ -11,7 +11,8 @@ from catalog_sync.plan.model import Action, FieldChange
 from catalog_sync.render.apply_markdown import render_markdown as render_report_markdown
 from catalog_sync.render.drift import render_markdown as render_drift_markdown
 from catalog_sync.render.plan_markdown import render_markdown
-from tests.apply.plans import CATALOG, NOW, TARGET, change, plan_of
+from tests.apply.plans import CATALOG, TARGET, change, plan_of
+from tests.apply.support import NOW
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r", "\u2028", "\x85"])
