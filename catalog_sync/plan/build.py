@@ -95,15 +95,24 @@ async def make_plan(
         refuse_duplicates(live.graph)
         desired = desired_against(catalog, live)
         wanted = wanted_by_desired(desired, live.graph)
+        base = None
         if baseline is not None:
-            wanted += wanted_by_desired(desired_against(baseline.catalog, live), live.graph)
+            base = Baseline(baseline.catalog, desired_against(baseline.catalog, live))
+            wanted += wanted_by_desired(base.desired, live.graph)
         if not wanted:
-            return _drafted(catalog_path, loaded_catalog, live, desired, target, now, baseline)
+            return _drafted(catalog_path, loaded_catalog, live, desired, target, now, base)
     # The price lists the files name: one read each, only now that the files are resolved.
     with timed("read on demand"):
         live = await read_keyed(client, live, wanted)
     with timed("diff"):
-        return _drafted(catalog_path, loaded_catalog, live, desired, target, now, baseline)
+        return _drafted(catalog_path, loaded_catalog, live, desired, target, now, base)
+
+
+class Baseline(NamedTuple):
+    """The base branch's catalog and its desired graph, resolved once against the live read."""
+
+    catalog: Catalog
+    desired: ResourceGraph
 
 
 def _drafted(
@@ -113,16 +122,15 @@ def _drafted(
     desired: ResourceGraph,
     target: Target,
     now: datetime | None,
-    baseline: LoadedCatalog | None,
+    baseline: Baseline | None,
 ) -> Drafted:
     catalog = loaded_catalog.catalog
     settings = plan_settings(catalog.settings).model_copy(update={"exempt": exemptions(desired)})
     body = plan_changes(desired, live.graph, settings)
     _refuse_impossible(body.changes, live.graph)
     if baseline is not None:
-        base = baseline.catalog
-        base_desired = desired_against(base, live)
-        base_body = plan_changes(base_desired, live.graph, plan_settings(base.settings))
+        base_settings = plan_settings(baseline.catalog.settings)
+        base_body = plan_changes(baseline.desired, live.graph, base_settings)
         body = body.model_copy(update={"changes": mark_origins(body.changes, base_body.changes)})
     body = priced(body, desired, live.graph, settings)
     warnings = _unmatched_protect(catalog.settings, settings.protect, desired, live.graph)
