@@ -407,6 +407,16 @@ class HttpClient:
             event_hooks={"response": [on_response]},
             follow_redirects=False,
         )
+        # httpx joins a relative path to its base URL by parsing the path, then the joined
+        # URL, on every request; joined here as text, the URL is parsed once, to the same URL
+        # (its join: the base's path always ends in "/", the path's leading "/" is dropped).
+        base = self._client.base_url
+        self._prefix = (
+            f"{base.scheme}://{base.netloc.decode('ascii')}{base.raw_path.decode('ascii')}"
+        )
+
+    def _url(self, path: str) -> httpx.URL:
+        return httpx.URL(self._prefix + path.lstrip("/"))
 
     def build_request(
         self,
@@ -419,11 +429,11 @@ class HttpClient:
     ) -> Request:
         if json is None:
             return self._client.build_request(
-                method, path, data=dict(form) if form else None, headers=headers
+                method, self._url(path), data=dict(form) if form else None, headers=headers
             )
         return self._client.build_request(
             method,
-            path,
+            self._url(path),
             content=encode_json(json),
             headers={**(headers or {}), "Content-Type": "application/json"},
         )

@@ -1,5 +1,6 @@
 """The HTTP layer against small servers on 127.0.0.1: the lanes' connections (reuse, limits,
-failures as httpx names them, TLS), and httpx's own transport where a proxy is configured."""
+failures as httpx names them, TLS), httpx's own transport where a proxy is configured, and
+request URLs joined as httpx joins them."""
 
 from __future__ import annotations
 
@@ -290,3 +291,31 @@ async def test_the_client_sends_through_its_lanes(monkeypatch: pytest.MonkeyPatc
             await http.aclose()
     assert [answer.content for answer in answers] == [BODY] * 6
     assert server.connections <= 2
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "https://api.cloudmore.com",
+        "http://127.0.0.1:8080",
+        "https://host.example/prefix",
+        "https://host.example/prefix/",
+        "HTTPS://Host.Example:443/a%20b",
+        "https://bücher.example/x",
+        "http://[::1]:8080/p",
+    ],
+)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/sellers/a%2Fb%20c%3Fd%23e%25f/services",
+        "/api/services/s1/pricelist?currencyCode=S%20K",
+        "/connect/token",
+        "/ä/ö",
+        "/a//b/",
+    ],
+)
+def test_request_urls_are_the_ones_httpx_joins(base_url: str, path: str) -> None:
+    joined = httpx.AsyncClient(base_url=base_url).build_request("GET", path).url
+    built = http_client(base_url).build_request("GET", path, json={"a": 1}).url
+    assert (built, built.raw_path, str(built)) == (joined, joined.raw_path, str(joined))
