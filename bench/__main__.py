@@ -3,6 +3,8 @@
     .venv/bin/pip install -q -e '.[bench]'
     .venv/bin/python -m bench                        # every case, the issue's sizes
     .venv/bin/python -m bench --cases plan,create --sizes 50   # a quick smoke run
+    .venv/bin/python -m bench --cases create --sizes 1000 --latency-ms 0 --profile \
+        --work-dir /tmp/prof                       # then read /tmp/prof/*/client.prof
 
 See docs/benchmarks.md for what each column means and the latest results.
 """
@@ -56,6 +58,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--parallelism", type=int, default=8, help="catalog-sync's (default 8)")
     parser.add_argument("--work-dir", type=Path, default=None, help="keep cases' files here")
     parser.add_argument("--markdown-out", type=Path, default=None, help="also write the tables")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="run each client under cProfile, writing client.prof in its case's directory "
+        "(for relative shares only: the profiler inflates the CPU column, and its clock is "
+        "the wall's, so waits such as epoll's count too)",
+    )
     return parser
 
 
@@ -85,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         for case in cases:
             print(f"running {case.name} ...", file=sys.stderr, flush=True)
             try:
-                result = run_case(case, work, args.latency_ms)
+                result = run_case(case, work, args.latency_ms, profile=args.profile)
             except CaseFailedError as error:
                 print(f"error: {error}", file=sys.stderr)
                 return 1

@@ -130,8 +130,10 @@ def _state_for(live: GeneratedCatalog | None, cache: Path, key: str) -> Path:
     return path
 
 
-def run_case(case: Case, work: Path, latency_ms: int) -> Row | PhaseRow:
-    """Run one case in a fresh directory under ``work``; the emulator is a process of its own."""
+def run_case(case: Case, work: Path, latency_ms: int, *, profile: bool = False) -> Row | PhaseRow:
+    """Run one case in a fresh directory under ``work``; the emulator is a process of its own.
+
+    ``profile``: the client runs under cProfile, which writes ``client.prof`` there."""
     directory = work / case.name.replace(" ", "-")
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
@@ -149,6 +151,8 @@ def run_case(case: Case, work: Path, latency_ms: int) -> Row | PhaseRow:
             extra["PYTHONPATH"] = str(_REPOSITORY)  # the script is bench's, not installed
         env = api_env(emulator.url, case.parallelism, extra)
         command = [part.replace(placeholder, emulator.url) for part in setup.command]
+        if profile:  # every command is (python, "-m", module, ...)
+            command[1:1] = ["-m", "cProfile", "-o", str(directory / "client.prof")]
         emulator.clear_log()
         cpu_before = emulator.cpu_seconds()
         run = run_client(command, directory, env)
