@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import heapq
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
@@ -72,8 +73,9 @@ async def run_in_order(
 
     settled: dict[str, Settled] = {}
     running: dict[asyncio.Task[bool], str] = {}
-    ready: list[str] = []
-    unblocked: set[str] = set()
+    # Ready and unblocked, waiting for the limit: a heap by position in ``nodes``, so a
+    # wake-up costs what it starts, not a sort and a walk of everything queued.
+    ready: list[tuple[int, str]] = []
     stopped = False
     watch = interruption or Interruption()
     stop_waiter = asyncio.ensure_future(watch.stopping.wait())
@@ -101,28 +103,25 @@ async def run_in_order(
 
     try:
         while sorter.is_active():
-            ready.extend(sorter.get_ready())
-            ready.sort(key=order.__getitem__)
-            waiting: list[str] = []
             settled_now = False
-            for node in ready:
-                # A ready node's dependencies have all settled, so a node found unblocked once
-                # stays so: checking only new ones keeps each wake-up from re-reading every
-                # node queued behind the limit.
-                verdict = None if node in unblocked else blocked(node)
-                if verdict is None and watch.requested:
-                    verdict = Settled(NodeState.NOT_ATTEMPTED, interrupted=True)
-                elif verdict is None and stopped:
-                    verdict = Settled(NodeState.NOT_ATTEMPTED)
-                if verdict is not None:
+            # A ready node's dependencies have all settled: whether they block it is known
+            # once, now.
+            for node in sorted(sorter.get_ready(), key=order.__getitem__):
+                verdict = blocked(node)
+                if verdict is None:
+                    heapq.heappush(ready, (order[node], node))
+                else:
                     settle(node, verdict)
                     settled_now = True
-                elif len(running) < limit:
-                    running[asyncio.ensure_future(work(node))] = node
-                else:
-                    waiting.append(node)
-                    unblocked.add(node)
-            ready = waiting
+            if ready and (watch.requested or stopped):
+                interrupted = watch.requested
+                while ready:
+                    node = heapq.heappop(ready)[1]
+                    settle(node, Settled(NodeState.NOT_ATTEMPTED, interrupted=interrupted))
+                settled_now = True
+            while ready and len(running) < limit:
+                node = heapq.heappop(ready)[1]
+                running[asyncio.ensure_future(work(node))] = node
             if settled_now:
                 continue  # settling may have made more nodes ready without any waiting
             if not running:
