@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from catalog_sync.emulator.store import Store
 from catalog_sync.emulator.validation import JSON
+from catalog_sync.kinds.addon import ALLOWED_PRICE_PER
 
 __all__ = [
     "BusinessError",
@@ -25,10 +26,6 @@ __all__ = [
 ]
 
 ERROR_NAMES = {2: "NotFound", 3: "AlreadyExists", 5: "InvalidValue", 6: "NotAllowed"}
-ALLOWED_PRICE_PER = {
-    "ProductBased": ("Subscription", "Quantity", "Selected"),
-    "Metered": ("Metered",),
-}
 _DOMAIN = re.compile(
     r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.IGNORECASE
 )

@@ -68,7 +68,7 @@ SPEC = register(
         list_view=frozenset({"id", "name", "description", "itemCode"}),
         fields=(
             FieldSpec("name", FieldType.TEXT),
-            FieldSpec("itemCode", FieldType.TEXT),
+            FieldSpec("itemCode", FieldType.TEXT, code=True),
             FieldSpec("type", FieldType.ENUM),
             FieldSpec("description", FieldType.TEXT),
             FieldSpec("subscriptionPeriodMonths", FieldType.INT),

@@ -109,6 +109,9 @@ class FieldSpec:
     held as ``key=value`` strings: a set a reviewer can read. With a ``lookup``, the key is the
     name behind the id (the id itself when no name is known)."""
     default: FieldValue = _NO_DEFAULT
+    code: bool = False
+    """An identifier made of digits often enough that a plain YAML scalar would read as a
+    number (an itemCode, a phone number): ``fmt`` quotes it (a set: each entry)."""
 
     @property
     def wire_path(self) -> str:
