@@ -18,6 +18,7 @@ from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.graph import Kind
 from catalog_sync.kinds import children_of
 from catalog_sync.kinds.addon import ALLOWED_PRICE_PER
+from catalog_sync.kinds.product import quantities_out_of_order
 
 __all__ = ["check_catalog"]
 
@@ -107,16 +108,13 @@ def _check_product(product: Product) -> Iterator[Diagnostic]:
             f"itemCode {product.item_code!r} contains '/', which names an addon in a price "
             "list: a product with prices (or with priced addons) needs an itemCode without '/'",
         )
-    if (
-        product.min_quantity is not None
-        and product.max_quantity is not None
-        and product.min_quantity > product.max_quantity
-    ):
+    quantities = {"minQuantity": product.min_quantity, "maxQuantity": product.max_quantity}
+    if (order := quantities_out_of_order(quantities)) is not None:
         yield _error(
             product,
             "max_quantity",
             Code.QUANTITY_RANGE,
-            f"maxQuantity {product.max_quantity} is below minQuantity {product.min_quantity}",
+            f"maxQuantity {order[1]} is below minQuantity {order[0]}",
         )
     allowed = ALLOWED_PRICE_PER[product.type]
     for addon in product.addons:

@@ -16,7 +16,7 @@ from catalog_sync.kinds.addon import ALLOWED_PRICE_PER
 
 __all__ = [
     "BusinessError",
-    "NotFoundError",
+    "UnknownObjectError",
     "check_addon",
     "check_broker",
     "check_price_list",
@@ -31,8 +31,9 @@ _DOMAIN = re.compile(
 )
 
 
-class NotFoundError(Exception):
-    """An id in the path does not exist: 404 with an empty body."""
+class UnknownObjectError(Exception):
+    """An id in the path does not exist: 404 with an empty body. (Not the client's
+    :class:`catalog_sync.errors.NotFoundError`, which is what that 404 becomes.)"""
 
 
 class BusinessError(Exception):

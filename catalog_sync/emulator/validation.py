@@ -18,7 +18,7 @@ from typing import Any, get_args
 from catalog_sync.currencies import CURRENCY_CODES
 from catalog_sync.emulator.ids import is_guid
 from catalog_sync.kinds.addon import PricePer
-from catalog_sync.kinds.product import ProductType
+from catalog_sync.kinds.product import ProductType, quantities_out_of_order
 from catalog_sync.kinds.publish import WirePublishTo
 from catalog_sync.kinds.service import ProvisioningType, ServiceStatus
 
@@ -287,8 +287,7 @@ def validate_product(body: object) -> JSON:
         # Not in the catalog's model (assumed name, docs/contracts.md): a PUT must carry it back.
         "allowQuantityDecrease": r.boolean("allowQuantityDecrease"),
     }
-    low, high = record["minQuantity"], record["maxQuantity"]
-    if low is not None and high is not None and high < low:
+    if quantities_out_of_order(record) is not None:
         r.fail("maxQuantity", "The field MaxQuantity must not be less than MinQuantity.")
     return _done(record, errors)
 

@@ -29,19 +29,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 from urllib.parse import quote
 
 from pydantic import BaseModel
 
-from catalog_sync.graph import Address, FieldValue, Kind
+from catalog_sync.graph import Address, FieldValue, Kind, ResourceGraph
 from catalog_sync.normalise import FieldType, format_money, normalise_value
+
+if TYPE_CHECKING:
+    from catalog_sync.diagnostics import Diagnostic
+    from catalog_sync.plan.model import Change
 
 __all__ = [
     "BROKERS",
     "KINDS",
     "LIST_VIEWS",
-    "LOOKUP_TABLES",
     "PRICE_FIELDS",
     "SELLER",
     "Endpoint",
@@ -64,13 +67,13 @@ __all__ = [
     "set_path",
 ]
 
-# Lookup tables the API reads (names to ids); BROKERS is the catalog's own broker table.
-LOOKUP_TABLES = ("categories", "regions", "countries", "emailTemplates", "customProperties")
+# The catalog's own broker table (a kind that is a lookup table); the API's lookup tables
+# are catalog_sync.live.lookups.TABLES.
 BROKERS = "brokers"
 
 
 class NamesOfIds(Protocol):
-    """Reading: the name behind an id, per lookup table (``LOOKUP_TABLES`` and ``BROKERS``)."""
+    """Reading: the name behind an id, per lookup table (the API's and ``BROKERS``)."""
 
     def name_of(self, table: str, identifier: str) -> str: ...
 
@@ -387,6 +390,9 @@ class KindSpec:
     """Fields named per item (price lists); ``fields`` then holds none."""
     listed: Callable[[BaseModel], Sequence[str]] | None = None
     """The keys of this kind's objects, as the parent's wire object lists them (a keyed kind)."""
+    impossible: Callable[[Change, ResourceGraph], Sequence[Diagnostic]] = lambda _c, _l: ()
+    """The kind's own rules about a planned change that no apply could make (a product's type
+    changed under its addons), checked against live state when the plan is made."""
     by_name: Mapping[str, FieldSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -1,5 +1,5 @@
 """Apply reads what its plan touches, not the whole catalog: its requests, counted in the
-emulator's request log (catalog_sync/plan/scoped.py, docs/benchmarks.md)."""
+emulator's request log (catalog_sync/live/scope.py, docs/benchmarks.md)."""
 
 from __future__ import annotations
 
