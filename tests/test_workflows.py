@@ -192,9 +192,7 @@ def test_checkout_is_pinned_to_v6_everywhere() -> None:
 
 
 def test_the_workflows_cover_validate_plan_apply_drift_and_target() -> None:
-    used = {
-        inputs["command"] for path in CATALOG_WORKFLOWS for _, inputs in _action_commands(path)
-    }
+    used = {inputs["command"] for path in CATALOG_WORKFLOWS for _, inputs in _action_commands(path)}
     assert {"validate", "plan", "apply", "drift", "target"} <= used
     plan = _load(REPO / ".github" / "workflows" / "catalog-plan.yml")
     (validate,) = [s for s in plan["jobs"]["plan"]["steps"] if s.get("id") == "validate"]

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from catalog_sync.apply.lock import lock_path, target_key, target_lock
-from catalog_sync.emulator import EmulatorConfig, FaultConfig, serve_in_thread
+from catalog_sync.emulator import DEMO, EmulatorConfig, FaultConfig, serve_in_thread
 from catalog_sync.errors import LockedError
 from catalog_sync.plan.model import Target
 from tests.apply.support import (
@@ -263,3 +263,23 @@ def test_the_target_command_prints_the_key_without_credentials(
     assert missing.exit_code == 1
     assert "missing setting: CLOUDMORE_SELLER_ID" in missing.stderr
     assert "Traceback" not in missing.output
+
+
+def test_apply_meets_a_lock_held_under_another_spelling_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with served_http(EmulatorConfig(seed="demo"), monkeypatch) as http:
+        url = str(http.base_url).rstrip("/")
+        assert url.startswith("http://127.0.0.1:")
+        assert cli("plan", str(EXAMPLE), "--out", "plan.json").exit_code == 0
+        seq = int(http.get("/_emulator/requests").json()[-1]["seq"])
+        other = url.replace("127.0.0.1", "[::ffff:127.0.0.1]") + "/."
+        held = Target(api_url=other, seller_id=DEMO.seller_id.upper())
+        with target_lock(held, tmp_path / "locks"):
+            applied = cli("apply", "plan.json")
+        log = http.get("/_emulator/requests").json()
+    assert applied.exit_code == 1, applied.output
+    assert "another apply is running against" in applied.stderr
+    assert f"the same target as its {other}" in applied.stderr
+    assert writes_after(log, seq) == []
