@@ -36,7 +36,7 @@ __all__ = ["LOCK_DIR_VARIABLE", "lock_directory", "lock_path", "target_key", "ta
 
 LOCK_DIR_VARIABLE = "CATALOG_SYNC_LOCK_DIR"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-LOOPBACK = "localhost"
+_LOOPBACK = "localhost"
 """Every spelling of this machine: 127.0.0.0/8, ::1, ::ffff:127.x, localhost, *.localhost."""
 _LEGACY_IPV4 = re.compile(r"(?i)^(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}$")
 
@@ -74,10 +74,10 @@ def _host(raw: str) -> str:
             address = address.ipv4_mapped
         # Connecting to the unspecified address reaches this machine too.
         if address.is_loopback or address.is_unspecified:
-            return LOOPBACK
+            return _LOOPBACK
         return f"[{address.compressed}]" if address.version == 6 else address.compressed
-    if host == LOOPBACK or host.endswith("." + LOOPBACK):
-        return LOOPBACK
+    if host == _LOOPBACK or host.endswith("." + _LOOPBACK):
+        return _LOOPBACK
     try:
         return host.encode("idna").decode("ascii")
     except UnicodeError:
