@@ -22,7 +22,7 @@ on an export, and planned back against the same live state it plans nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Final
@@ -31,7 +31,8 @@ from catalog_sync.catalog.layout import canonicalise, dump, to_round_trip
 from catalog_sync.catalog.models import Settings
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
 from catalog_sync.graph import Address, Kind, Resource, ResourceGraph
-from catalog_sync.kinds import KINDS, ItemFields, KindSpec, children_of, set_path
+from catalog_sync.kinds import KINDS, ItemFields, KindSpec, Side, children_of, set_path
+from catalog_sync.live.customers import EVERY_CUSTOMER, with_customers
 from catalog_sync.live.keyed import listed, read_keyed, with_listed
 from catalog_sync.live.reader import read_live
 
@@ -49,12 +50,26 @@ class Export:
     """What could not be exported, one sentence each, to show the user."""
 
 
-def export_catalog(graph: ResourceGraph) -> Export:
+def export_catalog(
+    graph: ResourceGraph, side: Side = "seller", resold: Collection[str] = ()
+) -> Export:
+    """``side``: whose catalog; a broker's (docs/broker.md) holds its own services whole,
+    the ``resold`` ones (marketplace services, by name) by their prices only, and its
+    customers' own prices."""
     writer = _Writer(graph)
     files: dict[str, str] = {}
-    files["catalog.yaml"] = _file("catalog.yaml", {"settings": _default_settings()})
+    settings = _default_settings()
+    if side != "seller":
+        settings["side"] = side
+    files["catalog.yaml"] = _file("catalog.yaml", {"settings": settings})
     for spec in children_of(None):
+        if side not in spec.sides:
+            continue
         entries = writer.entries(spec, (r for r in graph if r.kind is spec.kind))
+        if spec.kind is Kind.SERVICE:
+            entries = [(r, _as_resold(e) if r.address.key in resold else e) for r, e in entries]
+        if spec.kind is Kind.CUSTOMER:
+            entries = _customer_entries(graph)
         if not entries:
             continue
         if not children_of(spec.kind):
@@ -72,6 +87,75 @@ def export_catalog(graph: ResourceGraph) -> Export:
             f"{duplicate.kind.value}, so no file can describe both: rename one in Cloudmore"
         )
     return Export(files, tuple(writer.skipped))
+
+
+_ITEM_KEYS = ("itemCode",)
+
+
+def _as_resold(entry: dict[str, Any]) -> dict[str, Any]:
+    """A marketplace service's entry: its name and the broker's prices, by itemCode (the
+    seller owns the rest, the broker's cost included)."""
+
+    def priced(item: dict[str, Any], below: str | None) -> dict[str, Any] | None:
+        kept = {key: item[key] for key in _ITEM_KEYS if key in item}
+        prices = {
+            currency: {"price": amounts["price"]}
+            for currency, amounts in (item.get("prices") or {}).items()
+            if amounts.get("price") is not None
+        }
+        if prices:
+            kept["prices"] = prices
+        if below is not None:
+            children = [c for c in (priced(a, None) for a in item.get(below, ())) if c]
+            if children:
+                kept[below] = children
+        return kept if len(kept) > 1 else None
+
+    products = [p for p in (priced(p, "addons") for p in entry.get("products", ())) if p]
+    resold: dict[str, Any] = {"name": entry["name"], "marketplace": True}
+    if products:
+        resold["products"] = products
+    return resold
+
+
+def _customer_entries(graph: ResourceGraph) -> list[tuple[Resource, dict[str, Any]]]:
+    """Each customer with prices of its own: its services, their products and addons by
+    itemCode, each with the customer's prices (the broker's cost, read beside them, is not
+    the files')."""
+    found = []
+    for customer in graph:
+        if customer.kind is not Kind.CUSTOMER:
+            continue
+        services = []
+        for held in graph.children(customer.address):
+            items: dict[str, dict[str, Any]] = {}
+            for prices in graph.children(held.address):
+                spec = KINDS[prices.kind]
+                assert spec.items is not None
+                for name, value in prices.fields.items():
+                    split = spec.items.split(name)
+                    if split is None or split[1].name != "price" or value is None:
+                        continue
+                    entry = items.setdefault(split[0], {})
+                    entry[str(prices.address.key)] = {"price": split[1].to_catalog(value)}
+            if items:
+                services.append({"name": held.address.key, "products": _nested(items)})
+        if services:
+            found.append((customer, {"organization": customer.address.key, "services": services}))
+    return found
+
+
+def _nested(items: Mapping[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """``{"payg": prices, "payg/gws-std": prices}`` as products with their addons."""
+    products: dict[str, dict[str, Any]] = {}
+    for name in sorted(items):
+        product, _, addon = name.partition("/")
+        entry = products.setdefault(product, {"itemCode": product})
+        if addon:
+            entry.setdefault("addons", []).append({"itemCode": addon, "prices": items[name]})
+        else:
+            entry["prices"] = items[name]
+    return list(products.values())
 
 
 def _left_out(spec: KindSpec, resource: Resource) -> str | None:
@@ -186,7 +270,7 @@ def _file_name(name: str, taken: set[str], kind: Kind) -> str:
 
 def _default_settings() -> dict[str, Any]:
     """Every setting at its default, written out so the team sees what it can tune."""
-    data = Settings().model_dump(by_alias=True, mode="json")
+    data = Settings().model_dump(by_alias=True, mode="json", exclude={"side"})
     return {key: value for key, value in data.items() if value not in ((), [], None)}
 
 
@@ -195,10 +279,16 @@ async def export_live(settings: ApiSettings) -> tuple[Export, ClientMetrics]:
     details a plan reads, and every listed object read on demand (a service's price list in
     each currency it has) below an object a file will hold."""
     async with open_read_only(settings) as client:
-        live = with_listed(await read_live(client))
+        live = with_listed(await read_live(client, settings.side))
+        resold: set[str] = set()
+        if settings.side == "broker":
+            live = with_customers(live, EVERY_CUSTOMER)
+            resold = {
+                str(a.key) for a, wire in live.objects.items() if getattr(wire, "marketplace", None)
+            }
         wanted = [a for a in listed(live.graph) if _held(live.graph, a)]
         live = await read_keyed(client, live, wanted)
-        return export_catalog(live.graph), client.metrics
+        return export_catalog(live.graph, settings.side, resold), client.metrics
 
 
 def _held(graph: ResourceGraph, address: Address) -> bool:

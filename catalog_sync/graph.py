@@ -40,6 +40,9 @@ class Kind(enum.StrEnum):
     ADDON = "addon"
     PUBLISH = "publish"
     PRICE_LIST = "pricelist"
+    CUSTOMER = "customer"
+    CUSTOMER_SERVICE = "customerservice"
+    CUSTOMER_PRICE_LIST = "customerpricelist"
 
     @property
     def rank(self) -> int:

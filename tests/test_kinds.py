@@ -81,7 +81,7 @@ def _catalog_with_note(tmp_path: Path, note: str) -> Path:
 
 
 def test_the_registry_is_what_the_adapters_read() -> None:
-    assert [spec.kind for spec in children_of(None)] == [Kind.BROKER, Kind.SERVICE]
+    assert [spec.kind for spec in children_of(None)] == [Kind.BROKER, Kind.SERVICE, Kind.CUSTOMER]
     assert [spec.kind for spec in children_of(Kind.SERVICE)] == [
         Kind.PRODUCT,
         Kind.PUBLISH,

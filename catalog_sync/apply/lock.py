@@ -63,7 +63,8 @@ def target_key(target: Target) -> str:
     port = port or _DEFAULT_PORTS.get(scheme, 0)
     path = re.sub(r"/+", "/", posixpath.normpath("/" + unquote(parts.path))).rstrip("/")
     server = f"{scheme}://{_host(parts.hostname or '')}:{port}{path.lower() or '/'}"
-    return f"{server} seller={_seller(target.seller_id)}"
+    broker = "" if target.reseller_id is None else f" reseller={_seller(target.reseller_id)}"
+    return f"{server} seller={_seller(target.seller_id)}{broker}"
 
 
 def _host(raw: str) -> str:

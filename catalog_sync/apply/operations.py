@@ -120,23 +120,25 @@ class Operations:
         fields = change.written()
         if spec.items is not None:
             # Items are named by natural key; the PUT names them by id, new ones included.
-            top = len(change.address.segments) - 1
+            assert change.parent is not None
+            below, below_id = spec.items.items_parent(change.parent, change.parent_id)
+            top = len(below.segments)
 
             def item_ids(item: Address) -> tuple[str, ...]:
-                # The item and its ancestors below the price list's parent, outermost first.
+                # The item and its ancestors below the items' parent, outermost first.
                 chain = [item, *item.ancestors()][::-1][top:]
-                return tuple(self._item_id(change, at, top) for at in chain)
+                return tuple(self._item_id(at, top, below_id) for at in chain)
 
             return item_body_for(spec, change.address, fields, self.names, item_ids, existing)
         return body_for(spec, fields, self.names, existing, enable=change.action is Action.ENABLE)
 
-    def _item_id(self, change: Change, item: Address, top: int) -> str:
+    def _item_id(self, item: Address, top: int, parent_id: str | None) -> str:
         """An item's id: created in this run or live at its planned address, else live under
         the parent the plan names by id (a parent the files pin under a new natural key)."""
         try:
             return self.ids.id_of(item)
         except OperationError:
-            parent = self._live.graph.by_id(item.segments[top - 1][0]).get(change.parent_id or "")
+            parent = self._live.graph.by_id(item.segments[top - 1][0]).get(parent_id or "")
             if parent is None:
                 raise
             found = self._live.graph.get(Address(parent.address.segments + item.segments[top:]))

@@ -30,6 +30,8 @@ from catalog_sync.apply.verify import verify
 from catalog_sync.cloudmore import ReadWriteClient
 from catalog_sync.errors import ApiError, CatalogSyncError, StalePlanError
 from catalog_sync.graph import Address
+from catalog_sync.kinds import Side
+from catalog_sync.live.customers import customers_of_changes
 from catalog_sync.live.keyed import read_keyed, wanted_by_changes, with_listed
 from catalog_sync.live.lookups import Lookups
 from catalog_sync.live.reader import LiveCatalog, read_scoped
@@ -93,7 +95,7 @@ async def _locked(
     """Everything from the re-read on runs under the target's lock, so what was checked is
     what is written over."""
     listener.phase(Phase.CHECKING, len(plan.changes))
-    live = await _read_touched(client, plan.changes)
+    live = await _read_touched(client, plan.changes, side=plan.target.side)
     refuse_duplicates(live.graph)
     check_fresh(plan, live, target, options.catalog_digest)
     forced = check_live_safety(plan, live.graph, force=options.force)
@@ -218,7 +220,7 @@ async def _verified(
         if (r := results[c.address]).id is not None and c.action is Action.CREATE
     }
     try:
-        live = await _read_touched(client, done, made, lookups)
+        live = await _read_touched(client, done, made, lookups, plan.target.side)
     except ApiError as error:
         return report(verify_error=f"cannot re-read the live catalog to verify: {error}")
     return report(verified=True, mismatches=verify(plan.changes, results, live))
@@ -229,11 +231,13 @@ async def _read_touched(
     changes: Sequence[Change],
     made: Mapping[Address, str] | None = None,
     lookups: Lookups | None = None,
+    side: Side = "seller",
 ) -> LiveCatalog:
     """The live objects ``changes`` touch and the parent lists of their creates, not the
     whole catalog (:mod:`catalog_sync.live.scope`); after the writes (``made``: the ids
     of the objects created, ``lookups``: the tables known), the objects as written."""
-    live = with_listed(await read_scoped(client, scope_of(changes, made), lookups))
+    live = with_listed(await read_scoped(client, scope_of(changes, made), lookups, side))
+    live = customers_of_changes(live, changes)
     return await read_keyed(client, live, wanted_by_changes(changes, live.graph))
 
 

@@ -23,9 +23,10 @@ __all__ = ["check_fresh", "moved_objects", "target_problems"]
 def target_problems(plan: Plan, target: Target, catalog_digest: str | None) -> list[str]:
     """Mismatches that need no API call: the target, and the catalog digest when given."""
     problems: list[str] = []
-    if (plan.target.api_url, plan.target.seller_id.lower()) != (
+    if (plan.target.api_url, plan.target.seller_id.lower(), plan.target.reseller_id) != (
         target.api_url,
         target.seller_id.lower(),
+        target.reseller_id,
     ):
         problems.append(
             f"target: the plan was made against {plan.target.api_url} (seller "

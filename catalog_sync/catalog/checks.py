@@ -12,11 +12,24 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Final, TypeVar
 
 from catalog_sync.catalog.codes import Code
-from catalog_sync.catalog.models import Addon, Catalog, Product, Publish
+from catalog_sync.catalog.models import (
+    DEFAULT_SEGMENT,
+    Addon,
+    BrokerPrice,
+    Catalog,
+    CustomerAddon,
+    CustomerPrice,
+    CustomerProduct,
+    MarketplaceAddon,
+    MarketplaceProduct,
+    MarketplaceService,
+    Product,
+    Publish,
+)
 from catalog_sync.catalog.sourced import SourcedModel
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.graph import Kind
-from catalog_sync.kinds import children_of
+from catalog_sync.kinds import Side, children_of
 from catalog_sync.kinds.addon import ALLOWED_PRICE_PER
 from catalog_sync.kinds.product import quantities_out_of_order
 
@@ -33,8 +46,22 @@ def check_catalog(catalog: Catalog) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     pinned: list[SourcedModel] = []
     found += _keyed(catalog, None, pinned)
+    found += _not_on_side(catalog, None, catalog.settings.side)
     broker_numbers = {broker.registration_number for broker in catalog.brokers}
+    found += _reserved(catalog)
     for service in catalog.services:
+        if isinstance(service, MarketplaceService):
+            if catalog.settings.side != "broker":
+                found.append(
+                    _error(
+                        service,
+                        "marketplace",
+                        Code.MARKETPLACE_ON_SELLER,
+                        "marketplace: true is a broker's (settings.side: broker): a seller's "
+                        "services are its own",
+                    )
+                )
+            continue
         if service.publish is not None:
             found += _check_publish(service.publish, broker_numbers)
         for product in service.products:
@@ -68,6 +95,73 @@ def _keyed(
             pinned.append(model)
             found += _keyed(model, spec.kind, pinned)
     return found
+
+
+def _reserved(catalog: Catalog) -> Iterator[Diagnostic]:
+    """The price places the format reserves (segments, subscription length, payment
+    frequency) but catalog-sync does not manage yet: all but the default segment."""
+    for item in _priced(catalog):
+        for price in item.prices.values():
+            if not isinstance(price, BrokerPrice | CustomerPrice):
+                continue
+            for name in ("subscription_length_months", "payment_frequency_months"):
+                if getattr(price, name) is not None:
+                    yield _error(
+                        price,
+                        name,
+                        Code.NOT_SUPPORTED_YET,
+                        f"{_alias(price, name)}: prices per subscription length or payment "
+                        "frequency are not supported yet; leave it out",
+                    )
+            if price.segment not in (None, DEFAULT_SEGMENT):
+                yield _error(
+                    price,
+                    "segment",
+                    Code.NOT_SUPPORTED_YET,
+                    f"segment {price.segment}: only the default segment ({DEFAULT_SEGMENT}) is "
+                    "supported yet",
+                )
+
+
+def _priced(
+    catalog: Catalog,
+) -> Iterator[MarketplaceProduct | MarketplaceAddon | CustomerProduct | CustomerAddon]:
+    for service in catalog.services:
+        if isinstance(service, MarketplaceService):
+            for product in service.products:
+                yield product
+                yield from product.addons
+    for customer in catalog.customers:
+        for held in customer.services:
+            for item in held.products:
+                yield item
+                yield from item.addons
+
+
+def _alias(model: SourcedModel, attribute: str) -> str:
+    info = type(model).model_fields[attribute]
+    return info.alias or attribute
+
+
+def _not_on_side(holder: SourcedModel, parent: Kind | None, side: Side) -> Iterator[Diagnostic]:
+    """Objects of a kind the catalog's side has none of (``KindSpec.sides``): a broker's
+    catalog has no brokers, publishes nothing and has no webhooks, which are the seller's."""
+    for spec in children_of(parent):
+        objects = getattr(holder, spec.catalog_items, None)
+        items = objects if isinstance(objects, tuple) else () if objects is None else (objects,)
+        if not items or not isinstance(items[0], SourcedModel):
+            continue
+        if side not in spec.sides:
+            yield Diagnostic(
+                items[0].source,
+                Code.NOT_ON_SIDE,
+                Severity.ERROR,
+                f"{spec.catalog_items}: a {side}'s catalog (settings.side: {side}) has no "
+                f"{spec.kind.value} objects; they are the {'/'.join(sorted(spec.sides))}'s",
+            )
+            continue
+        for model in items:
+            yield from _not_on_side(model, spec.kind, side)
 
 
 def _attribute(model: SourcedModel, name: str) -> str:

@@ -57,6 +57,9 @@ class Code(enum.StrEnum):
     LOOKALIKE_KEY = "CS324"
     INVISIBLE_CHARACTER = "CS325"
     PRICED_ITEM_CODE = "CS326"
+    NOT_ON_SIDE = "CS330"
+    MARKETPLACE_ON_SELLER = "CS331"
+    NOT_SUPPORTED_YET = "CS332"
 
     # CS4xx: names and ids resolved against the live catalog (plan and apply)
     UNRESOLVED_NAME = "CS401"

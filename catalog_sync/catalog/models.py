@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag, model_validator
 from pydantic_core import PydanticCustomError
 
 from catalog_sync.address_pattern import pattern_kind
@@ -33,20 +33,31 @@ from catalog_sync.catalog.fields import (
     WholeNumber,
 )
 from catalog_sync.catalog.sourced import SourcedModel
-from catalog_sync.kinds import KINDS
+from catalog_sync.kinds import KINDS, Side
 from catalog_sync.kinds.addon import PricePer
 from catalog_sync.kinds.product import ProductType
 from catalog_sync.kinds.service import ProvisioningType
 
 __all__ = [
+    "DEFAULT_SEGMENT",
     "Addon",
+    "AnyService",
     "Broker",
     "BrokerContact",
     "BrokerCustomProperty",
+    "BrokerPrice",
     "Catalog",
     "CatalogFile",
+    "Customer",
+    "CustomerAddon",
+    "CustomerPrice",
+    "CustomerProduct",
+    "CustomerService",
     "IgnoreRule",
     "InvoiceContact",
+    "MarketplaceAddon",
+    "MarketplaceProduct",
+    "MarketplaceService",
     "Policies",
     "PolicyRule",
     "PostalAddress",
@@ -57,6 +68,7 @@ __all__ = [
     "ProvisioningType",
     "Publish",
     "PublishTo",
+    "Segment",
     "Service",
     "Settings",
     "Thresholds",
@@ -166,6 +178,14 @@ class IgnoreRule(SourcedModel):
 class Settings(SourcedModel):
     """Catalog-wide settings; only the root catalog.yaml may hold them."""
 
+    side: Side = Field(
+        default="seller",
+        description=(
+            "Whose catalog this is: seller (the default: a seller's services, brokers and"
+            " publishing) or broker (a broker's own services and its prices; needs"
+            " CLOUDMORE_RESELLER_ID)."
+        ),
+    )
     prune: bool = Field(
         default=False,
         strict=True,
@@ -233,7 +253,7 @@ def _without_origin(value: object) -> object:
     return value
 
 
-class _FrozenPrices(dict[str, Price]):
+class _FrozenPrices(dict[str, Any]):
     """A read-only, hashable mapping, so a product stays a frozen, hashable model."""
 
     def __hash__(self) -> int:  # type: ignore[override]
@@ -433,15 +453,159 @@ class Broker(SourcedModel):
     protect: bool = Field(default=False, strict=True, description=_PROTECT)
 
 
+Segment = Literal["Commercial", "Charity", "Educational"]
+DEFAULT_SEGMENT: Segment = "Commercial"
+
+
+class _Reserved(SourcedModel):
+    """The places a broker's price list has beyond one price per currency (docs/broker.md):
+    segments, subscription length and payment frequency. Reserved in the format; validate
+    refuses all but the default segment (Commercial) as not supported yet (CS332)."""
+
+    segment: Segment | None = Field(
+        default=None,
+        description="The price list segment; only Commercial (the default) is supported yet.",
+    )
+    subscription_length_months: WholeNumber | None = Field(
+        default=None, description="Reserved: a price per subscription length (not supported yet)."
+    )
+    payment_frequency_months: WholeNumber | None = Field(
+        default=None, description="Reserved: a price per payment frequency (not supported yet)."
+    )
+
+
+class BrokerPrice(_Reserved):
+    """The broker's price of a marketplace item in one currency (the seller owns its cost)."""
+
+    price: Money = Field(description="The broker's price to its customers.")
+
+
+class CustomerPrice(_Reserved):
+    """One customer's own price of an item in one currency; it overrides the broker's."""
+
+    price: Money = Field(description="The customer's price.")
+
+
+BrokerPrices = Annotated[
+    dict[CurrencyCode, BrokerPrice],
+    BeforeValidator(_without_origin),
+    AfterValidator(_FrozenPrices),
+    Field(
+        description='The broker\'s price per currency, by ISO 4217 code: {SEK: {price: "99"}}.',
+        json_schema_extra=_keys_match_their_pattern,
+    ),
+]
+CustomerPrices = Annotated[
+    dict[CurrencyCode, CustomerPrice],
+    BeforeValidator(_without_origin),
+    AfterValidator(_FrozenPrices),
+    Field(
+        description=(
+            'The customer\'s price per currency, by ISO 4217 code: {SEK: {price: "115"}}.'
+        ),
+        json_schema_extra=_keys_match_their_pattern,
+    ),
+]
+_ONLY_PRICES = (
+    " Under marketplace: true the seller owns everything but the broker's prices: only"
+    " itemCode, prices and addons may be given."
+)
+
+
+class MarketplaceAddon(SourcedModel):
+    """An addon of a marketplace service, named by itemCode: only its prices are the broker's."""
+
+    item_code: Key = Field(description="The addon's itemCode, as the seller defines it.")
+    prices: BrokerPrices = Field(default_factory=_FrozenPrices)
+
+
+class MarketplaceProduct(SourcedModel):
+    """A product of a marketplace service, named by itemCode: only its prices are the
+    broker's."""
+
+    item_code: Key = Field(description="The product's itemCode, as the seller defines it.")
+    prices: BrokerPrices = Field(default_factory=_FrozenPrices)
+    addons: tuple[MarketplaceAddon, ...] = Field(default=(), description="Its addons' prices.")
+
+
+class MarketplaceService(SourcedModel):
+    """A seller's service the broker resells (broker catalogs): the seller owns it, the broker
+    sets its prices; its cost (the seller's price to the broker) is read, never written."""
+
+    id: Guid | None = Field(default=None, description=_ID)
+    name: Name = Field(description="The service's name, as the seller names it.")
+    marketplace: Literal[True] = Field(
+        description="true: a seller's service this broker resells." + _ONLY_PRICES
+    )
+    products: tuple[MarketplaceProduct, ...] = Field(
+        default=(), description="The products the broker prices, by itemCode."
+    )
+
+
+class CustomerAddon(SourcedModel):
+    """An addon's customer prices, named by itemCode."""
+
+    item_code: Key = Field(description="The addon's itemCode.")
+    prices: CustomerPrices = Field(default_factory=_FrozenPrices)
+
+
+class CustomerProduct(SourcedModel):
+    """A product's customer prices, named by itemCode."""
+
+    item_code: Key = Field(description="The product's itemCode.")
+    prices: CustomerPrices = Field(default_factory=_FrozenPrices)
+    addons: tuple[CustomerAddon, ...] = Field(default=(), description="Its addons' prices.")
+
+
+class CustomerService(SourcedModel):
+    """A service whose prices are specific to one customer, named as the broker's services."""
+
+    name: Name = Field(description="The service's name.")
+    products: tuple[CustomerProduct, ...] = Field(default=(), description="Its products' prices.")
+
+
+class Customer(SourcedModel):
+    """A customer (organization) of the broker with prices of its own (broker catalogs).
+    catalog-sync never creates or deletes organizations: the name must exist."""
+
+    organization: Name = Field(description="The organization's name, as the broker lists it.")
+    id: Guid | None = Field(
+        default=None,
+        alias="organizationId",
+        description="Pins the organization by its id (a lower-case GUID), whatever its name.",
+    )
+    services: tuple[CustomerService, ...] = Field(
+        default=(), description="The services with prices specific to this customer."
+    )
+
+
+def _service_kind(value: object) -> str:
+    if isinstance(value, dict):
+        return "marketplace" if value.get("marketplace") is True else "service"
+    return "marketplace" if isinstance(value, MarketplaceService) else "service"
+
+
+AnyService = Annotated[
+    Annotated[Service, Tag("service")] | Annotated[MarketplaceService, Tag("marketplace")],
+    Discriminator(_service_kind),
+]
+"""A seller's or a broker's own service, or (``marketplace: true``) one the broker resells.
+The tags are left out of validation errors' paths (catalog/validation.py)."""
+
+
 class CatalogFile(SourcedModel):
     """One catalog file. Any file may hold services and brokers; only catalog.yaml settings."""
 
     settings: Settings | None = Field(
         default=None, description="Catalog-wide settings (root catalog.yaml only)."
     )
-    services: tuple[Service, ...] = Field(default=(), description="Services, keyed by name.")
+    services: tuple[AnyService, ...] = Field(default=(), description="Services, keyed by name.")
     brokers: tuple[Broker, ...] = Field(
         default=(), description="Brokers, keyed by registrationNumber."
+    )
+    customers: tuple[Customer, ...] = Field(
+        default=(),
+        description="A broker's customers with prices of their own, keyed by organization.",
     )
 
 
@@ -449,5 +613,6 @@ class Catalog(SourcedModel):
     """The whole catalog: every file's services and brokers merged, in file order."""
 
     settings: Settings = Field(default_factory=Settings)
-    services: tuple[Service, ...] = ()
+    services: tuple[AnyService, ...] = ()
     brokers: tuple[Broker, ...] = ()
+    customers: tuple[Customer, ...] = ()

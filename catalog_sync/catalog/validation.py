@@ -66,7 +66,7 @@ def validate_document(doc: YamlDocument) -> tuple[CatalogFile | None, list[Diagn
     try:
         return _validate(data), []
     except ValidationError as error:
-        errors = error.errors()
+        errors = _untagged(error.errors())
     problems = [_diagnostic(detail, doc) for detail in errors]
     for _ in range(_MAX_SALVAGE_ROUNDS):
         cuts = {cut for detail in errors if (cut := _cut_for(detail, data)) is not None}
@@ -76,8 +76,26 @@ def validate_document(doc: YamlDocument) -> tuple[CatalogFile | None, list[Diagn
         try:
             return _validate(data), problems
         except ValidationError as error:
-            errors = error.errors()
+            errors = _untagged(error.errors())
     return None, problems
+
+
+_SERVICE_TAGS = ("service", "marketplace")
+_MARKETPLACE = "marketplace"
+
+
+def _untagged(errors: list[ErrorDetails]) -> list[ErrorDetails]:
+    """The errors with the tag of a service's model (``AnyService``: a service, or a
+    marketplace one) taken out of their paths, which then follow the file; an error inside a
+    marketplace service says so in its context."""
+    found = []
+    for detail in errors:
+        loc = tuple(detail["loc"])
+        if len(loc) >= 3 and loc[0] == "services" and loc[2] in _SERVICE_TAGS:
+            context = {**detail.get("ctx", {}), _MARKETPLACE: loc[2] == _MARKETPLACE}
+            detail = {**detail, "loc": (*loc[:2], *loc[3:]), "ctx": context}
+        found.append(detail)
+    return found
 
 
 def _validate(data: object) -> CatalogFile:
@@ -170,6 +188,13 @@ def _diagnostic(detail: ErrorDetails, doc: YamlDocument) -> Diagnostic:
     if kind == "extra_forbidden":
         known = _known_fields(loc[:-1])
         where = node.key_location or node.location
+        if detail.get("ctx", {}).get(_MARKETPLACE):
+            return _error(
+                where,
+                Code.UNKNOWN_FIELD,
+                f"{field!r} cannot be set on a marketplace service: the seller owns it; only "
+                "the broker's prices (prices: {CUR: {price}}), by itemCode, may be given",
+            )
         return _error(
             where,
             Code.UNKNOWN_FIELD,

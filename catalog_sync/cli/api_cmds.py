@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from functools import partial
+
 import click
 
 from catalog_sync.apply.lock import target_key
@@ -22,6 +25,8 @@ DOCTOR_RETRY = RetryPolicy(
 
 # What doctor checks after the configuration, in order: each needs the one before it.
 CHECKS = ("reachability", "credentials", "seller access")
+# And with CLOUDMORE_RESELLER_ID set, after them.
+RESELLER_CHECK = "reseller access"
 
 
 def _line(status: str, name: str, detail: str) -> str:
@@ -44,17 +49,28 @@ async def _run_checks(settings: ApiSettings) -> tuple[bool, ClientMetrics]:
             count = len(services)
             return f"seller {settings.seller_id}: {count} service{'s' if count != 1 else ''}"
 
-        runs = (reachability, credentials, seller_access)
-        for index, (name, run) in enumerate(zip(CHECKS, runs, strict=True)):
+        runs: tuple[Callable[[], Awaitable[str]], ...] = (reachability, credentials, seller_access)
+        checks: tuple[str, ...] = CHECKS
+        if settings.reseller_id:
+            checks, runs = (*checks, RESELLER_CHECK), (*runs, partial(_reseller_access, settings))
+        for index, (name, run) in enumerate(zip(checks, runs, strict=True)):
             try:
                 detail = await run()
             except CatalogSyncError as error:
                 click.echo(_line("FAIL", name, str(error)))
-                for skipped in CHECKS[index + 1 :]:
+                for skipped in checks[index + 1 :]:
                     click.echo(_line("skip", skipped, f"needs {name}"))
                 return False, client.metrics
             click.echo(_line("ok", name, detail))
     return True, client.metrics
+
+
+async def _reseller_access(settings: ApiSettings) -> str:
+    """The broker's own root: its services (its own and those it resells)."""
+    broker = settings.for_side("broker")
+    async with open_read_only(broker, retry_policy=DOCTOR_RETRY) as client:
+        count = len(await client.list(Kind.SERVICE))
+    return f"reseller {broker.reseller_id}: {count} service{'s' if count != 1 else ''}"
 
 
 @click.command(short_help="Check configuration, reachability, credentials and access.")

@@ -20,6 +20,7 @@ from catalog_sync.cli.common import (
 from catalog_sync.errors import CatalogError, ConfigError
 from catalog_sync.export import SCHEMA_FILE, export_live
 from catalog_sync.fmt import FileStatus, catalog_yaml_files, format_file
+from catalog_sync.kinds import Side
 from catalog_sync.schemas import generated_schemas
 
 __all__ = ["commands", "export", "fmt"]
@@ -38,10 +39,18 @@ __all__ = ["commands", "export", "fmt"]
     is_flag=True,
     help="Write into a non-empty directory, replacing its catalog files (*.yaml, *.yml).",
 )
+@click.option(
+    "--side",
+    type=click.Choice(["seller", "broker"]),
+    default="seller",
+    show_default=True,
+    help="Whose catalog: the seller's, or the broker's of CLOUDMORE_RESELLER_ID (its own "
+    "services, its prices of the services it resells, its customers' own prices).",
+)
 @api_options
 @click.pass_obj
 @handle_errors
-def export(state: CliState, api: ApiOptions, out: Path, force: bool) -> None:
+def export(state: CliState, api: ApiOptions, out: Path, force: bool, side: Side) -> None:
     """Write the live catalog as catalog files: catalog.yaml, brokers.yaml, services/*.yaml.
 
     Names replace ids (categories, regions, countries, templates, brokers), so the files read
@@ -56,7 +65,7 @@ def export(state: CliState, api: ApiOptions, out: Path, force: bool) -> None:
             f"{out.as_posix()} is not empty ({len(existing)} file(s)): export into an empty "
             "directory, or pass --force to replace the catalog files in it"
         )
-    settings = resolve_settings(api)
+    settings = resolve_settings(api).for_side(side)
     exported, metrics = run_async(export_live(settings))
     print_metrics(state, metrics)
     for note in exported.skipped:

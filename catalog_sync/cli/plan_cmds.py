@@ -334,6 +334,8 @@ def _confirm(to_apply: Plan, yes: bool) -> None:
 def _run_apply(
     to_apply: Plan, settings: ApiSettings, options: ApplyOptions, state: CliState | None
 ) -> tuple[ApplyReport, ClientMetrics] | Abandoned:
+    settings = settings.for_side(to_apply.target.side)
+
     async def work(
         listener: ApplyListener, interruption: Interruption
     ) -> tuple[ApplyReport, ClientMetrics]:

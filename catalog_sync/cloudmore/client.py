@@ -45,7 +45,15 @@ from catalog_sync.errors import (
     UnexpectedResponseError,
 )
 from catalog_sync.graph import Kind
-from catalog_sync.kinds.registry import KINDS, SELLER, KindSpec, Root, get_path, keyed_id
+from catalog_sync.kinds.registry import (
+    KINDS,
+    SELLER,
+    KindSpec,
+    Root,
+    get_path,
+    keyed_id,
+    root_for,
+)
 
 __all__ = ["ReadOnlyClient", "ReadWriteClient", "open_read_only", "open_read_write"]
 
@@ -156,22 +164,28 @@ class ReadOnlyClient:
         self, path: str, model: type[M], root: Root | None = None
     ) -> builtins.list[M]:
         """A list that is no kind's (a lookup table): ``path`` is under ``root``, when given."""
-        where = (
-            path if root is None else f"{root.path(getattr(self._settings, root.setting))}/{path}"
-        )
+        where = path if root is None else f"{self._root_path(root)}/{path}"
         return await self._list(where, model)
+
+    def _root_path(self, root: Root) -> str:
+        """``root``'s path on the settings' side (``catalog_sync.kinds.root_for``)."""
+        chosen = root_for(root, self._settings.side)
+        return chosen.path(str(getattr(self._settings, chosen.setting)))
 
     # --- the kinds: paths from each kind's endpoint data (catalog_sync/kinds) ----------------
 
     def _root_id(self, spec: KindSpec) -> str:
-        return str(getattr(self._settings, spec.endpoint.root.setting))
+        root = root_for(spec.endpoint.root, self._settings.side)
+        return str(getattr(self._settings, root.setting))
 
     def _collection(self, spec: KindSpec, parent_ids: Sequence[str]) -> str:
         ids = () if spec.endpoint.grouped_by else parent_ids
-        return spec.endpoint.collection_path(self._root_id(spec), ids)
+        return spec.endpoint.collection_path(self._root_id(spec), ids, self._settings.side)
 
     def _item(self, spec: KindSpec, parent_ids: Sequence[str], object_id: str) -> str:
-        return spec.endpoint.item_path(self._root_id(spec), parent_ids, object_id)
+        return spec.endpoint.item_path(
+            self._root_id(spec), parent_ids, object_id, self._settings.side
+        )
 
     async def list(self, kind: Kind, parent_ids: Sequence[str] = ()) -> builtins.list[Any]:
         """Every object of ``kind`` under the parent ``parent_ids`` name (outermost first),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, SecretStr
@@ -49,7 +50,8 @@ _API_VARIABLES = (
 
 
 class ApiSettings(BaseModel):
-    """Everything needed to reach one seller's catalog."""
+    """Everything needed to reach one seller's catalog, or (``side="broker"``) one broker's:
+    :meth:`for_side` turns the settings to the side a catalog says it is."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -59,6 +61,10 @@ class ApiSettings(BaseModel):
     client_id: str = DEFAULT_CLIENT_ID
     client_secret: SecretStr
     seller_id: str
+    reseller_id: str | None = None
+    """The broker (reseller) whose catalog a broker catalog is (``CLOUDMORE_RESELLER_ID``)."""
+    side: Literal["seller", "broker"] = "seller"
+    """Whose catalog the kinds' own paths reach (``catalog_sync.kinds.root_for``)."""
     parallelism: int = 8
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
@@ -77,6 +83,15 @@ class ApiSettings(BaseModel):
     @property
     def embedded(self) -> bool:
         return self.embedded_state_file is not None
+
+    def for_side(self, side: Literal["seller", "broker"]) -> ApiSettings:
+        """These settings for a catalog of ``side``; a broker catalog needs the reseller id."""
+        if side == "broker" and not self.reseller_id:
+            raise ConfigError(
+                "the catalog is a broker's (settings.side: broker): set CLOUDMORE_RESELLER_ID "
+                "to the broker's reseller id"
+            )
+        return self if side == self.side else self.model_copy(update={"side": side})
 
 
 def _clean(value: str | None) -> str | None:
@@ -191,8 +206,10 @@ def load_settings(
         or environment is not None
         or any(_clean(env.get(name)) for name in _API_VARIABLES)
     )
+    reseller_id = (_clean(env.get("CLOUDMORE_RESELLER_ID")) or "").lower() or None
     if not anything_given and not _is_ci(env):
-        return _embedded(given)
+        # The reseller id alone names a broker of the emulator's demo seller.
+        return _embedded(given, reseller_id)
 
     url = _resolve_url(api_url, environment)
     values = {
@@ -225,11 +242,12 @@ def load_settings(
         client_id=_clean(env.get("CLOUDMORE_CLIENT_ID")) or DEFAULT_CLIENT_ID,
         client_secret=SecretStr(values["CLOUDMORE_CLIENT_SECRET"] or ""),
         seller_id=(values["CLOUDMORE_SELLER_ID"] or "").lower(),
+        reseller_id=reseller_id,
         **given,
     )
 
 
-def _embedded(tuning: Mapping[str, float | bool]) -> ApiSettings:
+def _embedded(tuning: Mapping[str, float | bool], reseller_id: str | None) -> ApiSettings:
     from catalog_sync.emulator import DEMO
 
     return ApiSettings(
@@ -239,6 +257,7 @@ def _embedded(tuning: Mapping[str, float | bool]) -> ApiSettings:
         client_id=DEMO.client_id,
         client_secret=SecretStr(DEMO.client_secret),
         seller_id=DEMO.seller_id,
+        reseller_id=reseller_id or DEMO.reseller_id,
         embedded_state_file=EMBEDDED_STATE_FILE,
         notice=(
             "note: no Cloudmore API configured (CLOUDMORE_API_URL / --environment); using the "

@@ -14,6 +14,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from catalog_sync.emulator import operations as ops
+from catalog_sync.emulator import reseller as broker_side
 from catalog_sync.emulator.rules import BusinessError, UnknownObjectError
 from catalog_sync.emulator.store import Store, public
 from catalog_sync.emulator.validation import JSON, ModelStateError
@@ -64,12 +65,18 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         seller = params.pop("seller_id", None)
         if seller is not None and seller != emulator.store.seller_id:
             return Response(status_code=403)
+        if "reseller_id" in params and params["reseller_id"] not in emulator.store.brokers:
+            return Response(status_code=403)
+        if seller is not None and not _the_sellers(emulator.store, params.get("service_id")):
+            return Response(status_code=404)
         if request.method == "GET":
             await emulator.settled()
         try:
             return await handler(request, emulator, params)
         except UnknownObjectError:
             return Response(status_code=404)
+        except PermissionError:
+            return Response(status_code=403)
         except ModelStateError as error:
             return JSONResponse(error.errors, status_code=400)
         except BusinessError as error:
@@ -78,6 +85,16 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             return _NoAnswer(request)
 
     return run
+
+
+def _the_sellers(store: Store, service_id: str | None) -> bool:
+    """Whether a seller route may reach the service: not a broker's own (reseller.py)."""
+    record = None if service_id is None else store.services.get(service_id)
+    return record is None or broker_side.owner_of(record) is None
+
+
+def _sellers_services(store: Store) -> list[JSON]:
+    return [s for s in store.services.values() if broker_side.owner_of(s) is None]
 
 
 async def _body(request: Request) -> Any:
@@ -111,6 +128,30 @@ async def token(request: Request) -> Response:
 
 async def healthcheck(request: Request) -> Response:
     return JSONResponse({"status": "Healthy"})
+
+
+def query_list(rows: Callable[..., list[JSON]]) -> Handler:
+    """GET ``rows(store, *path ids, query)``: a list filtered by its query (organizations)."""
+
+    async def handler(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
+        return _list(rows(emulator.store, *ids.values(), dict(request.query_params)))
+
+    return handler
+
+
+def price_list_handler(get: Callable[..., JSON], put: Callable[..., None]) -> Handler:
+    """GET ``get(store, *path ids, currency)``, PUT ``put(store, *path ids, currency, body)``
+    (a price list by its query's ``currencyCode``)."""
+
+    async def handler(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
+        path_ids, currency = tuple(ids.values()), request.query_params.get("currencyCode")
+        if request.method == "GET":
+            return JSONResponse(get(emulator.store, *path_ids, currency))
+        body = await _body(request)
+        await emulator.write(lambda s: put(s, *path_ids, currency, body))
+        return Response(status_code=204)
+
+    return handler
 
 
 def _lookup(rows: Callable[[Store], list[JSON]]) -> Handler:
@@ -201,13 +242,17 @@ async def reseller(request: Request, emulator: Emulator, ids: dict[str, str]) ->
     raise UnknownObjectError(ids["broker_id"])
 
 
+collection = _collection
+item = _item
+lookup = _lookup
+
 _READ = ["GET"]
 _COLLECTION = ["GET", "POST"]
 _ITEM = ["GET", "PUT", "DELETE"]
 
 
 def routes() -> list[Route]:
-    services = _collection("service", lambda s: list(s.services.values()), ops.create_service)
+    services = _collection("service", _sellers_services, ops.create_service)
     service = _item(ops.get_service, ops.disable_service, ops.replace_service)
     products = _collection(
         "product", lambda s, sid: s.products_of(ops.get_service(s, sid)["id"]), ops.create_product
@@ -240,6 +285,7 @@ def routes() -> list[Route]:
         (f"{SELLER}/resellers", resellers, _READ),
         (f"{SELLER}/resellers/{{broker_id}}", reseller, _READ),
     ]
+    table += broker_side.routes()
     return [
         Route("/connect/token", token, methods=["POST"]),
         Route("/api/healthcheck", healthcheck, methods=["GET"]),

@@ -56,6 +56,8 @@ class DemoCredentials:
     # A well-known demo value, printed by the server on purpose: not a secret.
     client_secret: str = "demo-secret"  # noqa: S105
     seller_id: str = "11111111-1111-4111-8111-111111111111"
+    # The demo seed's one broker that sees the demo seller's published services.
+    reseller_id: str = "22222222-2222-4222-8222-222222222222"
 
 
 DEMO = DemoCredentials()

@@ -11,7 +11,7 @@ import json
 from importlib import resources
 from typing import Any
 
-from catalog_sync.emulator import operations
+from catalog_sync.emulator import operations, reseller
 from catalog_sync.emulator.config import SeedName
 from catalog_sync.emulator.ids import stable_id
 from catalog_sync.emulator.store import Store
@@ -58,7 +58,9 @@ def _demo(store: Store) -> None:
     brokers: dict[str, str] = {}
     for broker in demo["brokers"]:
         key = broker["registrationNumber"]
-        brokers[key] = operations.create_broker(store, broker, stable_id("broker", key))
+        # The demo reseller keeps its published id (DEMO.reseller_id): its own API's root.
+        object_id = broker.get("id") or stable_id("broker", key)
+        brokers[key] = operations.create_broker(store, broker, object_id)
         signed += [(brokers[key], name) for name in broker.get("signedServices", [])]
     for service in demo["services"]:
         body = {**service, "categoryIds": [categories[c] for c in service["categories"]]}
@@ -87,6 +89,48 @@ def _demo(store: Store) -> None:
         {"brokerId": broker_id, "serviceId": stable_id("service", name)}
         for broker_id, name in signed
     ]
+    _reseller(store, demo["reseller"], next(b["id"] for b in demo["brokers"] if "id" in b))
+
+
+def _price_list(items: dict[str, Any], store: Store, service_id: str, currency: str) -> JSON:
+    """A price list PUT body (the seller's shape) for ``items`` by "product/addon" key."""
+    products: dict[str, JSON] = {}
+    for key, amounts in items.items():
+        product_code, _, addon_code = key.partition("/")
+        product = next(p for p in store.products_of(service_id) if p["itemCode"] == product_code)
+        entry = products.setdefault(product["id"], {"productId": product["id"], "addons": []})
+        given = amounts if isinstance(amounts, dict) else {"price": amounts}
+        price = {name: float(value) for name, value in given.items()}
+        if not addon_code:
+            entry["price"] = price
+            continue
+        addon = next(a for a in store.addons_of(product["id"]) if a["itemCode"] == addon_code)
+        entry["addons"].append({"addonId": addon["id"], "price": price})
+    return {"currencyCode": currency, "products": list(products.values())}
+
+
+def _reseller(store: Store, data: JSON, reseller_id: str) -> None:
+    """The demo broker's side (reseller.py): organizations, its prices, customers' prices."""
+    orgs: dict[str, str] = {}
+    for org in data["organizations"]:
+        orgs[org["name"]] = stable_id("organization", org["name"])
+        reseller.add_organization(
+            store, reseller_id, orgs[org["name"]], org["name"], active=org.get("active", True)
+        )
+    for name, currencies in data["prices"].items():
+        service_id = stable_id("service", name)
+        for currency, items in currencies.items():
+            body = _price_list(items, store, service_id, currency)
+            reseller.set_broker_prices(store, reseller_id, service_id, currency, body)
+            reseller.seed_costs(store, reseller_id, service_id, currency, items)
+    for org, services in data["customerPrices"].items():
+        for name, currencies in services.items():
+            service_id = stable_id("service", name)
+            for currency, items in currencies.items():
+                body = _price_list(items, store, service_id, currency)
+                reseller.set_customer_prices(
+                    store, reseller_id, orgs[org], service_id, currency, body
+                )
 
 
 def build_store(seed: SeedName, seller_id: str) -> Store:

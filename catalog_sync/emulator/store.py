@@ -29,7 +29,7 @@ __all__ = ["STATE_FORMAT", "TABLES", "Store", "Table", "public"]
 STATE_FORMAT = 4
 _UPGRADABLE = (2, 3, STATE_FORMAT)
 
-Table = Literal["services", "products", "addons", "brokers"]
+Table = Literal["services", "products", "addons", "brokers", "organizations"]
 TABLES: tuple[Table, ...] = get_args(Table)
 # The key by which a child record names its parent; products_of and addons_of read an index
 # on it instead of scanning the table.
@@ -87,6 +87,11 @@ class Store:
     @property
     def brokers(self) -> Mapping[str, JSON]:
         return self._tables["brokers"]
+
+    @property
+    def organizations(self) -> Mapping[str, JSON]:
+        """The brokers' customers (``_resellerId``: whose), reseller.py."""
+        return self._tables["organizations"]
 
     @property
     def signups(self) -> list[JSON]:
@@ -219,7 +224,8 @@ class Store:
         for name, key in _LOOKUPS.items():
             setattr(store, name, data[key])
         for table in TABLES:
-            for record in data[table]:
+            # A file from before the brokers' organizations has none.
+            for record in data.get(table, []):
                 store.put(table, record)
         store.signups = data["signups"]
         return store

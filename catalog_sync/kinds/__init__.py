@@ -7,7 +7,7 @@ reads the registry; a kind's own wire shapes are imported from its module.
 
 from __future__ import annotations
 
-from catalog_sync.kinds import addon, broker, price_list, product, publish, service
+from catalog_sync.kinds import addon, broker, customer, price_list, product, publish, service
 from catalog_sync.kinds.price_list import price_list_cell
 from catalog_sync.kinds.publish import PUBLISH_MODES
 from catalog_sync.kinds.registry import (
@@ -15,7 +15,9 @@ from catalog_sync.kinds.registry import (
     KINDS,
     LIST_VIEWS,
     PRICE_FIELDS,
+    RESELLER,
     SELLER,
+    SIDES,
     Endpoint,
     FieldSpec,
     IdsOfNames,
@@ -24,6 +26,7 @@ from catalog_sync.kinds.registry import (
     NamesOfIds,
     PriceCell,
     Root,
+    Side,
     children_of,
     defaults,
     field_spec,
@@ -31,6 +34,7 @@ from catalog_sync.kinds.registry import (
     keyed_id,
     references,
     register,
+    root_for,
     set_path,
 )
 
@@ -40,7 +44,9 @@ __all__ = [
     "LIST_VIEWS",
     "PRICE_FIELDS",
     "PUBLISH_MODES",
+    "RESELLER",
     "SELLER",
+    "SIDES",
     "Endpoint",
     "FieldSpec",
     "IdsOfNames",
@@ -49,9 +55,11 @@ __all__ = [
     "NamesOfIds",
     "PriceCell",
     "Root",
+    "Side",
     "addon",
     "broker",
     "children_of",
+    "customer",
     "defaults",
     "field_spec",
     "get_path",
@@ -62,6 +70,7 @@ __all__ = [
     "publish",
     "references",
     "register",
+    "root_for",
     "service",
     "set_path",
 ]

@@ -104,6 +104,7 @@ SPEC = register(
         list_view=frozenset(f.alias or n for n, f in BrokerRead.model_fields.items())
         - _SUMMARY_LEAVES_OUT,
         names_table=BROKERS,
+        sides=frozenset({"seller"}),
         fields=(
             FieldSpec("name", FieldType.TEXT),
             FieldSpec("registrationNumber", FieldType.TEXT, code=True),

@@ -54,6 +54,7 @@ SPEC = register(
         endpoint=Endpoint(collection=None, item="services/{0}/publish", detail=False),
         embedded="publish",
         removal="none",
+        sides=frozenset({"seller"}),
         fields=(
             FieldSpec(
                 "to",

@@ -46,7 +46,9 @@ __all__ = [
     "KINDS",
     "LIST_VIEWS",
     "PRICE_FIELDS",
+    "RESELLER",
     "SELLER",
+    "SIDES",
     "Endpoint",
     "FieldSpec",
     "IdsOfNames",
@@ -55,6 +57,7 @@ __all__ = [
     "NamesOfIds",
     "PriceCell",
     "Root",
+    "Side",
     "children_of",
     "defaults",
     "field_spec",
@@ -64,6 +67,7 @@ __all__ = [
     "own_price_cell",
     "references",
     "register",
+    "root_for",
     "set_path",
 ]
 
@@ -259,6 +263,15 @@ class ItemFields:
     rows: Rows
     body: RowsBody
     separator: str = "/"
+    under: Callable[[Address, str | None], tuple[Address, str | None]] | None = None
+    """Where the items are, from the object's parent and its id, when not below it: a
+    customer's prices price the broker's service of the same name."""
+
+    def items_parent(
+        self, parent: Address, parent_id: str | None = None
+    ) -> tuple[Address, str | None]:
+        """The object the items are below (and its id, when ``parent_id`` is given)."""
+        return (parent, parent_id) if self.under is None else self.under(parent, parent_id)
 
     def split(self, name: str) -> tuple[str, FieldSpec] | None:
         item, dot, amount = name.rpartition(".")
@@ -268,8 +281,9 @@ class ItemFields:
         return item, spec
 
     def item_address(self, parent: Address, item: str) -> Address:
+        """``parent``: the object's parent (the items are below it, or :meth:`items_parent`)."""
         keys = item.split(self.separator, len(self.item_kinds) - 1)
-        address = parent
+        address = self.items_parent(parent)[0]
         for kind, key in zip(self.item_kinds, keys, strict=False):
             address = address.child(kind, key)
         return address
@@ -300,7 +314,25 @@ class Root:
 
 
 SELLER = Root("/api/sellers/{}", "seller_id")
-"""The seller's API (``docs/contracts.md``); the reseller root comes with brokers' own kinds."""
+"""The seller's API (``docs/contracts.md``)."""
+
+RESELLER = Root("/api/resellers/{}", "reseller_id")
+"""The broker's (reseller's) API (``docs/contracts.md``, "The broker's catalog")."""
+
+Side = Literal["seller", "broker"]
+"""Whose catalog a catalog is (``settings.side``)."""
+
+SIDES: tuple[Side, ...] = ("seller", "broker")
+
+_OWN_ROOTS: Mapping[Side, Root] = {"seller": SELLER, "broker": RESELLER}
+
+
+def root_for(root: Root, side: Side) -> Root:
+    """The root a path declared under ``root`` hangs from in a ``side`` catalog: a kind's
+    endpoint names the catalog owner's root as ``SELLER``, so one kind module (a service, a
+    product, an addon) serves the seller's and the broker's own objects alike; any other root
+    (a broker-only kind's ``RESELLER``) is the same on either side."""
+    return _OWN_ROOTS[side] if root is SELLER else root
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,21 +361,34 @@ class Endpoint:
     grouped_by: str | None = None
     parent_field: str | None = None
     keyed: bool = False
+    path_ids: Callable[[Sequence[str]], Sequence[str]] | None = None
+    """The ids the templates take, from the ancestors' ids, when they differ (a customer's
+    service is identified by the organization's and the service's ids together)."""
 
-    def collection_path(self, root_id: str, ids: Sequence[str]) -> str:
+    def collection_path(self, root_id: str, ids: Sequence[str], side: Side = "seller") -> str:
+        """``root_id`` is the id of the root on ``side`` (:func:`root_for`)."""
         assert self.collection is not None
-        return self._under(root_id, self.collection, ids)
+        return self._under(root_id, side, self.collection, ids)
 
-    def item_path(self, root_id: str, ids: Sequence[str], object_id: str) -> str:
+    def item_path(
+        self, root_id: str, ids: Sequence[str], object_id: str, side: Side = "seller"
+    ) -> str:
         template = self.item or f"{self.collection}/{{id}}"
-        return self._under(root_id, template, ids, object_id)
+        return self._under(root_id, side, template, ids, object_id)
 
     def _under(
-        self, root_id: str, template: str, ids: Sequence[str], object_id: str | None = None
+        self,
+        root_id: str,
+        side: Side,
+        template: str,
+        ids: Sequence[str],
+        object_id: str | None = None,
     ) -> str:
+        ids = ids if self.path_ids is None else self.path_ids(ids)
         parts = [quote(part, safe="") for part in ids]
         own = "" if object_id is None else quote(object_id, safe="")
-        return f"{self.root.path(root_id)}/{template.format(*parts, id=own)}"
+        root = root_for(self.root, side)
+        return f"{root.path(root_id)}/{template.format(*parts, id=own)}"
 
 
 @dataclass(frozen=True)
@@ -390,6 +435,13 @@ class KindSpec:
     """Fields named per item (price lists); ``fields`` then holds none."""
     listed: Callable[[BaseModel], Sequence[str]] | None = None
     """The keys of this kind's objects, as the parent's wire object lists them (a keyed kind)."""
+    reported: bool = True
+    """Whether a live object of this kind the files leave out is reported unmanaged: a
+    broker's customers are read only where the files name them (or under prune), so the
+    others are no finding."""
+    sides: frozenset[Side] = frozenset(SIDES)
+    """The catalog sides this kind exists on: a broker's catalog has no brokers, publishes
+    nothing and has no webhooks (they are the seller's), so files naming them are an error."""
     impossible: Callable[[Change, ResourceGraph], Sequence[Diagnostic]] = lambda _c, _l: ()
     """The kind's own rules about a planned change that no apply could make (a product's type
     changed under its addons), checked against live state when the plan is made."""

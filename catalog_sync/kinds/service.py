@@ -60,7 +60,7 @@ class ServiceBody(ObjectBody):
     custom_properties: list[CustomProperty] = Field(default_factory=list)
     status: ServiceStatus | None = None
 
-    read_only: ClassVar[frozenset[str]] = frozenset({"id", "publish", "currencies"})
+    read_only: ClassVar[frozenset[str]] = frozenset({"id", "publish", "currencies", "marketplace"})
 
 
 class ServiceRead(ServiceBody):
@@ -79,6 +79,10 @@ class ServiceRead(ServiceBody):
     status: ServiceStatus = "Active"
     publish: PublishBody = Field(default_factory=PublishBody)
     currencies: list[str] = Field(default_factory=list)
+    marketplace: bool | None = None
+    """ASSUMED, as a broker reads its services (``/api/resellers/{id}/services``): true for a
+    seller's service it resells (only its prices are the broker's: :func:`resold`), false for
+    its own; absent from the seller's reads."""
 
 
 SPEC = register(

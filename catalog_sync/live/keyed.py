@@ -128,7 +128,7 @@ def _fields(
     items = spec.items
     if items is None:
         return {}
-    names = _item_names(graph, parent, items)
+    names = _item_names(graph, items.items_parent(parent)[0], items)
     fields: dict[str, FieldValue] = {}
     for ids, amounts in items.rows(wire):
         name = names.get(tuple(i.lower() for i in ids))

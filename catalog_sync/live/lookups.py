@@ -18,7 +18,8 @@ from catalog_sync.cloudmore.wire import (
     MarketRegion,
 )
 from catalog_sync.concurrency import all_or_nothing
-from catalog_sync.kinds import SELLER, Root
+from catalog_sync.kinds import RESELLER, SELLER, SIDES, Root, Side
+from catalog_sync.kinds.customer import ORGANIZATIONS, Organization
 
 __all__ = ["LOOKUP_TABLES", "TABLES", "LookupTable", "Lookups", "TableReader", "read_lookups"]
 
@@ -33,6 +34,8 @@ class LookupTable:
     model: type[BaseModel]
     row: Callable[[Any], tuple[str, str] | None]
     root: Root | None = None
+    sides: frozenset[Side] = frozenset(SIDES)
+    """The catalog sides that read it (a broker's organizations: its side only)."""
 
 
 TABLES: Mapping[str, LookupTable] = {
@@ -63,6 +66,14 @@ TABLES: Mapping[str, LookupTable] = {
             CustomPropertyDefinition,
             lambda p: (p.name, p.id),
             root=SELLER,
+        ),
+        LookupTable(
+            ORGANIZATIONS,
+            "Organizations?showActive=true",
+            Organization,
+            lambda o: (o.name, o.id),
+            root=RESELLER,
+            sides=frozenset({"broker"}),
         ),
     )
 }

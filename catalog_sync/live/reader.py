@@ -25,8 +25,8 @@ from pydantic import BaseModel
 from catalog_sync.concurrency import all_or_nothing, gather_all
 from catalog_sync.errors import NotFoundError, UnexpectedResponseError
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
-from catalog_sync.kinds import BROKERS, KindSpec, children_of, get_path
-from catalog_sync.live.lookups import LOOKUP_TABLES, Lookups, TableReader, read_lookups
+from catalog_sync.kinds import BROKERS, KindSpec, Side, children_of, get_path
+from catalog_sync.live.lookups import LOOKUP_TABLES, TABLES, Lookups, TableReader, read_lookups
 from catalog_sync.live.scope import Depth, Scope
 
 __all__ = ["LiveCatalog", "LiveReader", "assemble", "read_live", "read_scoped"]
@@ -88,30 +88,36 @@ class _Lineage:
         return address
 
 
-async def read_live(client: LiveReader) -> LiveCatalog:
-    """The whole catalog: every lookup table, every object whole."""
-    return await read_scoped(client, Scope.everything())
+async def read_live(client: LiveReader, side: Side = "seller") -> LiveCatalog:
+    """The whole catalog: every lookup table, every object whole (of the kinds ``side``'s
+    catalog has: a broker's has no brokers and publishes nothing)."""
+    return await read_scoped(client, Scope.everything(), side=side)
 
 
 async def read_scoped(
-    client: LiveReader, scope: Scope, lookups: Lookups | None = None
+    client: LiveReader, scope: Scope, lookups: Lookups | None = None, side: Side = "seller"
 ) -> LiveCatalog:
     """The live objects ``scope`` names, with the lists above them, as one LiveCatalog.
     ``lookups``: tables already known (the verification's), so none is read."""
-    reading = _Reading(client, scope)
-    roots = [spec for spec in children_of(None) if spec.lists and spec.kind in scope.top]
+    reading = _Reading(client, scope, side)
+    roots = [
+        spec
+        for spec in children_of(None)
+        if spec.lists and spec.kind in scope.top and side in spec.sides
+    ]
     async with all_or_nothing() as group:
         tables: builtins.list[str] | set[str] = []
         if lookups is None:
             tables = list(LOOKUP_TABLES) if scope.everything_whole else scope.tables()
+            tables = [name for name in tables if side in TABLES[name].sides]
         read = group.create_task(read_lookups(client, tables))
         reads = [group.create_task(reading.kind(spec, _Lineage(), scope.depth)) for spec in roots]
     known = read.result() if lookups is None else lookups
-    return assemble(known, [tree for task in reads for tree in task.result()])
+    return assemble(known, [tree for task in reads for tree in task.result()], side)
 
 
-def assemble(lookups: Lookups, trees: Sequence[_Read]) -> LiveCatalog:
-    builder = _GraphBuilder(lookups)
+def assemble(lookups: Lookups, trees: Sequence[_Read], side: Side = "seller") -> LiveCatalog:
+    builder = _GraphBuilder(lookups, side)
     # Kinds in plan order, so a kind that is a lookup table (brokers) is known before the
     # publish settings that name it are decoded.
     for tree in sorted(trees, key=lambda t: t.spec.kind.rank):
@@ -122,9 +128,10 @@ def assemble(lookups: Lookups, trees: Sequence[_Read]) -> LiveCatalog:
 class _Reading:
     """One read: the client, what to read, and the collections listed once at the root."""
 
-    def __init__(self, client: LiveReader, scope: Scope) -> None:
+    def __init__(self, client: LiveReader, scope: Scope, side: Side) -> None:
         self._client = client
         self._scope = scope
+        self._side = side
         self._groups: dict[Kind, dict[str, list[BaseModel]]] = {}
         self._locks: dict[Kind, asyncio.Lock] = {}
 
@@ -169,6 +176,7 @@ class _Reading:
             child
             for child in children_of(spec.kind)
             if child.lists
+            and self._side in child.sides
             and (depth is not Depth.NONE or (on_path and child.kind in scope.path_kinds))
         ]
         async with all_or_nothing() as group:
@@ -215,8 +223,9 @@ def _id(item: BaseModel) -> str:
 
 
 class _GraphBuilder:
-    def __init__(self, lookups: Lookups) -> None:
+    def __init__(self, lookups: Lookups, side: Side) -> None:
         self._lookups = lookups
+        self._side = side
         self._resources: dict[Address, Resource] = {}
         self._duplicates: list[Resource] = []
         self.objects: dict[Address, BaseModel] = {}
@@ -237,7 +246,7 @@ class _GraphBuilder:
         if address is None:
             return  # a duplicate key: its children cannot be matched either
         for embedded in children_of(spec.kind):
-            if embedded.embedded is not None and not read.summary:
+            if embedded.embedded is not None and not read.summary and self._side in embedded.sides:
                 self._add(embedded, getattr(read.wire, embedded.embedded), address, rid)
         for child in read.children:
             self.add(child, address, (*parent_ids, rid))

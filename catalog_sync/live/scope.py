@@ -158,7 +158,12 @@ def scope_of(changes: Iterable[Change], made: Mapping[Address, str] | None = Non
                 scope.read_whole(spec.parent, parent_id)
                 scope.on_path(parent, parent_id, known)
                 if spec.items is not None:
-                    scope.read_below(spec.parent, parent_id, Depth.LISTS)
+                    # The items' lists, where the items are (a customer's: the service's).
+                    at, at_id = spec.items.items_parent(parent, parent_id)
+                    assert at_id is not None
+                    if at != parent:
+                        scope.on_path(at, at_id, known)
+                    scope.read_below(at.kind, at_id, Depth.LISTS)
             continue
         if parent is None:
             scope.top.add(change.kind)

@@ -15,10 +15,17 @@ from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import CatalogError
 from catalog_sync.graph import Address, ResourceGraph
 from catalog_sync.kinds import KINDS
+from catalog_sync.live.customers import (
+    EVERY_CUSTOMER,
+    every_customer_price_list,
+    named_customers,
+    with_customers,
+)
 from catalog_sync.live.keyed import read_keyed, wanted_by_desired, with_listed
 from catalog_sync.live.lookups import LOOKUP_TABLES, Lookups
 from catalog_sync.live.reader import LiveCatalog, LiveReader, read_live
 from catalog_sync.plan.baseline import mark_origins
+from catalog_sync.plan.broker import broker_desired
 from catalog_sync.plan.desired import desired_graph
 from catalog_sync.plan.diff import plan_changes
 from catalog_sync.plan.duplicates import refuse_duplicates
@@ -47,7 +54,8 @@ __all__ = [
 
 
 def target_of(settings: ApiSettings) -> Target:
-    return Target(api_url=settings.api_url, seller_id=settings.seller_id)
+    reseller = settings.reseller_id if settings.side == "broker" else None
+    return Target(api_url=settings.api_url, seller_id=settings.seller_id, reseller_id=reseller)
 
 
 class Drafted(NamedTuple):
@@ -69,11 +77,18 @@ async def plan_against(
     settings: ApiSettings,
     *,
     baseline: LoadedCatalog | None = None,
+    all_customers: bool = False,
 ) -> Planned:
     """Plan the loaded catalog against the configured API, through a read-only client."""
+    settings = settings.for_side(loaded.catalog.settings.side)
     async with open_read_only(settings) as client:
         plan, warnings = await make_plan(
-            catalog_path, loaded, client, target_of(settings), baseline=baseline
+            catalog_path,
+            loaded,
+            client,
+            target_of(settings),
+            baseline=baseline,
+            all_customers=all_customers,
         )
         return Planned(plan, client.metrics, warnings)
 
@@ -86,15 +101,24 @@ async def make_plan(
     *,
     now: datetime | None = None,
     baseline: LoadedCatalog | None = None,
+    all_customers: bool = False,
 ) -> Drafted:
-    """With ``baseline`` (the base branch's catalog), every change gets its origin."""
+    """With ``baseline`` (the base branch's catalog), every change gets its origin.
+    ``all_customers`` (a broker's catalog; also under prune): every organization's customer
+    prices are read, not only those the files name (docs/broker.md)."""
     catalog = loaded_catalog.catalog
     with timed("read live"):
-        live = with_listed(await read_live(client))
+        live = with_listed(await read_live(client, target.side))
     with timed("diff"):
         refuse_duplicates(live.graph)
         desired = desired_against(catalog, live)
+        every = catalog.settings.prune or all_customers
+        if target.side == "broker":
+            named = EVERY_CUSTOMER if every else named_customers(desired, live)
+            live = with_customers(live, named)
         wanted = wanted_by_desired(desired, live.graph)
+        if target.side == "broker" and every:
+            wanted += every_customer_price_list(live.graph)
         base = None
         if baseline is not None:
             base = Baseline(baseline.catalog, desired_against(baseline.catalog, live))
@@ -151,9 +175,13 @@ def desired_against(catalog: Catalog, live: LiveCatalog) -> ResourceGraph:
     to nothing live."""
     desired = desired_graph(catalog, live.lookups, live.broker_ids)
     problems = [*desired.problems, *pinned_problems(desired.graph, live.graph)]
+    graph = desired.graph
+    if catalog.settings.side == "broker" and not problems:
+        graph, more = broker_desired(catalog, graph, live)
+        problems += more
     if problems:
         raise CatalogError(sorted(problems, key=Diagnostic.sort_key))
-    return desired.graph
+    return graph
 
 
 def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:

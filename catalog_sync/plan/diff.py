@@ -154,7 +154,8 @@ def _unmanaged(
     """Live objects with no counterpart, topmost only (a service's products go with it)."""
     found: list[tuple[Unmanaged, Resource]] = []
     for resource in live:
-        if not KINDS[resource.kind].counted or resource.address in desired:
+        spec = KINDS[resource.kind]
+        if not spec.counted or not spec.reported or resource.address in desired:
             continue
         if any(ancestor not in desired for ancestor in resource.address.ancestors()):
             continue

@@ -13,12 +13,12 @@ from collections import Counter
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from catalog_sync.diagnostics import SourceLocation
 from catalog_sync.graph import Address, FieldValue, Kind, Resource
 from catalog_sync.immutable import Immutable
-from catalog_sync.kinds import KINDS, KindSpec
+from catalog_sync.kinds import KINDS, KindSpec, Side
 from catalog_sync.plan.digest import digest_of
 from catalog_sync.pricing.model import ChangeClass, PolicyDetail, RepricedRow
 
@@ -305,6 +305,21 @@ class PlanSettings(Immutable):
 class Target(Immutable):
     api_url: str
     seller_id: str
+    reseller_id: str | None = None
+    """Set for a broker catalog's target: the broker's (reseller's) id; the JSON leaves it
+    out for a seller's, so a seller's plan reads as it always did."""
+
+    @model_serializer(mode="wrap")
+    def _without_reseller(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        data: dict[str, object] = handler(self)
+        if self.reseller_id is None:
+            data.pop("resellerId", None)
+            data.pop("reseller_id", None)
+        return data
+
+    @property
+    def side(self) -> Side:
+        return "seller" if self.reseller_id is None else "broker"
 
 
 class CatalogRef(Immutable):

@@ -19,6 +19,7 @@ NAMES_CHECKED_ONLINE = (
 async def check_names(catalog: Catalog, settings: ApiSettings) -> ClientMetrics:
     """Resolve every name and pinned id through a read-only client; raises CatalogError
     listing each one Cloudmore does not know, exactly as plan would."""
+    settings = settings.for_side(catalog.settings.side)
     async with open_read_only(settings) as client:
-        desired_against(catalog, await read_live(client))
+        desired_against(catalog, await read_live(client, settings.side))
         return client.metrics

@@ -14,6 +14,7 @@ from bench.bounds import create_minimum
 from bench.catalog import PUBLISH_MODES, GeneratedCatalog, Shape, generate, shape_for, write_catalog
 from bench.seed import seed_state
 from catalog_sync.catalog import load_catalog
+from catalog_sync.catalog.models import Service
 from catalog_sync.cloudmore import open_read_write
 from catalog_sync.emulator import EmulatorConfig, create_app, serve_in_thread
 from catalog_sync.plan.model import Action, Plan
@@ -52,7 +53,7 @@ def test_other_sizes_come_close() -> None:
 def test_the_generated_catalog_loads_clean_with_every_publish_mode(tmp_path: Path) -> None:
     loaded = load_catalog(write_catalog(generate(SHAPE), tmp_path / "catalog"))
     assert loaded.warnings == ()
-    services = loaded.catalog.services
+    services = [s for s in loaded.catalog.services if isinstance(s, Service)]
     assert len(services) == 6
     assert {s.publish.to for s in services if s.publish} == set(PUBLISH_MODES)
     products = [p for s in services for p in s.products]

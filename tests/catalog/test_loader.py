@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from catalog_sync.catalog import catalog_digest, load_catalog
+from catalog_sync.catalog.models import Service
 from catalog_sync.diagnostics import Severity
 from catalog_sync.errors import CatalogError
 from tests.catalog.files import BROKER, EXAMPLE, SERVICE, codes, where, write_catalog
@@ -20,7 +21,9 @@ def test_the_example_catalog_is_valid_and_complete() -> None:
     loaded = load_catalog(EXAMPLE)
     catalog = loaded.catalog
     assert loaded.warnings == ()
-    products = [p for s in catalog.services for p in s.products]
+    services = [s for s in catalog.services if isinstance(s, Service)]
+    assert services == list(catalog.services)
+    products = [p for s in services for p in s.products]
     addons = [a for p in products for a in p.addons]
     assert len(catalog.services) >= 3
     assert len(products) >= 8
@@ -28,7 +31,7 @@ def test_the_example_catalog_is_valid_and_complete() -> None:
     assert {p.type for p in products} == {"ProductBased", "Metered"}
     assert {a.price_per for a in addons} == {"Subscription", "Quantity", "Selected", "Metered"}
     assert any(a.enable_grouping for a in addons)
-    modes = {s.publish.to for s in catalog.services if s.publish is not None}
+    modes = {s.publish.to for s in services if s.publish is not None}
     assert modes == {"allBrokers", "regions", "countries", "sellerBrokers", "brokers", "none"}
     assert len(catalog.brokers) == 2
     assert catalog.settings.thresholds.max_update_percent == 50
@@ -43,6 +46,7 @@ def test_positions_name_the_file_as_the_user_passed_the_path(
     monkeypatch.chdir(EXAMPLE.parent.parent)
     loaded = load_catalog("catalogs/example")
     gws = next(s for s in loaded.catalog.services if s.name == "Google Workspace")
+    assert isinstance(gws, Service)
     std = next(a for p in gws.products for a in p.addons if a.item_code == "gws-std")
     assert str(gws.source) == "catalogs/example/services/google-workspace.yaml:3:5"
     assert str(gws.field_source("categories")) == (
@@ -87,7 +91,9 @@ def test_unquoted_money_is_read_exactly_from_the_yaml_text(tmp_path: Path) -> No
     text = SERVICE.replace("pricePer: Quantity", "pricePer: Quantity\n            price: 12.00")
     text = text.replace("type: ProductBased", "type: ProductBased\n        cost: 0.1")
     write_catalog(tmp_path, {"a.yaml": text})
-    product = load_catalog(tmp_path).catalog.services[0].products[0]
+    service = load_catalog(tmp_path).catalog.services[0]
+    assert isinstance(service, Service)
+    product = service.products[0]
     assert str(product.addons[0].price) == "12.00"
     assert product.cost == Decimal("0.1")
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from catalog_sync.catalog import load_catalog
+from catalog_sync.catalog.models import Service
 from catalog_sync.diagnostics import Diagnostic
 from catalog_sync.errors import CatalogError
 from tests.catalog.files import SERVICE, write_catalog
@@ -29,7 +30,9 @@ def _problems(tmp_path: Path, text: str) -> list[Diagnostic]:
 
 def test_prices_load_exactly_with_what_was_given(tmp_path: Path) -> None:
     write_catalog(tmp_path, {"a.yaml": PRICED.replace("CURRENCY", "EUR")})
-    product = load_catalog(tmp_path).catalog.services[0].products[0]
+    service = load_catalog(tmp_path).catalog.services[0]
+    assert isinstance(service, Service)
+    product = service.products[0]
     sek = product.prices["SEK"]
     assert (sek.price, sek.cost, sek.recommended_price) == (Decimal("110"), Decimal("55"), None)
     assert sek.model_fields_set == {"price", "cost"}

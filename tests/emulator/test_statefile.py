@@ -100,7 +100,7 @@ def test_each_kind_of_write_is_replayed_from_the_log(tmp_path: Path) -> None:
         check(api.http.delete(product))  # and its addon
         check(api.http.delete(service))  # disabled
         # A signed broker, and one the service is published to: both cascades are logged.
-        signed = stable_id("broker", "5566778899")
+        signed = DEMO.reseller_id  # the demo broker is the demo reseller
         assert any(s["brokerId"] == signed for s in _saved(state)["signups"])
         check(api.http.delete(f"{SELLER}/brokers/{signed}"))
         check(api.http.delete(f"{SELLER}/brokers/{broker_id}"))

@@ -21,7 +21,7 @@ from catalog_sync.normalise import FieldType
 
 # Attributes of a kind's file model that are not fields of the kind: where it is, what guards
 # it, and its children (by the children's specs).
-STRUCTURAL = {"id", "protect", "policyExempt"}
+STRUCTURAL = {"id", "protect", "policyExempt", "organizationId"}  # a customer's pin
 
 
 def _models_of(holder: type[BaseModel], parent: Any = None) -> dict[Kind, type[BaseModel]]:
@@ -136,6 +136,13 @@ def test_every_field_of_a_file_model_is_a_spec_field(spec: KindSpec) -> None:
         other.items.catalog_items
         for other in KINDS.values()
         if other.items is not None and spec.kind in other.items.item_kinds
+    }
+    # A kind whose child prices items held elsewhere (a customer's service: the service's
+    # products) names those items by key.
+    children |= {
+        KINDS[other.items.item_kinds[0]].catalog_items
+        for other in children_of(spec.kind)
+        if other.items is not None and other.items.under is not None
     }
     managed = {field.name.split(".", 1)[0] for field in spec.fields}
     for attr, info in model.model_fields.items():

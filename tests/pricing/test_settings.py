@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from catalog_sync.catalog import load_catalog
+from catalog_sync.catalog.models import Service
 from catalog_sync.cli import main
 from catalog_sync.errors import CatalogError
 
@@ -36,7 +37,9 @@ def test_policies_and_exemptions_are_read(tmp_path: Path) -> None:
     assert policies is not None
     assert (policies.min_margin_percent, policies.max_price_change_percent) == (20, None)
     assert policies.recommended_at_least_price is True
-    assert catalog.services[0].products[0].policy_exempt == ("minMarginPercent",)
+    service = catalog.services[0]
+    assert isinstance(service, Service)
+    assert service.products[0].policy_exempt == ("minMarginPercent",)
 
 
 @pytest.mark.parametrize(
