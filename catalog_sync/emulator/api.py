@@ -121,11 +121,16 @@ def _lookup(rows: Callable[[Store], list[JSON]]) -> Handler:
 
 
 async def price_list(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
-    sid, currency = ids["service_id"], request.query_params.get("currencyCode")
+    sid = ids["service_id"]
     if request.method == "GET":
+        currency = request.query_params.get("currencyCode")
         return JSONResponse(ops.get_price_list(emulator.store, sid, currency))
+    if request.url.query:
+        # The SDK's PUT takes no query parameter (the currency is the body's); stricter than
+        # ignoring it, so a client still sending one is told.
+        raise ModelStateError({"$": ["The price list PUT takes no query parameter."]})
     body = await _body(request)
-    await emulator.write(lambda s: ops.update_price_list(s, sid, currency, body))
+    await emulator.write(lambda s: ops.update_price_list(s, sid, body))
     return Response(status_code=204)
 
 

@@ -320,10 +320,13 @@ class Endpoint:
 
     ``keyed``: the object has no id of its own: ``{id}`` is its natural key, it is read by key
     where needed, and created by a ``PUT`` at its key (a price list in a new currency).
+    ``write``: where a ``PUT`` goes when that is not ``item`` (a price list is read at
+    ``?currencyCode=`` but written without it: the currency is the body's).
     """
 
     collection: str | None
     item: str = ""
+    write: str = ""
     root: Root = SELLER
     detail: bool = True
     grouped_by: str | None = None
@@ -334,8 +337,10 @@ class Endpoint:
         assert self.collection is not None
         return self._under(root_id, self.collection, ids)
 
-    def item_path(self, root_id: str, ids: Sequence[str], object_id: str) -> str:
-        template = self.item or f"{self.collection}/{{id}}"
+    def item_path(
+        self, root_id: str, ids: Sequence[str], object_id: str, *, write: bool = False
+    ) -> str:
+        template = (write and self.write) or self.item or f"{self.collection}/{{id}}"
         return self._under(root_id, template, ids, object_id)
 
     def _under(
