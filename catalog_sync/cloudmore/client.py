@@ -182,9 +182,11 @@ class ReadOnlyClient:
         ids = () if spec.endpoint.grouped_by else parent_ids
         return spec.endpoint.collection_path(self._root_id(spec), ids, self._settings.side)
 
-    def _item(self, spec: KindSpec, parent_ids: Sequence[str], object_id: str) -> str:
+    def _item(
+        self, spec: KindSpec, parent_ids: Sequence[str], object_id: str, *, write: bool = False
+    ) -> str:
         return spec.endpoint.item_path(
-            self._root_id(spec), parent_ids, object_id, self._settings.side
+            self._root_id(spec), parent_ids, object_id, self._settings.side, write=write
         )
 
     async def list(self, kind: Kind, parent_ids: Sequence[str] = ()) -> builtins.list[Any]:
@@ -241,7 +243,7 @@ class ReadWriteClient(ReadOnlyClient):
         assert key_field is not None, f"a {kind.value} has no natural key to create by"
         key = str(get_path(data, key_field))
         if spec.endpoint.keyed:
-            await self._call("PUT", self._item(spec, parent_ids, key), data=data)
+            await self._call("PUT", self._item(spec, parent_ids, key, write=True), data=data)
             return keyed_id(parent_ids[-1], key)
         return await self._create(spec, parent_ids, data, key)
 
@@ -251,7 +253,7 @@ class ReadWriteClient(ReadOnlyClient):
         """Replace an object (a PUT sends the whole object). An embedded kind is replaced under
         its parent; a keyed kind (a price list) at its natural key."""
         spec = KINDS[kind]
-        path = self._item(spec, parent_ids, object_id)
+        path = self._item(spec, parent_ids, object_id, write=True)
         await self._call("PUT", path, data=self._data(spec, parent_ids, body))
 
     async def remove(self, kind: Kind, parent_ids: Sequence[str], object_id: str) -> None:

@@ -9,8 +9,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from catalog_sync.emulator import operations
 from catalog_sync.emulator.api import emulator_of
 from catalog_sync.emulator.config import LIST_SHAPES, FaultConfig, SeedName
+from catalog_sync.emulator.rules import UnknownObjectError
+from catalog_sync.emulator.validation import ModelStateError
 
 __all__ = ["routes"]
 
@@ -66,6 +69,20 @@ async def state(request: Request) -> Response:
     return JSONResponse(emulator.store.to_json())
 
 
+async def enable_currency(request: Request) -> Response:
+    """``PUT /_emulator/services/{id}/currencies/{code}``: what Cloudmore's UI does (no public
+    endpoint enables a currency, docs/contracts.md "Price lists")."""
+    emulator = emulator_of(request)
+    service_id, code = request.path_params["service_id"], request.path_params["currency"]
+    try:
+        await emulator.write(lambda s: operations.enable_currency(s, service_id, code))
+    except UnknownObjectError:
+        return JSONResponse({"error": f"no service {service_id}"}, status_code=404)
+    except ModelStateError as error:
+        return JSONResponse(error.errors, status_code=400)
+    return Response(status_code=204)
+
+
 async def revoke_tokens(request: Request) -> Response:
     emulator_of(request).tokens.revoke_all()
     return Response(status_code=204)
@@ -78,4 +95,9 @@ def routes() -> list[Route]:
         Route("/_emulator/requests", requests, methods=["GET", "DELETE"]),
         Route("/_emulator/state", state, methods=["GET"]),
         Route("/_emulator/revoke-tokens", revoke_tokens, methods=["POST"]),
+        Route(
+            "/_emulator/services/{service_id}/currencies/{currency}",
+            enable_currency,
+            methods=["PUT"],
+        ),
     ]

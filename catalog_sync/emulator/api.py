@@ -140,15 +140,18 @@ def query_list(rows: Callable[..., list[JSON]]) -> Handler:
 
 
 def price_list_handler(get: Callable[..., JSON], put: Callable[..., None]) -> Handler:
-    """GET ``get(store, *path ids, currency)``, PUT ``put(store, *path ids, currency, body)``
-    (a price list by its query's ``currencyCode``)."""
+    """GET ``get(store, *path ids, currency)`` (the query's ``currencyCode``), PUT
+    ``put(store, *path ids, body)`` (the currency in the body, as the seller's PUT)."""
 
     async def handler(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
-        path_ids, currency = tuple(ids.values()), request.query_params.get("currencyCode")
+        path_ids = tuple(ids.values())
         if request.method == "GET":
+            currency = request.query_params.get("currencyCode")
             return JSONResponse(get(emulator.store, *path_ids, currency))
+        if request.url.query:
+            raise ModelStateError({"$": ["The price list PUT takes no query parameter."]})
         body = await _body(request)
-        await emulator.write(lambda s: put(s, *path_ids, currency, body))
+        await emulator.write(lambda s: put(s, *path_ids, body))
         return Response(status_code=204)
 
     return handler
@@ -162,11 +165,16 @@ def _lookup(rows: Callable[[Store], list[JSON]]) -> Handler:
 
 
 async def price_list(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
-    sid, currency = ids["service_id"], request.query_params.get("currencyCode")
+    sid = ids["service_id"]
     if request.method == "GET":
+        currency = request.query_params.get("currencyCode")
         return JSONResponse(ops.get_price_list(emulator.store, sid, currency))
+    if request.url.query:
+        # The SDK's PUT takes no query parameter (the currency is the body's); stricter than
+        # ignoring it, so a client still sending one is told.
+        raise ModelStateError({"$": ["The price list PUT takes no query parameter."]})
     body = await _body(request)
-    await emulator.write(lambda s: ops.update_price_list(s, sid, currency, body))
+    await emulator.write(lambda s: ops.update_price_list(s, sid, body))
     return Response(status_code=204)
 
 

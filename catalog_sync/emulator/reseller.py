@@ -39,6 +39,7 @@ __all__ = [
     "add_organization",
     "broker_price_list",
     "create_own_service",
+    "enable_broker_currency",
     "organization_price_list",
     "organizations",
     "owner_of",
@@ -224,17 +225,15 @@ def _each_item(store: Store, items: list[JSON]) -> list[tuple[Table, JSON, JSON 
     return found
 
 
-def set_broker_prices(
-    store: Store, reseller_id: str, service_id: str, currency: object, body: object
-) -> None:
+def set_broker_prices(store: Store, reseller_id: str, service_id: str, body: object) -> None:
+    """The PUT (the seller's public shape: the currency in the body, items by ``itemId``)."""
     service = _service(store, reseller_id, service_id)
     if not service["marketplace"]:
-        ops.update_price_list(store, service["id"], currency, body)
+        ops.update_price_list(store, service["id"], body)
         return
     broker_id = reseller(store, reseller_id)["id"]
-    code, items = validate_price_list(currency, body)
-    record = store.services[service["id"]]
-    rules.check_price_list(store, record, items)
+    code, items = validate_price_list(body)
+    rules.check_price_list(store, service, code, items)
     for table, item, amounts in _each_item(store, items):
         if amounts is None:
             continue
@@ -244,6 +243,13 @@ def set_broker_prices(
         mine[code] = {**mine.get(code, {}), "price": amounts.get("price")}
         prices[broker_id] = mine
         store.update(table, item["id"], {_BROKER_PRICES: prices})
+
+
+def enable_broker_currency(store: Store, reseller_id: str, service_id: str, code: str) -> None:
+    """Seeds only, as Cloudmore's UI does: the broker may price a marketplace service in
+    ``code`` (ASSUMED: among the currencies its seller allows; a PUT never enables one)."""
+    broker_id = reseller(store, reseller_id)["id"]
+    record = store.services[service_id]
     by_broker = {**record.get(_BROKER_CURRENCIES, {})}
     if code not in by_broker.get(broker_id, []):
         by_broker[broker_id] = [*by_broker.get(broker_id, []), code]
@@ -299,15 +305,12 @@ def set_customer_prices(
     reseller_id: str,
     organization_id: str,
     service_id: str,
-    currency: object,
     body: object,
 ) -> None:
     org = _organization(store, reseller_id, organization_id)
     service = _service(store, reseller_id, service_id)
-    code, items = validate_price_list(currency, body)
-    if code not in service["currencies"]:
-        raise UnknownObjectError(code)
-    rules.check_price_list(store, store.services[service["id"]], items)
+    code, items = validate_price_list(body)
+    rules.check_price_list(store, service, code, items)
     for table, item, amounts in _each_item(store, items):
         if amounts is None:
             continue

@@ -65,6 +65,9 @@ def _demo(store: Store) -> None:
     for service in demo["services"]:
         body = {**service, "categoryIds": [categories[c] for c in service["categories"]]}
         service_id = operations.create_service(store, body, stable_id("service", service["name"]))
+        # Enabled in Cloudmore's UI, not through the API (docs/contracts.md, "Price lists").
+        for currency in service.get("currencies", []):
+            operations.enable_currency(store, service_id, currency)
         publish = service["publish"]
         operations.publish_service(
             store,
@@ -98,14 +101,14 @@ def _price_list(items: dict[str, Any], store: Store, service_id: str, currency: 
     for key, amounts in items.items():
         product_code, _, addon_code = key.partition("/")
         product = next(p for p in store.products_of(service_id) if p["itemCode"] == product_code)
-        entry = products.setdefault(product["id"], {"productId": product["id"], "addons": []})
+        entry = products.setdefault(product["id"], {"itemId": product["id"], "addons": []})
         given = amounts if isinstance(amounts, dict) else {"price": amounts}
         price = {name: float(value) for name, value in given.items()}
         if not addon_code:
             entry["price"] = price
             continue
         addon = next(a for a in store.addons_of(product["id"]) if a["itemCode"] == addon_code)
-        entry["addons"].append({"addonId": addon["id"], "price": price})
+        entry["addons"].append({"itemId": addon["id"], "price": price})
     return {"currencyCode": currency, "products": list(products.values())}
 
 
@@ -120,17 +123,16 @@ def _reseller(store: Store, data: JSON, reseller_id: str) -> None:
     for name, currencies in data["prices"].items():
         service_id = stable_id("service", name)
         for currency, items in currencies.items():
+            reseller.enable_broker_currency(store, reseller_id, service_id, currency)
             body = _price_list(items, store, service_id, currency)
-            reseller.set_broker_prices(store, reseller_id, service_id, currency, body)
+            reseller.set_broker_prices(store, reseller_id, service_id, body)
             reseller.seed_costs(store, reseller_id, service_id, currency, items)
     for org, services in data["customerPrices"].items():
         for name, currencies in services.items():
             service_id = stable_id("service", name)
             for currency, items in currencies.items():
                 body = _price_list(items, store, service_id, currency)
-                reseller.set_customer_prices(
-                    store, reseller_id, orgs[org], service_id, currency, body
-                )
+                reseller.set_customer_prices(store, reseller_id, orgs[org], service_id, body)
 
 
 def build_store(seed: SeedName, seller_id: str) -> Store:

@@ -180,6 +180,7 @@ PRICES = register(
         endpoint=Endpoint(
             collection=None,
             item="organizations/{0}/services/{1}/pricelist?currencyCode={id}",
+            write="organizations/{0}/services/{1}/pricelist",
             root=RESELLER,
             keyed=True,
             path_ids=_path_ids,

@@ -3,22 +3,23 @@
 One object per service and currency; its fields are the items' amounts in it
 (:class:`~catalog_sync.kinds.registry.ItemFields`). It has no id of its own: it is read by key
 (``GET .../pricelist?currencyCode=SEK``) where the files name it, its keys are listed on the
-service (``currencies``), and a list in a currency the service has none in yet is made by its
-first ``PUT``.
+service (``currencies``), and it is written with one ``PUT .../pricelist`` whose body carries
+the currency. A currency is enabled on a service in Cloudmore's UI only: a price list the
+service does not have is an error at the file's line (CS407), never a create.
 
-The wire shapes are ASSUMED: only the endpoints and the model names
+Public: the endpoints, the PUT's signature (no query parameter), the model names
 (``SellerPriceListUpdateViewModel``, ``SellerProductPriceListModel``, ``SellerProductAddon``,
-``Price``) are public.
+``Price``) and ``itemId`` (a product's id). Every other shape is ASSUMED.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from catalog_sync.cloudmore.wire import Money, WireModel
-from catalog_sync.graph import Address, Kind
+from catalog_sync.graph import Address, Kind, ResourceGraph
 from catalog_sync.kinds.registry import (
     KINDS,
     PRICE_FIELDS,
@@ -31,9 +32,15 @@ from catalog_sync.kinds.registry import (
 )
 from catalog_sync.normalise import FieldType
 
+if TYPE_CHECKING:
+    from catalog_sync.diagnostics import Diagnostic
+    from catalog_sync.plan.model import Change
+
 __all__ = [
     "SPEC",
     "Price",
+    "PriceListAddon",
+    "PriceListProduct",
     "PriceRow",
     "SellerPriceList",
     "SellerPriceListUpdateViewModel",
@@ -55,22 +62,21 @@ class Price(WireModel):
     recommended_price: Money | None = None
 
 
-class SellerProductAddon(WireModel):
-    """ASSUMED: an addon's entry, by id (``itemCode`` is read only, a PUT need not send it)."""
+class PriceListAddon(WireModel):
+    """ASSUMED: an addon's entry in the GET answer, by id (``itemCode`` is read only)."""
 
     addon_id: str
     item_code: str | None = None
     price: Price = Field(default_factory=Price)
 
 
-class SellerProductPriceListModel(WireModel):
-    """ASSUMED: a product's entry with its addons. In a PUT, a null ``price`` leaves the
-    product's amounts as they are (only addons of it change); a given one replaces all three."""
+class PriceListProduct(WireModel):
+    """ASSUMED: a product's entry in the GET answer, with its addons."""
 
     product_id: str
     item_code: str | None = None
     price: Price | None = None
-    addons: list[SellerProductAddon] = Field(default_factory=list)
+    addons: list[PriceListAddon] = Field(default_factory=list)
 
 
 class SellerPriceList(WireModel):
@@ -80,7 +86,7 @@ class SellerPriceList(WireModel):
     model_config = ConfigDict(title="Price list")
 
     currency_code: str
-    products: list[SellerProductPriceListModel] = Field(default_factory=list)
+    products: list[PriceListProduct] = Field(default_factory=list)
 
     def rows(self) -> list[PriceRow]:
         found: list[PriceRow] = []
@@ -94,9 +100,30 @@ class SellerPriceList(WireModel):
         return found
 
 
+class SellerProductAddon(WireModel):
+    """An addon's entry in the PUT body. ``itemId`` is the addon's own id: ASSUMED (the SDK's
+    summary names ``ItemId`` for a custom service's product only)."""
+
+    item_id: str
+    price: Price = Field(default_factory=Price)
+
+
+class SellerProductPriceListModel(WireModel):
+    """A product's entry in the PUT body: ``itemId`` is the product's id (documented: "For
+    custom services ProductId should be passed as ItemId"). ASSUMED beyond that: a null
+    ``price`` leaves the product's amounts as they are (only its addons change); a given one
+    replaces all three."""
+
+    item_id: str
+    price: Price | None = None
+    addons: list[SellerProductAddon] = Field(default_factory=list)
+
+
 class SellerPriceListUpdateViewModel(WireModel):
-    """The PUT body, ASSUMED: the items to change in ``currencyCode``, each with all three
-    amounts (a PUT replaces an item's amounts, so unchanged ones are sent back as read)."""
+    """The PUT body (no query parameter: the SDK's call takes ``sellerId, serviceId, body``):
+    the items to change in ``currencyCode``, each with all three amounts (a PUT replaces an
+    item's amounts, so unchanged ones are sent back as read). Fields beyond ``itemId``
+    ASSUMED."""
 
     currency_code: str
     products: list[SellerProductPriceListModel] = Field(default_factory=list)
@@ -105,11 +132,11 @@ class SellerPriceListUpdateViewModel(WireModel):
     def of_rows(cls, currency: str, rows: list[PriceRow]) -> SellerPriceListUpdateViewModel:
         products: dict[str, dict[str, Any]] = {}
         for ids, amounts in rows:
-            entry = products.setdefault(ids[0], {"productId": ids[0], "addons": []})
+            entry = products.setdefault(ids[0], {"itemId": ids[0], "addons": []})
             if len(ids) == 1:
                 entry["price"] = amounts
             else:
-                entry["addons"].append({"addonId": ids[1], "price": amounts})
+                entry["addons"].append({"itemId": ids[1], "price": amounts})
         return cls.model_validate({"currencyCode": currency, "products": list(products.values())})
 
 
@@ -126,6 +153,31 @@ def price_list_cell(address: Address, name: str) -> PriceCell | None:
     if amount.name not in PRICE_FIELDS:
         return None
     return PriceCell(items.item_address(service, item), address.key, amount.name)
+
+
+def _impossible(change: Change, live: ResourceGraph) -> list[Diagnostic]:
+    """A price list the service does not have: the currency is not enabled on it, which only
+    Cloudmore's UI does (docs/contracts.md, "Price lists"); catalog-sync never creates one."""
+    # Imported here: the catalog package imports the kinds.
+    from catalog_sync.catalog.codes import Code
+    from catalog_sync.catalog.sourced import UNKNOWN_LOCATION
+    from catalog_sync.diagnostics import Diagnostic, Severity
+    from catalog_sync.plan.model import Action
+
+    if change.action is not Action.CREATE or change.parent is None:
+        return []
+    currency, service = change.address.key, change.parent.key
+    shown = next((f.source for f in change.field_changes if f.source is not None), None)
+    where = shown or change.source or UNKNOWN_LOCATION
+    exists = change.parent_id is not None or live.get(change.parent) is not None
+    message = (
+        f'{currency} is not enabled on service "{service}": enable it in Cloudmore first'
+        if exists
+        else f'{currency} is not enabled on service "{service}", which this plan creates: '
+        f"a new service has no currency enabled yet: create it without these prices, "
+        f"enable {currency} on it in Cloudmore, then add them"
+    )
+    return [Diagnostic(where, Code.CURRENCY_NOT_ENABLED, Severity.ERROR, message)]
 
 
 def _rows(read: BaseModel) -> list[PriceRow]:
@@ -146,11 +198,15 @@ SPEC = register(
         read_model=SellerPriceList,
         body_model=SellerPriceListUpdateViewModel,
         endpoint=Endpoint(
-            collection=None, item="services/{0}/pricelist?currencyCode={id}", keyed=True
+            collection=None,
+            item="services/{0}/pricelist?currencyCode={id}",
+            write="services/{0}/pricelist",
+            keyed=True,
         ),
         listed=_currencies,
         removal="none",
         price_cell=price_list_cell,
+        impossible=_impossible,
         fields=(),
         items=ItemFields(
             amounts=tuple(FieldSpec(name, FieldType.MONEY) for name in PRICE_FIELDS),

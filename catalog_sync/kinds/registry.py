@@ -352,10 +352,13 @@ class Endpoint:
 
     ``keyed``: the object has no id of its own: ``{id}`` is its natural key, it is read by key
     where needed, and created by a ``PUT`` at its key (a price list in a new currency).
+    ``write``: where a ``PUT`` goes when that is not ``item`` (a price list is read at
+    ``?currencyCode=`` but written without it: the currency is the body's).
     """
 
     collection: str | None
     item: str = ""
+    write: str = ""
     root: Root = SELLER
     detail: bool = True
     grouped_by: str | None = None
@@ -371,9 +374,15 @@ class Endpoint:
         return self._under(root_id, side, self.collection, ids)
 
     def item_path(
-        self, root_id: str, ids: Sequence[str], object_id: str, side: Side = "seller"
+        self,
+        root_id: str,
+        ids: Sequence[str],
+        object_id: str,
+        side: Side = "seller",
+        *,
+        write: bool = False,
     ) -> str:
-        template = self.item or f"{self.collection}/{{id}}"
+        template = (write and self.write) or self.item or f"{self.collection}/{{id}}"
         return self._under(root_id, side, template, ids, object_id)
 
     def _under(
