@@ -118,8 +118,8 @@ def _reserved(catalog: Catalog) -> Iterator[Diagnostic]:
                     price,
                     "segment",
                     Code.NOT_SUPPORTED_YET,
-                    f"segment {price.segment}: only the default segment ({DEFAULT_SEGMENT}) is "
-                    "supported yet",
+                    f"segment {price.segment} is not supported yet: only the default segment "
+                    f"({DEFAULT_SEGMENT})",
                 )
 
 

@@ -1,0 +1,286 @@
+"""A broker's catalog end to end (docs/broker.md): the CLI in-process against the built-in
+emulator's demo seed, whose seller publishes to the demo broker (reseller
+``22222222-2222-4222-8222-222222222222``), with CLOUDMORE_RESELLER_ID set."""
+
+from __future__ import annotations
+
+import json
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from catalog_sync.cli import main
+from catalog_sync.emulator import DEMO
+from catalog_sync.emulator.statefile import read_state
+from catalog_sync.emulator.store import Store
+
+STATE = Path(".catalog-sync/emulator-state.json")
+NORDIC = "customers/nordic-retail-ab.yaml"
+GW = "Google Workspace"
+
+
+@pytest.fixture(autouse=True)
+def broker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The built-in emulator (no API configured), as the demo broker, in ``tmp_path``."""
+    for name in list(os.environ):
+        if name.startswith(("CLOUDMORE_", "GITHUB_")) or name == "CI":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("CLOUDMORE_RESELLER_ID", DEMO.reseller_id)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def store() -> Store:
+    saved = read_state(STATE)
+    assert saved is not None
+    return saved.store
+
+
+def _item(state: Store, service: str, product: str, addon: str | None) -> dict[str, Any]:
+    found = next(s for s in state.services.values() if s["name"] == service)
+    record = next(p for p in state.products_of(found["id"]) if p["itemCode"] == product)
+    if addon is not None:
+        record = next(a for a in state.addons_of(record["id"]) if a["itemCode"] == addon)
+    return record
+
+
+def customer_price(state: Store, org: str, currency: str, addon: str) -> Decimal | None:
+    org_id = next(o["id"] for o in state.organizations.values() if o["name"] == org)
+    record = _item(state, GW, "payg", addon)
+    value = record.get("_customerPrices", {}).get(org_id, {}).get(currency)
+    return None if value is None else Decimal(str(value))
+
+
+def broker_price(state: Store, currency: str, addon: str) -> Decimal:
+    record = _item(state, GW, "payg", addon)
+    return Decimal(str(record["_brokerPrices"][DEMO.reseller_id][currency]["price"]))
+
+
+def exported(tmp_path: Path) -> Path:
+    out = tmp_path / "broker"
+    result = run("export", "--side", "broker", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} is not in {path} once"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def plan_json(catalog: Path) -> dict[str, Any]:
+    result = run("plan", str(catalog), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_export_validate_fmt_and_plan_say_no_changes(tmp_path: Path) -> None:
+    catalog = exported(tmp_path)
+    assert "side: broker" in (catalog / "catalog.yaml").read_text(encoding="utf-8")
+    assert "prune: false" in (catalog / "catalog.yaml").read_text(encoding="utf-8")
+    resold = (catalog / "services" / "google-workspace.yaml").read_text(encoding="utf-8")
+    assert "marketplace: true" in resold
+    # The broker's cost is the seller's, never the files'.
+    assert "cost" not in resold
+    assert 'price: "125.00"' in resold
+    assert (catalog / NORDIC).is_file()
+    assert run("validate", str(catalog)).exit_code == 0
+    assert run("fmt", "--check", str(catalog)).exit_code == 0
+    planned = run("plan", str(catalog), "--detailed-exitcode")
+    assert planned.exit_code == 0, planned.output
+    assert "No changes" in planned.output
+
+
+def test_a_changed_customer_price_plans_one_change_applies_and_replans_empty(
+    tmp_path: Path,
+) -> None:
+    catalog = exported(tmp_path)
+    edit(catalog / NORDIC, 'price: "115.00"', 'price: "118.00"')
+    plan = plan_json(catalog)
+    (change,) = plan["changes"]
+    assert change["address"] == (
+        'customer["Nordic Retail AB"].customerservice["Google Workspace"].customerpricelist["SEK"]'
+    )
+    assert [(f["path"], f["before"], f["after"]) for f in change["fieldChanges"]] == [
+        ("payg/gws-std.price", "115.0000", "118.0000")
+    ]
+    before = broker_price(store(), "SEK", "gws-std")
+    applied = run("apply", str(catalog), "--yes")
+    assert applied.exit_code == 0, applied.output
+    replanned = run("plan", str(catalog), "--detailed-exitcode")
+    assert replanned.exit_code == 0, replanned.output
+    assert "No changes" in replanned.output
+    state = store()
+    assert customer_price(state, "Nordic Retail AB", "SEK", "gws-std") == Decimal("118")
+    assert broker_price(state, "SEK", "gws-std") == before == Decimal("125")
+    # Another customer's prices are untouched.
+    assert customer_price(state, "Baltic Logistics SIA", "EUR", "gws-std") == Decimal("10.9")
+
+
+def test_a_customer_price_below_the_brokers_cost_is_a_finding_apply_refuses_force_applies(
+    tmp_path: Path,
+) -> None:
+    catalog = exported(tmp_path)
+    edit(
+        catalog / "catalog.yaml",
+        "  prune: false\n",
+        "  prune: false\n  policies:\n    minMarginPercent: 10\n",
+    )
+    edit(catalog / NORDIC, 'price: "115.00"', 'price: "100.00"')
+    planned = run("plan", str(catalog))
+    assert planned.exit_code == 0, planned.output
+    assert "minMarginPercent" in planned.output
+    assert "margin -5.0% (price 100.00, cost 105.00)" in planned.output
+    refused = run("apply", str(catalog), "--yes")
+    assert refused.exit_code == 1
+    assert "nothing was written" in refused.output
+    assert customer_price(store(), "Nordic Retail AB", "SEK", "gws-std") == Decimal("115")
+    forced = run("apply", str(catalog), "--yes", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert customer_price(store(), "Nordic Retail AB", "SEK", "gws-std") == Decimal("100")
+
+
+def test_an_organization_name_typo_is_cs401_at_its_line_with_did_you_mean(
+    tmp_path: Path,
+) -> None:
+    catalog = exported(tmp_path)
+    edit(catalog / NORDIC, "organization: Nordic Retail AB", "organization: Nordic Retial AB")
+    result = run("plan", str(catalog))
+    assert result.exit_code == 1
+    assert f"{(catalog / NORDIC).as_posix()}:3:19: CS401 error" in result.output
+    assert "organization 'Nordic Retial AB' does not exist" in result.output
+    assert "did you mean 'Nordic Retail AB'" in result.output
+
+
+def test_drift_reports_a_customer_price_changed_outside_the_files(tmp_path: Path) -> None:
+    catalog = exported(tmp_path)
+    assert run("drift", str(catalog)).exit_code == 0
+    # As the broker's portal would: a customer price changed in Cloudmore.
+    edit(catalog / NORDIC, 'price: "115.00"', 'price: "111.00"')
+    assert run("apply", str(catalog), "--yes").exit_code == 0
+    edit(catalog / NORDIC, 'price: "111.00"', 'price: "115.00"')
+    drifted = run("drift", str(catalog))
+    assert drifted.exit_code == 2, drifted.output
+    assert "customerpricelist" in drifted.output
+    assert "payg/gws-std.price: live 111.00, files 115.00" in drifted.output
+
+
+def test_a_marketplace_service_sets_only_prices(tmp_path: Path) -> None:
+    catalog = exported(tmp_path)
+    edit(
+        catalog / "services" / "google-workspace.yaml",
+        "  - name: Google Workspace\n",
+        "  - name: Google Workspace\n    vendorName: Someone\n",
+    )
+    result = run("validate", str(catalog))
+    assert result.exit_code == 1
+    assert "CS202" in result.output
+    assert "'vendorName' cannot be set on a marketplace service: the seller owns it" in (
+        result.output
+    )
+
+
+def test_a_cost_under_a_marketplace_item_is_refused(tmp_path: Path) -> None:
+    catalog = exported(tmp_path)
+    edit(
+        catalog / "services" / "google-workspace.yaml",
+        'price: "125.00"',
+        'price: "125.00"\n                cost: "1.00"',
+    )
+    result = run("validate", str(catalog))
+    assert result.exit_code == 1
+    assert "'cost' cannot be set on a marketplace service" in result.output
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("segment", "Charity"), ("subscriptionLengthMonths", "12"), ("paymentFrequencyMonths", "1")],
+)
+def test_reserved_price_places_are_refused_as_not_supported_yet(
+    tmp_path: Path, field: str, value: str
+) -> None:
+    catalog = exported(tmp_path)
+    edit(
+        catalog / NORDIC,
+        'price: "115.00"',
+        f'price: "115.00"\n                    {field}: {value}',
+    )
+    result = run("validate", str(catalog))
+    assert result.exit_code == 1, result.output
+    assert "CS332" in result.output
+    assert "not supported yet" in result.output
+
+
+def test_the_default_segment_may_be_named(tmp_path: Path) -> None:
+    catalog = exported(tmp_path)
+    edit(
+        catalog / NORDIC,
+        'price: "115.00"',
+        'price: "115.00"\n                    segment: Commercial',
+    )
+    assert run("validate", str(catalog)).exit_code == 0
+    planned = run("plan", str(catalog), "--detailed-exitcode")
+    assert planned.exit_code == 0, planned.output
+
+
+def test_brokers_and_publish_are_not_a_brokers(tmp_path: Path) -> None:
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "catalog.yaml").write_text(
+        "settings:\n  side: broker\nservices:\n  - name: Own\n    categories: [Productivity]\n"
+        "    publish: {to: allBrokers}\n",
+        encoding="utf-8",
+    )
+    result = run("validate", str(tmp_path / "c"))
+    assert result.exit_code == 1
+    assert "CS330" in result.output
+    assert "a broker's catalog (settings.side: broker) has no publish objects" in result.output
+
+
+def test_a_broker_catalog_needs_the_reseller_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog = exported(tmp_path)
+    monkeypatch.setenv("CLOUDMORE_API_URL", "http://127.0.0.1:9")
+    for name in ("USERNAME", "PASSWORD", "CLIENT_SECRET", "SELLER_ID"):
+        monkeypatch.setenv(f"CLOUDMORE_{name}", "x")
+    monkeypatch.delenv("CLOUDMORE_RESELLER_ID")
+    result = run("plan", str(catalog))
+    assert result.exit_code == 1
+    assert "set CLOUDMORE_RESELLER_ID" in result.output
+
+
+def test_the_brokers_own_service_is_created_under_the_reseller_root(tmp_path: Path) -> None:
+    catalog = exported(tmp_path)
+    (catalog / "services" / "acme.yaml").write_text(
+        "services:\n  - name: Acme Onboarding\n    vendorName: Acme\n"
+        "    categories: [Productivity]\n    products:\n      - name: Onboarding\n"
+        '        itemCode: onboard\n        type: ProductBased\n        price: "500"\n',
+        encoding="utf-8",
+    )
+    applied = run("apply", str(catalog), "--yes")
+    assert applied.exit_code == 0, applied.output
+    state = store()
+    own = next(s for s in state.services.values() if s["name"] == "Acme Onboarding")
+    assert own["_resellerId"] == DEMO.reseller_id
+    replanned = run("plan", str(catalog), "--detailed-exitcode")
+    assert replanned.exit_code == 0, replanned.output
+    # The seller does not see the broker's own service.
+    seller = run("export", "--out", str(tmp_path / "seller"))
+    assert seller.exit_code == 0, seller.output
+    assert not (tmp_path / "seller" / "services" / "acme-onboarding.yaml").exists()
+
+
+def test_doctor_checks_reseller_access() -> None:
+    result = run("doctor")
+    assert result.exit_code == 0, result.output
+    assert f"reseller access reseller {DEMO.reseller_id}: 3 services" in result.output
