@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "Minimum",
+    "broker_plan_minimum",
     "change_minimum",
     "create_minimum",
     "lower_bound",
@@ -64,6 +65,29 @@ def plan_minimum(services: int, products: int, brokers: int = 0) -> Minimum:
     summary (services, products, brokers)."""
     depth = 2 + (services > 0 or brokers > 0) + (products > 0)
     return Minimum(1 + _LIST_READS + brokers + 2 * services + 2 * products, depth)
+
+
+_BROKER_LIST_READS = 7  # 5 lookups (a broker's own templates and properties), organizations,
+# services: a broker has no brokers list
+
+
+def broker_plan_minimum(
+    services: int,
+    products: int,
+    price_lists: int,
+    customers: int,
+    customer_services: int,
+    currencies: int,
+) -> Minimum:
+    """A no-change plan of a broker's catalog (docs/broker.md): the lists and details as a
+    seller's (``services`` the broker's, own and resold, ``products`` theirs), the organizations
+    listed once whatever their number, then, on demand, the ``price_lists`` of the broker's the
+    files name and one customer price list per named customer (``customers``), service
+    (``customer_services`` each) and currency (``currencies``): no other organization's.
+    Depth: token, services, products, addons, then the on-demand price lists."""
+    depth = 2 + (services > 0) + (products > 0) + (price_lists > 0 or customers > 0)
+    on_demand = price_lists + customers * customer_services * currencies
+    return Minimum(1 + _BROKER_LIST_READS + 2 * services + 2 * products + on_demand, depth)
 
 
 def _session(writes: int) -> Minimum:
