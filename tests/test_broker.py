@@ -284,3 +284,17 @@ def test_doctor_checks_reseller_access() -> None:
     result = run("doctor")
     assert result.exit_code == 0, result.output
     assert f"reseller access reseller {DEMO.reseller_id}: 3 services" in result.output
+
+
+def test_the_broker_example_plans_against_the_demo_broker() -> None:
+    example = Path(__file__).resolve().parents[1] / "catalogs" / "broker-example"
+    assert run("validate", str(example)).exit_code == 0
+    assert run("fmt", "--check", str(example)).exit_code == 0
+    planned = run("plan", str(example), "--format", "json")
+    assert planned.exit_code == 0, planned.output
+    changes = {c["address"]: c["action"] for c in json.loads(planned.stdout)["changes"]}
+    assert changes == {
+        'service["Acme Onboarding"]': "create",
+        'service["Acme Onboarding"].product["onboard"]': "create",
+        'service["Google Workspace"].pricelist["SEK"]': "update",
+    }

@@ -40,7 +40,7 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.tokens import CommentToken
 
-from catalog_sync.catalog.models import CatalogFile
+from catalog_sync.catalog.models import CatalogFile, MarketplaceService, Service
 from catalog_sync.catalog.sourced import SourcedModel, model_in
 from catalog_sync.kinds import KINDS
 from catalog_sync.normalise import FieldType
@@ -126,6 +126,8 @@ def _mapping(node: CommentedMap, model: _Layout, column: int) -> list[Line]:
     if isinstance(model, _ValuesOf):
         fields: dict[str, _Layout] = dict.fromkeys(node, model.model)
     else:
+        if model is Service and node.get("marketplace") is True:
+            model = MarketplaceService  # AnyService's other choice (catalog/models.py)
         fields = _fields_by_alias(model) if model is not None else {}
     keys = list(node)
     before: dict[Any, list[Line]] = {}
