@@ -161,6 +161,33 @@ class ReadOnlyClient:
         )
         return await self._list(where, model)
 
+    async def read_json(self, path: str) -> Any:
+        """The JSON a ``GET`` of ``path`` answers, unparsed (``doctor --contract`` compares
+        its shape with the contract)."""
+        response = await self._call("GET", path)
+        try:
+            return wire.load_json(response.content)
+        except ValueError as error:
+            raise UnexpectedResponseError(
+                f"the response is not JSON: {_short(error)}",
+                method="GET",
+                path=path,
+                status=response.status_code,
+            ) from None
+
+    def root_path(self, root: Root) -> str:
+        """Where the paths under ``root`` start for these settings (the seller's API)."""
+        return root.path(getattr(self._settings, root.setting))
+
+    def path_of(
+        self, kind: Kind, parent_ids: Sequence[str] = (), object_id: str | None = None
+    ) -> str:
+        """A kind's collection (``object_id`` None) or one object of it, as the client reads."""
+        spec = KINDS[kind]
+        if object_id is None:
+            return self._collection(spec, parent_ids)
+        return self._item(spec, parent_ids, object_id)
+
     # --- the kinds: paths from each kind's endpoint data (catalog_sync/kinds) ----------------
 
     def _root_id(self, spec: KindSpec) -> str:

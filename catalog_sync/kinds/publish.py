@@ -14,10 +14,11 @@ from pydantic import Field
 
 from catalog_sync.cloudmore.wire import WireModel
 from catalog_sync.graph import Kind
+from catalog_sync.kinds.contract import Contract, WireField
 from catalog_sync.kinds.registry import BROKERS, Endpoint, FieldSpec, KindSpec, register
 from catalog_sync.normalise import FieldType
 
-__all__ = ["PUBLISH_MODES", "SPEC", "PublishBody", "WirePublishTo"]
+__all__ = ["CONTRACT", "PUBLISH_MODES", "SPEC", "PublishBody", "WirePublishTo"]
 
 WirePublishTo = Literal[
     "AllBrokers", "Regions", "Countries", "SellerBrokers", "SpecificBrokers", "None"
@@ -43,6 +44,28 @@ class PublishBody(WireModel):
     broker_ids: list[str] = Field(default_factory=list)
 
 
+_OURS = "assumed: no public body (docs/contracts.md, Publish)"
+
+CONTRACT = Contract(
+    endpoint="PUT services/{id}/publish; read as the service's publish",
+    endpoint_evidence="documented",
+    endpoint_source="Cloudmore developer guide (publish a service to a market)",
+    where="catalog_sync/kinds/publish.py",
+    fields=(
+        WireField(
+            "publishTo",
+            "string",
+            "assumed",
+            _OURS,
+            nullable=False,
+            values=tuple(PUBLISH_MODES.values()),
+        ),
+        WireField("regionIds", "array", "assumed", _OURS),
+        WireField("countryIds", "array", "assumed", _OURS),
+        WireField("brokerIds", "array", "assumed", _OURS),
+    ),
+)
+
 SPEC = register(
     KindSpec(
         Kind.PUBLISH,
@@ -53,6 +76,7 @@ SPEC = register(
         body_model=PublishBody,
         endpoint=Endpoint(collection=None, item="services/{0}/publish", detail=False),
         embedded="publish",
+        contract=CONTRACT,
         removal="none",
         fields=(
             FieldSpec(

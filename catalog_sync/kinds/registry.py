@@ -35,6 +35,7 @@ from urllib.parse import quote
 from pydantic import BaseModel
 
 from catalog_sync.graph import Address, FieldValue, Kind, ResourceGraph
+from catalog_sync.kinds.contract import Contract
 from catalog_sync.normalise import FieldType, format_money, normalise_value
 
 if TYPE_CHECKING:
@@ -373,8 +374,12 @@ class KindSpec:
     key_wire: str = ""
     """The wire field of the natural key in a body, when no field spec names it (a price
     list's ``currencyCode``): what create-adoption matches and a keyed create is put at."""
+    contract: Contract | None = None
+    """The wire contract (:mod:`catalog_sync.kinds.contract`): every field the endpoint answers,
+    documented or assumed; the list view is derived from it."""
     list_view: frozenset[str] | None = None
-    """The top-level JSON fields a list item carries; ``None``: the whole object."""
+    """The top-level JSON fields a list item carries; ``None``: the whole object. Derived from
+    the contract when the kind has one."""
     embedded: str | None = None
     removal: Literal["delete", "disable", "none"] = "delete"
     """How an object the files leave out is removed under prune; ``none``: only reported.
@@ -393,8 +398,10 @@ class KindSpec:
     SKU (change class ``new-sku``)."""
     items: ItemFields | None = None
     """Fields named per item (price lists); ``fields`` then holds none."""
-    listed: Callable[[BaseModel], Sequence[str]] | None = None
-    """The keys of this kind's objects, as the parent's wire object lists them (a keyed kind)."""
+    listed: Callable[[BaseModel], Sequence[str] | None] | None = None
+    """The keys of this kind's objects, as the parent's wire object lists them (a keyed kind);
+    it returns ``None`` when the parent's read lacks them (unreadable: each one the files name
+    is read to tell whether it exists)."""
     impossible: Callable[[Change, ResourceGraph], Sequence[Diagnostic]] = lambda _c, _l: ()
     """The kind's own rules about a planned change that no apply could make (a product's type
     changed under its addons), checked against live state when the plan is made."""
@@ -402,6 +409,8 @@ class KindSpec:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {spec.name: spec for spec in self.fields})
+        if self.contract is not None:
+            object.__setattr__(self, "list_view", self.contract.list_view)
 
     def field_for(self, name: str) -> FieldSpec:
         """The spec of field ``name``, a per-item one included; KeyError when there is none."""

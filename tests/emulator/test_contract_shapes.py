@@ -1,22 +1,23 @@
-"""Lists serve summaries or whole objects (``list_shape``); detail reads are always whole.
+"""Lists and reads by id serve the contract's shapes (``catalog_sync/kinds``): one model for
+services (whole in the list and the read by id), summaries for products and brokers, whole
+addons; the contract variants change them (docs/contracts.md, "Contract variants").
 
-Every fact is checked in both shapes, over a real socket with plain httpx; docs/contracts.md
-lists the fields per endpoint.
+Checked over a real socket with plain httpx; docs/contracts.md lists the fields per endpoint.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from catalog_sync.emulator import EmulatorConfig, ListShape, serve_in_thread
+from catalog_sync.emulator import CONTRACT_VARIANTS, EmulatorConfig, serve_in_thread
+from catalog_sync.emulator.views import EXTRA_FIELD, NESTED_EXTRA
 from tests.emulator.bodies import seed_001_broker
 from tests.emulator.conftest import SELLER, Api
 
-SHAPES: list[ListShape] = ["full", "summary"]
 SERVICE_SUMMARY = {"id", "name", "vendorName", "allowMultipleUsers", "customProperties"}
 PRODUCT_SUMMARY = {"id", "name", "description", "itemCode"}
 BROKER_DETAIL_ONLY = {"contact", "address", "invoiceContact", "customProperties"}
@@ -35,18 +36,18 @@ UI_DEFAULTS: dict[str, Any] = {
 }
 
 
-@pytest.fixture(params=SHAPES)
-def shape(request: pytest.FixtureRequest) -> ListShape:
-    value: ListShape = request.param
-    return value
+@pytest.fixture(scope="module")
+def demo_server() -> Iterator[str]:
+    with serve_in_thread(EmulatorConfig(seed="demo")) as url:
+        yield url
 
 
 @pytest.fixture
-def demo(shape: ListShape) -> Iterator[Api]:
-    with serve_in_thread(EmulatorConfig(seed="demo", list_shape=shape)) as url:
-        client = Api(url)
-        yield client
-        client.http.close()
+def demo(demo_server: str) -> Iterator[Api]:
+    httpx.post(f"{demo_server}/_emulator/reset", json={}).raise_for_status()
+    client = Api(demo_server)
+    yield client
+    client.http.close()
 
 
 def _details(api: Api, collection: str) -> tuple[list[Any], list[Any]]:
@@ -58,41 +59,30 @@ def _service_ids(api: Api) -> list[str]:
     return [str(item["id"]) for item in api.get_json(f"{SELLER}/services")]
 
 
-def test_service_list_items_are_summaries_and_the_detail_is_whole(
-    demo: Api, shape: ListShape
-) -> None:
+def test_a_service_list_item_is_the_whole_service_as_the_read_by_id(demo: Api) -> None:
     listed, details = _details(demo, f"{SELLER}/services")
     assert len(listed) == 5
     for item, detail in zip(listed, details, strict=True):
         assert set(UI_DEFAULTS) | {"status", "categoryIds", "provisioningType", "publish"} <= set(
             detail
         )
-        if shape == "summary":
-            assert set(item) == SERVICE_SUMMARY
-            assert item == {key: detail[key] for key in SERVICE_SUMMARY}
-        else:
-            assert item == detail
+        assert item == detail
 
 
-def test_product_list_items_are_summaries_and_the_detail_is_whole(
-    demo: Api, shape: ListShape
-) -> None:
+def test_product_list_items_are_summaries_and_the_detail_is_whole(demo: Api) -> None:
     seen = 0
     for service_id in _service_ids(demo):
         listed, details = _details(demo, f"{SELLER}/services/{service_id}/products")
         for item, detail in zip(listed, details, strict=True):
             seen += 1
             assert {"type", "price", "cost", "allowQuantityDecrease"} <= set(detail)
-            if shape == "summary":
-                assert set(item) == PRODUCT_SUMMARY
-                assert item == {key: detail[key] for key in PRODUCT_SUMMARY}
-            else:
-                assert item == detail
+            assert set(item) == PRODUCT_SUMMARY
+            assert item == {key: detail[key] for key in PRODUCT_SUMMARY}
     assert seen > 0
 
 
 def test_broker_list_items_leave_out_contact_address_invoice_and_custom_properties(
-    demo: Api, shape: ListShape
+    demo: Api,
 ) -> None:
     demo.create(f"{SELLER}/brokers", seed_001_broker())
     listed, details = _details(demo, f"{SELLER}/brokers")
@@ -100,14 +90,11 @@ def test_broker_list_items_leave_out_contact_address_invoice_and_custom_properti
     for item, detail in zip(listed, details, strict=True):
         assert detail["contact"] is not None
         assert detail["address"] is not None
-        if shape == "summary":
-            assert set(item) == set(detail) - BROKER_DETAIL_ONLY
-            assert item == {key: detail[key] for key in set(detail) - BROKER_DETAIL_ONLY}
-        else:
-            assert item == detail
+        assert set(item) == set(detail) - BROKER_DETAIL_ONLY
+        assert item == {key: detail[key] for key in set(detail) - BROKER_DETAIL_ONLY}
 
 
-def test_addon_lists_keep_whole_addons_in_both_shapes(demo: Api) -> None:
+def test_addon_lists_keep_whole_addons(demo: Api) -> None:
     seen = 0
     for service_id in _service_ids(demo):
         base = f"{SELLER}/services/{service_id}/products"
@@ -118,9 +105,7 @@ def test_addon_lists_keep_whole_addons_in_both_shapes(demo: Api) -> None:
     assert seen > 0
 
 
-def test_ui_only_service_settings_are_read_by_detail_and_reset_by_a_put_without_them(
-    demo: Api, shape: ListShape
-) -> None:
+def test_ui_only_service_settings_are_read_and_reset_by_a_put_without_them(demo: Api) -> None:
     templates = demo.get_json(f"{SELLER}/settings/EmailTemplates")
     welcome = [templates[0]["id"]]
     service_id = demo.new_service("UI settings", **UI_SETTINGS, welcomeTemplateIds=welcome)
@@ -131,7 +116,7 @@ def test_ui_only_service_settings_are_read_by_detail_and_reset_by_a_put_without_
         "welcomeTemplateIds": welcome,
     }
     listed = next(s for s in demo.get_json(f"{SELLER}/services") if s["id"] == service_id)
-    assert ("displayOnly" in listed) is (shape == "full")
+    assert listed == detail
 
     kept = {key: value for key, value in detail.items() if key not in ("id", "publish")}
     assert demo.http.put(path, json={**kept, "description": "changed"}).status_code == 204
@@ -193,27 +178,111 @@ def test_custom_property_definitions_need_a_token_and_are_empty_in_the_empty_see
     assert anonymous.status_code == 401
 
 
-@pytest.mark.parametrize("start", SHAPES)
-def test_admin_reset_sets_the_list_shape_and_a_plain_reset_restores_the_configured_one(
-    start: ListShape,
-) -> None:
-    other: ListShape = "summary" if start == "full" else "full"
+Served = Callable[..., tuple[httpx.Client, dict[str, str]]]
 
-    def product_keys(api: Api) -> set[str]:
-        service_id = _service_ids(api)[0]
-        return set(api.get_json(f"{SELLER}/services/{service_id}/products")[0])
 
-    with serve_in_thread(EmulatorConfig(seed="demo", list_shape=start)) as url:
-        api = Api(url)
-        keys = {"start": product_keys(api)}
-        assert httpx.post(f"{url}/_emulator/reset", json={"listShape": other}).status_code == 204
-        keys["after"] = product_keys(api)
-        assert httpx.post(f"{url}/_emulator/reset", json={}).status_code == 204
-        keys["plain"] = product_keys(api)
-        bad = httpx.post(f"{url}/_emulator/reset", json={"listShape": "compact"})
+@pytest.fixture
+def served(demo_server: str) -> Iterator[Served]:
+    """The module's demo emulator reset to serve some variants: a client with a token, and the
+    ids of Google Workspace's service, its first product, and the first broker."""
+    clients: list[Api] = []
+
+    def serve(*variants: str) -> tuple[httpx.Client, dict[str, str]]:
+        reset = {"variants": list(variants)}
+        httpx.post(f"{demo_server}/_emulator/reset", json=reset).raise_for_status()
+        api = Api(demo_server)
+        clients.append(api)
+        client = api.http
+        services = client.get(f"{SELLER}/services").json()
+        service = next(s for s in services if s["name"] == "Google Workspace")
+        product = client.get(f"{SELLER}/services/{service['id']}/products").json()[0]
+        broker = client.get(f"{SELLER}/brokers").json()[0]
+        return client, {"service": service["id"], "product": product["id"], "broker": broker["id"]}
+
+    yield serve
+    for api in clients:
         api.http.close()
-    assert (keys["start"] == PRODUCT_SUMMARY) is (start == "summary")
-    assert (keys["after"] == PRODUCT_SUMMARY) is (other == "summary")
+    httpx.post(f"{demo_server}/_emulator/reset", json={"variants": []}).raise_for_status()
+
+
+def test_service_thin_serves_the_five_documented_fields_in_the_list_and_the_read(
+    served: Callable[..., tuple[httpx.Client, dict[str, str]]],
+) -> None:
+    client, ids = served("service-thin")
+    listed = client.get(f"{SELLER}/services").json()
+    read = client.get(f"{SELLER}/services/{ids['service']}").json()
+    assert all(set(item) == SERVICE_SUMMARY for item in listed)
+    assert set(read) == SERVICE_SUMMARY
+
+
+def test_publish_unreadable_serves_no_publish(
+    served: Callable[..., tuple[httpx.Client, dict[str, str]]],
+) -> None:
+    client, ids = served("publish-unreadable")
+    read = client.get(f"{SELLER}/services/{ids['service']}").json()
+    assert "publish" not in read
+    assert "status" in read
+
+
+def test_extra_fields_serves_unknown_fields_and_notes_a_put_that_drops_them(
+    served: Callable[..., tuple[httpx.Client, dict[str, str]]],
+) -> None:
+    client, ids = served("extra-fields")
+    path = f"{SELLER}/brokers/{ids['broker']}"
+    read = client.get(path).json()
+    assert read[EXTRA_FIELD]
+    assert read["contact"][NESTED_EXTRA]
+    assert client.put(path, json=read).status_code == 204
+    assert client.get(path).json() == read
+    without = {k: v for k, v in read.items() if k != EXTRA_FIELD}
+    without["contact"] = {k: v for k, v in read["contact"].items() if k != NESTED_EXTRA}
+    assert client.put(path, json=without).status_code == 204
+    again = client.get(path).json()
+    assert EXTRA_FIELD not in again
+    assert NESTED_EXTRA not in again["contact"]
+    assert NESTED_EXTRA in again["address"]
+
+
+def test_pricelist_array_serves_the_bare_items(
+    served: Callable[..., tuple[httpx.Client, dict[str, str]]],
+) -> None:
+    client, ids = served("pricelist-array")
+    admin = f"/_emulator/services/{ids['service']}/currencies/SEK"
+    assert httpx.put(f"{client.base_url}{admin}").status_code == 204
+    read = client.get(f"{SELLER}/services/{ids['service']}/pricelist?currencyCode=SEK").json()
+    assert isinstance(read, list)
+    assert {"productId", "itemCode", "price", "addons"} <= set(read[0])
+
+
+def test_drops_field_answers_204_and_leaves_the_product_name(
+    served: Callable[..., tuple[httpx.Client, dict[str, str]]],
+) -> None:
+    client, ids = served("drops-field")
+    path = f"{SELLER}/services/{ids['service']}/products/{ids['product']}"
+    read = client.get(path).json()
+    body = {**read, "name": "Renamed", "description": "changed"}
+    assert client.put(path, json=body).status_code == 204
+    after = client.get(path).json()
+    assert (after["name"], after["description"]) == (read["name"], "changed")
+
+
+def test_admin_reset_sets_the_variants_and_a_plain_reset_restores_the_configured_ones() -> None:
+    def service_keys(api: Api) -> set[str]:
+        return set(api.get_json(f"{SELLER}/services")[0])
+
+    with serve_in_thread(EmulatorConfig(seed="demo", variants=("service-thin",))) as url:
+        api = Api(url)
+        keys = {"start": service_keys(api)}
+        reset = httpx.post(f"{url}/_emulator/reset", json={"variants": []})
+        assert reset.status_code == 204
+        keys["after"] = service_keys(api)
+        assert httpx.post(f"{url}/_emulator/reset", json={}).status_code == 204
+        keys["plain"] = service_keys(api)
+        bad = httpx.post(f"{url}/_emulator/reset", json={"variants": ["compact"]})
+        api.http.close()
+    assert keys["start"] == SERVICE_SUMMARY
+    assert keys["after"] > SERVICE_SUMMARY
     assert keys["plain"] == keys["start"]
     assert bad.status_code == 400
-    assert "listShape" in bad.json()["error"]
+    assert "variants" in bad.json()["error"]
+    assert "service-thin" in CONTRACT_VARIANTS
