@@ -19,6 +19,7 @@ from catalog_sync.emulator.store import Store, public
 from catalog_sync.emulator.validation import JSON, ModelStateError
 from catalog_sync.emulator.views import (
     DROPPED_FIELD,
+    NESTED_EXTRA,
     Listed,
     dropped_extras,
     list_items,
@@ -199,7 +200,17 @@ def _item(
 
 async def publish(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
     body = await _body(request)
-    await emulator.write(lambda s: ops.publish_service(s, ids["service_id"], body))
+    tracked = "extra-fields" in emulator.variants
+
+    def write(store: Store) -> None:
+        ops.publish_service(store, ids["service_id"], body)
+        if tracked and not (isinstance(body, dict) and NESTED_EXTRA in body):
+            # The read's publish carried it (a new service's too): the PUT lost it.
+            service = ops.get_service(store, ids["service_id"])
+            lost = sorted({*service.get("_droppedExtras", ()), "publish"})
+            store.update("services", service["id"], {"_droppedExtras": lost})
+
+    await emulator.write(write)
     return Response(status_code=204)
 
 

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from catalog_sync.cloudmore.wire import WireModel
+from catalog_sync.cloudmore.wire import NestedBody
 from catalog_sync.graph import Kind
 from catalog_sync.kinds.contract import Contract, WireField
 from catalog_sync.kinds.registry import BROKERS, Endpoint, FieldSpec, KindSpec, register
@@ -35,8 +35,9 @@ PUBLISH_MODES: Mapping[str, str] = {
 }
 
 
-class PublishBody(WireModel):
-    """Body of ``PUT .../services/{id}/publish`` and ``ServiceRead.publish``: ASSUMED."""
+class PublishBody(NestedBody):
+    """Body of ``PUT .../services/{id}/publish`` and ``ServiceRead.publish``: ASSUMED. Keeps
+    fields it does not declare, so a publish written over the read sends them back."""
 
     publish_to: WirePublishTo = "None"
     region_ids: list[str] = Field(default_factory=list)

@@ -13,7 +13,7 @@ adding a kind one module (``docs/contracts.md`` lists the endpoints).
 
 A read is the list call, plus the detail call for each object when the kind manages a field
 its list item leaves out (:meth:`KindSpec.reads_details`, decided from the kind's
-``list_view``; ``docs/contracts.md``, "List and detail reads").
+``list_view``; ``docs/contracts.md``, "The contract").
 
 A kind with :class:`ItemFields` (the price lists) has no fixed fields: one object per parent and
 key (a service's prices in SEK) holds one field per item and amount, ``"{item}.{amount}"``
@@ -480,7 +480,7 @@ KINDS: dict[Kind, KindSpec] = {}
 
 LIST_VIEWS: dict[type[BaseModel], frozenset[str] | None] = {}
 """Per listed kind's read model, the top-level JSON fields a list item carries; ``None``: the
-whole object (``docs/contracts.md``, "List and detail reads"). Filled by :func:`register`
+whole object (``docs/contracts.md``, "The contract"). Filled by :func:`register`
 from each spec's ``list_view``; the live reader reads an object's detail only when its kind
 manages a field its list leaves out."""
 

@@ -9,7 +9,7 @@ soon as the object is listed: no level waits for another, and the client's paral
 what is in flight. A kind listed once at the root and grouped by a parent field
 (:class:`~catalog_sync.kinds.Endpoint` ``grouped_by``) is read once per read, whatever the
 number of parents. What each kind's read is and how each field decodes is in its module under
-:mod:`catalog_sync.kinds` (``docs/contracts.md``, "List and detail reads").
+:mod:`catalog_sync.kinds` (``docs/contracts.md``, "The contract").
 """
 
 from __future__ import annotations

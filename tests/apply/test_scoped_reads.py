@@ -180,7 +180,7 @@ async def test_a_product_delete_reads_its_subtree_before_and_only_its_list_after
 async def test_on_whole_lists_an_addon_update_reads_no_detail_and_decodes_no_publish(
     tmp_path: Path, journal_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Lists that carry whole objects (docs/contracts.md, "List and detail reads"): every
+    # Lists that carry whole objects (docs/contracts.md, "The contract"): every
     # listed service comes with its publish settings, which name brokers the addon's apply
     # never lists; an object nothing touches is kept as its key and id only.
     whole_lists(monkeypatch)

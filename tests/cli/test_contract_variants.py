@@ -241,11 +241,9 @@ def test_extra_fields_are_named_and_every_put_sends_them_back(seller: Seller) ->
     assert code == 2
     assert (EXTRA_FIELD, "unexpected") in _differences(report, "service")
     assert ("contact.legacyCode", "unexpected") in _differences(report, "broker")
-    replace_once(
-        catalog / "services" / "cloud-pbx.yaml",
-        "description: Hosted phone system.",
-        "description: Changed.",
-    )
+    pbx = catalog / "services" / "cloud-pbx.yaml"
+    replace_once(pbx, "description: Hosted phone system.", "description: Changed.")
+    replace_once(pbx, "to: allBrokers", "to: sellerBrokers")
     replace_once(
         catalog / "brokers.yaml",
         "helpdesk@nordiccloud.example.com",
@@ -257,7 +255,7 @@ def test_extra_fields_are_named_and_every_put_sends_them_back(seller: Seller) ->
 
     code, output = _apply(catalog)
     assert code == 0, output
-    assert len(seller.writes()) == 4
+    assert len(seller.writes()) == 5  # service, publish, broker, product, addon
     state = seller.state()
     records = [r for table in ("services", "products", "addons", "brokers") for r in state[table]]
     assert [r["name"] for r in records if r.get("_droppedExtras")] == []

@@ -241,6 +241,14 @@ def test_extra_fields_serves_unknown_fields_and_notes_a_put_that_drops_them(
     assert EXTRA_FIELD not in again
     assert NESTED_EXTRA not in again["contact"]
     assert NESTED_EXTRA in again["address"]
+    service = f"{SELLER}/services/{ids['service']}"
+    publish = client.get(service).json()["publish"]
+    assert publish[NESTED_EXTRA]
+    assert client.put(f"{service}/publish", json=publish).status_code == 204
+    assert NESTED_EXTRA in client.get(service).json()["publish"]
+    bare = {k: v for k, v in publish.items() if k != NESTED_EXTRA}
+    assert client.put(f"{service}/publish", json=bare).status_code == 204
+    assert NESTED_EXTRA not in client.get(service).json()["publish"]
 
 
 def test_pricelist_array_serves_the_bare_items(
