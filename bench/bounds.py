@@ -8,9 +8,10 @@ B brokers):
 
 - reading live state (plan): 1 token + 5 lookups (categories, regions, countries, e-mail
   templates, custom properties) + the brokers list + B broker details + the services list
-  + S service details + S products lists + P product details + P addons lists (the lists
-  are summaries where the detail holds more, docs/contracts.md); depth 4 (token, services,
-  products, addons), fewer when a level is empty;
+  + S products lists + P product details + P addons lists: a detail read for each object
+  whose list item is a summary, as each kind's contract says (``catalog_sync/kinds``: brokers
+  and products; a service list item is the whole service, docs/contracts.md); depth 4
+  (token, services, products, addons), fewer when a level is empty;
 - applying, a session of its own (as ``apply plan.json`` is, the plan perhaps reviewed long
   before): 1 token, on the critical path; none when the plan has no changes;
 - the stale-plan check before writing: what the plan touches (apply's scoped read,
@@ -34,6 +35,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from catalog_sync.graph import Kind
+from catalog_sync.kinds import KINDS
+
 __all__ = [
     "Minimum",
     "broker_plan_minimum",
@@ -45,6 +49,12 @@ __all__ = [
 ]
 
 _LIST_READS = 7  # 5 lookups, brokers, services
+
+
+def _detail(kind: Kind) -> int:
+    """1 when an object of ``kind`` is read by id after its list: its contract's list item
+    leaves out a field the plan reads (catalog_sync/kinds)."""
+    return 1 if KINDS[kind].reads_details() else 0
 
 
 @dataclass(frozen=True)
@@ -62,9 +72,11 @@ class Minimum:
 def plan_minimum(services: int, products: int, brokers: int = 0) -> Minimum:
     """A plan against a live catalog of ``services`` services holding ``products`` products,
     and ``brokers`` brokers: every list, and the detail of each object whose list item is a
-    summary (services, products, brokers)."""
+    summary (products and brokers, per their contracts)."""
     depth = 2 + (services > 0 or brokers > 0) + (products > 0)
-    return Minimum(1 + _LIST_READS + brokers + 2 * services + 2 * products, depth)
+    details = brokers * _detail(Kind.BROKER) + services * _detail(Kind.SERVICE)
+    details += products * _detail(Kind.PRODUCT)
+    return Minimum(1 + _LIST_READS + details + services + products, depth)
 
 
 _BROKER_LIST_READS = 7  # 5 lookups (a broker's own templates and properties), organizations,
@@ -80,14 +92,15 @@ def broker_plan_minimum(
     currencies: int,
 ) -> Minimum:
     """A no-change plan of a broker's catalog (docs/broker.md): the lists and details as a
-    seller's (``services`` the broker's, own and resold, ``products`` theirs), the organizations
+    seller's (``services`` the broker's, own and resold, each listed whole; ``products``
+    theirs, each read by id), the organizations
     listed once whatever their number, then, on demand, the ``price_lists`` of the broker's the
     files name and one customer price list per named customer (``customers``), service
     (``customer_services`` each) and currency (``currencies``): no other organization's.
     Depth: token, services, products, addons, then the on-demand price lists."""
     depth = 2 + (services > 0) + (products > 0) + (price_lists > 0 or customers > 0)
     on_demand = price_lists + customers * customer_services * currencies
-    return Minimum(1 + _BROKER_LIST_READS + 2 * services + 2 * products + on_demand, depth)
+    return Minimum(1 + _BROKER_LIST_READS + services + 2 * products + on_demand, depth)
 
 
 def _session(writes: int) -> Minimum:
@@ -106,9 +119,11 @@ def create_minimum(
     writes = brokers + services + (services if publishes is None else publishes)
     writes += products + addons
     write = Minimum(writes, 1 + (products > 0) + (addons > 0), writes)
-    # Both top-level lists, each created object whole (broker and service details, product
-    # details) and the lists below each created parent.
-    verify = Minimum(2 + brokers + 2 * services + 2 * products, 1 + (services > 0) + (products > 0))
+    # Both top-level lists, each created object whole (its detail where its list item is a
+    # summary: brokers and products) and the lists below each created parent.
+    details = brokers * _detail(Kind.BROKER) + services * _detail(Kind.SERVICE)
+    details += products * _detail(Kind.PRODUCT)
+    verify = Minimum(2 + details + services + products, 1 + (services > 0) + (products > 0))
     return plan + _session(writes) + check + write + verify
 
 

@@ -298,3 +298,61 @@ def test_the_broker_example_plans_against_the_demo_broker() -> None:
         'service["Acme Onboarding"].product["onboard"]': "create",
         'service["Google Workspace"].pricelist["SEK"]': "update",
     }
+
+
+def test_catalogs_lists_every_catalog_pyproject_names_globs_included(tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parents[1] / "catalogs"
+    (tmp_path / "catalogs").mkdir()
+    for name, source in (("seller", "example"), ("broker-acme", "broker-example")):
+        target = tmp_path / "catalogs" / name
+        target.mkdir()
+        for file in (repo / source).rglob("*.yaml"):
+            (target / file.relative_to(repo / source)).parent.mkdir(parents=True, exist_ok=True)
+            (target / file.relative_to(repo / source)).write_bytes(file.read_bytes())
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.catalog-sync]\ncatalogs = ["catalogs/*"]\n', encoding="utf-8"
+    )
+    result = run("catalogs", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == [
+        {"catalog": "catalogs/broker-acme", "side": "broker"},
+        {"catalog": "catalogs/seller", "side": "seller"},
+    ]
+
+
+def test_a_brokers_target_key_names_its_reseller(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLOUDMORE_ENVIRONMENT", "eu")
+    monkeypatch.setenv("CLOUDMORE_SELLER_ID", DEMO.seller_id)
+    seller = run("target")
+    broker = run("target", "--side", "broker")
+    assert seller.exit_code == broker.exit_code == 0, broker.output
+    assert seller.output.strip() == f"https://api.cloudmore.com:443/ seller={DEMO.seller_id}"
+    assert broker.output.strip() == f"{seller.output.strip()} reseller={DEMO.reseller_id}"
+
+
+def test_drift_all_customers_reports_prices_the_files_do_not_name(tmp_path: Path) -> None:
+    catalog = exported(tmp_path)
+    (catalog / "customers" / "baltic-logistics-sia.yaml").unlink()
+    assert run("drift", str(catalog)).exit_code == 0  # the files' customers only
+    every = run("drift", str(catalog), "--all-customers")
+    assert every.exit_code == 2, every.output
+    assert 'customer["Baltic Logistics SIA"]' in every.output
+    assert "payg/gws-std.price: live 10.90, files null" in every.output
+
+
+def test_prune_clears_the_customer_prices_the_files_do_not_name(tmp_path: Path) -> None:
+    catalog = exported(tmp_path)
+    (catalog / "customers" / "baltic-logistics-sia.yaml").unlink()
+    edit(catalog / "catalog.yaml", "prune: false", "prune: true")
+    plan = plan_json(catalog)
+    (change,) = plan["changes"]
+    assert change["action"] == "update"
+    assert change["address"].startswith('customer["Baltic Logistics SIA"]')
+    assert {f["after"] for f in change["fieldChanges"]} == {None}
+    applied = run("apply", str(catalog), "--yes")
+    assert applied.exit_code == 0, applied.output
+    state = store()
+    assert customer_price(state, "Baltic Logistics SIA", "EUR", "gws-std") is None
+    assert customer_price(state, "Nordic Retail AB", "SEK", "gws-std") == Decimal("115")
+    replanned = run("plan", str(catalog), "--detailed-exitcode")
+    assert replanned.exit_code == 0, replanned.output

@@ -41,12 +41,14 @@ class OperationResult(Immutable):
 
 
 class Mismatch(Immutable):
-    """A managed field that, re-read after apply, is not what the plan wrote."""
+    """A managed field that, re-read after apply, is not what the plan wrote, or that the
+    re-read lacks (``unreadable``: a write the server may have ignored is no success)."""
 
     address: Address
     field: str
     expected: FieldValue
     actual: FieldValue
+    unreadable: bool = Field(default=False, exclude_if=lambda value: not value)
 
 
 class ApplyReport(Immutable):

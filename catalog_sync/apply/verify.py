@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from catalog_sync.apply.report import Mismatch, OperationResult, Outcome
+from catalog_sync.graph import Address, FieldValue
 from catalog_sync.kinds import KINDS
 from catalog_sync.live.reader import LiveCatalog
 from catalog_sync.plan.model import Action, Change
@@ -45,18 +46,32 @@ def _check(change: Change, result: OperationResult, live: LiveCatalog) -> list[M
         )
     if current is None:
         return [Mismatch(address=address, field="(object)", expected=_PRESENT, actual=_ABSENT)]
+    status_unread = "status" in current.unreadable
     if change.action is Action.DISABLE:
+        if status_unread:
+            return [_unreadable(address, "status", "Disabled")]
         if current.active:
             return [Mismatch(address=address, field="status", expected="Disabled", actual="Active")]
         return []
     problems: list[Mismatch] = []
-    if KINDS[change.kind].status is not None and not current.active:
+    if change.action is Action.ENABLE and status_unread:
+        problems.append(_unreadable(address, "status", "Active"))
+    elif KINDS[change.kind].status is not None and not current.active:
         problems.append(
             Mismatch(address=address, field="status", expected="Active", actual="Disabled")
         )
-    problems.extend(
-        Mismatch(address=address, field=f.path, expected=f.after, actual=current.fields.get(f.path))
-        for f in change.field_changes
-        if current.fields.get(f.path) != f.after
-    )
+    for f in change.field_changes:
+        if f.path in current.unreadable:
+            # Written, then not read back: the server may have ignored it (docs/contracts.md,
+            # "Unreadable fields"), so it is no success.
+            problems.append(_unreadable(address, f.path, f.after))
+        elif current.fields.get(f.path) != f.after:
+            actual = current.fields.get(f.path)
+            problems.append(
+                Mismatch(address=address, field=f.path, expected=f.after, actual=actual)
+            )
     return problems
+
+
+def _unreadable(address: Address, field: str, expected: FieldValue) -> Mismatch:
+    return Mismatch(address=address, field=field, expected=expected, actual=None, unreadable=True)

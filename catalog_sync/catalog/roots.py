@@ -30,6 +30,7 @@ __all__ = [
     "CatalogTarget",
     "catalog_root",
     "catalog_targets",
+    "configured_catalogs",
     "configured_root",
 ]
 
@@ -72,6 +73,56 @@ def configured_root(directory: Path) -> Path | None:
             pyproject, f"[tool.{PYPROJECT_SECTION}] catalog must be a path, got {catalog!r}"
         )
     return _shown((directory / catalog).resolve())
+
+
+def configured_catalogs(directory: Path) -> list[Path]:
+    """Every catalog ``[tool.catalog-sync]`` of ``directory/pyproject.toml`` names: its
+    ``catalogs`` list (globs allowed: ``catalogs/*``, each match a directory holding
+    ``catalog.yaml``), then its single ``catalog`` when given, in that order, each once;
+    ``[]`` without a section (docs/broker.md, "Several catalogs in one repository")."""
+    section = _section(directory)
+    if section is None:
+        return []
+    pyproject = directory / "pyproject.toml"
+    patterns = section.get("catalogs", [])
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise _unreadable(
+            pyproject,
+            f"[tool.{PYPROJECT_SECTION}] catalogs must be a list of paths or globs, "
+            f"got {patterns!r}",
+        )
+    found: dict[Path, None] = {}
+    for pattern in patterns:
+        matches = sorted(directory.glob(pattern)) if _is_glob(pattern) else [directory / pattern]
+        for match in matches:
+            if not _is_glob(pattern) or any((match / n).is_file() for n in ROOT_FILE_NAMES):
+                found[_shown(match.resolve())] = None
+        if not matches:
+            raise _unreadable(
+                pyproject, f"[tool.{PYPROJECT_SECTION}] catalogs: {pattern!r} matches nothing"
+            )
+    if "catalog" in section or not patterns:
+        single = configured_root(directory)
+        if single is not None:
+            found[single] = None
+    return list(found)
+
+
+def _is_glob(pattern: str) -> bool:
+    return any(c in pattern for c in "*?[")
+
+
+def _section(directory: Path) -> dict[str, object] | None:
+    pyproject = directory / "pyproject.toml"
+    if not pyproject.is_file():
+        return None
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        message = f"cannot read its [tool.{PYPROJECT_SECTION}] section: {error}"
+        raise _unreadable(pyproject, message) from None
+    section = data.get("tool", {}).get(PYPROJECT_SECTION)
+    return section if isinstance(section, dict) else None
 
 
 def _unreadable(pyproject: Path, message: str) -> CatalogError:

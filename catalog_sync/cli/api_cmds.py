@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from functools import partial
 
@@ -9,10 +10,19 @@ import click
 
 from catalog_sync.apply.lock import target_key
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics
-from catalog_sync.cli.common import EXIT_ERROR, CliState, handle_errors, run_async
+from catalog_sync.cli.common import (
+    EXIT_CHANGES,
+    EXIT_ERROR,
+    EXIT_OK,
+    CliState,
+    handle_errors,
+    run_async,
+)
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, RetryPolicy, open_read_only
+from catalog_sync.contract_check import ContractReport, check_contract
 from catalog_sync.errors import CatalogSyncError
 from catalog_sync.graph import Kind
+from catalog_sync.kinds import Side
 from catalog_sync.plan.build import target_of
 
 __all__ = ["commands", "doctor", "target"]
@@ -73,11 +83,73 @@ async def _reseller_access(settings: ApiSettings) -> str:
     return f"reseller {broker.reseller_id}: {count} service{'s' if count != 1 else ''}"
 
 
+async def _contract(settings: ApiSettings) -> tuple[ContractReport, ClientMetrics]:
+    async with open_read_only(settings, retry_policy=DOCTOR_RETRY) as client:
+        report = await check_contract(client)
+    return report, client.metrics
+
+
+def _contract_table(report: ContractReport) -> str:
+    rows = [("SUBJECT", "READ", "FIELD", "PROBLEM", "EXPECTED", "FOUND")]
+    for check in report.checks:
+        if check.skipped:
+            rows.append((check.subject, check.read, "-", f"skipped: {check.skipped}", "", ""))
+        elif check.matches:
+            rows.append((check.subject, check.read, "-", "ok", "", ""))
+        for d in check.differences:
+            rows.append((check.subject, check.read, d.path, d.problem, d.expected, d.found))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+    differing = sum(1 for c in report.checks if not c.matches)
+    verdict = (
+        "Every shape read matches the contract."
+        if report.matches
+        else f"{differing} read(s) differ from the contract (docs/contracts.md): report them "
+        "with `catalog-sync doctor --contract --format json`, which holds names and types only."
+    )
+    return "\n".join([*lines, "", verdict]) + "\n"
+
+
+def _doctor_contract(state: CliState | None, settings: ApiSettings, output_format: str) -> None:
+    try:
+        report, metrics = run_async(_contract(settings))
+    except CatalogSyncError as error:
+        click.echo(f"error: {error}", err=True)
+        raise SystemExit(EXIT_ERROR) from None
+    print_metrics(state, metrics)
+    if output_format == "json":
+        click.echo(json.dumps(report.as_json(), indent=2))
+    else:
+        click.echo(_contract_table(report), nl=False)
+    raise SystemExit(EXIT_OK if report.matches else EXIT_CHANGES)
+
+
 @click.command(short_help="Check configuration, reachability, credentials and access.")
+@click.option(
+    "--contract",
+    is_flag=True,
+    help="Also compare the API's shapes with the contract, read-only: one object of each kind "
+    "and each lookup, field by field. Exit 0 all match, 2 any differs, 1 error.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("text", "json")),
+    default="text",
+    help="With --contract: json is a report of names and types only (no value), safe to "
+    "attach to a bug report.",
+)
 @api_options
 @click.pass_obj
-def doctor(state: CliState | None, api: ApiOptions) -> None:
-    """Check configuration, reachability, credentials and seller access, one line each."""
+def doctor(state: CliState | None, api: ApiOptions, contract: bool, output_format: str) -> None:
+    """Check configuration, reachability, credentials and seller access, one line each.
+
+    With --contract, then read one object of each kind the seller has and each lookup table,
+    and compare each shape with the contract (docs/contracts.md); run it first against a new
+    seller (README, "First contact with a real seller").
+    """
     try:
         settings = api.settings()
     except CatalogSyncError as error:
@@ -88,7 +160,10 @@ def doctor(state: CliState | None, api: ApiOptions) -> None:
     if settings.notice:
         click.echo(settings.notice, err=True)
     where = "built-in emulator (in-process)" if settings.embedded else settings.api_url
-    click.echo(_line("ok", "configuration", f"{where}, seller {settings.seller_id}"))
+    click.echo(_line("ok", "configuration", f"{where}, seller {settings.seller_id}"), err=contract)
+    if contract:
+        # The JSON report is the whole of stdout: the check lines go to stderr.
+        _doctor_contract(state, settings, output_format)
     healthy, metrics = run_async(_run_checks(settings))
     print_metrics(state, metrics)
     if not healthy:
@@ -96,9 +171,16 @@ def doctor(state: CliState | None, api: ApiOptions) -> None:
 
 
 @click.command(short_help="Print the target's key: one name for every spelling of it.")
+@click.option(
+    "--side",
+    type=click.Choice(["seller", "broker"]),
+    default="seller",
+    show_default=True,
+    help="Whose catalog: a broker's key adds its reseller id (CLOUDMORE_RESELLER_ID).",
+)
 @api_options
 @handle_errors
-def target(api: ApiOptions) -> None:
+def target(api: ApiOptions, side: Side) -> None:
     """Print the key apply locks the target by: the API URL in one form (every spelling of
     one server the same, `eu` and its URL alike) and the seller, as in
     `https://api.cloudmore.com:443/ seller=ID`.
@@ -107,7 +189,7 @@ def target(api: ApiOptions) -> None:
     (README, "Workflows for a catalog repository"). Needs the URL and seller only, no
     credentials, and calls nothing.
     """
-    settings = api.settings(credentials=False)
+    settings = api.settings(credentials=False).for_side(side)
     click.echo(target_key(target_of(settings)))
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
-from catalog_sync.catalog.roots import catalog_targets
+from catalog_sync.catalog import load_catalog
+from catalog_sync.catalog.roots import catalog_targets, configured_catalogs
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
 from catalog_sync.cli.common import EXIT_ERROR, EXIT_OK, CliState, handle_errors, run_async
 from catalog_sync.diagnostics import Diagnostic, Severity
@@ -129,4 +131,19 @@ def schema(check: bool, directory: Path) -> None:
         click.echo(f"the schemas in {directory.as_posix()} are up to date")
 
 
-commands: list[click.Command] = [validate, schema]
+@click.command(short_help="List the catalogs [tool.catalog-sync] names, as JSON for a matrix.")
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@handle_errors
+def catalogs(directory: Path) -> None:
+    """Print the catalogs the [tool.catalog-sync] section of DIRECTORY/pyproject.toml names
+    (`catalogs = [...]`, globs allowed, and `catalog`), one JSON array of
+    `{"catalog": PATH, "side": "seller" | "broker"}`: a workflow's matrix plans each in a job
+    of its own (docs/broker.md, "Several catalogs in one repository")."""
+    found = []
+    for path in configured_catalogs(directory):
+        side = load_catalog(path).catalog.settings.side
+        found.append({"catalog": path.as_posix(), "side": side})
+    click.echo(json.dumps(found))
+
+
+commands: list[click.Command] = [validate, schema, catalogs]

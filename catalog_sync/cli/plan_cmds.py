@@ -185,6 +185,13 @@ def _append_to(variable: str, text: str) -> None:
     help="Apply although the plan crosses a safety threshold (never lifts protect).",
 )
 @click.option(
+    "--allow-reset",
+    is_flag=True,
+    help="Update objects although their live read lacks fields the contract says they have: "
+    'the PUT resets those fields to their create defaults (docs/contracts.md, "Unreadable '
+    'fields"). --force does not lift this.',
+)
+@click.option(
     "--fail-fast",
     is_flag=True,
     help="Start no new change after the first failure (default: run everything independent).",
@@ -206,6 +213,7 @@ def apply(
     path: Path,
     yes: bool,
     force: bool,
+    allow_reset: bool,
     fail_fast: bool,
     output_format: str,
 ) -> None:
@@ -237,7 +245,7 @@ def apply(
         colour = use_colour(stream, state)
         click.echo(render_text(to_apply, colour=colour), nl=False, err=to_stderr, color=colour)
         if to_apply.has_changes:
-            check_safety(to_apply, force=force)
+            check_safety(to_apply, force=force, allow_reset=allow_reset)
             _confirm(to_apply, yes)
             # The files may have changed while the question was on screen: their bytes say so
             # without a second parse.
@@ -251,6 +259,7 @@ def apply(
 
     options = ApplyOptions(
         force=force,
+        allow_reset=allow_reset,
         fail_fast=fail_fast,
         parallelism=settings.parallelism,
         catalog_digest=digest_now,
@@ -294,11 +303,14 @@ def planned(
     settings: ApiSettings,
     *,
     baseline: LoadedCatalog | None = None,
+    all_customers: bool = False,
 ) -> Plan:
     """The plan of the files at ``path`` against the live catalog; its warnings and (with
     --verbose) the requests' metrics go to stderr."""
     result, metrics, warnings = run_async(
-        plan_against(path.as_posix(), loaded, settings, baseline=baseline)
+        plan_against(
+            path.as_posix(), loaded, settings, baseline=baseline, all_customers=all_customers
+        )
     )
     echo_diagnostics(warnings)
     print_metrics(state, metrics)

@@ -54,11 +54,22 @@ def show(plan_file: Path, output_format: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also save the JSON report (with its digest) here.",
 )
+@click.option(
+    "--all-customers",
+    is_flag=True,
+    help="A broker's catalog: read every organization's customer prices and report those the "
+    "files do not name (docs/broker.md).",
+)
 @api_options
 @click.pass_obj
 @handle_errors
 def drift(
-    state: CliState, api: ApiOptions, path: Path, output_format: str, out: Path | None
+    state: CliState,
+    api: ApiOptions,
+    path: Path,
+    output_format: str,
+    out: Path | None,
+    all_customers: bool,
 ) -> None:
     """Compare the live catalog with the files at PATH, changing nothing.
 
@@ -67,7 +78,8 @@ def drift(
     """
     loaded = load_catalog(path)
     echo_diagnostics(loaded.warnings)
-    report = drift_of(planned(state, path, loaded, resolve_settings(api)))
+    settings = resolve_settings(api)
+    report = drift_of(planned(state, path, loaded, settings, all_customers=all_customers))
     click.echo(_render(report, output_format), nl=False)
     if output_format == "github":
         write_step_summary(drift_render.render_markdown(report))

@@ -164,13 +164,37 @@ class ReadOnlyClient:
         self, path: str, model: type[M], root: Root | None = None
     ) -> builtins.list[M]:
         """A list that is no kind's (a lookup table): ``path`` is under ``root``, when given."""
-        where = path if root is None else f"{self._root_path(root)}/{path}"
+        where = path if root is None else f"{self.root_path(root)}/{path}"
         return await self._list(where, model)
 
-    def _root_path(self, root: Root) -> str:
-        """``root``'s path on the settings' side (``catalog_sync.kinds.root_for``)."""
+    async def read_json(self, path: str) -> Any:
+        """The JSON a ``GET`` of ``path`` answers, unparsed (``doctor --contract`` compares
+        its shape with the contract)."""
+        response = await self._call("GET", path)
+        try:
+            return wire.load_json(response.content)
+        except ValueError as error:
+            raise UnexpectedResponseError(
+                f"the response is not JSON: {_short(error)}",
+                method="GET",
+                path=path,
+                status=response.status_code,
+            ) from None
+
+    def root_path(self, root: Root) -> str:
+        """Where the paths under ``root`` start for these settings: on their side
+        (``catalog_sync.kinds.root_for``: a broker's own objects under the reseller root)."""
         chosen = root_for(root, self._settings.side)
         return chosen.path(str(getattr(self._settings, chosen.setting)))
+
+    def path_of(
+        self, kind: Kind, parent_ids: Sequence[str] = (), object_id: str | None = None
+    ) -> str:
+        """A kind's collection (``object_id`` None) or one object of it, as the client reads."""
+        spec = KINDS[kind]
+        if object_id is None:
+            return self._collection(spec, parent_ids)
+        return self._item(spec, parent_ids, object_id)
 
     # --- the kinds: paths from each kind's endpoint data (catalog_sync/kinds) ----------------
 

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from catalog_sync.emulator import operations
 from catalog_sync.emulator.api import emulator_of
-from catalog_sync.emulator.config import LIST_SHAPES, FaultConfig, SeedName
+from catalog_sync.emulator.config import CONTRACT_VARIANTS, FaultConfig, SeedName
 from catalog_sync.emulator.rules import UnknownObjectError
 from catalog_sync.emulator.validation import ModelStateError
 
@@ -36,10 +36,10 @@ async def reset(request: Request) -> Response:
     seed = body.get("seed", emulator.config.seed)
     if seed not in _SEEDS:
         return _bad_request(f"seed must be one of {', '.join(_SEEDS)}")
-    shape = body.get("listShape", emulator.config.list_shape)
-    if shape not in LIST_SHAPES:
-        return _bad_request(f"listShape must be one of {', '.join(LIST_SHAPES)}")
-    emulator.list_shape = shape
+    variants = body.get("variants", list(emulator.config.variants))
+    if not isinstance(variants, list) or any(v not in CONTRACT_VARIANTS for v in variants):
+        return _bad_request(f"variants must be a list of {', '.join(CONTRACT_VARIANTS)}")
+    emulator.variants = frozenset(variants)
     await emulator.reset(seed)
     return Response(status_code=204)
 

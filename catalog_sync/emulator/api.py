@@ -18,7 +18,15 @@ from catalog_sync.emulator import reseller as broker_side
 from catalog_sync.emulator.rules import BusinessError, UnknownObjectError
 from catalog_sync.emulator.store import Store, public
 from catalog_sync.emulator.validation import JSON, ModelStateError
-from catalog_sync.emulator.views import Listed, list_items
+from catalog_sync.emulator.views import (
+    DROPPED_FIELD,
+    NESTED_EXTRA,
+    Listed,
+    dropped_extras,
+    list_items,
+    served,
+    served_price_list,
+)
 
 if TYPE_CHECKING:
     from catalog_sync.emulator.app import Emulator
@@ -168,7 +176,8 @@ async def price_list(request: Request, emulator: Emulator, ids: dict[str, str]) 
     sid = ids["service_id"]
     if request.method == "GET":
         currency = request.query_params.get("currencyCode")
-        return JSONResponse(ops.get_price_list(emulator.store, sid, currency))
+        read = ops.get_price_list(emulator.store, sid, currency)
+        return JSONResponse(served_price_list(read, emulator.variants))
     if request.url.query:
         # The SDK's PUT takes no query parameter (the currency is the body's); stricter than
         # ignoring it, so a client still sending one is told.
@@ -187,7 +196,7 @@ def _collection(
     async def handler(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
         path_ids = tuple(ids.values())
         if request.method == "GET":
-            items = list_items(kind, rows(emulator.store, *path_ids), emulator.list_shape)
+            items = list_items(kind, rows(emulator.store, *path_ids), emulator.variants)
             return JSONResponse(items)
         body = await _body(request)
         new_id = await emulator.write(lambda s: create(s, *path_ids, body))
@@ -197,27 +206,55 @@ def _collection(
 
 
 def _item(
-    get: Callable[..., JSON], delete: Callable[..., None], replace: Callable[..., None]
+    kind: Listed,
+    get: Callable[..., JSON],
+    delete: Callable[..., None],
+    replace: Callable[..., None],
 ) -> Handler:
     """GET, DELETE and PUT of one object, by the path's ids (see :func:`_collection`)."""
 
     async def handler(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
         path_ids = tuple(ids.values())
+        variants = emulator.variants
         if request.method == "GET":
-            return JSONResponse(public(get(emulator.store, *path_ids)))
+            record = get(emulator.store, *path_ids)
+            return JSONResponse(served(kind, record, listed=False, variants=variants))
         if request.method == "DELETE":
             await emulator.write(lambda s: delete(s, *path_ids))
         else:
             body = await _body(request)
-            await emulator.write(lambda s: replace(s, *path_ids, body))
+            await emulator.write(lambda s: _replace(s, kind, variants, path_ids, body))
         return Response(status_code=204)
+
+    def _replace(
+        store: Store, kind: Listed, variants: frozenset[str], path_ids: tuple[str, ...], body: Any
+    ) -> None:
+        current = get(store, *path_ids)
+        dropped = DROPPED_FIELD.get(kind)
+        if "drops-field" in variants and dropped is not None and isinstance(body, dict):
+            # Answered 204 all the same: the write the server ignored (docs/contracts.md).
+            body = {**body, dropped: current.get(dropped)}
+        lost = dropped_extras(kind, current, body) if "extra-fields" in variants else []
+        replace(store, *path_ids, body)
+        if lost:
+            store.update(f"{kind}s", current["id"], {"_droppedExtras": lost})  # type: ignore[arg-type]
 
     return handler
 
 
 async def publish(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
     body = await _body(request)
-    await emulator.write(lambda s: ops.publish_service(s, ids["service_id"], body))
+    tracked = "extra-fields" in emulator.variants
+
+    def write(store: Store) -> None:
+        ops.publish_service(store, ids["service_id"], body)
+        if tracked and not (isinstance(body, dict) and NESTED_EXTRA in body):
+            # The read's publish carried it (a new service's too): the PUT lost it.
+            service = ops.get_service(store, ids["service_id"])
+            lost = sorted({*service.get("_droppedExtras", ()), "publish"})
+            store.update("services", service["id"], {"_droppedExtras": lost})
+
+    await emulator.write(write)
     return Response(status_code=204)
 
 
@@ -261,17 +298,17 @@ _ITEM = ["GET", "PUT", "DELETE"]
 
 def routes() -> list[Route]:
     services = _collection("service", _sellers_services, ops.create_service)
-    service = _item(ops.get_service, ops.disable_service, ops.replace_service)
+    service = _item("service", ops.get_service, ops.disable_service, ops.replace_service)
     products = _collection(
         "product", lambda s, sid: s.products_of(ops.get_service(s, sid)["id"]), ops.create_product
     )
-    product = _item(ops.get_product, ops.delete_product, ops.replace_product)
+    product = _item("product", ops.get_product, ops.delete_product, ops.replace_product)
     addons = _collection(
         "addon", lambda s, *ids: s.addons_of(ops.get_product(s, *ids)["id"]), ops.create_addon
     )
-    addon = _item(ops.get_addon, ops.delete_addon, ops.replace_addon)
+    addon = _item("addon", ops.get_addon, ops.delete_addon, ops.replace_addon)
     brokers = _collection("broker", lambda s: list(s.brokers.values()), ops.create_broker)
-    broker = _item(ops.get_broker, ops.delete_broker, ops.replace_broker)
+    broker = _item("broker", ops.get_broker, ops.delete_broker, ops.replace_broker)
     table: list[tuple[str, Handler, list[str]]] = [
         ("/api/services/categories", _lookup(lambda s: s.categories), _READ),
         ("/api/services/marketRegions", _lookup(lambda s: s.regions), _READ),

@@ -29,6 +29,8 @@ from pydantic import BaseModel, ConfigDict
 
 from catalog_sync.cloudmore.wire import ObjectBody, WireModel
 from catalog_sync.graph import Address, Kind
+from catalog_sync.kinds.contract import Contract, WireField
+from catalog_sync.kinds.price_list import CONTRACT as PRICE_LIST_CONTRACT
 from catalog_sync.kinds.price_list import (
     PriceRow,
     SellerPriceList,
@@ -50,6 +52,7 @@ from catalog_sync.normalise import FieldType
 __all__ = [
     "CUSTOMER",
     "ORGANIZATIONS",
+    "ORGANIZATION_CONTRACT",
     "PRICES",
     "SERVICES",
     "Organization",
@@ -79,6 +82,45 @@ class _Never(ObjectBody):
 
     name: str | None = None
     organization: str | None = None
+
+
+_ASSUMED = "assumed: only the endpoint and the model names are public (docs/broker.md)"
+_SDK = "SDK endpoint table (v1.07.0), under /api/resellers/{resellerId}"
+
+ORGANIZATION_CONTRACT = Contract(
+    endpoint="GET Organizations?showActive=true",
+    endpoint_evidence="documented",
+    endpoint_source=_SDK,
+    shape="array",
+    where="catalog_sync/kinds/customer.py",
+    fields=(
+        WireField("id", "string", "assumed", _ASSUMED, nullable=False),
+        WireField("name", "string", "assumed", _ASSUMED, nullable=False),
+        WireField("status", "string", "assumed", _ASSUMED),
+    ),
+)
+"""An organization as listed (also the ``organizations`` lookup's row)."""
+
+_SERVICES_CONTRACT = Contract(
+    endpoint="(none read: the broker's services, one per customer)",
+    endpoint_evidence="assumed",
+    endpoint_source="docs/broker.md: made from the services list and the organizations list",
+    where="catalog_sync/kinds/customer.py",
+    fields=(),
+)
+
+_PRICES_CONTRACT = Contract(
+    endpoint=(
+        "GET organizations/{id}/services/{id}/pricelist?currencyCode=, "
+        "PUT organizations/{id}/services/{id}/pricelist"
+    ),
+    endpoint_evidence="documented",
+    endpoint_source=_SDK
+    + " (OrganizationPriceListViewModel, OrganizationPriceListUpdateViewModel)",
+    where="catalog_sync/kinds/customer.py",
+    fields=PRICE_LIST_CONTRACT.fields,
+)
+"""The seller's price list shape (ASSUMED), ``price`` the customer's, ``cost`` the broker's."""
 
 
 def customer_service_id(organization_id: str, service_id: str) -> str:
@@ -134,6 +176,7 @@ CUSTOMER = register(
         removal="none",
         sides=_BROKER_ONLY,
         reported=False,
+        contract=ORGANIZATION_CONTRACT,
         fields=(
             FieldSpec(
                 "organization",
@@ -164,6 +207,7 @@ SERVICES = register(
         removal="none",
         sides=_BROKER_ONLY,
         reported=False,
+        contract=_SERVICES_CONTRACT,
         fields=(FieldSpec("name", FieldType.TEXT),),
     )
 )
@@ -190,6 +234,7 @@ PRICES = register(
         reported=False,
         fields=(),
         price_cell=customer_price_cell,
+        contract=_PRICES_CONTRACT,
         items=ItemFields(
             amounts=(FieldSpec("price", FieldType.MONEY), FieldSpec("cost", FieldType.MONEY)),
             item_kinds=(Kind.PRODUCT, Kind.ADDON),

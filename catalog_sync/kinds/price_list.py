@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from catalog_sync.cloudmore.wire import Money, WireModel
 from catalog_sync.graph import Address, Kind, ResourceGraph
+from catalog_sync.kinds.contract import Contract, WireField
 from catalog_sync.kinds.registry import (
     KINDS,
     PRICE_FIELDS,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from catalog_sync.plan.model import Change
 
 __all__ = [
+    "CONTRACT",
     "SPEC",
     "Price",
     "PriceListAddon",
@@ -85,8 +87,15 @@ class SellerPriceList(WireModel):
 
     model_config = ConfigDict(title="Price list")
 
-    currency_code: str
+    currency_code: str | None = None
     products: list[PriceListProduct] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_array(cls, data: Any) -> Any:
+        # The read's body is assumed: a bare array of the items reads the same (what
+        # `doctor --contract` reports as a difference; docs/contracts.md).
+        return {"products": data} if isinstance(data, list) else data
 
     def rows(self) -> list[PriceRow]:
         found: list[PriceRow] = []
@@ -184,9 +193,51 @@ def _rows(read: BaseModel) -> list[PriceRow]:
     return read.rows() if isinstance(read, SellerPriceList) else []
 
 
-def _currencies(service: BaseModel) -> list[str]:
-    return list(getattr(service, "currencies", None) or ())
+def _currencies(service: BaseModel) -> list[str] | None:
+    """The currencies enabled on the service; ``None`` when its read lacks them (then each
+    price list the files name is read to tell: an error answer means not enabled)."""
+    found = getattr(service, "currencies", None)
+    return None if found is None else list(found)
 
+
+_READ = "assumed: the GET's body is not public"
+_AMOUNTS = tuple(WireField(name, "number", "assumed", _READ) for name in PRICE_FIELDS)
+_ITEM = (
+    WireField("itemCode", "string", "assumed", _READ),
+    WireField("price", "object", "assumed", _READ, fields=_AMOUNTS),
+)
+
+CONTRACT = Contract(
+    endpoint="GET services/{id}/pricelist?currencyCode=, PUT services/{id}/pricelist",
+    endpoint_evidence="documented",
+    endpoint_source="SDK endpoint table and the PUT's signature and summary (ItemId)",
+    where="catalog_sync/kinds/price_list.py",
+    fields=(
+        WireField("currencyCode", "string", "assumed", _READ, nullable=False),
+        WireField(
+            "products",
+            "array",
+            "assumed",
+            _READ,
+            fields=(
+                WireField("productId", "string", "assumed", _READ, nullable=False),
+                *_ITEM,
+                WireField(
+                    "addons",
+                    "array",
+                    "assumed",
+                    _READ,
+                    fields=(
+                        WireField("addonId", "string", "assumed", _READ, nullable=False),
+                        *_ITEM,
+                    ),
+                ),
+            ),
+        ),
+    ),
+)
+"""The GET's answer. The PUT's body is :class:`SellerPriceListUpdateViewModel` (``itemId``
+documented for a product, every other field assumed)."""
 
 SPEC = register(
     KindSpec(
@@ -204,6 +255,7 @@ SPEC = register(
             keyed=True,
         ),
         listed=_currencies,
+        contract=CONTRACT,
         removal="none",
         price_cell=price_list_cell,
         impossible=_impossible,

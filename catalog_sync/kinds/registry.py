@@ -13,7 +13,7 @@ adding a kind one module (``docs/contracts.md`` lists the endpoints).
 
 A read is the list call, plus the detail call for each object when the kind manages a field
 its list item leaves out (:meth:`KindSpec.reads_details`, decided from the kind's
-``list_view``; ``docs/contracts.md``, "List and detail reads").
+``list_view``; ``docs/contracts.md``, "The contract").
 
 A kind with :class:`ItemFields` (the price lists) has no fixed fields: one object per parent and
 key (a service's prices in SEK) holds one field per item and amount, ``"{item}.{amount}"``
@@ -35,6 +35,7 @@ from urllib.parse import quote
 from pydantic import BaseModel
 
 from catalog_sync.graph import Address, FieldValue, Kind, ResourceGraph
+from catalog_sync.kinds.contract import Contract
 from catalog_sync.normalise import FieldType, format_money, normalise_value
 
 if TYPE_CHECKING:
@@ -422,8 +423,12 @@ class KindSpec:
     key_wire: str = ""
     """The wire field of the natural key in a body, when no field spec names it (a price
     list's ``currencyCode``): what create-adoption matches and a keyed create is put at."""
+    contract: Contract | None = None
+    """The wire contract (:mod:`catalog_sync.kinds.contract`): every field the endpoint answers,
+    documented or assumed; the list view is derived from it."""
     list_view: frozenset[str] | None = None
-    """The top-level JSON fields a list item carries; ``None``: the whole object."""
+    """The top-level JSON fields a list item carries; ``None``: the whole object. Derived from
+    the contract when the kind has one."""
     embedded: str | None = None
     removal: Literal["delete", "disable", "none"] = "delete"
     """How an object the files leave out is removed under prune; ``none``: only reported.
@@ -442,8 +447,10 @@ class KindSpec:
     SKU (change class ``new-sku``)."""
     items: ItemFields | None = None
     """Fields named per item (price lists); ``fields`` then holds none."""
-    listed: Callable[[BaseModel], Sequence[str]] | None = None
-    """The keys of this kind's objects, as the parent's wire object lists them (a keyed kind)."""
+    listed: Callable[[BaseModel], Sequence[str] | None] | None = None
+    """The keys of this kind's objects, as the parent's wire object lists them (a keyed kind);
+    it returns ``None`` when the parent's read lacks them (unreadable: each one the files name
+    is read to tell whether it exists)."""
     reported: bool = True
     """Whether a live object of this kind the files leave out is reported unmanaged: a
     broker's customers are read only where the files name them (or under prune), so the
@@ -458,6 +465,8 @@ class KindSpec:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {spec.name: spec for spec in self.fields})
+        if self.contract is not None:
+            object.__setattr__(self, "list_view", self.contract.list_view)
 
     def field_for(self, name: str) -> FieldSpec:
         """The spec of field ``name``, a per-item one included; KeyError when there is none."""
@@ -527,7 +536,7 @@ KINDS: dict[Kind, KindSpec] = {}
 
 LIST_VIEWS: dict[type[BaseModel], frozenset[str] | None] = {}
 """Per listed kind's read model, the top-level JSON fields a list item carries; ``None``: the
-whole object (``docs/contracts.md``, "List and detail reads"). Filled by :func:`register`
+whole object (``docs/contracts.md``, "The contract"). Filled by :func:`register`
 from each spec's ``list_view``; the live reader reads an object's detail only when its kind
 manages a field its list leaves out."""
 

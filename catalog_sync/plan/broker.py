@@ -22,7 +22,7 @@ from catalog_sync.kinds import KINDS
 from catalog_sync.live.reader import LiveCatalog
 from catalog_sync.normalise import FieldType
 
-__all__ = ["broker_desired"]
+__all__ = ["broker_desired", "clearing_unnamed"]
 
 _OWNED_BY_THE_SELLER = (Kind.SERVICE, Kind.PRODUCT, Kind.ADDON)
 
@@ -67,6 +67,32 @@ def broker_desired(
                 )
             )
     return ResourceGraph(resources, desired.duplicates), problems
+
+
+def clearing_unnamed(desired: ResourceGraph, live: ResourceGraph) -> ResourceGraph:
+    """``desired`` saying "no price" for every live customer price the files do not name
+    (every organization's lists read: prune, ``drift --all-customers``): a plan under prune
+    clears them (a PUT with a null price, ASSUMED: price lists have no DELETE), drift reports
+    them."""
+    resources = dict(desired.resources)
+    for found in live:
+        if found.kind is not Kind.CUSTOMER_PRICE_LIST:
+            continue
+        named = desired.get(found.address)
+        given = dict(named.fields) if named is not None else {}
+        cleared: dict[str, FieldValue] = {
+            name: None
+            for name, value in found.fields.items()
+            if name.endswith(".price") and value is not None and name not in given
+        }
+        if not cleared:
+            continue
+        for above in found.address.ancestors():
+            if above not in resources:
+                resources[above] = replace(live.resources[above], id=None)
+        base = named or replace(found, id=None, fields={})
+        resources[found.address] = replace(base, fields={**given, **cleared})
+    return ResourceGraph(resources, desired.duplicates)
 
 
 def _take_live(

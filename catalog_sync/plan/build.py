@@ -25,7 +25,7 @@ from catalog_sync.live.keyed import read_keyed, wanted_by_desired, with_listed
 from catalog_sync.live.lookups import LOOKUP_TABLES, Lookups
 from catalog_sync.live.reader import LiveCatalog, LiveReader, read_live
 from catalog_sync.plan.baseline import mark_origins
-from catalog_sync.plan.broker import broker_desired
+from catalog_sync.plan.broker import broker_desired, clearing_unnamed
 from catalog_sync.plan.desired import desired_graph
 from catalog_sync.plan.diff import plan_changes
 from catalog_sync.plan.duplicates import refuse_duplicates
@@ -129,6 +129,8 @@ async def make_plan(
     with timed("read on demand"):
         live = await read_keyed(client, live, wanted)
     with timed("diff"):
+        if target.side == "broker" and every:
+            desired = clearing_unnamed(desired, live.graph)
         return _drafted(catalog_path, loaded_catalog, live, desired, target, now, base)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import replace
 
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import KINDS, defaults, references
@@ -23,6 +24,7 @@ from catalog_sync.plan.model import (
     Summary,
     Unmanaged,
     fingerprint,
+    unreadable_fields,
 )
 from catalog_sync.plan.renames import with_rename_dependencies
 from catalog_sync.plan.safety import evaluate_safety, existing_objects, protected_by
@@ -68,6 +70,7 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
     )
     existing = existing_objects(live)
     return PlanBody(
+        unreadable=unreadable_fields(raw_live),
         changes=ordered,
         unmanaged=tuple(entry for entry, _ in unmanaged) + _duplicates(live),
         safety=evaluate_safety(ordered, live, settings, existing),
@@ -97,6 +100,11 @@ def _change_for(
     current = live.get(wanted.address)
     if current is not None:
         wanted = with_live_values(wanted, current, settings.ignore)
+        if current.unreadable & wanted.fields.keys():
+            # Unknown live: no change is planned on a guess, and none forever (the plan's
+            # header names them; docs/contracts.md, "Unreadable fields").
+            kept = {k: v for k, v in wanted.fields.items() if k not in current.unreadable}
+            wanted = replace(wanted, fields=kept)
     parent = wanted.address.parent
     parent_live = live.get(parent) if parent is not None else None
     common = {

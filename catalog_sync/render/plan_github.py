@@ -22,6 +22,7 @@ from catalog_sync.render.plan_values import (
     describe_change,
     summary_line,
 )
+from catalog_sync.render.pricing import unreadable_line
 from catalog_sync.render.workflow_commands import workflow_command
 
 __all__ = [
@@ -89,7 +90,14 @@ def render_github(plan: Plan) -> str:
     annotations = github_annotations(plan)
     note = _left_out_note(annotations.left_out)
     last = f"{summary_line(plan)} {note}" if note else summary_line(plan)
-    return "\n".join([*annotations.commands, last]) + "\n"
+    unreadable = unreadable_line(plan.unreadable)
+    # Once, however many changes there are: the header every format carries.
+    header = (
+        []
+        if unreadable is None
+        else [workflow_command("warning", unreadable, title="Live reads lack fields")]
+    )
+    return "\n".join([*header, *annotations.commands, last]) + "\n"
 
 
 def render_github_outputs(plan: Plan) -> str:

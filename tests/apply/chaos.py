@@ -143,7 +143,7 @@ def write_catalog(directory: Path, resources: int, rnd: random.Random, *, older:
 # ---------------------------------------------------------------------------- one run
 
 
-async def _apply_once(catalog: Path, settings: ApiSettings, journal: Path) -> ApplyReport | str:
+async def apply_once(catalog: Path, settings: ApiSettings, journal: Path) -> ApplyReport | str:
     try:
         async with open_read_write(settings, retry_policy=FAST_RETRIES) as client:
             plan = (
@@ -158,7 +158,7 @@ async def _apply_once(catalog: Path, settings: ApiSettings, journal: Path) -> Ap
         return f"{type(error).__name__}: {str(error)[:300]}"
 
 
-async def _replan_changes(catalog: Path, settings: ApiSettings) -> int:
+async def replan_changes(catalog: Path, settings: ApiSettings) -> int:
     async with open_read_write(settings, retry_policy=FAST_RETRIES) as client:
         plan = (
             await make_plan(catalog.as_posix(), load_catalog(catalog), client, target_of(settings))
@@ -243,7 +243,7 @@ def run_scenario(scenario: Scenario, work: Path) -> Outcome:
             if scenario.drifted:
                 older = work / "older"
                 write_catalog(older, scenario.resources, rnd, older=True)
-                first = asyncio.run(_apply_once(older, settings, work / "journal-older"))
+                first = asyncio.run(apply_once(older, settings, work / "journal-older"))
                 assert isinstance(first, ApplyReport), first
                 assert first.ok, first
             http.put("/_emulator/faults", json=faults).raise_for_status()
@@ -253,14 +253,14 @@ def run_scenario(scenario: Scenario, work: Path) -> Outcome:
                 _wait_until_idle(http)
             outcomes: list[ApplyReport | str] = []
             for _ in range(APPLY_RUNS):
-                outcome = asyncio.run(_apply_once(target, settings, work / "journal"))
+                outcome = asyncio.run(apply_once(target, settings, work / "journal"))
                 outcomes.append(outcome)
                 if isinstance(outcome, ApplyReport) and outcome.ok:
                     break
             faulted = sum(1 for e in http.get("/_emulator/requests").json() if e["fault"])
             http.put("/_emulator/faults", json={}).raise_for_status()
             keys: Counter[str] = natural_keys(http)
-            replan = asyncio.run(_replan_changes(target, settings))
+            replan = asyncio.run(replan_changes(target, settings))
         finally:
             http.close()
     last = outcomes[-1]

@@ -4,11 +4,24 @@ rule on and off, and SIGKILL, within the CI budget."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
-from tests.apply.chaos import Scenario, run_scenario, scenarios, summary
+from catalog_sync.apply import ApplyReport
+from catalog_sync.emulator import ALL_FAULT_KINDS, DEMO, EmulatorConfig, serve_in_thread
+from tests.apply.chaos import (
+    APPLY_RUNS,
+    Scenario,
+    apply_once,
+    replan_changes,
+    run_scenario,
+    scenarios,
+    summary,
+)
+from tests.apply.support import api_client
+from tests.cloudmore.emulator_helpers import demo_settings
 
 SHORT = scenarios(5, 40, per_rate=False)
 
@@ -31,3 +44,83 @@ def test_the_short_version_covers_every_mix() -> None:
     assert {s.drifted for s in SHORT} == {True, False}
     assert {s.unique_keys for s in SHORT} == {True, False}
     assert any(s.kill for s in SHORT)
+
+
+# A broker's catalog (docs/broker.md): faults while its customer prices and own service are
+# applied, against the demo broker.
+BROKER_CATALOG = """\
+settings:
+  side: broker
+services:
+  - name: Acme Onboarding
+    vendorName: Acme
+    categories: [Productivity]
+    products:
+      - name: Onboarding
+        itemCode: onboard
+        type: ProductBased
+        price: "500"
+      - name: Training
+        itemCode: training
+        type: ProductBased
+        price: "900"
+customers:
+"""
+_CUSTOMER = """\
+  - organization: {name}
+    services:
+      - name: Google Workspace
+        products:
+          - itemCode: payg
+            addons:
+              - itemCode: gws-starter
+                prices: {{SEK: {{price: "6{n}.00"}}, EUR: {{price: "6.{n}0"}}}}
+              - itemCode: gws-std
+                prices: {{SEK: {{price: "11{n}.00"}}, EUR: {{price: "11.{n}0"}}}}
+"""
+ORGANIZATIONS = ("Nordic Retail AB", "Baltic Logistics SIA", "Fjord Consulting AS")
+
+
+@pytest.mark.parametrize(("seed", "rate"), [(1, 0.15), (2, 0.30)])
+def test_chaos_on_a_brokers_customer_prices_converges_without_duplicates(
+    seed: int, rate: float, tmp_path: Path
+) -> None:
+    catalog = tmp_path / "broker"
+    catalog.mkdir()
+    customers = "".join(_CUSTOMER.format(name=n, n=i + 1) for i, n in enumerate(ORGANIZATIONS))
+    (catalog / "catalog.yaml").write_text(BROKER_CATALOG + customers, encoding="utf-8")
+    faults = {
+        "rate": rate,
+        "kinds": list(ALL_FAULT_KINDS),
+        "randomSeed": seed,
+        "hangSeconds": 0.6,
+        "retryAfterSeconds": 0,
+    }
+    with serve_in_thread(EmulatorConfig(seed="demo", unique_keys=False)) as url:
+        settings = demo_settings(url, read_timeout=0.25).model_copy(
+            update={"reseller_id": DEMO.reseller_id, "side": "broker"}
+        )
+        http = api_client(url)
+        try:
+            http.put("/_emulator/faults", json=faults).raise_for_status()
+            outcomes = []
+            for _ in range(APPLY_RUNS):
+                outcome = asyncio.run(apply_once(catalog, settings, tmp_path / "journal"))
+                outcomes.append(outcome)
+                if isinstance(outcome, ApplyReport) and outcome.ok:
+                    break
+            faulted = sum(1 for e in http.get("/_emulator/requests").json() if e["fault"])
+            http.put("/_emulator/faults", json={}).raise_for_status()
+            replan = asyncio.run(replan_changes(catalog, settings))
+            state = http.get("/_emulator/state").json()
+        finally:
+            http.close()
+    last = outcomes[-1]
+    assert isinstance(last, ApplyReport), last
+    assert last.ok, last
+    assert faulted > 0
+    assert replan == 0
+    own = [s for s in state["services"] if s.get("_resellerId") == DEMO.reseller_id]
+    assert [s["name"] for s in own] == ["Acme Onboarding"]
+    products = [p for p in state["products"] if p["_serviceId"] == own[0]["id"]]
+    assert sorted(p["itemCode"] for p in products) == ["onboard", "training"]

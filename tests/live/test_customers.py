@@ -95,5 +95,5 @@ def test_the_minimum_of_the_scale_case() -> None:
     minimum = broker_plan_minimum(
         services=3, products=3, price_lists=3, customers=200, customer_services=3, currencies=1
     )
-    assert minimum.requests == 1 + 6 + 1 + 2 * 3 + 2 * 3 + 3 + 200 * 3
+    assert minimum.requests == 1 + 6 + 1 + 3 + 2 * 3 + 3 + 200 * 3
     assert minimum.depth == 5
