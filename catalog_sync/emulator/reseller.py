@@ -77,9 +77,9 @@ def reseller(store: Store, reseller_id: str) -> JSON:
 def _published_to(store: Store, service: JSON, broker: JSON) -> bool:
     publish = service["publish"]
     mode = publish["publishTo"]
-    if mode == "AllBrokers":
-        return True
-    if mode == "Brokers":
+    if mode in ("AllBrokers", "SellerBrokers"):
+        return True  # every reseller here is one of the seller's brokers
+    if mode == "SpecificBrokers":
         return broker["id"] in publish["brokerIds"]
     country = ((broker.get("address") or {}).get("countryCode") or "").upper()
     country_ids = {c["id"] for c in store.countries if c.get("countryCode") == country}

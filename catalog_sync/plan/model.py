@@ -323,6 +323,11 @@ class Target(Immutable):
     def side(self) -> Side:
         return "seller" if self.reseller_id is None else "broker"
 
+    @property
+    def reseller_note(self) -> str:
+        """What a header adds for a broker's target: ``, reseller ID``; nothing for a seller's."""
+        return "" if self.reseller_id is None else f", reseller {self.reseller_id}"
+
 
 class CatalogRef(Immutable):
     path: str

@@ -35,8 +35,8 @@ def render_report(report: ApplyReport, *, colour: bool = False) -> str:
 
     counts = report.counts
     lines = [
-        f"Apply to {report.target.api_url} (seller {report.target.seller_id}) from "
-        f"{report.catalog.path}: " + counts_text(counts) + ".",
+        f"Apply to {report.target.api_url} (seller {report.target.seller_id}"
+        f"{report.target.reseller_note}) from {report.catalog.path}: " + counts_text(counts) + ".",
     ]
     if report.forced:
         lines.append(f"--force lifted the safety rules: {', '.join(report.forced)}.")

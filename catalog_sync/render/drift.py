@@ -54,7 +54,7 @@ def _field_lines(entry: DriftEntry) -> list[str]:
 def render_text(report: DriftReport) -> str:
     lines = [
         f"Drift of {report.catalog.path} against {report.target.api_url} "
-        f"(seller {report.target.seller_id})",
+        f"(seller {report.target.seller_id}{report.target.reseller_note})",
         "",
     ]
     ignored = ignore_line(report.ignore)

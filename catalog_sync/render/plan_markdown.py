@@ -71,7 +71,7 @@ def render_markdown(
         "## catalog-sync plan",
         "",
         f"{made_from}, against `{code_span(plan.target.api_url)}` "
-        f"(seller `{code_span(plan.target.seller_id)}`).",
+        f"(seller `{code_span(plan.target.seller_id)}`{code_span(plan.target.reseller_note)}).",
         "",
         *_class_summary(plan),
         escape_markdown(summary_line(plan)),

@@ -31,7 +31,7 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
 
     lines = [
         f"Plan for {plan.catalog.path} against {plan.target.api_url} "
-        f"(seller {plan.target.seller_id})",
+        f"(seller {plan.target.seller_id}{plan.target.reseller_note})",
         "",
     ]
     for line in header_lines(plan):
