@@ -149,3 +149,35 @@ def test_an_unknown_command_fails_with_an_annotation(workspace: Path, tmp_path: 
     assert failed.returncode == 1
     assert "::error title=catalog-sync action::unknown command 'destroy'" in failed.stdout
     assert failed.outputs["exit-code"] == "1"
+
+
+def test_catalogs_gives_the_matrix_of_every_catalog_with_its_credentials_and_key(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broker = workspace / "catalogs" / "broker"
+    broker.mkdir(parents=True)
+    (broker / "catalog.yaml").write_text("settings:\n  side: broker\n", encoding="utf-8")
+    (workspace / "pyproject.toml").write_text(
+        '[tool.catalog-sync]\ncatalogs = ["catalogs/*"]\n', encoding="utf-8"
+    )
+    monkeypatch.setenv("CATALOG_SYNC_CREDENTIALS", '{"catalogs/broker": "ACME"}')
+    variables = {
+        "CLOUDMORE_ENVIRONMENT": "eu",
+        "CLOUDMORE_SELLER_ID": DEMO.seller_id,
+        "ACME_ENVIRONMENT": "eu",
+        "ACME_SELLER_ID": DEMO.seller_id,
+        "ACME_RESELLER_ID": DEMO.reseller_id,
+    }
+    monkeypatch.setenv("CATALOG_SYNC_VARIABLES", json.dumps(variables))
+    found = run_action({"command": "catalogs"}, workspace, tmp_path / "r")
+    assert found.returncode == 0, found.stdout + found.stderr
+    seller = f"https://api.cloudmore.com:443/ seller={DEMO.seller_id}"
+    assert json.loads(found.outputs["catalogs"]) == [
+        {
+            "catalog": "catalogs/broker",
+            "side": "broker",
+            "credentials": "ACME",
+            "key": f"{seller} reseller={DEMO.reseller_id}",
+        },
+        {"catalog": "catalogs/mine", "side": "seller", "credentials": "CLOUDMORE", "key": seller},
+    ]

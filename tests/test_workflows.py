@@ -5,6 +5,7 @@ workflows are thin users of the action (tests/test_action.py runs its scripts)."
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import shlex
 import subprocess
@@ -167,7 +168,7 @@ def test_each_action_run_step_installs_or_calls_real_catalog_sync_commands() -> 
         for words in invocations:
             _check(words)
             used.append(words[0])
-    assert set(used) == {"validate", "plan", "show", "apply", "drift", "target"}
+    assert set(used) == {"validate", "plan", "show", "apply", "drift", "target", "catalogs"}
 
 
 @pytest.mark.parametrize("path", CATALOG_WORKFLOWS, ids=lambda p: p.name)
@@ -199,9 +200,7 @@ def test_the_workflows_cover_validate_plan_apply_drift_and_target() -> None:
     assert validate["with"]["online"] == "true"  # the job runs only where credentials exist
 
 
-@pytest.mark.parametrize(
-    ("name", "jobs"), [("catalog-apply.yml", ("plan", "apply")), ("catalog-drift.yml", ("drift",))]
-)
+@pytest.mark.parametrize(("name", "jobs"), [("catalog-apply.yml", ("plan", "apply"))])
 def test_apply_and_drift_share_one_concurrency_group_per_target_key(
     name: str, jobs: tuple[str, ...]
 ) -> None:
@@ -222,6 +221,35 @@ def test_apply_and_drift_share_one_concurrency_group_per_target_key(
         spec = workflow["jobs"][job]
         assert "target" in spec["needs"]
         assert spec["concurrency"] == {"group": CONCURRENCY, "cancel-in-progress": False}
+
+
+def test_drift_runs_every_catalog_in_a_matrix_each_in_its_targets_group() -> None:
+    """The catalogs of [tool.catalog-sync] (a seller's and brokers'), each a matrix job in
+    the concurrency group of its own target's key, its credentials named by the workflow's
+    mapping (a prefix of variables and secrets), never by the files (docs/broker.md)."""
+    workflow = _load(REPO / ".github" / "workflows" / "catalog-drift.yml")
+    assert "concurrency" not in workflow
+    target = workflow["jobs"]["target"]
+    (step,) = [s for s in target["steps"] if s.get("uses") in OWN_ACTION]
+    assert step["with"]["command"] == "catalogs"
+    assert step["env"]["CATALOG_SYNC_VARIABLES"] == "${{ toJSON(vars) }}"
+    assert not any("secrets" in str(v) for v in step.get("env", {}).values())
+    assert target["outputs"]["catalogs"] == f"${{{{ steps.{step['id']}.outputs.catalogs }}}}"
+    assert "catalogs" in action_metadata()["outputs"]
+    assert json.loads(workflow["env"]["CATALOG_SYNC_CREDENTIALS"])
+    drift = workflow["jobs"]["drift"]
+    assert drift["strategy"]["matrix"]["include"] == (
+        "${{ fromJSON(needs.target.outputs.catalogs) }}"
+    )
+    assert drift["concurrency"] == {
+        "group": "catalog-sync ${{ matrix.key }}",
+        "cancel-in-progress": False,
+    }
+    prefixed = "format('{0}_PASSWORD', matrix.credentials)"
+    assert drift["env"]["CLOUDMORE_PASSWORD"] == f"${{{{ secrets[{prefixed}] }}}}"
+    assert "matrix.credentials" in drift["env"]["CLOUDMORE_RESELLER_ID"]
+    ((_, drifted),) = _action_commands_of(drift)
+    assert drifted["catalog"] == "${{ matrix.catalog }}"
 
 
 def test_the_apply_workflow_applies_exactly_the_plan_reviewers_approve() -> None:

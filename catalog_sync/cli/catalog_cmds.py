@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
@@ -11,6 +12,7 @@ from catalog_sync.catalog import load_catalog
 from catalog_sync.catalog.roots import catalog_targets, configured_catalogs
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
 from catalog_sync.cli.common import EXIT_ERROR, EXIT_OK, CliState, handle_errors, run_async
+from catalog_sync.cli.targets import catalog_target
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import CatalogError
 from catalog_sync.plan.names import NAMES_CHECKED_ONLINE, check_names
@@ -133,16 +135,28 @@ def schema(check: bool, directory: Path) -> None:
 
 @click.command(short_help="List the catalogs [tool.catalog-sync] names, as JSON for a matrix.")
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--targets",
+    is_flag=True,
+    help="Add each catalog's credentials (the prefix of its variables and secrets, from "
+    "CATALOG_SYNC_CREDENTIALS, default CLOUDMORE) and its target's key, from the variables in "
+    "CATALOG_SYNC_VARIABLES (JSON, a workflow's toJSON(vars)); no secret is read.",
+)
 @handle_errors
-def catalogs(directory: Path) -> None:
+def catalogs(directory: Path, targets: bool) -> None:
     """Print the catalogs the [tool.catalog-sync] section of DIRECTORY/pyproject.toml names
     (`catalogs = [...]`, globs allowed, and `catalog`), one JSON array of
-    `{"catalog": PATH, "side": "seller" | "broker"}`: a workflow's matrix plans each in a job
-    of its own (docs/broker.md, "Several catalogs in one repository")."""
-    found = []
-    for path in configured_catalogs(directory):
+    `{"catalog": PATH, "side": "seller" | "broker"}` (with --targets also `credentials` and
+    `key`): a workflow's matrix runs each in a job of its own, in the concurrency group of its
+    target's key (docs/broker.md, "Several catalogs in one repository")."""
+    found: list[dict[str, str]] = []
+    # No section: DIRECTORY itself, when it is a catalog.
+    for path in configured_catalogs(directory) or [directory]:
         side = load_catalog(path).catalog.settings.side
-        found.append({"catalog": path.as_posix(), "side": side})
+        entry = {"catalog": path.as_posix(), "side": side}
+        if targets:
+            entry.update(catalog_target(entry["catalog"], side, os.environ))
+        found.append(entry)
     click.echo(json.dumps(found))
 
 
