@@ -44,8 +44,9 @@ def test_publishing_a_sellers_service_makes_it_the_brokers(
 ) -> None:
     store = build_store("demo", DEMO.seller_id)
     assert SANDBOX not in _visible(store)
-    if "countryIds" in publish:
-        publish = {**publish, "countryIds": [_country(store, c) for c in publish["countryIds"]]}  # type: ignore[union-attr]
+    codes = publish.get("countryIds")
+    if isinstance(codes, list):
+        publish = {**publish, "countryIds": [_country(store, str(c)) for c in codes]}
     _publish(store, publish)
     assert (SANDBOX in _visible(store)) is seen
 
