@@ -24,7 +24,7 @@ def _publish(store: Store, body: dict[str, object]) -> None:
 
 
 def _country(store: Store, code: str) -> str:
-    return next(c["id"] for c in store.countries if c["countryCode"] == code)
+    return str(next(c["id"] for c in store.countries if c["countryCode"] == code))
 
 
 @pytest.mark.parametrize(
