@@ -16,21 +16,24 @@ from bench.bounds import (
     plan_minimum,
     sequential_minimum,
 )
+from bench.broker import broker_minimum, broker_shape, write_broker_case
 from bench.catalog import GeneratedCatalog, Shape, generate, prune_shape, shape_for, write_catalog
 from bench.procs import EmulatorProcess, api_env, run_client
 from bench.seed import seed_state
 from bench.sequential import updated_catalog
 from bench.table import PhaseRow, Row
+from catalog_sync.emulator import DEMO
 
 __all__ = ["DEFAULT_SIZES", "GROUPS", "Case", "CaseFailedError", "cases_for", "run_case"]
 
-GROUPS = ("plan", "create", "update", "prune", "phases")
+GROUPS = ("plan", "create", "update", "prune", "phases", "broker")
 DEFAULT_SIZES: dict[str, tuple[str, ...]] = {
     "plan": ("50", "500", "5000"),
     "create": ("500", "5000"),
     "update": ("5000",),
     "prune": ("1000",),
     "phases": ("1000", "10000"),
+    "broker": ("1000",),  # organizations; a fifth of them priced on 3 services (bench/broker.py)
 }
 _TIMING_PREFIX = "timing: "
 _REPOSITORY = Path(__file__).resolve().parent.parent
@@ -134,6 +137,8 @@ def run_case(case: Case, work: Path, latency_ms: int, *, profile: bool = False) 
     """Run one case in a fresh directory under ``work``; the emulator is a process of its own.
 
     ``profile``: the client runs under cProfile, which writes ``client.prof`` there."""
+    if case.group == "broker":
+        return _run_broker(case, work, latency_ms)
     directory = work / case.name.replace(" ", "-")
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
@@ -185,6 +190,53 @@ def run_case(case: Case, work: Path, latency_ms: int, *, profile: bool = False) 
         minimum=setup.minimum.requests,
         wall_seconds=run.wall_seconds,
         bound_seconds=lower_bound(measured_latency, setup.minimum, case.parallelism),
+        client_cpu_seconds=run.cpu_seconds,
+        peak_mb=run.peak_mb,
+        emulator_cpu_seconds=emulator_cpu,
+        latency_ms=measured_latency * 1000,
+    )
+
+
+def _run_broker(case: Case, work: Path, latency_ms: int) -> Row:
+    """The broker case: its own live state and catalog (bench/broker.py), a no-change plan."""
+    shape = broker_shape(case.size)
+    directory = work / case.name.replace(" ", "-")
+    shutil.rmtree(directory, ignore_errors=True)
+    catalog_dir = directory / "catalog"
+    state = work / "states" / f"broker-{case.size}.json"
+    write_broker_case(shape, catalog_dir, state)
+    minimum = broker_minimum(shape)
+    command = [
+        sys.executable,
+        "-m",
+        "catalog_sync",
+        "plan",
+        str(catalog_dir),
+        "--detailed-exitcode",
+    ]
+    with EmulatorProcess(state, directory, latency_ms) as emulator:
+        measured_latency = emulator.latency_seconds()
+        env = api_env(emulator.url, case.parallelism, {"CLOUDMORE_RESELLER_ID": DEMO.reseller_id})
+        emulator.clear_log()
+        cpu_before = emulator.cpu_seconds()
+        run = run_client(command, directory, env)
+        emulator_cpu = emulator.cpu_seconds() - cpu_before
+        log = emulator.requests()
+    (directory / "requests.json").write_text(json.dumps(log, indent=1), encoding="utf-8")
+    if run.returncode != 0:
+        raise CaseFailedError(
+            f"{case.name}: the plan exited {run.returncode}, expected 0 (no change); see "
+            f"{directory}/client.err:\n{run.stderr[-2000:]}"
+        )
+    return Row(
+        case=case.name,
+        shape=shape.label,
+        resources=shape.organizations,
+        parallelism=case.parallelism,
+        requests=len(log),
+        minimum=minimum.requests,
+        wall_seconds=run.wall_seconds,
+        bound_seconds=lower_bound(measured_latency, minimum, case.parallelism),
         client_cpu_seconds=run.cpu_seconds,
         peak_mb=run.peak_mb,
         emulator_cpu_seconds=emulator_cpu,
