@@ -202,6 +202,21 @@ class Operations:
             )
         return found[0]
 
+    def unchanged(self, change: Change, name: str, read: BaseModel) -> bool | None:
+        """Whether field ``name`` in ``read`` (the object as read after the writes) holds
+        what it held right before this run wrote it; None when it was not re-read then."""
+        before = self.before_write.get(change.address)
+        if before is None:
+            return None
+        spec = KINDS[change.kind]
+        item_ids = self._item_ids(change)
+        try:
+            then = wire_value(spec, change.address, before, name, item_ids)
+            now = wire_value(spec, change.address, read, name, item_ids)
+        except OperationError:
+            return None
+        return bool(then == now)
+
     def _body(self, spec: KindSpec, change: Change, existing: BaseModel | None = None) -> BaseModel:
         fields = change.written()
         if spec.items is not None:

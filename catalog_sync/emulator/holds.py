@@ -30,6 +30,8 @@ class Hold:
     method: str
     pattern: re.Pattern[str]
     after: bool = False
+    nth: int = 1
+    """Hold the ``nth`` matching request; the ones before it pass."""
     path: str | None = None
     """The path of the request held, once one is."""
     _reached: asyncio.Event = field(default_factory=asyncio.Event)
@@ -64,17 +66,24 @@ class Holds:
     def __init__(self) -> None:
         self._pending: list[Hold] = []
 
-    def hold(self, method: str, path_pattern: str, *, after: bool = False) -> Hold:
-        added = Hold(method.upper(), re.compile(path_pattern), after)
+    def hold(
+        self, method: str, path_pattern: str, *, after: bool = False, nth: int = 1
+    ) -> Hold:
+        added = Hold(method.upper(), re.compile(path_pattern), after, nth)
         self._pending.append(added)
         return added
 
     def holds_after(self, method: str, path: str) -> bool:
-        return any(pending.matches(method, path, True) for pending in self._pending)
+        return any(
+            pending.matches(method, path, True) and pending.nth == 1 for pending in self._pending
+        )
 
     async def wait_if_held(self, method: str, path: str, *, after: bool = False) -> None:
         for pending in self._pending:
             if pending.matches(method, path, after):
+                pending.nth -= 1
+                if pending.nth > 0:
+                    continue
                 self._pending.remove(pending)
                 await pending._hold(path)
                 return

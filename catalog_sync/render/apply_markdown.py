@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from catalog_sync.apply.report import ApplyReport, Outcome
-from catalog_sync.render.apply_text import HEADINGS, counts_text, result_line
+from catalog_sync.render.apply_text import CAUSES, HEADINGS, counts_text, result_line
 from catalog_sync.render.plan_markdown import code_span, escape_markdown
 
 __all__ = ["render_markdown"]
@@ -42,6 +42,7 @@ def render_markdown(report: ApplyReport, *, commit: str | None = None) -> str:
         lines.extend(
             f"- `{code_span(m.address)}` `{code_span(m.field)}`: "
             f"expected `{code_span(str(m.expected))}`, live `{code_span(str(m.actual))}`"
+            f"{escape_markdown(CAUSES.get(m.cause, ''))}"
             for m in report.mismatches
         )
     elif report.verified:
