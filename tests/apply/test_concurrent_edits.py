@@ -398,8 +398,9 @@ async def test_a_delete_is_refused_when_something_new_is_below_it(tmp_path: Path
             assert response.status_code == 201, response.text
 
         report = await _apply_while_held(emulator, plan, tmp_path / "j", held, create)
-        still = (await http.get(f"{live.product('doomed')}/addons")).json()
-    assert [a["itemCode"] for a in still] == ["late"]  # nothing unreviewed was deleted
+        still = await http.get(f"{live.product('doomed')}/addons")
+    assert still.status_code == 200, "the product was deleted, and the new addon with it"
+    assert [a["itemCode"] for a in still.json()] == ["late"]
     refused = _result(report, DOOMED)
     assert refused.outcome is Outcome.FAILED
     assert 'created below it in Cloudmore since apply checked the plan: addon "late"' in (

@@ -3,6 +3,7 @@ emulator's request log (catalog_sync/plan/scoped.py, docs/benchmarks.md)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from pathlib import Path
@@ -103,7 +104,7 @@ async def test_the_example_onto_demo_reads_each_touched_object_once_before_and_o
     # each re-read it).
     rereads_of = Counter(
         r
-        for r, then in zip(requests, requests[1:], strict=False)
+        for r, then in itertools.pairwise(requests)
         if r.startswith("GET ") and then.startswith("PUT ")
     )
     assert all(n - rereads_of[r] <= 2 for r, n in reads.items()), reads

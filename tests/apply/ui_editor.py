@@ -1,0 +1,194 @@
+"""Someone in the Cloudmore UI while apply runs: the chaos suite's concurrent editor.
+
+A thread of its own with a plain httpx client (its own token, through the same faults as
+apply), editing random objects the way the UI saves one: read it whole, change one field, PUT
+it whole. It edits fields the catalog manages (an addon's price and name, a product's name, a
+service's vendor) and fields it does not (an addon's groupName and cost, a product's
+description and allowQuantityDecrease, a service's description and displayOnly). It edits
+only objects the files keep: one the plan deletes goes, with its edits, as reviewed.
+
+An edit counts once the server confirmed it (a 204). Afterwards :meth:`UiEditor.lost` reads
+every field edited (its last edit) and names those that no longer hold the edited value:
+apply wrote over an edit it never saw, a lost update (docs/contracts.md, "Edits during
+apply"). An edit apply refused to overwrite stays, so it is kept, not lost.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from tests.apply.support import SELLER, TOKEN_AUTH, TOKEN_FORM
+
+# Per kind: (field, managed by the chaos catalog?)
+FIELDS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "service": (("description", False), ("displayOnly", False), ("vendorName", True)),
+    "product": (("description", False), ("allowQuantityDecrease", False), ("name", True)),
+    "addon": (("groupName", False), ("cost", False), ("price", True), ("name", True)),
+}
+MANAGED_SHARE = 0.2
+"""The share of edits that change a field the files manage: most edits are of the fields a
+UI user changes without the catalog knowing, the others trip the stale-plan checks."""
+PAUSE_SECONDS = 0.02
+"""Between two edits: a busy UI user, not a flood that would make every check stale."""
+ATTEMPTS = 20
+
+
+@dataclass
+class Edit:
+    path: str
+    field: str
+    value: Any
+    managed: bool
+
+
+@dataclass
+class UiEditor:
+    """Start with :meth:`start`, stop with :meth:`stop`; then :meth:`lost`."""
+
+    url: str
+    seed: int
+    keep: frozenset[str]
+    """The natural keys (service names, item codes) the files keep."""
+    edits: dict[tuple[str, str], Edit] = field(default_factory=dict)
+    attempts: int = 0
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+    errors: list[str] = field(default_factory=list)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="ui-editor", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=60)
+
+    @property
+    def managed_edits(self) -> int:
+        return sum(1 for edit in self.edits.values() if edit.managed)
+
+    def lost(self) -> list[str]:
+        """Each edited field that no longer holds its (last) edit, as ``path field``."""
+        with _session(self.url) as http:
+            gone: list[str] = []
+            for edit in self.edits.values():
+                current = _get(http, edit.path)
+                if current is None or not _same(current.get(edit.field), edit.value):
+                    actual = None if current is None else current.get(edit.field)
+                    gone.append(f"{edit.path} {edit.field}: edited {edit.value!r}, now {actual!r}")
+            return gone
+
+    # ------------------------------------------------------------------------ the thread
+
+    def _run(self) -> None:
+        rnd = random.Random(self.seed)
+        try:
+            with _session(self.url) as http:
+                objects: list[tuple[str, str]] = []
+                while not self._stop.wait(PAUSE_SECONDS):
+                    if not objects or rnd.random() < 0.05:
+                        objects = self._objects(http) or objects
+                    if objects:
+                        self._edit(http, rnd, *rnd.choice(objects))
+        except Exception as error:  # reported by the suite, never swallowed
+            self.errors.append(f"{type(error).__name__}: {error}")
+
+    def _objects(self, http: httpx.Client) -> list[tuple[str, str]]:
+        """(kind, path) of every live object the files keep; [] when a list failed."""
+        found: list[tuple[str, str]] = []
+        services = _get(http, f"{SELLER}/services")
+        if services is None:
+            return []
+        for service in services:
+            if service["name"] not in self.keep:
+                continue
+            path = f"{SELLER}/services/{service['id']}"
+            found.append(("service", path))
+            for product in _get(http, f"{path}/products") or []:
+                if product["itemCode"] not in self.keep:
+                    continue
+                product_path = f"{path}/products/{product['id']}"
+                found.append(("product", product_path))
+                found.extend(
+                    ("addon", f"{product_path}/addons/{addon['id']}")
+                    for addon in _get(http, f"{product_path}/addons") or []
+                    if addon["itemCode"] in self.keep
+                )
+        return found
+
+    def _edit(self, http: httpx.Client, rnd: random.Random, kind: str, path: str) -> None:
+        managed = rnd.random() < MANAGED_SHARE
+        name = rnd.choice([f for f, is_managed in FIELDS[kind] if is_managed is managed])
+        current = _get(http, path)
+        if current is None:
+            return
+        self.attempts += 1
+        value = _new_value(name, current.get(name), self.attempts)
+        body = {k: v for k, v in current.items() if k not in ("id", "publish", "currencies")}
+        body[name] = value
+        try:
+            response = http.put(path, json=body)
+        except httpx.HTTPError:
+            return  # perhaps done, perhaps not: not counted either way
+        if response.status_code == 204:
+            self.edits[(path, name)] = Edit(path, name, value, managed)
+
+
+def _new_value(name: str, old: Any, serial: int) -> Any:
+    if isinstance(old, bool) or name in ("displayOnly", "allowQuantityDecrease"):
+        return not old
+    if name in ("price", "cost"):
+        return float(Decimal(serial % 9000 + 100) / 100)
+    return f"UI edit {serial}"
+
+
+def _same(actual: Any, edited: Any) -> bool:
+    if isinstance(edited, float) and isinstance(actual, int | float):
+        return Decimal(str(actual)) == Decimal(str(edited))
+    return bool(actual == edited)
+
+
+class _session:  # noqa: N801 - used as a context manager, like a function
+    """A plain httpx client with its own token; retried past the faults of the chaos mix."""
+
+    def __init__(self, url: str) -> None:
+        self.http = httpx.Client(base_url=url, timeout=5)
+
+    def __enter__(self) -> httpx.Client:
+        for _ in range(ATTEMPTS):
+            try:
+                token = self.http.post("/connect/token", data=TOKEN_FORM, auth=TOKEN_AUTH)
+            except httpx.HTTPError:
+                continue
+            if token.status_code == 200:
+                self.http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+                return self.http
+        raise AssertionError("the UI editor could not log in")
+
+    def __exit__(self, *exc: object) -> None:
+        self.http.close()
+
+
+def _get(http: httpx.Client, path: str) -> Any:
+    """The JSON at ``path``, retried past faults; None when it is gone (404)."""
+    for _ in range(ATTEMPTS):
+        try:
+            response = http.get(path)
+        except httpx.HTTPError:
+            continue
+        if response.status_code == 200:
+            return response.json()
+        if response.status_code == 404:
+            return None
+        if response.status_code == 401:
+            token = http.post("/connect/token", data=TOKEN_FORM, auth=TOKEN_AUTH)
+            if token.status_code == 200:
+                http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+    raise AssertionError(f"the UI editor could not read {path}")
