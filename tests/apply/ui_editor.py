@@ -34,8 +34,10 @@ FIELDS: dict[str, tuple[tuple[str, bool], ...]] = {
 MANAGED_SHARE = 0.2
 """The share of edits that change a field the files manage: most edits are of the fields a
 UI user changes without the catalog knowing, the others trip the stale-plan checks."""
-PAUSE_SECONDS = 0.02
+PAUSE_SECONDS = 0.005
 """Between two edits: a busy UI user, not a flood that would make every check stale."""
+REFRESH_SHARE = 0.02
+"""How often the objects are listed again (those apply created since)."""
 ATTEMPTS = 20
 
 
@@ -62,7 +64,13 @@ class UiEditor:
     errors: list[str] = field(default_factory=list)
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="ui-editor", daemon=True)
+        """List the objects to edit, then edit from a thread of its own until :meth:`stop`."""
+        session = _session(self.url)
+        http = session.__enter__()
+        objects = self._objects(http)
+        self._thread = threading.Thread(
+            target=self._run, args=(session, http, objects), name="ui-editor", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -87,16 +95,16 @@ class UiEditor:
 
     # ------------------------------------------------------------------------ the thread
 
-    def _run(self) -> None:
+    def _run(self, session: _session, http: httpx.Client, objects: list[tuple[str, str]]) -> None:
         rnd = random.Random(self.seed)
         try:
-            with _session(self.url) as http:
-                objects: list[tuple[str, str]] = []
-                while not self._stop.wait(PAUSE_SECONDS):
-                    if not objects or rnd.random() < 0.05:
+            with session:
+                while not self._stop.is_set():
+                    if not objects or rnd.random() < REFRESH_SHARE:
                         objects = self._objects(http) or objects
                     if objects:
                         self._edit(http, rnd, *rnd.choice(objects))
+                    self._stop.wait(PAUSE_SECONDS)
         except Exception as error:  # reported by the suite, never swallowed
             self.errors.append(f"{type(error).__name__}: {error}")
 
