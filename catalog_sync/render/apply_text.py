@@ -32,7 +32,7 @@ CAUSES: dict[MismatchCause | None, str] = {
     MismatchCause.NOT_WRITTEN: " (not set by the write: it holds what it held before)",
     MismatchCause.CHANGED_AFTER: (
         " (neither what was written nor what was there before: changed by someone else "
-        "after the write)"
+        "after the write, or stored otherwise than sent)"
     ),
 }
 """What a difference's cause adds to its line (catalog_sync/apply/verify.py)."""
