@@ -21,6 +21,7 @@ nothing here decodes or normalises.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -31,7 +32,7 @@ from catalog_sync.errors import ConcurrentEditError, NotFoundError
 from catalog_sync.graph import Address, ResourceGraph
 from catalog_sync.kinds import KINDS, KindSpec, children_of, get_path
 
-__all__ = ["moved_fields", "new_below", "reread", "wire_value"]
+__all__ = ["moved_fields", "new_below", "reread", "shown", "wire_value"]
 
 ItemIds = Callable[[Address], tuple[str, ...]]
 
@@ -58,6 +59,12 @@ async def reread(
             "nothing written: re-run plan"
         ) from None
     return None
+
+
+def shown(value: Any) -> str:
+    """A value from the server as a message quotes it: JSON, so a line break in it stays
+    escaped and cannot start a line of its own."""
+    return json.dumps(value, default=str, ensure_ascii=False)
 
 
 def wire_value(
@@ -109,6 +116,6 @@ async def new_below(
                 item.model_dump(by_alias=True), child.by_name[child.key].wire_path
             )
             if child_id not in seen:
-                found.append(f'{child.kind.value} "{key}" (id {child_id})')
+                found.append(f"{child.kind.value} {shown(key)} (id {shown(child_id)})")
             found.extend(await new_below(client, child, (*ids, child_id), checked))
     return found

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pydantic import BaseModel
 
 from catalog_sync.apply.bodies import Names, body_for, item_body_for
-from catalog_sync.apply.fresh import moved_fields, new_below, reread, wire_value
+from catalog_sync.apply.fresh import moved_fields, new_below, reread, shown, wire_value
 from catalog_sync.cloudmore import ReadWriteClient
 from catalog_sync.errors import ConcurrentEditError, OperationError
 from catalog_sync.graph import Address
@@ -149,7 +149,7 @@ class Operations:
         moved = moved_fields(spec, change.address, change.written(), checked, fresh, item_ids)
         if moved:
             now = ", ".join(
-                f"{name} now {wire_value(spec, change.address, fresh, name, item_ids)!r}"
+                f"{name} now {shown(wire_value(spec, change.address, fresh, name, item_ids))}"
                 for name in moved
             )
             raise ConcurrentEditError(

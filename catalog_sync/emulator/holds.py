@@ -66,9 +66,7 @@ class Holds:
     def __init__(self) -> None:
         self._pending: list[Hold] = []
 
-    def hold(
-        self, method: str, path_pattern: str, *, after: bool = False, nth: int = 1
-    ) -> Hold:
+    def hold(self, method: str, path_pattern: str, *, after: bool = False, nth: int = 1) -> Hold:
         added = Hold(method.upper(), re.compile(path_pattern), after, nth)
         self._pending.append(added)
         return added
