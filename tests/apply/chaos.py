@@ -93,6 +93,8 @@ class Outcome:
     """Changes of that apply refused because an object moved (the whole plan, when stale)."""
     lost: tuple[str, ...] = ()
     """Edits no longer there right after that apply: lost updates."""
+    uncertain: int = 0
+    """Fields the editor left alone after a PUT of it ended without an answer."""
 
     @property
     def passed(self) -> bool:
@@ -341,6 +343,7 @@ def run_scenario(scenario: Scenario, work: Path) -> Outcome:
         managed_edits=editor.managed_edits if editor is not None else 0,
         refused=refused,
         lost=tuple(lost),
+        uncertain=len(editor.uncertain) if editor is not None else 0,
     )
 
 
@@ -414,7 +417,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{scenario}: {verdict}, {outcome.runs} run(s), {outcome.objects} objects, "
             f"{outcome.duplicates} duplicates, re-plan {outcome.replan_changes} change(s), "
             f"{outcome.faults} faults, {outcome.edits} UI edits ({outcome.managed_edits} "
-            f"managed), {outcome.refused} refused, {len(outcome.lost)} lost "
+            f"managed, {outcome.uncertain} unanswered), {outcome.refused} refused, "
+            f"{len(outcome.lost)} lost "
             f"{'; '.join(outcome.lost[:3])} {outcome.detail}",
             flush=True,
         )

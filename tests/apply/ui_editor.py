@@ -7,7 +7,10 @@ service's vendor) and fields it does not (an addon's groupName and cost, a produ
 description and allowQuantityDecrease, a service's description and displayOnly). It edits
 only objects the files keep: one the plan deletes goes, with its edits, as reviewed.
 
-An edit counts once the server confirmed it (a 204). Afterwards :meth:`UiEditor.lost` reads
+An edit counts once the server confirmed it (a 204). A PUT that ended without an answer (a
+timeout, a dropped connection) may still land at any moment, after a later edit of the same
+field even: that field is never edited or checked again (:attr:`UiEditor.uncertain`).
+Afterwards :meth:`UiEditor.lost` reads
 every field edited (its last edit) and names those that no longer hold the edited value:
 apply wrote over an edit it never saw, a lost update (docs/contracts.md, "Edits during
 apply"). An edit apply refused to overwrite stays, so it is kept, not lost.
@@ -58,6 +61,8 @@ class UiEditor:
     keep: frozenset[str]
     """The natural keys (service names, item codes) the files keep."""
     edits: dict[tuple[str, str], Edit] = field(default_factory=dict)
+    uncertain: set[tuple[str, str]] = field(default_factory=set)
+    """Fields whose last PUT ended without an answer: not edited or checked again."""
     attempts: int = 0
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -134,6 +139,8 @@ class UiEditor:
     def _edit(self, http: httpx.Client, rnd: random.Random, kind: str, path: str) -> None:
         managed = rnd.random() < MANAGED_SHARE
         name = rnd.choice([f for f, is_managed in FIELDS[kind] if is_managed is managed])
+        if (path, name) in self.uncertain:
+            return
         current = _get(http, path)
         if current is None:
             return
@@ -144,7 +151,10 @@ class UiEditor:
         try:
             response = http.put(path, json=body)
         except httpx.HTTPError:
-            return  # perhaps done, perhaps not: not counted either way
+            # Perhaps done, perhaps not, perhaps later: this field is left alone from now on.
+            self.uncertain.add((path, name))
+            self.edits.pop((path, name), None)
+            return
         if response.status_code == 204:
             self.edits[(path, name)] = Edit(path, name, value, managed)
 
