@@ -13,7 +13,10 @@ counted through the raw API (plain httpx) hold no duplicate, and a final re-plan
 Before those runs, one more apply (after its plan is made) runs with a UI editor
 (tests/apply/ui_editor.py) editing random objects through the API, fields the catalog manages
 and fields it does not; right after it every edit must still be there (kept, or the change
-that would have overwritten it refused as stale): no lost update. The runs after it must then
+that would have overwritten it refused as stale): no lost update. An edit that landed while
+apply's change of its object was in flight (from its start, which re-reads the object, to its
+end, the PUT answered) is counted apart, as "window": that window only a conditional PUT
+could close (docs/threat-model.md). The runs after it must then
 converge as above, the editor's edits of managed fields reverted by a plan that shows them.
 
 Short version (CI, in the default test run): tests/apply/test_chaos_suite.py, 5 seeds over a
@@ -46,7 +49,7 @@ from catalog_sync.emulator import ALL_FAULT_KINDS, DEMO, EmulatorConfig, serve_i
 from catalog_sync.errors import CatalogSyncError
 from catalog_sync.plan.build import make_plan, target_of
 from tests.apply.support import FAST_RETRIES, api_client, natural_keys
-from tests.apply.ui_editor import UiEditor
+from tests.apply.ui_editor import Edit, EditorListener, UiEditor
 from tests.cloudmore.emulator_helpers import demo_settings
 
 RATES = (0.05, 0.15, 0.30)
@@ -95,6 +98,9 @@ class Outcome:
     """Edits no longer there right after that apply: lost updates."""
     uncertain: int = 0
     """Fields the editor left alone after a PUT of it ended without an answer."""
+    window: int = 0
+    """Edits overwritten because they landed between apply's re-read of their object and its
+    PUT: the window no client can close without a conditional PUT (docs/threat-model.md)."""
 
     @property
     def passed(self) -> bool:
@@ -188,16 +194,20 @@ async def _apply_once(
                 )
             ).plan
             if editor is not None:
-                editor.start()
+                editor.start(frozenset(c.address.key or "" for c in plan.changes))
             try:
-                return await apply_plan(
-                    plan, client, target_of(settings), ApplyOptions(journal_dir=journal)
-                )
+                listener = EditorListener(editor) if editor is not None else None
+                options = ApplyOptions(journal_dir=journal)
+                return await apply_plan(plan, client, target_of(settings), options, listener)
             finally:
                 if editor is not None:
                     editor.stop()
     except CatalogSyncError as error:
         return f"{type(error).__name__}: {str(error)[:300]}"
+
+
+def _lost(edit: Edit, now: object) -> str:
+    return f"{edit.path} {edit.field}: edited {edit.value!r}, now {now!r}"
 
 
 def _refused(outcome: ApplyReport | str) -> int:
@@ -309,13 +319,16 @@ def run_scenario(scenario: Scenario, work: Path) -> Outcome:
                 else None
             )
             lost: list[str] = []
-            refused = 0
+            refused = window = 0
             if editor is not None:
                 edited = asyncio.run(_apply_once(target, settings, work / "journal", editor))
                 refused = _refused(edited)
                 # Right away: the next plan shows a managed edit and reverts it, as reviewed;
                 # only this run could have lost one.
-                lost = editor.lost() + [f"the editor failed: {e}" for e in editor.errors]
+                gone = editor.lost()
+                lost = [_lost(e, now) for e, now in gone if not editor.in_window(e)]
+                lost += [f"the editor failed: {e}" for e in editor.errors]
+                window = len(gone) - len(lost) + len(editor.errors)
             outcomes: list[ApplyReport | str] = []
             for _ in range(APPLY_RUNS):
                 outcome = asyncio.run(_apply_once(target, settings, work / "journal"))
@@ -344,6 +357,7 @@ def run_scenario(scenario: Scenario, work: Path) -> Outcome:
         refused=refused,
         lost=tuple(lost),
         uncertain=len(editor.uncertain) if editor is not None else 0,
+        window=window,
     )
 
 
@@ -376,7 +390,7 @@ def summary(outcomes: list[Outcome]) -> str:
         groups[(outcome.scenario.rate, outcome.scenario.unique_keys)].append(outcome)
     lines = [
         "rate  uniqueness  runs  converged  duplicates  re-runs(max)  re-plan-changes  faults"
-        "  UI-edits(managed)  refused  lost"
+        "  UI-edits(managed)  refused  window  lost"
     ]
     for (rate, unique), group in sorted(groups.items()):
         reruns = [o.runs - 1 for o in group]
@@ -386,7 +400,8 @@ def summary(outcomes: list[Outcome]) -> str:
             f"{sum(o.converged for o in group):>9}  {sum(o.duplicates for o in group):>10}  "
             f"{sum(reruns):>7}({max(reruns)})  {sum(o.replan_changes for o in group):>15}  "
             f"{sum(o.faults for o in group):>6}  {edits:>17}  "
-            f"{sum(o.refused for o in group):>7}  {sum(len(o.lost) for o in group):>4}"
+            f"{sum(o.refused for o in group):>7}  {sum(o.window for o in group):>6}  "
+            f"{sum(len(o.lost) for o in group):>4}"
         )
     passed = sum(o.passed for o in outcomes)
     lines.append(f"{passed} of {len(outcomes)} runs passed")
@@ -418,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{outcome.duplicates} duplicates, re-plan {outcome.replan_changes} change(s), "
             f"{outcome.faults} faults, {outcome.edits} UI edits ({outcome.managed_edits} "
             f"managed, {outcome.uncertain} unanswered), {outcome.refused} refused, "
-            f"{len(outcome.lost)} lost "
+            f"{outcome.window} in the re-read-to-PUT window, {len(outcome.lost)} lost "
             f"{'; '.join(outcome.lost[:3])} {outcome.detail}",
             flush=True,
         )

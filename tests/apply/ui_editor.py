@@ -1,31 +1,36 @@
 """Someone in the Cloudmore UI while apply runs: the chaos suite's concurrent editor.
 
 A thread of its own with a plain httpx client (its own token, through the same faults as
-apply), editing random objects the way the UI saves one: read it whole, change one field, PUT
-it whole. It edits fields the catalog manages (an addon's price and name, a product's name, a
-service's vendor) and fields it does not (an addon's groupName and cost, a product's
-description and allowQuantityDecrease, a service's description and displayOnly). It edits
-only objects the files keep: one the plan deletes goes, with its edits, as reviewed.
+apply), editing random objects from apply's first write on, the way the UI saves one: read it
+whole, change one field, PUT it whole. It edits fields the catalog manages (an addon's price
+and name, a product's name, a service's vendor) and fields it does not (an addon's groupName
+and cost, a product's description and allowQuantityDecrease, a service's description and
+displayOnly). Half its edits go to objects whose change has not started yet (where a PUT
+built from the check's read would lose them); it edits only objects the files keep: one the
+plan deletes goes, with its edits, as reviewed.
 
 An edit counts once the server confirmed it (a 204). A PUT that ended without an answer (a
 timeout, a dropped connection) may still land at any moment, after a later edit of the same
 field even: that field is never edited or checked again (:attr:`UiEditor.uncertain`).
-Afterwards :meth:`UiEditor.lost` reads
-every field edited (its last edit) and names those that no longer hold the edited value:
-apply wrote over an edit it never saw, a lost update (docs/contracts.md, "Edits during
-apply"). An edit apply refused to overwrite stays, so it is kept, not lost.
+Afterwards :meth:`UiEditor.lost` reads every field edited (its last edit) and names those
+that no longer hold the edited value: apply wrote over an edit it never saw, a lost update
+(docs/contracts.md, "Edits during apply"). An edit apply refused to overwrite stays, so it is
+kept, not lost.
 """
 
 from __future__ import annotations
 
 import random
 import threading
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import httpx
 
+from catalog_sync.apply import OperationResult, Phase, SilentListener
+from catalog_sync.plan.model import Change
 from tests.apply.support import SELLER, TOKEN_AUTH, TOKEN_FORM
 
 # Per kind: (field, managed by the chaos catalog?)
@@ -50,6 +55,10 @@ class Edit:
     field: str
     value: Any
     managed: bool
+    key: str
+    sent_at: float
+    answered_at: float
+    """Wall clock around its PUT: it landed in between."""
 
 
 @dataclass
@@ -60,6 +69,11 @@ class UiEditor:
     seed: int
     keep: frozenset[str]
     """The natural keys (service names, item codes) the files keep."""
+    focus: set[str] = field(default_factory=set)
+    writing: threading.Event = field(default_factory=threading.Event)
+    """Set when apply starts writing (the check is done)."""
+    changing: dict[str, list[float]] = field(default_factory=dict)
+    """Natural key -> wall clock when apply started its change, and when that change ended."""
     edits: dict[tuple[str, str], Edit] = field(default_factory=dict)
     uncertain: set[tuple[str, str]] = field(default_factory=set)
     """Fields whose last PUT ended without an answer: not edited or checked again."""
@@ -68,8 +82,12 @@ class UiEditor:
     _thread: threading.Thread | None = None
     errors: list[str] = field(default_factory=list)
 
-    def start(self) -> None:
-        """List the objects to edit, then edit from a thread of its own until :meth:`stop`."""
+    def start(self, focus: frozenset[str] = frozenset()) -> None:
+        """List the objects to edit, then edit from a thread of its own from apply's first
+        write (:class:`EditorListener`) until :meth:`stop`. ``focus``: the natural keys of
+        the objects the plan changes; half the edits go to those whose change has not
+        started yet, where a PUT built from the check's read would lose them."""
+        self.focus = set(focus)
         session = _session(self.url)
         http = session.__enter__()
         objects = self._objects(http)
@@ -87,35 +105,49 @@ class UiEditor:
     def managed_edits(self) -> int:
         return sum(1 for edit in self.edits.values() if edit.managed)
 
-    def lost(self) -> list[str]:
-        """Each edited field that no longer holds its (last) edit, as ``path field``."""
+    def in_window(self, edit: Edit) -> bool:
+        """Whether ``edit`` landed while apply's change of its object was in flight: from its
+        start (the re-read right before the PUT) to its end (the PUT answered)."""
+        span = self.changing.get(edit.key)
+        if span is None or len(span) < 2:
+            return False
+        return span[0] <= edit.answered_at and edit.sent_at <= span[1]
+
+    def lost(self) -> list[tuple[Edit, Any]]:
+        """Each edit (the last of its field) no longer there, with what is there now."""
         with _session(self.url) as http:
-            gone: list[str] = []
+            gone: list[tuple[Edit, Any]] = []
             for edit in self.edits.values():
                 current = _get(http, edit.path)
                 if current is None or not _same(current.get(edit.field), edit.value):
-                    actual = None if current is None else current.get(edit.field)
-                    gone.append(f"{edit.path} {edit.field}: edited {edit.value!r}, now {actual!r}")
+                    gone.append((edit, None if current is None else current.get(edit.field)))
             return gone
 
     # ------------------------------------------------------------------------ the thread
 
-    def _run(self, session: _session, http: httpx.Client, objects: list[tuple[str, str]]) -> None:
+    def _run(
+        self, session: _session, http: httpx.Client, objects: list[tuple[str, str, str]]
+    ) -> None:
         rnd = random.Random(self.seed)
         try:
             with session:
+                while not self.writing.is_set() and not self._stop.is_set():
+                    self._stop.wait(PAUSE_SECONDS)
                 while not self._stop.is_set():
                     if not objects or rnd.random() < REFRESH_SHARE:
                         objects = self._objects(http) or objects
-                    if objects:
-                        self._edit(http, rnd, *rnd.choice(objects))
+                    focus = set(self.focus)
+                    focused = [o for o in objects if o[2] in focus]
+                    chosen = focused if focused and rnd.random() < 0.5 else objects
+                    if chosen:
+                        self._edit(http, rnd, *rnd.choice(chosen))
                     self._stop.wait(PAUSE_SECONDS)
         except Exception as error:  # reported by the suite, never swallowed
             self.errors.append(f"{type(error).__name__}: {error}")
 
-    def _objects(self, http: httpx.Client) -> list[tuple[str, str]]:
-        """(kind, path) of every live object the files keep; [] when a list failed."""
-        found: list[tuple[str, str]] = []
+    def _objects(self, http: httpx.Client) -> list[tuple[str, str, str]]:
+        """(kind, path, key) of every live object the files keep; [] when a list failed."""
+        found: list[tuple[str, str, str]] = []
         services = _get(http, f"{SELLER}/services")
         if services is None:
             return []
@@ -123,20 +155,20 @@ class UiEditor:
             if service["name"] not in self.keep:
                 continue
             path = f"{SELLER}/services/{service['id']}"
-            found.append(("service", path))
+            found.append(("service", path, service["name"]))
             for product in _get(http, f"{path}/products") or []:
                 if product["itemCode"] not in self.keep:
                     continue
                 product_path = f"{path}/products/{product['id']}"
-                found.append(("product", product_path))
+                found.append(("product", product_path, product["itemCode"]))
                 found.extend(
-                    ("addon", f"{product_path}/addons/{addon['id']}")
+                    ("addon", f"{product_path}/addons/{addon['id']}", addon["itemCode"])
                     for addon in _get(http, f"{product_path}/addons") or []
                     if addon["itemCode"] in self.keep
                 )
         return found
 
-    def _edit(self, http: httpx.Client, rnd: random.Random, kind: str, path: str) -> None:
+    def _edit(self, http: httpx.Client, rnd: random.Random, kind: str, path: str, key: str) -> None:
         managed = rnd.random() < MANAGED_SHARE
         name = rnd.choice([f for f, is_managed in FIELDS[kind] if is_managed is managed])
         if (path, name) in self.uncertain:
@@ -148,6 +180,7 @@ class UiEditor:
         value = _new_value(name, current.get(name), self.attempts)
         body = {k: v for k, v in current.items() if k not in ("id", "publish", "currencies")}
         body[name] = value
+        sent_at = time.time()
         try:
             response = http.put(path, json=body)
         except httpx.HTTPError:
@@ -156,7 +189,29 @@ class UiEditor:
             self.edits.pop((path, name), None)
             return
         if response.status_code == 204:
-            self.edits[(path, name)] = Edit(path, name, value, managed)
+            edit = Edit(path, name, value, managed, key, sent_at, time.time())
+            self.edits[(path, name)] = edit
+
+
+class EditorListener(SilentListener):
+    """Tells the editor when apply starts writing and which changes have started."""
+
+    def __init__(self, editor: UiEditor) -> None:
+        self.editor = editor
+
+    def phase(self, phase: Phase, total: int) -> None:
+        if phase is Phase.APPLYING:
+            self.editor.writing.set()
+
+    def started(self, change: Change) -> None:
+        key = change.address.key or ""
+        self.editor.changing[key] = [time.time()]
+        self.editor.focus.discard(key)
+
+    def finished(self, result: OperationResult) -> None:
+        span = self.editor.changing.get(result.address.key or "")
+        if span is not None:
+            span.append(time.time())
 
 
 def _new_value(name: str, old: Any, serial: int) -> Any:
