@@ -62,9 +62,9 @@ async def reread(
 
 
 def shown(value: Any) -> str:
-    """A value from the server as a message quotes it: JSON, so a line break in it stays
-    escaped and cannot start a line of its own."""
-    return json.dumps(value, default=str, ensure_ascii=False)
+    """A value from the server as a message quotes it: JSON with non-ASCII escaped, so a line
+    break (or a bidi control) in it stays escaped and cannot start a line of its own."""
+    return json.dumps(value, default=str)
 
 
 def wire_value(
