@@ -38,7 +38,9 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -97,7 +99,7 @@ class Outcome:
     lost: tuple[str, ...] = ()
     """Edits no longer there right after that apply: lost updates."""
     uncertain: int = 0
-    """Fields the editor left alone after a PUT of it ended without an answer."""
+    """Objects the editor left alone after a PUT of one ended without an answer."""
     window: int = 0
     """Edits overwritten because they landed between apply's re-read of their object and its
     PUT: the window no client can close without a conditional PUT (docs/threat-model.md)."""
@@ -206,8 +208,21 @@ async def _apply_once(
         return f"{type(error).__name__}: {str(error)[:300]}"
 
 
-def _lost(edit: Edit, now: object) -> str:
-    return f"{edit.path} {edit.field}: edited {edit.value!r}, now {now!r}"
+def _lost(edit: Edit, now: object, entries: list[dict[str, Any]]) -> str:
+    """A lost edit, with the writes to its object the emulator logged from then on."""
+    writes = [
+        f"{e['method']} by {str(e['agent'] or '?').split('/')[0]} at {e['startedAt'][11:]} "
+        f"({e['durationMs']} ms, {e['status']}, {e['fault'] or 'no fault'})"
+        for e in entries
+        if e["path"] == edit.path
+        and e["method"] != "GET"
+        and datetime.fromisoformat(e["startedAt"]).timestamp() >= edit.sent_at - 1
+    ]
+    sent = datetime.fromtimestamp(edit.sent_at, UTC).isoformat(timespec="milliseconds")[11:]
+    return (
+        f"{edit.path} {edit.field}: edited {edit.value!r} at {sent}, now {now!r}; "
+        f"writes: {'; '.join(writes)}"
+    )
 
 
 def _refused(outcome: ApplyReport | str) -> int:
@@ -326,7 +341,8 @@ def run_scenario(scenario: Scenario, work: Path) -> Outcome:
                 # Right away: the next plan shows a managed edit and reverts it, as reviewed;
                 # only this run could have lost one.
                 gone = editor.lost()
-                lost = [_lost(e, now) for e, now in gone if not editor.in_window(e)]
+                entries = http.get("/_emulator/requests").json()
+                lost = [_lost(e, now, entries) for e, now in gone if not editor.in_window(e)]
                 lost += [f"the editor failed: {e}" for e in editor.errors]
                 window = len(gone) - len(lost) + len(editor.errors)
             outcomes: list[ApplyReport | str] = []

@@ -9,9 +9,11 @@ displayOnly). Half its edits go to objects whose change has not started yet (whe
 built from the check's read would lose them); it edits only objects the files keep: one the
 plan deletes goes, with its edits, as reviewed.
 
-An edit counts once the server confirmed it (a 204). A PUT that ended without an answer (a
-timeout, a dropped connection) may still land at any moment, after a later edit of the same
-field even: that field is never edited or checked again (:attr:`UiEditor.uncertain`).
+An edit counts once the server confirmed it (a 204). A PUT answered otherwise than 204, 400,
+401, 429 or 503 may have written (a 502 after the write), and one that ended without an answer
+(a timeout, a dropped connection) may land at any moment, after a later edit even; either
+carries the whole object as read before, so that object is never edited or checked again
+(:attr:`UiEditor.uncertain`).
 Afterwards :meth:`UiEditor.lost` reads every field edited (its last edit) and names those
 that no longer hold the edited value: apply wrote over an edit it never saw, a lost update
 (docs/contracts.md, "Edits during apply"). An edit apply refused to overwrite stays, so it is
@@ -47,6 +49,8 @@ PAUSE_SECONDS = 0.005
 REFRESH_SHARE = 0.02
 """How often the objects are listed again (those apply created since)."""
 ATTEMPTS = 20
+SURELY_NOT_DONE = frozenset({400, 401, 429, 503})
+"""Answers after which a PUT surely did not write (docs/contracts.md, "Client")."""
 
 
 @dataclass
@@ -75,8 +79,8 @@ class UiEditor:
     changing: dict[str, list[float]] = field(default_factory=dict)
     """Natural key -> wall clock when apply started its change, and when that change ended."""
     edits: dict[tuple[str, str], Edit] = field(default_factory=dict)
-    uncertain: set[tuple[str, str]] = field(default_factory=set)
-    """Fields whose last PUT ended without an answer: not edited or checked again."""
+    uncertain: set[str] = field(default_factory=set)
+    """Objects a PUT of which ended without an answer: not edited or checked again."""
     attempts: int = 0
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -171,7 +175,7 @@ class UiEditor:
     def _edit(self, http: httpx.Client, rnd: random.Random, kind: str, path: str, key: str) -> None:
         managed = rnd.random() < MANAGED_SHARE
         name = rnd.choice([f for f, is_managed in FIELDS[kind] if is_managed is managed])
-        if (path, name) in self.uncertain:
+        if path in self.uncertain:
             return
         current = _get(http, path)
         if current is None:
@@ -184,13 +188,16 @@ class UiEditor:
         try:
             response = http.put(path, json=body)
         except httpx.HTTPError:
-            # Perhaps done, perhaps not, perhaps later: this field is left alone from now on.
-            self.uncertain.add((path, name))
-            self.edits.pop((path, name), None)
-            return
-        if response.status_code == 204:
+            response = None
+        if response is not None and response.status_code == 204:
             edit = Edit(path, name, value, managed, key, sent_at, time.time())
             self.edits[(path, name)] = edit
+        elif response is None or response.status_code not in SURELY_NOT_DONE:
+            # Perhaps done (a 502 after the write), perhaps later (a timeout), and with every
+            # field of the object as read before: the object is left alone from now on.
+            self.uncertain.add(path)
+            for edited in [k for k in self.edits if k[0] == path]:
+                del self.edits[edited]
 
 
 class EditorListener(SilentListener):
@@ -232,7 +239,8 @@ class _session:  # noqa: N801 - used as a context manager, like a function
     """A plain httpx client with its own token; retried past the faults of the chaos mix."""
 
     def __init__(self, url: str) -> None:
-        self.http = httpx.Client(base_url=url, timeout=5)
+        # Long past a hang fault: an unanswered PUT makes its object unusable for the check.
+        self.http = httpx.Client(base_url=url, timeout=30)
 
     def __enter__(self) -> httpx.Client:
         for _ in range(ATTEMPTS):
