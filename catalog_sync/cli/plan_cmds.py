@@ -258,7 +258,8 @@ def apply(
     colour = use_colour(sys.stdout, state)
     click.echo(_render_report(report, output_format, colour=colour), nl=False, color=colour)
     if report.interrupted:
-        click.echo(f"error: {_incomplete(report)}", err=True)
+        # The report above has just given the counts.
+        click.echo("error: apply was interrupted (Ctrl-C); see the report above", err=True)
         raise SystemExit(EXIT_INTERRUPTED)
     if not report.ok:
         raise ApplyError(_incomplete(report))

@@ -42,7 +42,10 @@ class LineProgress:
 
     def finished(self, result: OperationResult) -> None:
         self._settled += 1
-        self._echo(f"apply: [{self._settled}/{self._total}] {result_line(result)}")
+        # Changes never started are counted by the report and listed by the journal: after a
+        # Ctrl-C a line each would bury what was done and what failed.
+        if result.outcome is not Outcome.NOT_ATTEMPTED:
+            self._echo(f"apply: [{self._settled}/{self._total}] {result_line(result)}")
 
 
 class LiveProgress:
@@ -96,7 +99,7 @@ class LiveProgress:
         if result.outcome is Outcome.DONE or result.outcome is Outcome.FAILED:
             self._running = max(0, self._running - 1)
         self._progress.advance(self._task)
-        if result.outcome is not Outcome.DONE:
+        if result.outcome is not Outcome.DONE and result.outcome is not Outcome.NOT_ATTEMPTED:
             self._progress.console.print(result_line(result), markup=False, highlight=False)
         self._describe(result.address)
 

@@ -52,10 +52,12 @@ def render_report(report: ApplyReport, *, colour: bool = False) -> str:
         chosen = [r for r in report.results if r.outcome is outcome]
         if not chosen:
             continue
-        heading = HEADINGS[outcome]
-        if outcome is Outcome.NOT_ATTEMPTED and report.interrupted:
-            heading = "Not attempted (interrupted by Ctrl-C):"
-        lines.extend(["", paint(outcome.value, heading)])
+        if outcome is Outcome.NOT_ATTEMPTED:
+            # An interrupted run of thousands of changes would list nearly all of them here:
+            # the count says what matters, and the journal lists them (docs/diagnostics.md).
+            lines.extend(["", paint(outcome.value, _not_attempted(report, len(chosen)))])
+            continue
+        lines.extend(["", paint(outcome.value, HEADINGS[outcome])])
         lines.extend(result_line(result) for result in chosen)
 
     lines.append("")
@@ -93,6 +95,18 @@ def render_report(report: ApplyReport, *, colour: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _not_attempted(report: ApplyReport, count: int) -> str:
+    why = (
+        "interrupted by Ctrl-C"
+        if report.interrupted
+        else "--fail-fast stopped after the first failure"
+    )
+    where = (
+        f"; `{JOURNAL_COMMAND} {report.journal}` lists them" if report.journal is not None else ""
+    )
+    return f"Not attempted ({why}): {count} change(s){where}."
+
+
 def counts_text(counts: dict[Outcome, int]) -> str:
     return ", ".join(f"{counts[o]} {o.value.replace('_', ' ')}" for o in Outcome)
 
@@ -123,6 +137,12 @@ def render_previous_notice(previous: PreviousRun) -> str:
     )
 
 
+_UNRUN = {
+    Outcome.SKIPPED: "were skipped (a change they depend on failed)",
+    Outcome.NOT_ATTEMPTED: "were not attempted",
+}
+
+
 def render_previous_run(previous: PreviousRun) -> str:
     """What an apply did by its journal: above all one that did not finish, and what it had
     in flight."""
@@ -146,6 +166,11 @@ def render_previous_run(previous: PreviousRun) -> str:
     if failed:
         lines.append(f"  {len(failed)} operation(s) failed:")
         lines.extend(f"    {e.action} {e.address}: {e.reason}" for e in failed)
+    for outcome, heading in _UNRUN.items():
+        unrun = [e for e in previous.results if e.outcome == outcome.value]
+        if unrun:
+            lines.append(f"  {len(unrun)} operation(s) {heading}:")
+            lines.extend(f"    {e.action} {e.address}" for e in unrun)
     if previous.in_flight:
         lines.append(
             f"  {len(previous.in_flight)} operation(s) were in flight when it stopped "
