@@ -55,6 +55,7 @@ _CODES: Final = frozenset(
     {
         "itemCode",
         "registrationNumber",
+        "movedFrom",
         "postalCode",
         "phonePrefix",
         "phone",

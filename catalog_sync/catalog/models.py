@@ -71,6 +71,11 @@ _EXEMPT = (
 )
 _PROTECT = "When true, any plan that would delete (or, for a service, disable) this object fails."
 _ID = "Pins this object to a live object by id (a lower-case GUID), so its natural key may change."
+_MOVED_FROM = (
+    "The key this object had before a rename: the live object found by it is updated to this"
+    ' one\'s key, instead of a create and a delete (README, "Renames"). Safe to remove once'
+    " applied; the plan says so."
+)
 # The amounts of a price row: a product's and an addon's own, and each currency's.
 _Price = Annotated[Money | None, Field(description="The price for brokers.")]
 _Cost = Annotated[Money | None, Field(description="The cost for the seller.")]
@@ -273,6 +278,7 @@ class Addon(SourcedModel):
     product."""
 
     id: Guid | None = Field(default=None, description=_ID)
+    moved_from: Key | None = Field(default=None, description=_MOVED_FROM)
     name: Name = Field(description="The name of the addon.")
     item_code: Key = Field(description="The addon's SKU, unique within its product.")
     enable_grouping: bool = Field(
@@ -306,6 +312,7 @@ class Product(SourcedModel):
     """A product of a service, keyed by itemCode within its service."""
 
     id: Guid | None = Field(default=None, description=_ID)
+    moved_from: Key | None = Field(default=None, description=_MOVED_FROM)
     name: Name = Field(description="The name of the product.")
     item_code: Key = Field(description="The product's code, unique within its service.")
     type: ProductType = Field(description="ProductBased or Metered.")
@@ -334,6 +341,7 @@ class Service(SourcedModel):
     """A service of the seller, keyed by name."""
 
     id: Guid | None = Field(default=None, description=_ID)
+    moved_from: Name | None = Field(default=None, description=_MOVED_FROM)
     name: Name = Field(description="The service's name, unique per seller.")
     vendor_name: Text | None = Field(default=None, description="The vendor's name.")
     description: Text | None = Field(default=None, description="Shown to brokers.")
@@ -412,6 +420,7 @@ class Broker(SourcedModel):
     """A broker (reseller) of the seller keyed by registrationNumber."""
 
     id: Guid | None = Field(default=None, description=_ID)
+    moved_from: Key | None = Field(default=None, description=_MOVED_FROM)
     name: Name = Field(description="The broker's name.")
     registration_number: Key = Field(
         description="The company registration number, unique per seller (quote it)."

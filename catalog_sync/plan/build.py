@@ -22,7 +22,7 @@ from catalog_sync.plan.duplicates import refuse_duplicates
 from catalog_sync.plan.keyed import read_keyed, wanted_by_desired, with_listed
 from catalog_sync.plan.live import LiveCatalog, LiveReader, read_live
 from catalog_sync.plan.lookups import Lookups
-from catalog_sync.plan.match import pinned_problems
+from catalog_sync.plan.match import moved_from_notes, moved_from_problems, pinned_problems
 from catalog_sync.plan.model import (
     CatalogRef,
     Change,
@@ -134,6 +134,7 @@ def _drafted(
         body = body.model_copy(update={"changes": mark_origins(body.changes, base_body.changes)})
     body = priced(body, desired, live.graph, settings)
     warnings = _unmatched_protect(catalog.settings, settings.protect, desired, live.graph)
+    warnings += tuple(moved_from_notes(desired, live.graph))
     plan = Plan(
         tool_version=__version__,
         created_at=now or datetime.now(UTC),
@@ -150,7 +151,11 @@ def desired_against(catalog: Catalog, live: LiveCatalog) -> ResourceGraph:
     """The files as a graph; raises CatalogError listing every name or pinned id that resolves
     to nothing live."""
     desired = desired_graph(catalog, live.lookups, live.broker_ids)
-    problems = [*desired.problems, *pinned_problems(desired.graph, live.graph)]
+    problems = [
+        *desired.problems,
+        *pinned_problems(desired.graph, live.graph),
+        *moved_from_problems(desired.graph),
+    ]
     if problems:
         raise CatalogError(sorted(problems, key=Diagnostic.sort_key))
     return desired.graph

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import KINDS, defaults, references
 from catalog_sync.plan.ignore import with_live_values
-from catalog_sync.plan.match import match
+from catalog_sync.plan.match import likely_renames, match
 from catalog_sync.plan.model import (
     Action,
     Change,
@@ -73,6 +73,7 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
         safety=evaluate_safety(ordered, live, settings, existing),
         summary=summary,
         existing=existing,
+        renames=likely_renames(desired, live, ordered, [entry for entry, _ in unmanaged]),
     )
 
 

@@ -3,15 +3,31 @@ pinned id names a live object that stays under its live parent."""
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping
+import json
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import replace
+
+import yaml
 
 from catalog_sync.catalog import UNKNOWN_LOCATION, Code
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.graph import Address, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import KINDS, references
+from catalog_sync.plan.model import Action, Change, RenameHint, Unmanaged
 
-__all__ = ["match", "pinned_problems"]
+__all__ = [
+    "RENAME_SIMILARITY",
+    "likely_renames",
+    "match",
+    "moved_from_line",
+    "moved_from_notes",
+    "moved_from_problems",
+    "pinned_problems",
+]
+
+RENAME_SIMILARITY = 0.75
+"""The share of a created object's fields (and child keys) a live one must hold equal for the
+plan to say "this looks like a rename" (docs/diagnostics.md)."""
 
 
 def pinned_problems(desired: ResourceGraph, live: ResourceGraph) -> list[Diagnostic]:
@@ -58,8 +74,9 @@ def _pin_problem(wanted: Resource, message: str) -> Diagnostic:
 
 def match(desired: ResourceGraph, live: ResourceGraph) -> ResourceGraph:
     """Move live objects (and everything below them) to the desired address they match when
-    the keys differ: a pinned id, or a key that differs only in case (Cloudmore's natural keys
-    are case-insensitive, so "Cloud Pbx" can only ever be the live "Cloud PBX"). Parents
+    the keys differ: a pinned id, a key that differs only in case (Cloudmore's natural keys
+    are case-insensitive, so "Cloud Pbx" can only ever be the live "Cloud PBX"), or the old
+    key a ``movedFrom:`` names while the new key is not live yet. Parents
     first, so children are matched under their moved parent; a change of key is then planned
     as an update, never as a delete and a create."""
     for kind in (kind for kind in Kind if KINDS[kind].counted):
@@ -78,6 +95,8 @@ def match(desired: ResourceGraph, live: ResourceGraph) -> ResourceGraph:
             elif wanted.address not in live:
                 folded = (wanted.address.parent, (wanted.address.key or "").casefold())
                 found = by_folded_key.get(folded)
+                if found is None and wanted.moved_from is not None:
+                    found = by_folded_key.get((wanted.address.parent, wanted.moved_from.casefold()))
             else:
                 found = None
             if found is not None and found.address != wanted.address:
@@ -122,3 +141,181 @@ def _moved(live: ResourceGraph, moves: Mapping[Address, Address]) -> ResourceGra
         else:
             resources[resource.address] = resource
     return ResourceGraph(resources, live.duplicates + tuple(displaced))
+
+
+def moved_from_problems(desired: ResourceGraph) -> list[Diagnostic]:
+    """A ``movedFrom:`` must name a key no object of the files holds (its own included), and
+    one old key can move to one place only: either would make the rename ambiguous."""
+    problems: list[Diagnostic] = []
+    keys = {_folded(r.address.parent, r.kind, r.address.key): r for r in desired}
+    claimed: dict[tuple[Address | None, Kind, str], Resource] = {}
+    for wanted in desired:
+        if wanted.moved_from is None:
+            continue
+        old = _folded(wanted.address.parent, wanted.kind, wanted.moved_from)
+        holder = keys.get(old)
+        earlier = claimed.setdefault(old, wanted)
+        if holder is wanted:
+            message = f"movedFrom {wanted.moved_from!r} is this {wanted.kind.value}'s own key"
+        elif holder is not None:
+            message = (
+                f"movedFrom {wanted.moved_from!r} is the key of {holder.address}, which the "
+                f"files also describe (at {holder.source or UNKNOWN_LOCATION}): a key the files "
+                "use cannot be moved from"
+            )
+        elif earlier is not wanted:
+            message = (
+                f"movedFrom {wanted.moved_from!r} is also given by {earlier.address} (at "
+                f"{earlier.location_of('movedFrom') or UNKNOWN_LOCATION}): one live object "
+                "can be renamed to one key only"
+            )
+        else:
+            continue
+        where = wanted.location_of("movedFrom") or UNKNOWN_LOCATION
+        problems.append(Diagnostic(where, Code.MOVED_FROM_CLASH, Severity.ERROR, message))
+    return problems
+
+
+def moved_from_notes(desired: ResourceGraph, live: ResourceGraph) -> list[Diagnostic]:
+    """A warning at each ``movedFrom:`` that no longer renames anything: once the rename is
+    applied the line is safe to remove (README, "Renames"); with both keys live it moves
+    nothing. ``live`` is the live graph as read (not matched)."""
+    notes: list[Diagnostic] = []
+    moving = [r for r in desired if r.moved_from is not None and r.id is None]
+    matched = match(desired, live) if moving else live
+    for wanted in moving:
+        assert wanted.moved_from is not None
+        parent = _live_parent(wanted, matched, live)
+        new_live = _live_key(live, parent, wanted.kind, wanted.address.key)
+        old_live = _live_key(live, parent, wanted.kind, wanted.moved_from)
+        if new_live is not None and old_live is None:
+            message = (
+                f"movedFrom {wanted.moved_from!r} is applied: {wanted.address} is live (id "
+                f"{new_live.id}) and no {wanted.kind.value} is keyed {wanted.moved_from!r} any "
+                "more; this line is safe to remove"
+            )
+        elif new_live is not None and old_live is not None:
+            message = (
+                f"movedFrom {wanted.moved_from!r} renames nothing: {wanted.address} and "
+                f"{old_live.address} are both live, so the files match the first and the "
+                "second is unmanaged"
+            )
+        elif old_live is None and (parent is not None or wanted.address.parent is None):
+            message = (
+                f"movedFrom {wanted.moved_from!r} names no live {wanted.kind.value}: "
+                f"{wanted.address} will be created"
+            )
+        else:
+            continue
+        where = wanted.location_of("movedFrom") or UNKNOWN_LOCATION
+        notes.append(Diagnostic(where, Code.MOVED_FROM_NOTE, Severity.WARNING, message))
+    return notes
+
+
+def _live_parent(wanted: Resource, matched: ResourceGraph, live: ResourceGraph) -> Address | None:
+    """The address, as read, of the live object ``wanted``'s parent matches: where its old and
+    new keys are looked for. None for a top-level object, or a parent not live yet."""
+    found = matched.get(wanted.address.parent) if wanted.address.parent is not None else None
+    if found is None or found.id is None:
+        return None
+    raw = live.by_id(found.kind).get(found.id)
+    return raw.address if raw is not None else None
+
+
+def _live_key(
+    live: ResourceGraph, parent: Address | None, kind: Kind, key: str | None
+) -> Resource | None:
+    folded = (key or "").casefold()
+    siblings = live.children(parent) if parent is not None else live
+    return next(
+        (
+            r
+            for r in siblings
+            if r.kind is kind
+            and r.address.parent == parent
+            and (r.address.key or "").casefold() == folded
+        ),
+        None,
+    )
+
+
+def _folded(
+    parent: Address | None, kind: Kind, key: str | None
+) -> tuple[Address | None, Kind, str]:
+    return (parent, kind, (key or "").casefold())
+
+
+def likely_renames(
+    desired: ResourceGraph,
+    live: ResourceGraph,
+    changes: Sequence[Change],
+    unmanaged: Sequence[Unmanaged],
+) -> tuple[RenameHint, ...]:
+    """Each create whose fields (and child keys) are nearly those of a live object of its kind
+    under the same parent that the plan removes or leaves unmanaged: most likely a rename
+    without ``movedFrom:``, which would create a duplicate (and, under prune, remove the live
+    one). ``live`` is the matched live graph. Each live object is suggested once, to the
+    create most like it."""
+    left: dict[tuple[Address | None, Kind], list[Unmanaged]] = {}
+    for entry in unmanaged:
+        if KINDS[entry.kind].key is not None:
+            left.setdefault((entry.address.parent, entry.kind), []).append(entry)
+    scored: list[tuple[float, Change, Unmanaged]] = []
+    for change in changes:
+        if change.action is not Action.CREATE:
+            continue
+        wanted = desired.get(change.address)
+        if wanted is None or wanted.moved_from is not None:
+            continue
+        for entry in left.get((change.address.parent, change.kind), ()):
+            old = live.get(entry.address)
+            if old is not None:
+                score = _similarity(wanted, old, desired, live)
+                if score >= RENAME_SIMILARITY:
+                    scored.append((score, change, entry))
+    hints: list[RenameHint] = []
+    used: set[Address] = set()
+    for _, change, entry in sorted(scored, key=lambda item: -item[0]):
+        if change.address in used or entry.address in used:
+            continue
+        used.update((change.address, entry.address))
+        hints.append(
+            RenameHint(
+                address=change.address,
+                kind=change.kind,
+                old_address=entry.address,
+                old_id=entry.id,
+                action=entry.action,
+                line=moved_from_line(str(entry.address.key)),
+                source=change.source,
+            )
+        )
+    return tuple(sorted(hints, key=lambda hint: hint.address.sort_key()))
+
+
+def moved_from_line(old_key: str) -> str:
+    """``movedFrom: OLD`` as YAML reads it back as the string ``OLD``: plain when it can be,
+    else double-quoted (a code like "12345678" would otherwise read as a number)."""
+    plain = f"movedFrom: {old_key}"
+    try:
+        if yaml.safe_load(plain) == {"movedFrom": old_key}:
+            return plain
+    except yaml.YAMLError:
+        pass
+    return f"movedFrom: {json.dumps(old_key, ensure_ascii=False)}"
+
+
+def _similarity(
+    wanted: Resource, old: Resource, desired: ResourceGraph, live: ResourceGraph
+) -> float:
+    """The share of ``wanted``'s fields (its key left out) and child keys that ``old`` holds
+    equal; 0 when there is too little to compare."""
+    key = KINDS[wanted.kind].key
+    names = [name for name in wanted.fields if name != key]
+    equal = sum(1 for name in names if old.fields.get(name) == wanted.fields[name])
+    children = {(c.kind, c.address.key) for c in desired.children(wanted.address)}
+    live_children = {(c.kind, c.address.key) for c in live.children(old.address)}
+    compared = len(names) + len(children)
+    if compared < 2:
+        return 0.0
+    return (equal + len(children & live_children)) / compared
