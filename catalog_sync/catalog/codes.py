@@ -22,6 +22,8 @@ class Code(enum.StrEnum):
     MERGE_KEY = "CS108"
     UNSUPPORTED_TAG = "CS109"
     COMPLEX_KEY = "CS110"
+    NO_CATALOG = "CS111"
+    NOT_A_CATALOG = "CS112"
 
     # CS2xx: schema and types
     MISSING_FIELD = "CS201"
