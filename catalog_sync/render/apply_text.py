@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from catalog_sync.apply.journal import PreviousRun
 from catalog_sync.apply.report import ApplyReport, OperationResult, Outcome
 from catalog_sync.plan.model import Action
@@ -11,6 +13,7 @@ __all__ = [
     "HEADINGS",
     "JOURNAL_COMMAND",
     "counts_text",
+    "not_attempted_line",
     "render_previous_notice",
     "render_previous_run",
     "render_report",
@@ -55,7 +58,7 @@ def render_report(report: ApplyReport, *, colour: bool = False) -> str:
         if outcome is Outcome.NOT_ATTEMPTED:
             # An interrupted run of thousands of changes would list nearly all of them here:
             # the count says what matters, and the journal lists them (docs/diagnostics.md).
-            lines.extend(["", paint(outcome.value, _not_attempted(report, len(chosen)))])
+            lines.extend(["", paint(outcome.value, not_attempted_line(report, len(chosen)))])
             continue
         lines.extend(["", paint(outcome.value, HEADINGS[outcome])])
         lines.extend(result_line(result) for result in chosen)
@@ -95,15 +98,18 @@ def render_report(report: ApplyReport, *, colour: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _not_attempted(report: ApplyReport, count: int) -> str:
+def not_attempted_line(
+    report: ApplyReport, count: int, code: Callable[[str], str] = lambda text: f"`{text}`"
+) -> str:
+    """The changes never started, counted, and the command that lists them: one line.
+    ``code`` quotes the command (Markdown escapes it its own way)."""
     why = (
         "interrupted by Ctrl-C"
         if report.interrupted
         else "--fail-fast stopped after the first failure"
     )
-    where = (
-        f"; `{JOURNAL_COMMAND} {report.journal}` lists them" if report.journal is not None else ""
-    )
+    command = f"{JOURNAL_COMMAND} {report.journal}"
+    where = f"; {code(command)} lists them" if report.journal is not None else ""
     return f"Not attempted ({why}): {count} change(s){where}."
 
 
