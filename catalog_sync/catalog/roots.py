@@ -18,6 +18,7 @@ from pathlib import Path
 
 from catalog_sync.catalog.codes import Code
 from catalog_sync.catalog.loader import (
+    CATALOG_SUFFIXES,
     ROOT_FILE_NAMES,
     LoadedCatalog,
     load_catalog,
@@ -152,8 +153,9 @@ def catalog_targets(paths: Sequence[Path]) -> list[CatalogTarget]:
     for path in paths or (find_catalog(),):
         if path.is_dir():
             targets.append(CatalogTarget(find_catalog(path)))
-        elif not path.is_file():
-            # Loading says what it is: no such file, or a device, FIFO or socket.
+        elif not path.is_file() or path.suffix not in CATALOG_SUFFIXES:
+            # Loading says what it is: no such file, a device, FIFO or socket, or not a
+            # catalog file at all (README.md).
             targets.append(CatalogTarget(path))
         else:
             root = catalog_root(path)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import KINDS, defaults, references
 from catalog_sync.plan.ignore import with_live_values
-from catalog_sync.plan.match import likely_renames, match
+from catalog_sync.plan.match import match
 from catalog_sync.plan.model import (
     Action,
     Change,
@@ -24,7 +24,7 @@ from catalog_sync.plan.model import (
     Unmanaged,
     fingerprint,
 )
-from catalog_sync.plan.renames import with_rename_dependencies
+from catalog_sync.plan.renames import likely_renames, with_rename_dependencies
 from catalog_sync.plan.safety import evaluate_safety, existing_objects, protected_by
 from catalog_sync.plan.subtree import subtree_digest
 

@@ -38,6 +38,11 @@ def test_a_markdown_file_is_not_a_catalog(tmp_path: Path, monkeypatch: pytest.Mo
         "README.md: CS112 error: not a catalog: catalog files are *.yaml or *.yml"
     )
     assert "CS105" not in result.stderr
+    # validate too, inside a catalog, where a file it is given is checked with its catalog.
+    (tmp_path / "catalog.yaml").write_text("brokers: []\n", encoding="utf-8")
+    validated = _cli("validate", "README.md")
+    assert validated.exit_code == 1
+    assert validated.stdout.startswith("README.md: CS112 error: not a catalog")
 
 
 def test_a_missing_path_does_not_exist_and_has_no_position(
