@@ -278,9 +278,9 @@ class Addon(SourcedModel):
     product."""
 
     id: Guid | None = Field(default=None, description=_ID)
-    moved_from: Key | None = Field(default=None, description=_MOVED_FROM)
     name: Name = Field(description="The name of the addon.")
     item_code: Key = Field(description="The addon's SKU, unique within its product.")
+    moved_from: Key | None = Field(default=None, description=_MOVED_FROM)
     enable_grouping: bool = Field(
         default=False, strict=True, description="Whether the addon is grouped with others."
     )
@@ -312,9 +312,9 @@ class Product(SourcedModel):
     """A product of a service, keyed by itemCode within its service."""
 
     id: Guid | None = Field(default=None, description=_ID)
-    moved_from: Key | None = Field(default=None, description=_MOVED_FROM)
     name: Name = Field(description="The name of the product.")
     item_code: Key = Field(description="The product's code, unique within its service.")
+    moved_from: Key | None = Field(default=None, description=_MOVED_FROM)
     type: ProductType = Field(description="ProductBased or Metered.")
     description: Text | None = Field(default=None, description="Shown to brokers.")
     subscription_period_months: SubscriptionMonths | None = Field(
@@ -341,8 +341,8 @@ class Service(SourcedModel):
     """A service of the seller, keyed by name."""
 
     id: Guid | None = Field(default=None, description=_ID)
-    moved_from: Name | None = Field(default=None, description=_MOVED_FROM)
     name: Name = Field(description="The service's name, unique per seller.")
+    moved_from: Name | None = Field(default=None, description=_MOVED_FROM)
     vendor_name: Text | None = Field(default=None, description="The vendor's name.")
     description: Text | None = Field(default=None, description="Shown to brokers.")
     categories: tuple[Name, ...] = Field(
@@ -420,11 +420,11 @@ class Broker(SourcedModel):
     """A broker (reseller) of the seller keyed by registrationNumber."""
 
     id: Guid | None = Field(default=None, description=_ID)
-    moved_from: Key | None = Field(default=None, description=_MOVED_FROM)
     name: Name = Field(description="The broker's name.")
     registration_number: Key = Field(
         description="The company registration number, unique per seller (quote it)."
     )
+    moved_from: Key | None = Field(default=None, description=_MOVED_FROM)
     vat: Text | None = Field(default=None, description="The VAT number.")
     domain: Domain = Field(description="The broker's domain, like example.com.")
     notification_email: Email = Field(description="Where notifications are sent.")

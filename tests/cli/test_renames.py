@@ -65,6 +65,8 @@ def _rename(catalog: Path, *, moved_from: bool) -> None:
 
 def test_moved_from_renames_a_service_and_an_addon_in_place(applied: Path) -> None:
     _rename(applied, moved_from=True)
+    # Written where fmt puts it: right after the key it replaces.
+    assert "0 would reformat" in _cli("fmt", "--check", "catalog").stderr
     planned = _cli("plan", "catalog", "--format", "json")
     assert planned.exit_code == 0, planned.output
     changes = json.loads(planned.stdout)["changes"]
