@@ -13,6 +13,7 @@ from typing import Final, TypeVar
 
 from catalog_sync.catalog.codes import Code
 from catalog_sync.catalog.models import Addon, Catalog, Product, Publish
+from catalog_sync.catalog.moves import moved_from_problems
 from catalog_sync.catalog.sourced import SourcedModel
 from catalog_sync.diagnostics import Diagnostic, Severity
 
@@ -56,6 +57,7 @@ def check_catalog(catalog: Catalog) -> list[Diagnostic]:
         Code.DUPLICATE_ID,
         "id",
     )
+    found += moved_from_problems(catalog)
     return found
 
 

@@ -59,6 +59,7 @@ class Code(enum.StrEnum):
     LOOKALIKE_KEY = "CS324"
     INVISIBLE_CHARACTER = "CS325"
     PRICED_ITEM_CODE = "CS326"
+    MOVED_FROM_CLASH = "CS330"
 
     # CS4xx: names and ids resolved against the live catalog (plan and apply)
     UNRESOLVED_NAME = "CS401"
@@ -67,5 +68,4 @@ class Code(enum.StrEnum):
     PRODUCT_TYPE_CHANGE = "CS404"
     PROTECT_UNMATCHED = "CS405"
     QUANTITY_ORDER = "CS406"
-    MOVED_FROM_CLASH = "CS407"
     MOVED_FROM_NOTE = "CS408"

@@ -22,7 +22,7 @@ from catalog_sync.plan.duplicates import refuse_duplicates
 from catalog_sync.plan.keyed import read_keyed, wanted_by_desired, with_listed
 from catalog_sync.plan.live import LiveCatalog, LiveReader, read_live
 from catalog_sync.plan.lookups import Lookups
-from catalog_sync.plan.match import moved_from_notes, moved_from_problems, pinned_problems
+from catalog_sync.plan.match import moved_from_notes, pinned_problems
 from catalog_sync.plan.model import (
     CatalogRef,
     Change,
@@ -151,11 +151,7 @@ def desired_against(catalog: Catalog, live: LiveCatalog) -> ResourceGraph:
     """The files as a graph; raises CatalogError listing every name or pinned id that resolves
     to nothing live."""
     desired = desired_graph(catalog, live.lookups, live.broker_ids)
-    problems = [
-        *desired.problems,
-        *pinned_problems(desired.graph, live.graph),
-        *moved_from_problems(desired.graph),
-    ]
+    problems = [*desired.problems, *pinned_problems(desired.graph, live.graph)]
     if problems:
         raise CatalogError(sorted(problems, key=Diagnostic.sort_key))
     return desired.graph

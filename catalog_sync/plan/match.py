@@ -11,7 +11,7 @@ from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.graph import Address, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import KINDS, references
 
-__all__ = ["match", "moved_from_notes", "moved_from_problems", "pinned_problems"]
+__all__ = ["match", "moved_from_notes", "pinned_problems"]
 
 
 def pinned_problems(desired: ResourceGraph, live: ResourceGraph) -> list[Diagnostic]:
@@ -127,39 +127,6 @@ def _moved(live: ResourceGraph, moves: Mapping[Address, Address]) -> ResourceGra
     return ResourceGraph(resources, live.duplicates + tuple(displaced))
 
 
-def moved_from_problems(desired: ResourceGraph) -> list[Diagnostic]:
-    """A ``movedFrom:`` must name a key no object of the files holds (its own included), and
-    one old key can move to one place only: either would make the rename ambiguous."""
-    problems: list[Diagnostic] = []
-    keys = {_folded(r.address.parent, r.kind, r.address.key): r for r in desired}
-    claimed: dict[tuple[Address | None, Kind, str], Resource] = {}
-    for wanted in desired:
-        if wanted.moved_from is None:
-            continue
-        old = _folded(wanted.address.parent, wanted.kind, wanted.moved_from)
-        holder = keys.get(old)
-        earlier = claimed.setdefault(old, wanted)
-        if holder is wanted:
-            message = f"movedFrom {wanted.moved_from!r} is this {wanted.kind.value}'s own key"
-        elif holder is not None:
-            message = (
-                f"movedFrom {wanted.moved_from!r} is the key of {holder.address}, which the "
-                f"files also describe (at {holder.source or UNKNOWN_LOCATION}): a key the files "
-                "use cannot be moved from"
-            )
-        elif earlier is not wanted:
-            message = (
-                f"movedFrom {wanted.moved_from!r} is also given by {earlier.address} (at "
-                f"{earlier.location_of('movedFrom') or UNKNOWN_LOCATION}): one live object "
-                "can be renamed to one key only"
-            )
-        else:
-            continue
-        where = wanted.location_of("movedFrom") or UNKNOWN_LOCATION
-        problems.append(Diagnostic(where, Code.MOVED_FROM_CLASH, Severity.ERROR, message))
-    return problems
-
-
 def moved_from_notes(desired: ResourceGraph, live: ResourceGraph) -> list[Diagnostic]:
     """A warning at each ``movedFrom:`` that no longer renames anything: once the rename is
     applied the line is safe to remove (README, "Renames"); with both keys live it moves
@@ -221,9 +188,3 @@ def _live_key(
         ),
         None,
     )
-
-
-def _folded(
-    parent: Address | None, kind: Kind, key: str | None
-) -> tuple[Address | None, Kind, str]:
-    return (parent, kind, (key or "").casefold())
