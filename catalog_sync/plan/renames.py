@@ -60,43 +60,110 @@ def likely_renames(
     """Each create whose fields (and child keys) are nearly those of a live object of its kind
     under the same parent that the plan removes or leaves unmanaged: most likely a rename
     without ``movedFrom:``, which would create a duplicate (and, under prune, remove the live
-    one). ``live`` is the matched live graph. Each live object is suggested once, to the
-    create most like it."""
-    left: dict[tuple[Address | None, Kind], list[Unmanaged]] = {}
+    one). ``live`` is the matched live graph. Each live object is suggested once.
+
+    Objects whose fields are all equal are paired first, through an index (a catalog that
+    renames thousands of addons at once must not compare every pair); the rest are compared
+    pair by pair, most alike first, in a group of at most :data:`_MAX_PAIRS` pairs."""
+    groups: dict[tuple[Address | None, Kind], tuple[list[Resource], list[Unmanaged]]] = {}
     for entry in unmanaged:
         if KINDS[entry.kind].key is not None:
-            left.setdefault((entry.address.parent, entry.kind), []).append(entry)
-    scored: list[tuple[float, Change, Unmanaged]] = []
+            groups.setdefault((entry.address.parent, entry.kind), ([], []))[1].append(entry)
     for change in changes:
-        if change.action is not Action.CREATE:
-            continue
         wanted = desired.get(change.address)
-        if wanted is None or wanted.moved_from is not None:
+        group = groups.get((change.address.parent, change.kind))
+        if change.action is not Action.CREATE or wanted is None or group is None:
             continue
-        for entry in left.get((change.address.parent, change.kind), ()):
-            old = live.get(entry.address)
-            if old is not None:
-                score = _similarity(wanted, old, desired, live)
-                if score >= RENAME_SIMILARITY:
-                    scored.append((score, change, entry))
+        if wanted.moved_from is None:  # a movedFrom that renames nothing has its own note
+            group[0].append(wanted)
     hints: list[RenameHint] = []
-    used: set[Address] = set()
-    for _, change, entry in sorted(scored, key=lambda item: -item[0]):
-        if change.address in used or entry.address in used:
-            continue
-        used.update((change.address, entry.address))
-        hints.append(
-            RenameHint(
-                address=change.address,
-                kind=change.kind,
-                old_address=entry.address,
-                old_id=entry.id,
-                action=entry.action,
-                line=moved_from_line(str(entry.address.key)),
-                source=change.source,
-            )
-        )
+    for creates, candidates in groups.values():
+        pairs = _equal_pairs(creates, candidates, live)
+        paired = {address for pair in pairs for address in (pair[0].address, pair[1].address)}
+        creates = [c for c in creates if c.address not in paired]
+        candidates = [c for c in candidates if c.address not in paired]
+        pairs += _alike_pairs(creates, candidates, desired, live)
+        hints += (_hint(wanted, entry) for wanted, entry in pairs)
     return tuple(sorted(hints, key=lambda hint: hint.address.sort_key()))
+
+
+_MAX_PAIRS = 20_000
+"""Pairs of creates and live objects of one group compared one by one (beyond it, only
+objects whose fields are all equal are paired)."""
+
+
+def _equal_pairs(
+    creates: Sequence[Resource], candidates: Sequence[Unmanaged], live: ResourceGraph
+) -> list[tuple[Resource, Unmanaged]]:
+    """Each create paired with a live object whose every field the create gives (its key left
+    out, at least two) is equal, looked up by those values."""
+    indexes: dict[tuple[str, ...], dict[tuple[object, ...], list[Unmanaged]]] = {}
+    pairs: list[tuple[Resource, Unmanaged]] = []
+    used: set[Address] = set()
+    for wanted in creates:
+        names = _compared(wanted)
+        if len(names) < 2:
+            continue
+        index = indexes.get(names)
+        if index is None:
+            index = indexes[names] = {}
+            # Reversed, so that popping from the end pairs in plan order.
+            for entry in reversed(candidates):
+                old = live.get(entry.address)
+                if old is not None:
+                    values = tuple(old.fields.get(name) for name in names)
+                    index.setdefault(values, []).append(entry)
+        same = index.get(tuple(wanted.fields[name] for name in names), [])
+        # One live object is suggested once (it may sit in the index of other field sets).
+        while same and same[-1].address in used:
+            same.pop()
+        if same:
+            entry = same.pop()
+            used.add(entry.address)
+            pairs.append((wanted, entry))
+    return pairs
+
+
+def _alike_pairs(
+    creates: Sequence[Resource],
+    candidates: Sequence[Unmanaged],
+    desired: ResourceGraph,
+    live: ResourceGraph,
+) -> list[tuple[Resource, Unmanaged]]:
+    if not creates or not candidates or len(creates) * len(candidates) > _MAX_PAIRS:
+        return []
+    scored: list[tuple[float, Resource, Unmanaged]] = []
+    for wanted in creates:
+        for entry in candidates:
+            old = live.get(entry.address)
+            score = 0.0 if old is None else _similarity(wanted, old, desired, live)
+            if score >= RENAME_SIMILARITY:
+                scored.append((score, wanted, entry))
+    pairs: list[tuple[Resource, Unmanaged]] = []
+    used: set[Address] = set()
+    for _, wanted, entry in sorted(scored, key=lambda item: -item[0]):
+        if wanted.address not in used and entry.address not in used:
+            used.update((wanted.address, entry.address))
+            pairs.append((wanted, entry))
+    return pairs
+
+
+def _hint(wanted: Resource, entry: Unmanaged) -> RenameHint:
+    return RenameHint(
+        address=wanted.address,
+        kind=wanted.kind,
+        old_address=entry.address,
+        old_id=entry.id,
+        action=entry.action,
+        line=moved_from_line(str(entry.address.key)),
+        source=wanted.source,
+    )
+
+
+def _compared(wanted: Resource) -> tuple[str, ...]:
+    """The fields a create gives, its key left out: what it is compared by."""
+    key = KINDS[wanted.kind].key
+    return tuple(sorted(name for name in wanted.fields if name != key))
 
 
 def moved_from_line(old_key: str) -> str:
@@ -116,8 +183,7 @@ def _similarity(
 ) -> float:
     """The share of ``wanted``'s fields (its key left out) and child keys that ``old`` holds
     equal; 0 when there is too little to compare."""
-    key = KINDS[wanted.kind].key
-    names = [name for name in wanted.fields if name != key]
+    names = _compared(wanted)
     equal = sum(1 for name in names if old.fields.get(name) == wanted.fields[name])
     children = {(c.kind, c.address.key) for c in desired.children(wanted.address)}
     live_children = {(c.kind, c.address.key) for c in live.children(old.address)}
