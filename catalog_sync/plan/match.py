@@ -133,12 +133,15 @@ def moved_from_notes(desired: ResourceGraph, live: ResourceGraph) -> list[Diagno
     nothing. ``live`` is the live graph as read (not matched)."""
     notes: list[Diagnostic] = []
     moving = [r for r in desired if r.moved_from is not None and r.id is None]
-    matched = match(desired, live) if moving else live
+    if not moving:
+        return notes
+    matched = match(desired, live)
+    by_key = {(r.address.parent, r.kind, (r.address.key or "").casefold()): r for r in live}
     for wanted in moving:
         assert wanted.moved_from is not None
         parent = _live_parent(wanted, matched, live)
-        new_live = _live_key(live, parent, wanted.kind, wanted.address.key)
-        old_live = _live_key(live, parent, wanted.kind, wanted.moved_from)
+        new_live = by_key.get((parent, wanted.kind, (wanted.address.key or "").casefold()))
+        old_live = by_key.get((parent, wanted.kind, wanted.moved_from.casefold()))
         if new_live is not None and old_live is None:
             message = (
                 f"movedFrom {wanted.moved_from!r} is applied: {wanted.address} is live (id "
@@ -171,20 +174,3 @@ def _live_parent(wanted: Resource, matched: ResourceGraph, live: ResourceGraph) 
         return None
     raw = live.by_id(found.kind).get(found.id)
     return raw.address if raw is not None else None
-
-
-def _live_key(
-    live: ResourceGraph, parent: Address | None, kind: Kind, key: str | None
-) -> Resource | None:
-    folded = (key or "").casefold()
-    siblings = live.children(parent) if parent is not None else live
-    return next(
-        (
-            r
-            for r in siblings
-            if r.kind is kind
-            and r.address.parent == parent
-            and (r.address.key or "").casefold() == folded
-        ),
-        None,
-    )

@@ -151,3 +151,18 @@ def test_a_moved_from_that_names_a_key_the_files_use_is_an_error(applied: Path) 
             f"catalog/{FIREWALL}:4:16: CS330 error: movedFrom 'Cloud PBX' is the name of "
             "another service in the files (at catalog/services/cloud-pbx.yaml:3:11)"
         ) in result.output, command
+
+
+def test_a_moved_from_that_names_nothing_live_says_the_object_is_created(applied: Path) -> None:
+    _edit(
+        applied,
+        "  - name: Managed Firewall\n",
+        "  - name: Managed Firewall Next\n    movedFrom: Managed Firewall Old\n",
+    )
+    planned = _cli("plan", "catalog")
+    assert planned.exit_code == 0, planned.output
+    assert (
+        f"catalog/{FIREWALL}:4:16: CS408 warning: movedFrom 'Managed Firewall Old' names no live "
+        'service: service["Managed Firewall Next"] will be created'
+    ) in planned.stderr
+    assert 'service["Managed Firewall Next"] will be created' in planned.stdout
