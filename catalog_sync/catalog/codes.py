@@ -57,6 +57,7 @@ class Code(enum.StrEnum):
     LOOKALIKE_KEY = "CS324"
     INVISIBLE_CHARACTER = "CS325"
     PRICED_ITEM_CODE = "CS326"
+    CONFUSABLE_KEY = "CS327"
 
     # CS4xx: names and ids resolved against the live catalog (plan and apply)
     UNRESOLVED_NAME = "CS401"
