@@ -70,10 +70,11 @@ def confusables_in(text: str) -> list[Confusable]:
 
 
 def _mixed(word: str) -> list[Confusable]:
-    alias, data = _confusables_data()
+    alias = _script_of()
     scripts = Counter(alias(c) for c in word if alias(c) not in _SHARED_SCRIPTS)
     if len(scripts) < 2:
         return []
+    data = _confusables_data()
     # Ties go to Latin, the script of the catalog's own vocabulary.
     main = max(scripts, key=lambda script: (scripts[script], script == "LATIN"))
     found: dict[str, Confusable] = {}
@@ -103,8 +104,16 @@ def visible(text: str) -> str:
     as an escape (``\\u200b``); the rest as it is. Line breaks and ANSI colours are kept."""
     if text.isascii():
         return text
-    text = "".join(escape(c) if _is_invisible(c) else c for c in text)
+    text = _NON_ASCII.sub(_visible_character, text)
     return _WORD.sub(_visible_word, text)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _visible_character(found: re.Match[str]) -> str:
+    character = found.group(0)
+    return escape(character) if _is_invisible(character) else character
 
 
 # A word: what lies between spaces and the punctuation plans put around names, holding at
@@ -121,15 +130,26 @@ def _visible_word(found: re.Match[str]) -> str:
 def _ascii_twin(character: str) -> str:
     if character.isascii():
         return character
-    _, data = _confusables_data()
+    data = _confusables_data()
     twins = [g["c"] for g in data.get(character, ()) if len(g["c"]) == 1 and g["c"].isascii()]
     return min(twins) if twins else character
 
 
+# Imported on first use: the scripts table is 50 kB of JSON, needed only for non-ASCII text;
+# the confusables data about 1 MB, needed only for a word in two scripts or a key's reading.
+
+
 @functools.cache
-def _confusables_data() -> tuple[Callable[[str], str], Mapping[str, Any]]:
-    # Imported on first use: the data is about 1 MB of JSON, needed only for non-ASCII text.
-    from confusable_homoglyphs import categories, confusables
+def _script_of() -> Callable[[str], str]:
+    from confusable_homoglyphs import categories
 
     alias: Callable[[str], str] = functools.cache(categories.alias)
-    return alias, confusables.confusables_data
+    return alias
+
+
+@functools.cache
+def _confusables_data() -> Mapping[str, Any]:
+    from confusable_homoglyphs import confusables
+
+    data: Mapping[str, Any] = confusables.confusables_data
+    return data

@@ -5,10 +5,12 @@ from __future__ import annotations
 from catalog_sync.apply.report import ApplyReport, Outcome
 from catalog_sync.render.apply_text import HEADINGS, counts_text, result_line
 from catalog_sync.render.plan_markdown import code_span, escape_markdown
+from catalog_sync.render.visible import visible_output
 
 __all__ = ["render_markdown"]
 
 
+@visible_output
 def render_markdown(report: ApplyReport, *, commit: str | None = None) -> str:
     at = f" at commit `{code_span(commit)}`" if commit else ""
     status = "complete" if report.ok else "**incomplete**"
