@@ -9,12 +9,13 @@ import json
 import pytest
 
 from catalog_sync.apply.report import ApplyReport, OperationResult, Outcome
+from catalog_sync.catalog import Code
 from catalog_sync.cli.plan_cmds import render_plan
 from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
 from catalog_sync.drift import DriftEntry, DriftKind, DriftReport, FieldDrift
 from catalog_sync.graph import Address, Kind
 from catalog_sync.lookalike import visible
-from catalog_sync.plan.model import Action, FieldChange, Unmanaged
+from catalog_sync.plan.model import Action, FieldChange, Plan, Unmanaged
 from catalog_sync.render import diagnostics as diagnostics_render
 from catalog_sync.render import drift as drift_render
 from catalog_sync.render.apply_markdown import render_markdown as render_report_markdown
@@ -34,7 +35,7 @@ RAW = ("\u200b", "\u202e", "\u00ad", "\u0410")
 ESCAPED = ("Mail\\u200bbox", "Cloud \\u202eXBP", "Off\\u00adice", "\\u0410cme")
 
 
-def _plan():  # type: ignore[no-untyped-def]
+def _plan() -> Plan:
     changes = []
     for index, name in enumerate(HIDDEN.values()):
         service = Address.of(Kind.SERVICE, name)
@@ -112,7 +113,7 @@ def test_apply_reports_drift_and_diagnostics_show_them_escaped() -> None:
     )
     found = Diagnostic(
         SourceLocation("catalog.yaml", 1, 1),
-        "CS999",  # type: ignore[arg-type]
+        Code.LOOKALIKE_KEY,
         Severity.WARNING,
         "name Cloud \u202eXBP",
     )
