@@ -13,8 +13,9 @@ from catalog_sync.catalog.models import Settings
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import CatalogError
-from catalog_sync.graph import Address, ResourceGraph
+from catalog_sync.graph import Address, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import KINDS, LOOKUP_TABLES
+from catalog_sync.lookalike import reading, visible
 from catalog_sync.plan.baseline import mark_origins
 from catalog_sync.plan.desired import desired_graph
 from catalog_sync.plan.diff import plan_changes
@@ -24,6 +25,7 @@ from catalog_sync.plan.live import LiveCatalog, LiveReader, read_live
 from catalog_sync.plan.lookups import Lookups
 from catalog_sync.plan.match import pinned_problems
 from catalog_sync.plan.model import (
+    Action,
     CatalogRef,
     Change,
     IgnoreRule,
@@ -158,7 +160,7 @@ def desired_against(catalog: Catalog, live: LiveCatalog) -> ResourceGraph:
 
 def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
     """Changes no apply could make, reported at their line instead of failing every apply."""
-    problems = []
+    problems = _lookalike_creates(changes, live)
     for change in changes:
         problems.extend(_quantity_problem(change, live))
         # Only a product has a type (and a removal shows no fields).
@@ -179,6 +181,46 @@ def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
             )
     if problems:
         raise CatalogError(problems)
+
+
+def _lookalike_creates(changes: Sequence[Change], live: ResourceGraph) -> list[Diagnostic]:
+    """A create whose key reads like a live sibling's (``Mail\u200b`` beside ``Mail``,
+    ``\u0410cme`` beside ``Acme``) makes a second object every review takes for the first
+    (docs/diagnostics.md, CS407). Keys differing only in case are one object already
+    (plan/match.py), so they never get here."""
+    creates = [c for c in changes if c.action is Action.CREATE and c.address.key is not None]
+    groups = {(c.address.parent, c.kind) for c in creates}
+    if not groups:
+        return []
+    read_as: dict[tuple[Address | None, Kind], dict[str, Resource]] = {}
+    for resource in live:
+        group = (resource.address.parent, resource.kind)
+        if group in groups and resource.address.key is not None:
+            read_as.setdefault(group, {}).setdefault(reading(resource.address.key), resource)
+    problems = []
+    for change in creates:
+        assert change.address.key is not None
+        twin = read_as.get((change.address.parent, change.kind), {}).get(
+            reading(change.address.key)
+        )
+        if twin is None:
+            continue
+        spec = KINDS[change.kind]
+        key = next((f for f in change.field_changes if f.path == spec.key), None)
+        problems.append(
+            Diagnostic(
+                (key.source if key else None) or change.source or UNKNOWN_LOCATION,
+                Code.LOOKALIKE_LIVE,
+                Severity.ERROR,
+                visible(
+                    f"{change.address} would be a second {change.kind.value} beside the live "
+                    f"{twin.address} (id {twin.id}): the keys read alike but differ (invisible "
+                    "characters, look-alike letters, Unicode form or spacing); spell the key as "
+                    "live does, or pin the live one with `id:` to rename it"
+                ),
+            )
+        )
+    return problems
 
 
 def _quantity_problem(change: Change, live: ResourceGraph) -> list[Diagnostic]:
