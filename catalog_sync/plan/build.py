@@ -192,9 +192,13 @@ def _lookalike_creates(changes: Sequence[Change], live: ResourceGraph) -> list[D
     groups = {(c.address.parent, c.kind) for c in creates}
     if not groups:
         return []
+    # A live object this plan renames or removes leaves its key to the create.
+    changed = {(c.kind, c.id) for c in changes if c.id is not None}
     read_as: dict[tuple[Address | None, Kind], dict[str, Resource]] = {}
     for resource in live:
         group = (resource.address.parent, resource.kind)
+        if (resource.kind, resource.id) in changed:
+            continue
         if group in groups and resource.address.key is not None:
             read_as.setdefault(group, {}).setdefault(reading(resource.address.key), resource)
     problems = []
