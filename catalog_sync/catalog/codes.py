@@ -60,6 +60,7 @@ class Code(enum.StrEnum):
     INVISIBLE_CHARACTER = "CS325"
     PRICED_ITEM_CODE = "CS326"
     MOVED_FROM_CLASH = "CS330"
+    CONFUSABLE_KEY = "CS327"
 
     # CS4xx: names and ids resolved against the live catalog (plan and apply)
     UNRESOLVED_NAME = "CS401"
@@ -69,3 +70,4 @@ class Code(enum.StrEnum):
     PROTECT_UNMATCHED = "CS405"
     QUANTITY_ORDER = "CS406"
     MOVED_FROM_NOTE = "CS408"
+    LOOKALIKE_LIVE = "CS407"
