@@ -27,6 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from catalog_sync.cloudmore import ReadOnlyClient
 from catalog_sync.cloudmore.wire import ObjectBody
 from catalog_sync.errors import ConcurrentEditError, NotFoundError
 from catalog_sync.graph import Address, ResourceGraph
@@ -38,21 +39,27 @@ ItemIds = Callable[[Address], tuple[str, ...]]
 
 
 async def reread(
-    client: Any, spec: KindSpec, address: Address, parents: tuple[str, ...], object_id: str
+    client: ReadOnlyClient,
+    spec: KindSpec,
+    address: Address,
+    parents: tuple[str, ...],
+    object_id: str,
 ) -> BaseModel | None:
     """The object at ``address`` read again now; None for a kind that cannot be read alone."""
     try:
-        if spec.get is not None and address.key is not None:
-            return await spec.get(client, parents, address.key)
+        if spec.endpoint.keyed and address.key is not None:
+            keyed: BaseModel = await client.get(spec.kind, parents, address.key)
+            return keyed
         if spec.embedded is not None and spec.parent is not None:
-            parent = KINDS[spec.parent]
-            if parent.detail is None or not parents:
+            owner_spec = KINDS[spec.parent]
+            if not owner_spec.endpoint.detail or not parents:
                 return None
-            owner = await parent.detail(client, parents[:-1], parents[-1])
+            owner = await client.get(owner_spec.kind, parents[:-1], parents[-1])
             found: BaseModel | None = getattr(owner, spec.embedded, None)
             return found
-        if spec.detail is not None:
-            return await spec.detail(client, parents, object_id)
+        if spec.endpoint.detail:
+            detail: BaseModel = await client.get(spec.kind, parents, object_id)
+            return detail
     except NotFoundError:
         raise ConcurrentEditError(
             f"{address}: deleted in Cloudmore since apply checked the plan (id {object_id}); "
@@ -101,20 +108,18 @@ def moved_fields(
 
 
 async def new_below(
-    client: Any, spec: KindSpec, ids: tuple[str, ...], checked: ResourceGraph
+    client: ReadOnlyClient, spec: KindSpec, ids: tuple[str, ...], checked: ResourceGraph
 ) -> list[str]:
     """What is listed below the object (``ids``: its own and its ancestors', outermost first)
     now that the read of the check (``checked``) did not hold, each as ``kind "key" (id)``."""
     found: list[str] = []
     for child in children_of(spec.kind):
-        if child.list is None:
+        if not child.lists:
             continue  # read by key through its parent (a price list): nothing of its own
         seen = {known.lower() for known in checked.by_id(child.kind)}
-        for item in await child.list(client, ids):
+        for item in await client.list(child.kind, ids):
             child_id = str(getattr(item, "id", "")).lower()
-            key = child.key and get_path(
-                item.model_dump(by_alias=True), child.by_name[child.key].wire_path
-            )
+            key = child.key_field and get_path(item.model_dump(by_alias=True), child.key_field)
             if child_id not in seen:
                 found.append(f"{child.kind.value} {shown(key)} (id {shown(child_id)})")
             found.extend(await new_below(client, child, (*ids, child_id), checked))

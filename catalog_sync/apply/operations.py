@@ -19,7 +19,7 @@ from catalog_sync.cloudmore import ReadWriteClient
 from catalog_sync.errors import ConcurrentEditError, OperationError
 from catalog_sync.graph import Address
 from catalog_sync.kinds import KINDS, KindSpec, get_path
-from catalog_sync.plan.live import LiveCatalog
+from catalog_sync.live.reader import LiveCatalog
 from catalog_sync.plan.model import Action, Change, Plan
 
 __all__ = ["IdBook", "Operations"]
@@ -99,9 +99,9 @@ class Operations:
         spec = KINDS[change.kind]
         parents = self.ids.parent_ids(address)
         if change.action is Action.CREATE:
-            if spec.create is None:
+            if not spec.creates:
                 raise OperationError(f"{change.address}: cannot create a {change.kind.value}")
-            new_id = await spec.create(self._client, parents, self._body(spec, change))
+            new_id = await self._client.create(spec.kind, parents, self._body(spec, change))
             if self._known(new_id):
                 new_id = await self._created(spec, change, parents, new_id)
             self._existing.add(new_id.lower())
@@ -114,11 +114,11 @@ class Operations:
         if object_id is None:
             raise OperationError(f"{change.address}: the plan has no id to {change.action.value}")
         if change.action.removes:
-            if spec.remove is None:
+            if not spec.removes:
                 raise OperationError(f"{change.address}: cannot remove a {change.kind.value}")
             if change.action is Action.DELETE:
                 await self._nothing_new_below(spec, change, (*parents, object_id))
-            await spec.remove(self._client, parents, object_id)
+            await self._client.remove(spec.kind, parents, object_id)
             return object_id
         read = self._live.graph.by_id(change.kind).get(object_id)
         existing = None if read is None else self._live.objects.get(read.address)
@@ -129,7 +129,9 @@ class Operations:
             self.before_write[address] = existing
         # The changed fields over the object as it is now: what the plan shows, nothing more.
         body = self._body(spec, change, existing)
-        await spec.update(self._client, parents, object_id, body)
+        # A keyed object (a price list) is written at its natural key, not its keyed id.
+        target = address.key if spec.endpoint.keyed and address.key else object_id
+        await self._client.replace(spec.kind, parents, target, body)
         return object_id
 
     async def _fresh(
@@ -181,16 +183,16 @@ class Operations:
         """A create answered with the id of an object that existed before it (its Location
         or body named one): the new object is the one its parent now lists under its key."""
         key = change.address.key
-        if spec.list is None or spec.key is None or key is None:
+        key_field = spec.key_field
+        if not spec.lists or key_field is None or key is None:
             raise OperationError(
                 f"{change.address}: created, but Cloudmore named an existing object "
                 f"(id {named}) as the new one"
             )
-        wire_key = spec.by_name[spec.key].wire_path
         found = [
             object_id
-            for item in await spec.list(self._client, parents)
-            if get_path(item.model_dump(by_alias=True), wire_key) == key
+            for item in await self._client.list(spec.kind, parents)
+            if get_path(item.model_dump(by_alias=True), key_field) == key
             and (object_id := str(getattr(item, "id", "")).lower())
             and not self._known(object_id)
         ]

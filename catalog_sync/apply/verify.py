@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from catalog_sync.apply.report import Mismatch, MismatchCause, OperationResult, Outcome
 from catalog_sync.kinds import KINDS
-from catalog_sync.plan.live import LiveCatalog
+from catalog_sync.live.reader import LiveCatalog
 from catalog_sync.plan.model import Action, Change
 
 __all__ = ["Unchanged", "verify"]

@@ -6,25 +6,24 @@ is wrong through the model's ``field_source``.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import Final, TypeVar
 
 from catalog_sync.catalog.codes import Code
 from catalog_sync.catalog.models import Addon, Catalog, Product, Publish
+from catalog_sync.catalog.moves import moved_from_problems
 from catalog_sync.catalog.sourced import SourcedModel
 from catalog_sync.diagnostics import Diagnostic, Severity
+from catalog_sync.graph import Kind
+from catalog_sync.kinds import children_of
+from catalog_sync.kinds.addon import ALLOWED_PRICE_PER
+from catalog_sync.kinds.product import quantities_out_of_order
+from catalog_sync.lookalike import confusables_in, escape, invisible_in, reading, visible
 
 __all__ = ["check_catalog"]
 
 M = TypeVar("M", bound=SourcedModel)
-
-ALLOWED_PRICE_PER: Final = {
-    "ProductBased": ("Subscription", "Quantity", "Selected"),
-    "Metered": ("Metered",),
-}
-"""Seed 003: which addon pricePer values each product type allows."""
 
 # Each of these publish modes takes the list of the same name; the other modes take none.
 _PUBLISH_LISTS: Final = ("regions", "countries", "brokers")
@@ -33,22 +32,13 @@ _PUBLISH_LISTS: Final = ("regions", "countries", "brokers")
 def check_catalog(catalog: Catalog) -> list[Diagnostic]:
     """Every semantic problem of ``catalog`` (errors and warnings), unsorted."""
     found: list[Diagnostic] = []
-    found += _duplicates(catalog.services, "name", Code.DUPLICATE_SERVICE, "service name")
-    found += _duplicates(catalog.brokers, "registration_number", Code.DUPLICATE_BROKER, "broker")
-    found += _lookalike_keys(catalog.services, "name", "service name")
-    found += _lookalike_keys(catalog.brokers, "registration_number", "broker registrationNumber")
-    pinned: list[SourcedModel] = [*catalog.services, *catalog.brokers]
+    pinned: list[SourcedModel] = []
+    found += _keyed(catalog, None, pinned)
     broker_numbers = {broker.registration_number for broker in catalog.brokers}
     for service in catalog.services:
-        found += _duplicates(
-            service.products, "item_code", Code.DUPLICATE_PRODUCT, "product itemCode"
-        )
         if service.publish is not None:
             found += _check_publish(service.publish, broker_numbers)
-        found += _lookalike_keys(service.products, "item_code", "product itemCode")
         for product in service.products:
-            found += _lookalike_keys(product.addons, "item_code", "addon itemCode")
-            pinned += [product, *product.addons]
             found += _check_product(product)
     found += _duplicates(
         (model for model in pinned if getattr(model, "id", None) is not None),
@@ -56,7 +46,36 @@ def check_catalog(catalog: Catalog) -> list[Diagnostic]:
         Code.DUPLICATE_ID,
         "id",
     )
+    found += moved_from_problems(catalog)
     return found
+
+
+def _keyed(
+    holder: SourcedModel, parent: Kind | None, pinned: list[SourcedModel]
+) -> list[Diagnostic]:
+    """The checks every kind with a natural key gets from its spec: duplicate keys, keys that
+    look alike, and (collected in ``pinned``) ids pinned twice, for ``holder``'s children and
+    everything below them."""
+    found: list[Diagnostic] = []
+    for spec in children_of(parent):
+        objects = getattr(holder, spec.catalog_items, None)
+        if spec.key is None or not spec.counted or not isinstance(objects, tuple) or not objects:
+            continue
+        attribute = _attribute(objects[0], spec.key)
+        what = f"{spec.kind.value} {spec.key}"
+        code = getattr(Code, f"DUPLICATE_{spec.kind.name}", Code.DUPLICATE_KEY)
+        found += _duplicates(objects, attribute, code, what)
+        found += _lookalike_keys(objects, attribute, what)
+        for model in objects:
+            pinned.append(model)
+            found += _keyed(model, spec.kind, pinned)
+    return found
+
+
+def _attribute(model: SourcedModel, name: str) -> str:
+    """The attribute behind the file key ``name``."""
+    fields = type(model).model_fields
+    return next((attr for attr, info in fields.items() if (info.alias or attr) == name), name)
 
 
 def _duplicates(models: Iterable[M], attribute: str, code: Code, what: str) -> Iterator[Diagnostic]:
@@ -81,7 +100,6 @@ def _duplicates(models: Iterable[M], attribute: str, code: Code, what: str) -> I
 
 
 def _check_product(product: Product) -> Iterator[Diagnostic]:
-    yield from _duplicates(product.addons, "item_code", Code.DUPLICATE_ADDON, "addon itemCode")
     yield from _check_prices(product)
     if "/" in product.item_code and (product.prices or any(a.prices for a in product.addons)):
         # A price list names an addon "productItemCode/addonItemCode" (docs/contracts.md).
@@ -92,16 +110,13 @@ def _check_product(product: Product) -> Iterator[Diagnostic]:
             f"itemCode {product.item_code!r} contains '/', which names an addon in a price "
             "list: a product with prices (or with priced addons) needs an itemCode without '/'",
         )
-    if (
-        product.min_quantity is not None
-        and product.max_quantity is not None
-        and product.min_quantity > product.max_quantity
-    ):
+    quantities = {"minQuantity": product.min_quantity, "maxQuantity": product.max_quantity}
+    if (order := quantities_out_of_order(quantities)) is not None:
         yield _error(
             product,
             "max_quantity",
             Code.QUANTITY_RANGE,
-            f"maxQuantity {product.max_quantity} is below minQuantity {product.min_quantity}",
+            f"maxQuantity {order[1]} is below minQuantity {order[0]}",
         )
     allowed = ALLOWED_PRICE_PER[product.type]
     for addon in product.addons:
@@ -194,26 +209,18 @@ def _check_publish(publish: Publish, broker_numbers: set[str]) -> Iterator[Diagn
 # Natural keys that look alike: the same to a reader, different to Cloudmore (defect 10).
 #
 # Two service names that differ only in whitespace, Unicode normal form (``é`` composed or
-# decomposed) or an invisible character (a zero-width space) read as one name in every review
-# and are two objects to the API; a key holding an invisible character cannot be typed again.
-# Both are warnings (docs/diagnostics.md, CS324 and CS325), and such names are shown escaped so
-# that the invisible part can be seen.
-
-_INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# decomposed), an invisible character (a zero-width space) or a letter of another script that
+# looks the same (a Cyrillic "А") read as one name in every review and are two objects to the
+# API; a key holding an invisible character or a look-alike letter of another script makes a
+# second object beside the one it imitates. All are errors in keys (docs/diagnostics.md,
+# CS324, CS325, CS327), and such names are shown escaped so that the difference can be seen
+# (catalog_sync/lookalike.py).
 
 
 def _shown(text: str) -> str:
-    """``text`` quoted, with invisible and non-printing characters as escapes."""
-    escaped = "".join(
-        c if c.isprintable() and not _INVISIBLE.match(c) else f"\\u{ord(c):04x}" for c in text
-    )
+    """``text`` quoted, with invisible, confusable and non-printing characters as escapes."""
+    escaped = "".join(c if c.isprintable() else escape(c) for c in visible(text))
     return f"'{escaped}'"
-
-
-def _reading(text: str) -> str:
-    """What a reader sees: normal form, no invisible characters, whitespace collapsed."""
-    visible = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
-    return " ".join(visible.split()).casefold()
 
 
 def _lookalike_keys(
@@ -224,25 +231,35 @@ def _lookalike_keys(
         key = getattr(model, attribute)
         if not isinstance(key, str):
             continue
-        if _INVISIBLE.search(key):
-            yield _warning(
+        if invisible_in(key):
+            yield _error(
                 model,
                 attribute,
                 Code.INVISIBLE_CHARACTER,
                 f"{what} {_shown(key)} holds an invisible character: remove it",
             )
-        reading = _reading(key)
-        earlier = first.get(reading)
+        for found in confusables_in(key):
+            yield _error(
+                model,
+                attribute,
+                Code.CONFUSABLE_KEY,
+                f"{what} {_shown(key)} mixes scripts: {escape(found.character)} "
+                f"({unicodedata.name(found.character, '?')}) looks like "
+                f"{found.looks_like!r}: write the word in one script",
+            )
+        key_reading = reading(key)
+        earlier = first.get(key_reading)
         if earlier is None:
-            first[reading] = (model, key)
+            first[key_reading] = (model, key)
         elif earlier[1].casefold() != key.casefold():
-            yield _warning(
+            yield _error(
                 model,
                 attribute,
                 Code.LOOKALIKE_KEY,
                 f"{what} {_shown(key)} looks like {_shown(earlier[1])} (at "
                 f"{earlier[0].field_source(attribute)}): they differ only in whitespace, "
-                "Unicode form or invisible characters, yet Cloudmore sees two objects",
+                "Unicode form, invisible characters or look-alike letters, yet Cloudmore "
+                "sees two objects",
             )
 
 

@@ -13,10 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, get_args
 
 from catalog_sync.currencies import CURRENCY_CODES
 from catalog_sync.emulator.ids import is_guid
+from catalog_sync.kinds.addon import PricePer
+from catalog_sync.kinds.product import ProductType, quantities_out_of_order
+from catalog_sync.kinds.publish import WirePublishTo
+from catalog_sync.kinds.service import ProvisioningType, ServiceStatus
 
 __all__ = [
     "AMOUNTS",
@@ -34,12 +38,13 @@ __all__ = [
 
 JSON = dict[str, Any]
 
-PROVISIONING_TYPES = ("Email", "Webhook")
-SERVICE_STATUSES = ("Active", "Disabled")
+# The API's vocabularies are the kinds' own (catalog_sync/kinds), written once.
+PROVISIONING_TYPES = get_args(ProvisioningType)
+SERVICE_STATUSES = get_args(ServiceStatus)
 BILLING_GENERATION = ("Automatic", "Manual")
-PRODUCT_TYPES = ("ProductBased", "Metered")
-PRICE_PER = ("Subscription", "Quantity", "Selected", "Metered")
-PUBLISH_TO = ("AllBrokers", "Regions", "Countries", "SellerBrokers", "SpecificBrokers", "None")
+PRODUCT_TYPES = get_args(ProductType)
+PRICE_PER = get_args(PricePer)
+PUBLISH_TO = get_args(WirePublishTo)
 SUBSCRIPTION_PERIODS = (1, 12, 24, 36, 48, 60)
 BILLING_FREQUENCIES = (1, 12)
 AMOUNTS = ("price", "cost", "recommendedPrice")
@@ -50,6 +55,7 @@ _PHONE_PREFIX = re.compile(r"^[0-9]{1,4}$")
 _PHONE = re.compile(r"^[0-9]{4,14}$")
 _MONEY_STEP = Decimal("0.0001")
 _MONEY_MAX = Decimal("1000000000000")
+_ONE_PLACE = Decimal("0.1")
 _PHONE_MESSAGE = "Phone number is not in valid format."
 
 
@@ -61,9 +67,12 @@ class ModelStateError(Exception):
         super().__init__(f"invalid request: {sorted(self.errors)}")
 
 
-def to_money(value: int | float | Decimal) -> float:
-    """Round to the API's 4 decimal places; floats of 4 decimals serialise exactly."""
-    return float(Decimal(str(value)).quantize(_MONEY_STEP, rounding=ROUND_HALF_UP))
+def to_money(value: int | float | Decimal) -> Decimal:
+    """Round to the API's 4 decimal places, kept exact: a float holds 4 decimals only below
+    2**39 (catalog_sync/exact_json.py). Written without trailing zeros but with a fraction
+    (``10.0``, ``10.5``), as the float it replaces was."""
+    exact = Decimal(str(value)).quantize(_MONEY_STEP, rounding=ROUND_HALF_UP).normalize()
+    return exact if exact != exact.to_integral_value() else exact.quantize(_ONE_PLACE)
 
 
 def _pascal(name: str) -> str:
@@ -136,8 +145,10 @@ class _Reader:
             return None
         return value
 
-    def money(self, name: str) -> float | None:
-        value: float | None = self._typed(name, (int, float), "System.Decimal")
+    def money(self, name: str) -> Decimal | None:
+        value: int | float | Decimal | None = self._typed(
+            name, (int, float, Decimal), "System.Decimal"
+        )
         if value is None:
             return None
         if not Decimal(str(value)).is_finite() or not 0 <= Decimal(str(value)) < _MONEY_MAX:
@@ -282,8 +293,7 @@ def validate_product(body: object) -> JSON:
         # Not in the catalog's model (assumed name, docs/contracts.md): a PUT must carry it back.
         "allowQuantityDecrease": r.boolean("allowQuantityDecrease"),
     }
-    low, high = record["minQuantity"], record["maxQuantity"]
-    if low is not None and high is not None and high < low:
+    if quantities_out_of_order(record) is not None:
         r.fail("maxQuantity", "The field MaxQuantity must not be less than MinQuantity.")
     return _done(record, errors)
 

@@ -19,7 +19,7 @@ from catalog_sync.catalog.sourced import SourcedModel, yaml_names
 from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import BROKERS, KINDS, FieldSpec, KindSpec, children_of, get_path
-from catalog_sync.plan.lookups import Lookups
+from catalog_sync.live.lookups import Lookups
 
 __all__ = ["Desired", "desired_graph"]
 
@@ -88,13 +88,17 @@ class _Adapter:
                 self._check_names(model, field, value, raw)
             fields[field.name] = value
         pinned = getattr(model, "id", None)
+        moved_from = getattr(model, "moved_from", None)
         sources = _field_sources(model, fields)
         if pinned is not None:
             sources["id"] = model.field_source("id")  # where a pin that matches nothing is
+        if moved_from is not None:
+            sources["movedFrom"] = model.field_source("moved_from")
         self.resources[address] = Resource(
             address,
             fields,
             id=pinned,
+            moved_from=moved_from,
             protect=bool(getattr(model, "protect", False)),
             source=model.source,
             field_sources=sources,
