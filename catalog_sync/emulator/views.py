@@ -16,7 +16,7 @@ from catalog_sync.emulator.validation import JSON
 
 __all__ = ["Listed", "list_items"]
 
-Listed = Literal["service", "product", "addon", "broker"]
+Listed = Literal["service", "product", "addon", "broker", "webhook"]
 
 Summary = Callable[[JSON], JSON]
 
