@@ -32,7 +32,9 @@ from typing import Any, Literal, NamedTuple, Protocol
 
 from pydantic import BaseModel
 
+from catalog_sync import secrets
 from catalog_sync.cloudmore import wire
+from catalog_sync.diagnostics import Diagnostic
 from catalog_sync.graph import Address, FieldValue, Kind
 from catalog_sync.normalise import FieldType, format_money, normalise_value
 
@@ -54,6 +56,7 @@ __all__ = [
     "keyed_id",
     "references",
     "set_path",
+    "write_only",
 ]
 
 # Lookup tables the API reads (names to ids); BROKERS is the catalog's own broker table.
@@ -101,6 +104,12 @@ class FieldSpec:
     held as ``key=value`` strings: a set a reviewer can read. With a ``lookup``, the key is the
     name behind the id (the id itself when no name is known)."""
     default: FieldValue = _NO_DEFAULT
+    write_only: bool = False
+    """A secret (``catalog_sync/secrets.py``): the files, graph and plan hold the environment
+    variable it is read from; sent with every create and update, never read, never compared."""
+    beside: str = ""
+    """For a write-only field: the readable field whose value says the secret is set (a basic
+    auth user name for its password), so export knows to name a variable for it."""
 
     @property
     def wire_path(self) -> str:
@@ -112,6 +121,8 @@ class FieldSpec:
 
     def to_graph(self, value: object) -> FieldValue:
         """A catalog value (or an already decoded wire value) as the graph holds it."""
+        if self.write_only and isinstance(value, Mapping):
+            return secrets.reference(str(value.get("env")))
         if (self.pairs or self.upper) and isinstance(value, list | tuple):
             value = [self._entry(item) for item in value]
         return normalise_value(self.type, self.name, value)
@@ -127,6 +138,8 @@ class FieldSpec:
         A pairs entry's key is written as the id when it is one (no definition names it)."""
         if self.type is FieldType.MONEY:
             return format_money(value)
+        if self.write_only:
+            return {"env": secrets.variable_of(value)}
         if self.pairs and isinstance(value, tuple):
             # Imported here: the catalog models import this module.
             from catalog_sync.catalog.fields import GUID_PATTERN
@@ -164,8 +177,10 @@ class FieldSpec:
         return self.to_graph(value)
 
     def to_wire(self, value: FieldValue, names: IdsOfNames) -> Any:
-        """Raises ValueError for a value the API has no word for; a name no table holds
-        raises what ``names`` raises."""
+        """Raises ValueError for a value the API has no word for, or a secret whose variable
+        is unset; a name no table holds raises what ``names`` raises."""
+        if self.write_only:
+            return None if value is None else secrets.value_of(value)
         if self.vocabulary is not None and value is not None:
             if value not in self.vocabulary:
                 raise ValueError(f"unknown {self.noun or self.name} {value!r}")
@@ -339,6 +354,9 @@ class KindSpec:
     """Reads one object by key under its parent's ids: a kind read on demand."""
     listed: Callable[[BaseModel], Sequence[str]] | None = None
     """The keys of this kind's objects, as the parent's wire object lists them."""
+    rules: Callable[[Any], Iterable[Diagnostic]] | None = None
+    """The rules about this kind's own objects that a schema cannot say, given the parent's
+    catalog model (the catalog for a top-level kind); ``validate`` runs them offline."""
     by_name: Mapping[str, FieldSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -615,6 +633,11 @@ def references(kind: Kind, fields: Mapping[str, FieldValue]) -> Iterator[tuple[s
 def defaults(kind: Kind) -> dict[str, FieldValue]:
     """What an object of ``kind`` holds before anyone sets it (a service's publish settings)."""
     return {spec.name: spec.default for spec in KINDS[kind].fields if spec.has_default}
+
+
+def write_only(kind: Kind) -> frozenset[str]:
+    """The secret fields of ``kind``: never read, so never compared or verified."""
+    return frozenset(spec.name for spec in KINDS[kind].fields if spec.write_only)
 
 
 def field_spec(kind: Kind, name: str) -> FieldSpec:

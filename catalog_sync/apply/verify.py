@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from catalog_sync.apply.report import Mismatch, OperationResult, Outcome
-from catalog_sync.kinds import KINDS
+from catalog_sync.kinds import KINDS, write_only
 from catalog_sync.plan.live import LiveCatalog
 from catalog_sync.plan.model import Action, Change
 
@@ -54,9 +54,10 @@ def _check(change: Change, result: OperationResult, live: LiveCatalog) -> list[M
         problems.append(
             Mismatch(address=address, field="status", expected="Active", actual="Disabled")
         )
+    unread = write_only(change.kind)
     problems.extend(
         Mismatch(address=address, field=f.path, expected=f.after, actual=current.fields.get(f.path))
         for f in change.field_changes
-        if current.fields.get(f.path) != f.after
+        if f.path not in unread and current.fields.get(f.path) != f.after
     )
     return problems

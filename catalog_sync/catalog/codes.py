@@ -37,6 +37,8 @@ class Code(enum.StrEnum):
     INVALID_ID = "CS211"
     INVALID_ADDRESS = "CS212"
     INVALID_CURRENCY = "CS213"
+    INVALID_URL = "CS214"
+    INVALID_ENV_NAME = "CS215"
 
     # CS3xx: semantic checks across objects and files
     DUPLICATE_SERVICE = "CS301"
@@ -57,6 +59,9 @@ class Code(enum.StrEnum):
     LOOKALIKE_KEY = "CS324"
     INVISIBLE_CHARACTER = "CS325"
     PRICED_ITEM_CODE = "CS326"
+    UNKNOWN_EVENT_TYPE = "CS327"
+    PROVISIONING_MISMATCH = "CS328"
+    VARIABLE_UNSET = "CS329"
 
     # CS4xx: names and ids resolved against the live catalog (plan and apply)
     UNRESOLVED_NAME = "CS401"
@@ -65,3 +70,4 @@ class Code(enum.StrEnum):
     PRODUCT_TYPE_CHANGE = "CS404"
     PROTECT_UNMATCHED = "CS405"
     QUANTITY_ORDER = "CS406"
+    VARIABLE_UNSET_FOR_WRITE = "CS407"

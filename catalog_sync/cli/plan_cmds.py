@@ -37,7 +37,7 @@ from catalog_sync.cli.common import (
 from catalog_sync.cli.conventions import use_colour
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_write
 from catalog_sync.errors import ApplyError, ConfigError, PlanFileError
-from catalog_sync.plan.build import plan_against, target_of
+from catalog_sync.plan.build import plan_against, refuse_unset_secrets, target_of
 from catalog_sync.plan.model import Plan
 from catalog_sync.plan.planfile import plan_json, read_plan, write_plan
 from catalog_sync.render.apply_json import render_json as render_report_json
@@ -217,6 +217,7 @@ def apply(
     digest_now: str | None = None
     if path.is_file() and path.suffix not in CATALOG_SUFFIXES:
         to_apply = read_plan(path)
+        refuse_unset_secrets(to_apply)
         settings = resolve_settings(api)
         _tell_previous_run(settings)
         click.echo(f"applying the saved plan {path.as_posix()}: {summary_line(to_apply)}", err=True)
@@ -288,14 +289,18 @@ def planned(
     settings: ApiSettings,
     *,
     baseline: LoadedCatalog | None = None,
+    writes: bool = True,
 ) -> Plan:
     """The plan of the files at ``path`` against the live catalog; its warnings and (with
-    --verbose) the requests' metrics go to stderr."""
+    --verbose) the requests' metrics go to stderr. ``writes``: a plan to apply (not a drift
+    report), so a secret it would send must be set (CS407)."""
     result, metrics, warnings = run_async(
         plan_against(path.as_posix(), loaded, settings, baseline=baseline)
     )
     echo_diagnostics(warnings)
     print_metrics(state, metrics)
+    if writes:
+        refuse_unset_secrets(result)
     return result
 
 

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from catalog_sync import __version__
+from catalog_sync import __version__, secrets
 from catalog_sync.catalog import UNKNOWN_LOCATION, Catalog, Code, LoadedCatalog
 from catalog_sync.catalog.models import Settings
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import CatalogError
 from catalog_sync.graph import Address, ResourceGraph
-from catalog_sync.kinds import KINDS, LOOKUP_TABLES
+from catalog_sync.kinds import KINDS, LOOKUP_TABLES, write_only
 from catalog_sync.plan.baseline import mark_origins
 from catalog_sync.plan.desired import desired_graph
 from catalog_sync.plan.diff import plan_changes
@@ -42,6 +42,7 @@ __all__ = [
     "make_plan",
     "plan_against",
     "plan_settings",
+    "refuse_unset_secrets",
     "target_of",
 ]
 
@@ -177,6 +178,28 @@ def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
                     "change the type and add them back",
                 )
             )
+    if problems:
+        raise CatalogError(problems)
+
+
+def refuse_unset_secrets(plan: Plan) -> None:
+    """Before anything is written: a secret a planned write sends, whose environment variable
+    is unset or empty, is an error naming the variable at its line (CS407), not a request
+    that fails half-way through an apply. Plan and apply check it; drift writes nothing."""
+    problems = [
+        Diagnostic(
+            field.source or change.source or UNKNOWN_LOCATION,
+            Code.VARIABLE_UNSET_FOR_WRITE,
+            Severity.ERROR,
+            f"{change.address}: {field.path} is read from the environment variable "
+            f"{variable}, which is not set, and this plan writes the {change.kind.value}: "
+            f"set {variable}",
+        )
+        for change in plan.changes
+        for field in change.field_changes
+        if field.path in write_only(change.kind)
+        and (variable := secrets.unset_variable(field.after)) is not None
+    ]
     if problems:
         raise CatalogError(problems)
 

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Mapping
 
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
-from catalog_sync.kinds import KINDS, defaults, references
+from catalog_sync.kinds import KINDS, defaults, references, write_only
 from catalog_sync.plan.ignore import with_live_values
 from catalog_sync.plan.match import match
 from catalog_sync.plan.model import (
@@ -124,7 +124,10 @@ def _change_for(
             field_changes=_field_changes({}, wanted),
             **common,
         )
-    merged = {**current.fields, **wanted.fields}
+    # A secret is never read back, so it is no difference; it goes with any write.
+    unread = write_only(wanted.kind)
+    compared = {k: v for k, v in wanted.fields.items() if k not in unread}
+    merged = {**current.fields, **compared}
     if merged == current.fields and current.active:
         return None
     return Change(
