@@ -136,7 +136,7 @@ def test_a_price_list_field_is_an_item_and_an_amount() -> None:
         service.child(Kind.PRODUCT, "payg"),
     ]
     # The registry says a price list is never removed, only reported.
-    assert (spec.removal, spec.remove) == ("none", None)
+    assert (spec.removal, spec.removes) == ("none", False)
 
 
 def test_a_fields_codec_writes_back_what_it_reads_from_a_file() -> None:

@@ -11,6 +11,7 @@ detail reads").
 from __future__ import annotations
 
 import asyncio
+import builtins
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -18,7 +19,6 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from catalog_sync.cloudmore.wire import (
-    BrokerRead,
     Category,
     CustomPropertyDefinition,
     EmailTemplate,
@@ -27,7 +27,7 @@ from catalog_sync.cloudmore.wire import (
 )
 from catalog_sync.concurrency import all_or_nothing, gather_all
 from catalog_sync.errors import NotFoundError, UnexpectedResponseError
-from catalog_sync.graph import Address, FieldValue, Resource, ResourceGraph
+from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import BROKERS, LOOKUP_TABLES, KindSpec, children_of, get_path
 from catalog_sync.plan.lookups import Lookups
 
@@ -35,15 +35,16 @@ __all__ = ["LiveCatalog", "LiveReader", "assemble", "read_live", "read_lookups"]
 
 
 class LiveReader(Protocol):
-    """What reading live state needs; the read-only client provides it (and the list and
-    detail calls the kind specs name: ``list_services``, ``get_service``, ...)."""
+    """What reading live state needs; the read-only client provides it."""
 
-    async def list_categories(self) -> list[Category]: ...
-    async def list_market_regions(self) -> list[MarketRegion]: ...
-    async def list_market_countries(self) -> list[MarketCountry]: ...
-    async def list_email_templates(self) -> list[EmailTemplate]: ...
-    async def list_custom_properties(self) -> list[CustomPropertyDefinition]: ...
-    async def list_brokers(self) -> list[BrokerRead]: ...
+    async def get(self, kind: Kind, parent_ids: Sequence[str], object_id: str) -> Any: ...
+    async def list(self, kind: Kind, parent_ids: Sequence[str] = ()) -> Any: ...
+
+    async def list_categories(self) -> builtins.list[Category]: ...
+    async def list_market_regions(self) -> builtins.list[MarketRegion]: ...
+    async def list_market_countries(self) -> builtins.list[MarketCountry]: ...
+    async def list_email_templates(self) -> builtins.list[EmailTemplate]: ...
+    async def list_custom_properties(self) -> builtins.list[CustomPropertyDefinition]: ...
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class _Lineage:
 
 
 async def read_live(client: LiveReader) -> LiveCatalog:
-    roots = [spec for spec in children_of(None) if spec.list is not None]
+    roots = [spec for spec in children_of(None) if spec.lists]
     async with all_or_nothing() as group:
         lookups = group.create_task(read_lookups(client, LOOKUP_TABLES))
         reads = [group.create_task(_read_kind(client, spec, _Lineage())) for spec in roots]
@@ -144,9 +145,9 @@ def assemble(lookups: Lookups, trees: Sequence[_Read]) -> LiveCatalog:
 
 
 async def _listed(client: Any, spec: KindSpec, above: _Lineage) -> Sequence[BaseModel]:
-    assert spec.list is not None
     try:
-        return await spec.list(client, above.ids)
+        items: Sequence[BaseModel] = await client.list(spec.kind, above.ids)
+        return items
     except NotFoundError as error:
         if not above.items:
             raise  # a top-level list: the seller, not a listed object, is what is missing
@@ -171,7 +172,7 @@ async def _read_one(
         below = [
             group.create_task(_read_kind(client, child, here))
             for child in children_of(spec.kind)
-            if child.list is not None
+            if child.lists
         ]
     wire = item if detail is None else detail.result()
     return _Read(spec, wire, tuple(read for task in below for read in task.result()))
@@ -180,9 +181,9 @@ async def _read_one(
 async def _detail(
     client: Any, spec: KindSpec, item: BaseModel, above: _Lineage, here: _Lineage
 ) -> BaseModel:
-    assert spec.detail is not None
     try:
-        return await spec.detail(client, above.ids, _id(item))
+        read: BaseModel = await client.get(spec.kind, above.ids, _id(item))
+        return read
     except NotFoundError as error:
         raise _vanished(here, error) from None
 

@@ -149,7 +149,7 @@ def scope_of(changes: Iterable[Change], made: Mapping[Address, str] | None = Non
         parent_id = change.parent_id or (known.get(parent) if parent is not None else None)
         own = change.id if spec.counted else None
         own = own or (made or {}).get(change.address)
-        if spec.list is None:
+        if not spec.lists:
             # Embedded in, or listed by, the parent's own object (publish, price lists).
             named.add(change.kind)
             if parent is not None and parent_id is not None and spec.parent is not None:
@@ -181,7 +181,7 @@ async def read_scoped(
 ) -> LiveCatalog:
     """The live objects ``scope`` names, with the lists above them, as one LiveCatalog.
     ``lookups``: tables already known (the verification's), so none is read."""
-    roots = [spec for spec in children_of(None) if spec.list is not None and spec.kind in scope.top]
+    roots = [spec for spec in children_of(None) if spec.lists and spec.kind in scope.top]
     async with all_or_nothing() as group:
         tables = scope.tables() if lookups is None else set()
         read = group.create_task(read_lookups(client, tables))
@@ -228,7 +228,7 @@ async def _read_one(
         below = [
             group.create_task(_read_kind(client, child, here, scope, depth))
             for child in children_of(spec.kind)
-            if child.list is not None and lists
+            if child.lists and lists
         ]
     wire_object = item if read is None else read.result()
     children = tuple(child for task in below for child in task.result())

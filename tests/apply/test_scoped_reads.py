@@ -12,9 +12,9 @@ import pytest
 
 from bench.bounds import change_minimum, create_minimum, plan_minimum
 from catalog_sync.apply import ApplyOptions, apply_plan
-from catalog_sync.cloudmore import wire
 from catalog_sync.emulator import EmulatorConfig, create_app
 from catalog_sync.graph import Kind
+from catalog_sync.kinds import LIST_VIEWS
 from catalog_sync.plan.build import target_of
 from catalog_sync.plan.model import Action, Plan
 from tests.apply.support import EXAMPLE, SELLER, InProcess, copy_catalog, plan_with
@@ -183,8 +183,8 @@ async def test_on_whole_lists_an_addon_update_reads_no_detail_and_decodes_no_pub
     # Lists that carry whole objects (docs/contracts.md, "List and detail reads"): every
     # listed service comes with its publish settings, which name brokers the addon's apply
     # never lists; an object nothing touches is kept as its key and id only.
-    for model in list(wire.LIST_VIEWS):
-        monkeypatch.setitem(wire.LIST_VIEWS, model, None)
+    for model in list(LIST_VIEWS):
+        monkeypatch.setitem(LIST_VIEWS, model, None)
     emulator = InProcess("demo")
     emulator.app = create_app(EmulatorConfig(seed="demo", list_shape="full"))
     await _applied(emulator, await _plan(emulator), tmp_path / "converge")
