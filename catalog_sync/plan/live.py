@@ -28,10 +28,10 @@ from catalog_sync.cloudmore.wire import (
 from catalog_sync.concurrency import all_or_nothing, gather_all
 from catalog_sync.errors import NotFoundError, UnexpectedResponseError
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
-from catalog_sync.kinds import BROKERS, LOOKUP_TABLES, KindSpec, children_of, get_path
+from catalog_sync.kinds import BROKERS, KINDS, LOOKUP_TABLES, KindSpec, children_of, get_path
 from catalog_sync.plan.lookups import Lookups
 
-__all__ = ["LiveCatalog", "LiveReader", "assemble", "read_live", "read_lookups"]
+__all__ = ["GroupedOnce", "LiveCatalog", "LiveReader", "assemble", "read_live", "read_lookups"]
 
 
 class LiveReader(Protocol):
@@ -39,6 +39,7 @@ class LiveReader(Protocol):
 
     async def get(self, kind: Kind, parent_ids: Sequence[str], object_id: str) -> Any: ...
     async def list(self, kind: Kind, parent_ids: Sequence[str] = ()) -> Any: ...
+    async def list_grouped(self, kind: Kind) -> Any: ...
 
     async def list_categories(self) -> builtins.list[Category]: ...
     async def list_market_regions(self) -> builtins.list[MarketRegion]: ...
@@ -95,7 +96,30 @@ class _Lineage:
         return address
 
 
+class GroupedOnce:
+    """One read's client: a kind listed once at the root and grouped by a parent field
+    (``Endpoint.grouped_by``) is listed once for the whole read, however many parents ask for
+    their objects; every other call goes to ``client`` as it is."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self._groups: dict[Kind, asyncio.Future[Mapping[str, Sequence[BaseModel]]]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    async def list(self, kind: Kind, parent_ids: Sequence[str] = ()) -> Any:
+        if KINDS[kind].endpoint.grouped_by is None or not parent_ids:
+            return await self._client.list(kind, parent_ids)
+        groups = self._groups.get(kind)
+        if groups is None:
+            groups = self._groups[kind] = asyncio.ensure_future(self._client.list_grouped(kind))
+        # Shielded: one parent's read cancelled must not cancel the list the others wait on.
+        return (await asyncio.shield(groups)).get(parent_ids[-1].lower(), [])
+
+
 async def read_live(client: LiveReader) -> LiveCatalog:
+    client = GroupedOnce(client)
     roots = [spec for spec in children_of(None) if spec.lists]
     async with all_or_nothing() as group:
         lookups = group.create_task(read_lookups(client, LOOKUP_TABLES))

@@ -33,6 +33,7 @@ from catalog_sync.concurrency import all_or_nothing, gather_all
 from catalog_sync.graph import Address, Kind
 from catalog_sync.kinds import KINDS, LOOKUP_TABLES, KindSpec, children_of
 from catalog_sync.plan.live import (
+    GroupedOnce,
     LiveCatalog,
     LiveReader,
     _detail,
@@ -72,6 +73,9 @@ class Scope:
     path_keys: dict[Kind, set[str]] = field(default_factory=dict)
     """Objects whose child lists are read (a touched object or a create is below them)."""
     every_top_whole: bool = False
+    kinds: set[Kind] = field(default_factory=set)
+    """The kinds the changes are of: a kind listed once at the root (webhooks) is read only
+    for them, or for a subtree read whole."""
 
     def read_whole(self, kind: Kind, object_id: str) -> None:
         self.whole.setdefault(kind, set()).add(object_id.lower())
@@ -145,6 +149,7 @@ def scope_of(changes: Iterable[Change], made: Mapping[Address, str] | None = Non
     named: set[Kind] = set()
     for change in changes:
         spec = KINDS[change.kind]
+        scope.kinds.add(change.kind)
         parent = change.parent
         parent_id = change.parent_id or (known.get(parent) if parent is not None else None)
         own = change.id if spec.counted else None
@@ -182,6 +187,7 @@ async def read_scoped(
     """The live objects ``scope`` names, with the lists above them, as one LiveCatalog.
     ``lookups``: tables already known (the verification's), so none is read."""
     roots = [spec for spec in children_of(None) if spec.lists and spec.kind in scope.top]
+    client = GroupedOnce(client)
     async with all_or_nothing() as group:
         tables = scope.tables() if lookups is None else set()
         read = group.create_task(read_lookups(client, tables))
@@ -228,8 +234,14 @@ async def _read_one(
         below = [
             group.create_task(_read_kind(client, child, here, scope, depth))
             for child in children_of(spec.kind)
-            if child.lists and lists
+            if child.lists and lists and _wanted(child, scope, depth)
         ]
     wire_object = item if read is None else read.result()
     children = tuple(child for task in below for child in task.result())
     return _Read(spec, wire_object, children, summary=summary)
+
+
+def _wanted(child: KindSpec, scope: Scope, depth: _Depth) -> bool:
+    """A kind listed at the root is read when a change is of it or a subtree is read whole:
+    its one list serves every parent, and no other change needs it."""
+    return child.endpoint.grouped_by is None or depth is _Depth.WHOLE or child.kind in scope.kinds
