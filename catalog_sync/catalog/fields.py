@@ -304,7 +304,13 @@ EnvName = Annotated[
         "env_name",
         "'{value}' is not an environment variable name (letters, digits and _, not first a digit)",
     ),
-    WithJsonSchema({"type": "string", "pattern": f"^{ENV_NAME.pattern}$"}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": f"^{ENV_NAME.pattern}$",
+            "patternErrorMessage": "an environment variable name such as CONNECTOR_PASSWORD",
+        }
+    ),
 ]
 PhonePrefix = Annotated[
     str,

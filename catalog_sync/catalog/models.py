@@ -337,7 +337,7 @@ class Product(SourcedModel):
 
 class SecretRef(SourcedModel):
     """A secret the files never hold: the environment variable its value is read from when
-    the object is written (docs/contracts.md, "Write-only secrets")."""
+    the object is written."""
 
     env: EnvName = Field(
         description=(
@@ -405,10 +405,10 @@ class Service(SourcedModel):
     publish: Publish | None = Field(
         default=None, description="Where the service is published; absent: left as it is."
     )
+    products: tuple[Product, ...] = Field(default=(), description="The service's products.")
     webhooks: tuple[Webhook, ...] = Field(
         default=(), description="The service's webhooks, keyed by name."
     )
-    products: tuple[Product, ...] = Field(default=(), description="The service's products.")
 
 
 class BrokerContact(SourcedModel):

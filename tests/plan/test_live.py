@@ -31,7 +31,13 @@ SELLER = f"/api/sellers/{DEMO.seller_id}"
 
 def test_the_kinds_whose_lists_leave_out_a_managed_field_read_details() -> None:
     reading = {kind: spec.reads_details() for kind, spec in KINDS.items() if spec.lists}
-    assert reading == {Kind.BROKER: True, Kind.SERVICE: True, Kind.PRODUCT: True, Kind.ADDON: False}
+    assert reading == {
+        Kind.BROKER: True,
+        Kind.SERVICE: True,
+        Kind.PRODUCT: True,
+        Kind.ADDON: False,
+        Kind.WEBHOOK: False,
+    }
 
 
 def test_a_list_view_carrying_every_managed_field_needs_no_detail(
