@@ -237,7 +237,7 @@ class Store:
         for name, key in _LOOKUPS.items():
             setattr(store, name, data[key])
         for table in TABLES:
-            # A table registered after the file was written (webhooks) starts empty.
+            # A table registered after the file was written starts empty.
             for record in data.get(table, ()):
                 store.put(table, record)
         store.signups = data["signups"]

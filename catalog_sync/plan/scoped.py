@@ -74,7 +74,7 @@ class Scope:
     """Objects whose child lists are read (a touched object or a create is below them)."""
     every_top_whole: bool = False
     kinds: set[Kind] = field(default_factory=set)
-    """The kinds the changes are of: a kind listed once at the root (webhooks) is read only
+    """The kinds the changes are of: a kind listed once at the root is read only
     for them, or for a subtree read whole."""
 
     def read_whole(self, kind: Kind, object_id: str) -> None:
