@@ -13,7 +13,7 @@ from catalog_sync.cloudmore import open_read_only, open_read_write
 from catalog_sync.export import export_catalog, export_live
 from catalog_sync.graph import Address, Kind, Resource, ResourceGraph
 from catalog_sync.kinds.price_list import SellerPriceListUpdateViewModel
-from catalog_sync.plan.live import read_live
+from catalog_sync.live.reader import read_live
 from tests.cloudmore.emulator_helpers import demo_settings
 from tests.golden import assert_golden
 from tests.workflow_support import demo_url, run

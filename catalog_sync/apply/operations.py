@@ -14,7 +14,7 @@ from catalog_sync.cloudmore import ReadWriteClient
 from catalog_sync.errors import OperationError
 from catalog_sync.graph import Address
 from catalog_sync.kinds import KINDS, KindSpec
-from catalog_sync.plan.live import LiveCatalog
+from catalog_sync.live.reader import LiveCatalog
 from catalog_sync.plan.model import Action, Change, Plan
 
 __all__ = ["IdBook", "Operations"]

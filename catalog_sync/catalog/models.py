@@ -36,6 +36,9 @@ from catalog_sync.catalog.fields import (
 )
 from catalog_sync.catalog.sourced import SourcedModel
 from catalog_sync.kinds import KINDS
+from catalog_sync.kinds.addon import PricePer
+from catalog_sync.kinds.product import ProductType
+from catalog_sync.kinds.service import ProvisioningType
 
 __all__ = [
     "Addon",
@@ -64,9 +67,6 @@ __all__ = [
     "Webhook",
 ]
 
-ProductType = Literal["ProductBased", "Metered"]
-PricePer = Literal["Subscription", "Quantity", "Selected", "Metered"]
-ProvisioningType = Literal["Email", "Webhook"]
 PolicyRule = Literal["minMarginPercent", "maxPriceChangePercent", "recommendedAtLeastPrice"]
 PublishTo = Literal["allBrokers", "regions", "countries", "sellerBrokers", "brokers", "none"]
 

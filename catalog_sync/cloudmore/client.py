@@ -45,7 +45,7 @@ from catalog_sync.errors import (
     UnexpectedResponseError,
 )
 from catalog_sync.graph import Kind
-from catalog_sync.kinds.registry import KINDS, SELLER, KindSpec, get_path, keyed_id
+from catalog_sync.kinds.registry import KINDS, SELLER, KindSpec, Root, get_path, keyed_id
 
 __all__ = ["ReadOnlyClient", "ReadWriteClient", "open_read_only", "open_read_write"]
 
@@ -150,23 +150,16 @@ class ReadOnlyClient:
         """Obtain a token now (normally this happens on the first request)."""
         await self._auth.token()
 
-    # --- lookups --------------------------------------------------------------------------
+    # --- lookup tables (catalog_sync/live/lookups.py says which) -----------------------------
 
-    async def list_categories(self) -> builtins.list[wire.Category]:
-        return await self._list("/api/services/categories", wire.Category)
-
-    async def list_market_regions(self) -> builtins.list[wire.MarketRegion]:
-        return await self._list("/api/services/marketRegions", wire.MarketRegion)
-
-    async def list_market_countries(self) -> builtins.list[wire.MarketCountry]:
-        return await self._list("/api/services/marketCountries", wire.MarketCountry)
-
-    async def list_email_templates(self) -> builtins.list[wire.EmailTemplate]:
-        return await self._list(f"{self._seller}/settings/EmailTemplates", wire.EmailTemplate)
-
-    async def list_custom_properties(self) -> builtins.list[wire.CustomPropertyDefinition]:
-        path = f"{self._seller}/settings/CustomProperties"
-        return await self._list(path, wire.CustomPropertyDefinition)
+    async def list_at(
+        self, path: str, model: type[M], root: Root | None = None
+    ) -> builtins.list[M]:
+        """A list that is no kind's (a lookup table): ``path`` is under ``root``, when given."""
+        where = (
+            path if root is None else f"{root.path(getattr(self._settings, root.setting))}/{path}"
+        )
+        return await self._list(where, model)
 
     # --- the kinds: paths from each kind's endpoint data (catalog_sync/kinds) ----------------
 

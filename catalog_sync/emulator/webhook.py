@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from catalog_sync.emulator import api, rules
 from catalog_sync.emulator.ids import new_id, stable_id
-from catalog_sync.emulator.rules import BusinessError, NotFoundError
+from catalog_sync.emulator.rules import BusinessError, UnknownObjectError
 from catalog_sync.emulator.store import Store, register_table
 from catalog_sync.emulator.validation import JSON, Reader, checked, read_object
 
@@ -110,7 +110,7 @@ def _error(code: int, message: str) -> JSON:
 def get_webhook(store: Store, webhook_id: str) -> JSON:
     record = store.table(TABLE).get(webhook_id.lower())
     if record is None:
-        raise NotFoundError(webhook_id)
+        raise UnknownObjectError(webhook_id)
     return record
 
 

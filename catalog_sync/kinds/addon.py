@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar, Literal
 
 from pydantic import ConfigDict
 
 from catalog_sync.cloudmore.wire import Money, ObjectBody
 from catalog_sync.graph import Kind
+from catalog_sync.kinds.product import ProductType
 from catalog_sync.kinds.registry import (
     PRICE_FIELDS,
     Endpoint,
@@ -19,9 +21,16 @@ from catalog_sync.kinds.registry import (
 )
 from catalog_sync.normalise import FieldType
 
-__all__ = ["SPEC", "AddonBody", "AddonRead", "PricePer"]
+__all__ = ["ALLOWED_PRICE_PER", "SPEC", "AddonBody", "AddonRead", "PricePer"]
 
 PricePer = Literal["Subscription", "Quantity", "Selected", "Metered"]
+
+ALLOWED_PRICE_PER: Mapping[ProductType, tuple[PricePer, ...]] = {
+    "ProductBased": ("Subscription", "Quantity", "Selected"),
+    "Metered": ("Metered",),
+}
+"""Seed 003: which addon pricePer values each product type allows (validate and the emulator
+both hold an addon to it)."""
 
 
 class AddonBody(ObjectBody):
@@ -63,7 +72,7 @@ SPEC = register(
         list_view=None,
         fields=(
             FieldSpec("name", FieldType.TEXT),
-            FieldSpec("itemCode", FieldType.TEXT),
+            FieldSpec("itemCode", FieldType.TEXT, code=True),
             FieldSpec("enableGrouping", FieldType.BOOL, default=False),
             FieldSpec("groupName", FieldType.TEXT),
             *(FieldSpec(name, FieldType.MONEY) for name in PRICE_FIELDS),

@@ -89,6 +89,8 @@ _SUMMARY_LEAVES_OUT = {"contact", "address", "invoiceContact", "customProperties
 _CONTACT = ("name", "jobTitle", "email", "phonePrefix", "phone", "cellPhonePrefix", "cellPhone")
 _ADDRESS = ("address", "postalCode", "city", "countryCode")
 _INVOICE = ("name", "email", "phonePrefix", "phone")
+# Digits a plain YAML scalar would read as a number.
+_CODES = {"postalCode", "phonePrefix", "phone", "cellPhonePrefix", "cellPhone"}
 
 SPEC = register(
     KindSpec(
@@ -104,14 +106,20 @@ SPEC = register(
         names_table=BROKERS,
         fields=(
             FieldSpec("name", FieldType.TEXT),
-            FieldSpec("registrationNumber", FieldType.TEXT),
+            FieldSpec("registrationNumber", FieldType.TEXT, code=True),
             FieldSpec("vat", FieldType.TEXT),
             FieldSpec("domain", FieldType.TEXT),
             FieldSpec("notificationEmail", FieldType.TEXT),
             FieldSpec("supportEmail", FieldType.TEXT),
-            *(FieldSpec(f"contact.{name}", FieldType.TEXT) for name in _CONTACT),
-            *(FieldSpec(f"address.{name}", FieldType.TEXT) for name in _ADDRESS),
-            *(FieldSpec(f"invoiceContact.{name}", FieldType.TEXT) for name in _INVOICE),
+            *(
+                FieldSpec(f"{group}.{name}", FieldType.TEXT, code=name in _CODES)
+                for group, names in (
+                    ("contact", _CONTACT),
+                    ("address", _ADDRESS),
+                    ("invoiceContact", _INVOICE),
+                )
+                for name in names
+            ),
             FieldSpec(
                 "customProperties",
                 FieldType.SET,

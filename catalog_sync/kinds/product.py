@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import ConfigDict
 
 from catalog_sync.cloudmore.wire import Money, ObjectBody
-from catalog_sync.graph import Kind
+from catalog_sync.graph import Kind, ResourceGraph
 from catalog_sync.kinds.registry import (
     PRICE_FIELDS,
     Endpoint,
@@ -19,7 +20,11 @@ from catalog_sync.kinds.registry import (
 )
 from catalog_sync.normalise import FieldType
 
-__all__ = ["SPEC", "ProductBody", "ProductRead", "ProductType"]
+if TYPE_CHECKING:
+    from catalog_sync.diagnostics import Diagnostic
+    from catalog_sync.plan.model import Change
+
+__all__ = ["SPEC", "ProductBody", "ProductRead", "ProductType", "quantities_out_of_order"]
 
 ProductType = Literal["ProductBased", "Metered"]
 
@@ -54,6 +59,57 @@ class ProductRead(ProductBody):
     type: ProductType | None = None  # type: ignore[assignment]
 
 
+def quantities_out_of_order(fields: Mapping[str, object]) -> tuple[int, int] | None:
+    """``(minQuantity, maxQuantity)`` when the first is above the second, a pair Cloudmore
+    refuses; ``fields`` by their file (and wire) names. The files, the plan and the emulator
+    hold a product to it."""
+    low, high = fields.get("minQuantity"), fields.get("maxQuantity")
+    if isinstance(low, int) and isinstance(high, int) and low > high:
+        return low, high
+    return None
+
+
+def _impossible(change: Change, live: ResourceGraph) -> list[Diagnostic]:
+    # Imported here: the catalog package imports the kinds.
+    from catalog_sync.catalog.codes import Code
+    from catalog_sync.catalog.sourced import UNKNOWN_LOCATION
+    from catalog_sync.diagnostics import Diagnostic, Severity
+
+    problems = []
+    current = live.by_id(change.kind).get(change.id) if change.id is not None else None
+    written = {**(current.fields if current is not None else {}), **change.written()}
+    shown = {f.path: f for f in change.field_changes}
+    order = quantities_out_of_order(written)
+    if order is not None:
+        # The files may give one and leave the other to live state (docs/diagnostics.md).
+        given = shown.get("minQuantity") or shown.get("maxQuantity")
+        kept = "maxQuantity" if "maxQuantity" not in shown else "minQuantity"
+        problems.append(
+            Diagnostic(
+                (given.source if given else None) or change.source or UNKNOWN_LOCATION,
+                Code.QUANTITY_ORDER,
+                Severity.ERROR,
+                f"{change.address}: minQuantity {order[0]} would be above maxQuantity "
+                f"{order[1]} (the {kept} the files leave out keeps its live value): give both "
+                "in the files",
+            )
+        )
+    type_change = shown.get("type")
+    if type_change is not None and change.id is not None and live.children(change.address):
+        problems.append(
+            Diagnostic(
+                type_change.source or change.source or UNKNOWN_LOCATION,
+                Code.PRODUCT_TYPE_CHANGE,
+                Severity.ERROR,
+                f"{change.address}: the type cannot change from {type_change.before} to "
+                f"{type_change.after} while the product has addons (Cloudmore checks "
+                "each addon's pricePer against it): remove the addons, apply, then "
+                "change the type and add them back",
+            )
+        )
+    return problems
+
+
 SPEC = register(
     KindSpec(
         Kind.PRODUCT,
@@ -66,9 +122,10 @@ SPEC = register(
         body_model=ProductBody,
         endpoint=Endpoint("services/{0}/products"),
         list_view=frozenset({"id", "name", "description", "itemCode"}),
+        impossible=_impossible,
         fields=(
             FieldSpec("name", FieldType.TEXT),
-            FieldSpec("itemCode", FieldType.TEXT),
+            FieldSpec("itemCode", FieldType.TEXT, code=True),
             FieldSpec("type", FieldType.ENUM),
             FieldSpec("description", FieldType.TEXT),
             FieldSpec("subscriptionPeriodMonths", FieldType.INT),

@@ -87,6 +87,7 @@ SPEC = register(
                 wire="brokerIds",
                 lookup=BROKERS,
                 noun="broker",
+                code=True,
             ),
         ),
     )

@@ -29,21 +29,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 from urllib.parse import quote
 
 from pydantic import BaseModel
 
 from catalog_sync import secrets
-from catalog_sync.diagnostics import Diagnostic
-from catalog_sync.graph import Address, FieldValue, Kind
+from catalog_sync.graph import Address, FieldValue, Kind, ResourceGraph
 from catalog_sync.normalise import FieldType, format_money, normalise_value
+
+if TYPE_CHECKING:
+    from catalog_sync.diagnostics import Diagnostic
+    from catalog_sync.plan.model import Change
 
 __all__ = [
     "BROKERS",
     "KINDS",
     "LIST_VIEWS",
-    "LOOKUP_TABLES",
     "PRICE_FIELDS",
     "SELLER",
     "Endpoint",
@@ -67,13 +69,13 @@ __all__ = [
     "write_only",
 ]
 
-# Lookup tables the API reads (names to ids); BROKERS is the catalog's own broker table.
-LOOKUP_TABLES = ("categories", "regions", "countries", "emailTemplates", "customProperties")
+# The catalog's own broker table (a kind that is a lookup table); the API's lookup tables
+# are catalog_sync.live.lookups.TABLES.
 BROKERS = "brokers"
 
 
 class NamesOfIds(Protocol):
-    """Reading: the name behind an id, per lookup table (``LOOKUP_TABLES`` and ``BROKERS``)."""
+    """Reading: the name behind an id, per lookup table (the API's and ``BROKERS``)."""
 
     def name_of(self, table: str, identifier: str) -> str: ...
 
@@ -118,6 +120,9 @@ class FieldSpec:
     beside: str = ""
     """For a write-only field: the readable field whose value says the secret is set (a basic
     auth user name for its password), so export knows to name a variable for it."""
+    code: bool = False
+    """An identifier made of digits often enough that a plain YAML scalar would read as a
+    number (an itemCode, a phone number): ``fmt`` quotes it (a set: each entry)."""
 
     @property
     def wire_path(self) -> str:
@@ -402,6 +407,9 @@ class KindSpec:
     rules: Callable[[Any], Iterable[Diagnostic]] | None = None
     """The rules about this kind's own objects that a schema cannot say, given the parent's
     catalog model (the catalog for a top-level kind); ``validate`` runs them offline."""
+    impossible: Callable[[Change, ResourceGraph], Sequence[Diagnostic]] = lambda _c, _l: ()
+    """The kind's own rules about a planned change that no apply could make (a product's type
+    changed under its addons), checked against live state when the plan is made."""
     by_name: Mapping[str, FieldSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -12,15 +12,15 @@ from catalog_sync.apply.bodies import Names, body_for
 from catalog_sync.cloudmore import wire
 from catalog_sync.errors import ApplyError
 from catalog_sync.graph import Fields, Kind
-from catalog_sync.kinds import BROKERS, KINDS, LOOKUP_TABLES
+from catalog_sync.kinds import BROKERS, KINDS
 from catalog_sync.kinds.addon import AddonBody, AddonRead
 from catalog_sync.kinds.broker import BrokerBody, BrokerRead
 from catalog_sync.kinds.product import ProductBody
 from catalog_sync.kinds.publish import PublishBody
 from catalog_sync.kinds.service import CustomProperty, ServiceBody, ServiceRead
 from catalog_sync.kinds.webhook import WebhookBody
-from catalog_sync.plan.live import read_live
-from catalog_sync.plan.lookups import Lookups
+from catalog_sync.live.lookups import LOOKUP_TABLES, Lookups
+from catalog_sync.live.reader import read_live
 from catalog_sync.plan.model import Action, FieldChange
 from tests.apply.plans import change
 from tests.apply.support import InProcess
@@ -70,11 +70,13 @@ def publish_body(fields: Fields, names: Names) -> PublishBody:
 
 
 LOOKUPS = Lookups(
-    categories={"Security": "cat-sec", "Storage": "cat-sto"},
-    regions={"Nordics": "reg-n"},
-    countries={"SE": "c-se", "FI": "c-fi"},
-    email_templates={"Welcome pack": "tpl-w"},
-    custom_properties={"Partner tier": "p1", "Invoice reference": "p2"},
+    {
+        "categories": {"Security": "cat-sec", "Storage": "cat-sto"},
+        "regions": {"Nordics": "reg-n"},
+        "countries": {"SE": "c-se", "FI": "c-fi"},
+        "emailTemplates": {"Welcome pack": "tpl-w"},
+        "customProperties": {"Partner tier": "p1", "Invoice reference": "p2"},
+    }
 )
 
 
@@ -234,7 +236,7 @@ def _comparable(body: BaseModel) -> dict[str, Any]:
 
 @pytest.mark.anyio
 async def test_every_demo_object_reads_into_fields_that_build_back_into_its_own_body() -> None:
-    """bodies.py is the inverse of plan/live.py: reading an object, then building a body from
+    """bodies.py is the inverse of live/reader.py: reading an object, then building a body from
     its managed fields, gives the object's own fields back (why a re-plan after apply is empty,
     at the unit level)."""
     emulator = InProcess("demo")
@@ -276,7 +278,7 @@ def test_an_update_is_the_raw_object_read_with_the_changed_fields_overlaid() -> 
         "discount": Decimal("0.125"),
     }
     existing = wire.parse_one(BrokerRead, sent)
-    names = Names({}, Lookups({}, {}, {}, {}), {})
+    names = Names({}, Lookups(), {})
     body = broker_body({"supportEmail": "new@example.com"}, names, existing)
     dumped = wire.dump_body(body)
     # Everything the server sent survives, nested unknown keys too; only the change differs

@@ -1,5 +1,5 @@
 """Apply reads what its plan touches, not the whole catalog: its requests, counted in the
-emulator's request log (catalog_sync/plan/scoped.py, docs/benchmarks.md)."""
+emulator's request log (catalog_sync/live/scope.py, docs/benchmarks.md)."""
 
 from __future__ import annotations
 
@@ -156,8 +156,8 @@ async def test_a_product_delete_reads_its_subtree_before_and_only_its_list_after
     acronis = catalog / "services" / "acronis.yaml"
     text = acronis.read_text(encoding="utf-8")
     # The last product goes; the webhooks after it stay.
-    cut = text[: text.index("      - name: Cloud storage\n")] + text[text.index("    webhooks:\n") :]
-    acronis.write_text(cut, encoding="utf-8")
+    start, end = text.index("      - name: Cloud storage\n"), text.index("    webhooks:\n")
+    acronis.write_text(text[:start] + text[end:], encoding="utf-8")
     plan = await _plan(emulator, catalog)
     assert [(c.kind, c.action) for c in plan.changes] == [(Kind.PRODUCT, Action.DELETE)]
 

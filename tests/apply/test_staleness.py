@@ -13,8 +13,8 @@ from catalog_sync.errors import StalePlanError
 from catalog_sync.graph import Kind
 from catalog_sync.kinds.addon import AddonBody
 from catalog_sync.kinds.service import ServiceBody
+from catalog_sync.live.reader import read_live
 from catalog_sync.plan.build import target_of
-from catalog_sync.plan.live import read_live
 from catalog_sync.plan.model import Target
 from tests.apply.plans import TARGET, plan_of
 from tests.apply.support import InProcess, plan_with, writes_after

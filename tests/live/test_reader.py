@@ -5,6 +5,7 @@ reads")."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -22,7 +23,7 @@ from catalog_sync.kinds.addon import AddonRead
 from catalog_sync.kinds.broker import BrokerRead
 from catalog_sync.kinds.product import ProductRead
 from catalog_sync.kinds.service import ServiceRead
-from catalog_sync.plan.live import read_live
+from catalog_sync.live.reader import read_live
 from tests.apply.support import InProcess
 from tests.plan.support import plan_on
 
@@ -202,3 +203,44 @@ def test_an_object_deleted_before_its_children_are_listed_is_named() -> None:
     address = f'service["Cloud PBX"].product["{product["itemCode"]}"]'
     assert f"{address} (id {product['id']}) was listed but is gone now (404)" in str(raised.value)
     assert str(raised.value).endswith("run the command again")
+
+
+def test_a_kind_listed_at_the_root_is_read_once_per_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Addons moved for this test to one collection at the seller's root, grouped by their
+    product (as seller webhooks are by service): a full read lists it once, not per product."""
+    spec = KINDS[Kind.ADDON]
+    grouped = dataclasses.replace(
+        spec, endpoint=dataclasses.replace(spec.endpoint, grouped_by="productId")
+    )
+    monkeypatch.setitem(KINDS, Kind.ADDON, grouped)
+    demo = InProcess("demo")
+    store = demo.app.state.emulator.store
+
+    class RootListed:
+        def __init__(self, client: Any) -> None:
+            self._client = client
+            self.grouped_reads = 0
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._client, name)
+
+        async def list_grouped(self, kind: Kind) -> Any:
+            if kind is not Kind.ADDON:
+                return await self._client.list_grouped(kind)  # webhooks, listed so already
+            self.grouped_reads += 1
+            groups: dict[str, list[AddonRead]] = {}
+            for record in store.addons.values():
+                parent = str(record["_productId"]).lower()
+                groups.setdefault(parent, []).append(AddonRead.model_validate(record))
+            return groups
+
+    async def run() -> tuple[int, int, int]:
+        async with demo.client() as client:
+            reader = RootListed(client)
+            live = await read_live(reader)
+            addons = [r for r in live.graph if r.kind is Kind.ADDON]
+            return reader.grouped_reads, len(addons), len(store.addons)
+
+    reads, read_addons, stored = asyncio.run(run())
+    assert reads == 1
+    assert read_addons == stored > 3

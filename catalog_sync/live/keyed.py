@@ -21,7 +21,7 @@ from catalog_sync.concurrency import gather_all
 from catalog_sync.errors import UnexpectedResponseError
 from catalog_sync.graph import Address, FieldValue, Resource, ResourceGraph
 from catalog_sync.kinds import KINDS, ItemFields, KindSpec, keyed_id
-from catalog_sync.plan.live import LiveCatalog
+from catalog_sync.live.reader import LiveCatalog
 from catalog_sync.plan.match import match
 from catalog_sync.plan.model import Change
 
