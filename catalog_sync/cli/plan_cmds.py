@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from catalog_sync.address_pattern import pattern_kind
 from catalog_sync.apply import (
     ApplyListener,
     ApplyOptions,
@@ -73,6 +74,27 @@ def plan_format_option(help_text: str) -> Callable[[Callable[..., None]], Callab
     )
 
 
+def _patterns(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    for pattern in value:
+        try:
+            pattern_kind(pattern)
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from None
+    return value
+
+
+rotate_option = click.option(
+    "--rotate",
+    multiple=True,
+    metavar="PATTERN",
+    callback=_patterns,
+    help='Update the objects an address pattern matches (service["*"].webhook["*"]) to send '
+    "their write-only secrets again: a rotated secret's new value. Repeatable.",
+)
+
+
 @click.command(short_help="Show what apply would change in the live catalog.")
 @click.argument("path", default=".", type=click.Path(path_type=Path))
 @click.option(
@@ -93,6 +115,7 @@ def plan_format_option(help_text: str) -> Callable[[Callable[..., None]], Callab
     type=click.Path(path_type=Path),
     help="The catalog as on the base branch: marks each change introduced or pre-existing.",
 )
+@rotate_option
 @api_options
 @click.pass_obj
 @handle_errors
@@ -104,6 +127,7 @@ def plan(
     output_format: str,
     detailed_exitcode: bool,
     baseline: Path | None,
+    rotate: tuple[str, ...],
 ) -> None:
     """Show what apply would change in the live catalog to match the files at PATH.
 
@@ -115,7 +139,7 @@ def plan(
             # A base catalog's problems name its own files, so they read as the base branch's.
             base = load_catalog(baseline) if baseline is not None else None
         echo_diagnostics(loaded.warnings)
-        result = planned(state, path, loaded, resolve_settings(api), baseline=base)
+        result = planned(state, path, loaded, resolve_settings(api), baseline=base, rotate=rotate)
         colour = use_colour(sys.stdout, state)
         with timed("render"):
             rendered = render_plan(result, output_format, colour=colour)
@@ -191,6 +215,7 @@ def _append_to(variable: str, text: str) -> None:
     help="The report's format (markdown: for a job summary); progress and the plan go to "
     "stderr with json and markdown.",
 )
+@rotate_option
 @api_options
 @click.pass_obj
 @handle_errors
@@ -202,6 +227,7 @@ def apply(
     force: bool,
     fail_fast: bool,
     output_format: str,
+    rotate: tuple[str, ...],
 ) -> None:
     """Make the live catalog match: PATH is a saved plan (*.json) or a catalog directory.
 
@@ -216,6 +242,11 @@ def apply(
     # such wherever the credentials are missing.
     digest_now: str | None = None
     if path.is_file() and path.suffix not in CATALOG_SUFFIXES:
+        if rotate:
+            raise ConfigError(
+                "--rotate shapes a new plan: give it to `plan --out` (a saved plan already "
+                "says what it writes)"
+            )
         to_apply = read_plan(path)
         refuse_unset_secrets(to_apply)
         settings = resolve_settings(api)
@@ -225,7 +256,7 @@ def apply(
         loaded = _load(path)
         settings = resolve_settings(api)
         _tell_previous_run(settings)
-        to_apply = planned(state, path, loaded, settings)
+        to_apply = planned(state, path, loaded, settings, rotate=rotate)
         # With --format json, stdout carries the report alone; the plan goes to stderr.
         to_stderr = output_format != "text"
         stream = sys.stderr if to_stderr else sys.stdout
@@ -290,12 +321,13 @@ def planned(
     *,
     baseline: LoadedCatalog | None = None,
     writes: bool = True,
+    rotate: tuple[str, ...] = (),
 ) -> Plan:
     """The plan of the files at ``path`` against the live catalog; its warnings and (with
     --verbose) the requests' metrics go to stderr. ``writes``: a plan to apply (not a drift
     report), so a secret it would send must be set (CS407)."""
     result, metrics, warnings = run_async(
-        plan_against(path.as_posix(), loaded, settings, baseline=baseline)
+        plan_against(path.as_posix(), loaded, settings, baseline=baseline, rotate=rotate)
     )
     echo_diagnostics(warnings)
     print_metrics(state, metrics)

@@ -70,11 +70,12 @@ async def plan_against(
     settings: ApiSettings,
     *,
     baseline: LoadedCatalog | None = None,
+    rotate: Sequence[str] = (),
 ) -> Planned:
     """Plan the loaded catalog against the configured API, through a read-only client."""
     async with open_read_only(settings) as client:
         plan, warnings = await make_plan(
-            catalog_path, loaded, client, target_of(settings), baseline=baseline
+            catalog_path, loaded, client, target_of(settings), baseline=baseline, rotate=rotate
         )
         return Planned(plan, client.metrics, warnings)
 
@@ -87,8 +88,10 @@ async def make_plan(
     *,
     now: datetime | None = None,
     baseline: LoadedCatalog | None = None,
+    rotate: Sequence[str] = (),
 ) -> Drafted:
-    """With ``baseline`` (the base branch's catalog), every change gets its origin."""
+    """With ``baseline`` (the base branch's catalog), every change gets its origin;
+    ``rotate``: address patterns of objects whose write-only secrets are sent again."""
     catalog = loaded_catalog.catalog
     with timed("read live"):
         live = with_listed(await read_live(client))
@@ -101,12 +104,12 @@ async def make_plan(
             base = Baseline(baseline.catalog, desired_against(baseline.catalog, live))
             wanted += wanted_by_desired(base.desired, live.graph)
         if not wanted:
-            return _drafted(catalog_path, loaded_catalog, live, desired, target, now, base)
+            return _drafted(catalog_path, loaded_catalog, live, desired, target, now, base, rotate)
     # The price lists the files name: one read each, only now that the files are resolved.
     with timed("read on demand"):
         live = await read_keyed(client, live, wanted)
     with timed("diff"):
-        return _drafted(catalog_path, loaded_catalog, live, desired, target, now, base)
+        return _drafted(catalog_path, loaded_catalog, live, desired, target, now, base, rotate)
 
 
 class Baseline(NamedTuple):
@@ -124,9 +127,12 @@ def _drafted(
     target: Target,
     now: datetime | None,
     baseline: Baseline | None,
+    rotate: Sequence[str] = (),
 ) -> Drafted:
     catalog = loaded_catalog.catalog
-    settings = plan_settings(catalog.settings).model_copy(update={"exempt": exemptions(desired)})
+    settings = plan_settings(catalog.settings).model_copy(
+        update={"exempt": exemptions(desired), "rotate": tuple(rotate)}
+    )
     body = plan_changes(desired, live.graph, settings)
     _refuse_impossible(body.changes, live.graph)
     if baseline is not None:

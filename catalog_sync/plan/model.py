@@ -300,6 +300,11 @@ class PlanSettings(Immutable):
     ignore: tuple[IgnoreRule, ...] = ()
     policies: PolicySettings | None = None
     exempt: tuple[PolicyExemption, ...] = ()
+    rotate: tuple[str, ...] = Field(
+        default=(),
+        description="Address patterns (plan --rotate) whose objects are updated to send their "
+        "write-only secrets again, though nothing compared differs.",
+    )
 
 
 class Target(Immutable):

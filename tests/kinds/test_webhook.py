@@ -13,17 +13,24 @@ from catalog_sync.apply import ApplyOptions, apply_plan
 from catalog_sync.catalog import Code, load_catalog
 from catalog_sync.cli.plan_cmds import render_plan
 from catalog_sync.drift import drift_of
-from catalog_sync.emulator import FaultConfig, ScriptedFault
+from catalog_sync.emulator import EmulatorConfig, FaultConfig, ScriptedFault
 from catalog_sync.emulator.webhook import TABLE, replace_webhook
 from catalog_sync.errors import CatalogError
 from catalog_sync.export import export_catalog
 from catalog_sync.fmt import format_text
 from catalog_sync.graph import Kind
 from catalog_sync.live.reader import read_live
-from catalog_sync.plan.build import refuse_unset_secrets, target_of
+from catalog_sync.plan.build import make_plan, refuse_unset_secrets, target_of
 from catalog_sync.plan.model import Action
 from catalog_sync.plan.planfile import write_plan
-from tests.apply.support import InProcess, copy_catalog, plan_and_apply, plan_with
+from tests.apply.support import (
+    InProcess,
+    cli,
+    copy_catalog,
+    plan_and_apply,
+    plan_with,
+    served_http,
+)
 
 PASSWORD_VARIABLE = "WH20_TEST_CONNECTOR_PASSWORD"
 TOKEN_VARIABLE = "WH20_TEST_CONNECTOR_TOKEN"
@@ -369,3 +376,65 @@ async def test_after_a_failed_create_only_a_webhook_of_its_own_service_is_adopte
     posts = [e for e in emulator.requests() if e["method"] == "POST" and "webhooks" in e["path"]]
     assert [e["status"] for e in posts] == [500, 201]
     assert (ACRONIS_HOOK, Action.CREATE) in [(c.address, c.action) for c in plan.changes]
+
+
+@pytest.mark.anyio
+@pytest.mark.usefixtures("secrets_set")
+async def test_rotate_sends_a_new_secret_value_with_nothing_else_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emulator = InProcess("empty")
+    catalog = _with_secrets(tmp_path)
+    async with emulator.client() as client:
+        await plan_and_apply(client, emulator.settings, tmp_path / "j", catalog)
+        assert (await plan_with(client, emulator.settings, catalog)).changes == ()
+        monkeypatch.setenv(PASSWORD_VARIABLE, "pw-Rotated-Value-2027")
+        drafted = await make_plan(
+            catalog.as_posix(),
+            load_catalog(catalog),
+            client,
+            target_of(emulator.settings),
+            rotate=('service["*"].webhook["*"]',),
+        )
+        (rotated,) = drafted.plan.changes
+        assert (rotated.address, rotated.action) == (ACRONIS_HOOK, Action.UPDATE)
+        assert {f.path for f in rotated.field_changes} == {"basicAuthPassword", "httpHeader.value"}
+        assert drafted.plan.settings.rotate == ('service["*"].webhook["*"]',)
+        report = await apply_plan(
+            drafted.plan,
+            client,
+            target_of(emulator.settings),
+            ApplyOptions(journal_dir=tmp_path / "j"),
+        )
+        assert report.ok
+        assert report.verified
+        assert (await plan_with(client, emulator.settings, catalog)).changes == ()
+    hook = _hooks(emulator)["Acronis Cyber Protect/provision"]
+    assert (hook["_basicAuthPassword"], hook["_httpHeaderValue"]) == (
+        "pw-Rotated-Value-2027",
+        TOKEN,
+    )
+
+
+def test_on_the_command_line_validate_warns_plan_refuses_and_drift_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(PASSWORD_VARIABLE, raising=False)
+    monkeypatch.delenv(TOKEN_VARIABLE, raising=False)
+    catalog = _with_secrets(tmp_path)
+    validated = cli("validate", str(catalog))
+    assert validated.exit_code == 0, validated.output
+    assert f"CS329 warning: the environment variable {PASSWORD_VARIABLE}" in validated.output
+    with served_http(EmulatorConfig(seed="demo"), monkeypatch):
+        planned = cli("plan", str(catalog), "--out", str(tmp_path / "plan.json"))
+        assert planned.exit_code == 1, planned.output
+        assert f"CS407 error: {ACRONIS_HOOK}: basicAuthPassword" in planned.output
+        assert PASSWORD_VARIABLE in planned.output
+        assert not (tmp_path / "plan.json").exists()
+        bad = cli("plan", str(catalog), "--rotate", 'service["x"].nothing["y"]')
+        assert bad.exit_code == 1, bad.output
+        assert "Invalid value for '--rotate'" in bad.output
+        drifted = cli("drift", str(catalog))
+        assert drifted.exit_code == 2, drifted.output
+        assert "CS407" not in drifted.output
+        assert ACRONIS_HOOK in drifted.output
