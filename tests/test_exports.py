@@ -205,3 +205,18 @@ def _private_imports_at(path: Path) -> list[str]:
         for alias in node.names
         if alias.name.startswith("_") and not alias.name.startswith("__")
     ]
+
+
+def test_the_readme_layout_lists_every_package_and_top_level_module() -> None:
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    packages = [
+        f"catalog_sync/{m.name}/" for m in pkgutil.iter_modules(catalog_sync.__path__) if m.ispkg
+    ]
+    modules = [
+        f"{m.name}.py"
+        for m in pkgutil.iter_modules(catalog_sync.__path__)
+        if not m.ispkg and m.name != "__init__"
+    ]
+    missing = [name for name in [*packages, *modules, "__main__.py"] if f"{name}`" not in layout]
+    assert missing == []

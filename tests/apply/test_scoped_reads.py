@@ -203,3 +203,25 @@ async def test_on_whole_lists_an_addon_update_reads_no_detail_and_decodes_no_pub
 
     assert len(requests) == 8
     assert not any(r.startswith("GET /brokers") for r in requests)
+
+
+@pytest.mark.anyio
+async def test_a_publish_change_lists_no_child_kind_it_does_not_touch(
+    tmp_path: Path, journal_dir: Path
+) -> None:
+    """A scoped read lists below an object on a change's path only the kinds of the changes
+    (catalog_sync/live/scope.py, ``path_kinds``): publish settings are read with their
+    service, so no product list is read (the walker of the full read listed them all)."""
+    emulator = InProcess("demo")
+    await _applied(emulator, await _plan(emulator), tmp_path / "converge")
+    catalog = copy_catalog(tmp_path)
+    pbx = catalog / "services" / "cloud-pbx.yaml"
+    pbx.write_text(pbx.read_text().replace("to: sellerBrokers", "to: allBrokers", 1))
+    plan = await _plan(emulator, catalog)
+    assert [(c.kind, c.action) for c in plan.changes] == [(Kind.PUBLISH, Action.PUBLISH)]
+
+    requests = await _applied(emulator, plan, journal_dir)
+
+    assert "PUT /services/{id}/publish" in requests
+    assert _reads(requests)["GET /services/{id}"] == 2  # before and after
+    assert not [r for r in requests if r.endswith("/products")]
