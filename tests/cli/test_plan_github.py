@@ -25,11 +25,11 @@ def test_the_example_onto_an_empty_seller_annotates_ten_per_type_and_counts_the_
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     levels = Counter(m.group(1) for line in lines if (m := COMMAND.match(line)))
-    assert levels == {"notice": 10}  # 49 creates, nothing to warn about
+    assert levels == {"notice": 10}  # 52 creates, nothing to warn about
     first = next(line for line in lines if line.startswith("::notice"))
     assert "price: " in first  # price changes first
     written = summary.read_text(encoding="utf-8")
-    assert "39 notices not annotated" in written
+    assert "42 notices not annotated" in written
     assert "at most 10 annotations of each type" in written
     assert "## catalog-sync plan" in written
-    assert "39 notices not annotated" in lines[-1]
+    assert "42 notices not annotated" in lines[-1]
