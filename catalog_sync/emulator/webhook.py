@@ -12,7 +12,6 @@ read serves (``store.public``), and a PUT that leaves them out clears them, as a
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,9 +22,9 @@ from catalog_sync.emulator.ids import new_id, stable_id
 from catalog_sync.emulator.rules import BusinessError, UnknownObjectError
 from catalog_sync.emulator.store import Store, register_table
 from catalog_sync.emulator.validation import JSON, Reader, checked, read_object
+from catalog_sync.kinds.webhook import documented_event
 
 __all__ = [
-    "DOCUMENTED_EVENTS",
     "TABLE",
     "create_webhook",
     "delete_webhook",
@@ -38,16 +37,6 @@ __all__ = [
 TABLE = "webhooks"
 register_table(TABLE, parent_key="serviceId")
 
-DOCUMENTED_EVENTS = (
-    "BrokerAddService",
-    "BrokerDeleteService",
-    "OrganizationAddService",
-    "OrganizationDeleteService",
-    "SubscriptionCreated",
-)
-"""The trigger events Cloudmore's webhook guide lists; the list is cut off after further
-``Subscription...`` events, which the emulator accepts by that prefix (assumed)."""
-_FURTHER_EVENTS = re.compile(r"Subscription[A-Z][A-Za-z]*")
 _PASSWORD = "_basicAuthPassword"  # noqa: S105  (a record key, not a password)
 _HEADER_VALUE = "_httpHeaderValue"
 
@@ -65,11 +54,7 @@ def _url(r: Reader, name: str) -> str | None:
 def _validate(body: object) -> JSON:
     r, errors = read_object(body)
     event = r.string("triggerEventType", required=True)
-    if (
-        event is not None
-        and event not in DOCUMENTED_EVENTS
-        and not _FURTHER_EVENTS.fullmatch(event)
-    ):
+    if event is not None and not documented_event(event):
         r.fail("triggerEventType", f"The value '{event}' is not valid for TriggerEventType.")
     record: JSON = {
         "name": r.string("name", required=True),
