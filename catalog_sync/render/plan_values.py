@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 
 from catalog_sync.graph import FieldValue, Kind
-from catalog_sync.kinds import KINDS, field_spec
+from catalog_sync.kinds import KINDS, field_spec, write_only
 from catalog_sync.normalise import FieldType, format_money
 from catalog_sync.plan.model import Action, Change, FieldChange, IgnoreRule, Plan, Unmanaged
 from catalog_sync.pricing.model import change_percent
@@ -83,10 +83,14 @@ def repeats_default(value: FieldValue) -> bool:
 
 
 def describe_change(change: Change, field: FieldChange) -> str:
-    """``price: 10.00 -> 12.00 (+20.0%)``, or ``name: "x"`` for a field of a create."""
+    """``price: 10.00 -> 12.00 (+20.0%)``, or ``name: "x"`` for a field of a create, or
+    ``basicAuthPassword: (write-only, sent) "env:NAME"`` for a secret."""
     after = format_value(change.kind, field.path, field.after)
     if change.action is Action.CREATE:
         return f"{field.path}: {after}"
+    if field.path in write_only(change.kind):
+        # Never read, so there is no before: the write sends the variable's value.
+        return f"{field.path}: (write-only, sent) {after}"
     before = format_value(change.kind, field.path, field.before)
     return f"{field.path}: {before} -> {after}{money_delta(change.kind, field)}"
 

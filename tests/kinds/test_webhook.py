@@ -400,6 +400,8 @@ async def test_rotate_sends_a_new_secret_value_with_nothing_else_changed(
         assert (rotated.address, rotated.action) == (ACRONIS_HOOK, Action.UPDATE)
         assert {f.path for f in rotated.field_changes} == {"basicAuthPassword", "httpHeader.value"}
         assert drafted.plan.settings.rotate == ('service["*"].webhook["*"]',)
+        shown = render_plan(drafted.plan, "text")
+        assert f'~ basicAuthPassword: (write-only, sent) "env:{PASSWORD_VARIABLE}"' in shown
         report = await apply_plan(
             drafted.plan,
             client,
