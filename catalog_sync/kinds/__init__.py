@@ -32,6 +32,7 @@ from catalog_sync.kinds.registry import (
     references,
     register,
     set_path,
+    unsent_secrets,
     write_only,
 )
 
@@ -65,6 +66,7 @@ __all__ = [
     "register",
     "service",
     "set_path",
+    "unsent_secrets",
     "webhook",
     "write_only",
 ]

@@ -66,6 +66,7 @@ __all__ = [
     "references",
     "register",
     "set_path",
+    "unsent_secrets",
     "write_only",
 ]
 
@@ -532,6 +533,25 @@ def references(kind: Kind, fields: Mapping[str, FieldValue]) -> Iterator[tuple[s
 def defaults(kind: Kind) -> dict[str, FieldValue]:
     """What an object of ``kind`` holds before anyone sets it (a service's publish settings)."""
     return {spec.name: spec.default for spec in KINDS[kind].fields if spec.has_default}
+
+
+def unsent_secrets(
+    kind: Kind, live: Callable[[FieldSpec], object], sent: Iterable[str]
+) -> tuple[FieldSpec, ...]:
+    """The write-only fields a replace of an object of ``kind`` would clear: the field beside
+    says the object holds one (``live`` reads a field of the object as it is), and ``sent``
+    (the fields the write carries) lacks it. A read never returns a secret, so a PUT cannot
+    send it back (docs/contracts.md, "Write-only secrets")."""
+    spec = KINDS[kind]
+    carried = set(sent)
+    return tuple(
+        field
+        for field in spec.fields
+        if field.write_only
+        and field.beside
+        and field.name not in carried
+        and live(spec.by_name[field.beside]) is not None
+    )
 
 
 def write_only(kind: Kind) -> frozenset[str]:

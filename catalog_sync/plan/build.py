@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import NamedTuple
 
 from catalog_sync import __version__, secrets
@@ -13,8 +14,8 @@ from catalog_sync.catalog.models import Settings
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import CatalogError
-from catalog_sync.graph import Address, ResourceGraph
-from catalog_sync.kinds import KINDS, write_only
+from catalog_sync.graph import Address, Resource, ResourceGraph
+from catalog_sync.kinds import KINDS, FieldSpec, unsent_secrets, write_only
 from catalog_sync.live.keyed import read_keyed, wanted_by_desired, with_listed
 from catalog_sync.live.lookups import LOOKUP_TABLES, Lookups
 from catalog_sync.live.reader import LiveCatalog, LiveReader, read_live
@@ -24,6 +25,7 @@ from catalog_sync.plan.diff import plan_changes
 from catalog_sync.plan.duplicates import refuse_duplicates
 from catalog_sync.plan.match import pinned_problems
 from catalog_sync.plan.model import (
+    Action,
     CatalogRef,
     Change,
     IgnoreRule,
@@ -141,6 +143,7 @@ def _drafted(
         body = body.model_copy(update={"changes": mark_origins(body.changes, base_body.changes)})
     body = priced(body, desired, live.graph, settings)
     warnings = _unmatched_protect(catalog.settings, settings.protect, desired, live.graph)
+    warnings += _clearing_secrets(body.changes, live.graph)
     plan = Plan(
         tool_version=__version__,
         created_at=now or datetime.now(UTC),
@@ -193,6 +196,34 @@ def refuse_unset_secrets(plan: Plan) -> None:
     ]
     if problems:
         raise CatalogError(problems)
+
+
+def _held(resource: Resource, field: FieldSpec) -> object:
+    return resource.fields.get(field.name)
+
+
+def _clearing_secrets(changes: Sequence[Change], live: ResourceGraph) -> tuple[Diagnostic, ...]:
+    """A warning at each update that would clear a secret the object holds (its field beside
+    is set) because the files name no variable for it; apply refuses such a write."""
+    found: list[Diagnostic] = []
+    for change in changes:
+        current = live.by_id(change.kind).get(change.id) if change.id is not None else None
+        if change.action not in (Action.UPDATE, Action.ENABLE) or current is None:
+            continue
+        sent = (f.path for f in change.field_changes)
+        for field in unsent_secrets(change.kind, partial(_held, current), sent):
+            found.append(
+                Diagnostic(
+                    change.source or UNKNOWN_LOCATION,
+                    Code.UNSENT_WRITE_ONLY,
+                    Severity.WARNING,
+                    f"{change.address}: the update replaces the whole {change.kind.value} and "
+                    f"no read returns its {field.name} ({field.beside} is set), so apply "
+                    f"refuses it until the files name the variable: {field.name}: "
+                    "{env: NAME}",
+                )
+            )
+    return tuple(found)
 
 
 def _unmatched_protect(

@@ -440,3 +440,40 @@ def test_on_the_command_line_validate_warns_plan_refuses_and_drift_reads(
         assert drifted.exit_code == 2, drifted.output
         assert "CS407" not in drifted.output
         assert ACRONIS_HOOK in drifted.output
+
+
+@pytest.mark.anyio
+async def test_an_update_that_would_clear_a_password_the_files_do_not_name_is_refused(
+    tmp_path: Path,
+) -> None:
+    """A password set in the UI (its user name shows it is there) cannot be read back, so a
+    PUT for another change would clear it: the plan warns (CS408) and apply refuses."""
+    emulator = InProcess("demo")
+    store = emulator.app.state.emulator.store
+    hook = _hooks(emulator)["Acronis Cyber Protect/provision"]
+    body = {**hook, "basicAuthUserName": "ui-user", "basicAuthPassword": PASSWORD}
+    replace_webhook(store, hook["id"], body)
+    catalog = copy_catalog(tmp_path)
+    path = catalog / "services" / "acronis.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("/cloudmore\n", "/cloudmore-v2\n") + "        basicAuthUserName: ui-user\n",
+        encoding="utf-8",
+    )
+    async with emulator.client() as client:
+        drafted = await make_plan(
+            catalog.as_posix(), load_catalog(catalog), client, target_of(emulator.settings)
+        )
+        (warning,) = [w for w in drafted.warnings if w.code == Code.UNSENT_WRITE_ONLY]
+        assert ACRONIS_HOOK in warning.message
+        assert "basicAuthPassword" in warning.message
+        report = await apply_plan(
+            drafted.plan,
+            client,
+            target_of(emulator.settings),
+            ApplyOptions(journal_dir=tmp_path / "j"),
+        )
+    failed = {r.address: r.reason for r in report.results if r.outcome.value == "failed"}
+    assert "refusing to replace the webhook" in failed[ACRONIS_HOOK]
+    kept = _hooks(emulator)["Acronis Cyber Protect/provision"]
+    assert (kept["url"], kept["_basicAuthPassword"]) == (hook["url"], PASSWORD)
