@@ -128,6 +128,7 @@ EXPORTED: dict[str, set[str]] = {
         "register",
         "service",
         "set_path",
+        "unsent_secrets",
         "webhook",
         "write_only",
     },
