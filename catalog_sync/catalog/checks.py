@@ -14,6 +14,7 @@ from typing import Final, TypeVar
 
 from catalog_sync.catalog.codes import Code
 from catalog_sync.catalog.models import Addon, Catalog, Product, Publish, SecretRef
+from catalog_sync.catalog.moves import moved_from_problems
 from catalog_sync.catalog.sourced import SourcedModel
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.graph import Kind
@@ -51,6 +52,7 @@ def check_catalog(catalog: Catalog) -> list[Diagnostic]:
             for parent in _models_of(catalog, spec.parent):
                 found += spec.rules(parent)
     found += _unset_secrets(catalog)
+    found += moved_from_problems(catalog)
     return found
 
 

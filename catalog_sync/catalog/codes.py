@@ -22,6 +22,8 @@ class Code(enum.StrEnum):
     MERGE_KEY = "CS108"
     UNSUPPORTED_TAG = "CS109"
     COMPLEX_KEY = "CS110"
+    NO_CATALOG = "CS111"
+    NOT_A_CATALOG = "CS112"
 
     # CS2xx: schema and types
     MISSING_FIELD = "CS201"
@@ -63,6 +65,7 @@ class Code(enum.StrEnum):
     UNKNOWN_EVENT_TYPE = "CS327"
     PROVISIONING_MISMATCH = "CS328"
     VARIABLE_UNSET = "CS329"
+    MOVED_FROM_CLASH = "CS330"
 
     # CS4xx: names and ids resolved against the live catalog (plan and apply)
     UNRESOLVED_NAME = "CS401"
@@ -72,4 +75,5 @@ class Code(enum.StrEnum):
     PROTECT_UNMATCHED = "CS405"
     QUANTITY_ORDER = "CS406"
     VARIABLE_UNSET_FOR_WRITE = "CS407"
-    UNSENT_WRITE_ONLY = "CS408"
+    MOVED_FROM_NOTE = "CS408"
+    UNSENT_WRITE_ONLY = "CS409"

@@ -23,7 +23,7 @@ from catalog_sync.plan.baseline import mark_origins
 from catalog_sync.plan.desired import desired_graph
 from catalog_sync.plan.diff import plan_changes
 from catalog_sync.plan.duplicates import refuse_duplicates
-from catalog_sync.plan.match import pinned_problems
+from catalog_sync.plan.match import moved_from_notes, pinned_problems
 from catalog_sync.plan.model import (
     Action,
     CatalogRef,
@@ -144,6 +144,7 @@ def _drafted(
     body = priced(body, desired, live.graph, settings)
     warnings = _unmatched_protect(catalog.settings, settings.protect, desired, live.graph)
     warnings += _clearing_secrets(body.changes, live.graph)
+    warnings += tuple(moved_from_notes(desired, live.graph))
     plan = Plan(
         tool_version=__version__,
         created_at=now or datetime.now(UTC),

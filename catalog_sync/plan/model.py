@@ -36,6 +36,7 @@ __all__ = [
     "PlanSettings",
     "PolicyExemption",
     "PolicySettings",
+    "RenameHint",
     "SafetyFinding",
     "SafetyRule",
     "Summary",
@@ -229,6 +230,23 @@ class Unmanaged(Immutable):
     )
 
 
+class RenameHint(Immutable):
+    """A create that looks like a rename of a live object the plan removes or leaves
+    unmanaged: their fields are nearly equal. ``line`` turns it into an update."""
+
+    address: Address = Field(description="The object the plan creates.")
+    kind: Kind
+    old_address: Address = Field(description="The live object it looks like.")
+    old_id: str
+    action: Action | None = Field(
+        default=None, description="What the plan does with the live one: delete, disable or null."
+    )
+    line: str = Field(description="The line to add under the new object: `movedFrom: OLD`.")
+    source: SourceLocation | None = Field(
+        default=None, description="Where the new object is written."
+    )
+
+
 class SafetyRule(enum.StrEnum):
     PROTECT = "protect"
     MAX_UPDATE_PERCENT = "maxUpdatePercent"
@@ -337,6 +355,10 @@ class PlanBody(Immutable):
         default=(),
         description="Pricing-policy findings on the live catalog as read (drift reports them; "
         "apply does not enforce them).",
+    )
+    renames: tuple[RenameHint, ...] = Field(
+        default=(),
+        description='Creates that look like renames of live objects (README, "Renames").',
     )
 
     @model_validator(mode="after")

@@ -39,12 +39,14 @@ def render_text(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def render_json(diagnostics: Sequence[Diagnostic]) -> str:
-    """A JSON list of ``{file, line, column, code, severity, message}``."""
+    """A JSON list of ``{file, line, column, code, severity, message}``; line and column are
+    null for a finding about a whole file or path."""
     items = [
         {
             "file": d.file,
-            "line": d.line,
-            "column": d.column,
+            # null: about the file or path as a whole (a path that does not exist).
+            "line": d.line or None,
+            "column": d.column or None,
             "code": str(d.code),
             "severity": str(d.severity),
             "message": d.message,
@@ -66,8 +68,8 @@ def render_github(diagnostics: Sequence[Diagnostic], limit: int = GITHUB_ANNOTAT
                     str(severity),
                     d.message,
                     file=d.file,
-                    line=d.line,
-                    col=d.column,
+                    line=d.line or None,
+                    col=d.column or None,
                     title=str(d.code),
                 )
             )

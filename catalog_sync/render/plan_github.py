@@ -61,6 +61,18 @@ def github_annotations(plan: Plan, limit: int = GITHUB_ANNOTATION_LIMIT) -> Gith
     # A stable sort: price changes first, each group in plan order.
     noticed = sorted((c for c in located if not _warns(c)), key=lambda c: not changes_money(c))
     candidates["warning"] += [_change_command("warning", c) for c in warned]
+    candidates["warning"] += [
+        workflow_command(
+            "warning",
+            f"{hint.address} looks like a rename of the live {hint.old_address}: add "
+            f"`{hint.line}` under it to rename the live one instead",
+            title="this looks like a rename",
+            file=hint.source.file if hint.source else None,
+            line=hint.source.line if hint.source else None,
+            col=hint.source.column if hint.source else None,
+        )
+        for hint in plan.renames
+    ]
     for entry in plan.unmanaged:
         planned = f" and will be {ACTION_VERBS[entry.action]}" if entry.action else ""
         candidates["warning"].append(

@@ -96,6 +96,16 @@ def render_markdown(
         for finding in plan.exempted:
             head.append(f"> - **{finding.rule.value}**: {escape_markdown(finding.message)}")
         head.append("")
+    for hint in plan.renames:
+        fate = f"this plan will {hint.action.value} it" if hint.action else "it stays unmanaged"
+        head += [
+            "> [!WARNING]",
+            f"> **This looks like a rename**: `{code_span(hint.address)}` is created and the "
+            f"live `{code_span(hint.old_address)}` has nearly the same fields; {fate}. To "
+            f"rename the live one instead, add `{code_span(hint.line)}` under "
+            f"`{code_span(hint.address)}`.",
+            "",
+        ]
     for line in header_lines(plan):
         head += [f"_{escape_markdown(line)}_", ""]
 

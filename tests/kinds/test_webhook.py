@@ -447,7 +447,7 @@ async def test_an_update_that_would_clear_a_password_the_files_do_not_name_is_re
     tmp_path: Path,
 ) -> None:
     """A password set in the UI (its user name shows it is there) cannot be read back, so a
-    PUT for another change would clear it: the plan warns (CS408) and apply refuses."""
+    PUT for another change would clear it: the plan warns (CS409) and apply refuses."""
     emulator = InProcess("demo")
     store = emulator.app.state.emulator.store
     hook = _hooks(emulator)["Acronis Cyber Protect/provision"]
@@ -473,7 +473,7 @@ async def test_an_update_that_would_clear_a_password_the_files_do_not_name_is_re
             target_of(emulator.settings),
             ApplyOptions(journal_dir=tmp_path / "j"),
         )
-    failed = {r.address: r.reason for r in report.results if r.outcome.value == "failed"}
-    assert "refusing to replace the webhook" in failed[ACRONIS_HOOK]
+    failed = {str(r.address): r.reason for r in report.results if r.outcome.value == "failed"}
+    assert "refusing to replace the webhook" in str(failed[ACRONIS_HOOK])
     kept = _hooks(emulator)["Acronis Cyber Protect/provision"]
     assert (kept["url"], kept["_basicAuthPassword"]) == (hook["url"], PASSWORD)
