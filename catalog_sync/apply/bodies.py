@@ -72,7 +72,7 @@ def body_for(
             raise OperationError(
                 f"refusing to replace the {spec.kind.value}: it holds {held}, which no read "
                 "returns and these files name no variable for, so the write would clear it "
-                "(docs/diagnostics.md, CS409)"
+                "(docs/diagnostics.md, CS410)"
             )
     for name, value in fields.items():
         field = spec.field_for(name)

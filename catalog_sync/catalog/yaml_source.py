@@ -35,6 +35,7 @@ from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
 from catalog_sync.limits import MAX_YAML_DEPTH, MAX_YAML_NODES
 
 __all__ = [
+    "BasedInt",
     "NodeInfo",
     "NodePath",
     "YamlDocument",
@@ -270,13 +271,28 @@ def _scalar(tag: str, text: str) -> tuple[str, object]:
     return "str", text
 
 
+class BasedInt(int):
+    """A YAML integer written in base 16, 8 or 2 (``0x10``): its value, remembering how it
+    was written, so that a field that must be written in decimal (money) can refuse it."""
+
+    written: str
+
+    def __new__(cls, value: int, written: str) -> BasedInt:
+        number = super().__new__(cls, value)
+        number.written = written
+        return number
+
+    def __getnewargs__(self) -> tuple[int, str]:  # type: ignore[override]  # copy keeps the text
+        return int(self), self.written
+
+
 def _int(text: str) -> int | str:
     cleaned = text.replace("_", "")
     sign = -1 if cleaned.startswith("-") else 1
     digits = cleaned.lstrip("+-")
     try:
         if digits[:2].lower() in {"0x", "0o", "0b"}:
-            return sign * int(digits, 0)
+            return BasedInt(sign * int(digits, 0), text)
         return sign * int(digits)
     except ValueError:
         return text

@@ -337,7 +337,7 @@ def planned(
 ) -> Plan:
     """The plan of the files at ``path`` against the live catalog; its warnings and (with
     --verbose) the requests' metrics go to stderr. ``writes``: a plan to apply (not a drift
-    report), so a secret it would send must be set (CS407)."""
+    report), so a secret it would send must be set (CS409)."""
     result, metrics, warnings = run_async(
         plan_against(path.as_posix(), loaded, settings, baseline=baseline, rotate=rotate)
     )

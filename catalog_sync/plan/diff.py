@@ -73,7 +73,8 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
         unmanaged=tuple(entry for entry, _ in unmanaged) + _duplicates(live),
         safety=evaluate_safety(ordered, live, settings, existing),
         summary=summary,
-        existing=existing,
+        existing=existing.total,
+        existing_by_kind=dict(existing.active),
         renames=likely_renames(desired, live, ordered, [entry for entry, _ in unmanaged]),
     )
 

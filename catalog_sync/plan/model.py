@@ -45,7 +45,7 @@ __all__ = [
     "fingerprint",
 ]
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 class Action(enum.StrEnum):
@@ -343,7 +343,14 @@ class PlanBody(Immutable):
     safety: tuple[SafetyFinding, ...]
     summary: Summary
     existing: int = Field(
-        default=0, description="Live objects the thresholds are measured against."
+        default=0,
+        description="Live objects the thresholds are measured against (a price list read "
+        "counts its items).",
+    )
+    existing_by_kind: dict[Kind, int] = Field(
+        default_factory=dict,
+        description="Active live objects per kind: the every-object guard and the share of "
+        "services are measured against them, at plan time and again by apply.",
     )
     exempted: tuple[SafetyFinding, ...] = Field(
         default=(), description="Pricing-policy findings that policyExempt silenced."
@@ -373,7 +380,7 @@ class PlanBody(Immutable):
 class PlanHeader(Immutable):
     """What a plan records beside the planner's body: what it was made from, and by what."""
 
-    format_version: Literal[3] = 3
+    format_version: Literal[4] = 4
     digest: str | None = Field(
         default=None, description="SHA-256 of the saved body (catalog_sync/plan/digest.py)."
     )

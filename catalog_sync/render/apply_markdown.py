@@ -11,6 +11,7 @@ from catalog_sync.render.apply_text import (
     result_line,
 )
 from catalog_sync.render.plan_markdown import code_span, escape_markdown
+from catalog_sync.render.visible import visible_output
 
 __all__ = ["render_markdown"]
 
@@ -22,6 +23,7 @@ def _placeholder(_command: str) -> str:
     return _MARKER
 
 
+@visible_output
 def render_markdown(report: ApplyReport, *, commit: str | None = None) -> str:
     at = f" at commit `{code_span(commit)}`" if commit else ""
     status = "complete" if report.ok else "**incomplete**"

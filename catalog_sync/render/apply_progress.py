@@ -9,10 +9,12 @@ from catalog_sync.apply.listener import Phase
 from catalog_sync.apply.report import OperationResult, Outcome
 from catalog_sync.plan.model import Change
 from catalog_sync.render.plan_values import ACTION_VERBS
+from catalog_sync.render.visible import visible_output
 
 __all__ = ["LineProgress", "LiveProgress", "result_line"]
 
 
+@visible_output
 def result_line(result: OperationResult) -> str:
     verb = ACTION_VERBS[result.action]
     if result.outcome is Outcome.DONE:

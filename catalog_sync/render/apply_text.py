@@ -8,6 +8,7 @@ from catalog_sync.apply.journal import PreviousRun
 from catalog_sync.apply.report import ApplyReport, OperationResult, Outcome
 from catalog_sync.plan.model import Action
 from catalog_sync.render.plan_values import ACTION_SYMBOLS, ACTION_VERBS, format_value
+from catalog_sync.render.visible import visible_output
 
 __all__ = [
     "HEADINGS",
@@ -32,6 +33,7 @@ HEADINGS = {
 }
 
 
+@visible_output
 def render_report(report: ApplyReport, *, colour: bool = False) -> str:
     def paint(key: str, text: str) -> str:
         return f"\x1b[{_COLOURS[key]}m{text}\x1b[0m" if colour else text
@@ -117,6 +119,7 @@ def counts_text(counts: dict[Outcome, int]) -> str:
     return ", ".join(f"{counts[o]} {o.value.replace('_', ' ')}" for o in Outcome)
 
 
+@visible_output
 def result_line(result: OperationResult) -> str:
     verb = ACTION_VERBS[result.action]
     symbol = ACTION_SYMBOLS[result.action]
@@ -130,6 +133,7 @@ def result_line(result: OperationResult) -> str:
     return f"  . {result.address} not {verb}: not attempted"
 
 
+@visible_output
 def render_previous_notice(previous: PreviousRun) -> str:
     """One line for the next apply: that the last run against this target did not complete,
     and the command that shows its journal."""
@@ -149,6 +153,7 @@ _UNRUN = {
 }
 
 
+@visible_output
 def render_previous_run(previous: PreviousRun) -> str:
     """What an apply did by its journal: above all one that did not finish, and what it had
     in flight."""

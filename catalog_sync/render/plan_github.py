@@ -22,6 +22,7 @@ from catalog_sync.render.plan_values import (
     describe_change,
     summary_line,
 )
+from catalog_sync.render.visible import visible_output
 from catalog_sync.render.workflow_commands import workflow_command
 
 __all__ = [
@@ -96,6 +97,7 @@ def github_annotations(plan: Plan, limit: int = GITHUB_ANNOTATION_LIMIT) -> Gith
     return GithubAnnotations(commands, left_out)
 
 
+@visible_output
 def render_github(plan: Plan) -> str:
     """The annotations, then the plan's summary line (and what was not annotated)."""
     annotations = github_annotations(plan)
@@ -116,6 +118,7 @@ def render_github_outputs(plan: Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
+@visible_output
 def render_github_summary(plan: Plan, *, commit: str | None = None) -> str:
     """The job summary: the Markdown plan, with a note on the annotations left out under its
     heading."""

@@ -25,6 +25,7 @@ from catalog_sync.render.pricing import (
     price_lines,
     top_label,
 )
+from catalog_sync.render.visible import visible_output
 
 __all__ = [
     "MAX_MARKDOWN_CHARS",
@@ -58,6 +59,7 @@ def comment_marker(catalog_path: str) -> str:
     return f"<!-- catalog-sync plan: {html.escape(catalog_path).replace('--', '- -')} -->"
 
 
+@visible_output
 def render_markdown(
     plan: Plan, *, limit: int = MAX_MARKDOWN_CHARS, commit: str | None = None
 ) -> str:

@@ -19,12 +19,14 @@ from catalog_sync.render.pricing import (
     price_lines,
     top_label,
 )
+from catalog_sync.render.visible import visible_output
 
 __all__ = ["render_text"]
 
 _COLOURS = {"+": "32", "~": "33", "-": "31", "!": "1;31", "?": "36"}
 
 
+@visible_output
 def render_text(plan: Plan, *, colour: bool = False) -> str:
     def paint(symbol: str, text: str) -> str:
         return f"\x1b[{_COLOURS[symbol]}m{text}\x1b[0m" if colour else text

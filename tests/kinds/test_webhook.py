@@ -430,7 +430,7 @@ def test_on_the_command_line_validate_warns_plan_refuses_and_drift_reads(
     with served_http(EmulatorConfig(seed="demo"), monkeypatch):
         planned = cli("plan", str(catalog), "--out", str(tmp_path / "plan.json"))
         assert planned.exit_code == 1, planned.output
-        assert f"CS407 error: {ACRONIS_HOOK}: basicAuthPassword" in planned.output
+        assert f"CS409 error: {ACRONIS_HOOK}: basicAuthPassword" in planned.output
         assert PASSWORD_VARIABLE in planned.output
         assert not (tmp_path / "plan.json").exists()
         bad = cli("plan", str(catalog), "--rotate", 'service["x"].nothing["y"]')
@@ -438,7 +438,7 @@ def test_on_the_command_line_validate_warns_plan_refuses_and_drift_reads(
         assert "Invalid value for '--rotate'" in bad.output
         drifted = cli("drift", str(catalog))
         assert drifted.exit_code == 2, drifted.output
-        assert "CS407" not in drifted.output
+        assert "CS409" not in drifted.output
         assert ACRONIS_HOOK in drifted.output
 
 
@@ -447,7 +447,7 @@ async def test_an_update_that_would_clear_a_password_the_files_do_not_name_is_re
     tmp_path: Path,
 ) -> None:
     """A password set in the UI (its user name shows it is there) cannot be read back, so a
-    PUT for another change would clear it: the plan warns (CS409) and apply refuses."""
+    PUT for another change would clear it: the plan warns (CS410) and apply refuses."""
     emulator = InProcess("demo")
     store = emulator.app.state.emulator.store
     hook = _hooks(emulator)["Acronis Cyber Protect/provision"]
