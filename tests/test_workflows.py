@@ -64,7 +64,7 @@ def _invocations(script: str) -> Iterator[list[str]]:
 
 def _check(words: list[str]) -> None:
     assert words, "catalog-sync without a command"
-    command = main.commands.get(words[0])
+    command = main.get_command(click.Context(main), words[0])
     assert command is not None, f"no catalog-sync command {words[0]!r}"
     known = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)}
     for word in words[1:]:

@@ -18,7 +18,6 @@ from catalog_sync.cli.common import (
     run_async,
 )
 from catalog_sync.errors import CatalogError, ConfigError
-from catalog_sync.export import SCHEMA_FILE, export_live
 from catalog_sync.fmt import FileStatus, catalog_yaml_files, format_file
 from catalog_sync.schemas import generated_schemas
 
@@ -48,6 +47,9 @@ def export(state: CliState, api: ApiOptions, out: Path, force: bool) -> None:
     like hand-written ones, with each product's and addon's prices in every currency its
     service has; planning them against the same live state plans nothing.
     """
+    # Here, not at the top: fmt, in this module, runs on every commit and needs no client.
+    from catalog_sync.export import SCHEMA_FILE, export_live
+
     existing = sorted(p for p in out.rglob("*") if p.is_file()) if out.is_dir() else []
     if out.exists() and not out.is_dir():
         raise ConfigError(f"{out.as_posix()}: not a directory")
