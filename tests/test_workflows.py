@@ -121,7 +121,11 @@ def test_the_checker_catches_a_wrong_flag() -> None:
 
 def test_the_pre_commit_hooks_run_real_commands() -> None:
     hooks = _load(REPO / ".pre-commit-hooks.yaml")
-    assert {hook["id"] for hook in hooks} == {"catalog-sync-validate", "catalog-sync-fmt"}
+    assert {hook["id"] for hook in hooks} == {
+        "catalog-sync-validate",
+        "catalog-sync-fmt",
+        "catalog-sync-fmt-check",
+    }
     for hook in hooks:
         (words,) = _invocations(hook["entry"])
         _check(words)

@@ -102,15 +102,28 @@ def export(state: CliState, api: ApiOptions, out: Path, force: bool) -> None:
     is_flag=True,
     help="Change nothing; list the files fmt would change and exit 1 if there are any.",
 )
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Change nothing; print what fmt would change as a unified diff and exit 1 if it "
+    "would change anything (implies --check).",
+)
 @handle_errors
-def fmt(paths: tuple[Path, ...], check: bool) -> None:
+def fmt(paths: tuple[Path, ...], check: bool, diff: bool) -> None:
     """Rewrite catalog files (PATHS: files or directories, default .) in the canonical layout:
     indentation, quoting of money and codes, key order. Comments are kept.
+
+    Exit 0 after rewriting files, as formatters do: pre-commit fails its hook by itself when
+    the hook changed a file.
     """
+    check = check or diff
     results = [format_file(path) for path in catalog_yaml_files(paths or (Path("."),))]
     broken = [problem for result in results for problem in result.problems]
     changed = [result for result in results if result.status is FileStatus.CHANGED]
     for result in changed:
+        if diff:
+            click.echo(result.diff(), nl=False)
+            continue
         if check:
             click.echo(f"would reformat {result.path.as_posix()}")
             continue
