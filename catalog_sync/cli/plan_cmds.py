@@ -220,6 +220,7 @@ def apply(
         settings = resolve_settings(api)
         _tell_previous_run(settings)
         click.echo(f"applying the saved plan {path.as_posix()}: {summary_line(to_apply)}", err=True)
+        _tell_emulator(settings)
     else:
         loaded = _load(path)
         settings = resolve_settings(api)
@@ -232,6 +233,7 @@ def apply(
         click.echo(render_text(to_apply, colour=colour), nl=False, err=to_stderr, color=colour)
         if to_apply.has_changes:
             check_safety(to_apply, force=force)
+            _tell_emulator(settings)
             _confirm(to_apply, yes)
             # The files may have changed while the question was on screen: their bytes say so
             # without a second parse.
@@ -305,6 +307,17 @@ def _tell_previous_run(settings: ApiSettings) -> None:
     previous = last_run(target=target_of(settings))
     if previous is not None and previous.incomplete:
         click.echo(render_previous_notice(previous), err=True, nl=False)
+
+
+def _tell_emulator(settings: ApiSettings) -> None:
+    """On the line before apply asks or proceeds: the changes go to the built-in emulator's
+    demo data, not to Cloudmore (the note at start-up may have scrolled away with the plan)."""
+    if settings.embedded:
+        click.echo(
+            f"note: applying to the built-in emulator (demo data in "
+            f"{settings.embedded_state_file}), not to Cloudmore",
+            err=True,
+        )
 
 
 def _confirm(to_apply: Plan, yes: bool) -> None:

@@ -47,7 +47,9 @@ __all__ = [
 
 
 def target_of(settings: ApiSettings) -> Target:
-    return Target(api_url=settings.api_url, seller_id=settings.seller_id)
+    return Target(
+        api_url=settings.api_url, seller_id=settings.seller_id, emulator=settings.embedded
+    )
 
 
 class Drafted(NamedTuple):

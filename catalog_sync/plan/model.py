@@ -303,6 +303,11 @@ class PlanSettings(Immutable):
 class Target(Immutable):
     api_url: str
     seller_id: str
+    emulator: bool = Field(
+        default=False,
+        description="True when the built-in emulator with demo data stood in for Cloudmore "
+        "(no API configured): nothing read or written is a live catalog.",
+    )
 
 
 class CatalogRef(Immutable):

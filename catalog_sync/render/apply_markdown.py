@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from catalog_sync.apply.report import ApplyReport, Outcome
 from catalog_sync.render.apply_text import HEADINGS, counts_text, result_line
-from catalog_sync.render.plan_markdown import code_span, escape_markdown
+from catalog_sync.render.plan_markdown import code_span, emulator_note, escape_markdown
 
 __all__ = ["render_markdown"]
 
@@ -19,6 +19,7 @@ def render_markdown(report: ApplyReport, *, commit: str | None = None) -> str:
         f"`{code_span(report.target.api_url)}` (seller `{code_span(report.target.seller_id)}`): "
         f"{status}; {escape_markdown(counts_text(report.counts))}.",
         "",
+        *emulator_note(report.target),
     ]
     if report.forced:
         lines += [

@@ -20,6 +20,7 @@ from catalog_sync.render.plan_values import (
     ACTION_VERBS,
     changes_money,
     describe_change,
+    emulator_line,
     summary_line,
 )
 from catalog_sync.render.workflow_commands import workflow_command
@@ -45,6 +46,11 @@ class GithubAnnotations:
 
 def github_annotations(plan: Plan, limit: int = GITHUB_ANNOTATION_LIMIT) -> GithubAnnotations:
     candidates: dict[str, list[str]] = {level: [] for level in LEVELS}
+    emulator = emulator_line(plan.target)
+    if emulator:
+        candidates["notice"].append(
+            workflow_command("notice", emulator, title="catalog-sync target")
+        )
     for finding in plan.safety:
         named = ", ".join(finding.addresses[:10])
         more = f" and {len(finding.addresses) - 10} more" if len(finding.addresses) > 10 else ""
@@ -85,11 +91,14 @@ def github_annotations(plan: Plan, limit: int = GITHUB_ANNOTATION_LIMIT) -> Gith
 
 
 def render_github(plan: Plan) -> str:
-    """The annotations, then the plan's summary line (and what was not annotated)."""
+    """The annotations, then the plan's summary line (and what was not annotated); against
+    the built-in emulator, a line saying so first (and a notice)."""
     annotations = github_annotations(plan)
     note = _left_out_note(annotations.left_out)
     last = f"{summary_line(plan)} {note}" if note else summary_line(plan)
-    return "\n".join([*annotations.commands, last]) + "\n"
+    emulator = emulator_line(plan.target)
+    head = [emulator] if emulator else []
+    return "\n".join([*head, *annotations.commands, last]) + "\n"
 
 
 def render_github_outputs(plan: Plan) -> str:

@@ -11,10 +11,11 @@ import re
 from collections.abc import Iterable
 
 from catalog_sync.graph import Kind
-from catalog_sync.plan.model import Action, Change, Origin, Plan
+from catalog_sync.plan.model import Action, Change, Origin, Plan, Target
 from catalog_sync.render.plan_values import (
     ACTION_VERBS,
     describe_change,
+    emulator_line,
     repeats_default,
     summary_line,
     unmanaged_status,
@@ -31,6 +32,7 @@ __all__ = [
     "cell_code_span",
     "code_span",
     "comment_marker",
+    "emulator_note",
     "escape_markdown",
     "render_markdown",
 ]
@@ -73,6 +75,7 @@ def render_markdown(
         f"{made_from}, against `{code_span(plan.target.api_url)}` "
         f"(seller `{code_span(plan.target.seller_id)}`).",
         "",
+        *emulator_note(plan.target),
         *_class_summary(plan),
         escape_markdown(summary_line(plan)),
         "",
@@ -126,6 +129,12 @@ def render_markdown(
             break
         out += "\n" + section
     return out
+
+
+def emulator_note(target: Target) -> list[str]:
+    """A note block under the header when the built-in emulator stood in for Cloudmore."""
+    line = emulator_line(target)
+    return ["> [!NOTE]", f"> **{escape_markdown(line)}**", ""] if line else []
 
 
 def _class_summary(plan: Plan) -> list[str]:

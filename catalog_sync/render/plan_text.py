@@ -9,6 +9,7 @@ from catalog_sync.render.plan_values import (
     ACTION_SYMBOLS,
     ACTION_VERBS,
     describe_change,
+    emulator_line,
     repeats_default,
     summary_line,
     unmanaged_status,
@@ -32,8 +33,11 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
     lines = [
         f"Plan for {plan.catalog.path} against {plan.target.api_url} "
         f"(seller {plan.target.seller_id})",
-        "",
     ]
+    emulator = emulator_line(plan.target)
+    if emulator:
+        lines.append(paint("!", emulator))
+    lines.append("")
     for line in header_lines(plan):
         lines += [line, ""]
     if plan.safety:
