@@ -159,8 +159,10 @@ def test_check_diff_prints_a_unified_diff_and_writes_nothing(tmp_path: Path) -> 
     section = result.stdout.split(f"--- {name}\n", 1)[1].split("\n--- ", 1)[0]
     removed = [line[1:] for line in section.splitlines()[1:] if line.startswith("-")]
     added = [line[1:] for line in section.splitlines()[1:] if line.startswith("+")]
-    assert removed and all(line in source.splitlines() for line in removed)
-    assert added and all(line in formatted.splitlines() for line in added)
+    assert removed
+    assert all(line in source.splitlines() for line in removed)
+    assert added
+    assert all(line in formatted.splitlines() for line in added)
     assert "would reformat" not in result.stdout
     assert "4 catalog file(s): 4 would reformat" in result.stderr
     assert run("fmt", "--diff", str(catalog)).stdout == result.stdout

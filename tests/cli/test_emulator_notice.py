@@ -45,7 +45,8 @@ def test_every_plan_format_says_in_its_header_that_it_is_the_emulator() -> None:
     assert headers["markdown"][5:7] == ["> [!NOTE]", f"> **{_escaped(EMULATOR_LINE)}**"]
     assert json.loads("\n".join(headers["json"]))["target"]["emulator"] is True
     assert headers["github"][0] == EMULATOR_LINE
-    assert any(line.startswith("::notice title=catalog-sync target::") for line in headers["github"])
+    notice = "::notice title=catalog-sync target::"
+    assert any(line.startswith(notice) for line in headers["github"])
 
 
 def _escaped(text: str) -> str:
