@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import click
 
@@ -36,7 +38,7 @@ from catalog_sync.cli.common import (
 )
 from catalog_sync.cli.conventions import use_colour
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_write
-from catalog_sync.errors import ApplyError, ConfigError, PlanFileError
+from catalog_sync.errors import ApplyError, CatalogSyncError, ConfigError, PlanFileError
 from catalog_sync.plan.build import plan_against, target_of
 from catalog_sync.plan.model import Plan
 from catalog_sync.plan.planfile import plan_json, read_plan, write_plan
@@ -44,6 +46,7 @@ from catalog_sync.render.apply_json import render_json as render_report_json
 from catalog_sync.render.apply_markdown import render_markdown as render_report_markdown
 from catalog_sync.render.apply_progress import LineProgress, LiveProgress
 from catalog_sync.render.apply_text import render_previous_notice, render_report
+from catalog_sync.render.plan_failure import render_failure_github, render_failure_markdown
 from catalog_sync.render.plan_github import (
     render_github,
     render_github_outputs,
@@ -56,6 +59,9 @@ from catalog_sync.render.timings import render_timings
 from catalog_sync.timings import recording, timed
 
 __all__ = ["apply", "commands", "plan"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 PLAN_FORMATS = ("text", "markdown", "json", "github")
 # Set (to anything) to have plan print how long each phase took on stderr (docs/benchmarks.md).
@@ -71,6 +77,50 @@ def plan_format_option(help_text: str) -> Callable[[Callable[..., None]], Callab
         default="text",
         help=help_text,
     )
+
+
+def failure_reported(func: Callable[P, R]) -> Callable[P, R]:
+    """A failed plan still reaches the pull request: annotations at the catalog lines, and
+    the Markdown the workflow posts as the comment (docs/contracts.md, "A failing plan");
+    the error itself goes on to handle_errors (stderr, exit 1)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except CatalogSyncError as error:
+            path, output_format, markdown_out = (
+                kwargs["path"],
+                kwargs["output_format"],
+                kwargs["markdown_out"],
+            )
+            assert isinstance(path, Path)
+            assert isinstance(output_format, str)
+            assert markdown_out is None or isinstance(markdown_out, Path)
+            if output_format == "github" or markdown_out is not None:
+                _tell_failure(error, path, output_format, markdown_out)
+            raise
+
+    return wrapper
+
+
+def _tell_failure(
+    error: CatalogSyncError, path: Path, output_format: str, markdown_out: Path | None
+) -> None:
+    body = render_failure_markdown(path.as_posix(), error, commit=commit_sha())
+    if output_format == "github":
+        click.echo(render_failure_github(error), nl=False)
+        write_step_summary(body)
+    if markdown_out is not None:
+        _write_markdown(markdown_out, body)
+
+
+def _write_markdown(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"cannot write {path.as_posix()}: {error.strerror}") from None
 
 
 @click.command(short_help="Show what apply would change in the live catalog.")
@@ -93,9 +143,16 @@ def plan_format_option(help_text: str) -> Callable[[Callable[..., None]], Callab
     type=click.Path(path_type=Path),
     help="The catalog as on the base branch: marks each change introduced or pre-existing.",
 )
+@click.option(
+    "--markdown-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the Markdown plan here, for a pull-request comment; when the plan "
+    "fails, a short Markdown report of why (same hidden marker), so the comment says so.",
+)
 @api_options
 @click.pass_obj
 @handle_errors
+@failure_reported
 def plan(
     state: CliState,
     api: ApiOptions,
@@ -104,10 +161,14 @@ def plan(
     output_format: str,
     detailed_exitcode: bool,
     baseline: Path | None,
+    markdown_out: Path | None,
 ) -> None:
     """Show what apply would change in the live catalog to match the files at PATH.
 
     PATH is the catalog directory (or one catalog file); it defaults to `.`.
+
+    When the plan fails, --format github writes ::error annotations at the catalog lines and
+    the failure's Markdown to the job summary (and --markdown-out), then exits 1.
     """
     with recording(bool(os.environ.get(TIMINGS_ENV))) as timings:
         with timed("load files"):
@@ -128,6 +189,8 @@ def plan(
     if out is not None:
         write_plan(result, out)
         click.echo(f"plan saved to {out.as_posix()}", err=True)
+    if markdown_out is not None:
+        _write_markdown(markdown_out, render_markdown(result, commit=commit_sha()))
     if detailed_exitcode and result.has_changes:
         raise SystemExit(EXIT_CHANGES)
     raise SystemExit(EXIT_OK)
