@@ -32,7 +32,7 @@ from catalog_sync.plan.model import (
     PolicySettings,
     Target,
 )
-from catalog_sync.pricing.planned import exemptions, priced
+from catalog_sync.pricing.planned import exemptions, pending_prices, priced
 from catalog_sync.timings import timed
 
 __all__ = [
@@ -130,11 +130,13 @@ def _drafted(
     settings = plan_settings(catalog.settings).model_copy(update={"exempt": exemptions(desired)})
     body = plan_changes(desired, live.graph, settings)
     _refuse_impossible(body.changes, live.graph)
+    pending = None
     if baseline is not None:
         base_settings = plan_settings(baseline.catalog.settings)
         base_body = plan_changes(baseline.desired, live.graph, base_settings)
         body = body.model_copy(update={"changes": mark_origins(body.changes, base_body.changes)})
-    body = priced(body, desired, live.graph, settings)
+        pending = pending_prices(base_body.changes)
+    body = priced(body, desired, live.graph, settings, pending)
     warnings = _unmatched_protect(catalog.settings, settings.protect, desired, live.graph)
     plan = Plan(
         tool_version=__version__,
@@ -234,6 +236,7 @@ def plan_settings(settings: Settings) -> PlanSettings:
         **settings.thresholds.model_dump(),
         protect=settings.protect,
         ignore=tuple(IgnoreRule(**rule.model_dump()) for rule in settings.ignore),
+        currency=settings.currency,
     )
 
 

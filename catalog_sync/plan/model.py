@@ -261,6 +261,12 @@ class Summary(Immutable):
     classes: dict[ChangeClass, int] = Field(
         default_factory=dict, description="How many changes carry each change class."
     )
+    introduced_classes: dict[ChangeClass, int] | None = Field(
+        default=None,
+        description="With --baseline: how many changes the pull request introduces carry each "
+        "class (pre-existing changes, and money fields already pending, left out); null "
+        "without --baseline.",
+    )
 
     @property
     def changes(self) -> int:
@@ -298,6 +304,11 @@ class PlanSettings(Immutable):
     ignore: tuple[IgnoreRule, ...] = ()
     policies: PolicySettings | None = None
     exempt: tuple[PolicyExemption, ...] = ()
+    currency: str | None = Field(
+        default=None,
+        description="settings.currency: the base currency of the items' own prices; null "
+        "when the files do not declare it.",
+    )
 
 
 class Target(Immutable):

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from catalog_sync.plan.model import Action, Change, Plan
-from catalog_sync.pricing.classes import class_totals
 from catalog_sync.render.diagnostics import GITHUB_ANNOTATION_LIMIT
 from catalog_sync.render.plan_markdown import render_markdown
 from catalog_sync.render.plan_values import (
@@ -23,6 +22,7 @@ from catalog_sync.render.plan_values import (
     emulator_line,
     summary_line,
 )
+from catalog_sync.render.pricing import class_counts
 from catalog_sync.render.workflow_commands import workflow_command
 
 __all__ = [
@@ -104,8 +104,9 @@ def render_github(plan: Plan) -> str:
 def render_github_outputs(plan: Plan) -> str:
     """Step outputs for ``$GITHUB_OUTPUT`` (docs/policies.md): the change classes present,
     comma-separated, each class's count, the number of changes and of safety findings, so a
-    workflow can label the pull request or ask finance for a review."""
-    totals = class_totals(plan.changes)
+    workflow can label the pull request or ask finance for a review. With --baseline the
+    classes are the pull request's own (what was already pending is not its doing)."""
+    totals = class_counts(plan)
     present = ",".join(found.value for found, count in totals.items() if count)
     lines = [f"change-classes={present}", f"changes={len(plan.changes)}"]
     lines += [f"{found.value}={count}" for found, count in totals.items()]
