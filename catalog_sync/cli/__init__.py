@@ -31,6 +31,7 @@ COMMAND_MODULES = {
     "schema": "catalog_sync.cli.catalog_cmds",
     "emulator": "catalog_sync.cli.emulator_cmds",
     "doctor": "catalog_sync.cli.api_cmds",
+    "target": "catalog_sync.cli.api_cmds",
     "plan": "catalog_sync.cli.plan_cmds",
     "apply": "catalog_sync.cli.plan_cmds",
     "show": "catalog_sync.cli.review_cmds",
