@@ -44,7 +44,7 @@ def item_label(item: Address) -> str:
 def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
     """Text sorted as people sort it: the numbers in it by value (a5 before a43)."""
     return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+        (0, int(part), "") if part.isdecimal() else (1, 0, part.casefold())
         for part in _DIGITS.split(text)
         if part
     )
