@@ -170,9 +170,12 @@ def origins_line(plan: Plan) -> str | None:
         return None
     pending = sum(1 for c in plan.changes if c.origin is Origin.PRE_EXISTING)
     own = len(plan.changes) - pending
+    if not pending:
+        return f"This pull request introduces every change of this plan ({own}): none was pending."
     return (
         f"This pull request introduces {own} of the plan's {len(plan.changes)} change(s), "
-        f"counted by class here; {pending} already pending before it (pre-existing) are not."
+        f"counted by class here; the other {pending} were pending before it (pre-existing) and "
+        "are not."
     )
 
 
