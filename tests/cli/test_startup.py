@@ -17,7 +17,14 @@ import pytest
 from catalog_sync.cli import COMMAND_MODULES, main
 from tests.plan.support import EXAMPLE
 
-HEAVY = ("httpx", "rich", "catalog_sync.emulator", "catalog_sync.cloudmore.client", "asyncio")
+HEAVY = (
+    "httpx",
+    "rich",
+    "catalog_sync.emulator",
+    "catalog_sync.cloudmore.client",
+    "asyncio",
+    "catalog_sync.plan.model",
+)
 
 _PROBE = """
 import json, sys
