@@ -23,8 +23,8 @@ async def check_names(catalog: Catalog, settings: ApiSettings) -> ClientMetrics:
     # Here, not at the top: offline validate (every commit, through pre-commit) reads
     # NAMES_CHECKED_ONLINE and must not pay for the HTTP client (docs/contracts.md, "Start-up").
     from catalog_sync.cloudmore import open_read_only
+    from catalog_sync.live.reader import read_live
     from catalog_sync.plan.build import desired_against
-    from catalog_sync.plan.live import read_live
 
     async with open_read_only(settings) as client:
         desired_against(catalog, await read_live(client))
