@@ -8,6 +8,7 @@ import click
 
 from catalog_sync.catalog import load_catalog
 from catalog_sync.catalog.loader import CATALOG_SUFFIXES
+from catalog_sync.catalog.roots import find_catalog
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
 from catalog_sync.cli.common import (
     EXIT_ERROR,
@@ -28,9 +29,9 @@ __all__ = ["commands", "export", "fmt"]
 @click.option(
     "--out",
     "out",
-    required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="The directory to write the catalog into (must be empty unless --force).",
+    help="The directory to write the catalog into (must be empty unless --force); default: "
+    "the catalog the working directory is in, or the one pyproject.toml names.",
 )
 @click.option(
     "--force",
@@ -40,7 +41,7 @@ __all__ = ["commands", "export", "fmt"]
 @api_options
 @click.pass_obj
 @handle_errors
-def export(state: CliState, api: ApiOptions, out: Path, force: bool) -> None:
+def export(state: CliState, api: ApiOptions, out: Path | None, force: bool) -> None:
     """Write the live catalog as catalog files: catalog.yaml, brokers.yaml, services/*.yaml.
 
     Names replace ids (categories, regions, countries, templates, brokers), so the files read
@@ -50,6 +51,7 @@ def export(state: CliState, api: ApiOptions, out: Path, force: bool) -> None:
     # Here, not at the top: fmt, in this module, runs on every commit and needs no client.
     from catalog_sync.export import SCHEMA_FILE, export_live
 
+    out = find_catalog(out)
     existing = sorted(p for p in out.rglob("*") if p.is_file()) if out.is_dir() else []
     if out.exists() and not out.is_dir():
         raise ConfigError(f"{out.as_posix()}: not a directory")
@@ -110,14 +112,17 @@ def export(state: CliState, api: ApiOptions, out: Path, force: bool) -> None:
 )
 @handle_errors
 def fmt(paths: tuple[Path, ...], check: bool, diff: bool) -> None:
-    """Rewrite catalog files (PATHS: files or directories, default .) in the canonical layout:
+    """Rewrite catalog files (PATHS: files or directories) in the canonical layout:
     indentation, quoting of money and codes, key order. Comments are kept.
+
+    Without PATHS: the catalog the working directory is in, or the one pyproject.toml names
+    (never every YAML file below the working directory).
 
     Exit 0 after rewriting files, as formatters do: pre-commit fails its hook by itself when
     the hook changed a file.
     """
     check = check or diff
-    results = [format_file(path) for path in catalog_yaml_files(paths or (Path("."),))]
+    results = [format_file(path) for path in catalog_yaml_files(paths or (find_catalog(),))]
     broken = [problem for result in results for problem in result.problems]
     changed = [result for result in results if result.status is FileStatus.CHANGED]
     for result in changed:

@@ -12,6 +12,7 @@ from catalog_sync.render.plan_markdown import (
     escape_markdown,
 )
 from catalog_sync.render.plan_values import emulator_line, format_value, ignore_line
+from catalog_sync.render.visible import visible_output
 from catalog_sync.render.workflow_commands import workflow_command
 
 __all__ = ["drift_marker", "render_github", "render_json", "render_markdown", "render_text"]
@@ -56,6 +57,7 @@ def _field_lines(entry: DriftEntry) -> list[str]:
     ]
 
 
+@visible_output
 def render_text(report: DriftReport) -> str:
     lines = [
         f"Drift of {report.catalog.path} against {report.target.api_url} "
@@ -81,6 +83,7 @@ def render_text(report: DriftReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+@visible_output
 def render_markdown(report: DriftReport) -> str:
     lines = [
         drift_marker(report),
@@ -123,6 +126,7 @@ def render_markdown(report: DriftReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+@visible_output
 def render_github(report: DriftReport) -> str:
     emulator = emulator_line(report.target)
     lines = [emulator] if emulator else []
