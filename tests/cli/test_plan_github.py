@@ -92,3 +92,19 @@ def test_markdown_out_holds_the_comment_of_a_plan_that_succeeds(
     assert result.exit_code == 0, result.output
     body = comment.read_text(encoding="utf-8")
     assert body.startswith(comment_marker(EXAMPLE.as_posix()) + "\n## catalog-sync plan\n")
+
+
+def test_a_plan_with_no_catalog_to_find_still_writes_its_comment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".git").mkdir()  # the repository's top: the search for a catalog stops here
+    monkeypatch.chdir(tmp_path)
+    for name in ("GITHUB_STEP_SUMMARY", "CLOUDMORE_API_URL", "CI"):
+        monkeypatch.delenv(name, raising=False)
+    result = cli("plan", "--format", "github", "--markdown-out", "plan.md")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "::error " in result.stdout
+    body = (tmp_path / "plan.md").read_text(encoding="utf-8")
+    assert body.startswith(comment_marker(".") + "\n## catalog-sync plan: failed")
+    assert "no catalog here" in body
