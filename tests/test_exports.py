@@ -72,7 +72,7 @@ EXPORTED: dict[str, set[str]] = {
         "load_catalog_files",
         "render_json_schema",
     },
-    "cli": {"main", "run"},
+    "cli": {"COMMAND_MODULES", "main", "run"},
     "cloudmore": {
         "ApiSettings",
         "ClientMetrics",

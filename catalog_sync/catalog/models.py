@@ -206,6 +206,14 @@ class Settings(SourcedModel):
         default=None,
         description="Pricing policies: margin, price change and recommended price rules.",
     )
+    currency: CurrencyCode | None = Field(
+        default=None,
+        description=(
+            "The seller's base currency (ISO 4217, such as EUR): the currency of every"
+            " product's and addon's own price, cost and recommendedPrice. No public endpoint"
+            " gives it, so it is declared here; plans name it in their price tables."
+        ),
+    )
 
 
 class Publish(SourcedModel):

@@ -225,8 +225,8 @@ PRICE_FIELDS = ("price", "cost", "recommendedPrice")
 
 class PriceCell(NamedTuple):
     """Where a managed money field sits among prices: the item (product or addon) it prices,
-    the currency (``None``: the item's own fields, in the service's default currency) and
-    which of :data:`PRICE_FIELDS` it is."""
+    the currency (``None``: the item's own fields, in the seller's base currency,
+    ``settings.currency``) and which of :data:`PRICE_FIELDS` it is."""
 
     item: Address
     currency: str | None
@@ -235,7 +235,7 @@ class PriceCell(NamedTuple):
 
 def own_price_cell(address: Address, name: str) -> PriceCell | None:
     """The default for a kind whose money fields are its own ``price``/``cost``/
-    ``recommendedPrice``: the object is the item, in the default currency."""
+    ``recommendedPrice``: the object is the item, in the base currency."""
     spec = KINDS[address.kind].by_name.get(name)
     if spec is None or spec.type is not FieldType.MONEY or name not in PRICE_FIELDS:
         return None

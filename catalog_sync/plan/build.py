@@ -35,7 +35,7 @@ from catalog_sync.plan.model import (
     PolicySettings,
     Target,
 )
-from catalog_sync.pricing.planned import exemptions, priced
+from catalog_sync.pricing.planned import exemptions, pending_prices, priced
 from catalog_sync.timings import timed
 
 __all__ = [
@@ -51,7 +51,9 @@ __all__ = [
 
 
 def target_of(settings: ApiSettings) -> Target:
-    return Target(api_url=settings.api_url, seller_id=settings.seller_id)
+    return Target(
+        api_url=settings.api_url, seller_id=settings.seller_id, emulator=settings.embedded
+    )
 
 
 class Drafted(NamedTuple):
@@ -138,11 +140,13 @@ def _drafted(
     )
     body = plan_changes(desired, live.graph, settings)
     _refuse_impossible(body.changes, live.graph)
+    pending = None
     if baseline is not None:
         base_settings = plan_settings(baseline.catalog.settings)
         base_body = plan_changes(baseline.desired, live.graph, base_settings)
         body = body.model_copy(update={"changes": mark_origins(body.changes, base_body.changes)})
-    body = priced(body, desired, live.graph, settings)
+        pending = pending_prices(base_body.changes)
+    body = priced(body, desired, live.graph, settings, pending)
     warnings = _unmatched_protect(catalog.settings, settings.protect, desired, live.graph)
     warnings += _clearing_secrets(body.changes, live.graph)
     warnings += tuple(moved_from_notes(desired, live.graph))
@@ -302,6 +306,7 @@ def plan_settings(settings: Settings) -> PlanSettings:
         **settings.thresholds.model_dump(),
         protect=settings.protect,
         ignore=tuple(IgnoreRule(**rule.model_dump()) for rule in settings.ignore),
+        currency=settings.currency,
     )
 
 
