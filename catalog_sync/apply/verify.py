@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pydantic import BaseModel
 
 from catalog_sync.apply.report import Mismatch, MismatchCause, OperationResult, Outcome
-from catalog_sync.kinds import KINDS
+from catalog_sync.kinds import KINDS, write_only
 from catalog_sync.live.reader import LiveCatalog
 from catalog_sync.plan.model import Action, Change
 
@@ -69,9 +69,10 @@ def _check(
             Mismatch(address=address, field="status", expected="Active", actual="Disabled")
         )
     read = live.objects.get(current.address)
+    unread = write_only(change.kind)
     for f in change.field_changes:
         actual = current.fields.get(f.path)
-        if actual == f.after:
+        if f.path in unread or actual == f.after:
             continue
         same = None if unchanged is None or read is None else unchanged(change, f.path, read)
         cause = None if same is None else _CAUSES[same]

@@ -11,7 +11,7 @@ from catalog_sync.render.apply_text import (
     not_attempted_line,
     result_line,
 )
-from catalog_sync.render.plan_markdown import code_span, escape_markdown
+from catalog_sync.render.plan_markdown import code_span, emulator_note, escape_markdown
 from catalog_sync.render.visible import visible_output
 
 __all__ = ["render_markdown"]
@@ -35,6 +35,7 @@ def render_markdown(report: ApplyReport, *, commit: str | None = None) -> str:
         f"`{code_span(report.target.api_url)}` (seller `{code_span(report.target.seller_id)}`): "
         f"{status}; {escape_markdown(counts_text(report.counts))}.",
         "",
+        *emulator_note(report.target),
     ]
     if report.forced:
         lines += [

@@ -7,7 +7,12 @@ from collections.abc import Callable
 from catalog_sync.apply.journal import PreviousRun
 from catalog_sync.apply.report import ApplyReport, MismatchCause, OperationResult, Outcome
 from catalog_sync.plan.model import Action
-from catalog_sync.render.plan_values import ACTION_SYMBOLS, ACTION_VERBS, format_value
+from catalog_sync.render.plan_values import (
+    ACTION_SYMBOLS,
+    ACTION_VERBS,
+    emulator_line,
+    format_value,
+)
 from catalog_sync.render.visible import visible_output
 
 __all__ = [
@@ -52,6 +57,9 @@ def render_report(report: ApplyReport, *, colour: bool = False) -> str:
         f"Apply to {report.target.api_url} (seller {report.target.seller_id}) from "
         f"{report.catalog.path}: " + counts_text(counts) + ".",
     ]
+    emulator = emulator_line(report.target)
+    if emulator:
+        lines.append(emulator)
     if report.forced:
         lines.append(f"--force lifted the safety rules: {', '.join(report.forced)}.")
         lines.extend(f"  lifted {finding}" for finding in report.lifted)
