@@ -25,6 +25,7 @@ password or client secret.
     ├── DuplicateKeyError       live objects share a natural key (names each pair of ids)
     └── ApplyError              apply finished with failed or skipped operations
         └── OperationError      one change could not be made (names it and why)
+            └── ConcurrentEditError  the object moved since the check, right before its write
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from catalog_sync.diagnostics import Severity
 from catalog_sync.redact import redact
 
 if TYPE_CHECKING:
@@ -44,6 +46,7 @@ __all__ = [
     "AuthenticationError",
     "CatalogError",
     "CatalogSyncError",
+    "ConcurrentEditError",
     "ConfigError",
     "DuplicateKeyError",
     "LockedError",
@@ -69,8 +72,13 @@ class CatalogError(CatalogSyncError):
 
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
         self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
-        count = len(self.diagnostics)
-        super().__init__(f"the catalog has {count} problem{'s' if count != 1 else ''}")
+        errors = sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+        warnings = len(self.diagnostics) - errors
+        # Counted apart: a warning alone never stops a command, so it is not "a problem".
+        counted = f"{errors} error{'s' if errors != 1 else ''}"
+        if warnings:
+            counted += f" and {warnings} warning{'s' if warnings != 1 else ''}"
+        super().__init__(f"the catalog has {counted}")
 
 
 class ConfigError(CatalogSyncError):
@@ -175,3 +183,9 @@ class ApplyError(CatalogSyncError):
 class OperationError(ApplyError):
     """One change cannot be made (a name with no id, a body the API would refuse); the run
     records it as that change's failure and goes on with everything independent."""
+
+
+class ConcurrentEditError(OperationError):
+    """Right before its write, the object was not as apply checked it: a field the change
+    writes was edited, the object deleted, or something new is below an object to delete.
+    The change is refused so that edit stays (docs/contracts.md, "Edits during apply")."""

@@ -217,7 +217,7 @@ def test_reserved_price_places_are_refused_as_not_supported_yet(
     )
     result = run("validate", str(catalog))
     assert result.exit_code == 1, result.output
-    assert "CS332" in result.output
+    assert "CS334" in result.output
     assert "not supported yet" in result.output
 
 
@@ -242,7 +242,7 @@ def test_brokers_and_publish_are_not_a_brokers(tmp_path: Path) -> None:
     )
     result = run("validate", str(tmp_path / "c"))
     assert result.exit_code == 1
-    assert "CS330" in result.output
+    assert "CS332" in result.output
     assert "a broker's catalog (settings.side: broker) has no publish objects" in result.output
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
@@ -21,17 +21,19 @@ from catalog_sync.emulator.validation import JSON, ModelStateError
 from catalog_sync.emulator.views import (
     DROPPED_FIELD,
     NESTED_EXTRA,
+    ExactJSONResponse,
     Listed,
     dropped_extras,
     list_items,
     served,
     served_price_list,
 )
+from catalog_sync.exact_json import decode_json
 
 if TYPE_CHECKING:
     from catalog_sync.emulator.app import Emulator
 
-__all__ = ["emulator_of", "routes"]
+__all__ = ["SELLER", "Handler", "collection", "emulator_of", "endpoint", "item", "routes"]
 
 log = logging.getLogger(__name__)
 
@@ -86,9 +88,9 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         except PermissionError:
             return Response(status_code=403)
         except ModelStateError as error:
-            return JSONResponse(error.errors, status_code=400)
+            return ExactJSONResponse(error.errors, status_code=400)
         except BusinessError as error:
-            return JSONResponse(error.errors, status_code=400)
+            return ExactJSONResponse(error.errors, status_code=400)
         except ClientDisconnect:
             return _NoAnswer(request)
 
@@ -110,7 +112,8 @@ async def _body(request: Request) -> Any:
     if not raw.strip():
         raise ModelStateError({"": ["A non-empty request body is required."]})
     try:
-        return json.loads(raw)
+        # Money stays exact from the request on: a fraction is read as a Decimal.
+        return decode_json(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ModelStateError({"$": [f"The JSON value is not valid: {error}."]}) from None
 
@@ -121,7 +124,7 @@ def _created(request: Request, new_id: str) -> Response:
 
 
 def _list(rows: list[JSON]) -> Response:
-    return JSONResponse([public(row) for row in rows])
+    return ExactJSONResponse([public(row) for row in rows])
 
 
 async def token(request: Request) -> Response:
@@ -131,11 +134,11 @@ async def token(request: Request) -> Response:
         return _NoAnswer(request)
     form = dict(parse_qsl(raw, keep_blank_values=True))
     status, body = emulator_of(request).tokens.issue(form, request.headers.get("authorization"))
-    return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+    return ExactJSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
 
 async def healthcheck(request: Request) -> Response:
-    return JSONResponse({"status": "Healthy"})
+    return ExactJSONResponse({"status": "Healthy"})
 
 
 def query_list(rows: Callable[..., list[JSON]]) -> Handler:
@@ -155,7 +158,7 @@ def price_list_handler(get: Callable[..., JSON], put: Callable[..., None]) -> Ha
         path_ids = tuple(ids.values())
         if request.method == "GET":
             currency = request.query_params.get("currencyCode")
-            return JSONResponse(get(emulator.store, *path_ids, currency))
+            return ExactJSONResponse(get(emulator.store, *path_ids, currency))
         if request.url.query:
             raise ModelStateError({"$": ["The price list PUT takes no query parameter."]})
         body = await _body(request)
@@ -177,7 +180,7 @@ async def price_list(request: Request, emulator: Emulator, ids: dict[str, str]) 
     if request.method == "GET":
         currency = request.query_params.get("currencyCode")
         read = ops.get_price_list(emulator.store, sid, currency)
-        return JSONResponse(served_price_list(read, emulator.variants))
+        return ExactJSONResponse(served_price_list(read, emulator.variants))
     if request.url.query:
         # The SDK's PUT takes no query parameter (the currency is the body's); stricter than
         # ignoring it, so a client still sending one is told.
@@ -187,7 +190,7 @@ async def price_list(request: Request, emulator: Emulator, ids: dict[str, str]) 
     return Response(status_code=204)
 
 
-def _collection(
+def collection(
     kind: Listed, rows: Callable[..., list[JSON]], create: Callable[..., str]
 ) -> Handler:
     """GET lists ``rows(store, *ids)``, POST answers ``create(store, *ids, body)``'s new id;
@@ -197,7 +200,7 @@ def _collection(
         path_ids = tuple(ids.values())
         if request.method == "GET":
             items = list_items(kind, rows(emulator.store, *path_ids), emulator.variants)
-            return JSONResponse(items)
+            return ExactJSONResponse(items)
         body = await _body(request)
         new_id = await emulator.write(lambda s: create(s, *path_ids, body))
         return _created(request, new_id)
@@ -205,20 +208,20 @@ def _collection(
     return handler
 
 
-def _item(
+def item(
     kind: Listed,
     get: Callable[..., JSON],
     delete: Callable[..., None],
     replace: Callable[..., None],
 ) -> Handler:
-    """GET, DELETE and PUT of one object, by the path's ids (see :func:`_collection`)."""
+    """GET, DELETE and PUT of one object, by the path's ids (see :func:`collection`)."""
 
     async def handler(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
         path_ids = tuple(ids.values())
         variants = emulator.variants
         if request.method == "GET":
             record = get(emulator.store, *path_ids)
-            return JSONResponse(served(kind, record, listed=False, variants=variants))
+            return ExactJSONResponse(served(kind, record, listed=False, variants=variants))
         if request.method == "DELETE":
             await emulator.write(lambda s: delete(s, *path_ids))
         else:
@@ -237,7 +240,7 @@ def _item(
         lost = dropped_extras(kind, current, body) if "extra-fields" in variants else []
         replace(store, *path_ids, body)
         if lost:
-            store.update(f"{kind}s", current["id"], {"_droppedExtras": lost})  # type: ignore[arg-type]
+            store.update(f"{kind}s", current["id"], {"_droppedExtras": lost})
 
     return handler
 
@@ -273,7 +276,7 @@ async def custom_properties_data(
 ) -> Response:
     ops.get_service(emulator.store, ids["service_id"])
     # No organisation or broker has filled in custom properties in the emulator.
-    return JSONResponse([])
+    return ExactJSONResponse([])
 
 
 async def resellers(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
@@ -283,12 +286,10 @@ async def resellers(request: Request, emulator: Emulator, ids: dict[str, str]) -
 async def reseller(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
     for row in _resellers(emulator.store):
         if row["id"] == ids["broker_id"]:
-            return JSONResponse(public(row))
+            return ExactJSONResponse(public(row))
     raise UnknownObjectError(ids["broker_id"])
 
 
-collection = _collection
-item = _item
 lookup = _lookup
 
 _READ = ["GET"]
@@ -297,18 +298,18 @@ _ITEM = ["GET", "PUT", "DELETE"]
 
 
 def routes() -> list[Route]:
-    services = _collection("service", _sellers_services, ops.create_service)
-    service = _item("service", ops.get_service, ops.disable_service, ops.replace_service)
-    products = _collection(
+    services = collection("service", _sellers_services, ops.create_service)
+    service = item("service", ops.get_service, ops.disable_service, ops.replace_service)
+    products = collection(
         "product", lambda s, sid: s.products_of(ops.get_service(s, sid)["id"]), ops.create_product
     )
-    product = _item("product", ops.get_product, ops.delete_product, ops.replace_product)
-    addons = _collection(
+    product = item("product", ops.get_product, ops.delete_product, ops.replace_product)
+    addons = collection(
         "addon", lambda s, *ids: s.addons_of(ops.get_product(s, *ids)["id"]), ops.create_addon
     )
-    addon = _item("addon", ops.get_addon, ops.delete_addon, ops.replace_addon)
-    brokers = _collection("broker", lambda s: list(s.brokers.values()), ops.create_broker)
-    broker = _item("broker", ops.get_broker, ops.delete_broker, ops.replace_broker)
+    addon = item("addon", ops.get_addon, ops.delete_addon, ops.replace_addon)
+    brokers = collection("broker", lambda s: list(s.brokers.values()), ops.create_broker)
+    broker = item("broker", ops.get_broker, ops.delete_broker, ops.replace_broker)
     table: list[tuple[str, Handler, list[str]]] = [
         ("/api/services/categories", _lookup(lambda s: s.categories), _READ),
         ("/api/services/marketRegions", _lookup(lambda s: s.regions), _READ),

@@ -7,7 +7,16 @@ reads the registry; a kind's own wire shapes are imported from its module.
 
 from __future__ import annotations
 
-from catalog_sync.kinds import addon, broker, customer, price_list, product, publish, service
+from catalog_sync.kinds import (
+    addon,
+    broker,
+    customer,
+    price_list,
+    product,
+    publish,
+    service,
+    webhook,
+)
 from catalog_sync.kinds.price_list import price_list_cell
 from catalog_sync.kinds.publish import PUBLISH_MODES
 from catalog_sync.kinds.registry import (
@@ -36,6 +45,8 @@ from catalog_sync.kinds.registry import (
     register,
     root_for,
     set_path,
+    unsent_secrets,
+    write_only,
 )
 
 __all__ = [
@@ -73,4 +84,7 @@ __all__ = [
     "root_for",
     "service",
     "set_path",
+    "unsent_secrets",
+    "webhook",
+    "write_only",
 ]
