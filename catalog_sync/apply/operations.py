@@ -233,10 +233,11 @@ class Operations:
         are below the object's parent, or where its kind says (a customer's prices: the
         service's, ``ItemFields.items_parent``)."""
         spec = KINDS[change.kind]
-        assert spec.items is not None
-        assert change.parent is not None
-        below, below_id = spec.items.items_parent(change.parent, change.parent_id)
-        top = len(below.segments)
+        if spec.items is not None and change.parent is not None:
+            below, below_id = spec.items.items_parent(change.parent, change.parent_id)
+            top = len(below.segments)
+        else:
+            top, below_id = len(change.address.segments) - 1, change.parent_id
 
         def item_ids(item: Address) -> tuple[str, ...]:
             # The item and its ancestors below the items' parent, outermost first.

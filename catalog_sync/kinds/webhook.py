@@ -20,10 +20,12 @@ from pydantic import ConfigDict, Field, field_validator
 from catalog_sync.cloudmore.wire import NestedBody, ObjectBody
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.graph import Kind
+from catalog_sync.kinds.contract import Contract, WireField
 from catalog_sync.kinds.registry import Endpoint, FieldSpec, KindSpec, register
 from catalog_sync.normalise import FieldType
 
 __all__ = [
+    "CONTRACT",
     "DOCUMENTED_EVENTS",
     "SPEC",
     "HttpHeader",
@@ -125,6 +127,34 @@ def _rules(service: Any) -> Iterator[Diagnostic]:
             )
 
 
+_GUIDE = "Cloudmore's webhook guide"
+_SAMPLE = "assumed: the SDK's commented sample body names the field; its shape is ours"
+CONTRACT = Contract(
+    endpoint="GET/POST webhooks, GET/PUT/DELETE webhooks/{id} (at the seller root)",
+    endpoint_evidence="documented",
+    endpoint_source=_GUIDE,
+    where="catalog_sync/kinds/webhook.py",
+    fields=(
+        WireField("id", "string", "assumed", "as every object's", nullable=False, resets=False),
+        WireField("name", "string", "documented", _GUIDE, nullable=False),
+        WireField("serviceId", "string", "documented", _GUIDE, nullable=False),
+        WireField("url", "string", "documented", _GUIDE, nullable=False),
+        WireField("triggerEventType", "string", "documented", _GUIDE, nullable=False),
+        WireField("messageToSendType", "string", "documented", _GUIDE),
+        # A read never carries the secrets (basicAuthPassword, httpHeader.value): write-only,
+        # sent with every write (docs/contracts.md, "Write-only secrets").
+        WireField(
+            "httpHeader",
+            "object",
+            "assumed",
+            _SAMPLE,
+            fields=(WireField("name", "string", "assumed", _SAMPLE),),
+        ),
+        WireField("basicAuthUserName", "string", "assumed", _SAMPLE),
+    ),
+)
+"""List items and reads by id alike: the whole webhook but its secrets (ASSUMED)."""
+
 SPEC = register(
     KindSpec(
         Kind.WEBHOOK,
@@ -135,6 +165,7 @@ SPEC = register(
         body_model=WebhookBody,
         endpoint=Endpoint("webhooks", grouped_by="serviceId", parent_field="serviceId"),
         rules=_rules,
+        contract=CONTRACT,
         sides=frozenset({"seller"}),  # webhooks are for seller services only (docs/broker.md)
         fields=(
             FieldSpec("name", FieldType.TEXT),
