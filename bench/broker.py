@@ -7,6 +7,7 @@ organizations once and one price list per named organization, service and curren
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from bench.bounds import Minimum, broker_plan_minimum
@@ -91,7 +92,9 @@ def broker_store(shape: BrokerShape) -> Store:
         )
         prices = {
             "currencyCode": CURRENCY,
-            "products": [{"itemId": product_id, "price": {"price": 150.0}, "addons": []}],
+            "products": [
+                {"itemId": product_id, "price": {"price": Decimal("150.00")}, "addons": []}
+            ],
         }
         reseller.set_broker_prices(store, DEMO.reseller_id, service_id, prices)
         services.append((service_id, product_id))
@@ -101,7 +104,7 @@ def broker_store(shape: BrokerShape) -> Store:
         if org >= shape.named:
             continue
         for index, (service_id, product_id) in enumerate(services):
-            price = float(_price(org, index))
+            price = Decimal(_price(org, index))
             body = {
                 "currencyCode": CURRENCY,
                 "products": [{"itemId": product_id, "price": {"price": price}, "addons": []}],

@@ -29,6 +29,7 @@ __all__ = ["COMMAND_MODULES", "main", "run"]
 COMMAND_MODULES = {
     "validate": "catalog_sync.cli.catalog_cmds",
     "schema": "catalog_sync.cli.catalog_cmds",
+    "catalogs": "catalog_sync.cli.catalog_cmds",
     "emulator": "catalog_sync.cli.emulator_cmds",
     "doctor": "catalog_sync.cli.api_cmds",
     "target": "catalog_sync.cli.api_cmds",

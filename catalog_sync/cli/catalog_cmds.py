@@ -12,7 +12,6 @@ from catalog_sync.catalog import load_catalog
 from catalog_sync.catalog.roots import catalog_targets, configured_catalogs
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
 from catalog_sync.cli.common import EXIT_ERROR, EXIT_OK, CliState, handle_errors, run_async
-from catalog_sync.cli.targets import catalog_target
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import CatalogError
 from catalog_sync.plan.names import NAMES_CHECKED_ONLINE, check_names
@@ -150,6 +149,9 @@ def catalogs(directory: Path, targets: bool) -> None:
     `{"catalog": PATH, "side": "seller" | "broker"}` (with --targets also `credentials` and
     `key`): a workflow's matrix runs each in a job of its own, in the concurrency group of its
     target's key (docs/broker.md, "Several catalogs in one repository")."""
+    # Here, not at the top: validate, run on every commit, must not import the HTTP client.
+    from catalog_sync.cli.targets import catalog_target
+
     found: list[dict[str, str]] = []
     # No section: DIRECTORY itself, when it is a catalog.
     for path in configured_catalogs(directory) or [directory]:

@@ -23,6 +23,7 @@ cost (read only), and a PUT with a ``null`` price clears it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from catalog_sync.emulator import operations as ops
@@ -272,7 +273,7 @@ def seed_costs(
             record = next(a for a in store.addons_of(product["id"]) if a["itemCode"] == addon_code)
         prices = {**record.get(_BROKER_PRICES, {})}
         mine = {**prices.get(broker_id, {})}
-        mine[currency] = {**mine.get(currency, {}), "cost": float(amounts["cost"])}
+        mine[currency] = {**mine.get(currency, {}), "cost": Decimal(str(amounts["cost"]))}
         prices[broker_id] = mine
         store.update(table, record["id"], {_BROKER_PRICES: prices})
 

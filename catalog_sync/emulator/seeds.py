@@ -7,6 +7,7 @@ obeys every rule a client's data does.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from importlib import resources
 from typing import Any
 
@@ -104,7 +105,7 @@ def _price_list(items: dict[str, Any], store: Store, service_id: str, currency: 
         product = next(p for p in store.products_of(service_id) if p["itemCode"] == product_code)
         entry = products.setdefault(product["id"], {"itemId": product["id"], "addons": []})
         given = amounts if isinstance(amounts, dict) else {"price": amounts}
-        price = {name: float(value) for name, value in given.items()}
+        price = {name: Decimal(str(value)) for name, value in given.items()}
         if not addon_code:
             entry["price"] = price
             continue

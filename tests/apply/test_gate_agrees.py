@@ -104,6 +104,17 @@ def _write(root: Path, name: str, content: dict[str, Any]) -> Path:
     return catalog
 
 
+def _unpriced(content: dict[str, Any], which: Any) -> dict[str, Any]:
+    """``content`` without the SEK prices of the services ``which`` picks by name."""
+    content = copy.deepcopy(content)
+    for service in content["services"]:
+        if which(service["name"]):
+            for product in service["products"]:
+                for item in (product, *product["addons"]):
+                    item.pop("prices", None)
+    return content
+
+
 def _seen(findings: tuple[SafetyFinding, ...] | list[SafetyFinding]) -> set[tuple[Any, ...]]:
     return {(f.rule, f.message, f.addresses, f.overridable) for f in findings}
 
@@ -112,10 +123,22 @@ async def _plan_then_gate(
     emulator: InProcess, root: Path, first: dict[str, Any], second: dict[str, Any]
 ) -> tuple[Plan, list[SafetyFinding]]:
     async with emulator.client() as client:
+        # SEK is enabled in Cloudmore's UI on services that exist (docs/contracts.md, "Price
+        # lists"): the first catalog is created unpriced, SEK enabled, then priced; a service
+        # only the second has is created there, so it has no SEK prices yet.
+        bare = _unpriced(first, lambda _name: True)
+        _, report = await plan_and_apply(
+            client, emulator.settings, root / "journal0", _write(root, "bare", bare), force=True
+        )
+        assert report.ok
+        for service_id in list(emulator.app.state.emulator.store.services):
+            emulator.enable_currency(service_id, "SEK")
         _, report = await plan_and_apply(
             client, emulator.settings, root / "journal", _write(root, "first", first), force=True
         )
         assert report.ok
+        existing = {s["name"] for s in first["services"]}
+        second = _unpriced(second, lambda name: name not in existing)
         plan = await plan_with(client, emulator.settings, _write(root, "second", second))
         live = await _read_touched(client, plan.changes)
         return plan, live_findings(plan, live.graph)

@@ -42,16 +42,19 @@ def test_a_large_amount_reads_back_as_the_exact_literal_it_was_sent_as(base_url:
     assert f'"price":{BIG}' in text
     assert f'"cost":{BIGGER}' in text
     assert '"recommendedPrice":0.0001' in text
-    # The price list of a currency, written and read the same way.
-    prices = f"{SELLER}/services/{service}/pricelist?currencyCode=SEK"
+    # The price list of a currency (enabled as Cloudmore's UI does), written and read the same
+    # way: the PUT in the public shape (docs/contracts.md, "Price lists").
+    enabled = api.http.put(f"/_emulator/services/{service}/currencies/SEK")
+    assert enabled.status_code == 204, enabled.text
+    prices = f"{SELLER}/services/{service}/pricelist"
     put = api.http.put(
         prices,
-        content=f'{{"currencyCode": "SEK", "products": [{{"productId": "{product}", '
+        content=f'{{"currencyCode": "SEK", "products": [{{"itemId": "{product}", '
         f'"price": {{"price": {BIG}, "cost": 1, "recommendedPrice": null}}}}]}}',
         headers={"Content-Type": "application/json"},
     )
     assert put.status_code == 204, put.text
-    read = decode_json(api.http.get(prices).content)
+    read = decode_json(api.http.get(f"{prices}?currencyCode=SEK").content)
     assert read["products"][0]["price"] == {
         "price": Decimal(BIG),
         "cost": Decimal(1),
@@ -106,16 +109,16 @@ def test_a_state_file_written_with_floats_loads_with_the_amounts_it_wrote(tmp_pa
     assert next(iter(saved.store.products.values()))["price"] == Decimal("12.35")
 
 
-def _catalog(root: Path) -> Path:
+def _catalog(root: Path, *, prices: bool = True) -> Path:
     catalog = root / "catalog"
-    catalog.mkdir()
+    catalog.mkdir(parents=True)
     product: dict[str, Any] = {
         "name": "Big",
         "itemCode": "big",
         "type": "ProductBased",
         "price": BIG,
         "cost": BIGGER,
-        "prices": {"SEK": {"price": BIG, "cost": "549755813888.0001"}},
+        "prices": {"SEK": {"price": BIG, "cost": "549755813888.0001"}} if prices else {},
         "addons": [{"name": "Huge", "itemCode": "huge", "price": "777777777777.7777"}],
     }
     content = {"services": [{"name": "Big", "categories": ["Storage"], "products": [product]}]}
@@ -128,6 +131,13 @@ def test_a_plan_converges_on_amounts_of_2_to_the_39_and_more(tmp_path: Path) -> 
 
     async def run() -> None:
         async with emulator.client() as client:
+            # A currency is enabled in Cloudmore's UI, on a service that exists: created
+            # first without its SEK prices, then priced (docs/contracts.md, "Price lists").
+            unpriced = _catalog(tmp_path / "unpriced", prices=False)
+            _, report = await plan_and_apply(client, emulator.settings, tmp_path / "j0", unpriced)
+            assert report.ok
+            (service,) = emulator.app.state.emulator.store.services
+            emulator.enable_currency(service, "SEK")
             catalog = _catalog(tmp_path)
             _, report = await plan_and_apply(client, emulator.settings, tmp_path / "j", catalog)
             assert report.ok
