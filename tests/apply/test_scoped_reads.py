@@ -107,19 +107,19 @@ async def test_the_example_onto_demo_reads_each_touched_object_once_before_and_o
         if r.startswith("GET ") and then.startswith("PUT ")
     )
     assert all(n - rereads_of[r] <= 2 for r, n in reads.items()), reads
-    # 63 (a whole-catalog re-read before and after made it 102): the token, 22 writes, 14
+    # 57 (a whole-catalog re-read before and after made it 102): the token, 22 writes, 12
     # reads before (5 lookups, the 2 top-level lists, the touched objects and the lists
-    # above them), a re-read right before each of the 6 writes over an existing object
-    # (docs/contracts.md, "Edits during apply"), and 20 after (no lookups; the created
-    # broker, products and addons too).
+    # above them; a service is whole in its list), a re-read right before each of the 6
+    # writes over an existing object (docs/contracts.md, "Edits during apply"), and 16 after
+    # (no lookups; the created broker, products and addons too).
     rereads = sum(1 for c in plan.changes if c.fingerprint is not None and not c.action.removes)
     assert rereads == 6
     first = requests.index(writes[0])
     last = len(requests) - 1 - requests[::-1].index(writes[-1])
-    assert 14 <= sum(1 for r in requests[:first] if r.startswith("GET ")) <= 14 + rereads
-    assert sum(1 for r in requests[:last] if r.startswith("GET ")) == 14 + rereads
-    assert sum(1 for r in requests[last:] if r.startswith("GET ")) == 20
-    assert len(requests) == 57 + rereads
+    assert 12 <= sum(1 for r in requests[:first] if r.startswith("GET ")) <= 12 + rereads
+    assert sum(1 for r in requests[:last] if r.startswith("GET ")) == 12 + rereads
+    assert sum(1 for r in requests[last:] if r.startswith("GET ")) == 16
+    assert len(requests) == 51 + rereads
 
 
 @pytest.mark.anyio
@@ -237,6 +237,9 @@ async def test_a_publish_change_lists_no_child_kind_it_does_not_touch(
     requests = await _applied(emulator, plan, journal_dir)
 
     assert "PUT /services/{id}/publish" in requests
-    # Before, right before the PUT (docs/contracts.md, "Edits during apply"), and after.
-    assert _reads(requests)["GET /services/{id}"] == 3
+    # Services are one model: the services list carries the publish settings, before and
+    # after; the re-read right before the PUT is the service's (docs/contracts.md, "Edits
+    # during apply").
+    assert _reads(requests)["GET /services/{id}"] == 1
+    assert _reads(requests)["GET /services"] == 2
     assert not [r for r in requests if r.endswith("/products")]
