@@ -9,6 +9,9 @@ import json
 import shutil
 from pathlib import Path
 
+import httpx
+
+from catalog_sync.emulator.ids import stable_id
 from tests.golden import assert_golden
 from tests.workflow_support import demo_url, replace_once, run, set_addon_price
 
@@ -59,6 +62,10 @@ def _pull_request(url: str, tmp_path: Path) -> tuple[Path, Path]:
         '            prices:\n              SEK: {price: "110", cost: "88"}',
     )
     set_addon_price(url, "Google Workspace", "annual", "gws-vault", "6.25")
+    # SEK enabled on it, as Cloudmore's UI does (docs/contracts.md, "Price lists").
+    with httpx.Client(base_url=url) as admin:
+        service = stable_id("service", "Google Workspace")
+        admin.put(f"/_emulator/services/{service}/currencies/SEK").raise_for_status()
     return base, head
 
 
