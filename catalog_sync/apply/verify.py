@@ -46,20 +46,20 @@ def _check(change: Change, result: OperationResult, live: LiveCatalog) -> list[M
         )
     if current is None:
         return [Mismatch(address=address, field="(object)", expected=_PRESENT, actual=_ABSENT)]
+    spec = KINDS[change.kind]
     status_unread = "status" in current.unreadable
+    active, inactive = spec.status_values if spec.status is not None else ("", "")
     if change.action is Action.DISABLE:
         if status_unread:
-            return [_unreadable(address, "status", "Disabled")]
+            return [_unreadable(address, "status", inactive)]
         if current.active:
-            return [Mismatch(address=address, field="status", expected="Disabled", actual="Active")]
+            return [Mismatch(address=address, field="status", expected=inactive, actual=active)]
         return []
     problems: list[Mismatch] = []
     if change.action is Action.ENABLE and status_unread:
-        problems.append(_unreadable(address, "status", "Active"))
-    elif KINDS[change.kind].status is not None and not current.active:
-        problems.append(
-            Mismatch(address=address, field="status", expected="Active", actual="Disabled")
-        )
+        problems.append(_unreadable(address, "status", active))
+    elif spec.status is not None and not current.active:
+        problems.append(Mismatch(address=address, field="status", expected=active, actual=inactive))
     for f in change.field_changes:
         if f.path in current.unreadable:
             # Written, then not read back: the server may have ignored it (docs/contracts.md,
