@@ -8,10 +8,11 @@ B brokers):
 
 - reading live state (plan): 1 token + 5 lookups (categories, regions, countries, e-mail
   templates, custom properties) + the brokers list + B broker details + the services list
-  + S products lists + P product details + P addons lists: a detail read for each object
-  whose list item is a summary, as each kind's contract says (``catalog_sync/kinds``: brokers
-  and products; a service list item is the whole service, docs/contracts.md); depth 4
-  (token, services, products, addons), fewer when a level is empty;
+  + S products lists + P product details + P addons lists + the webhooks list, once at the
+  seller root when there is a service: a detail read for each object whose list item is a
+  summary, as each kind's contract says (``catalog_sync/kinds``: brokers and products; a
+  service list item is the whole service, docs/contracts.md); depth 4 (token, services,
+  products, addons), fewer when a level is empty;
 - applying, a session of its own (as ``apply plan.json`` is, the plan perhaps reviewed long
   before): 1 token, on the critical path; none when the plan has no changes;
 - the stale-plan check before writing: what the plan touches (apply's scoped read,
@@ -71,11 +72,13 @@ class Minimum:
 def plan_minimum(services: int, products: int, brokers: int = 0) -> Minimum:
     """A plan against a live catalog of ``services`` services holding ``products`` products,
     and ``brokers`` brokers: every list, and the detail of each object whose list item is a
-    summary (products and brokers, per their contracts)."""
+    summary (products and brokers, per their contracts), and the webhooks' one list for every
+    service."""
     depth = 2 + (services > 0 or brokers > 0) + (products > 0)
     details = brokers * _detail(Kind.BROKER) + services * _detail(Kind.SERVICE)
     details += products * _detail(Kind.PRODUCT)
-    return Minimum(1 + _LIST_READS + details + services + products, depth)
+    webhooks = services > 0
+    return Minimum(1 + _LIST_READS + details + services + products + webhooks, depth)
 
 
 def _session(writes: int) -> Minimum:
@@ -84,7 +87,13 @@ def _session(writes: int) -> Minimum:
 
 
 def create_minimum(
-    services: int, products: int, addons: int, brokers: int, *, publishes: int | None = None
+    services: int,
+    products: int,
+    addons: int,
+    brokers: int,
+    *,
+    publishes: int | None = None,
+    webhooks: int = 0,
 ) -> Minimum:
     """``apply`` of a whole catalog onto an empty seller (plan, token, check, write, verify);
     ``publishes``: how many services get a publish write, those not to stay unpublished
@@ -92,13 +101,17 @@ def create_minimum(
     plan = plan_minimum(0, 0)
     check = Minimum(2, 1)  # the services and brokers lists, the only parents that exist
     writes = brokers + services + (services if publishes is None else publishes)
-    writes += products + addons
+    writes += products + addons + webhooks
     write = Minimum(writes, 1 + (products > 0) + (addons > 0), writes)
     # Both top-level lists, each created object whole (its detail where its list item is a
-    # summary: brokers and products) and the lists below each created parent.
+    # summary: brokers and products), the lists below each created parent, and the webhooks'
+    # one list at the root.
     details = brokers * _detail(Kind.BROKER) + services * _detail(Kind.SERVICE)
     details += products * _detail(Kind.PRODUCT)
-    verify = Minimum(2 + details + services + products, 1 + (services > 0) + (products > 0))
+    verify = Minimum(
+        2 + details + services + products + (webhooks > 0),
+        1 + (services > 0) + (products > 0),
+    )
     return plan + _session(writes) + check + write + verify
 
 

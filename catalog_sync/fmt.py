@@ -8,6 +8,7 @@ only.
 
 from __future__ import annotations
 
+import difflib
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +22,14 @@ from catalog_sync.catalog.loader import CATALOG_SUFFIXES
 from catalog_sync.catalog.yaml_source import parse_yaml
 from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
 
-__all__ = ["FileStatus", "Formatted", "catalog_yaml_files", "format_file", "format_text"]
+__all__ = [
+    "FileStatus",
+    "Formatted",
+    "catalog_yaml_files",
+    "format_file",
+    "format_text",
+    "unified_diff",
+]
 
 
 class FileStatus(enum.Enum):
@@ -38,6 +46,31 @@ class Formatted:
     text: str | None = None
     """The canonical text (CHANGED and UNCHANGED)."""
     problems: tuple[Diagnostic, ...] = ()
+    original: str | None = None
+    """The text as read (CHANGED and UNCHANGED)."""
+
+    def diff(self) -> str:
+        """What fmt changes, as a unified diff (empty when nothing changes)."""
+        if self.original is None or self.text is None:
+            return ""
+        return unified_diff(self.path.as_posix(), self.original, self.text)
+
+
+def unified_diff(name: str, before: str, after: str) -> str:
+    """``diff -u`` of two texts of one file, as git shows it (``a/NAME``, ``b/NAME`` for a
+    relative name, so ``git apply`` takes it)."""
+    absolute = name.startswith("/")
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=name if absolute else f"a/{name}",
+        tofile=name if absolute else f"b/{name}",
+    )
+    # A last line without its newline is marked as diff marks it, so the next line of the
+    # diff never runs on after it.
+    return "".join(
+        line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n" for line in lines
+    )
 
 
 def format_text(text: str) -> str | None:
@@ -69,7 +102,7 @@ def format_file(path: Path) -> Formatted:
     if formatted is None:
         return Formatted(path, FileStatus.SKIPPED)
     status = FileStatus.UNCHANGED if formatted == text else FileStatus.CHANGED
-    return Formatted(path, status, formatted)
+    return Formatted(path, status, formatted, original=text)
 
 
 def catalog_yaml_files(paths: Sequence[Path]) -> list[Path]:

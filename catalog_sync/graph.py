@@ -38,6 +38,7 @@ class Kind(enum.StrEnum):
     SERVICE = "service"
     PRODUCT = "product"
     ADDON = "addon"
+    WEBHOOK = "webhook"
     PUBLISH = "publish"
     PRICE_LIST = "pricelist"
 
@@ -175,12 +176,14 @@ class Resource:
     (and the schema gives no default) is absent, meaning "don't care"; the live side holds
     every managed field its read carried (``unreadable`` names the others). ``id`` is the live
     id, or on the desired side a pinned one.
-    ``active`` is False only for a live service that is disabled.
+    ``active`` is False only for a live service that is disabled. ``moved_from`` (desired side
+    only) is the key the object had before a rename (``movedFrom:``).
     """
 
     address: Address
     fields: Fields
     id: str | None = None
+    moved_from: str | None = None
     active: bool = True
     protect: bool = False
     source: SourceLocation | None = None

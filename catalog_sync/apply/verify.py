@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 
 from catalog_sync.apply.report import Mismatch, OperationResult, Outcome
 from catalog_sync.graph import Address, FieldValue
-from catalog_sync.kinds import KINDS
+from catalog_sync.kinds import KINDS, write_only
 from catalog_sync.live.reader import LiveCatalog
 from catalog_sync.plan.model import Action, Change
 
@@ -60,7 +60,10 @@ def _check(change: Change, result: OperationResult, live: LiveCatalog) -> list[M
         problems.append(_unreadable(address, "status", active))
     elif spec.status is not None and not current.active:
         problems.append(Mismatch(address=address, field="status", expected=active, actual=inactive))
+    unread = write_only(change.kind)
     for f in change.field_changes:
+        if f.path in unread:
+            continue  # never read back, by design (a secret)
         if f.path in current.unreadable:
             # Written, then not read back: the server may have ignored it (docs/contracts.md,
             # "Unreadable fields"), so it is no success.

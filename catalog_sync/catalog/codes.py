@@ -22,6 +22,8 @@ class Code(enum.StrEnum):
     MERGE_KEY = "CS108"
     UNSUPPORTED_TAG = "CS109"
     COMPLEX_KEY = "CS110"
+    NO_CATALOG = "CS111"
+    NOT_A_CATALOG = "CS112"
 
     # CS2xx: schema and types
     MISSING_FIELD = "CS201"
@@ -37,6 +39,8 @@ class Code(enum.StrEnum):
     INVALID_ID = "CS211"
     INVALID_ADDRESS = "CS212"
     INVALID_CURRENCY = "CS213"
+    INVALID_URL = "CS214"
+    INVALID_ENV_NAME = "CS215"
 
     # CS3xx: semantic checks across objects and files
     DUPLICATE_SERVICE = "CS301"
@@ -50,6 +54,7 @@ class Code(enum.StrEnum):
     PUBLISH_LIST_UNUSED = "CS309"
     MISPLACED_SETTINGS = "CS310"
     QUANTITY_RANGE = "CS311"
+    DUPLICATE_WEBHOOK = "CS312"
     UNKNOWN_BROKER = "CS320"
     NEGATIVE_MARGIN = "CS321"
     RECOMMENDED_BELOW_PRICE = "CS322"
@@ -57,6 +62,11 @@ class Code(enum.StrEnum):
     LOOKALIKE_KEY = "CS324"
     INVISIBLE_CHARACTER = "CS325"
     PRICED_ITEM_CODE = "CS326"
+    PROVISIONING_MISMATCH = "CS328"
+    VARIABLE_UNSET = "CS329"
+    MOVED_FROM_CLASH = "CS330"
+    CONFUSABLE_KEY = "CS327"
+    UNKNOWN_EVENT_TYPE = "CS331"
 
     # CS4xx: names and ids resolved against the live catalog (plan and apply)
     UNRESOLVED_NAME = "CS401"
@@ -65,4 +75,8 @@ class Code(enum.StrEnum):
     PRODUCT_TYPE_CHANGE = "CS404"
     PROTECT_UNMATCHED = "CS405"
     QUANTITY_ORDER = "CS406"
-    CURRENCY_NOT_ENABLED = "CS407"
+    MOVED_FROM_NOTE = "CS408"
+    LOOKALIKE_LIVE = "CS407"
+    VARIABLE_UNSET_FOR_WRITE = "CS409"
+    UNSENT_WRITE_ONLY = "CS410"
+    CURRENCY_NOT_ENABLED = "CS411"

@@ -23,8 +23,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from catalog_sync.catalog.yaml_source import BasedInt
 from catalog_sync.currencies import CURRENCY_CODES
 from catalog_sync.graph import Address
+from catalog_sync.lookalike import visible
 from catalog_sync.normalise import MONEY_PLACES, MONEY_QUANTUM
 
 __all__ = [
@@ -34,7 +36,9 @@ __all__ = [
     "CurrencyCode",
     "Domain",
     "Email",
+    "EnvName",
     "Guid",
+    "HttpsUrl",
     "Key",
     "Money",
     "Name",
@@ -56,6 +60,9 @@ _EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _DOMAIN: Final = re.compile(
     r"(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 )
+_HTTPS_URL: Final = re.compile(r"https://[^\s/?#@]+(?:[/?#]\S*)?")
+ENV_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+"""An environment variable's name, as a shell can set it."""
 GUID_PATTERN: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 """A lower-case GUID, as the files write ids (match it whole: ``fullmatch``)."""
 
@@ -67,9 +74,23 @@ def _to_money(value: object) -> Decimal:
     amount: Decimal
     if isinstance(value, Decimal):
         amount = value
+    elif isinstance(value, BasedInt):
+        # 0x10 is 16 to YAML, and to a reviewer a typo or a trick: amounts are decimal.
+        raise PydanticCustomError(
+            "money",
+            '{text} is not an amount: write it in decimal digits, such as "{value}"',
+            {"text": value.written, "value": int(value)},
+        )
     elif isinstance(value, int):
         amount = Decimal(value)
     elif isinstance(value, str):
+        if not value.isascii():
+            # Decimal reads "١٢" and "１２" as 12: a reviewer may not.
+            raise PydanticCustomError(
+                "money",
+                "'{text}' is not an amount: write it with the digits 0-9, such as \"12.50\"",
+                {"text": visible(value)},
+            )
         try:
             amount = Decimal(value.strip())
         except InvalidOperation:
@@ -274,6 +295,38 @@ Domain = Annotated[
     Strict(),
     _format_check(_DOMAIN, "domain", "'{value}' is not a domain name like example.com"),
     WithJsonSchema({"type": "string", "format": "hostname"}),
+]
+HttpsUrl = Annotated[
+    str,
+    Strict(),
+    _format_check(
+        _HTTPS_URL, "https_url", "'{value}' is not an https URL such as https://example.com/hook"
+    ),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "uri",
+            "pattern": "^https://",
+            "patternErrorMessage": "an https URL such as https://example.com/hook",
+        }
+    ),
+]
+"""An absolute https URL: what Cloudmore sends a secret to must be encrypted on the way."""
+EnvName = Annotated[
+    str,
+    Strict(),
+    _format_check(
+        ENV_NAME,
+        "env_name",
+        "'{value}' is not an environment variable name (letters, digits and _, not first a digit)",
+    ),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": f"^{ENV_NAME.pattern}$",
+            "patternErrorMessage": "an environment variable name such as CONNECTOR_PASSWORD",
+        }
+    ),
 ]
 PhonePrefix = Annotated[
     str,

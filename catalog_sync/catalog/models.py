@@ -21,7 +21,9 @@ from catalog_sync.catalog.fields import (
     CurrencyCode,
     Domain,
     Email,
+    EnvName,
     Guid,
+    HttpsUrl,
     Key,
     Money,
     Name,
@@ -45,6 +47,7 @@ __all__ = [
     "BrokerCustomProperty",
     "Catalog",
     "CatalogFile",
+    "HttpHeader",
     "IgnoreRule",
     "InvoiceContact",
     "Policies",
@@ -57,9 +60,11 @@ __all__ = [
     "ProvisioningType",
     "Publish",
     "PublishTo",
+    "SecretRef",
     "Service",
     "Settings",
     "Thresholds",
+    "Webhook",
 ]
 
 PolicyRule = Literal["minMarginPercent", "maxPriceChangePercent", "recommendedAtLeastPrice"]
@@ -71,6 +76,11 @@ _EXEMPT = (
 )
 _PROTECT = "When true, any plan that would delete (or, for a service, disable) this object fails."
 _ID = "Pins this object to a live object by id (a lower-case GUID), so its natural key may change."
+_MOVED_FROM = (
+    "The key this object had before a rename: the live object found by it is updated to this"
+    ' one\'s key, instead of a create and a delete (README, "Renames"). Safe to remove once'
+    " applied; the plan says so."
+)
 # The amounts of a price row: a product's and an addon's own, and each currency's.
 _Price = Annotated[Money | None, Field(description="The price for brokers.")]
 _Cost = Annotated[Money | None, Field(description="The cost for the seller.")]
@@ -196,6 +206,14 @@ class Settings(SourcedModel):
         default=None,
         description="Pricing policies: margin, price change and recommended price rules.",
     )
+    currency: CurrencyCode | None = Field(
+        default=None,
+        description=(
+            "The seller's base currency (ISO 4217, such as EUR): the currency of every"
+            " product's and addon's own price, cost and recommendedPrice. No public endpoint"
+            " gives it, so it is declared here; plans name it in their price tables."
+        ),
+    )
 
 
 class Publish(SourcedModel):
@@ -275,6 +293,7 @@ class Addon(SourcedModel):
     id: Guid | None = Field(default=None, description=_ID)
     name: Name = Field(description="The name of the addon.")
     item_code: Key = Field(description="The addon's SKU, unique within its product.")
+    moved_from: Key | None = Field(default=None, description=_MOVED_FROM)
     enable_grouping: bool = Field(
         default=False, strict=True, description="Whether the addon is grouped with others."
     )
@@ -308,6 +327,7 @@ class Product(SourcedModel):
     id: Guid | None = Field(default=None, description=_ID)
     name: Name = Field(description="The name of the product.")
     item_code: Key = Field(description="The product's code, unique within its service.")
+    moved_from: Key | None = Field(default=None, description=_MOVED_FROM)
     type: ProductType = Field(description="ProductBased or Metered.")
     description: Text | None = Field(default=None, description="Shown to brokers.")
     subscription_period_months: SubscriptionMonths | None = Field(
@@ -330,11 +350,62 @@ class Product(SourcedModel):
     addons: tuple[Addon, ...] = Field(default=(), description="The product's addons.")
 
 
+class SecretRef(SourcedModel):
+    """A secret the files never hold: the environment variable its value is read from when
+    the object is written."""
+
+    env: EnvName = Field(
+        description=(
+            "The environment variable holding the secret. Its value is sent with every create"
+            " and update of the object, never shown, compared or read back."
+        )
+    )
+
+
+class HttpHeader(SourcedModel):
+    """A header Cloudmore adds to each call (assumed, from the SDK's sample); its value may
+    carry a credential, so it is a secret."""
+
+    name: Name = Field(description="The header's name, such as Authorization.")
+    value: SecretRef = Field(description="The header's value, as {env: VARIABLE}.")
+
+
+class Webhook(SourcedModel):
+    """A webhook of the service: a call Cloudmore makes to the service's connector when an
+    event happens; keyed by name within its service."""
+
+    id: Guid | None = Field(default=None, description=_ID)
+    name: Name = Field(description="The webhook's name, unique within its service.")
+    url: HttpsUrl = Field(description="Where Cloudmore sends the call: an https URL.")
+    trigger_event_type: Name = Field(
+        description=(
+            "The event that triggers the call: BrokerAddService, BrokerDeleteService,"
+            " OrganizationAddService, OrganizationDeleteService, SubscriptionCreated and"
+            " further Subscription events."
+        )
+    )
+    message_to_send_type: Name | None = Field(
+        default=None, description="What the call carries, such as OnlyTriggerAction."
+    )
+    http_header: HttpHeader | None = Field(
+        default=None, description="A header sent with each call (assumed field)."
+    )
+    basic_auth_user_name: Text | None = Field(
+        default=None, description="The basic authentication user name (assumed field)."
+    )
+    basic_auth_password: SecretRef | None = Field(
+        default=None,
+        description="The basic authentication password, as {env: VARIABLE} (assumed field).",
+    )
+    protect: bool = Field(default=False, strict=True, description=_PROTECT)
+
+
 class Service(SourcedModel):
     """A service of the seller, keyed by name."""
 
     id: Guid | None = Field(default=None, description=_ID)
     name: Name = Field(description="The service's name, unique per seller.")
+    moved_from: Name | None = Field(default=None, description=_MOVED_FROM)
     vendor_name: Text | None = Field(default=None, description="The vendor's name.")
     description: Text | None = Field(default=None, description="Shown to brokers.")
     categories: tuple[Name, ...] = Field(
@@ -351,6 +422,9 @@ class Service(SourcedModel):
         default=None, description="Where the service is published; absent: left as it is."
     )
     products: tuple[Product, ...] = Field(default=(), description="The service's products.")
+    webhooks: tuple[Webhook, ...] = Field(
+        default=(), description="The service's webhooks, keyed by name."
+    )
 
 
 class BrokerContact(SourcedModel):
@@ -416,6 +490,7 @@ class Broker(SourcedModel):
     registration_number: Key = Field(
         description="The company registration number, unique per seller (quote it)."
     )
+    moved_from: Key | None = Field(default=None, description=_MOVED_FROM)
     vat: Text | None = Field(default=None, description="The VAT number.")
     domain: Domain = Field(description="The broker's domain, like example.com.")
     notification_email: Email = Field(description="Where notifications are sent.")

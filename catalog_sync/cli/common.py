@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ import click
 
 from catalog_sync.diagnostics import Diagnostic
 from catalog_sync.errors import CatalogError, CatalogSyncError
+from catalog_sync.lookalike import visible
 from catalog_sync.render.diagnostics import render_text
 
 __all__ = [
@@ -43,6 +43,8 @@ def run_async(work: Coroutine[Any, Any, R]) -> R:
     a plan's every change and a live catalog's every object, in full, once per command
     (0.3 s for 20,000 small models; docs/benchmarks.md). The task here finishes with None.
     """
+    import asyncio  # here, not at start-up: validate and fmt never run a loop
+
     results: list[R] = []
 
     async def main() -> None:
@@ -73,10 +75,11 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except CatalogError as error:
             click.echo(render_text(error.diagnostics), err=True, nl=False)
-            click.echo(f"error: {error}", err=True)
+            click.echo(visible(f"error: {error}"), err=True)
             raise SystemExit(EXIT_ERROR) from None
         except CatalogSyncError as error:
-            click.echo(f"error: {error}", err=True)
+            # A name in the message shows its invisible and look-alike characters escaped.
+            click.echo(visible(f"error: {error}"), err=True)
             raise SystemExit(EXIT_ERROR) from None
 
     return wrapper

@@ -8,6 +8,7 @@ import click
 
 from catalog_sync.catalog import load_catalog
 from catalog_sync.catalog.loader import CATALOG_SUFFIXES
+from catalog_sync.catalog.roots import find_catalog
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
 from catalog_sync.cli.common import (
     EXIT_ERROR,
@@ -18,7 +19,6 @@ from catalog_sync.cli.common import (
     run_async,
 )
 from catalog_sync.errors import CatalogError, ConfigError
-from catalog_sync.export import SCHEMA_FILE, export_live
 from catalog_sync.fmt import FileStatus, catalog_yaml_files, format_file
 from catalog_sync.schemas import generated_schemas
 
@@ -29,9 +29,9 @@ __all__ = ["commands", "export", "fmt"]
 @click.option(
     "--out",
     "out",
-    required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="The directory to write the catalog into (must be empty unless --force).",
+    help="The directory to write the catalog into (must be empty unless --force); default: "
+    "the catalog the working directory is in, or the one pyproject.toml names.",
 )
 @click.option(
     "--force",
@@ -41,13 +41,17 @@ __all__ = ["commands", "export", "fmt"]
 @api_options
 @click.pass_obj
 @handle_errors
-def export(state: CliState, api: ApiOptions, out: Path, force: bool) -> None:
+def export(state: CliState, api: ApiOptions, out: Path | None, force: bool) -> None:
     """Write the live catalog as catalog files: catalog.yaml, brokers.yaml, services/*.yaml.
 
     Names replace ids (categories, regions, countries, templates, brokers), so the files read
     like hand-written ones, with each product's and addon's prices in every currency its
     service has; planning them against the same live state plans nothing.
     """
+    # Here, not at the top: fmt, in this module, runs on every commit and needs no client.
+    from catalog_sync.export import SCHEMA_FILE, export_live
+
+    out = find_catalog(out)
     existing = sorted(p for p in out.rglob("*") if p.is_file()) if out.is_dir() else []
     if out.exists() and not out.is_dir():
         raise ConfigError(f"{out.as_posix()}: not a directory")
@@ -100,15 +104,31 @@ def export(state: CliState, api: ApiOptions, out: Path, force: bool) -> None:
     is_flag=True,
     help="Change nothing; list the files fmt would change and exit 1 if there are any.",
 )
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Change nothing; print what fmt would change as a unified diff and exit 1 if it "
+    "would change anything (implies --check).",
+)
 @handle_errors
-def fmt(paths: tuple[Path, ...], check: bool) -> None:
-    """Rewrite catalog files (PATHS: files or directories, default .) in the canonical layout:
+def fmt(paths: tuple[Path, ...], check: bool, diff: bool) -> None:
+    """Rewrite catalog files (PATHS: files or directories) in the canonical layout:
     indentation, quoting of money and codes, key order. Comments are kept.
+
+    Without PATHS: the catalog the working directory is in, or the one pyproject.toml names
+    (never every YAML file below the working directory).
+
+    Exit 0 after rewriting files, as formatters do: pre-commit fails its hook by itself when
+    the hook changed a file.
     """
-    results = [format_file(path) for path in catalog_yaml_files(paths or (Path("."),))]
+    check = check or diff
+    results = [format_file(path) for path in catalog_yaml_files(paths or (find_catalog(),))]
     broken = [problem for result in results for problem in result.problems]
     changed = [result for result in results if result.status is FileStatus.CHANGED]
     for result in changed:
+        if diff:
+            click.echo(result.diff(), nl=False)
+            continue
         if check:
             click.echo(f"would reformat {result.path.as_posix()}")
             continue

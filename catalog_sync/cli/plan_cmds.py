@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import click
 
+from catalog_sync.address_pattern import pattern_kind
 from catalog_sync.apply import (
     ApplyListener,
     ApplyOptions,
@@ -22,6 +25,7 @@ from catalog_sync.apply import (
 )
 from catalog_sync.catalog import LoadedCatalog, catalog_digest, load_catalog
 from catalog_sync.catalog.loader import CATALOG_SUFFIXES
+from catalog_sync.catalog.roots import find_catalog
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
 from catalog_sync.cli.apply_interrupt import Abandoned, run_interruptibly
 from catalog_sync.cli.common import (
@@ -36,8 +40,8 @@ from catalog_sync.cli.common import (
 )
 from catalog_sync.cli.conventions import use_colour
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_write
-from catalog_sync.errors import ApplyError, ConfigError, PlanFileError
-from catalog_sync.plan.build import plan_against, target_of
+from catalog_sync.errors import ApplyError, CatalogSyncError, ConfigError, PlanFileError
+from catalog_sync.plan.build import plan_against, refuse_unset_secrets, target_of
 from catalog_sync.plan.freshness import max_plan_age
 from catalog_sync.plan.model import Plan
 from catalog_sync.plan.planfile import plan_json, read_plan, write_plan
@@ -46,6 +50,7 @@ from catalog_sync.render.apply_json import render_json as render_report_json
 from catalog_sync.render.apply_markdown import render_markdown as render_report_markdown
 from catalog_sync.render.apply_progress import LineProgress, LiveProgress
 from catalog_sync.render.apply_text import render_previous_notice, render_report
+from catalog_sync.render.plan_failure import render_failure_github, render_failure_markdown
 from catalog_sync.render.plan_github import (
     render_github,
     render_github_outputs,
@@ -58,6 +63,9 @@ from catalog_sync.render.timings import render_timings
 from catalog_sync.timings import recording, timed
 
 __all__ = ["apply", "commands", "plan"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 PLAN_FORMATS = ("text", "markdown", "json", "github")
 # Set (to anything) to have plan print how long each phase took on stderr (docs/benchmarks.md).
@@ -75,8 +83,82 @@ def plan_format_option(help_text: str) -> Callable[[Callable[..., None]], Callab
     )
 
 
+def _patterns(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    for pattern in value:
+        try:
+            pattern_kind(pattern)
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from None
+    return value
+
+
+rotate_option = click.option(
+    "--rotate",
+    multiple=True,
+    metavar="PATTERN",
+    callback=_patterns,
+    help='Update the objects an address pattern matches (service["*"].webhook["*"]) to send '
+    "their write-only secrets again: a rotated secret's new value. Repeatable.",
+)
+
+
+def failure_reported(func: Callable[P, R]) -> Callable[P, R]:
+    """A failed plan still reaches the pull request: annotations at the catalog lines, and
+    the Markdown the workflow posts as the comment (docs/contracts.md, "A failing plan");
+    the error itself goes on to handle_errors (stderr, exit 1)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except CatalogSyncError as error:
+            path, output_format, markdown_out = (
+                kwargs["path"],
+                kwargs["output_format"],
+                kwargs["markdown_out"],
+            )
+            assert path is None or isinstance(path, Path)
+            assert isinstance(output_format, str)
+            assert markdown_out is None or isinstance(markdown_out, Path)
+            if output_format == "github" or markdown_out is not None:
+                _tell_failure(error, _catalog_of(path), output_format, markdown_out)
+            raise
+
+    return wrapper
+
+
+def _catalog_of(path: Path | None) -> Path:
+    """The catalog path a plan names (its comment's marker), resolved as plan resolves it; the
+    path as given (or `.`) when there is none, which is then the error reported."""
+    try:
+        return find_catalog(path)
+    except CatalogSyncError:
+        return path or Path(".")
+
+
+def _tell_failure(
+    error: CatalogSyncError, path: Path, output_format: str, markdown_out: Path | None
+) -> None:
+    body = render_failure_markdown(path.as_posix(), error, commit=commit_sha())
+    if output_format == "github":
+        click.echo(render_failure_github(error), nl=False)
+        write_step_summary(body)
+    if markdown_out is not None:
+        _write_markdown(markdown_out, body)
+
+
+def _write_markdown(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"cannot write {path.as_posix()}: {error.strerror}") from None
+
+
 @click.command(short_help="Show what apply would change in the live catalog.")
-@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -95,22 +177,38 @@ def plan_format_option(help_text: str) -> Callable[[Callable[..., None]], Callab
     type=click.Path(path_type=Path),
     help="The catalog as on the base branch: marks each change introduced or pre-existing.",
 )
+@rotate_option
+@click.option(
+    "--markdown-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the Markdown plan here, for a pull-request comment; when the plan "
+    "fails, a short Markdown report of why (same hidden marker), so the comment says so.",
+)
 @api_options
 @click.pass_obj
 @handle_errors
+@failure_reported
 def plan(
     state: CliState,
     api: ApiOptions,
-    path: Path,
+    path: Path | None,
     out: Path | None,
     output_format: str,
     detailed_exitcode: bool,
     baseline: Path | None,
+    rotate: tuple[str, ...],
+    markdown_out: Path | None,
 ) -> None:
     """Show what apply would change in the live catalog to match the files at PATH.
 
-    PATH is the catalog directory (or one catalog file); it defaults to `.`.
+    PATH is the catalog directory (or one catalog file). Without it: the catalog the working
+    directory is in (catalog.yaml here or above), or the one a [tool.catalog-sync] section of
+    pyproject.toml names.
+
+    When the plan fails, --format github writes ::error annotations at the catalog lines and
+    the failure's Markdown to the job summary (and --markdown-out), then exits 1.
     """
+    path = find_catalog(path)
     key = plan_key(os.environ)
     with recording(bool(os.environ.get(TIMINGS_ENV))) as timings:
         with timed("load files"):
@@ -118,7 +216,7 @@ def plan(
             # A base catalog's problems name its own files, so they read as the base branch's.
             base = load_catalog(baseline) if baseline is not None else None
         echo_diagnostics(loaded.warnings)
-        result = planned(state, path, loaded, resolve_settings(api), baseline=base)
+        result = planned(state, path, loaded, resolve_settings(api), baseline=base, rotate=rotate)
         colour = use_colour(sys.stdout, state)
         with timed("render"):
             rendered = render_plan(result, output_format, colour=colour, key=key)
@@ -132,6 +230,8 @@ def plan(
         write_plan(result, out, key)
         signed = " (signed with CATALOG_SYNC_PLAN_KEY)" if key is not None else ""
         click.echo(f"plan saved to {out.as_posix()}{signed}", err=True)
+    if markdown_out is not None:
+        _write_markdown(markdown_out, render_markdown(result, commit=commit_sha()))
     if detailed_exitcode and result.has_changes:
         raise SystemExit(EXIT_CHANGES)
     raise SystemExit(EXIT_OK)
@@ -177,7 +277,7 @@ def _append_to(variable: str, text: str) -> None:
 
 
 @click.command(short_help="Make the live catalog match the files or a saved plan.")
-@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--yes", is_flag=True, help="Apply without asking (needed without a terminal).")
 @click.option(
     "--force",
@@ -204,6 +304,7 @@ def _append_to(variable: str, text: str) -> None:
     help="The report's format (markdown: for a job summary); progress and the plan go to "
     "stderr with json and markdown.",
 )
+@rotate_option
 @api_options
 @click.pass_obj
 @handle_errors
@@ -216,29 +317,38 @@ def apply(
     allow_reset: bool,
     fail_fast: bool,
     output_format: str,
+    rotate: tuple[str, ...],
 ) -> None:
     """Make the live catalog match: PATH is a saved plan (*.json) or a catalog directory.
 
     A saved plan is applied exactly as reviewed, or refused when anything it touches moved.
-    A catalog directory (PATH defaults to `.`) is planned, the plan shown, and applied once
-    confirmed.
+    A catalog directory is planned, the plan shown, and applied once confirmed. Without PATH:
+    the catalog the working directory is in, or the one pyproject.toml names (as for plan).
 
     Ctrl-C stops starting changes and waits for the requests in flight; a second Ctrl-C
     abandons them. Either way the journal is written and the report says what was done.
     """
     # The arguments are read before the settings, so a bad plan or catalog is reported as
     # such wherever the credentials are missing.
+    path = find_catalog(path)
     digest_now: str | None = None
     if path.is_file() and path.suffix not in CATALOG_SUFFIXES:
+        if rotate:
+            raise ConfigError(
+                "--rotate shapes a new plan: give it to `plan --out` (a saved plan already "
+                "says what it writes)"
+            )
         to_apply = read_plan(path, key=plan_key(os.environ), max_age=max_plan_age(os.environ))
+        refuse_unset_secrets(to_apply)
         settings = resolve_settings(api)
         _tell_previous_run(settings)
         click.echo(f"applying the saved plan {path.as_posix()}: {summary_line(to_apply)}", err=True)
+        _tell_emulator(settings)
     else:
         loaded = _load(path)
         settings = resolve_settings(api)
         _tell_previous_run(settings)
-        to_apply = planned(state, path, loaded, settings)
+        to_apply = planned(state, path, loaded, settings, rotate=rotate)
         # With --format json, stdout carries the report alone; the plan goes to stderr.
         to_stderr = output_format != "text"
         stream = sys.stderr if to_stderr else sys.stdout
@@ -246,6 +356,7 @@ def apply(
         click.echo(render_text(to_apply, colour=colour), nl=False, err=to_stderr, color=colour)
         if to_apply.has_changes:
             check_safety(to_apply, force=force, allow_reset=allow_reset)
+            _tell_emulator(settings)
             _confirm(to_apply, yes)
             # The files may have changed while the question was on screen: their bytes say so
             # without a second parse.
@@ -273,7 +384,8 @@ def apply(
     colour = use_colour(sys.stdout, state)
     click.echo(_render_report(report, output_format, colour=colour), nl=False, color=colour)
     if report.interrupted:
-        click.echo(f"error: {_incomplete(report)}", err=True)
+        # The report above has just given the counts.
+        click.echo("error: apply was interrupted (Ctrl-C); see the report above", err=True)
         raise SystemExit(EXIT_INTERRUPTED)
     if not report.ok:
         raise ApplyError(_incomplete(report))
@@ -303,14 +415,19 @@ def planned(
     settings: ApiSettings,
     *,
     baseline: LoadedCatalog | None = None,
+    writes: bool = True,
+    rotate: tuple[str, ...] = (),
 ) -> Plan:
     """The plan of the files at ``path`` against the live catalog; its warnings and (with
-    --verbose) the requests' metrics go to stderr."""
+    --verbose) the requests' metrics go to stderr. ``writes``: a plan to apply (not a drift
+    report), so a secret it would send must be set (CS409)."""
     result, metrics, warnings = run_async(
-        plan_against(path.as_posix(), loaded, settings, baseline=baseline)
+        plan_against(path.as_posix(), loaded, settings, baseline=baseline, rotate=rotate)
     )
     echo_diagnostics(warnings)
     print_metrics(state, metrics)
+    if writes:
+        refuse_unset_secrets(result)
     return result
 
 
@@ -320,6 +437,17 @@ def _tell_previous_run(settings: ApiSettings) -> None:
     previous = last_run(target=target_of(settings))
     if previous is not None and previous.incomplete:
         click.echo(render_previous_notice(previous), err=True, nl=False)
+
+
+def _tell_emulator(settings: ApiSettings) -> None:
+    """On the line before apply asks or proceeds: the changes go to the built-in emulator's
+    demo data, not to Cloudmore (the note at start-up may have scrolled away with the plan)."""
+    if settings.embedded:
+        click.echo(
+            f"note: applying to the built-in emulator (demo data in "
+            f"{settings.embedded_state_file}), not to Cloudmore",
+            err=True,
+        )
 
 
 def _confirm(to_apply: Plan, yes: bool) -> None:

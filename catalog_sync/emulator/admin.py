@@ -14,6 +14,7 @@ from catalog_sync.emulator.api import emulator_of
 from catalog_sync.emulator.config import CONTRACT_VARIANTS, FaultConfig, SeedName
 from catalog_sync.emulator.rules import UnknownObjectError
 from catalog_sync.emulator.validation import ModelStateError
+from catalog_sync.emulator.views import ExactJSONResponse
 
 __all__ = ["routes"]
 
@@ -66,7 +67,7 @@ async def requests(request: Request) -> Response:
 async def state(request: Request) -> Response:
     emulator = emulator_of(request)
     await emulator.settled()
-    return JSONResponse(emulator.store.to_json())
+    return ExactJSONResponse(emulator.store.to_json())
 
 
 async def enable_currency(request: Request) -> Response:

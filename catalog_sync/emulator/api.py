@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
@@ -20,17 +20,19 @@ from catalog_sync.emulator.validation import JSON, ModelStateError
 from catalog_sync.emulator.views import (
     DROPPED_FIELD,
     NESTED_EXTRA,
+    ExactJSONResponse,
     Listed,
     dropped_extras,
     list_items,
     served,
     served_price_list,
 )
+from catalog_sync.exact_json import decode_json
 
 if TYPE_CHECKING:
     from catalog_sync.emulator.app import Emulator
 
-__all__ = ["emulator_of", "routes"]
+__all__ = ["SELLER", "Handler", "collection", "emulator_of", "endpoint", "item", "routes"]
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +81,9 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         except UnknownObjectError:
             return Response(status_code=404)
         except ModelStateError as error:
-            return JSONResponse(error.errors, status_code=400)
+            return ExactJSONResponse(error.errors, status_code=400)
         except BusinessError as error:
-            return JSONResponse(error.errors, status_code=400)
+            return ExactJSONResponse(error.errors, status_code=400)
         except ClientDisconnect:
             return _NoAnswer(request)
 
@@ -93,7 +95,8 @@ async def _body(request: Request) -> Any:
     if not raw.strip():
         raise ModelStateError({"": ["A non-empty request body is required."]})
     try:
-        return json.loads(raw)
+        # Money stays exact from the request on: a fraction is read as a Decimal.
+        return decode_json(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ModelStateError({"$": [f"The JSON value is not valid: {error}."]}) from None
 
@@ -104,7 +107,7 @@ def _created(request: Request, new_id: str) -> Response:
 
 
 def _list(rows: list[JSON]) -> Response:
-    return JSONResponse([public(row) for row in rows])
+    return ExactJSONResponse([public(row) for row in rows])
 
 
 async def token(request: Request) -> Response:
@@ -114,11 +117,11 @@ async def token(request: Request) -> Response:
         return _NoAnswer(request)
     form = dict(parse_qsl(raw, keep_blank_values=True))
     status, body = emulator_of(request).tokens.issue(form, request.headers.get("authorization"))
-    return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+    return ExactJSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
 
 async def healthcheck(request: Request) -> Response:
-    return JSONResponse({"status": "Healthy"})
+    return ExactJSONResponse({"status": "Healthy"})
 
 
 def _lookup(rows: Callable[[Store], list[JSON]]) -> Handler:
@@ -133,7 +136,7 @@ async def price_list(request: Request, emulator: Emulator, ids: dict[str, str]) 
     if request.method == "GET":
         currency = request.query_params.get("currencyCode")
         read = ops.get_price_list(emulator.store, sid, currency)
-        return JSONResponse(served_price_list(read, emulator.variants))
+        return ExactJSONResponse(served_price_list(read, emulator.variants))
     if request.url.query:
         # The SDK's PUT takes no query parameter (the currency is the body's); stricter than
         # ignoring it, so a client still sending one is told.
@@ -143,7 +146,7 @@ async def price_list(request: Request, emulator: Emulator, ids: dict[str, str]) 
     return Response(status_code=204)
 
 
-def _collection(
+def collection(
     kind: Listed, rows: Callable[..., list[JSON]], create: Callable[..., str]
 ) -> Handler:
     """GET lists ``rows(store, *ids)``, POST answers ``create(store, *ids, body)``'s new id;
@@ -153,7 +156,7 @@ def _collection(
         path_ids = tuple(ids.values())
         if request.method == "GET":
             items = list_items(kind, rows(emulator.store, *path_ids), emulator.variants)
-            return JSONResponse(items)
+            return ExactJSONResponse(items)
         body = await _body(request)
         new_id = await emulator.write(lambda s: create(s, *path_ids, body))
         return _created(request, new_id)
@@ -161,39 +164,43 @@ def _collection(
     return handler
 
 
-def _item(
-    kind: Listed,
+def item(
     get: Callable[..., JSON],
     delete: Callable[..., None],
     replace: Callable[..., None],
+    kind: Listed | None = None,
 ) -> Handler:
-    """GET, DELETE and PUT of one object, by the path's ids (see :func:`_collection`)."""
+    """GET, DELETE and PUT of one object, by the path's ids (see :func:`collection`); a read
+    is ``kind``'s contract shape, as the contract variants change it (``views.served``)."""
 
     async def handler(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
         path_ids = tuple(ids.values())
         variants = emulator.variants
         if request.method == "GET":
             record = get(emulator.store, *path_ids)
-            return JSONResponse(served(kind, record, listed=False, variants=variants))
+            if kind is None:
+                return ExactJSONResponse(public(record))
+            return ExactJSONResponse(served(kind, record, listed=False, variants=variants))
         if request.method == "DELETE":
             await emulator.write(lambda s: delete(s, *path_ids))
         else:
             body = await _body(request)
-            await emulator.write(lambda s: _replace(s, kind, variants, path_ids, body))
+            await emulator.write(lambda s: _replace(s, variants, path_ids, body))
         return Response(status_code=204)
 
     def _replace(
-        store: Store, kind: Listed, variants: frozenset[str], path_ids: tuple[str, ...], body: Any
+        store: Store, variants: frozenset[str], path_ids: tuple[str, ...], body: Any
     ) -> None:
         current = get(store, *path_ids)
-        dropped = DROPPED_FIELD.get(kind)
+        dropped = DROPPED_FIELD.get(kind) if kind is not None else None
         if "drops-field" in variants and dropped is not None and isinstance(body, dict):
             # Answered 204 all the same: the write the server ignored (docs/contracts.md).
             body = {**body, dropped: current.get(dropped)}
-        lost = dropped_extras(kind, current, body) if "extra-fields" in variants else []
+        tracked = "extra-fields" in variants and kind is not None
+        lost = dropped_extras(kind, current, body) if tracked and kind is not None else []
         replace(store, *path_ids, body)
         if lost:
-            store.update(f"{kind}s", current["id"], {"_droppedExtras": lost})  # type: ignore[arg-type]
+            store.update(f"{kind}s", current["id"], {"_droppedExtras": lost})
 
     return handler
 
@@ -229,7 +236,7 @@ async def custom_properties_data(
 ) -> Response:
     ops.get_service(emulator.store, ids["service_id"])
     # No organisation or broker has filled in custom properties in the emulator.
-    return JSONResponse([])
+    return ExactJSONResponse([])
 
 
 async def resellers(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
@@ -239,7 +246,7 @@ async def resellers(request: Request, emulator: Emulator, ids: dict[str, str]) -
 async def reseller(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
     for row in _resellers(emulator.store):
         if row["id"] == ids["broker_id"]:
-            return JSONResponse(public(row))
+            return ExactJSONResponse(public(row))
     raise UnknownObjectError(ids["broker_id"])
 
 
@@ -249,18 +256,18 @@ _ITEM = ["GET", "PUT", "DELETE"]
 
 
 def routes() -> list[Route]:
-    services = _collection("service", lambda s: list(s.services.values()), ops.create_service)
-    service = _item("service", ops.get_service, ops.disable_service, ops.replace_service)
-    products = _collection(
+    services = collection("service", lambda s: list(s.services.values()), ops.create_service)
+    service = item(ops.get_service, ops.disable_service, ops.replace_service, "service")
+    products = collection(
         "product", lambda s, sid: s.products_of(ops.get_service(s, sid)["id"]), ops.create_product
     )
-    product = _item("product", ops.get_product, ops.delete_product, ops.replace_product)
-    addons = _collection(
+    product = item(ops.get_product, ops.delete_product, ops.replace_product, "product")
+    addons = collection(
         "addon", lambda s, *ids: s.addons_of(ops.get_product(s, *ids)["id"]), ops.create_addon
     )
-    addon = _item("addon", ops.get_addon, ops.delete_addon, ops.replace_addon)
-    brokers = _collection("broker", lambda s: list(s.brokers.values()), ops.create_broker)
-    broker = _item("broker", ops.get_broker, ops.delete_broker, ops.replace_broker)
+    addon = item(ops.get_addon, ops.delete_addon, ops.replace_addon, "addon")
+    brokers = collection("broker", lambda s: list(s.brokers.values()), ops.create_broker)
+    broker = item(ops.get_broker, ops.delete_broker, ops.replace_broker, "broker")
     table: list[tuple[str, Handler, list[str]]] = [
         ("/api/services/categories", _lookup(lambda s: s.categories), _READ),
         ("/api/services/marketRegions", _lookup(lambda s: s.regions), _READ),

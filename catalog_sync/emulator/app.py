@@ -9,7 +9,7 @@ from typing import TypeVar
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
-from catalog_sync.emulator import admin, api
+from catalog_sync.emulator import admin, api, webhook
 from catalog_sync.emulator.auth import TokenService
 from catalog_sync.emulator.config import ContractVariant, EmulatorConfig, SeedName
 from catalog_sync.emulator.faults import FaultInjector
@@ -113,7 +113,7 @@ class Emulator:
 def create_app(config: EmulatorConfig | None = None) -> Starlette:
     emulator = Emulator(config or EmulatorConfig())
     app = Starlette(
-        routes=[*api.routes(), *admin.routes()],
+        routes=[*api.routes(), *webhook.routes(), *admin.routes()],
         middleware=[Middleware(FaultMiddleware, emulator=emulator)],
     )
     app.state.emulator = emulator

@@ -7,21 +7,21 @@ obeys every rule a client's data does.
 
 from __future__ import annotations
 
-import json
 from importlib import resources
 from typing import Any
 
-from catalog_sync.emulator import operations
+from catalog_sync.emulator import operations, webhook
 from catalog_sync.emulator.config import SeedName
 from catalog_sync.emulator.ids import stable_id
 from catalog_sync.emulator.store import Store
 from catalog_sync.emulator.validation import JSON
+from catalog_sync.exact_json import decode_json
 
 __all__ = ["build_store"]
 
 
 def _data(name: str) -> Any:
-    return json.loads(
+    return decode_json(
         resources.files(__package__).joinpath("data").joinpath(name).read_text("utf-8")
     )
 
@@ -86,6 +86,7 @@ def _demo(store: Store) -> None:
             for addon in product["addons"]:
                 addon_id = stable_id("addon", *product_key, addon["itemCode"])
                 operations.create_addon(store, service_id, product_id, addon, addon_id)
+        webhook.seed_service(store, service_id, service)
     store.signups = [
         {"brokerId": broker_id, "serviceId": stable_id("service", name)}
         for broker_id, name in signed

@@ -5,7 +5,7 @@ One object per service and currency; its fields are the items' amounts in it
 (``GET .../pricelist?currencyCode=SEK``) where the files name it, its keys are listed on the
 service (``currencies``), and it is written with one ``PUT .../pricelist`` whose body carries
 the currency. A currency is enabled on a service in Cloudmore's UI only: a price list the
-service does not have is an error at the file's line (CS407), never a create.
+service does not have is an error at the file's line (CS411), never a create.
 
 Public: the endpoints, the PUT's signature (no query parameter), the model names
 (``SellerPriceListUpdateViewModel``, ``SellerProductPriceListModel``, ``SellerProductAddon``,

@@ -283,6 +283,8 @@ class _GraphBuilder:
         fields: dict[str, FieldValue] = {}
         unreadable: set[str] = set()
         for field in spec.fields:
+            if field.write_only:
+                continue  # never served by a read: unknown, not empty
             if whole and not _carries(sent, field.wire_path):
                 unreadable.add(field.name)
                 continue

@@ -13,16 +13,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from catalog_sync.plan.model import Action, Change, Plan
-from catalog_sync.pricing.classes import class_totals
 from catalog_sync.render.diagnostics import GITHUB_ANNOTATION_LIMIT
 from catalog_sync.render.plan_markdown import render_markdown
 from catalog_sync.render.plan_values import (
     ACTION_VERBS,
     changes_money,
     describe_change,
+    emulator_line,
     summary_line,
 )
-from catalog_sync.render.pricing import unreadable_line
+from catalog_sync.render.pricing import class_counts, unreadable_line
+from catalog_sync.render.visible import visible_output
 from catalog_sync.render.workflow_commands import workflow_command
 
 __all__ = [
@@ -46,6 +47,11 @@ class GithubAnnotations:
 
 def github_annotations(plan: Plan, limit: int = GITHUB_ANNOTATION_LIMIT) -> GithubAnnotations:
     candidates: dict[str, list[str]] = {level: [] for level in LEVELS}
+    emulator = emulator_line(plan.target)
+    if emulator:
+        candidates["notice"].append(
+            workflow_command("notice", emulator, title="catalog-sync target")
+        )
     for finding in plan.safety:
         named = ", ".join(finding.addresses[:10])
         more = f" and {len(finding.addresses) - 10} more" if len(finding.addresses) > 10 else ""
@@ -62,6 +68,18 @@ def github_annotations(plan: Plan, limit: int = GITHUB_ANNOTATION_LIMIT) -> Gith
     # A stable sort: price changes first, each group in plan order.
     noticed = sorted((c for c in located if not _warns(c)), key=lambda c: not changes_money(c))
     candidates["warning"] += [_change_command("warning", c) for c in warned]
+    candidates["warning"] += [
+        workflow_command(
+            "warning",
+            f"{hint.address} looks like a rename of the live {hint.old_address}: add "
+            f"`{hint.line}` under it to rename the live one instead",
+            title="this looks like a rename",
+            file=hint.source.file if hint.source else None,
+            line=hint.source.line if hint.source else None,
+            col=hint.source.column if hint.source else None,
+        )
+        for hint in plan.renames
+    ]
     for entry in plan.unmanaged:
         planned = f" and will be {ACTION_VERBS[entry.action]}" if entry.action else ""
         candidates["warning"].append(
@@ -85,26 +103,28 @@ def github_annotations(plan: Plan, limit: int = GITHUB_ANNOTATION_LIMIT) -> Gith
     return GithubAnnotations(commands, left_out)
 
 
+@visible_output
 def render_github(plan: Plan) -> str:
-    """The annotations, then the plan's summary line (and what was not annotated)."""
+    """The annotations, then the plan's summary line (and what was not annotated); against
+    the built-in emulator, a line saying so first (and a notice)."""
     annotations = github_annotations(plan)
     note = _left_out_note(annotations.left_out)
     last = f"{summary_line(plan)} {note}" if note else summary_line(plan)
+    emulator = emulator_line(plan.target)
+    head = [emulator] if emulator else []
     unreadable = unreadable_line(plan.unreadable)
-    # Once, however many changes there are: the header every format carries.
-    header = (
-        []
-        if unreadable is None
-        else [workflow_command("warning", unreadable, title="Live reads lack fields")]
-    )
-    return "\n".join([*header, *annotations.commands, last]) + "\n"
+    if unreadable is not None:
+        # Once, however many changes there are: the header every format carries.
+        head.append(workflow_command("warning", unreadable, title="Live reads lack fields"))
+    return "\n".join([*head, *annotations.commands, last]) + "\n"
 
 
 def render_github_outputs(plan: Plan) -> str:
     """Step outputs for ``$GITHUB_OUTPUT`` (docs/policies.md): the change classes present,
     comma-separated, each class's count, the number of changes and of safety findings, so a
-    workflow can label the pull request or ask finance for a review."""
-    totals = class_totals(plan.changes)
+    workflow can label the pull request or ask finance for a review. With --baseline the
+    classes are the pull request's own (what was already pending is not its doing)."""
+    totals = class_counts(plan)
     present = ",".join(found.value for found, count in totals.items() if count)
     lines = [f"change-classes={present}", f"changes={len(plan.changes)}"]
     lines += [f"{found.value}={count}" for found, count in totals.items()]
@@ -112,6 +132,7 @@ def render_github_outputs(plan: Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
+@visible_output
 def render_github_summary(plan: Plan, *, commit: str | None = None) -> str:
     """The job summary: the Markdown plan, with a note on the annotations left out under its
     heading."""

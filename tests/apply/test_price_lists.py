@@ -356,7 +356,7 @@ async def test_prices_in_a_currency_not_enabled_are_an_error_at_their_line_and_w
             await plan_with(client, emulator.settings, catalog)
 
     [problem] = caught.value.diagnostics
-    assert problem.code == "CS407"
+    assert problem.code == "CS411"
     assert problem.location.line == 9
     assert problem.message == (
         'SEK is not enabled on service "Priced": enable it in Cloudmore first'
@@ -375,7 +375,7 @@ async def test_prices_of_a_service_the_plan_creates_are_an_error_with_the_steps(
             await plan_with(client, emulator.settings, catalog)
 
     [problem] = caught.value.diagnostics
-    assert problem.code == "CS407"
+    assert problem.code == "CS411"
     assert "which this plan creates" in problem.message
     assert "enable SEK on it in Cloudmore, then add them" in problem.message
     assert not [e for e in emulator.requests() if e["method"] != "GET" and "/api/" in e["path"]]

@@ -44,8 +44,8 @@ async def test_example_onto_empty_applies_everything_and_replans_empty(journal_d
     async with emulator.client() as client:
         plan, report = await plan_and_apply(client, emulator.settings, journal_dir)
         again = await plan_with(client, emulator.settings)
-    assert plan.summary.create == 44
-    assert report.counts[Outcome.DONE] == len(plan.changes) == 49
+    assert plan.summary.create == 47
+    assert report.counts[Outcome.DONE] == len(plan.changes) == 52
     assert report.ok, render_report(report)
     assert report.verified
     assert not again.changes, [c.address for c in again.changes]

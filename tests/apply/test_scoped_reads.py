@@ -132,12 +132,15 @@ async def test_creates_onto_an_empty_seller_read_the_top_lists_then_what_they_ma
             "GET /services/{id}/products": services,
             "GET /services/{id}/products/{id}": products,
             "GET /services/{id}/products/{id}/addons": products,
+            "GET /webhooks": 1,  # once, at the root, for every service's webhooks
         }
     )
     assert _reads(requests) == before + after
     addons = sum(1 for c in plan.changes if c.kind is Kind.ADDON and c.action is Action.CREATE)
     publishes = sum(1 for c in plan.changes if c.action is Action.PUBLISH)
-    minimum = create_minimum(services, products, addons, brokers, publishes=publishes)
+    minimum = create_minimum(
+        services, products, addons, brokers, publishes=publishes, webhooks=created[Kind.WEBHOOK]
+    )
     assert len(requests) == 1 + len(plan.changes) + sum((before + after).values())
     assert len(requests) == minimum.requests - plan_minimum(0, 0).requests
 
@@ -152,7 +155,9 @@ async def test_a_product_delete_reads_its_subtree_before_and_only_its_list_after
     await _applied(emulator, await _plan(emulator, catalog), tmp_path / "converge")
     acronis = catalog / "services" / "acronis.yaml"
     text = acronis.read_text(encoding="utf-8")
-    acronis.write_text(text[: text.index("      - name: Cloud storage\n")], encoding="utf-8")
+    # The last product goes; the webhooks after it stay.
+    start, end = text.index("      - name: Cloud storage\n"), text.index("    webhooks:\n")
+    acronis.write_text(text[:start] + text[end:], encoding="utf-8")
     plan = await _plan(emulator, catalog)
     assert [(c.kind, c.action) for c in plan.changes] == [(Kind.PRODUCT, Action.DELETE)]
 

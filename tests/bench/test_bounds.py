@@ -17,15 +17,15 @@ from bench.bounds import (
 def test_a_plan_reads_every_list_once_and_the_details_lists_leave_out() -> None:
     # The 10 x 10 x 9 catalog with the harness's 2 brokers: 1 token + 5 lookups +
     # brokers list + 2 broker details + services list (whole services: no read by id) + 10
-    # products lists + 100 product details + 100 addons lists; token -> services -> products
-    # -> addons.
-    assert plan_minimum(10, 100, 2) == Minimum(220, 4)
-    assert plan_minimum(10, 100) == Minimum(218, 4)
+    # products lists + 100 product details + 100 addons lists + the webhooks list (once, for
+    # every service); token -> services -> products -> addons.
+    assert plan_minimum(10, 100, 2) == Minimum(221, 4)
+    assert plan_minimum(10, 100) == Minimum(219, 4)
     assert plan_minimum(0, 0) == Minimum(8, 2)
     assert plan_minimum(0, 0, 2) == Minimum(10, 3)
-    assert plan_minimum(3, 0) == Minimum(11, 3)
-    # The demo seed (1 broker, 5 services, 8 products): docs/contracts.md's 30.
-    assert plan_minimum(5, 8, 1).requests == 30
+    assert plan_minimum(3, 0) == Minimum(12, 3)
+    # The demo seed (1 broker, 5 services, 8 products): docs/contracts.md's 31.
+    assert plan_minimum(5, 8, 1).requests == 31
 
 
 def test_creates_onto_an_empty_seller() -> None:
@@ -48,9 +48,9 @@ def test_a_service_to_stay_unpublished_needs_no_publish_write() -> None:
 
 def test_changes_under_existing_products() -> None:
     minimum = change_minimum(services=8, products=192, writes=480, parents=192, brokers=2)
-    # plan 402; the apply's token; check and verify each: services list, 8 products lists,
-    # 192 addons lists
-    assert minimum == Minimum(402 + 1 + 201 + 480 + 201, 4 + 1 + 3 + 1 + 3, 480)
+    # plan 403 (its webhooks list included); the apply's token; check and verify each:
+    # services list, 8 products lists, 192 addons lists
+    assert minimum == Minimum(403 + 1 + 201 + 480 + 201, 4 + 1 + 3 + 1 + 3, 480)
 
 
 def test_changes_read_only_the_services_above_their_parents() -> None:
