@@ -135,8 +135,8 @@ async def _plan_then_gate(
             client, emulator.settings, journal, _write(root, "first", first), force=True
         )
         assert report.ok
-        live = {s["name"] for s in emulator.app.state.emulator.store.services.values()}
-        second = _priced_only_in(second, live)
+        names = {s["name"] for s in emulator.app.state.emulator.store.services.values()}
+        second = _priced_only_in(second, names)
         plan = await plan_with(client, emulator.settings, _write(root, "second", second))
         live = await _read_touched(client, plan.changes)
         return plan, live_findings(plan, live.graph)
