@@ -19,7 +19,7 @@ from catalog_sync.cli.common import (
 )
 from catalog_sync.errors import CatalogError, ConfigError
 from catalog_sync.export import SCHEMA_FILE, export_live
-from catalog_sync.fmt import FileStatus, catalog_yaml_files, format_file
+from catalog_sync.fmt import FileStatus, format_paths, write_formatted
 from catalog_sync.schemas import generated_schemas
 
 __all__ = ["commands", "export", "fmt"]
@@ -105,16 +105,15 @@ def fmt(paths: tuple[Path, ...], check: bool) -> None:
     """Rewrite catalog files (PATHS: files or directories, default .) in the canonical layout:
     indentation, quoting of money and codes, key order. Comments are kept.
     """
-    results = [format_file(path) for path in catalog_yaml_files(paths or (Path("."),))]
+    results = format_paths(paths or (Path("."),))
     broken = [problem for result in results for problem in result.problems]
     changed = [result for result in results if result.status is FileStatus.CHANGED]
     for result in changed:
         if check:
             click.echo(f"would reformat {result.path.as_posix()}")
             continue
-        assert result.text is not None
         try:
-            result.path.write_text(result.text, encoding="utf-8")
+            write_formatted(result)
         except OSError as error:
             raise ConfigError(f"cannot write {result.path.as_posix()}: {error.strerror}") from None
         click.echo(f"reformatted {result.path.as_posix()}")
