@@ -52,7 +52,7 @@ import httpx
 from catalog_sync import __version__
 from catalog_sync.errors import UnexpectedResponseError
 from catalog_sync.limits import MAX_RESPONSE_BYTES
-from catalog_sync.redact import redact
+from catalog_sync.redact import server_text
 
 __all__ = [
     "ASGITransport",
@@ -91,7 +91,7 @@ class _RedactingFilter(logging.Filter):
     put anything there, so its log records are redacted like every other server text."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
+        record.msg = server_text(record.getMessage())
         record.args = None
         return True
 

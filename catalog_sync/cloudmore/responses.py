@@ -20,7 +20,7 @@ from catalog_sync.errors import (
     ServerError,
     UnexpectedResponseError,
 )
-from catalog_sync.redact import redact
+from catalog_sync.redact import server_text
 
 __all__ = ["error_for_response", "reasons_text"]
 
@@ -45,7 +45,7 @@ def _body_excerpt(response: Response) -> str:
         # The token endpoint is sent the password and secret: none of its text is quoted.
         return ""
     # A server or proxy error page may echo what it was sent (catalog_sync/redact.py).
-    text = redact(response.text.strip().replace("\n", " "))
+    text = server_text(response.text.strip().replace("\n", " "))
     return text[:_MAX_TEXT] + ("…" if len(text) > _MAX_TEXT else "")
 
 
