@@ -387,6 +387,10 @@ class HttpClient:
         if parallelism < 1:
             raise ValueError("parallelism must be at least 1")
         self._semaphore = asyncio.Semaphore(parallelism)
+        self._read_timeout = read_timeout
+        # Waiting for a lane and connecting are each bounded by the connect timeout already:
+        # this only backs them up, until the request is being sent.
+        self._until_sent = 2 * connect_timeout + read_timeout
         if transport is None and not urllib.request.getproxies():
             # Where the environment names a proxy (or exceptions to one), httpx's own
             # transports, which read it, are kept: a transport given here would make httpx
@@ -453,7 +457,49 @@ class HttpClient:
 
     async def _bounded(self, request: Request, *, authenticated: bool) -> Response:
         """Send and read the body, refusing one larger than MAX_RESPONSE_BYTES as soon as
-        it says so (Content-Length) or grows past it, instead of holding it all in memory."""
+        it says so (Content-Length) or grows past it, instead of holding it all in memory;
+        and refusing one that is not complete within the read timeout of the request being
+        sent, however steadily its bytes arrive (a read timeout alone bounds each read only:
+        a byte a second would never trip it)."""
+        loop = asyncio.get_running_loop()
+        deadline = asyncio.timeout(self._until_sent)
+
+        async def trace(event: str, info: Mapping[str, Any]) -> None:
+            if event.endswith(".send_request_headers.started"):
+                deadline.reschedule(loop.time() + self._read_timeout)
+
+        # httpcore reports each step of a request to this extension; through a transport
+        # without httpcore (a test's) the first deadline stays.
+        request.extensions = {**request.extensions, "trace": trace}
+        try:
+            async with deadline:
+                chunks, response = await self._read(request, authenticated=authenticated)
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+            raise httpx.ReadTimeout(
+                f"the response was not complete {self._read_timeout:g} s after the request "
+                "was sent",
+                request=request,
+            ) from None
+        # The body is decoded already: a copy without the encoding headers holds it.
+        headers = [
+            (name, value)
+            for name, value in response.headers.multi_items()
+            if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=b"".join(chunks),
+            request=request,
+            extensions=response.extensions,
+            history=response.history,
+        )
+
+    async def _read(
+        self, request: Request, *, authenticated: bool
+    ) -> tuple[list[bytes], httpx.Response]:
         auth = httpx.USE_CLIENT_DEFAULT if authenticated else None
         response = await self._client.send(request, auth=auth, stream=True)
         try:
@@ -469,20 +515,7 @@ class HttpClient:
                 chunks.append(chunk)
         finally:
             await response.aclose()
-        # The body is decoded already: a copy without the encoding headers holds it.
-        headers = [
-            (name, value)
-            for name, value in response.headers.multi_items()
-            if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
-        ]
-        return httpx.Response(
-            response.status_code,
-            headers=headers,
-            content=b"".join(chunks),
-            request=request,
-            extensions=response.extensions,
-            history=response.history,
-        )
+        return chunks, response
 
     async def aclose(self) -> None:
         await self._client.aclose()
