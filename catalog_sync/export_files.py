@@ -31,6 +31,7 @@ from catalog_sync.catalog.validation import validate_document
 from catalog_sync.catalog.yaml_source import parse_yaml
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import ConfigError
+from catalog_sync.export import SCHEMA_FILE
 from catalog_sync.safe_files import read_regular
 
 __all__ = ["MANIFEST", "ExportWritten", "write_export"]
@@ -110,11 +111,11 @@ def _export_shaped(name: str) -> bool:
     """A name export could have written: ``a.yaml`` or ``a/b.yaml``, or its schema file, with
     no hidden or parent part."""
     path = PurePosixPath(name)
-    return (
+    return name == SCHEMA_FILE or (
         not path.is_absolute()
         and 1 <= len(path.parts) <= 2
         and not any(part.startswith(".") for part in path.parts)
-        and (path.suffix in CATALOG_SUFFIXES or path.suffix == ".json")
+        and path.suffix in CATALOG_SUFFIXES
     )
 
 
@@ -132,9 +133,11 @@ def _refusal(out: Path, name: str, *, owned: bool, removing: bool) -> str | None
         return f"{path.as_posix()}: a symbolic link; export does not write through links"
     if not stat.S_ISREG(status.st_mode):
         return f"{path.as_posix()}: not a regular file"
-    if owned or removing or path.suffix not in CATALOG_SUFFIXES:
+    if path.suffix not in CATALOG_SUFFIXES or (owned and not removing):
         return None
-    if not _is_catalog_file(path):
+    if removing and not _is_catalog_file(path):
+        return f"{path.as_posix()}: an earlier export wrote it, but it is no catalog file now"
+    if not removing and not _is_catalog_file(path):
         return f"{path.as_posix()}: not a catalog file, and no earlier export wrote it"
     return None
 

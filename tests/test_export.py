@@ -116,9 +116,18 @@ def test_export_force_touches_only_what_an_export_wrote(demo_url: str, tmp_path:
     (out / "brokers.yaml").symlink_to(outside)
     (out / "services").mkdir()
     (out / "services" / "cloud-pbx.yaml").write_text("title: mine\n", encoding="utf-8")
-    # A manifest naming files elsewhere is taken only for names export could write.
+    # A manifest naming files elsewhere is taken only for names export could write, and a
+    # file it names is removed only while it is a catalog file.
     (out / MANIFEST).write_text(
-        json.dumps({"files": ["../elsewhere.yaml", ".github/workflows/catalog-apply.yml"]}),
+        json.dumps(
+            {
+                "files": [
+                    "../elsewhere.yaml",
+                    ".github/workflows/catalog-apply.yml",
+                    "docker-compose.yml",
+                ]
+            }
+        ),
         encoding="utf-8",
     )
 
@@ -127,11 +136,15 @@ def test_export_force_touches_only_what_an_export_wrote(demo_url: str, tmp_path:
     assert "refused, nothing was written" in refused.output
     assert f"{(out / 'brokers.yaml').as_posix()}: a symbolic link" in refused.output
     assert "services/cloud-pbx.yaml: not a catalog file, and no earlier export" in refused.output
+    assert "docker-compose.yml: an earlier export wrote it, but it is no catalog" in refused.output
+    assert "elsewhere" not in refused.output
+    assert ".github" not in refused.output
     assert outside.read_text(encoding="utf-8") == "brokers: []\n"
     assert not (out / "catalog.yaml").exists()
 
     (out / "brokers.yaml").unlink()
     (out / "services" / "cloud-pbx.yaml").unlink()
+    (out / MANIFEST).unlink()
     (out / "notes" / "meeting.yaml").rename(out / "notes" / "meeting.txt")
     others["notes/meeting.txt"] = others.pop("notes/meeting.yaml")
     forced = run("export", "--out", str(out), "--force")
