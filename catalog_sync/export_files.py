@@ -12,7 +12,7 @@ or remove a file, or a link among the directories on the way, stops the export b
 writes anything; a file is written as a new file renamed into place. A file export did not
 write, at a path it would write, is replaced only when it is a catalog file (the same name
 means the same object's file); anything else there is refused. The manifest is input like any
-other: only names of the shapes export writes are taken from it (docs/threat-model.md).
+other: only names of the shapes export writes are taken from it (README, the export command).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ comes, reading it until the writer stops), a device (``/dev/zero`` never ends), 
 larger than anything catalog-sync writes. So a file is opened with ``O_NONBLOCK`` (a FIFO's
 open returns at once), without following a final symbolic link where the file is
 catalog-sync's own (``O_NOFOLLOW``), and refused unless ``fstat`` says it is a regular file;
-a read stops one byte past its bound (docs/threat-model.md).
+a read stops one byte past its bound (README, "How apply stays safe").
 
 Failures are :class:`OSError` subclasses carrying a sentence in ``strerror``, so a caller that
 already reports ``error.strerror`` for a missing or unreadable file reports these the same way.
