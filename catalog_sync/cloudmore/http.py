@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import importlib.util
 import json as _json
 import logging
@@ -118,6 +119,29 @@ def _readable(sock: socket.socket | None) -> bool:
     return bool(poll.poll(0))
 
 
+class _Deadline:
+    """When the response to the request being sent must be complete: ``seconds`` after its
+    first byte is written (connecting and waiting for a lane have bounds of their own)."""
+
+    __slots__ = ("at", "seconds")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at: float | None = None
+
+    def passed(self) -> bool:
+        return self.at is not None and asyncio.get_running_loop().time() >= self.at
+
+    def message(self) -> str:
+        return f"the response was not complete {self.seconds:g} s after the request was sent"
+
+
+_deadline: contextvars.ContextVar[_Deadline | None] = contextvars.ContextVar(
+    "catalog_sync_request_deadline", default=None
+)
+"""The deadline of the request this task is sending (HttpClient sets it, _Stream keeps it)."""
+
+
 class _Stream(httpcore.AsyncNetworkStream):
     """One connection's bytes, with httpcore's exceptions for its failures."""
 
@@ -128,10 +152,17 @@ class _Stream(httpcore.AsyncNetworkStream):
         self._socket: socket.socket | None = writer.get_extra_info("socket")
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        deadline = _deadline.get()
+        if deadline is not None and deadline.at is not None:
+            left = max(0.0, deadline.at - asyncio.get_running_loop().time())
+            if timeout is None or left < timeout:
+                timeout = left
         try:
             async with asyncio.timeout(timeout):
                 return await self._reader.read(max_bytes)
         except TimeoutError as error:
+            if deadline is not None and deadline.passed():
+                raise httpcore.ReadTimeout(deadline.message()) from error
             raise httpcore.ReadTimeout(str(error)) from error
         except OSError as error:
             raise httpcore.ReadError(str(error)) from error
@@ -139,6 +170,9 @@ class _Stream(httpcore.AsyncNetworkStream):
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         if not buffer:
             return
+        deadline = _deadline.get()
+        if deadline is not None and deadline.at is None:
+            deadline.at = asyncio.get_running_loop().time() + deadline.seconds
         try:
             async with asyncio.timeout(timeout):
                 self._writer.write(buffer)
@@ -388,14 +422,16 @@ class HttpClient:
             raise ValueError("parallelism must be at least 1")
         self._semaphore = asyncio.Semaphore(parallelism)
         self._read_timeout = read_timeout
-        # Waiting for a lane and connecting are each bounded by the connect timeout already:
-        # this only backs them up, until the request is being sent.
+        # Through the lanes, waiting for one and connecting are each bounded by the connect
+        # timeout, and then their streams hold the request to its deadline; through another
+        # transport, this bounds the whole request.
         self._until_sent = 2 * connect_timeout + read_timeout
         if transport is None and not urllib.request.getproxies():
             # Where the environment names a proxy (or exceptions to one), httpx's own
             # transports, which read it, are kept: a transport given here would make httpx
             # ignore it.
             transport = Lanes(parallelism)
+        self._lanes = isinstance(transport, Lanes)
         self._client = httpx.AsyncClient(
             base_url=base_url,
             auth=auth,
@@ -461,27 +497,15 @@ class HttpClient:
         and refusing one that is not complete within the read timeout of the request being
         sent, however steadily its bytes arrive (a read timeout alone bounds each read only:
         a byte a second would never trip it)."""
-        loop = asyncio.get_running_loop()
-        deadline = asyncio.timeout(self._until_sent)
-
-        async def trace(event: str, info: Mapping[str, Any]) -> None:
-            if event.endswith(".send_request_headers.started"):
-                deadline.reschedule(loop.time() + self._read_timeout)
-
-        # httpcore reports each step of a request to this extension; through a transport
-        # without httpcore (a test's) the first deadline stays.
-        request.extensions = {**request.extensions, "trace": trace}
+        deadline = _Deadline(self._read_timeout)
+        token = _deadline.set(deadline)
         try:
-            async with deadline:
+            if self._lanes:  # their streams keep the deadline
                 chunks, response = await self._read(request, authenticated=authenticated)
-        except TimeoutError:
-            if not deadline.expired():
-                raise
-            raise httpx.ReadTimeout(
-                f"the response was not complete {self._read_timeout:g} s after the request "
-                "was sent",
-                request=request,
-            ) from None
+            else:
+                chunks, response = await self._backstopped(request, authenticated, deadline)
+        finally:
+            _deadline.reset(token)
         # The body is decoded already: a copy without the encoding headers holds it.
         headers = [
             (name, value)
@@ -496,6 +520,20 @@ class HttpClient:
             extensions=response.extensions,
             history=response.history,
         )
+
+    async def _backstopped(
+        self, request: Request, authenticated: bool, deadline: _Deadline
+    ) -> tuple[list[bytes], httpx.Response]:
+        """:meth:`_read` through another transport than the lanes (a proxy's, the embedded
+        emulator's), bounded as a whole: it cannot tell when the request was sent."""
+        backstop = asyncio.timeout(self._until_sent)
+        try:
+            async with backstop:
+                return await self._read(request, authenticated=authenticated)
+        except TimeoutError:
+            if not backstop.expired():
+                raise
+            raise httpx.ReadTimeout(deadline.message(), request=request) from None
 
     async def _read(
         self, request: Request, *, authenticated: bool

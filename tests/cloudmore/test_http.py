@@ -218,6 +218,41 @@ async def test_a_response_trickled_a_byte_at_a_time_ends_at_the_request_s_deadli
             await client.aclose()
 
 
+class _Trickle(httpx.AsyncByteStream):
+    def __init__(self) -> None:
+        self.never = asyncio.Event()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b" "
+        await self.never.wait()  # the rest of the body never comes
+
+
+class _TrickleTransport(httpx.AsyncBaseTransport):
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=_Trickle())
+
+
+@pytest.mark.anyio
+async def test_through_another_transport_the_whole_request_is_bounded() -> None:
+    """Where the lanes do not send (a proxy's transport), the deadline covers the whole
+    request: twice the connect timeout (a lane, a connection) and the read timeout."""
+    client = HttpClient(
+        base_url="http://cloudmore.test",
+        parallelism=1,
+        connect_timeout=0.05,
+        read_timeout=0.1,
+        auth=Auth(),
+        transport=_TrickleTransport(),
+        on_response=_nothing,
+    )
+    try:
+        request = client.build_request("GET", "/trickle")
+        with pytest.raises(httpx.ReadTimeout, match=r"not complete 0\.1 s after"):
+            await asyncio.wait_for(client.send(request, authenticated=False), 60)
+    finally:
+        await client.aclose()
+
+
 def test_httpcore_errors_become_the_httpx_errors_httpx_itself_would_raise() -> None:
     # httpx's own table (private: read here only to check that the names still line up).
     from httpx._transports.default import _load_httpcore_exceptions
