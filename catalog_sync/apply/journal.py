@@ -36,7 +36,7 @@ from catalog_sync import __version__
 from catalog_sync.apply.report import ApplyReport, OperationResult
 from catalog_sync.limits import MAX_JOURNAL_BYTES
 from catalog_sync.plan.model import Change, Plan, Target
-from catalog_sync.redact import redact
+from catalog_sync.redact import redact, server_text
 from catalog_sync.safe_files import open_regular, read_regular
 
 __all__ = [
@@ -212,9 +212,15 @@ def read_journal(path: Path) -> PreviousRun:
             pending[address] = JournalEntry(address, action)
         elif event == "result":
             pending.pop(address, None)
+            # The id and reason came from a server, and the file may have been edited since:
+            # read back as server text (redact.py), they start no line of output.
             results.append(
                 JournalEntry(
-                    address, action, record.get("outcome"), record.get("id"), record.get("reason")
+                    address,
+                    action,
+                    record.get("outcome"),
+                    _server_text(record.get("id")),
+                    _server_text(record.get("reason")),
                 )
             )
         elif event == "finish":
@@ -229,6 +235,10 @@ def read_journal(path: Path) -> PreviousRun:
         target=target,
         interrupted=interrupted,
     )
+
+
+def _server_text(value: object) -> str | None:
+    return None if value is None else server_text(str(value))
 
 
 def _target(value: object) -> Target | None:

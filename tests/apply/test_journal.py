@@ -180,3 +180,24 @@ def test_a_planted_link_or_fifo_among_the_journals_is_passed_over(journal_dir: P
     previous = last_run(journal_dir, TARGET)
     assert previous is not None
     assert previous.path.name.startswith("apply-2")  # the real journal, not a planted one
+
+
+def test_a_reason_read_back_from_a_journal_starts_no_line(journal_dir: Path) -> None:
+    """Issue 24, item 11: a journal written before the fix, or edited, still shows server
+    text on one line."""
+    journal = Journal.start(journal_dir, PLAN)
+    journal.close()
+    record = {
+        "event": "result",
+        "address": 'broker["1"]',
+        "action": "create",
+        "outcome": "failed",
+        "id": None,
+        "reason": "rejected\n::error title=x::injected\r::warning::too",
+    }
+    with journal.path.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record) + "\n")
+    previous = last_run(journal_dir)
+    assert previous is not None
+    (entry,) = previous.results
+    assert entry.reason == "rejected\\n::error title=x::injected\\r::warning::too"
