@@ -85,7 +85,9 @@ def write_export(out: Path, files: Mapping[str, str]) -> ExportWritten:
             "partial export"
         ) from None
     written = [name for name in files if PurePosixPath(name).suffix in CATALOG_SUFFIXES]
-    catalog = tuple(out / name for name in sorted([*written, *kept]))
+    # A kept link is named, not read again here: it may point out of the directory.
+    linked = {name for name in kept if (out / name).is_symlink()}
+    catalog = tuple(out / name for name in sorted({*written, *kept} - linked))
     return ExportWritten(tuple(stale), tuple(kept), catalog)
 
 

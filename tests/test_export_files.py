@@ -36,3 +36,15 @@ def test_the_manifest_records_what_was_written_and_a_rewrite_replaces_only_that(
     assert second.kept == ("services/mine.yaml",)
     assert not (tmp_path / "services" / "a.yaml").exists()
     assert (tmp_path / "services" / "mine.yaml").exists()
+
+
+def test_a_kept_link_to_a_catalog_file_elsewhere_is_named_not_followed(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere.yaml"
+    elsewhere.write_text("services: []\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "linked.yaml").symlink_to(elsewhere)
+    written = write_export(out, {"brokers.yaml": BROKERS})
+    assert written.kept == ("linked.yaml",)
+    assert written.catalog == (out / "brokers.yaml",)
+    assert elsewhere.read_text(encoding="utf-8") == "services: []\n"
