@@ -5,9 +5,18 @@ from pathlib import Path
 import pytest
 
 from catalog_sync.apply.lock import LOCK_DIR_VARIABLE
+from catalog_sync.plan.freshness import MAX_AGE_VARIABLE
+from catalog_sync.plan.signing import PLAN_KEY_VARIABLE
 
 
 @pytest.fixture(autouse=True)
 def own_lock_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test's applies lock in its own directory, never in the user's state directory."""
     monkeypatch.setenv(LOCK_DIR_VARIABLE, str(tmp_path / "locks"))
+
+
+@pytest.fixture(autouse=True)
+def no_plan_key_or_age_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's CATALOG_SYNC_PLAN_KEY or _MAX_AGE never changes what a test sees."""
+    monkeypatch.delenv(PLAN_KEY_VARIABLE, raising=False)
+    monkeypatch.delenv(MAX_AGE_VARIABLE, raising=False)

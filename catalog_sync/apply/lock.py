@@ -1,32 +1,108 @@
-"""One apply at a time per target: an exclusive lock per API URL and seller.
+"""One apply at a time per target: an exclusive lock per canonical API URL and seller.
 
 The lock is a file in a per-user directory (not the working directory), so a second apply
 from any checkout meets it at once and writes nothing. It is an OS lock (``flock``): the
 kernel releases it when the holder ends, however it ends, so a crashed or killed apply never
 leaves a lock behind on the same machine. The file also records who holds it, for the message.
 Applies from other machines (CI runners) are serialised by the workflows' concurrency group
-per target (docs/contracts.md).
+per target (docs/contracts.md), named by the same key (`catalog-sync target`).
+
+The lock is keyed on :func:`target_key`, not on the URL as spelled: two spellings of one
+server (``localhost`` and ``127.0.0.1``, a default port written out, ``/.`` at the end) are
+one target, or two applies to one server would both run and create everything twice.
 """
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
+import ipaddress
 import json
 import os
+import posixpath
+import re
 import socket
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from catalog_sync.errors import LockedError
 from catalog_sync.plan.model import Target
 from catalog_sync.safe_files import UnsafeFileError, open_regular
 
-__all__ = ["LOCK_DIR_VARIABLE", "lock_directory", "lock_path", "target_lock"]
+__all__ = ["LOCK_DIR_VARIABLE", "lock_directory", "lock_path", "target_key", "target_lock"]
 
 LOCK_DIR_VARIABLE = "CATALOG_SYNC_LOCK_DIR"
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_LOOPBACK = "localhost"
+"""Every spelling of this machine: 127.0.0.0/8, ::1, ::ffff:127.x, localhost, *.localhost."""
+_LEGACY_IPV4 = re.compile(r"(?i)^(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}$")
+
+
+def target_key(target: Target) -> str:
+    """The one name of a target: ``SCHEME://HOST:PORT/PATH seller=ID``, the same for every
+    spelling of the same server and seller (docs/contracts.md, "The target key").
+
+    The scheme and host are lower-cased (a trailing dot, percent-escapes and IDNA folded), an
+    IP address is written in its one form (``127.1``, ``0x7f.0.0.1`` and ``2130706433`` are
+    the resolver's spellings of ``127.0.0.1``; an IPv4-mapped IPv6 address is its IPv4
+    address), every loopback address and ``localhost`` are one host, the port is always
+    written, and the path has its dot segments, repeated and trailing slashes removed and is
+    lower-cased (Cloudmore routes case-insensitively; a key that joins two spellings too many
+    only makes two applies wait for each other, one that splits them lets both write). A
+    seller id that is a GUID is written in its one form.
+    """
+    parts = urlsplit(target.api_url.strip())
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    port = port or _DEFAULT_PORTS.get(scheme, 0)
+    path = re.sub(r"/+", "/", posixpath.normpath("/" + unquote(parts.path))).rstrip("/")
+    server = f"{scheme}://{_host(parts.hostname or '')}:{port}{path.lower() or '/'}"
+    return f"{server} seller={_seller(target.seller_id)}"
+
+
+def _host(raw: str) -> str:
+    host = unquote(raw).strip().lower().rstrip(".")
+    address = _address(host)
+    if address is not None:
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        # Connecting to the unspecified address reaches this machine too.
+        if address.is_loopback or address.is_unspecified:
+            return _LOOPBACK
+        return f"[{address.compressed}]" if address.version == 6 else address.compressed
+    if host == _LOOPBACK or host.endswith("." + _LOOPBACK):
+        return _LOOPBACK
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
+def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        pass
+    if _LEGACY_IPV4.match(host):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
+
+
+def _seller(seller_id: str) -> str:
+    try:
+        return str(uuid.UUID(seller_id.strip()))
+    except ValueError:
+        return seller_id.strip().lower()
 
 
 def lock_directory() -> Path:
@@ -40,8 +116,7 @@ def lock_directory() -> Path:
 
 
 def lock_path(target: Target, directory: Path | None = None) -> Path:
-    key = f"{target.api_url.rstrip('/').lower()}\n{target.seller_id.lower()}"
-    name = hashlib.sha256(key.encode()).hexdigest()[:24]
+    name = hashlib.sha256(target_key(target).encode()).hexdigest()[:24]
     return (directory or lock_directory()) / f"apply-{name}.lock"
 
 
@@ -74,6 +149,7 @@ def target_lock(target: Target, directory: Path | None = None) -> Iterator[Path]
             "cwd": os.getcwd(),
             "startedAt": datetime.now(UTC).isoformat(timespec="seconds"),
             "target": {"apiUrl": target.api_url, "sellerId": target.seller_id},
+            "key": target_key(target),
         }
         os.ftruncate(descriptor, 0)
         os.pwrite(descriptor, (json.dumps(holder) + "\n").encode(), 0)
@@ -93,8 +169,16 @@ def _held_message(path: Path, descriptor: int, target: Target) -> str:
     if not isinstance(holder, dict):
         holder = {}
     pid, host = holder.get("pid", "?"), holder.get("host", "?")
+    spelled = (
+        holder.get("target", {}).get("apiUrl") if isinstance(holder.get("target"), dict) else None
+    )
+    same = (
+        f" (the same target as its {spelled}: {target_key(target)})"
+        if isinstance(spelled, str) and spelled != target.api_url
+        else ""
+    )
     return (
-        f"another apply is running against {target.api_url} (seller {target.seller_id}): "
+        f"another apply is running against {target.api_url} (seller {target.seller_id}){same}: "
         f"the lock {path} is held by pid {pid} on {host} (in {holder.get('cwd', '?')}), "
         f"since {holder.get('startedAt', '?')}; nothing was written. Wait for it to finish. "
         "The lock is released when that process ends, however it ends; if it is stuck, stop "

@@ -1,15 +1,17 @@
-"""Commands that only need the API: doctor."""
+"""Commands that only need the API settings: doctor, target."""
 
 from __future__ import annotations
 
 import click
 
+from catalog_sync.apply.lock import target_key
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics
-from catalog_sync.cli.common import EXIT_ERROR, CliState, run_async
+from catalog_sync.cli.common import EXIT_ERROR, CliState, handle_errors, run_async
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, RetryPolicy, open_read_only
 from catalog_sync.errors import CatalogSyncError
+from catalog_sync.plan.build import target_of
 
-__all__ = ["commands", "doctor"]
+__all__ = ["commands", "doctor", "target"]
 
 # doctor reports what is wrong now; minutes of patient retries would only hide it.
 DOCTOR_RETRY = RetryPolicy(
@@ -76,4 +78,20 @@ def doctor(state: CliState | None, api: ApiOptions) -> None:
         raise SystemExit(EXIT_ERROR)
 
 
-commands: list[click.Command] = [doctor]
+@click.command(short_help="Print the target's key: one name for every spelling of it.")
+@api_options
+@handle_errors
+def target(api: ApiOptions) -> None:
+    """Print the key apply locks the target by: the API URL in one form (every spelling of
+    one server the same, `eu` and its URL alike) and the seller, as in
+    `https://api.cloudmore.com:443/ seller=ID`.
+
+    Workflows name their concurrency group with it, so no two jobs touch one target at once
+    (README, "Workflows for a catalog repository"). Needs the URL and seller only, no
+    credentials, and calls nothing.
+    """
+    settings = api.settings(credentials=False)
+    click.echo(target_key(target_of(settings)))
+
+
+commands: list[click.Command] = [doctor, target]

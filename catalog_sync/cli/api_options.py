@@ -40,7 +40,7 @@ class ApiOptions:
     connect_timeout: float | None = None
     credentials_in_form: bool | None = None
 
-    def settings(self) -> ApiSettings:
+    def settings(self, *, credentials: bool = True) -> ApiSettings:
         return load_settings(
             api_url=self.api_url,
             environment=self.environment,
@@ -49,6 +49,7 @@ class ApiOptions:
             connect_timeout=self.connect_timeout,
             credentials_in_form=self.credentials_in_form,
             env=os.environ,
+            credentials=credentials,
         )
 
 

@@ -40,8 +40,10 @@ from catalog_sync.cli.conventions import use_colour
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_write
 from catalog_sync.errors import ApplyError, ConfigError, PlanFileError
 from catalog_sync.plan.build import plan_against, target_of
+from catalog_sync.plan.freshness import max_plan_age
 from catalog_sync.plan.model import Plan
 from catalog_sync.plan.planfile import plan_json, read_plan, write_plan
+from catalog_sync.plan.signing import plan_key
 from catalog_sync.render.apply_json import render_json as render_report_json
 from catalog_sync.render.apply_markdown import render_markdown as render_report_markdown
 from catalog_sync.render.apply_progress import LineProgress, LiveProgress
@@ -112,6 +114,7 @@ def plan(
 
     PATH is the catalog directory (or one catalog file); it defaults to `.`.
     """
+    key = plan_key(os.environ)
     with recording(bool(os.environ.get(TIMINGS_ENV))) as timings:
         with timed("load files"):
             loaded = load_catalog(path)
@@ -121,7 +124,7 @@ def plan(
         result = planned(state, path, loaded, resolve_settings(api), baseline=base)
         colour = use_colour(sys.stdout, state)
         with timed("render"):
-            rendered = render_plan(result, output_format, colour=colour)
+            rendered = render_plan(result, output_format, colour=colour, key=key)
         # color=: click would strip the codes from a pipe, which FORCE_COLOR asks to keep.
         click.echo(rendered, nl=False, color=colour)
     click.echo(render_timings(timings.timings()), err=True, nl=False)
@@ -129,16 +132,19 @@ def plan(
         write_step_summary(render_github_summary(result, commit=commit_sha()))
         write_step_outputs(result)
     if out is not None:
-        write_plan(result, out)
-        click.echo(f"plan saved to {out.as_posix()}", err=True)
+        write_plan(result, out, key)
+        signed = " (signed with CATALOG_SYNC_PLAN_KEY)" if key is not None else ""
+        click.echo(f"plan saved to {out.as_posix()}{signed}", err=True)
     if detailed_exitcode and result.has_changes:
         raise SystemExit(EXIT_CHANGES)
     raise SystemExit(EXIT_OK)
 
 
-def render_plan(result: Plan, output_format: str, *, colour: bool = False) -> str:
+def render_plan(
+    result: Plan, output_format: str, *, colour: bool = False, key: bytes | None = None
+) -> str:
     if output_format == "json":
-        return plan_json(result)
+        return plan_json(result, key)
     if output_format == "markdown":
         return render_markdown(result, commit=commit_sha())
     if output_format == "github":
@@ -219,7 +225,7 @@ def apply(
     # such wherever the credentials are missing.
     digest_now: str | None = None
     if path.is_file() and path.suffix not in CATALOG_SUFFIXES:
-        to_apply = read_plan(path)
+        to_apply = read_plan(path, key=plan_key(os.environ), max_age=max_plan_age(os.environ))
         settings = resolve_settings(api)
         _tell_previous_run(settings)
         click.echo(f"applying the saved plan {path.as_posix()}: {summary_line(to_apply)}", err=True)

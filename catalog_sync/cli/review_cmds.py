@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -20,6 +21,7 @@ from catalog_sync.cli.plan_cmds import (
 from catalog_sync.drift import DriftReport, drift_of
 from catalog_sync.errors import PlanFileError
 from catalog_sync.plan.planfile import read_plan
+from catalog_sync.plan.signing import plan_key
 from catalog_sync.render import drift as drift_render
 from catalog_sync.render.plan_markdown import render_markdown
 
@@ -31,9 +33,13 @@ __all__ = ["commands", "drift", "show"]
 @plan_format_option("text, markdown (a PR comment), json, or github (annotations and job summary).")
 @handle_errors
 def show(plan_file: Path, output_format: str) -> None:
-    """Render a saved plan without reading live state again."""
-    saved = read_plan(plan_file)
-    click.echo(render_plan(saved, output_format), nl=False)
+    """Render a saved plan without reading live state again.
+
+    With CATALOG_SYNC_PLAN_KEY set, only a plan signed with it is shown.
+    """
+    key = plan_key(os.environ)
+    saved = read_plan(plan_file, key=key)
+    click.echo(render_plan(saved, output_format, key=key), nl=False)
     if output_format == "github":
         write_step_summary(render_markdown(saved, commit=commit_sha()))
         write_step_outputs(saved)

@@ -177,8 +177,12 @@ def load_settings(
     read_timeout: float | None = None,
     credentials_in_form: bool | None = None,
     env: Mapping[str, str],
+    credentials: bool = True,
 ) -> ApiSettings:
-    """Build settings from flags (the keyword arguments) over environment variables."""
+    """Build settings from flags (the keyword arguments) over environment variables.
+
+    With ``credentials=False`` only the target (URL and seller) is required, for what names
+    the target without calling it (`catalog-sync target`); missing credentials are empty."""
     api_url = _clean(api_url) or _clean(env.get("CLOUDMORE_API_URL"))
     environment = _clean(environment) or _clean(env.get("CLOUDMORE_ENVIRONMENT"))
     tuning = {
@@ -210,7 +214,11 @@ def load_settings(
         "CLOUDMORE_CLIENT_SECRET": env.get("CLOUDMORE_CLIENT_SECRET") or None,
         "CLOUDMORE_SELLER_ID": _clean(env.get("CLOUDMORE_SELLER_ID")),
     }
-    missing = [name for name, value in values.items() if value is None]
+    missing = [
+        name
+        for name, value in values.items()
+        if value is None and (credentials or name == "CLOUDMORE_SELLER_ID")
+    ]
     if url is None:
         missing.insert(0, "CLOUDMORE_API_URL")
     if missing:

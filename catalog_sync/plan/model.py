@@ -44,7 +44,7 @@ __all__ = [
     "fingerprint",
 ]
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 class Action(enum.StrEnum):
@@ -344,9 +344,14 @@ class PlanBody(Immutable):
 class PlanHeader(Immutable):
     """What a plan records beside the planner's body: what it was made from, and by what."""
 
-    format_version: Literal[2] = 2
+    format_version: Literal[3] = 3
     digest: str | None = Field(
         default=None, description="SHA-256 of the saved body (catalog_sync/plan/digest.py)."
+    )
+    signature: str | None = Field(
+        default=None,
+        description="HMAC-SHA256 of the saved body under CATALOG_SYNC_PLAN_KEY, when it was set "
+        "(catalog_sync/plan/signing.py).",
     )
     tool_version: str
     created_at: datetime

@@ -1,4 +1,5 @@
-"""Saved plans: versioned JSON written atomically, read back with a clear error."""
+"""Saved plans: versioned JSON written atomically (sealed with a digest, signed when a key is
+set), read back with a clear error."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 import os
 import tempfile
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
@@ -13,8 +15,10 @@ from pydantic import ValidationError
 
 from catalog_sync.errors import PlanFileError
 from catalog_sync.limits import MAX_PLAN_FILE_BYTES
-from catalog_sync.plan.digest import digest_problem, sealed
+from catalog_sync.plan.digest import SIGNATURE_KEY, digest_problem, sealed
+from catalog_sync.plan.freshness import age_problem
 from catalog_sync.plan.model import FORMAT_VERSION, Action, Plan
+from catalog_sync.plan.signing import signature_problem, signed
 from catalog_sync.safe_files import FileTooLargeError, UnsafeFileError, read_regular
 
 __all__ = ["plan_json", "read_plan", "write_plan"]
@@ -22,17 +26,20 @@ __all__ = ["plan_json", "read_plan", "write_plan"]
 _MAX_LISTED = 20
 
 
-def plan_json(plan: Plan) -> str:
-    """The plan as saved and as `--format json` prints it, sealed with its digest."""
-    data = sealed(plan.model_dump(mode="json", by_alias=True, exclude={"digest"}))
+def plan_json(plan: Plan, key: bytes | None = None) -> str:
+    """The plan as saved and as `--format json` prints it, sealed with its digest, and signed
+    with ``key`` when one is given (catalog_sync/plan/signing.py)."""
+    data = sealed(plan.model_dump(mode="json", by_alias=True, exclude={"digest", "signature"}))
+    if key is not None:
+        data = signed(data, key)
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_plan(plan: Plan, path: Path) -> None:
+def write_plan(plan: Plan, path: Path, key: bytes | None = None) -> None:
     """Write so that a reader never sees half a plan: a temporary file (private to the user),
     then a rename, which replaces a link at ``path`` rather than writing through it. A plan
     larger than apply and show read is refused before anything is written."""
-    encoded = plan_json(plan).encode("utf-8")
+    encoded = plan_json(plan, key).encode("utf-8")
     if len(encoded) > MAX_PLAN_FILE_BYTES:
         raise PlanFileError(
             f"{path.as_posix()}: not written: the plan is {len(encoded):,} bytes, more than the "
@@ -56,7 +63,16 @@ def write_plan(plan: Plan, path: Path) -> None:
         ) from None
 
 
-def read_plan(path: Path) -> Plan:
+def read_plan(
+    path: Path,
+    *,
+    key: bytes | None = None,
+    max_age: timedelta | None = None,
+    now: datetime | None = None,
+) -> Plan:
+    """The plan saved at ``path``, refused (PlanFileError) when it is not one `plan` wrote, when
+    ``key`` is given and the plan is not signed with it, or when ``max_age`` is given and the
+    plan is older (README, "How apply stays safe")."""
     try:
         text = _read_regular(path).decode("utf-8")
     except OSError as error:
@@ -87,6 +103,12 @@ def read_plan(path: Path) -> Plan:
     problem = digest_problem(data)
     if problem is not None:
         raise PlanFileError(f"{path}: {problem}; nothing was applied: re-run plan")
+    problem = signature_problem(data, key)
+    if problem is not None:
+        raise PlanFileError(f"{path}: {problem}; nothing was applied")
+    if key is None:
+        # Unchecked, a signature would only look like a guarantee.
+        data.pop(SIGNATURE_KEY, None)
     try:
         plan = Plan.model_validate(data)
     except (ValidationError, RecursionError, ArithmeticError) as error:
@@ -96,6 +118,10 @@ def read_plan(path: Path) -> Plan:
     problems = _plan_problems(plan)
     if problems:
         raise _refused(path, problems)
+    if max_age is not None:
+        problem = age_problem(plan.created_at, max_age, now or datetime.now(UTC))
+        if problem is not None:
+            raise PlanFileError(f"{path}: {problem}; nothing was applied")
     return plan
 
 

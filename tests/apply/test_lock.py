@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from catalog_sync.apply.lock import lock_path, target_lock
-from catalog_sync.emulator import EmulatorConfig, FaultConfig, serve_in_thread
+from catalog_sync.apply.lock import lock_path, target_key, target_lock
+from catalog_sync.emulator import DEMO, EmulatorConfig, FaultConfig, serve_in_thread
 from catalog_sync.errors import LockedError
 from catalog_sync.plan.model import Target
 from tests.apply.support import (
@@ -113,7 +113,7 @@ def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
             "-c",
             "import sys\n"
             "from pathlib import Path\n"
-            "from catalog_sync.apply.lock import target_lock\n"
+            "from catalog_sync.apply.lock import lock_path, target_key, target_lock\n"
             "from catalog_sync.plan.model import Target\n"
             f"t = Target(api_url={TARGET.api_url!r}, seller_id={TARGET.seller_id!r})\n"
             f"with target_lock(t, Path({str(tmp_path)!r})):\n"
@@ -204,3 +204,115 @@ def test_apply_warns_about_a_lock_directory_others_can_write(
         result.output
     )
     assert "the apply journal directory" not in result.output
+
+
+SAME_SERVER = (
+    "http://127.0.0.1:8080",
+    "http://localhost:8080",
+    "http://LOCALHOST.:8080/",
+    "http://127.0.0.1:8080/.",
+    "http://127.0.0.1:8080//./",
+    "http://[::1]:8080",
+    "http://[::ffff:127.0.0.1]:8080",
+    "http://[0:0:0:0:0:0:0:1]:8080",
+    "http://127.1:8080",
+    "http://2130706433:8080",
+    "http://0x7f.0.0.1:8080",
+    "HTTP://api.localhost:8080/a/..",
+)
+
+
+@pytest.mark.parametrize("spelling", SAME_SERVER)
+def test_every_spelling_of_one_server_is_one_target_key(spelling: str) -> None:
+    first = Target(api_url=SAME_SERVER[0], seller_id=TARGET.seller_id)
+    other = Target(api_url=spelling, seller_id=TARGET.seller_id.upper())
+    assert target_key(other) == target_key(first)
+    assert target_key(first) == f"http://localhost:8080/ seller={TARGET.seller_id}"
+    assert lock_path(other) == lock_path(first)
+
+
+def test_default_ports_case_and_paths_are_one_target_key() -> None:
+    keys = {
+        target_key(Target(api_url=url, seller_id=f"{{{TARGET.seller_id}}}"))
+        for url in (
+            "https://api.cloudmore.com",
+            "https://API.Cloudmore.com:443/",
+            "https://api.cloudmore.com/v1/..",
+            "https://api.cloudmore.com.",
+        )
+    }
+    assert keys == {f"https://api.cloudmore.com:443/ seller={TARGET.seller_id}"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8081",  # another port
+        "https://127.0.0.1:8080",  # another scheme
+        "http://10.0.0.1:8080",  # another host
+        "http://127.0.0.1:8080/tenant",  # another base path
+    ],
+)
+def test_other_servers_are_other_target_keys(url: str) -> None:
+    base = Target(api_url="http://127.0.0.1:8080", seller_id=TARGET.seller_id)
+    assert target_key(Target(api_url=url, seller_id=TARGET.seller_id)) != target_key(base)
+    other_seller = base.model_copy(update={"seller_id": "22222222-2222-4222-8222-222222222222"})
+    assert target_key(other_seller) != target_key(base)
+
+
+def test_the_lock_holds_against_another_spelling_of_the_same_server(tmp_path: Path) -> None:
+    """Two applies to one server spelled two ways both ran and created everything twice."""
+    first = Target(api_url="http://127.0.0.1:8080", seller_id=TARGET.seller_id)
+    for spelling in ("http://localhost:8080/.", "http://[::ffff:127.0.0.1]:8080"):
+        second = Target(api_url=spelling, seller_id=TARGET.seller_id)
+        with (
+            target_lock(first, tmp_path),
+            pytest.raises(LockedError) as held,
+            target_lock(second, tmp_path),
+        ):
+            pass
+        message = str(held.value)
+        assert f"another apply is running against {spelling}" in message
+        assert "the same target as its http://127.0.0.1:8080" in message
+        assert "http://localhost:8080/ seller=" in message
+
+
+def test_the_target_command_prints_the_key_without_credentials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for variable in ("USERNAME", "PASSWORD", "CLIENT_ID", "CLIENT_SECRET", "API_URL"):
+        monkeypatch.delenv(f"CLOUDMORE_{variable}", raising=False)
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("CLOUDMORE_SELLER_ID", TARGET.seller_id.upper())
+    monkeypatch.setenv("CLOUDMORE_ENVIRONMENT", "eu")
+    by_name = cli("target")
+    monkeypatch.delenv("CLOUDMORE_ENVIRONMENT")
+    by_url = cli("target", "--api-url", "https://API.cloudmore.com:443/")
+    for result in (by_name, by_url):
+        assert result.exit_code == 0, result.output
+        assert result.stdout == f"https://api.cloudmore.com:443/ seller={TARGET.seller_id}\n"
+    monkeypatch.delenv("CLOUDMORE_SELLER_ID")
+    missing = cli("target", "--environment", "eu")
+    assert missing.exit_code == 1
+    assert "missing setting: CLOUDMORE_SELLER_ID" in missing.stderr
+    assert "Traceback" not in missing.output
+
+
+def test_apply_meets_a_lock_held_under_another_spelling_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with served_http(EmulatorConfig(seed="demo"), monkeypatch) as http:
+        url = str(http.base_url).rstrip("/")
+        assert url.startswith("http://127.0.0.1:")
+        assert cli("plan", str(EXAMPLE), "--out", "plan.json").exit_code == 0
+        seq = int(http.get("/_emulator/requests").json()[-1]["seq"])
+        other = url.replace("127.0.0.1", "[::ffff:127.0.0.1]") + "/."
+        held = Target(api_url=other, seller_id=DEMO.seller_id.upper())
+        with target_lock(held, tmp_path / "locks"):
+            applied = cli("apply", "plan.json")
+        log = http.get("/_emulator/requests").json()
+    assert applied.exit_code == 1, applied.output
+    assert "another apply is running against" in applied.stderr
+    assert f"the same target as its {other}" in applied.stderr
+    assert writes_after(log, seq) == []

@@ -197,5 +197,5 @@ def test_a_version_1_plan_is_refused_as_made_by_an_older_catalog_sync(tmp_path: 
         read_plan(path)
     assert str(refused.value) == (
         f"{path}: plan formatVersion 1 was made by an older catalog-sync: re-run plan "
-        "(this version reads formatVersion 2)"
+        "(this version reads formatVersion 3)"
     )
