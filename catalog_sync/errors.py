@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from catalog_sync.redact import server_text
+from catalog_sync.redact import neutralise, redact, server_text
 
 if TYPE_CHECKING:
     from catalog_sync.diagnostics import Diagnostic
@@ -93,8 +93,9 @@ class ApiError(CatalogSyncError):
         self.status = status
         where = f"{method} {path}: " if method and path else ""
         # Server text reaches here (reasons, bodies, values, reason phrases): the one place it
-        # enters, so here it loses every credential and every line break (redact.py).
-        super().__init__(server_text(f"{where}{message}"))
+        # enters, so here it loses every credential and every line break (redact.py); the
+        # server's own words are server_text already, where they were taken from a response.
+        super().__init__(neutralise(redact(f"{where}{message}")))
 
 
 class AuthenticationError(ApiError):

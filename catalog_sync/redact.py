@@ -7,13 +7,14 @@ the HTTP Basic credentials ``base64(client_id:secret)`` with or without the word
 And text that merely looks like a credential (a JWT, a Bearer or Basic header value,
 ``password=...``) is blanked too, since a server may echo what another client sent.
 
-A credential of any length is blanked in text a server wrote (:func:`server_text`); in other
-text (a journal record, which also holds the catalog's names), one shorter than
+A credential of any length is blanked in text a server wrote (:func:`server_text`: a
+validation reason, an error body, as it is taken from the response); in other text (an
+error's own words, a journal record, which also holds the catalog's names), one shorter than
 :data:`_MIN_SECRET` is left alone, as blanking it there would blank ordinary words (the
-emulator's published demo password is ``demo``). Every text a server wrote (error bodies,
-validation reasons, reason phrases) passes through :func:`server_text` at the one place it
-enters catalog-sync's errors and logs, before it is shown, logged or journaled (README,
-"Configuration").
+emulator's published demo password is ``demo``). Every error of a request
+(:class:`~catalog_sync.errors.ApiError`) and every log line of the HTTP library is redacted
+and neutralised (:func:`neutralise`) where it is made, the one place server text enters
+what is shown, logged or journaled (README, "Configuration").
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import re
 import threading
 from urllib.parse import quote, quote_plus
 
-__all__ = ["REDACTED", "redact", "register_secret", "server_text"]
+__all__ = ["REDACTED", "neutralise", "redact", "register_secret", "server_text"]
 
 REDACTED = "[redacted]"
 _MIN_SECRET = 8
@@ -78,14 +79,19 @@ def redact(text: str) -> str:
 
 def server_text(text: str) -> str:
     """Text a server wrote, as catalog-sync may show, log or journal it: every credential
-    blanked, whatever its length, and every control character shown as an escape (``\\n``,
-    ``\\x1b``), so that no server text can start a line of output (a GitHub workflow command
-    such as ``::error::`` only counts at the start of a line) or drive a terminal."""
+    blanked, whatever its length, and every control character escaped (:func:`neutralise`)."""
     text = redact(text)
     with _lock:
         short = _short_pattern
     if short is not None:
         text = short.sub(REDACTED, text)
+    return neutralise(text)
+
+
+def neutralise(text: str) -> str:
+    """``text`` with every control character shown as an escape (``\\n``, ``\\x1b``), so that
+    it cannot start a line of output (a GitHub workflow command such as ``::error::`` only
+    counts at the start of a line) or drive a terminal."""
     return _CONTROL.sub(_escape, text)
 
 

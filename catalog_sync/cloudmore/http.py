@@ -53,7 +53,7 @@ import httpx
 from catalog_sync import __version__
 from catalog_sync.errors import UnexpectedResponseError
 from catalog_sync.limits import MAX_RESPONSE_BYTES
-from catalog_sync.redact import server_text
+from catalog_sync.redact import neutralise, redact
 
 __all__ = [
     "ASGITransport",
@@ -92,7 +92,7 @@ class _RedactingFilter(logging.Filter):
     put anything there, so its log records are redacted like every other server text."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = server_text(record.getMessage())
+        record.msg = neutralise(redact(record.getMessage()))
         record.args = None
         return True
 

@@ -40,6 +40,14 @@ def reasons_text(reasons: dict[str, list[str]]) -> str:
     )
 
 
+def _server_reasons(reasons: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
+    if reasons is None:
+        return None
+    return {
+        server_text(key): [server_text(m) for m in messages] for key, messages in reasons.items()
+    }
+
+
 def _body_excerpt(response: Response) -> str:
     if response.request.url.path.endswith("/connect/token"):
         # The token endpoint is sent the password and secret: none of its text is quoted.
@@ -61,7 +69,7 @@ def error_for_response(
             body = wire.load_json(response.content) if response.content.strip() else None
         except ValueError:
             body = None
-        reasons = wire.validation_reasons(body)
+        reasons = _server_reasons(wire.validation_reasons(body))
         if reasons is not None:
             return ApiValidationError(
                 f"rejected (400): {reasons_text(reasons)}", reasons=reasons, **where
