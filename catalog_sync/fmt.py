@@ -136,7 +136,9 @@ def write_formatted(result: Formatted) -> None:
 
 
 def catalog_yaml_files(paths: Sequence[Path]) -> list[Path]:
-    """The YAML files at or under ``paths``; hidden directories (.git, .github) are skipped."""
+    """The YAML files at or under ``paths``; hidden directories (.git, .github) are skipped.
+    As validate finds them: whatever is not a directory is listed, so that a FIFO, device or
+    dangling link named like a catalog file is reported, not passed over."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -144,7 +146,7 @@ def catalog_yaml_files(paths: Sequence[Path]) -> list[Path]:
                 file
                 for file in path.rglob("*")
                 if file.suffix in CATALOG_SUFFIXES
-                and file.is_file()
+                and not file.is_dir()
                 and not any(part.startswith(".") for part in file.relative_to(path).parts[:-1])
             )
         else:

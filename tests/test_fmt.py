@@ -222,3 +222,14 @@ def test_fmt_does_not_rewrite_through_a_link_out_of_the_catalog(tmp_path: Path) 
     assert (catalog / "shared" / "b.yaml").read_text(encoding="utf-8") == (
         "services:\n  - name: B\n"
     )
+
+
+def test_fmt_reports_what_validate_reports_in_a_directory(tmp_path: Path) -> None:
+    """Issue 24, item 12: fmt passed over a FIFO or a link to a device that validate reports."""
+    os.mkfifo(tmp_path / "services.yaml")
+    (tmp_path / "brokers.yaml").symlink_to("/dev/zero")
+    result = run("fmt", str(tmp_path))
+    assert result.exit_code == 1
+    assert f"{(tmp_path / 'services.yaml').as_posix()}:1:1: CS" in result.output
+    assert f"{(tmp_path / 'brokers.yaml').as_posix()}:1:1: CS" in result.output
+    assert result.output.count("not a regular file") == 2
