@@ -14,7 +14,7 @@ B brokers):
 - applying, a session of its own (as ``apply plan.json`` is, the plan perhaps reviewed long
   before): 1 token, on the critical path; none when the plan has no changes;
 - the stale-plan check before writing: what the plan touches (apply's scoped read,
-  ``catalog_sync/plan/scoped.py``): each touched object through the lists above it and,
+  ``catalog_sync/live/scope.py``): each touched object through the lists above it and,
   where its list is a summary, its detail; the parent list of each create (onto an empty
   seller: the services and brokers lists only); the lookups only when a touched object read
   whole names one (an addon names none);

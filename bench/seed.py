@@ -19,7 +19,7 @@ from catalog_sync.emulator.ids import stable_id
 from catalog_sync.emulator.seeds import build_store
 from catalog_sync.emulator.statefile import StateFile
 from catalog_sync.emulator.store import Store
-from catalog_sync.plan.lookups import Lookups
+from catalog_sync.live.lookups import Lookups
 
 __all__ = ["empty_lookups", "seed_state"]
 

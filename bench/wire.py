@@ -12,7 +12,7 @@ from typing import Any
 
 from bench.catalog import Addon, Broker, Product, Publish, Service
 from catalog_sync.kinds import PUBLISH_MODES
-from catalog_sync.plan.lookups import Lookups
+from catalog_sync.live.lookups import Lookups
 
 __all__ = [
     "addon_body",
@@ -31,10 +31,12 @@ def lookups_from_lists(
 ) -> Lookups:
     """The lookups from the four lookup lists as the API answers them."""
     return Lookups(
-        categories={c["name"]: c["categoryId"] for c in categories},
-        regions={r["name"]: r["id"] for r in regions},
-        countries={c["countryCode"].upper(): c["id"] for c in countries},
-        email_templates={t["name"]: t["id"] for t in templates},
+        {
+            "categories": {c["name"]: c["categoryId"] for c in categories},
+            "regions": {r["name"]: r["id"] for r in regions},
+            "countries": {c["countryCode"].upper(): c["id"] for c in countries},
+            "emailTemplates": {t["name"]: t["id"] for t in templates},
+        }
     )
 
 
@@ -43,7 +45,7 @@ def service_body(service: Service, lookups: Lookups) -> JSON:
         "name": service.name,
         "vendorName": service.vendor_name,
         "description": service.description,
-        "categoryIds": [lookups.categories[c] for c in service.categories],
+        "categoryIds": [lookups.table("categories")[c] for c in service.categories],
         "allowMultipleUsers": service.allow_multiple_users,
         "provisioningType": service.provisioning_type,
     }
@@ -52,8 +54,8 @@ def service_body(service: Service, lookups: Lookups) -> JSON:
 def publish_body(publish: Publish, lookups: Lookups, broker_ids: Mapping[str, str]) -> JSON:
     return {
         "publishTo": PUBLISH_MODES[publish.to],
-        "regionIds": [lookups.regions[r] for r in publish.regions],
-        "countryIds": [lookups.countries[c] for c in publish.countries],
+        "regionIds": [lookups.table("regions")[r] for r in publish.regions],
+        "countryIds": [lookups.table("countries")[c] for c in publish.countries],
         "brokerIds": [broker_ids[b] for b in publish.brokers],
     }
 
@@ -71,7 +73,7 @@ def product_body(product: Product, lookups: Lookups) -> JSON:
         "cost": float(product.cost),
         "minQuantity": product.min_quantity,
         "maxQuantity": product.max_quantity,
-        "emailTemplateId": lookups.email_templates[template] if template else None,
+        "emailTemplateId": lookups.table("emailTemplates")[template] if template else None,
     }
 
 

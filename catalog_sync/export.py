@@ -32,8 +32,8 @@ from catalog_sync.catalog.models import Settings
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
 from catalog_sync.graph import Address, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import KINDS, ItemFields, KindSpec, children_of, set_path
-from catalog_sync.plan.keyed import listed, read_keyed, with_listed
-from catalog_sync.plan.live import read_live
+from catalog_sync.live.keyed import listed, read_keyed, with_listed
+from catalog_sync.live.reader import read_live
 
 __all__ = ["SCHEMA_FILE", "Export", "export_catalog", "export_live"]
 

@@ -11,11 +11,11 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from catalog_sync.cloudmore import open_read_only, open_read_write
-from catalog_sync.cloudmore.wire import SellerPriceListUpdateViewModel
 from catalog_sync.export import export_catalog, export_live
 from catalog_sync.export_files import MANIFEST
 from catalog_sync.graph import Address, Kind, Resource, ResourceGraph
-from catalog_sync.plan.live import read_live
+from catalog_sync.kinds.price_list import SellerPriceListUpdateViewModel
+from catalog_sync.live.reader import read_live
 from tests.cloudmore.emulator_helpers import demo_settings
 from tests.golden import assert_golden
 from tests.workflow_support import demo_url, run
@@ -210,18 +210,20 @@ def _put_price_lists(
 
     async def seed() -> None:
         async with open_read_write(demo_settings(url)) as client:
-            services = {s.name: s.id for s in await client.list_services()}
+            services = {s.name: s.id for s in await client.list(Kind.SERVICE)}
             for (service, currency), items in lists.items():
                 ids: dict[str, tuple[str, ...]] = {}
-                for product in await client.list_products(services[service]):
+                for product in await client.list(Kind.PRODUCT, (services[service],)):
                     ids[product.item_code or ""] = (product.id,)
-                    for addon in await client.list_addons(services[service], product.id):
+                    for addon in await client.list(Kind.ADDON, (services[service], product.id)):
                         ids[f"{product.item_code}/{addon.item_code}"] = (product.id, addon.id)
                 rows: list[tuple[tuple[str, ...], dict[str, Any]]] = [
                     (ids[item], _amounts(values)) for item, values in items.items()
                 ]
                 body = SellerPriceListUpdateViewModel.of_rows(currency, rows)
-                await client.update_price_list(services[service], body)
+                await client.replace(
+                    Kind.PRICE_LIST, (services[service],), body.currency_code, body
+                )
 
     asyncio.run(seed())
 

@@ -9,14 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import Field
 
-from catalog_sync.catalog import models, validation
+from catalog_sync.catalog import catalog_json_schema, models, validation
 from catalog_sync.catalog.fields import Text
 from catalog_sync.emulator import operations as emulator_operations
 from catalog_sync.emulator.validation import ModelStateError
 from catalog_sync.emulator.validation import validate_addon as real_validate_addon
+from catalog_sync.export import export_catalog
 from catalog_sync.graph import Address, Kind
 from catalog_sync.kinds import KINDS, FieldSpec, children_of, field_spec
+from catalog_sync.live import listed, read_keyed, read_live, with_listed
 from catalog_sync.normalise import FieldType
 from catalog_sync.plan.model import Action
 from tests.apply.support import EXAMPLE, InProcess, plan_and_apply, plan_with
@@ -25,8 +28,11 @@ NOTE = "throwawayNote"
 ADDON = 'service["Acronis Cyber Protect"].product["acp-workstation"].addon["acp-ws-adv-security"]'
 
 
+NOTE_TEXT = "A throwaway note, for this test only."
+
+
 class _NotedAddon(models.Addon):
-    throwaway_note: Text | None = None
+    throwaway_note: Text | None = Field(default=None, description=NOTE_TEXT)
 
 
 class _NotedProduct(models.Product):
@@ -114,6 +120,31 @@ async def test_a_field_added_to_a_spec_flows_through_plan_and_apply(tmp_path: Pa
         assert [a[NOTE] for a in stored] == ["second"]
         assert not (await plan_with(client, emulator.settings, catalog)).changes
 
+        # Export writes it back, and the exported files plan nothing.
+        live = with_listed(await read_live(client))
+        live = await read_keyed(client, live, listed(live.graph))
+        exported = export_catalog(live.graph).files
+        (holder,) = [path for path, text in exported.items() if f"{NOTE}: second" in text]
+        out = tmp_path / "exported"
+        for path, text in exported.items():
+            (out / path).parent.mkdir(parents=True, exist_ok=True)
+            (out / path).write_text(text, encoding="utf-8")
+        again = await plan_with(client, emulator.settings, out)
+        assert [c for c in again.changes if c.address == ADDON] == []
+        assert holder.startswith("services/")
+
+
+@pytest.mark.usefixtures("noted_addons")
+def test_a_field_added_to_a_spec_is_in_the_file_model_and_the_schema() -> None:
+    """The file model is a typed class (mypy checks it), so a field is declared there too:
+    tests/kinds/test_fields_agree.py fails until it is, which is how the throwaway field's
+    file model (the fixture's) stands for the one a real field adds to catalog/models.py."""
+    assert field_spec(Kind.ADDON, NOTE).name == NOTE
+    assert NOTE in {info.alias for info in _NotedAddon.model_fields.values()}
+    schema = catalog_json_schema(_NotedFile)
+    (addon,) = [d for name, d in schema["definitions"].items() if name == "_NotedAddon"]
+    assert addon["properties"][NOTE]["description"] == NOTE_TEXT
+
 
 def test_a_price_list_field_is_an_item_and_an_amount() -> None:
     spec = KINDS[Kind.PRICE_LIST]
@@ -136,7 +167,7 @@ def test_a_price_list_field_is_an_item_and_an_amount() -> None:
         service.child(Kind.PRODUCT, "payg"),
     ]
     # The registry says a price list is never removed, only reported.
-    assert (spec.removal, spec.remove) == ("none", None)
+    assert (spec.removal, spec.removes) == ("none", False)
 
 
 def test_a_fields_codec_writes_back_what_it_reads_from_a_file() -> None:

@@ -20,8 +20,9 @@ from ruamel.yaml import YAML
 
 from catalog_sync.cli import main
 from catalog_sync.cloudmore import open_read_write
-from catalog_sync.cloudmore.wire import AddonBody
 from catalog_sync.emulator import EmulatorConfig, serve_in_thread
+from catalog_sync.graph import Kind
+from catalog_sync.kinds.addon import AddonBody
 from tests.apply.support import use_emulator
 from tests.cloudmore.emulator_helpers import demo_settings
 
@@ -45,14 +46,14 @@ def set_addon_price(url: str, service: str, product: str, addon: str, price: str
 
     async def change() -> None:
         async with open_read_write(demo_settings(url)) as client:
-            found = next(s for s in await client.list_services() if s.name == service)
-            products = await client.list_products(found.id)
+            found = next(s for s in await client.list(Kind.SERVICE) if s.name == service)
+            products = await client.list(Kind.PRODUCT, (found.id,))
             item = next(p for p in products if p.item_code == product)
-            addons = await client.list_addons(found.id, item.id)
+            addons = await client.list(Kind.ADDON, (found.id, item.id))
             live = next(a for a in addons if a.item_code == addon)
             body = AddonBody.model_validate(live.model_dump(exclude={"id"}))
             body = body.model_copy(update={"price": Decimal(price)})
-            await client.update_addon(found.id, item.id, live.id, body)
+            await client.replace(Kind.ADDON, (found.id, item.id), live.id, body)
 
     asyncio.run(change())
 

@@ -1,4 +1,4 @@
-"""Graph fields back into request bodies: the reverse of :mod:`catalog_sync.plan.live`.
+"""Graph fields back into request bodies: the reverse of :mod:`catalog_sync.live.reader`.
 
 Names become ids through the plan's lookups (what was reviewed), falling back to the lookups
 just read; broker registrationNumbers become ids through the live brokers plus those created in
@@ -19,7 +19,7 @@ from catalog_sync.cloudmore.wire import ObjectBody
 from catalog_sync.errors import OperationError
 from catalog_sync.graph import Address, Fields
 from catalog_sync.kinds import BROKERS, KindSpec, set_path
-from catalog_sync.plan.lookups import Lookups
+from catalog_sync.live.lookups import Lookups
 
 __all__ = ["Names", "body_for", "item_body_for"]
 

@@ -14,7 +14,7 @@ from catalog_sync.cloudmore import ReadWriteClient
 from catalog_sync.errors import OperationError
 from catalog_sync.graph import Address
 from catalog_sync.kinds import KINDS, KindSpec
-from catalog_sync.plan.live import LiveCatalog
+from catalog_sync.live.reader import LiveCatalog
 from catalog_sync.plan.model import Action, Change, Plan
 
 __all__ = ["IdBook", "Operations"]
@@ -89,9 +89,9 @@ class Operations:
         spec = KINDS[change.kind]
         parents = self.ids.parent_ids(address)
         if change.action is Action.CREATE:
-            if spec.create is None:
+            if not spec.creates:
                 raise OperationError(f"{change.address}: cannot create a {change.kind.value}")
-            new_id = await spec.create(self._client, parents, self._body(spec, change))
+            new_id = await self._client.create(spec.kind, parents, self._body(spec, change))
             self.ids.learn(address, new_id)
             if spec.names_table is not None and address.key is not None:
                 self.names.learn(spec.names_table, address.key, new_id)
@@ -101,9 +101,9 @@ class Operations:
         if object_id is None:
             raise OperationError(f"{change.address}: the plan has no id to {change.action.value}")
         if change.action.removes:
-            if spec.remove is None:
+            if not spec.removes:
                 raise OperationError(f"{change.address}: cannot remove a {change.kind.value}")
-            await spec.remove(self._client, parents, object_id)
+            await self._client.remove(spec.kind, parents, object_id)
             return object_id
         read = self._live.graph.by_id(change.kind).get(object_id)
         existing = None if read is None else self._live.objects.get(read.address)
@@ -111,7 +111,9 @@ class Operations:
             raise OperationError(f"{change.address}: the live object (id {object_id}) was not read")
         # The changed fields over the object as re-read: what the plan shows, nothing more.
         body = self._body(spec, change, existing)
-        await spec.update(self._client, parents, object_id, body)
+        # A keyed object (a price list) is written at its natural key, not its keyed id.
+        target = address.key if spec.endpoint.keyed and address.key else object_id
+        await self._client.replace(spec.kind, parents, target, body)
         return object_id
 
     def _body(self, spec: KindSpec, change: Change, existing: BaseModel | None = None) -> BaseModel:

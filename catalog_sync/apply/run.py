@@ -5,7 +5,7 @@ what the plan was made from. Then each change runs once its dependencies succeed
 change skips its dependents and everything independent still runs. Finally the objects the
 applied changes wrote, and the parent lists of their creates, are re-read and each change is
 checked against what it wrote. Neither read is of the whole catalog
-(:mod:`catalog_sync.plan.scoped`, docs/benchmarks.md).
+(:mod:`catalog_sync.live.scope`, docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ from catalog_sync.apply.verify import verify
 from catalog_sync.cloudmore import ReadWriteClient
 from catalog_sync.errors import ApiError, CatalogSyncError, StalePlanError
 from catalog_sync.graph import Address
+from catalog_sync.live.keyed import read_keyed, wanted_by_changes, with_listed
+from catalog_sync.live.lookups import Lookups
+from catalog_sync.live.reader import LiveCatalog, read_scoped
+from catalog_sync.live.scope import scope_of, with_plan_lookups
 from catalog_sync.plan.duplicates import refuse_duplicates
-from catalog_sync.plan.keyed import read_keyed, wanted_by_changes, with_listed
-from catalog_sync.plan.live import LiveCatalog
-from catalog_sync.plan.lookups import Lookups
 from catalog_sync.plan.model import Action, Change, Plan, SafetyFinding, Target
-from catalog_sync.plan.scoped import read_scoped, scope_of, with_plan_lookups
 
 __all__ = ["NOT_THIS_PLAN", "ApplyOptions", "apply_plan", "nothing_applied"]
 
@@ -231,7 +231,7 @@ async def _read_touched(
     lookups: Lookups | None = None,
 ) -> LiveCatalog:
     """The live objects ``changes`` touch and the parent lists of their creates, not the
-    whole catalog (:mod:`catalog_sync.plan.scoped`); after the writes (``made``: the ids
+    whole catalog (:mod:`catalog_sync.live.scope`); after the writes (``made``: the ids
     of the objects created, ``lookups``: the tables known), the objects as written."""
     live = with_listed(await read_scoped(client, scope_of(changes, made), lookups))
     return await read_keyed(client, live, wanted_by_changes(changes, live.graph))

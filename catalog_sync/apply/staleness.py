@@ -13,7 +13,7 @@ from catalog_sync import __version__
 from catalog_sync.errors import StalePlanError
 from catalog_sync.graph import Resource, ResourceGraph
 from catalog_sync.kinds import KINDS
-from catalog_sync.plan.live import LiveCatalog
+from catalog_sync.live.reader import LiveCatalog
 from catalog_sync.plan.model import Action, Change, Plan, Target, fingerprint
 from catalog_sync.plan.subtree import descendants, subtree_digest
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 
 from catalog_sync.apply.report import Mismatch, OperationResult, Outcome
 from catalog_sync.kinds import KINDS
-from catalog_sync.plan.live import LiveCatalog
+from catalog_sync.live.reader import LiveCatalog
 from catalog_sync.plan.model import Action, Change
 
 __all__ = ["verify"]

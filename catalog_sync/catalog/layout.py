@@ -42,6 +42,8 @@ from ruamel.yaml.tokens import CommentToken
 
 from catalog_sync.catalog.models import CatalogFile
 from catalog_sync.catalog.sourced import SourcedModel, model_in
+from catalog_sync.kinds import KINDS
+from catalog_sync.normalise import FieldType
 
 __all__ = ["CATALOG_KEYS", "canonicalise", "dump", "load_round_trip", "to_round_trip"]
 
@@ -50,18 +52,21 @@ CATALOG_KEYS: Final = frozenset(
 )
 """The top-level keys of a catalog file: a YAML file with any other key is not one."""
 
-# Codes: identifiers made of digits often enough that a plain scalar would read as a number.
-_CODES: Final = frozenset(
-    {
-        "itemCode",
-        "registrationNumber",
-        "postalCode",
-        "phonePrefix",
-        "phone",
-        "cellPhonePrefix",
-        "cellPhone",
-    }
+# Codes: identifiers made of digits often enough that a plain scalar would read as a number;
+# money: amounts, quoted so that no float reading changes them. Both by the file key, from the
+# kinds' field specs.
+_SPECS: Final = tuple(
+    spec
+    for kind in KINDS.values()
+    for spec in (*kind.fields, *(kind.items.amounts if kind.items is not None else ()))
 )
+_CODES: Final = frozenset(
+    s.name.rpartition(".")[2] for s in _SPECS if s.code and s.type is not FieldType.SET
+)
+_CODE_LISTS: Final = frozenset(
+    s.name.rpartition(".")[2] for s in _SPECS if s.code and s.type is FieldType.SET
+)
+_MONEY: Final = frozenset(s.name.rpartition(".")[2] for s in _SPECS if s.type is FieldType.MONEY)
 
 
 def _yaml() -> YAML:
@@ -312,8 +317,6 @@ def _is_scalar(value: object) -> bool:
 
 
 # Lists of codes: a publish's brokers are registrationNumbers.
-_CODE_LISTS: Final = frozenset({"brokers"})
-_MONEY: Final = frozenset({"price", "cost", "recommendedPrice"})
 _QUOTED: Final = _MONEY | _CODES
 
 

@@ -19,6 +19,7 @@ from catalog_sync.catalog.validation import validate_document
 from catalog_sync.catalog.yaml_source import parse_yaml
 from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
 from catalog_sync.errors import CatalogError
+from catalog_sync.kinds import children_of
 from catalog_sync.limits import MAX_CATALOG_FILE_BYTES
 from catalog_sync.safe_files import FileTooLargeError, UnsafeFileError, read_regular
 
@@ -236,11 +237,15 @@ def _merge(parsed: list[tuple[str, CatalogFile]]) -> tuple[Catalog, list[Diagnos
             continue
         where = model.field_source("settings")
         problems.append(Diagnostic(where, Code.MISPLACED_SETTINGS, Severity.ERROR, misplaced))
-    catalog = Catalog(
-        settings=settings or Settings(),
-        services=tuple(service for _, model in parsed for service in model.services),
-        brokers=tuple(broker for _, model in parsed for broker in model.brokers),
-    )
+    # Each top-level kind's objects, from every file, in file order (the kinds' specs say
+    # which attribute holds them).
+    merged = {
+        spec.catalog_items: tuple(
+            item for _, model in parsed for item in getattr(model, spec.catalog_items)
+        )
+        for spec in children_of(None)
+    }
+    catalog = Catalog(settings=settings or Settings(), **merged)
     return catalog, problems
 
 

@@ -34,6 +34,9 @@ from catalog_sync.catalog.fields import (
 )
 from catalog_sync.catalog.sourced import SourcedModel
 from catalog_sync.kinds import KINDS
+from catalog_sync.kinds.addon import PricePer
+from catalog_sync.kinds.product import ProductType
+from catalog_sync.kinds.service import ProvisioningType
 
 __all__ = [
     "Addon",
@@ -59,9 +62,6 @@ __all__ = [
     "Thresholds",
 ]
 
-ProductType = Literal["ProductBased", "Metered"]
-PricePer = Literal["Subscription", "Quantity", "Selected", "Metered"]
-ProvisioningType = Literal["Email", "Webhook"]
 PolicyRule = Literal["minMarginPercent", "maxPriceChangePercent", "recommendedAtLeastPrice"]
 PublishTo = Literal["allBrokers", "regions", "countries", "sellerBrokers", "brokers", "none"]
 

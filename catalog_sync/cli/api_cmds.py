@@ -9,6 +9,7 @@ from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics
 from catalog_sync.cli.common import EXIT_ERROR, CliState, handle_errors, run_async
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, RetryPolicy, open_read_only
 from catalog_sync.errors import CatalogSyncError
+from catalog_sync.graph import Kind
 from catalog_sync.plan.build import target_of
 
 __all__ = ["commands", "doctor", "target"]
@@ -39,7 +40,7 @@ async def _run_checks(settings: ApiSettings) -> tuple[bool, ClientMetrics]:
             return f"token obtained for {settings.username} (client id {settings.client_id})"
 
         async def seller_access() -> str:
-            services = await client.list_services()
+            services = await client.list(Kind.SERVICE)
             count = len(services)
             return f"seller {settings.seller_id}: {count} service{'s' if count != 1 else ''}"
 

@@ -2,24 +2,27 @@
 
 :class:`ReadOnlyClient` has no write method at all, so code holding one cannot change the
 catalog by construction. :class:`ReadWriteClient` adds creates (which return the new id),
-updates, deletes, disable and publish. Both are built by :func:`open_read_only` /
+replaces and removes. Both are built by :func:`open_read_only` /
 :func:`open_read_write`, async context managers over :class:`ApiSettings`.
 
+There are no per-kind methods: :meth:`ReadOnlyClient.list` and ``get``, and
+:meth:`ReadWriteClient.create`, ``replace`` and ``remove`` take the kind and its parents' ids
+and find the paths in the kind's endpoint data (:class:`~catalog_sync.kinds.registry.Endpoint`).
+
 Creates never duplicate: a create whose outcome is unknown (timeout, dropped connection, 5xx
-other than 503) re-lists the parent and adopts an object with the same natural key before it
-tries again; a name is the key of a service, ``itemCode`` of a product or addon,
-``registrationNumber`` of a broker.
+other than 503) re-lists the parent and adopts an object with the same natural key (the kind
+spec's ``key_field``) before it tries again.
 """
 
 from __future__ import annotations
 
+import builtins
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from functools import partial
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 from pydantic import BaseModel, ValidationError
 
@@ -41,6 +44,8 @@ from catalog_sync.errors import (
     TransportError,
     UnexpectedResponseError,
 )
+from catalog_sync.graph import Kind
+from catalog_sync.kinds.registry import KINDS, SELLER, KindSpec, Root, get_path, keyed_id
 
 __all__ = ["ReadOnlyClient", "ReadWriteClient", "open_read_only", "open_read_write"]
 
@@ -49,10 +54,6 @@ log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
 C = TypeVar("C", bound="ReadOnlyClient")
-
-
-def _seg(value: str) -> str:
-    return quote(value, safe="")
 
 
 class ReadOnlyClient:
@@ -88,14 +89,14 @@ class ReadOnlyClient:
 
     @property
     def _seller(self) -> str:
-        return f"/api/sellers/{_seg(self.seller_id)}"
+        return SELLER.path(self.seller_id)
 
     async def _call(
         self,
         method: str,
         path: str,
         *,
-        body: BaseModel | None = None,
+        data: dict[str, Any] | None = None,
         authenticated: bool = True,
         gone_is_done: bool = False,
     ) -> Response:
@@ -103,9 +104,7 @@ class ReadOnlyClient:
 
         ``gone_is_done``: a 404 on a repeated attempt means an earlier attempt already did it.
         """
-        request = self._http.build_request(
-            method, path, json=wire.dump_body(body) if body is not None else None
-        )
+        request = self._http.build_request(method, path, json=data)
 
         async def attempt(number: int) -> Response:
             response = await self._retrier.attempt(
@@ -132,7 +131,7 @@ class ReadOnlyClient:
                 status=response.status_code,
             ) from None
 
-    async def _list(self, path: str, model: type[M]) -> list[M]:
+    async def _list(self, path: str, model: type[M]) -> builtins.list[M]:
         title = model.model_config.get("title", model.__name__)
         parse = partial(wire.parse_list, model)
         return await self._read(path, parse, f"the response is not a list of {title}")
@@ -151,143 +150,108 @@ class ReadOnlyClient:
         """Obtain a token now (normally this happens on the first request)."""
         await self._auth.token()
 
-    # --- lookups --------------------------------------------------------------------------
+    # --- lookup tables (catalog_sync/live/lookups.py says which) -----------------------------
 
-    async def list_categories(self) -> list[wire.Category]:
-        return await self._list("/api/services/categories", wire.Category)
+    async def list_at(
+        self, path: str, model: type[M], root: Root | None = None
+    ) -> builtins.list[M]:
+        """A list that is no kind's (a lookup table): ``path`` is under ``root``, when given."""
+        where = (
+            path if root is None else f"{root.path(getattr(self._settings, root.setting))}/{path}"
+        )
+        return await self._list(where, model)
 
-    async def list_market_regions(self) -> list[wire.MarketRegion]:
-        return await self._list("/api/services/marketRegions", wire.MarketRegion)
+    # --- the kinds: paths from each kind's endpoint data (catalog_sync/kinds) ----------------
 
-    async def list_market_countries(self) -> list[wire.MarketCountry]:
-        return await self._list("/api/services/marketCountries", wire.MarketCountry)
+    def _root_id(self, spec: KindSpec) -> str:
+        return str(getattr(self._settings, spec.endpoint.root.setting))
 
-    async def list_email_templates(self) -> list[wire.EmailTemplate]:
-        return await self._list(f"{self._seller}/settings/EmailTemplates", wire.EmailTemplate)
+    def _collection(self, spec: KindSpec, parent_ids: Sequence[str]) -> str:
+        ids = () if spec.endpoint.grouped_by else parent_ids
+        return spec.endpoint.collection_path(self._root_id(spec), ids)
 
-    async def list_custom_properties(self) -> list[wire.CustomPropertyDefinition]:
-        path = f"{self._seller}/settings/CustomProperties"
-        return await self._list(path, wire.CustomPropertyDefinition)
+    def _item(self, spec: KindSpec, parent_ids: Sequence[str], object_id: str) -> str:
+        return spec.endpoint.item_path(self._root_id(spec), parent_ids, object_id)
 
-    # --- services, products, addons -------------------------------------------------------
+    async def list(self, kind: Kind, parent_ids: Sequence[str] = ()) -> builtins.list[Any]:
+        """Every object of ``kind`` under the parent ``parent_ids`` name (outermost first),
+        as its read model. A kind listed at the root (``grouped_by``) is listed whole and
+        kept to the parent's items; :meth:`list_grouped` reads it once for every parent."""
+        spec = KINDS[kind]
+        items = await self._list(self._collection(spec, parent_ids), spec.read_model)
+        if spec.endpoint.grouped_by is None or not parent_ids:
+            return items
+        return _grouped(spec, items).get(parent_ids[-1].lower(), [])
 
-    def _service(self, service_id: str) -> str:
-        return f"{self._seller}/services/{_seg(service_id)}"
+    async def list_grouped(self, kind: Kind) -> dict[str, builtins.list[Any]]:
+        """A kind listed at the root, read once: its objects by their parent's id."""
+        spec = KINDS[kind]
+        return _grouped(spec, await self._list(self._collection(spec, ()), spec.read_model))
 
-    def _product(self, service_id: str, product_id: str) -> str:
-        return f"{self._service(service_id)}/products/{_seg(product_id)}"
+    async def get(self, kind: Kind, parent_ids: Sequence[str], object_id: str) -> Any:
+        """One object's detail read; for a keyed kind (a price list) ``object_id`` is its
+        natural key."""
+        spec = KINDS[kind]
+        return await self._get(self._item(spec, parent_ids, object_id), spec.read_model)
 
-    def _addon(self, service_id: str, product_id: str, addon_id: str) -> str:
-        return f"{self._product(service_id, product_id)}/addons/{_seg(addon_id)}"
 
-    async def list_services(self) -> list[wire.ServiceRead]:
-        return await self._list(f"{self._seller}/services", wire.ServiceRead)
-
-    async def get_service(self, service_id: str) -> wire.ServiceRead:
-        return await self._get(self._service(service_id), wire.ServiceRead)
-
-    async def list_products(self, service_id: str) -> list[wire.ProductRead]:
-        return await self._list(f"{self._service(service_id)}/products", wire.ProductRead)
-
-    async def get_product(self, service_id: str, product_id: str) -> wire.ProductRead:
-        return await self._get(self._product(service_id, product_id), wire.ProductRead)
-
-    async def list_addons(self, service_id: str, product_id: str) -> list[wire.AddonRead]:
-        return await self._list(f"{self._product(service_id, product_id)}/addons", wire.AddonRead)
-
-    async def get_addon(self, service_id: str, product_id: str, addon_id: str) -> wire.AddonRead:
-        return await self._get(self._addon(service_id, product_id, addon_id), wire.AddonRead)
-
-    # --- price lists (wire shapes ASSUMED, docs/contracts.md "Price lists") ----------------
-
-    def _price_list(self, service_id: str, currency: str) -> str:
-        return f"{self._service(service_id)}/pricelist?currencyCode={_seg(currency)}"
-
-    async def get_price_list(self, service_id: str, currency: str) -> wire.SellerPriceList:
-        """The service's prices in one currency (``currency`` in its ``currencies``)."""
-        return await self._get(self._price_list(service_id, currency), wire.SellerPriceList)
-
-    # --- brokers --------------------------------------------------------------------------
-
-    def _broker(self, broker_id: str) -> str:
-        return f"{self._seller}/brokers/{_seg(broker_id)}"
-
-    async def list_brokers(self) -> list[wire.BrokerRead]:
-        return await self._list(f"{self._seller}/brokers", wire.BrokerRead)
-
-    async def get_broker(self, broker_id: str) -> wire.BrokerRead:
-        return await self._get(self._broker(broker_id), wire.BrokerRead)
+def _grouped(spec: KindSpec, items: list[Any]) -> dict[str, list[Any]]:
+    field = spec.endpoint.grouped_by
+    assert field is not None
+    groups: dict[str, list[Any]] = {}
+    for item in items:
+        data = item.raw if isinstance(item, wire.ObjectBody) else item.model_dump(by_alias=True)
+        parent = get_path(data, field)
+        if isinstance(parent, str):
+            groups.setdefault(parent.lower(), []).append(item)
+    return groups
 
 
 class ReadWriteClient(ReadOnlyClient):
-    """Adds the writes apply needs. Creates return the new id; the rest return None."""
+    """Adds the writes apply needs: create (returns the new id), replace and remove of a kind,
+    driven by its endpoint data like the reads."""
 
-    # --- services ---------------------------------------------------------------------------
+    def _data(self, spec: KindSpec, parent_ids: Sequence[str], body: BaseModel) -> dict[str, Any]:
+        data = wire.dump_body(body)
+        if spec.endpoint.parent_field is not None:
+            data[spec.endpoint.parent_field] = parent_ids[-1]
+        return data
 
-    async def create_service(self, body: wire.ServiceBody) -> str:
-        return await self._create(f"{self._seller}/services", body, "name", body.name)
+    async def create(self, kind: Kind, parent_ids: Sequence[str], body: BaseModel) -> str:
+        """Create an object of ``kind`` under ``parent_ids``; its new id. Never duplicates:
+        after an ambiguous attempt the parent's objects are listed and one with the body's
+        natural key (the spec's ``key_field``) is adopted. A keyed kind is put at its key."""
+        spec = KINDS[kind]
+        data = self._data(spec, parent_ids, body)
+        key_field = spec.key_field
+        assert key_field is not None, f"a {kind.value} has no natural key to create by"
+        key = str(get_path(data, key_field))
+        if spec.endpoint.keyed:
+            await self._call("PUT", self._item(spec, parent_ids, key), data=data)
+            return keyed_id(parent_ids[-1], key)
+        return await self._create(spec, parent_ids, data, key)
 
-    async def update_service(self, service_id: str, body: wire.ServiceBody) -> None:
-        await self._call("PUT", self._service(service_id), body=body)
-
-    async def disable_service(self, service_id: str) -> None:
-        """Cloudmore's DELETE on a service disables it; it stays listed as ``Disabled``."""
-        await self._call("DELETE", self._service(service_id), gone_is_done=True)
-
-    async def publish_service(self, service_id: str, body: wire.PublishBody) -> None:
-        await self._call("PUT", f"{self._service(service_id)}/publish", body=body)
-
-    async def update_price_list(
-        self, service_id: str, body: wire.SellerPriceListUpdateViewModel
+    async def replace(
+        self, kind: Kind, parent_ids: Sequence[str], object_id: str, body: BaseModel
     ) -> None:
-        """Set the amounts of the items in ``body`` in its currency; the others keep theirs."""
-        path = self._price_list(service_id, body.currency_code)
-        await self._call("PUT", path, body=body)
+        """Replace an object (a PUT sends the whole object). An embedded kind is replaced under
+        its parent; a keyed kind (a price list) at its natural key."""
+        spec = KINDS[kind]
+        path = self._item(spec, parent_ids, object_id)
+        await self._call("PUT", path, data=self._data(spec, parent_ids, body))
 
-    # --- products ---------------------------------------------------------------------------
-
-    async def create_product(self, service_id: str, body: wire.ProductBody) -> str:
-        path = f"{self._service(service_id)}/products"
-        return await self._create(path, body, "itemCode", body.item_code)
-
-    async def update_product(
-        self, service_id: str, product_id: str, body: wire.ProductBody
-    ) -> None:
-        await self._call("PUT", self._product(service_id, product_id), body=body)
-
-    async def delete_product(self, service_id: str, product_id: str) -> None:
-        await self._call("DELETE", self._product(service_id, product_id), gone_is_done=True)
-
-    # --- addons -----------------------------------------------------------------------------
-
-    async def create_addon(self, service_id: str, product_id: str, body: wire.AddonBody) -> str:
-        path = f"{self._product(service_id, product_id)}/addons"
-        return await self._create(path, body, "itemCode", body.item_code)
-
-    async def update_addon(
-        self, service_id: str, product_id: str, addon_id: str, body: wire.AddonBody
-    ) -> None:
-        await self._call("PUT", self._addon(service_id, product_id, addon_id), body=body)
-
-    async def delete_addon(self, service_id: str, product_id: str, addon_id: str) -> None:
-        path = self._addon(service_id, product_id, addon_id)
-        await self._call("DELETE", path, gone_is_done=True)
-
-    # --- brokers ----------------------------------------------------------------------------
-
-    async def create_broker(self, body: wire.BrokerBody) -> str:
-        path = f"{self._seller}/brokers"
-        return await self._create(path, body, "registrationNumber", body.registration_number)
-
-    async def update_broker(self, broker_id: str, body: wire.BrokerBody) -> None:
-        await self._call("PUT", self._broker(broker_id), body=body)
-
-    async def delete_broker(self, broker_id: str) -> None:
-        await self._call("DELETE", self._broker(broker_id), gone_is_done=True)
+    async def remove(self, kind: Kind, parent_ids: Sequence[str], object_id: str) -> None:
+        """``DELETE`` the object: deleted, or disabled where that is what the kind's DELETE
+        does (a service stays listed as ``Disabled``)."""
+        spec = KINDS[kind]
+        await self._call("DELETE", self._item(spec, parent_ids, object_id), gone_is_done=True)
 
     # --- create without duplicates ----------------------------------------------------------
 
-    async def _find_by_key(self, collection: str, key_field: str, key: str) -> str | None:
+    async def _find_by_key(self, spec: KindSpec, parent_ids: Sequence[str], key: str) -> str | None:
+        """The id of the object under the parent with natural key ``key``: only the parent's
+        own objects are looked at (for a kind listed at the root, those naming it)."""
+        collection = self._collection(spec, parent_ids)
         response = await self._call("GET", collection)
         try:
             items = wire.load_json(response.content)
@@ -297,28 +261,36 @@ class ReadWriteClient(ReadOnlyClient):
             raise UnexpectedResponseError(
                 "the response is not a JSON list", method="GET", path=collection
             )
+        key_field = spec.key_field or ""
+        group = spec.endpoint.grouped_by
         for item in items:
-            if isinstance(item, dict) and item.get(key_field) == key:
-                found = item.get("id")
-                if isinstance(found, str) and found:
-                    return found.lower()
+            if not isinstance(item, dict) or get_path(item, key_field) != key:
+                continue
+            if group is not None and str(get_path(item, group)).lower() != parent_ids[-1].lower():
+                continue
+            found = item.get("id")
+            if isinstance(found, str) and found:
+                return found.lower()
         return None
 
-    async def _create(self, collection: str, body: BaseModel, key_field: str, key: str) -> str:
-        request = self._http.build_request("POST", collection, json=wire.dump_body(body))
+    async def _create(
+        self, spec: KindSpec, parent_ids: Sequence[str], data: dict[str, Any], key: str
+    ) -> str:
+        collection = self._collection(spec, parent_ids)
+        request = self._http.build_request("POST", collection, json=data)
         maybe_written = False
 
         async def adopt() -> str | None:
             """The object an earlier attempt may have created, if one may have been."""
             if not maybe_written:
                 return None
-            found = await self._find_by_key(collection, key_field, key)
+            found = await self._find_by_key(spec, parent_ids, key)
             if found is not None:
                 self.metrics.adopted_creates += 1
                 log.info(
                     "POST %s: adopted %s=%r (id %s) after an ambiguous create",
                     collection,
-                    key_field,
+                    spec.key_field,
                     key,
                     found,
                 )
@@ -334,7 +306,7 @@ class ReadWriteClient(ReadOnlyClient):
                 maybe_written = maybe_written or not failure.unsent
                 raise
             if response.is_success:
-                return await self._new_id(response, collection, key_field, key)
+                return await self._new_id(response, spec, parent_ids, key)
             if response.status_code >= 500:
                 maybe_written = True
                 raise Retryable(response=response, unsent=False)
@@ -351,18 +323,20 @@ class ReadWriteClient(ReadOnlyClient):
                 return found
             raise
 
-    async def _new_id(self, response: Response, collection: str, key_field: str, key: str) -> str:
+    async def _new_id(
+        self, response: Response, spec: KindSpec, parent_ids: Sequence[str], key: str
+    ) -> str:
         new_id = (
             wire.id_from_location(response.headers.get("Location"))
             or wire.id_from_body(response.content)
-            or await self._find_by_key(collection, key_field, key)
+            or await self._find_by_key(spec, parent_ids, key)
         )
         if new_id is None:
             raise UnexpectedResponseError(
                 f"created, but neither the Location header, the body nor a re-list "
-                f"named the new id ({key_field}={key!r})",
+                f"named the new id ({spec.key_field}={key!r})",
                 method="POST",
-                path=collection,
+                path=self._collection(spec, parent_ids),
                 status=response.status_code,
             )
         return new_id

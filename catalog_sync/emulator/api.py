@@ -14,7 +14,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from catalog_sync.emulator import operations as ops
-from catalog_sync.emulator.rules import BusinessError, NotFoundError
+from catalog_sync.emulator.rules import BusinessError, UnknownObjectError
 from catalog_sync.emulator.store import Store, public
 from catalog_sync.emulator.validation import JSON, ModelStateError
 from catalog_sync.emulator.views import Listed, list_items
@@ -68,7 +68,7 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             await emulator.settled()
         try:
             return await handler(request, emulator, params)
-        except NotFoundError:
+        except UnknownObjectError:
             return Response(status_code=404)
         except ModelStateError as error:
             return JSONResponse(error.errors, status_code=400)
@@ -198,7 +198,7 @@ async def reseller(request: Request, emulator: Emulator, ids: dict[str, str]) ->
     for row in _resellers(emulator.store):
         if row["id"] == ids["broker_id"]:
             return JSONResponse(public(row))
-    raise NotFoundError(ids["broker_id"])
+    raise UnknownObjectError(ids["broker_id"])
 
 
 _READ = ["GET"]

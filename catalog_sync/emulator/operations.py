@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from catalog_sync.emulator import rules
 from catalog_sync.emulator.ids import new_id
-from catalog_sync.emulator.rules import NotFoundError
+from catalog_sync.emulator.rules import UnknownObjectError
 from catalog_sync.emulator.store import Store, Table
 from catalog_sync.emulator.validation import (
     AMOUNTS,
@@ -55,7 +55,7 @@ def _get(
     """The record, if it exists and lies under ``parent`` (its id in the record's ``link``)."""
     record = table.get(object_id.lower())
     if record is None or (parent is not None and record[link] != parent["id"]):
-        raise NotFoundError(object_id)
+        raise UnknownObjectError(object_id)
     return record
 
 
@@ -196,7 +196,7 @@ def get_price_list(store: Store, service_id: str, currency: object) -> JSON:
     service = get_service(store, service_id)
     code = validate_currency(currency)
     if code not in service["currencies"]:
-        raise NotFoundError(code)
+        raise UnknownObjectError(code)
     return {
         "currencyCode": code,
         "products": [

@@ -12,10 +12,11 @@ from collections.abc import Iterable
 
 from catalog_sync.emulator.store import Store
 from catalog_sync.emulator.validation import JSON
+from catalog_sync.kinds.addon import ALLOWED_PRICE_PER
 
 __all__ = [
     "BusinessError",
-    "NotFoundError",
+    "UnknownObjectError",
     "check_addon",
     "check_broker",
     "check_price_list",
@@ -25,17 +26,14 @@ __all__ = [
 ]
 
 ERROR_NAMES = {2: "NotFound", 3: "AlreadyExists", 5: "InvalidValue", 6: "NotAllowed"}
-ALLOWED_PRICE_PER = {
-    "ProductBased": ("Subscription", "Quantity", "Selected"),
-    "Metered": ("Metered",),
-}
 _DOMAIN = re.compile(
     r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.IGNORECASE
 )
 
 
-class NotFoundError(Exception):
-    """An id in the path does not exist: 404 with an empty body."""
+class UnknownObjectError(Exception):
+    """An id in the path does not exist: 404 with an empty body. (Not the client's
+    :class:`catalog_sync.errors.NotFoundError`, which is what that 404 becomes.)"""
 
 
 class BusinessError(Exception):

@@ -13,10 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, get_args
 
 from catalog_sync.currencies import CURRENCY_CODES
 from catalog_sync.emulator.ids import is_guid
+from catalog_sync.kinds.addon import PricePer
+from catalog_sync.kinds.product import ProductType, quantities_out_of_order
+from catalog_sync.kinds.publish import WirePublishTo
+from catalog_sync.kinds.service import ProvisioningType, ServiceStatus
 
 __all__ = [
     "AMOUNTS",
@@ -34,12 +38,13 @@ __all__ = [
 
 JSON = dict[str, Any]
 
-PROVISIONING_TYPES = ("Email", "Webhook")
-SERVICE_STATUSES = ("Active", "Disabled")
+# The API's vocabularies are the kinds' own (catalog_sync/kinds), written once.
+PROVISIONING_TYPES = get_args(ProvisioningType)
+SERVICE_STATUSES = get_args(ServiceStatus)
 BILLING_GENERATION = ("Automatic", "Manual")
-PRODUCT_TYPES = ("ProductBased", "Metered")
-PRICE_PER = ("Subscription", "Quantity", "Selected", "Metered")
-PUBLISH_TO = ("AllBrokers", "Regions", "Countries", "SellerBrokers", "SpecificBrokers", "None")
+PRODUCT_TYPES = get_args(ProductType)
+PRICE_PER = get_args(PricePer)
+PUBLISH_TO = get_args(WirePublishTo)
 SUBSCRIPTION_PERIODS = (1, 12, 24, 36, 48, 60)
 BILLING_FREQUENCIES = (1, 12)
 AMOUNTS = ("price", "cost", "recommendedPrice")
@@ -282,8 +287,7 @@ def validate_product(body: object) -> JSON:
         # Not in the catalog's model (assumed name, docs/contracts.md): a PUT must carry it back.
         "allowQuantityDecrease": r.boolean("allowQuantityDecrease"),
     }
-    low, high = record["minQuantity"], record["maxQuantity"]
-    if low is not None and high is not None and high < low:
+    if quantities_out_of_order(record) is not None:
         r.fail("maxQuantity", "The field MaxQuantity must not be less than MinQuantity.")
     return _done(record, errors)
 

@@ -8,20 +8,20 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from catalog_sync import __version__
-from catalog_sync.catalog import UNKNOWN_LOCATION, Catalog, Code, LoadedCatalog
+from catalog_sync.catalog import Catalog, Code, LoadedCatalog
 from catalog_sync.catalog.models import Settings
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import CatalogError
 from catalog_sync.graph import Address, ResourceGraph
-from catalog_sync.kinds import KINDS, LOOKUP_TABLES
+from catalog_sync.kinds import KINDS
+from catalog_sync.live.keyed import read_keyed, wanted_by_desired, with_listed
+from catalog_sync.live.lookups import LOOKUP_TABLES, Lookups
+from catalog_sync.live.reader import LiveCatalog, LiveReader, read_live
 from catalog_sync.plan.baseline import mark_origins
 from catalog_sync.plan.desired import desired_graph
 from catalog_sync.plan.diff import plan_changes
 from catalog_sync.plan.duplicates import refuse_duplicates
-from catalog_sync.plan.keyed import read_keyed, wanted_by_desired, with_listed
-from catalog_sync.plan.live import LiveCatalog, LiveReader, read_live
-from catalog_sync.plan.lookups import Lookups
 from catalog_sync.plan.match import pinned_problems
 from catalog_sync.plan.model import (
     CatalogRef,
@@ -157,50 +157,13 @@ def desired_against(catalog: Catalog, live: LiveCatalog) -> ResourceGraph:
 
 
 def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
-    """Changes no apply could make, reported at their line instead of failing every apply."""
-    problems = []
-    for change in changes:
-        problems.extend(_quantity_problem(change, live))
-        # Only a product has a type (and a removal shows no fields).
-        type_change = next((f for f in change.field_changes if f.path == "type"), None)
-        if type_change is None:
-            continue
-        if change.id is not None and live.children(change.address):
-            problems.append(
-                Diagnostic(
-                    type_change.source or change.source or UNKNOWN_LOCATION,
-                    Code.PRODUCT_TYPE_CHANGE,
-                    Severity.ERROR,
-                    f"{change.address}: the type cannot change from {type_change.before} to "
-                    f"{type_change.after} while the product has addons (Cloudmore checks "
-                    "each addon's pricePer against it): remove the addons, apply, then "
-                    "change the type and add them back",
-                )
-            )
+    """Changes no apply could make, reported at their line instead of failing every apply:
+    each kind's own rules (:attr:`~catalog_sync.kinds.KindSpec.impossible`)."""
+    problems = [
+        problem for change in changes for problem in KINDS[change.kind].impossible(change, live)
+    ]
     if problems:
         raise CatalogError(problems)
-
-
-def _quantity_problem(change: Change, live: ResourceGraph) -> list[Diagnostic]:
-    """A minQuantity above the maxQuantity it will be written with: the files may give one
-    and leave the other to live state, and Cloudmore refuses the pair (docs/diagnostics.md)."""
-    current = live.by_id(change.kind).get(change.id) if change.id is not None else None
-    written = {**(current.fields if current is not None else {}), **change.written()}
-    low, high = written.get("minQuantity"), written.get("maxQuantity")
-    if not isinstance(low, int) or not isinstance(high, int) or low <= high:
-        return []
-    shown = {f.path: f for f in change.field_changes}
-    given = shown.get("minQuantity") or shown.get("maxQuantity")
-    kept = "maxQuantity" if "maxQuantity" not in shown else "minQuantity"
-    return [
-        Diagnostic(
-            (given.source if given else None) or change.source or UNKNOWN_LOCATION,
-            Code.QUANTITY_ORDER,
-            Severity.ERROR,
-            f"{change.address}: minQuantity {low} would be above maxQuantity {high} (the "
-            f"{kept} the files leave out keeps its live value): give both in the files",
-        )
-    ]
 
 
 def _unmatched_protect(

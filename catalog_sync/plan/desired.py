@@ -19,7 +19,7 @@ from catalog_sync.catalog.sourced import SourcedModel, yaml_names
 from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import BROKERS, KINDS, FieldSpec, KindSpec, children_of, get_path
-from catalog_sync.plan.lookups import Lookups
+from catalog_sync.live.lookups import Lookups
 
 __all__ = ["Desired", "desired_graph"]
 

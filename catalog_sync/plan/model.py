@@ -175,8 +175,10 @@ def _fits(spec: KindSpec, action: Action) -> bool:
     if spec.embedded is not None or action is Action.PUBLISH:
         return spec.embedded is not None and action is Action.PUBLISH
     if action.removes:
-        return spec.remove is not None and spec.removal == action.value
-    return {Action.CREATE: spec.create, Action.ENABLE: spec.status}.get(action, True) is not None
+        return spec.removes and spec.removal == action.value
+    if action is Action.CREATE:
+        return spec.creates
+    return action is not Action.ENABLE or spec.status is not None
 
 
 def _field_problems(change: Change, spec: KindSpec) -> list[str]:

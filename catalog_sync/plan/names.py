@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from catalog_sync.catalog import Catalog
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
+from catalog_sync.live.reader import read_live
 from catalog_sync.plan.build import desired_against
-from catalog_sync.plan.live import read_live
 
 __all__ = ["NAMES_CHECKED_ONLINE", "check_names"]
 

@@ -6,3 +6,7 @@ an addon's own fields are its row of the default currency. The modules are impor
 (``catalog_sync.pricing.rows`` and so on): the plan model uses :mod:`.model`, and the
 evaluating modules use the plan model.
 """
+
+from __future__ import annotations
+
+__all__: list[str] = []

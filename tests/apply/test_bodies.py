@@ -12,9 +12,14 @@ from catalog_sync.apply.bodies import Names, body_for
 from catalog_sync.cloudmore import wire
 from catalog_sync.errors import ApplyError
 from catalog_sync.graph import Fields, Kind
-from catalog_sync.kinds import BROKERS, KINDS, LOOKUP_TABLES
-from catalog_sync.plan.live import read_live
-from catalog_sync.plan.lookups import Lookups
+from catalog_sync.kinds import BROKERS, KINDS
+from catalog_sync.kinds.addon import AddonBody, AddonRead
+from catalog_sync.kinds.broker import BrokerBody, BrokerRead
+from catalog_sync.kinds.product import ProductBody
+from catalog_sync.kinds.publish import PublishBody
+from catalog_sync.kinds.service import CustomProperty, ServiceBody, ServiceRead
+from catalog_sync.live.lookups import LOOKUP_TABLES, Lookups
+from catalog_sync.live.reader import read_live
 from catalog_sync.plan.model import Action, FieldChange
 from tests.apply.plans import change
 from tests.apply.support import InProcess
@@ -39,34 +44,34 @@ def _build(
 
 def service_body(
     fields: Fields, names: Names, existing: BaseModel | None = None, *, enable: bool = False
-) -> wire.ServiceBody:
-    return _build(Kind.SERVICE, wire.ServiceBody, fields, names, existing, enable=enable)
+) -> ServiceBody:
+    return _build(Kind.SERVICE, ServiceBody, fields, names, existing, enable=enable)
 
 
-def product_body(
-    fields: Fields, names: Names, existing: BaseModel | None = None
-) -> wire.ProductBody:
-    return _build(Kind.PRODUCT, wire.ProductBody, fields, names, existing)
+def product_body(fields: Fields, names: Names, existing: BaseModel | None = None) -> ProductBody:
+    return _build(Kind.PRODUCT, ProductBody, fields, names, existing)
 
 
-def addon_body(fields: Fields, names: Names, existing: BaseModel | None = None) -> wire.AddonBody:
-    return _build(Kind.ADDON, wire.AddonBody, fields, names, existing)
+def addon_body(fields: Fields, names: Names, existing: BaseModel | None = None) -> AddonBody:
+    return _build(Kind.ADDON, AddonBody, fields, names, existing)
 
 
-def broker_body(fields: Fields, names: Names, existing: BaseModel | None = None) -> wire.BrokerBody:
-    return _build(Kind.BROKER, wire.BrokerBody, fields, names, existing)
+def broker_body(fields: Fields, names: Names, existing: BaseModel | None = None) -> BrokerBody:
+    return _build(Kind.BROKER, BrokerBody, fields, names, existing)
 
 
-def publish_body(fields: Fields, names: Names) -> wire.PublishBody:
-    return _build(Kind.PUBLISH, wire.PublishBody, fields, names)
+def publish_body(fields: Fields, names: Names) -> PublishBody:
+    return _build(Kind.PUBLISH, PublishBody, fields, names)
 
 
 LOOKUPS = Lookups(
-    categories={"Security": "cat-sec", "Storage": "cat-sto"},
-    regions={"Nordics": "reg-n"},
-    countries={"SE": "c-se", "FI": "c-fi"},
-    email_templates={"Welcome pack": "tpl-w"},
-    custom_properties={"Partner tier": "p1", "Invoice reference": "p2"},
+    {
+        "categories": {"Security": "cat-sec", "Storage": "cat-sto"},
+        "regions": {"Nordics": "reg-n"},
+        "countries": {"SE": "c-se", "FI": "c-fi"},
+        "emailTemplates": {"Welcome pack": "tpl-w"},
+        "customProperties": {"Partner tier": "p1", "Invoice reference": "p2"},
+    }
 )
 
 
@@ -181,12 +186,12 @@ def test_what_cannot_be_sent_is_an_apply_error(build: Any, message: str) -> None
 
 
 def test_an_update_overlays_only_changed_fields_on_the_object_read() -> None:
-    existing = wire.ServiceRead(
+    existing = ServiceRead(
         id="s-1",
         name="S",
         vendor_name="V",
         category_ids=["cat-sec"],
-        custom_properties=[wire.CustomProperty(property_id="kept", name="Kept")],
+        custom_properties=[CustomProperty(property_id="kept", name="Kept")],
         status="Disabled",
     )
     update = change(
@@ -209,7 +214,7 @@ def test_an_update_overlays_only_changed_fields_on_the_object_read() -> None:
 
 def test_an_update_of_the_wrong_kind_of_object_is_refused() -> None:
     with pytest.raises(ApplyError, match="expected a Product"):
-        product_body({}, _names(), wire.AddonRead(id="a", name="A", item_code="a"))
+        product_body({}, _names(), AddonRead(id="a", name="A", item_code="a"))
 
 
 def _comparable(body: BaseModel) -> dict[str, Any]:
@@ -224,7 +229,7 @@ def _comparable(body: BaseModel) -> dict[str, Any]:
 
 @pytest.mark.anyio
 async def test_every_demo_object_reads_into_fields_that_build_back_into_its_own_body() -> None:
-    """bodies.py is the inverse of plan/live.py: reading an object, then building a body from
+    """bodies.py is the inverse of live/reader.py: reading an object, then building a body from
     its managed fields, gives the object's own fields back (why a re-plan after apply is empty,
     at the unit level)."""
     emulator = InProcess("demo")
@@ -233,10 +238,10 @@ async def test_every_demo_object_reads_into_fields_that_build_back_into_its_own_
     tables = {table: dict(live.lookups.table(table)) for table in LOOKUP_TABLES}
     names = Names(tables, live.lookups, live.broker_ids)
     builders: dict[Kind, tuple[Any, type[BaseModel]]] = {
-        Kind.SERVICE: (service_body, wire.ServiceBody),
-        Kind.PRODUCT: (product_body, wire.ProductBody),
-        Kind.ADDON: (addon_body, wire.AddonBody),
-        Kind.BROKER: (broker_body, wire.BrokerBody),
+        Kind.SERVICE: (service_body, ServiceBody),
+        Kind.PRODUCT: (product_body, ProductBody),
+        Kind.ADDON: (addon_body, AddonBody),
+        Kind.BROKER: (broker_body, BrokerBody),
     }
     checked: set[Kind] = set()
     for resource in live.graph:
@@ -264,8 +269,8 @@ def test_an_update_is_the_raw_object_read_with_the_changed_fields_overlaid() -> 
         "partnerLevel": {"tier": 3, "since": "2024-01-01"},
         "discount": Decimal("0.125"),
     }
-    existing = wire.parse_one(wire.BrokerRead, sent)
-    names = Names({}, Lookups({}, {}, {}, {}), {})
+    existing = wire.parse_one(BrokerRead, sent)
+    names = Names({}, Lookups(), {})
     body = broker_body({"supportEmail": "new@example.com"}, names, existing)
     dumped = wire.dump_body(body)
     # Everything the server sent survives, nested unknown keys too; only the change differs

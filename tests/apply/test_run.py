@@ -17,10 +17,11 @@ from catalog_sync.apply import (
     SilentListener,
     apply_plan,
 )
-from catalog_sync.cloudmore import open_read_write, wire
+from catalog_sync.cloudmore import open_read_write
 from catalog_sync.emulator import FaultConfig, ScriptedFault
 from catalog_sync.errors import ServerError
 from catalog_sync.graph import Kind
+from catalog_sync.kinds.service import CustomProperty, ServiceBody
 from catalog_sync.plan.build import target_of
 from catalog_sync.plan.model import Action
 from catalog_sync.render.apply_text import render_report
@@ -60,7 +61,10 @@ async def test_example_onto_demo_with_prune_replans_empty(
         plan, report = await plan_and_apply(client, emulator.settings, journal_dir, catalog)
         again = await plan_with(client, emulator.settings, catalog)
         # Lists carry summaries: the status is in each service's detail read.
-        services = {s.name: await client.get_service(s.id) for s in await client.list_services()}
+        services = {
+            s.name: await client.get(Kind.SERVICE, (), s.id)
+            for s in await client.list(Kind.SERVICE)
+        }
     actions: dict[str, Action] = {c.address: c.action for c in plan.changes}
     assert actions['service["Legacy Hosting"]'] is Action.DISABLE
     assert actions['service["Acronis Cyber Protect"]'] is Action.ENABLE
@@ -76,7 +80,7 @@ async def test_a_failed_product_create_skips_its_addons_and_publish_only(
 ) -> None:
     emulator = InProcess("demo")
     async with emulator.client() as client:
-        pbx = next(s for s in await client.list_services() if s.name == "Cloud PBX")
+        pbx = next(s for s in await client.list(Kind.SERVICE) if s.name == "Cloud PBX")
         emulator.app.state.emulator.faults.configure(
             FaultConfig(
                 script=(
@@ -154,14 +158,14 @@ async def test_fail_fast_starts_nothing_after_the_first_failure(journal_dir: Pat
 @pytest.mark.anyio
 async def test_an_update_keeps_the_fields_the_catalog_does_not_manage(journal_dir: Path) -> None:
     emulator = InProcess("demo")
-    prop = wire.CustomProperty(type="Text", property_id="region-code", name="Region code")
+    prop = CustomProperty(type="Text", property_id="region-code", name="Region code")
     async with emulator.client() as client:
-        listed = next(s for s in await client.list_services() if s.name == "Cloud PBX")
-        pbx = await client.get_service(listed.id)
-        kept = wire.ServiceBody.model_validate({**pbx.model_dump(), "customProperties": [prop]})
-        await client.update_service(pbx.id, kept)
+        listed = next(s for s in await client.list(Kind.SERVICE) if s.name == "Cloud PBX")
+        pbx = await client.get(Kind.SERVICE, (), listed.id)
+        kept = ServiceBody.model_validate({**pbx.model_dump(), "customProperties": [prop]})
+        await client.replace(Kind.SERVICE, (), pbx.id, kept)
         plan, report = await plan_and_apply(client, emulator.settings, journal_dir)
-        after = await client.get_service(pbx.id)
+        after = await client.get(Kind.SERVICE, (), pbx.id)
     assert any(
         c.address == 'service["Cloud PBX"]' and c.action is Action.UPDATE for c in plan.changes
     )
@@ -200,8 +204,8 @@ async def test_children_of_parents_created_in_the_run_are_created_under_the_new_
         site = new_ids['service["Managed Firewall"].product["fw-site"]']
         assert firewall is not None
         assert site is not None
-        addons = await client.list_addons(firewall, site)
-        service = await client.get_service(firewall)
+        addons = await client.list(Kind.ADDON, (firewall, site))
+        service = await client.get(Kind.SERVICE, (), firewall)
     assert sorted(a.item_code for a in addons) == ["fw-ha", "fw-ips"]
     brokers = {new_ids['broker["12345678"]'], new_ids['broker["5566778899"]']}
     assert set(service.publish.broker_ids) == brokers
@@ -295,15 +299,15 @@ async def test_a_service_pinned_by_id_is_renamed_and_gets_its_new_children(
 ) -> None:
     emulator = InProcess("demo")
     async with emulator.client() as client:
-        pbx = next(s for s in await client.list_services() if s.name == "Cloud PBX")
+        pbx = next(s for s in await client.list(Kind.SERVICE) if s.name == "Cloud PBX")
         catalog = copy_catalog(tmp_path)
         source = catalog / "services" / "cloud-pbx.yaml"
         pinned = f"  - name: Cloud Phone\n    id: {pbx.id}\n"
         source.write_text(source.read_text("utf-8").replace("  - name: Cloud PBX\n", pinned))
         plan, report = await plan_and_apply(client, emulator.settings, journal_dir, catalog)
         again = await plan_with(client, emulator.settings, catalog)
-        renamed = await client.get_service(pbx.id)
-        products = await client.list_products(pbx.id)
+        renamed = await client.get(Kind.SERVICE, (), pbx.id)
+        products = await client.list(Kind.PRODUCT, (pbx.id,))
     actions: dict[str, Action] = {c.address: c.action for c in plan.changes}
     assert actions['service["Cloud Phone"]'] is Action.UPDATE
     assert actions['service["Cloud Phone"].product["pbx-minutes"].addon["pbx-min-intl"]'] is (

@@ -1,5 +1,5 @@
 """Apply reads what its plan touches, not the whole catalog: its requests, counted in the
-emulator's request log (catalog_sync/plan/scoped.py, docs/benchmarks.md)."""
+emulator's request log (catalog_sync/live/scope.py, docs/benchmarks.md)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 
 from bench.bounds import change_minimum, create_minimum, plan_minimum
 from catalog_sync.apply import ApplyOptions, apply_plan
-from catalog_sync.cloudmore import wire
 from catalog_sync.emulator import EmulatorConfig, create_app
 from catalog_sync.graph import Kind
+from catalog_sync.kinds import LIST_VIEWS
 from catalog_sync.plan.build import target_of
 from catalog_sync.plan.model import Action, Plan
 from tests.apply.support import EXAMPLE, SELLER, InProcess, copy_catalog, plan_with
@@ -183,8 +183,8 @@ async def test_on_whole_lists_an_addon_update_reads_no_detail_and_decodes_no_pub
     # Lists that carry whole objects (docs/contracts.md, "List and detail reads"): every
     # listed service comes with its publish settings, which name brokers the addon's apply
     # never lists; an object nothing touches is kept as its key and id only.
-    for model in list(wire.LIST_VIEWS):
-        monkeypatch.setitem(wire.LIST_VIEWS, model, None)
+    for model in list(LIST_VIEWS):
+        monkeypatch.setitem(LIST_VIEWS, model, None)
     emulator = InProcess("demo")
     emulator.app = create_app(EmulatorConfig(seed="demo", list_shape="full"))
     await _applied(emulator, await _plan(emulator), tmp_path / "converge")
@@ -198,3 +198,25 @@ async def test_on_whole_lists_an_addon_update_reads_no_detail_and_decodes_no_pub
 
     assert len(requests) == 8
     assert not any(r.startswith("GET /brokers") for r in requests)
+
+
+@pytest.mark.anyio
+async def test_a_publish_change_lists_no_child_kind_it_does_not_touch(
+    tmp_path: Path, journal_dir: Path
+) -> None:
+    """A scoped read lists below an object on a change's path only the kinds of the changes
+    (catalog_sync/live/scope.py, ``path_kinds``): publish settings are read with their
+    service, so no product list is read (the walker of the full read listed them all)."""
+    emulator = InProcess("demo")
+    await _applied(emulator, await _plan(emulator), tmp_path / "converge")
+    catalog = copy_catalog(tmp_path)
+    pbx = catalog / "services" / "cloud-pbx.yaml"
+    pbx.write_text(pbx.read_text().replace("to: sellerBrokers", "to: allBrokers", 1))
+    plan = await _plan(emulator, catalog)
+    assert [(c.kind, c.action) for c in plan.changes] == [(Kind.PUBLISH, Action.PUBLISH)]
+
+    requests = await _applied(emulator, plan, journal_dir)
+
+    assert "PUT /services/{id}/publish" in requests
+    assert _reads(requests)["GET /services/{id}"] == 2  # before and after
+    assert not [r for r in requests if r.endswith("/products")]

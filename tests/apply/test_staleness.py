@@ -9,10 +9,12 @@ import pytest
 
 from catalog_sync.apply import ApplyOptions, apply_plan
 from catalog_sync.apply.staleness import check_fresh, target_problems
-from catalog_sync.cloudmore import wire
 from catalog_sync.errors import StalePlanError
+from catalog_sync.graph import Kind
+from catalog_sync.kinds.addon import AddonBody
+from catalog_sync.kinds.service import ServiceBody
+from catalog_sync.live.reader import read_live
 from catalog_sync.plan.build import target_of
-from catalog_sync.plan.live import read_live
 from catalog_sync.plan.model import Target
 from tests.apply.plans import TARGET, plan_of
 from tests.apply.support import InProcess, plan_with, writes_after
@@ -45,19 +47,23 @@ async def test_each_moved_object_is_listed_with_what_moved_and_nothing_is_writte
         live = await read_live(client)
         check_fresh(plan, live, target_of(emulator.settings))  # fresh: no error
 
-        services = {s.name: s for s in await client.list_services()}
+        services = {s.name: s for s in await client.list(Kind.SERVICE)}
         google = services["Google Workspace"]
-        payg = next(p for p in await client.list_products(google.id) if p.item_code == "payg")
-        std = next(
-            a for a in await client.list_addons(google.id, payg.id) if a.item_code == "gws-std"
+        payg = next(
+            p for p in await client.list(Kind.PRODUCT, (google.id,)) if p.item_code == "payg"
         )
-        cheaper = wire.AddonBody.model_validate({**std.model_dump(), "price": Decimal("9.00")})
-        await client.update_addon(google.id, payg.id, std.id, cheaper)
-        acronis = await client.get_service(services["Acronis Cyber Protect"].id)
-        enabled = wire.ServiceBody.model_validate({**acronis.model_dump(), "status": "Active"})
-        await client.update_service(acronis.id, enabled)
-        gws_ent = wire.AddonBody(name="Enterprise", item_code="gws-ent", price_per="Metered")
-        await client.create_addon(google.id, payg.id, gws_ent)
+        std = next(
+            a
+            for a in await client.list(Kind.ADDON, (google.id, payg.id))
+            if a.item_code == "gws-std"
+        )
+        cheaper = AddonBody.model_validate({**std.model_dump(), "price": Decimal("9.00")})
+        await client.replace(Kind.ADDON, (google.id, payg.id), std.id, cheaper)
+        acronis = await client.get(Kind.SERVICE, (), services["Acronis Cyber Protect"].id)
+        enabled = ServiceBody.model_validate({**acronis.model_dump(), "status": "Active"})
+        await client.replace(Kind.SERVICE, (), acronis.id, enabled)
+        gws_ent = AddonBody(name="Enterprise", item_code="gws-ent", price_per="Metered")
+        await client.create(Kind.ADDON, (google.id, payg.id), gws_ent)
         seq = emulator.requests()[-1]["seq"]
 
         with pytest.raises(StalePlanError) as stale:
@@ -81,9 +87,9 @@ async def test_a_removed_parent_and_a_removed_object_are_named(journal_dir: Path
     emulator = InProcess("demo")
     async with emulator.client() as client:
         plan = await plan_with(client, emulator.settings)
-        google = next(s for s in await client.list_services() if s.name == "Google Workspace")
-        for product in await client.list_products(google.id):
-            await client.delete_product(google.id, product.id)
+        google = next(s for s in await client.list(Kind.SERVICE) if s.name == "Google Workspace")
+        for product in await client.list(Kind.PRODUCT, (google.id,)):
+            await client.remove(Kind.PRODUCT, (google.id,), product.id)
         live = await read_live(client)
     with pytest.raises(StalePlanError) as stale:
         check_fresh(plan, live, target_of(emulator.settings))

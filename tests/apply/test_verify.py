@@ -5,15 +5,15 @@ from __future__ import annotations
 from catalog_sync.apply.report import Mismatch, OperationResult, Outcome
 from catalog_sync.apply.verify import verify
 from catalog_sync.graph import Address, Kind, Resource, ResourceGraph
-from catalog_sync.plan.live import LiveCatalog
-from catalog_sync.plan.lookups import Lookups
+from catalog_sync.live.lookups import Lookups
+from catalog_sync.live.reader import LiveCatalog
 from catalog_sync.plan.model import Action, Change, FieldChange
 from tests.apply.plans import change
 
 SERVICE = Address.of(Kind.SERVICE, "S")
 PRODUCT = SERVICE.child(Kind.PRODUCT, "p")
 _NAMED = (FieldChange(path="name", before=None, after="S"),)
-NO_LOOKUPS = Lookups(categories={}, regions={}, countries={}, email_templates={})
+NO_LOOKUPS = Lookups()
 
 
 def _live(*resources: Resource) -> LiveCatalog:

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from catalog_sync.catalog import load_catalog
-from catalog_sync.catalog.checks import ALLOWED_PRICE_PER
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import CatalogError
+from catalog_sync.kinds.addon import ALLOWED_PRICE_PER
 from tests.catalog.files import BROKER, SERVICE, write_catalog
 
 

@@ -12,6 +12,7 @@ from pydantic import SecretStr
 
 from catalog_sync.cloudmore import ApiSettings, ReadWriteClient
 from catalog_sync.emulator import DEMO
+from catalog_sync.graph import Kind
 
 IN_PROCESS_URL = "http://emulator.test"
 
@@ -68,9 +69,9 @@ async def admin_for(
 
 async def product_based(client: ReadWriteClient) -> tuple[str, str]:
     """(service id, product id) of some ProductBased product of the demo seed."""
-    for service in await client.list_services():
-        for listed in await client.list_products(service.id):
-            product = await client.get_product(service.id, listed.id)
+    for service in await client.list(Kind.SERVICE):
+        for listed in await client.list(Kind.PRODUCT, (service.id,)):
+            product = await client.get(Kind.PRODUCT, (service.id,), listed.id)
             if product.type == "ProductBased":
                 return service.id, product.id
     raise AssertionError("the demo seed has no ProductBased product")

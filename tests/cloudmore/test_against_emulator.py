@@ -8,9 +8,12 @@ import anyio
 import httpx
 import pytest
 
-from catalog_sync.cloudmore import RetryPolicy, open_read_only, open_read_write, wire
+from catalog_sync.cloudmore import RetryPolicy, open_read_only, open_read_write
 from catalog_sync.emulator import EmulatorConfig, create_app, serve_in_thread
 from catalog_sync.errors import ApiValidationError, AuthenticationError, PermissionDeniedError
+from catalog_sync.graph import Kind
+from catalog_sync.kinds.addon import AddonBody
+from catalog_sync.kinds.broker import BrokerBody
 from tests.cloudmore.emulator_helpers import (
     IN_PROCESS_URL,
     admin_for,
@@ -24,8 +27,8 @@ def _in_process(seed: str = "demo") -> httpx.ASGITransport:
     return httpx.ASGITransport(app=create_app(EmulatorConfig(seed=seed)))  # type: ignore[arg-type]
 
 
-def _addon(item_code: str) -> wire.AddonBody:
-    return wire.AddonBody(
+def _addon(item_code: str) -> AddonBody:
+    return AddonBody(
         name=f"Addon {item_code}", item_code=item_code, price=Decimal("3.50"), price_per="Quantity"
     )
 
@@ -38,7 +41,7 @@ async def test_32_concurrent_requests_at_start_make_one_token_request() -> None:
         anyio.create_task_group() as group,
     ):
         for _ in range(32):
-            group.start_soon(client.list_services)
+            group.start_soon(client.list, Kind.SERVICE)
     async with admin_for(IN_PROCESS_URL, transport) as admin:
         assert await admin.count("POST", "/connect/token") == 1
         assert await admin.count("GET", "/services") == 32
@@ -52,7 +55,7 @@ async def test_32_concurrent_requests_over_a_socket_make_one_token_request() -> 
             anyio.create_task_group() as group,
         ):
             for _ in range(32):
-                group.start_soon(client.list_services)
+                group.start_soon(client.list, Kind.SERVICE)
         async with admin_for(base_url) as admin:
             assert await admin.count("POST", "/connect/token") == 1
             assert await admin.count("GET", "/services") == 32
@@ -65,11 +68,11 @@ async def test_tokens_revoked_mid_run_are_renewed_once() -> None:
         admin_for(IN_PROCESS_URL, transport) as admin,
         open_read_only(demo_settings(IN_PROCESS_URL), transport=transport) as client,
     ):
-        await client.list_services()
+        await client.list(Kind.SERVICE)
         await admin.revoke_tokens()
         async with anyio.create_task_group() as group:
             for _ in range(16):
-                group.start_soon(client.list_services)
+                group.start_soon(client.list, Kind.SERVICE)
         assert client.metrics.count("GET", 200) == 17
         assert await admin.count("POST", "/connect/token") == 2
     assert client.metrics.token_renewals == 1
@@ -88,11 +91,11 @@ async def test_renewal_after_401_works_when_every_pooled_connection_is_busy(
             admin_for(base_url) as admin,
             open_read_only(settings, retry_policy=RetryPolicy(max_attempts=1)) as client,
         ):
-            await client.list_services()
+            await client.list(Kind.SERVICE)
             await admin.revoke_tokens()
             async with anyio.create_task_group() as group:
                 for _ in range(parallelism):
-                    group.start_soon(client.list_services)
+                    group.start_soon(client.list, Kind.SERVICE)
             assert await admin.count("POST", "/connect/token") == 2
         assert client.metrics.token_renewals == 1
 
@@ -104,13 +107,13 @@ async def test_a_forced_401_fault_is_survived_with_one_renewal() -> None:
         admin_for(IN_PROCESS_URL, transport) as admin,
         open_read_only(demo_settings(IN_PROCESS_URL), transport=transport) as client,
     ):
-        await client.list_services()
+        await client.list(Kind.SERVICE)
         await admin.faults(
             script=[
                 {"method": "GET", "pathPattern": "/brokers$", "fault": "unauthorized", "count": 1}
             ]
         )
-        brokers = await client.list_brokers()
+        brokers = await client.list(Kind.BROKER)
         assert brokers
         assert await admin.count("POST", "/connect/token") == 2
         assert client.metrics.count("GET", 401) == 1
@@ -136,7 +139,7 @@ async def test_scripted_429_with_retry_after_2_is_waited_out() -> None:
                 }
             ]
         )
-        services = await client.list_services()
+        services = await client.list(Kind.SERVICE)
         assert services
         assert client.metrics.waits == [2.0]
         assert client.metrics.retries == 1
@@ -158,9 +161,11 @@ async def test_ambiguous_502_on_addon_create_ends_with_exactly_one_addon() -> No
         await admin.faults(
             script=[{"method": "POST", "pathPattern": "/addons$", "fault": "ambiguous_502"}]
         )
-        new_id = await client.create_addon(service_id, product_id, _addon("amb-502"))
+        new_id = await client.create(Kind.ADDON, (service_id, product_id), _addon("amb-502"))
         matching = [
-            a for a in await client.list_addons(service_id, product_id) if a.item_code == "amb-502"
+            a
+            for a in await client.list(Kind.ADDON, (service_id, product_id))
+            if a.item_code == "amb-502"
         ]
         assert [a.id for a in matching] == [new_id]
         assert client.metrics.adopted_creates == 1
@@ -178,10 +183,10 @@ async def test_dropped_connection_after_a_committed_addon_create_adopts_it() -> 
             await admin.faults(
                 script=[{"method": "POST", "pathPattern": "/addons$", "fault": "ambiguous_drop"}]
             )
-            new_id = await client.create_addon(service_id, product_id, _addon("amb-drop"))
+            new_id = await client.create(Kind.ADDON, (service_id, product_id), _addon("amb-drop"))
             matching = [
                 a
-                for a in await client.list_addons(service_id, product_id)
+                for a in await client.list(Kind.ADDON, (service_id, product_id))
                 if a.item_code == "amb-drop"
             ]
             assert [a.id for a in matching] == [new_id]
@@ -202,7 +207,7 @@ async def test_read_timeout_on_addon_create_ends_with_exactly_one_addon() -> Non
                 **faults,
                 script=[{"method": "POST", "pathPattern": "/addons$", "fault": "hang"}],
             )
-            new_id = await client.create_addon(service_id, product_id, _addon("timed-out"))
+            new_id = await client.create(Kind.ADDON, (service_id, product_id), _addon("timed-out"))
             assert client.metrics.count("POST", "ReadTimeout") == 1
             # The hung request is still being served; wait until the emulator has answered it
             # (its log entry is written when it finishes), then count what exists.
@@ -211,7 +216,7 @@ async def test_read_timeout_on_addon_create_ends_with_exactly_one_addon() -> Non
                     await anyio.sleep(0.02)
             matching = [
                 a
-                for a in await client.list_addons(service_id, product_id)
+                for a in await client.list(Kind.ADDON, (service_id, product_id))
                 if a.item_code == "timed-out"
             ]
             assert [a.id for a in matching] == [new_id]
@@ -227,32 +232,36 @@ async def test_delete_whose_first_answer_was_lost_counts_as_done() -> None:
         ) as client,
     ):
         service_id, product_id = await product_based(client)
-        addon_id = await client.create_addon(service_id, product_id, _addon("to-delete"))
+        addon_id = await client.create(Kind.ADDON, (service_id, product_id), _addon("to-delete"))
         await admin.faults(
             script=[{"method": "DELETE", "pathPattern": "/addons/", "fault": "ambiguous_502"}]
         )
-        await client.delete_addon(service_id, product_id, addon_id)
+        await client.remove(Kind.ADDON, (service_id, product_id), addon_id)
         assert client.metrics.count("DELETE", 502) == 1
         assert client.metrics.count("DELETE", 404) == 1
-        assert addon_id not in {a.id for a in await client.list_addons(service_id, product_id)}
+        assert addon_id not in {
+            a.id for a in await client.list(Kind.ADDON, (service_id, product_id))
+        }
 
 
 @pytest.mark.anyio
 async def test_both_validation_shapes_come_back_as_reasons() -> None:
     transport = _in_process()
     async with open_read_write(demo_settings(IN_PROCESS_URL), transport=transport) as client:
-        (listed,) = (await client.list_brokers())[:1]
-        broker = await client.get_broker(listed.id)
-        body = wire.BrokerBody.model_validate(broker.model_dump())
+        (listed,) = (await client.list(Kind.BROKER))[:1]
+        broker = await client.get(Kind.BROKER, (), listed.id)
+        body = BrokerBody.model_validate(broker.model_dump())
         with pytest.raises(ApiValidationError) as bad_phone:
-            await client.update_broker(
+            await client.replace(
+                Kind.BROKER,
+                (),
                 broker.id,
                 body.model_copy(update={"contact": body.contact.model_copy(update={"phone": "x"})}),
             )
         assert "Contact.Phone" in bad_phone.value.reasons
         with pytest.raises(ApiValidationError) as bad_domain:
-            await client.update_broker(
-                broker.id, body.model_copy(update={"domain": "not a domain"})
+            await client.replace(
+                Kind.BROKER, (), broker.id, body.model_copy(update={"domain": "not a domain"})
             )
         assert "InvalidValue" in bad_domain.value.reasons
 
@@ -263,7 +272,7 @@ async def test_wrong_seller_and_wrong_password() -> None:
     wrong_seller = demo_settings(IN_PROCESS_URL, seller_id="22222222-2222-4222-8222-222222222222")
     async with open_read_only(wrong_seller, transport=transport) as client:
         with pytest.raises(PermissionDeniedError):
-            await client.list_services()
+            await client.list(Kind.SERVICE)
     from pydantic import SecretStr
 
     wrong_password = demo_settings(IN_PROCESS_URL, password=SecretStr("nope"))

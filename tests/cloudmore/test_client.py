@@ -13,7 +13,6 @@ from catalog_sync.cloudmore import (
     ReadWriteClient,
     open_read_only,
     open_read_write,
-    wire,
 )
 from catalog_sync.errors import (
     ApiValidationError,
@@ -22,27 +21,17 @@ from catalog_sync.errors import (
     ServerError,
     UnexpectedResponseError,
 )
+from catalog_sync.graph import Kind
+from catalog_sync.kinds.addon import AddonBody
+from catalog_sync.kinds.publish import PublishBody
+from catalog_sync.kinds.service import ServiceBody
 from tests.cloudmore.fakes import SELLER, FakeCloudmore, FakeSleep, raise_error, status
 
 SERVICES = f"/api/sellers/{SELLER}/services"
 ADDONS = f"{SERVICES}/s1/products/p1/addons"
-ADDON = wire.AddonBody(name="Std", item_code="std", price=Decimal("10.00"), price_per="Quantity")
+ADDON = AddonBody(name="Std", item_code="std", price=Decimal("10.00"), price_per="Quantity")
 
-WRITE_METHODS = {
-    "create_service",
-    "update_service",
-    "disable_service",
-    "publish_service",
-    "create_product",
-    "update_product",
-    "delete_product",
-    "create_addon",
-    "update_addon",
-    "delete_addon",
-    "create_broker",
-    "update_broker",
-    "delete_broker",
-}
+WRITE_METHODS = {"create", "replace", "remove"}
 
 
 def test_public_surface() -> None:
@@ -64,7 +53,8 @@ def test_read_only_client_has_no_write_method_at_all() -> None:
     public = {name for name, _ in inspect.getmembers(ReadOnlyClient) if not name.startswith("_")}
     assert not public & WRITE_METHODS
     assert not any(
-        name.startswith(("create", "update", "delete", "disable", "publish")) for name in public
+        name.startswith(("create", "update", "replace", "remove", "delete", "disable", "publish"))
+        for name in public
     )
     assert set(dir(ReadWriteClient)) >= WRITE_METHODS
 
@@ -90,14 +80,14 @@ async def test_reads_parse_lists_and_single_objects(settings: ApiSettings) -> No
         }
     )
     async with open_read_only(settings, transport=api.transport()) as client:
-        (service,) = await client.list_services()
+        (service,) = await client.list(Kind.SERVICE)
         assert service.status == "Disabled"
-        assert (await client.get_service("s1")).name == "S"
-        (product,) = await client.list_products("s1")
+        assert (await client.get(Kind.SERVICE, (), "s1")).name == "S"
+        (product,) = await client.list(Kind.PRODUCT, ("s1",))
         assert product.price == Decimal("1.5")
-        assert (await client.get_product("s1", "p1")).item_code == "p"
+        assert (await client.get(Kind.PRODUCT, ("s1",), "p1")).item_code == "p"
         with pytest.raises(NotFoundError, match=r"GET .*/services/nope: not found \(404\)"):
-            await client.get_service("nope")
+            await client.get(Kind.SERVICE, (), "nope")
 
 
 @pytest.mark.anyio
@@ -105,7 +95,7 @@ async def test_unexpected_body_is_an_unexpected_response_error(settings: ApiSett
     api = FakeCloudmore(collections={SERVICES: [{"name": "no id"}]})
     async with open_read_only(settings, transport=api.transport()) as client:
         with pytest.raises(UnexpectedResponseError, match=r"not a list of Service: 0.id"):
-            await client.list_services()
+            await client.list(Kind.SERVICE)
 
 
 @pytest.mark.anyio
@@ -114,7 +104,7 @@ async def test_403_says_the_seller_is_not_accessible(settings: ApiSettings) -> N
     api.add("GET", "/services$", status(403))
     async with open_read_only(settings, transport=api.transport()) as client:
         with pytest.raises(PermissionDeniedError, match="CLOUDMORE_SELLER_ID"):
-            await client.list_services()
+            await client.list(Kind.SERVICE)
 
 
 @pytest.mark.anyio
@@ -138,7 +128,7 @@ async def test_400_carries_the_server_reasons(
     api.add("POST", "/addons$", status(400, body=body))
     async with open_read_write(settings, transport=api.transport()) as client:
         with pytest.raises(ApiValidationError) as raised:
-            await client.create_addon("s1", "p1", ADDON)
+            await client.create(Kind.ADDON, ("s1", "p1"), ADDON)
     assert raised.value.reasons == reasons
     assert str(raised.value).startswith(f"POST {ADDONS}: rejected (400): ")
     assert raised.value.status == 400
@@ -148,7 +138,7 @@ async def test_400_carries_the_server_reasons(
 async def test_new_id_from_location(settings: ApiSettings) -> None:
     api = FakeCloudmore()
     async with open_read_write(settings, transport=api.transport()) as client:
-        new_id = await client.create_addon("s1", "p1", ADDON)
+        new_id = await client.create(Kind.ADDON, ("s1", "p1"), ADDON)
     assert api.collections[ADDONS][0]["id"] == new_id
     assert api.count("GET", "/addons$") == 0
     sent = api.collections[ADDONS][0]
@@ -160,7 +150,7 @@ async def test_new_id_from_location(settings: ApiSettings) -> None:
 async def test_new_id_from_body_when_no_location(settings: ApiSettings) -> None:
     api = FakeCloudmore(location_header=False, body_id=True)
     async with open_read_write(settings, transport=api.transport()) as client:
-        new_id = await client.create_addon("s1", "p1", ADDON)
+        new_id = await client.create(Kind.ADDON, ("s1", "p1"), ADDON)
     assert api.collections[ADDONS][0]["id"] == new_id
     assert api.count("GET", "/addons$") == 0
 
@@ -169,7 +159,7 @@ async def test_new_id_from_body_when_no_location(settings: ApiSettings) -> None:
 async def test_new_id_from_a_relist_when_neither(settings: ApiSettings) -> None:
     api = FakeCloudmore(location_header=False)
     async with open_read_write(settings, transport=api.transport()) as client:
-        new_id = await client.create_service(wire.ServiceBody(name="New service"))
+        new_id = await client.create(Kind.SERVICE, (), ServiceBody(name="New service"))
     assert api.collections[SERVICES][0]["id"] == new_id
     assert api.count("GET", "/services$") == 1
 
@@ -185,7 +175,7 @@ async def test_ambiguous_create_that_committed_is_adopted_not_duplicated(
     api = FakeCloudmore()
     api.add("POST", "/addons$", fault, commit_first=True)  # type: ignore[arg-type]
     async with open_read_write(settings, transport=api.transport(), sleep=fake_sleep) as client:
-        new_id = await client.create_addon("s1", "p1", ADDON)
+        new_id = await client.create(Kind.ADDON, ("s1", "p1"), ADDON)
         assert client.metrics.adopted_creates == 1
     assert [item["id"] for item in api.collections[ADDONS]] == [new_id]
     assert api.count("POST", "/addons$") == 1
@@ -198,7 +188,7 @@ async def test_ambiguous_create_that_did_not_commit_is_sent_again(
     api = FakeCloudmore()
     api.add("POST", "/addons$", raise_error(httpx.ReadTimeout))
     async with open_read_write(settings, transport=api.transport(), sleep=fake_sleep) as client:
-        new_id = await client.create_addon("s1", "p1", ADDON)
+        new_id = await client.create(Kind.ADDON, ("s1", "p1"), ADDON)
         assert client.metrics.adopted_creates == 0
     assert [item["id"] for item in api.collections[ADDONS]] == [new_id]
     assert api.count("POST", "/addons$") == 2
@@ -213,7 +203,7 @@ async def test_create_that_keeps_failing_ambiguously_still_adopts_at_the_end(
     api.add("POST", "/addons$", status(500), count=99)
     async with open_read_write(settings, transport=api.transport(), sleep=fake_sleep) as client:
         with pytest.raises(ServerError, match=r"POST .*/addons: server error \(500\) after 8"):
-            await client.create_addon("s1", "p1", ADDON)
+            await client.create(Kind.ADDON, ("s1", "p1"), ADDON)
     assert api.collections.get(ADDONS, []) == []
 
 
@@ -221,19 +211,19 @@ async def test_create_that_keeps_failing_ambiguously_still_adopts_at_the_end(
 async def test_updates_disable_publish_and_deletes(settings: ApiSettings) -> None:
     api = FakeCloudmore(collections={SERVICES: [{"id": "s1", "name": "S"}]})
     async with open_read_write(settings, transport=api.transport()) as client:
-        await client.update_service("s1", wire.ServiceBody(name="T", status="Active"))
+        await client.replace(Kind.SERVICE, (), "s1", ServiceBody(name="T", status="Active"))
         assert api.collections[SERVICES][0]["status"] == "Active"
-        await client.publish_service("s1", wire.PublishBody(publish_to="AllBrokers"))
+        await client.replace(Kind.PUBLISH, ("s1",), "s1", PublishBody(publish_to="AllBrokers"))
         assert api.collections[SERVICES][0]["publish"] == {
             "publishTo": "AllBrokers",
             "regionIds": [],
             "countryIds": [],
             "brokerIds": [],
         }
-        await client.disable_service("s1")
+        await client.remove(Kind.SERVICE, (), "s1")
         assert api.collections[SERVICES] == []  # the fake deletes; Cloudmore disables
         with pytest.raises(NotFoundError):
-            await client.delete_product("s1", "p9")
+            await client.remove(Kind.PRODUCT, ("s1",), "p9")
 
 
 @pytest.mark.anyio
@@ -248,7 +238,7 @@ async def test_healthcheck_needs_no_token(settings: ApiSettings) -> None:
 async def test_metrics_lines(settings: ApiSettings) -> None:
     api = FakeCloudmore(collections={SERVICES: []})
     async with open_read_only(settings, transport=api.transport()) as client:
-        await client.list_services()
+        await client.list(Kind.SERVICE)
     text = "\n".join(client.metrics.lines())
     assert "GET 200: 1" in text
     assert "POST 200: 1" in text

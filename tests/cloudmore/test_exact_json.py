@@ -9,7 +9,10 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from catalog_sync.cloudmore import ApiSettings, open_read_write, wire
+from catalog_sync.cloudmore import ApiSettings, open_read_write
+from catalog_sync.graph import Kind
+from catalog_sync.kinds.addon import AddonBody
+from catalog_sync.kinds.service import ServiceBody
 from tests.cloudmore.fakes import FakeCloudmore
 
 BIG = Decimal("549755813888.0003")  # 2**39 + 0.0003: as a float it is sent as ...888.0002
@@ -25,9 +28,9 @@ async def test_a_large_amount_is_sent_as_its_exact_literal(settings: ApiSettings
         return api._serve(request)
 
     api.add("POST", r"/addons$", capture)
-    body = wire.AddonBody(name="Big", item_code="big", price=BIG, cost=Decimal("0.0125"))
+    body = AddonBody(name="Big", item_code="big", price=BIG, cost=Decimal("0.0125"))
     async with open_read_write(settings, transport=api.transport()) as client:
-        await client.create_addon("s1", "p1", body)
+        await client.create(Kind.ADDON, ("s1", "p1"), body)
     (content,) = sent
     assert b'"price":549755813888.0003' in content
     assert b'"cost":0.0125' in content
@@ -47,6 +50,6 @@ async def test_a_location_that_is_no_guid_is_not_the_new_id(
 
     api.add("POST", r"/services$", created_elsewhere, commit_first=False)
     async with open_read_write(settings, transport=api.transport()) as client:
-        new_id = await client.create_service(wire.ServiceBody(name="New service"))
-        listed = {s.name: s.id for s in await client.list_services()}
+        new_id = await client.create(Kind.SERVICE, (), ServiceBody(name="New service"))
+        listed = {s.name: s.id for s in await client.list(Kind.SERVICE)}
     assert new_id == listed["New service"]

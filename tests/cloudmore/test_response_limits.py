@@ -9,6 +9,7 @@ import pytest
 
 from catalog_sync.cloudmore import ApiSettings, open_read_only
 from catalog_sync.errors import UnexpectedResponseError
+from catalog_sync.graph import Kind
 from catalog_sync.limits import MAX_RESPONSE_BYTES
 from tests.cloudmore.fakes import FakeCloudmore
 
@@ -33,7 +34,7 @@ async def test_an_oversized_response_is_refused(settings: ApiSettings, declared:
     api.add("GET", r"/services$", huge)
     async with open_read_only(settings, transport=api.transport()) as client:
         with pytest.raises(UnexpectedResponseError) as refused:
-            await client.list_services()
+            await client.list(Kind.SERVICE)
     message = str(refused.value)
     assert message.startswith("GET /api/sellers/")
     assert f"larger than {MAX_RESPONSE_BYTES:,} bytes" in message

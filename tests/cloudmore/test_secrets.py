@@ -14,10 +14,11 @@ from click.testing import CliRunner
 from catalog_sync.apply.journal import Journal
 from catalog_sync.apply.report import OperationResult, Outcome
 from catalog_sync.cli import main
-from catalog_sync.cloudmore import ApiSettings, load_settings, open_read_write, wire
+from catalog_sync.cloudmore import ApiSettings, load_settings, open_read_write
 from catalog_sync.emulator import EmulatorConfig, create_app
 from catalog_sync.errors import ApiValidationError, ConfigError
 from catalog_sync.graph import Kind
+from catalog_sync.kinds.service import ServiceBody
 from catalog_sync.plan.model import Action, CatalogRef, Plan, PlanSettings, Summary, Target
 from tests.cloudmore.fakes import PASSWORD, SECRET, FakeCloudmore
 
@@ -36,7 +37,7 @@ async def test_a_400_body_echoing_the_token_is_redacted(settings: ApiSettings) -
     api.add("POST", r"/services$", _echo_token)
     async with open_read_write(settings, transport=api.transport()) as client:
         with pytest.raises(ApiValidationError) as rejected:
-            await client.create_service(wire.ServiceBody(name="New service"))
+            await client.create(Kind.SERVICE, (), ServiceBody(name="New service"))
     (token,) = api.valid_tokens
     shown = str(rejected.value) + repr(rejected.value.reasons)
     assert "rejected (400)" in shown
@@ -59,7 +60,7 @@ async def test_httpx_logs_no_reason_phrase_secret(
     api.add("GET", r"/services$", echo_in_reason)
     caplog.set_level(logging.DEBUG)
     async with open_read_write(settings, transport=api.transport()) as client:
-        await client.list_services()
+        await client.list(Kind.SERVICE)
     (token,) = api.valid_tokens
     logged = caplog.text
     assert "HTTP Request: GET" in logged

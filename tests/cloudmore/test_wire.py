@@ -5,12 +5,14 @@ from decimal import Decimal
 import pytest
 
 from catalog_sync.cloudmore import wire
+from catalog_sync.kinds.addon import AddonBody, AddonRead
+from catalog_sync.kinds.service import ServiceBody, ServiceRead
 
 GUID = "0b9f6c9e-3c52-4d7e-9a43-5b1f2f6f3a10"
 
 
 def test_bodies_go_out_in_camel_case_with_money_as_json_numbers() -> None:
-    body = wire.AddonBody(
+    body = AddonBody(
         name="Std", item_code="std", price=Decimal("12.40"), cost=Decimal("5"), price_per="Quantity"
     )
     data = wire.dump_body(body)
@@ -24,20 +26,20 @@ def test_bodies_go_out_in_camel_case_with_money_as_json_numbers() -> None:
 
 
 def test_service_body_leaves_out_status_unless_given() -> None:
-    assert "status" not in wire.dump_body(wire.ServiceBody(name="S"))
-    assert wire.dump_body(wire.ServiceBody(name="S", status="Active"))["status"] == "Active"
+    assert "status" not in wire.dump_body(ServiceBody(name="S"))
+    assert wire.dump_body(ServiceBody(name="S", status="Active"))["status"] == "Active"
 
 
 def test_responses_ignore_unknown_fields_and_read_money_as_exact_decimal() -> None:
     raw = b'[{"id": "a1", "name": "A", "itemCode": "a", "price": 0.1, "brandNewField": 1}]'
-    (addon,) = wire.parse_list(wire.AddonRead, wire.load_json(raw))
+    (addon,) = wire.parse_list(AddonRead, wire.load_json(raw))
     assert addon.price == Decimal("0.1")
     assert isinstance(addon.price, Decimal)
     assert addon.item_code == "a"
 
 
 def test_service_read_has_publish_and_status_defaults() -> None:
-    service = wire.ServiceRead.model_validate({"id": "x", "name": "S"})
+    service = ServiceRead.model_validate({"id": "x", "name": "S"})
     assert service.status == "Active"
     assert service.publish.publish_to == "None"
 

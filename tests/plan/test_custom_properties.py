@@ -15,7 +15,7 @@ from catalog_sync.diagnostics import Severity
 from catalog_sync.emulator.ids import stable_id
 from catalog_sync.errors import CatalogError
 from catalog_sync.export import export_catalog
-from catalog_sync.plan.live import read_live
+from catalog_sync.live.reader import read_live
 from catalog_sync.plan.model import Action
 from tests.apply.support import InProcess, plan_and_apply, plan_with
 from tests.plan.support import EXAMPLE, plan_on

@@ -1,49 +1,43 @@
-"""The live side's adapter: read the catalog through the read-only client into a graph.
+"""Reading live state through the read-only client into a graph: one reader for the full
+read (plan, drift, export: the whole catalog) and the scoped read (apply: what a plan's
+changes touch, :mod:`catalog_sync.live.scope`). A full read is the scope of everything.
 
-5 lookups and the top-level lists, then per object its detail read (only for a kind whose list
-item leaves out a field the plan reads: :meth:`~catalog_sync.kinds.KindSpec.reads_details`)
-and its children's lists, each started as soon as the object is listed: no level waits for
-another, and the client's parallelism bounds what is in flight. What each kind's read is and
-how each field decodes is in :mod:`catalog_sync.kinds` (``docs/contracts.md``, "List and
-detail reads").
+The lookup tables a scope needs and the top-level lists, then per object its detail read (only
+for a kind whose list item leaves out a field the plan reads:
+:meth:`~catalog_sync.kinds.KindSpec.reads_details`) and its children's lists, each started as
+soon as the object is listed: no level waits for another, and the client's parallelism bounds
+what is in flight. A kind listed once at the root and grouped by a parent field
+(:class:`~catalog_sync.kinds.Endpoint` ``grouped_by``) is read once per read, whatever the
+number of parents. What each kind's read is and how each field decodes is in its module under
+:mod:`catalog_sync.kinds` (``docs/contracts.md``, "List and detail reads").
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+import builtins
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pydantic import BaseModel
 
-from catalog_sync.cloudmore.wire import (
-    BrokerRead,
-    Category,
-    CustomPropertyDefinition,
-    EmailTemplate,
-    MarketCountry,
-    MarketRegion,
-)
 from catalog_sync.concurrency import all_or_nothing, gather_all
 from catalog_sync.errors import NotFoundError, UnexpectedResponseError
-from catalog_sync.graph import Address, FieldValue, Resource, ResourceGraph
-from catalog_sync.kinds import BROKERS, LOOKUP_TABLES, KindSpec, children_of, get_path
-from catalog_sync.plan.lookups import Lookups
+from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
+from catalog_sync.kinds import BROKERS, KindSpec, children_of, get_path
+from catalog_sync.live.lookups import LOOKUP_TABLES, Lookups, TableReader, read_lookups
+from catalog_sync.live.scope import Depth, Scope
 
-__all__ = ["LiveCatalog", "LiveReader", "assemble", "read_live", "read_lookups"]
+__all__ = ["LiveCatalog", "LiveReader", "assemble", "read_live", "read_scoped"]
 
 
-class LiveReader(Protocol):
-    """What reading live state needs; the read-only client provides it (and the list and
-    detail calls the kind specs name: ``list_services``, ``get_service``, ...)."""
+class LiveReader(TableReader, Protocol):
+    """What reading live state needs; the read-only client provides it."""
 
-    async def list_categories(self) -> list[Category]: ...
-    async def list_market_regions(self) -> list[MarketRegion]: ...
-    async def list_market_countries(self) -> list[MarketCountry]: ...
-    async def list_email_templates(self) -> list[EmailTemplate]: ...
-    async def list_custom_properties(self) -> list[CustomPropertyDefinition]: ...
-    async def list_brokers(self) -> list[BrokerRead]: ...
+    async def get(self, kind: Kind, parent_ids: Sequence[str], object_id: str) -> Any: ...
+    async def list(self, kind: Kind, parent_ids: Sequence[str] = ()) -> Any: ...
+    async def list_grouped(self, kind: Kind) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -95,43 +89,25 @@ class _Lineage:
 
 
 async def read_live(client: LiveReader) -> LiveCatalog:
-    roots = [spec for spec in children_of(None) if spec.list is not None]
+    """The whole catalog: every lookup table, every object whole."""
+    return await read_scoped(client, Scope.everything())
+
+
+async def read_scoped(
+    client: LiveReader, scope: Scope, lookups: Lookups | None = None
+) -> LiveCatalog:
+    """The live objects ``scope`` names, with the lists above them, as one LiveCatalog.
+    ``lookups``: tables already known (the verification's), so none is read."""
+    reading = _Reading(client, scope)
+    roots = [spec for spec in children_of(None) if spec.lists and spec.kind in scope.top]
     async with all_or_nothing() as group:
-        lookups = group.create_task(read_lookups(client, LOOKUP_TABLES))
-        reads = [group.create_task(_read_kind(client, spec, _Lineage())) for spec in roots]
-    return assemble(lookups.result(), [tree for task in reads for tree in task.result()])
-
-
-async def _rows(
-    read: Awaitable[Sequence[Any]], row: Callable[[Any], tuple[str, str] | None]
-) -> dict[str, str]:
-    return dict(pair for item in await read if (pair := row(item)) is not None)
-
-
-async def _lookup_read(client: Any, table: str) -> dict[str, str]:
-    """The one read behind each lookup table: name (an ISO code for countries) -> id."""
-    if table == "categories":
-        return await _rows(client.list_categories(), lambda c: (c.name, c.category_id))
-    if table == "regions":
-        return await _rows(client.list_market_regions(), lambda r: (r.name, r.id))
-    if table == "countries":
-        return await _rows(
-            client.list_market_countries(),
-            lambda c: (c.country_code.upper(), c.id) if c.country_code else None,
-        )
-    if table == "emailTemplates":
-        return await _rows(client.list_email_templates(), lambda t: (t.name, t.id))
-    assert table == "customProperties", table
-    return await _rows(client.list_custom_properties(), lambda p: (p.name, p.id))
-
-
-async def read_lookups(client: LiveReader, tables: Iterable[str]) -> Lookups:
-    """The lookup ``tables`` (of :data:`LOOKUP_TABLES`), each one request; the others empty."""
-    chosen = [table for table in LOOKUP_TABLES if table in set(tables)]
-    async with all_or_nothing() as group:
-        tasks = {table: group.create_task(_lookup_read(client, table)) for table in chosen}
-    read = {table: task.result() for table, task in tasks.items()}
-    return Lookups(*(read.get(table, {}) for table in LOOKUP_TABLES))
+        tables: builtins.list[str] | set[str] = []
+        if lookups is None:
+            tables = list(LOOKUP_TABLES) if scope.everything_whole else scope.tables()
+        read = group.create_task(read_lookups(client, tables))
+        reads = [group.create_task(reading.kind(spec, _Lineage(), scope.depth)) for spec in roots]
+    known = read.result() if lookups is None else lookups
+    return assemble(known, [tree for task in reads for tree in task.result()])
 
 
 def assemble(lookups: Lookups, trees: Sequence[_Read]) -> LiveCatalog:
@@ -143,48 +119,73 @@ def assemble(lookups: Lookups, trees: Sequence[_Read]) -> LiveCatalog:
     return LiveCatalog(builder.graph(), lookups, builder.tables.get(BROKERS, {}), builder.objects)
 
 
-async def _listed(client: Any, spec: KindSpec, above: _Lineage) -> Sequence[BaseModel]:
-    assert spec.list is not None
-    try:
-        return await spec.list(client, above.ids)
-    except NotFoundError as error:
-        if not above.items:
-            raise  # a top-level list: the seller, not a listed object, is what is missing
-        raise _vanished(above, error) from None
+class _Reading:
+    """One read: the client, what to read, and the collections listed once at the root."""
 
+    def __init__(self, client: LiveReader, scope: Scope) -> None:
+        self._client = client
+        self._scope = scope
+        self._groups: dict[Kind, dict[str, list[BaseModel]]] = {}
+        self._locks: dict[Kind, asyncio.Lock] = {}
 
-async def _read_kind(client: Any, spec: KindSpec, above: _Lineage) -> list[_Read]:
-    """Every object of ``spec`` under ``above``, each read (detail, children) as it is listed."""
-    items = await _listed(client, spec, above)
-    details = spec.reads_details()
-    return await gather_all(_read_one(client, spec, item, above, details) for item in items)
+    async def kind(self, spec: KindSpec, above: _Lineage, depth: Depth) -> list[_Read]:
+        """Every object of ``spec`` under ``above``, each read (detail, children) as it is
+        listed."""
+        items = await self._listed(spec, above)
+        return await gather_all(self._one(spec, item, above, depth) for item in items)
 
+    async def _listed(self, spec: KindSpec, above: _Lineage) -> Sequence[BaseModel]:
+        try:
+            if spec.endpoint.grouped_by is not None:
+                return (await self._grouped(spec.kind)).get(above.ids[-1].lower(), [])
+            items: Sequence[BaseModel] = await self._client.list(spec.kind, above.ids)
+            return items
+        except NotFoundError as error:
+            if not above.items:
+                raise  # a top-level list: the seller, not a listed object, is what is missing
+            raise _vanished(above, error) from None
 
-async def _read_one(
-    client: Any, spec: KindSpec, item: BaseModel, above: _Lineage, details: bool
-) -> _Read:
-    here = above.below(spec, item)
-    async with all_or_nothing() as group:
-        detail: asyncio.Task[BaseModel] | None = None
-        if details:
-            detail = group.create_task(_detail(client, spec, item, above, here))
-        below = [
-            group.create_task(_read_kind(client, child, here))
+    async def _grouped(self, kind: Kind) -> dict[str, list[BaseModel]]:
+        async with self._locks.setdefault(kind, asyncio.Lock()):
+            if kind not in self._groups:
+                self._groups[kind] = await self._client.list_grouped(kind)
+        return self._groups[kind]
+
+    async def _one(self, spec: KindSpec, item: BaseModel, above: _Lineage, depth: Depth) -> _Read:
+        scope = self._scope
+        here = above.below(spec, item)
+        oid = _id(item)
+        depth = max(depth, scope.depth_below(spec.kind, oid))
+        whole = (
+            depth is Depth.WHOLE
+            or scope.wants_whole(spec.kind, oid)
+            or (spec.parent is None and scope.every_top_whole)
+        )
+        detail = whole and spec.reads_details()
+        # An object nothing touches is kept for its key and id only, whatever its list
+        # carries: its embedded settings may name what this read did not list (brokers).
+        on_path = scope.lists_below(spec.kind, oid, _listed_key(spec, item))
+        listed = [
+            child
             for child in children_of(spec.kind)
-            if child.list is not None
+            if child.lists
+            and (depth is not Depth.NONE or (on_path and child.kind in scope.path_kinds))
         ]
-    wire = item if detail is None else detail.result()
-    return _Read(spec, wire, tuple(read for task in below for read in task.result()))
+        async with all_or_nothing() as group:
+            read = group.create_task(self._detail(spec, item, above, here)) if detail else None
+            below = [group.create_task(self.kind(child, here, depth)) for child in listed]
+        wire_object = item if read is None else read.result()
+        children = tuple(child for task in below for child in task.result())
+        return _Read(spec, wire_object, children, summary=not whole)
 
-
-async def _detail(
-    client: Any, spec: KindSpec, item: BaseModel, above: _Lineage, here: _Lineage
-) -> BaseModel:
-    assert spec.detail is not None
-    try:
-        return await spec.detail(client, above.ids, _id(item))
-    except NotFoundError as error:
-        raise _vanished(here, error) from None
+    async def _detail(
+        self, spec: KindSpec, item: BaseModel, above: _Lineage, here: _Lineage
+    ) -> BaseModel:
+        try:
+            read: BaseModel = await self._client.get(spec.kind, above.ids, _id(item))
+            return read
+        except NotFoundError as error:
+            raise _vanished(here, error) from None
 
 
 def _vanished(lineage: _Lineage, error: NotFoundError) -> NotFoundError:

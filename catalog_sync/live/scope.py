@@ -1,4 +1,6 @@
-"""Apply's live read: only what a plan's changes touch, not the whole catalog.
+"""What a live read reads (:class:`Scope`): for apply, only what a plan's changes touch, not the
+whole catalog (:func:`scope_of`); for plan, drift and export, everything
+(:meth:`Scope.everything`). :mod:`catalog_sync.live.reader` reads a scope.
 
 The stale-plan check, the ids, the bodies, the safety gate and the verification need, per
 change (``docs/benchmarks.md``, "The minimum and the lower bound"):
@@ -25,32 +27,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
 
-from pydantic import BaseModel
-
-from catalog_sync.concurrency import all_or_nothing, gather_all
 from catalog_sync.graph import Address, Kind
-from catalog_sync.kinds import KINDS, LOOKUP_TABLES, KindSpec, children_of
-from catalog_sync.plan.live import (
-    LiveCatalog,
-    LiveReader,
-    _detail,
-    _id,
-    _Lineage,
-    _listed,
-    _listed_key,
-    _Read,
-    assemble,
-    read_lookups,
-)
-from catalog_sync.plan.lookups import Lookups
+from catalog_sync.kinds import KINDS, KindSpec, children_of
+from catalog_sync.live.lookups import LOOKUP_TABLES, Lookups
 from catalog_sync.plan.model import Change
 
-__all__ = ["Scope", "read_scoped", "scope_of", "with_plan_lookups"]
+__all__ = ["Depth", "Scope", "scope_of", "with_plan_lookups"]
 
 
-class _Depth(IntEnum):
+class Depth(IntEnum):
     """How much of an object's subtree is read."""
 
     NONE = 0
@@ -66,19 +52,33 @@ class Scope:
     """The top-level kinds to list."""
     whole: dict[Kind, set[str]] = field(default_factory=dict)
     """Objects read whole: detail, if their list is a summary."""
-    below: dict[Kind, dict[str, _Depth]] = field(default_factory=dict)
+    below: dict[Kind, dict[str, Depth]] = field(default_factory=dict)
     """Objects whose subtree is read, and how deep."""
     path_ids: dict[Kind, set[str]] = field(default_factory=dict)
     path_keys: dict[Kind, set[str]] = field(default_factory=dict)
     """Objects whose child lists are read (a touched object or a create is below them)."""
     every_top_whole: bool = False
+    path_kinds: set[Kind] = field(default_factory=set)
+    """The kinds listed below an object on a path: those of the changes and their ancestors
+    (and the lookup-table kinds they name); a scoped read lists no other child kind."""
+    depth: Depth = Depth.NONE
+    """How deep below every top-level object (the full read: whole)."""
+    everything_whole: bool = False
+    """The full read: every object whole, every lookup table."""
+
+    @classmethod
+    def everything(cls) -> Scope:
+        """The full read (plan, drift, export) as a scope: every top-level list, every object
+        below them whole."""
+        top = {spec.kind for spec in children_of(None)}
+        return cls(top=top, every_top_whole=True, depth=Depth.WHOLE, everything_whole=True)
 
     def read_whole(self, kind: Kind, object_id: str) -> None:
         self.whole.setdefault(kind, set()).add(object_id.lower())
 
-    def read_below(self, kind: Kind, object_id: str, depth: _Depth) -> None:
+    def read_below(self, kind: Kind, object_id: str, depth: Depth) -> None:
         depths = self.below.setdefault(kind, {})
-        depths[object_id.lower()] = max(depth, depths.get(object_id.lower(), _Depth.NONE))
+        depths[object_id.lower()] = max(depth, depths.get(object_id.lower(), Depth.NONE))
 
     def on_path(self, address: Address, object_id: str | None, ids: Mapping[Address, str]) -> None:
         """``address`` (of id ``object_id`` when known) and its ancestors get their lists read."""
@@ -86,27 +86,28 @@ class Scope:
             self.path_ids.setdefault(address.kind, set()).add(object_id.lower())
         for at in (address, *address.ancestors()):
             self.top.add(at.segments[0][0])
+            self.path_kinds.add(at.kind)
             if at.key is not None:
                 self.path_keys.setdefault(at.kind, set()).add(at.key.casefold())
             known = ids.get(at)
             if known is not None:
                 self.path_ids.setdefault(at.kind, set()).add(known.lower())
 
-    def lists_below(self, spec: KindSpec, object_id: str, key: str | None) -> bool:
-        return object_id.lower() in self.path_ids.get(spec.kind, set()) or (
-            key is not None and key.casefold() in self.path_keys.get(spec.kind, set())
+    def lists_below(self, kind: Kind, object_id: str, key: str | None) -> bool:
+        return object_id.lower() in self.path_ids.get(kind, set()) or (
+            key is not None and key.casefold() in self.path_keys.get(kind, set())
         )
 
-    def depth_below(self, spec: KindSpec, object_id: str) -> _Depth:
-        return self.below.get(spec.kind, {}).get(object_id.lower(), _Depth.NONE)
+    def depth_below(self, kind: Kind, object_id: str) -> Depth:
+        return self.below.get(kind, {}).get(object_id.lower(), Depth.NONE)
 
-    def wants_whole(self, spec: KindSpec, object_id: str) -> bool:
-        return object_id.lower() in self.whole.get(spec.kind, set())
+    def wants_whole(self, kind: Kind, object_id: str) -> bool:
+        return object_id.lower() in self.whole.get(kind, set())
 
     def tables(self) -> set[str]:
         """The lookup tables the objects read whole may name (see the module docstring)."""
         kinds = {kind for kind, ids in self.whole.items() if ids}
-        deep = [kind for kind, depths in self.below.items() if _Depth.WHOLE in depths.values()]
+        deep = [kind for kind, depths in self.below.items() if Depth.WHOLE in depths.values()]
         if self.every_top_whole:
             deep.extend(spec.kind for spec in children_of(None))
         for kind in deep:
@@ -149,14 +150,15 @@ def scope_of(changes: Iterable[Change], made: Mapping[Address, str] | None = Non
         parent_id = change.parent_id or (known.get(parent) if parent is not None else None)
         own = change.id if spec.counted else None
         own = own or (made or {}).get(change.address)
-        if spec.list is None:
+        scope.path_kinds.add(change.kind)
+        if not spec.lists:
             # Embedded in, or listed by, the parent's own object (publish, price lists).
             named.add(change.kind)
             if parent is not None and parent_id is not None and spec.parent is not None:
                 scope.read_whole(spec.parent, parent_id)
                 scope.on_path(parent, parent_id, known)
                 if spec.items is not None:
-                    scope.read_below(spec.parent, parent_id, _Depth.LISTS)
+                    scope.read_below(spec.parent, parent_id, Depth.LISTS)
             continue
         if parent is None:
             scope.top.add(change.kind)
@@ -167,7 +169,7 @@ def scope_of(changes: Iterable[Change], made: Mapping[Address, str] | None = Non
         scope.read_whole(change.kind, own)
         named.add(change.kind)
         if change.action.removes and made is None:
-            scope.read_below(change.kind, own, _Depth.WHOLE)
+            scope.read_below(change.kind, own, Depth.WHOLE)
             if parent is None:
                 scope.every_top_whole = True
     decoded = {k for k, v in scope.whole.items() if v} | named
@@ -176,60 +178,8 @@ def scope_of(changes: Iterable[Change], made: Mapping[Address, str] | None = Non
     return scope
 
 
-async def read_scoped(
-    client: LiveReader, scope: Scope, lookups: Lookups | None = None
-) -> LiveCatalog:
-    """The live objects ``scope`` names, with the lists above them, as one LiveCatalog.
-    ``lookups``: tables already known (the verification's), so none is read."""
-    roots = [spec for spec in children_of(None) if spec.list is not None and spec.kind in scope.top]
-    async with all_or_nothing() as group:
-        tables = scope.tables() if lookups is None else set()
-        read = group.create_task(read_lookups(client, tables))
-        reads = [
-            group.create_task(_read_kind(client, spec, _Lineage(), scope, _Depth.NONE))
-            for spec in roots
-        ]
-    known = read.result() if lookups is None else lookups
-    return assemble(known, [tree for task in reads for tree in task.result()])
-
-
 def with_plan_lookups(plan_lookups: Mapping[str, Mapping[str, str]], read: Lookups) -> Lookups:
     """The tables as read before writing, completed by the names the plan resolved: every id
     a change writes is one of these, so the verification decodes what it compares without
     reading a table again."""
-    return Lookups(*({**plan_lookups.get(t, {}), **read.table(t)} for t in LOOKUP_TABLES))
-
-
-async def _read_kind(
-    client: Any, spec: KindSpec, above: _Lineage, scope: Scope, depth: _Depth
-) -> list[_Read]:
-    items = await _listed(client, spec, above)
-    return await gather_all(_read_one(client, spec, item, above, scope, depth) for item in items)
-
-
-async def _read_one(
-    client: Any, spec: KindSpec, item: BaseModel, above: _Lineage, scope: Scope, depth: _Depth
-) -> _Read:
-    here = above.below(spec, item)
-    oid = _id(item)
-    depth = max(depth, scope.depth_below(spec, oid))
-    whole = (
-        depth is _Depth.WHOLE
-        or scope.wants_whole(spec, oid)
-        or (spec.parent is None and scope.every_top_whole)
-    )
-    detail = whole and spec.reads_details()
-    # An object nothing touches is kept for its key and id only, whatever its list carries:
-    # its embedded settings may name what this read did not list (brokers).
-    summary = not whole
-    lists = depth is not _Depth.NONE or scope.lists_below(spec, oid, _listed_key(spec, item))
-    async with all_or_nothing() as group:
-        read = group.create_task(_detail(client, spec, item, above, here)) if detail else None
-        below = [
-            group.create_task(_read_kind(client, child, here, scope, depth))
-            for child in children_of(spec.kind)
-            if child.list is not None and lists
-        ]
-    wire_object = item if read is None else read.result()
-    children = tuple(child for task in below for child in task.result())
-    return _Read(spec, wire_object, children, summary=summary)
+    return Lookups({t: {**plan_lookups.get(t, {}), **read.table(t)} for t in LOOKUP_TABLES})

@@ -21,7 +21,7 @@ from catalog_sync.concurrency import gather_all
 from catalog_sync.errors import UnexpectedResponseError
 from catalog_sync.graph import Address, FieldValue, Resource, ResourceGraph
 from catalog_sync.kinds import KINDS, ItemFields, KindSpec, keyed_id
-from catalog_sync.plan.live import LiveCatalog
+from catalog_sync.live.reader import LiveCatalog
 from catalog_sync.plan.match import match
 from catalog_sync.plan.model import Change
 
@@ -29,7 +29,7 @@ __all__ = ["listed", "read_keyed", "wanted_by_changes", "wanted_by_desired", "wi
 
 
 def _keyed_kinds() -> list[KindSpec]:
-    return [spec for spec in KINDS.values() if spec.get is not None]
+    return [spec for spec in KINDS.values() if spec.endpoint.keyed]
 
 
 def with_listed(live: LiveCatalog) -> LiveCatalog:
@@ -111,12 +111,11 @@ async def read_keyed(client: Any, live: LiveCatalog, wanted: Iterable[Address]) 
 
 async def _read(client: Any, graph: ResourceGraph, address: Address) -> tuple[Resource, BaseModel]:
     spec = KINDS[address.kind]
-    assert spec.get is not None
     assert address.parent is not None
     assert address.key is not None
     lineage = [address.parent, *address.parent.ancestors()][::-1]
     ids = tuple(graph.resources[at].id or "" for at in lineage)
-    wire = await spec.get(client, ids, address.key)
+    wire = await client.get(spec.kind, ids, address.key)
     listed = graph.resources[address]
     return replace(listed, fields=_fields(spec, wire, graph, address.parent)), wire
 

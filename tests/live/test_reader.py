@@ -5,20 +5,25 @@ reads")."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 from pydantic import BaseModel
 
-from catalog_sync.cloudmore import wire
 from catalog_sync.emulator import DEMO, EmulatorConfig, create_app
 from catalog_sync.emulator import operations as ops
 from catalog_sync.emulator.views import Listed, list_items
 from catalog_sync.errors import NotFoundError
 from catalog_sync.graph import Address, Kind
-from catalog_sync.kinds import KINDS
-from catalog_sync.plan.live import read_live
+from catalog_sync.kinds import KINDS, LIST_VIEWS
+from catalog_sync.kinds.addon import AddonRead
+from catalog_sync.kinds.broker import BrokerRead
+from catalog_sync.kinds.product import ProductRead
+from catalog_sync.kinds.service import ServiceRead
+from catalog_sync.live.reader import read_live
 from tests.apply.support import InProcess
 from tests.plan.support import plan_on
 
@@ -26,7 +31,7 @@ SELLER = f"/api/sellers/{DEMO.seller_id}"
 
 
 def test_the_kinds_whose_lists_leave_out_a_managed_field_read_details() -> None:
-    reading = {kind: spec.reads_details() for kind, spec in KINDS.items() if spec.list}
+    reading = {kind: spec.reads_details() for kind, spec in KINDS.items() if spec.lists}
     assert reading == {Kind.BROKER: True, Kind.SERVICE: True, Kind.PRODUCT: True, Kind.ADDON: False}
 
 
@@ -36,20 +41,20 @@ def test_a_list_view_carrying_every_managed_field_needs_no_detail(
     product = KINDS[Kind.PRODUCT]
     fields = product.wire_fields()
     assert {"type", "price"} <= fields
-    assert "type" not in (wire.LIST_VIEWS[wire.ProductRead] or fields)
-    products: type[BaseModel] = wire.ProductRead
-    services: type[BaseModel] = wire.ServiceRead
-    monkeypatch.setitem(wire.LIST_VIEWS, products, fields | {"id"})
+    assert "type" not in (LIST_VIEWS[ProductRead] or fields)
+    products: type[BaseModel] = ProductRead
+    services: type[BaseModel] = ServiceRead
+    monkeypatch.setitem(LIST_VIEWS, products, fields | {"id"})
     assert not product.reads_details()
     # A service's status and publish settings are read too, though no field spec names them.
-    monkeypatch.setitem(wire.LIST_VIEWS, services, KINDS[Kind.SERVICE].wire_fields() - {"publish"})
+    monkeypatch.setitem(LIST_VIEWS, services, KINDS[Kind.SERVICE].wire_fields() - {"publish"})
     assert KINDS[Kind.SERVICE].reads_details()
 
 
 def test_every_listed_read_model_has_a_list_view() -> None:
     for spec in KINDS.values():
-        if spec.list is not None:
-            assert spec.read_model in wire.LIST_VIEWS, spec.kind
+        if spec.lists:
+            assert spec.read_model in LIST_VIEWS, spec.kind
 
 
 def test_the_list_views_are_what_the_summary_emulator_serves() -> None:
@@ -57,15 +62,15 @@ def test_the_list_views_are_what_the_summary_emulator_serves() -> None:
     service = next(iter(store.services.values()))
     product = store.products_of(service["id"])[0]
     rows: dict[type[Any], tuple[Listed, list[dict[str, Any]]]] = {
-        wire.BrokerRead: ("broker", list(store.brokers.values())),
-        wire.ServiceRead: ("service", list(store.services.values())),
-        wire.ProductRead: ("product", store.products_of(service["id"])),
-        wire.AddonRead: ("addon", store.addons_of(product["id"])),
+        BrokerRead: ("broker", list(store.brokers.values())),
+        ServiceRead: ("service", list(store.services.values())),
+        ProductRead: ("product", store.products_of(service["id"])),
+        AddonRead: ("addon", store.addons_of(product["id"])),
     }
     for model, (kind, records) in rows.items():
         carried = {key for item in list_items(kind, records, "summary") for key in item}
         whole = {key for item in list_items(kind, records, "full") for key in item}
-        view = wire.LIST_VIEWS[model]
+        view = LIST_VIEWS[model]
         assert carried == (whole if view is None else view), model
 
 
@@ -81,17 +86,16 @@ class _Gated:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)
 
-    async def get_service(self, service_id: str) -> wire.ServiceRead:
-        if not self.details:
-            self.details.append(service_id)
+    async def get(self, kind: Kind, ids: Sequence[str], object_id: str) -> Any:
+        if kind is Kind.SERVICE and not self.details:
+            self.details.append(object_id)
             await self.addons_asked.wait()
-        read: wire.ServiceRead = await self._client.get_service(service_id)
-        return read
+        return await self._client.get(kind, ids, object_id)
 
-    async def list_addons(self, service_id: str, product_id: str) -> list[wire.AddonRead]:
-        self.addons_asked.set()
-        result: list[wire.AddonRead] = await self._client.list_addons(service_id, product_id)
-        return result
+    async def list(self, kind: Kind, ids: Sequence[str] = ()) -> Any:
+        if kind is Kind.ADDON:
+            self.addons_asked.set()
+        return await self._client.list(kind, ids)
 
 
 def test_children_are_read_while_their_parents_details_are_in_flight() -> None:
@@ -118,11 +122,10 @@ def test_an_object_deleted_between_its_list_and_its_detail_read_is_named() -> No
         def __getattr__(self, name: str) -> Any:
             return getattr(self._client, name)
 
-        async def get_product(self, service_id: str, product_id: str) -> wire.ProductRead:
-            if product_id == product["id"]:
-                ops.delete_product(store, service_id, product_id)
-            read: wire.ProductRead = await self._client.get_product(service_id, product_id)
-            return read
+        async def get(self, kind: Kind, ids: Sequence[str], object_id: str) -> Any:
+            if kind is Kind.PRODUCT and object_id == product["id"]:
+                ops.delete_product(store, ids[0], object_id)
+            return await self._client.get(kind, ids, object_id)
 
     async def run() -> None:
         async with demo.client() as client:
@@ -141,7 +144,7 @@ def test_detail_reads_keep_the_json_as_sent() -> None:
         async with InProcess("demo").client() as client:
             live = await read_live(client)
         service = live.objects[Address.of(Kind.SERVICE, "Google Workspace")]
-        assert isinstance(service, wire.ServiceRead)
+        assert isinstance(service, ServiceRead)
         return service.raw
 
     raw = asyncio.run(run())
@@ -155,8 +158,8 @@ def test_whole_lists_and_whole_list_views_plan_the_same_without_a_detail_read(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     summary_plan, summary_log = plan_on("demo", list_shape="summary")
-    for model in list(wire.LIST_VIEWS):
-        monkeypatch.setitem(wire.LIST_VIEWS, model, None)
+    for model in list(LIST_VIEWS):
+        monkeypatch.setitem(LIST_VIEWS, model, None)
     full_plan, full_log = plan_on("demo", list_shape="full")
     assert full_plan.model_dump(mode="json") == summary_plan.model_dump(mode="json")
     assert summary_plan.changes  # the demo seed differs from the files: a plan worth comparing
@@ -180,11 +183,10 @@ def test_an_object_deleted_before_its_children_are_listed_is_named() -> None:
         def __getattr__(self, name: str) -> Any:
             return getattr(self._client, name)
 
-        async def list_addons(self, service_id: str, product_id: str) -> list[wire.AddonRead]:
-            if product_id == product["id"]:
-                ops.delete_product(store, service_id, product_id)
-            found: list[wire.AddonRead] = await self._client.list_addons(service_id, product_id)
-            return found
+        async def list(self, kind: Kind, ids: Sequence[str] = ()) -> Any:
+            if kind is Kind.ADDON and ids[-1] == product["id"]:
+                ops.delete_product(store, ids[0], ids[1])
+            return await self._client.list(kind, ids)
 
     async def run() -> None:
         async with demo.client() as client:
@@ -195,3 +197,43 @@ def test_an_object_deleted_before_its_children_are_listed_is_named() -> None:
     address = f'service["Cloud PBX"].product["{product["itemCode"]}"]'
     assert f"{address} (id {product['id']}) was listed but is gone now (404)" in str(raised.value)
     assert str(raised.value).endswith("run the command again")
+
+
+def test_a_kind_listed_at_the_root_is_read_once_per_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Addons moved for this test to one collection at the seller's root, grouped by their
+    product (as seller webhooks are by service): a full read lists it once, not per product."""
+    spec = KINDS[Kind.ADDON]
+    grouped = dataclasses.replace(
+        spec, endpoint=dataclasses.replace(spec.endpoint, grouped_by="productId")
+    )
+    monkeypatch.setitem(KINDS, Kind.ADDON, grouped)
+    demo = InProcess("demo")
+    store = demo.app.state.emulator.store
+
+    class RootListed:
+        def __init__(self, client: Any) -> None:
+            self._client = client
+            self.grouped_reads = 0
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._client, name)
+
+        async def list_grouped(self, kind: Kind) -> dict[str, list[AddonRead]]:
+            assert kind is Kind.ADDON
+            self.grouped_reads += 1
+            groups: dict[str, list[AddonRead]] = {}
+            for record in store.addons.values():
+                parent = str(record["_productId"]).lower()
+                groups.setdefault(parent, []).append(AddonRead.model_validate(record))
+            return groups
+
+    async def run() -> tuple[int, int, int]:
+        async with demo.client() as client:
+            reader = RootListed(client)
+            live = await read_live(reader)
+            addons = [r for r in live.graph if r.kind is Kind.ADDON]
+            return reader.grouped_reads, len(addons), len(store.addons)
+
+    reads, read_addons, stored = asyncio.run(run())
+    assert reads == 1
+    assert read_addons == stored > 3

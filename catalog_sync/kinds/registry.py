@@ -1,68 +1,79 @@
-"""The kind registry: one spec per resource kind, one spec per managed field.
+"""The kind registry: the spec types, :func:`register`, and the lookups over what is registered.
 
-Everything the code knows about a kind lives here: its parent, its natural key, where its
-objects sit in the catalog files, how they are read (which client call lists them, or which
-attribute of the parent's wire object holds them) and written (create, replace, remove), and
-its fields. Everything it knows about a field lives in its :class:`FieldSpec`: catalog name,
-wire path, value type (the normaliser), lookup table when the catalog names what the API
-identifies by id, and default. The adapters (``plan/live.py``, ``plan/desired.py``), the body
-builder (``apply/bodies.py``), the operations, staleness and verification are loops over these
-specs; adding a field is one line in :data:`KINDS`, adding a kind one :class:`KindSpec` plus
-its client calls (``docs/contracts.md`` lists the endpoints).
+Every kind is one module of this package (``service.py``, ``product.py``, ...) that builds
+its :class:`KindSpec` and registers it; everything the code knows about a kind lives there: its
+parent, its natural key, where its objects sit in the catalog files, its wire shapes, its
+endpoint as data (:class:`Endpoint`: the generic client in :mod:`catalog_sync.cloudmore.client`
+reads and writes every kind from it), its removal mode and its fields. Everything the code knows
+about a field lives in its :class:`FieldSpec`: catalog name, wire path, value type (the
+normaliser), lookup table when the catalog names what the API identifies by id, default and
+schema description. The adapters, the body builder, the operations, staleness and
+verification are loops over these specs; adding a field is one line in its kind's module,
+adding a kind one module (``docs/contracts.md`` lists the endpoints).
 
-A read is the list call, plus the ``detail`` call for each object when the kind manages a
-field its list item leaves out (:meth:`KindSpec.reads_details`, decided from the list views in
-:mod:`catalog_sync.cloudmore.wire`; ``docs/contracts.md``, "List and detail reads").
+A read is the list call, plus the detail call for each object when the kind manages a field
+its list item leaves out (:meth:`KindSpec.reads_details`, decided from the kind's
+``list_view``; ``docs/contracts.md``, "List and detail reads").
 
 A kind with :class:`ItemFields` (the price lists) has no fixed fields: one object per parent and
 key (a service's prices in SEK) holds one field per item and amount, ``"{item}.{amount}"``
 (``payg.price``, ``payg/gws-std.cost``), which :meth:`KindSpec.field_for` resolves to its amount's
-spec. Such a kind is read on demand (``get``, by key, only where the files name the key; the keys
-the parent holds are ``listed`` on the parent's wire object, so the others are reported without
-a read) and written with one ``update`` per object carrying every changed item
+spec. Such a kind is read on demand (by key, only where the files name the key; the keys the
+parent holds are ``listed`` on the parent's wire object, so the others are reported without a
+read) and written with one replace per object carrying every changed item
 (``docs/contracts.md``, "Price lists").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
+from urllib.parse import quote
 
 from pydantic import BaseModel
 
-from catalog_sync.cloudmore import wire
-from catalog_sync.graph import Address, FieldValue, Kind
+from catalog_sync.graph import Address, FieldValue, Kind, ResourceGraph
 from catalog_sync.normalise import FieldType, format_money, normalise_value
+
+if TYPE_CHECKING:
+    from catalog_sync.diagnostics import Diagnostic
+    from catalog_sync.plan.model import Change
 
 __all__ = [
     "BROKERS",
     "KINDS",
-    "LOOKUP_TABLES",
+    "LIST_VIEWS",
     "PRICE_FIELDS",
+    "SELLER",
+    "Endpoint",
     "FieldSpec",
     "IdsOfNames",
     "ItemFields",
     "KindSpec",
     "NamesOfIds",
     "PriceCell",
+    "Root",
     "children_of",
     "defaults",
     "field_spec",
     "get_path",
     "keyed_id",
+    "no_price_cell",
+    "own_price_cell",
     "references",
+    "register",
     "set_path",
 ]
 
-# Lookup tables the API reads (names to ids); BROKERS is the catalog's own broker table.
-LOOKUP_TABLES = ("categories", "regions", "countries", "emailTemplates", "customProperties")
+# The catalog's own broker table (a kind that is a lookup table); the API's lookup tables
+# are catalog_sync.live.lookups.TABLES.
 BROKERS = "brokers"
 
 
 class NamesOfIds(Protocol):
-    """Reading: the name behind an id, per lookup table (``LOOKUP_TABLES`` and ``BROKERS``)."""
+    """Reading: the name behind an id, per lookup table (the API's and ``BROKERS``)."""
 
     def name_of(self, table: str, identifier: str) -> str: ...
 
@@ -101,6 +112,9 @@ class FieldSpec:
     held as ``key=value`` strings: a set a reviewer can read. With a ``lookup``, the key is the
     name behind the id (the id itself when no name is known)."""
     default: FieldValue = _NO_DEFAULT
+    code: bool = False
+    """An identifier made of digits often enough that a plain YAML scalar would read as a
+    number (an itemCode, a phone number): ``fmt`` quotes it (a set: each entry)."""
 
     @property
     def wire_path(self) -> str:
@@ -213,28 +227,11 @@ def own_price_cell(address: Address, name: str) -> PriceCell | None:
     return PriceCell(address, None, name)
 
 
-def price_list_cell(address: Address, name: str) -> PriceCell | None:
-    """For a kind whose fields are named per item (a price list, ``service["X"].pricelist
-    ["SEK"]``, fields ``"{item}.{field}"``): the item its :class:`ItemFields` names, in the
-    currency that is the list's key (docs/policies.md)."""
-    items = KINDS[address.kind].items
-    service = address.parent
-    split = None if items is None else items.split(name)
-    if items is None or split is None or service is None or not address.key:
-        return None
-    item, amount = split
-    if amount.name not in PRICE_FIELDS:
-        return None
-    return PriceCell(items.item_address(service, item), address.key, amount.name)
-
-
 def no_price_cell(address: Address, name: str) -> PriceCell | None:
     """For a kind without prices."""
     return None
 
 
-Lister = Callable[[Any, tuple[str, ...]], Coroutine[Any, Any, Sequence[BaseModel]]]
-Getter = Callable[[Any, tuple[str, ...], str], Coroutine[Any, Any, BaseModel]]
 Rows = Callable[[BaseModel], Sequence[tuple[tuple[str, ...], Mapping[str, Any]]]]
 RowsBody = Callable[[str, list[tuple[tuple[str, ...], dict[str, Any]]]], BaseModel]
 
@@ -290,18 +287,72 @@ class ItemFields:
         return list(found)
 
 
-Creator = Callable[[Any, tuple[str, ...], Any], Coroutine[Any, Any, str]]
-Replacer = Callable[[Any, tuple[str, ...], str, Any], Coroutine[Any, Any, None]]
-Remover = Callable[[Any, tuple[str, ...], str], Coroutine[Any, Any, None]]
+@dataclass(frozen=True, slots=True)
+class Root:
+    """What a kind's paths hang from: ``template`` with the one id it takes (``{}``), and the
+    attribute of :class:`~catalog_sync.cloudmore.settings.ApiSettings` holding that id."""
+
+    template: str
+    setting: str
+
+    def path(self, identifier: str) -> str:
+        return self.template.format(quote(identifier, safe=""))
+
+
+SELLER = Root("/api/sellers/{}", "seller_id")
+"""The seller's API (``docs/contracts.md``); the reseller root comes with brokers' own kinds."""
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """Where a kind's objects are, as data the generic client reads.
+
+    Templates are relative to ``root`` and take the ancestors' ids positionally, outermost
+    first (``{0}`` the service, ``{1}`` the product), and ``{id}`` for the object itself.
+    ``collection`` is listed (``GET``) and created in (``POST``); ``None``: the kind is not
+    listed on its own (it is embedded in its parent, or read by key). ``item`` is one object
+    (``GET`` when ``detail``, ``PUT``, ``DELETE``); by default ``{collection}/{id}``.
+
+    ``grouped_by``: the collection is listed once at the root (its template takes no parent
+    id) and each item names its parent by this wire field; the client lists it once per
+    parent read and keeps the items whose field is the parent's id. ``parent_field``: the wire
+    field the client writes the parent's id into, in every body it sends (create and replace).
+
+    ``keyed``: the object has no id of its own: ``{id}`` is its natural key, it is read by key
+    where needed, and created by a ``PUT`` at its key (a price list in a new currency).
+    """
+
+    collection: str | None
+    item: str = ""
+    root: Root = SELLER
+    detail: bool = True
+    grouped_by: str | None = None
+    parent_field: str | None = None
+    keyed: bool = False
+
+    def collection_path(self, root_id: str, ids: Sequence[str]) -> str:
+        assert self.collection is not None
+        return self._under(root_id, self.collection, ids)
+
+    def item_path(self, root_id: str, ids: Sequence[str], object_id: str) -> str:
+        template = self.item or f"{self.collection}/{{id}}"
+        return self._under(root_id, template, ids, object_id)
+
+    def _under(
+        self, root_id: str, template: str, ids: Sequence[str], object_id: str | None = None
+    ) -> str:
+        parts = [quote(part, safe="") for part in ids]
+        own = "" if object_id is None else quote(object_id, safe="")
+        return f"{self.root.path(root_id)}/{template.format(*parts, id=own)}"
 
 
 @dataclass(frozen=True)
 class KindSpec:
-    """One resource kind.
+    """One resource kind (built and registered by its module in this package).
 
-    ``parent_ids`` passed to the client calls are the ids of the ancestors, outermost first.
+    ``parent_ids`` passed to the client are the ids of the ancestors, outermost first.
     An ``embedded`` kind has no id of its own: it is an attribute of its parent's wire object,
-    read with the parent and written with ``update`` under the parent's id.
+    read with the parent and written with a replace under the parent's id.
     """
 
     kind: Kind
@@ -313,15 +364,17 @@ class KindSpec:
     fields: tuple[FieldSpec, ...]
     read_model: type[BaseModel]
     body_model: type[BaseModel]
-    update: Replacer
-    list: Lister | None = None
-    detail: Getter | None = None
-    """The detail read of one object by id (``GET .../{id}``)."""
+    endpoint: Endpoint
+    key_wire: str = ""
+    """The wire field of the natural key in a body, when no field spec names it (a price
+    list's ``currencyCode``): what create-adoption matches and a keyed create is put at."""
+    list_view: frozenset[str] | None = None
+    """The top-level JSON fields a list item carries; ``None``: the whole object."""
     embedded: str | None = None
-    create: Creator | None = None
-    remove: Remover | None = None
     removal: Literal["delete", "disable", "none"] = "delete"
-    """How an object the files leave out is removed under prune; ``none``: only reported."""
+    """How an object the files leave out is removed under prune; ``none``: only reported.
+    Both ``delete`` and ``disable`` are a ``DELETE`` of the item (Cloudmore's DELETE on a
+    service disables it)."""
     status: str | None = None
     """The wire field that says whether the object is active (``"Active"``), when it has one."""
     names_table: str | None = None
@@ -335,10 +388,11 @@ class KindSpec:
     SKU (change class ``new-sku``)."""
     items: ItemFields | None = None
     """Fields named per item (price lists); ``fields`` then holds none."""
-    get: Getter | None = None
-    """Reads one object by key under its parent's ids: a kind read on demand."""
     listed: Callable[[BaseModel], Sequence[str]] | None = None
-    """The keys of this kind's objects, as the parent's wire object lists them."""
+    """The keys of this kind's objects, as the parent's wire object lists them (a keyed kind)."""
+    impossible: Callable[[Change, ResourceGraph], Sequence[Diagnostic]] = lambda _c, _l: ()
+    """The kind's own rules about a planned change that no apply could make (a product's type
+    changed under its addons), checked against live state when the plan is made."""
     by_name: Mapping[str, FieldSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -353,6 +407,28 @@ class KindSpec:
         if split is None:
             raise KeyError(name)
         return replace(split[1], name=name, wire=split[1].wire_path)
+
+    @property
+    def lists(self) -> bool:
+        """Whether objects of this kind are listed (read with their parent)."""
+        return self.endpoint.collection is not None
+
+    @property
+    def creates(self) -> bool:
+        return self.endpoint.collection is not None or self.endpoint.keyed
+
+    @property
+    def removes(self) -> bool:
+        return self.removal != "none"
+
+    @property
+    def key_field(self) -> str | None:
+        """The wire field holding the natural key in a body (create-adoption matches it)."""
+        if self.key_wire:
+            return self.key_wire
+        if self.key is None:
+            return None
+        return self.by_name[self.key].wire_path
 
     @property
     def counted(self) -> bool:
@@ -374,219 +450,39 @@ class KindSpec:
     def reads_details(self) -> bool:
         """Whether each listed object needs its detail read: the list item leaves out a field
         the plan reads. Looked up on every call, so a changed list view takes effect."""
-        carried = wire.LIST_VIEWS.get(self.read_model)
-        if carried is None or self.list is None:
+        if not self.lists or self.read_model not in LIST_VIEWS:
+            return False
+        carried = LIST_VIEWS[self.read_model]
+        if carried is None:
             return False
         missing = self.wire_fields() - carried
-        if missing and self.detail is None:
+        if missing and not self.endpoint.detail:
             raise AssertionError(f"{self.kind.value}: lists leave out {sorted(missing)}, no detail")
         return bool(missing)
 
 
-def _f(name: str, type_: FieldType, default: FieldValue = _NO_DEFAULT, **codec: Any) -> FieldSpec:
-    return FieldSpec(name, type_, default=default, **codec)
+KINDS: dict[Kind, KindSpec] = {}
+"""Every registered kind, in plan order (:class:`~catalog_sync.graph.Kind`'s)."""
+
+LIST_VIEWS: dict[type[BaseModel], frozenset[str] | None] = {}
+"""Per listed kind's read model, the top-level JSON fields a list item carries; ``None``: the
+whole object (``docs/contracts.md``, "List and detail reads"). Filled by :func:`register`
+from each spec's ``list_view``; the live reader reads an object's detail only when its kind
+manages a field its list leaves out."""
 
 
-T, M, B, N, E, S = FieldType
-
-# The catalog's publish vocabulary and the API's (docs/contracts.md, "Publish").
-PUBLISH_MODES: Mapping[str, str] = {
-    "allBrokers": "AllBrokers",
-    "regions": "Regions",
-    "countries": "Countries",
-    "sellerBrokers": "SellerBrokers",
-    "brokers": "SpecificBrokers",
-    "none": "None",
-}
-
-# A product's, an addon's and a price list item's money, in PRICE_FIELDS order.
-_PRICES = tuple(_f(name, M) for name in PRICE_FIELDS)
-_CONTACT = ("name", "jobTitle", "email", "phonePrefix", "phone", "cellPhonePrefix", "cellPhone")
-_ADDRESS = ("address", "postalCode", "city", "countryCode")
-_INVOICE = ("name", "email", "phonePrefix", "phone")
-
-KINDS: Mapping[Kind, KindSpec] = {
-    spec.kind: spec
-    for spec in (
-        KindSpec(
-            Kind.BROKER,
-            parent=None,
-            key="registrationNumber",
-            catalog_items="brokers",
-            read_model=wire.BrokerRead,
-            body_model=wire.BrokerBody,
-            list=lambda c, _: c.list_brokers(),
-            detail=lambda c, _, oid: c.get_broker(oid),
-            create=lambda c, _, body: c.create_broker(body),
-            update=lambda c, _, oid, body: c.update_broker(oid, body),
-            remove=lambda c, _, oid: c.delete_broker(oid),
-            names_table=BROKERS,
-            fields=(
-                _f("name", T),
-                _f("registrationNumber", T),
-                _f("vat", T),
-                _f("domain", T),
-                _f("notificationEmail", T),
-                _f("supportEmail", T),
-                *(_f(f"contact.{name}", T) for name in _CONTACT),
-                *(_f(f"address.{name}", T) for name in _ADDRESS),
-                *(_f(f"invoiceContact.{name}", T) for name in _INVOICE),
-                _f(
-                    "customProperties",
-                    S,
-                    pairs=True,
-                    lookup="customProperties",
-                    noun="custom property",
-                ),
-                _f("allowCmpAccess", B, False),
-            ),
-        ),
-        KindSpec(
-            Kind.SERVICE,
-            parent=None,
-            key="name",
-            catalog_items="services",
-            read_model=wire.ServiceRead,
-            body_model=wire.ServiceBody,
-            list=lambda c, _: c.list_services(),
-            detail=lambda c, _, oid: c.get_service(oid),
-            create=lambda c, _, body: c.create_service(body),
-            update=lambda c, _, oid, body: c.update_service(oid, body),
-            remove=lambda c, _, oid: c.disable_service(oid),
-            removal="disable",
-            status="status",
-            fields=(
-                _f("name", T),
-                _f("vendorName", T),
-                _f("description", T),
-                _f("categories", S, wire="categoryIds", lookup="categories", noun="category"),
-                _f("allowMultipleUsers", B, False),
-                _f("provisioningType", E),
-            ),
-        ),
-        KindSpec(
-            Kind.PRODUCT,
-            price_cell=own_price_cell,
-            sku=True,
-            parent=Kind.SERVICE,
-            key="itemCode",
-            catalog_items="products",
-            read_model=wire.ProductRead,
-            body_model=wire.ProductBody,
-            list=lambda c, ids: c.list_products(*ids),
-            detail=lambda c, ids, oid: c.get_product(*ids, oid),
-            create=lambda c, ids, body: c.create_product(*ids, body),
-            update=lambda c, ids, oid, body: c.update_product(*ids, oid, body),
-            remove=lambda c, ids, oid: c.delete_product(*ids, oid),
-            fields=(
-                _f("name", T),
-                _f("itemCode", T),
-                _f("type", E),
-                _f("description", T),
-                _f("subscriptionPeriodMonths", N),
-                _f("billingFrequencyMonths", N),
-                *_PRICES,
-                _f("minQuantity", N),
-                _f("maxQuantity", N),
-                _f(
-                    "emailTemplate",
-                    T,
-                    wire="emailTemplateId",
-                    lookup="emailTemplates",
-                    noun="e-mail template",
-                ),
-            ),
-        ),
-        KindSpec(
-            Kind.ADDON,
-            price_cell=own_price_cell,
-            sku=True,
-            parent=Kind.PRODUCT,
-            key="itemCode",
-            catalog_items="addons",
-            read_model=wire.AddonRead,
-            body_model=wire.AddonBody,
-            list=lambda c, ids: c.list_addons(*ids),
-            detail=lambda c, ids, oid: c.get_addon(*ids, oid),
-            create=lambda c, ids, body: c.create_addon(*ids, body),
-            update=lambda c, ids, oid, body: c.update_addon(*ids, oid, body),
-            remove=lambda c, ids, oid: c.delete_addon(*ids, oid),
-            fields=(
-                _f("name", T),
-                _f("itemCode", T),
-                _f("enableGrouping", B, False),
-                _f("groupName", T),
-                *_PRICES,
-                _f("pricePer", E),
-                _f("hideFromSubscriptionView", B, False),
-                _f("hideFromPriceList", B, False),
-            ),
-        ),
-        # Publish is always fully specified: a mode's unused lists are empty, not "don't care".
-        KindSpec(
-            Kind.PUBLISH,
-            parent=Kind.SERVICE,
-            key=None,
-            catalog_items="publish",
-            read_model=wire.PublishBody,
-            body_model=wire.PublishBody,
-            embedded="publish",
-            update=lambda c, _, oid, body: c.publish_service(oid, body),
-            fields=(
-                _f(
-                    "to",
-                    E,
-                    "none",
-                    wire="publishTo",
-                    vocabulary=PUBLISH_MODES,
-                    noun="publish mode",
-                ),
-                _f("regions", S, (), wire="regionIds", lookup="regions", noun="market region"),
-                _f(
-                    "countries",
-                    S,
-                    (),
-                    upper=True,
-                    wire="countryIds",
-                    lookup="countries",
-                    noun="market country",
-                ),
-                _f("brokers", S, (), wire="brokerIds", lookup=BROKERS, noun="broker"),
-            ),
-        ),
-        # One object per service and currency; its fields are the items' amounts in it.
-        KindSpec(
-            Kind.PRICE_LIST,
-            parent=Kind.SERVICE,
-            key="currency",
-            catalog_items="prices",
-            read_model=wire.SellerPriceList,
-            body_model=wire.SellerPriceListUpdateViewModel,
-            get=lambda c, ids, currency: c.get_price_list(*ids, currency),
-            listed=lambda service: list(getattr(service, "currencies", None) or ()),
-            create=lambda c, ids, body: _put_price_list(c, ids, body),
-            update=lambda c, ids, _, body: c.update_price_list(*ids, body),
-            removal="none",
-            price_cell=price_list_cell,
-            fields=(),
-            items=ItemFields(
-                amounts=_PRICES,
-                item_kinds=(Kind.PRODUCT, Kind.ADDON),
-                catalog_items="prices",
-                rows=lambda read: read.rows() if isinstance(read, wire.SellerPriceList) else [],
-                body=wire.SellerPriceListUpdateViewModel.of_rows,
-            ),
-        ),
-    )
-}
-
-
-async def _put_price_list(
-    client: Any, ids: tuple[str, ...], body: wire.SellerPriceListUpdateViewModel
-) -> str:
-    """A price list in a currency the service has none in yet is made by its first PUT."""
-    await client.update_price_list(*ids, body)
-    return keyed_id(ids[-1], body.currency_code)
+def register(spec: KindSpec) -> KindSpec:
+    """Add ``spec`` to the registry; a second kind of the same name is refused (as octoDNS's
+    ``Record.register_type`` refuses a second record type)."""
+    if spec.kind in KINDS:
+        raise ValueError(f"kind {spec.kind.value!r} is registered already")
+    # Kept in plan order whatever order the modules are imported in.
+    ordered = sorted({**KINDS, spec.kind: spec}.items(), key=lambda entry: entry[0].rank)
+    KINDS.clear()
+    KINDS.update(ordered)
+    if spec.lists:
+        LIST_VIEWS[spec.read_model] = spec.list_view
+    return spec
 
 
 def children_of(parent: Kind | None) -> tuple[KindSpec, ...]:
@@ -594,7 +490,11 @@ def children_of(parent: Kind | None) -> tuple[KindSpec, ...]:
 
     Looked up on every call, never cached, so a spec replaced in :data:`KINDS` takes effect.
     """
-    return tuple(spec for kind in _PLAN_ORDER if (spec := KINDS[kind]).parent is parent)
+    return tuple(
+        spec
+        for kind in _PLAN_ORDER
+        if (spec := KINDS.get(kind)) is not None and spec.parent is parent
+    )
 
 
 # Iterating an enum class is slow (a generator over its member map), and children_of runs
