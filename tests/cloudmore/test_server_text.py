@@ -17,9 +17,10 @@ from pydantic import SecretStr
 
 from catalog_sync.apply import ApplyOptions, ApplyReport, apply_plan, read_journal
 from catalog_sync.cli import main
-from catalog_sync.cloudmore import ApiSettings, open_read_write, wire
+from catalog_sync.cloudmore import ApiSettings, open_read_write
 from catalog_sync.errors import ApiValidationError
 from catalog_sync.graph import Kind
+from catalog_sync.kinds.service import ServiceBody
 from catalog_sync.plan.build import target_of
 from catalog_sync.plan.model import Action, FieldChange, Target
 from catalog_sync.redact import redact, server_text
@@ -169,7 +170,7 @@ async def test_an_error_message_and_its_reasons_hold_no_line_break() -> None:
     )
     async with open_read_write(SETTINGS, transport=api.transport()) as client:
         with pytest.raises(ApiValidationError) as rejected:
-            await client.create_service(wire.ServiceBody(name="New service"))
+            await client.create(Kind.SERVICE, (), ServiceBody(name="New service"))
     assert rejected.value.reasons == {"A\\nB": ("c\\rd", "e\\x1b[2Jf")}
     assert "\n" not in str(rejected.value)
     assert "\x1b" not in str(rejected.value)
