@@ -31,7 +31,6 @@ from catalog_sync.catalog.validation import validate_document
 from catalog_sync.catalog.yaml_source import parse_yaml
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import ConfigError
-from catalog_sync.export import SCHEMA_FILE
 from catalog_sync.safe_files import read_regular
 
 __all__ = ["MANIFEST", "ExportWritten", "write_export"]
@@ -110,14 +109,16 @@ def _manifest(out: Path) -> set[str]:
 
 
 def _export_shaped(name: str) -> bool:
-    """A name export could have written: ``a.yaml`` or ``a/b.yaml``, or its schema file, with
-    no hidden or parent part."""
+    """A name export could have written: ``a.yaml`` or ``a/b.yaml``, or its schema file
+    (``catalog.schema.json``) beside them, with no hidden or parent part."""
     path = PurePosixPath(name)
-    return name == SCHEMA_FILE or (
+    return (
         not path.is_absolute()
-        and 1 <= len(path.parts) <= 2
         and not any(part.startswith(".") for part in path.parts)
-        and path.suffix in CATALOG_SUFFIXES
+        and (
+            (1 <= len(path.parts) <= 2 and path.suffix in CATALOG_SUFFIXES)
+            or (len(path.parts) == 1 and name.endswith(".schema.json"))
+        )
     )
 
 
