@@ -15,14 +15,20 @@ class Severity(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True, order=True)
 class SourceLocation:
-    """A 1-based position in a catalog file; ``file`` is as the user named it (relative)."""
+    """A 1-based position in a catalog file; ``file`` is as the user named it (relative).
+    Line and column 0: the file (or directory) as a whole, such as a path that does not exist,
+    which has no position to point at."""
 
     file: str
     line: int
     column: int
 
+    @property
+    def whole(self) -> bool:
+        return self.line == 0
+
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
+        return self.file if self.whole else f"{self.file}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True, slots=True)

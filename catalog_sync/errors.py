@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from catalog_sync.diagnostics import Severity
 from catalog_sync.redact import neutralise, redact, server_text
 
 if TYPE_CHECKING:
@@ -69,8 +70,13 @@ class CatalogError(CatalogSyncError):
 
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
         self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
-        count = len(self.diagnostics)
-        super().__init__(f"the catalog has {count} problem{'s' if count != 1 else ''}")
+        errors = sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+        warnings = len(self.diagnostics) - errors
+        # Counted apart: a warning alone never stops a command, so it is not "a problem".
+        counted = f"{errors} error{'s' if errors != 1 else ''}"
+        if warnings:
+            counted += f" and {warnings} warning{'s' if warnings != 1 else ''}"
+        super().__init__(f"the catalog has {counted}")
 
 
 class ConfigError(CatalogSyncError):

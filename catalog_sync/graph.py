@@ -174,12 +174,14 @@ class Resource:
     ``fields`` holds managed fields only. On the desired side a field the files leave out
     (and the schema gives no default) is absent, meaning "don't care"; the live side always
     holds every managed field. ``id`` is the live id, or on the desired side a pinned one.
-    ``active`` is False only for a live service that is disabled.
+    ``active`` is False only for a live service that is disabled. ``moved_from`` (desired side
+    only) is the key the object had before a rename (``movedFrom:``).
     """
 
     address: Address
     fields: Fields
     id: str | None = None
+    moved_from: str | None = None
     active: bool = True
     protect: bool = False
     source: SourceLocation | None = None

@@ -230,6 +230,7 @@ def test_fmt_reports_what_validate_reports_in_a_directory(tmp_path: Path) -> Non
     (tmp_path / "brokers.yaml").symlink_to("/dev/zero")
     result = run("fmt", str(tmp_path))
     assert result.exit_code == 1
-    assert f"{(tmp_path / 'services.yaml').as_posix()}:1:1: CS" in result.output
-    assert f"{(tmp_path / 'brokers.yaml').as_posix()}:1:1: CS" in result.output
-    assert result.output.count("not a regular file") == 2
+    reported = [line for line in result.output.splitlines() if "not a regular file" in line]
+    assert len(reported) == 2
+    assert reported[0].startswith(f"{(tmp_path / 'brokers.yaml').as_posix()}:")
+    assert reported[1].startswith(f"{(tmp_path / 'services.yaml').as_posix()}:")

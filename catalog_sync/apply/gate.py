@@ -13,6 +13,7 @@ from catalog_sync.errors import SafetyError
 from catalog_sync.graph import ResourceGraph
 from catalog_sync.plan.model import Plan, SafetyFinding, SafetyRule
 from catalog_sync.plan.safety import (
+    Existing,
     evaluate_safety,
     existing_objects,
     protect_finding,
@@ -20,7 +21,7 @@ from catalog_sync.plan.safety import (
 )
 from catalog_sync.pricing.planned import about_rows, written_findings
 
-__all__ = ["check_live_safety", "check_safety"]
+__all__ = ["check_live_safety", "check_safety", "live_findings"]
 
 
 def check_safety(plan: Plan, *, force: bool) -> tuple[SafetyFinding, ...]:
@@ -34,6 +35,12 @@ def check_safety(plan: Plan, *, force: bool) -> tuple[SafetyFinding, ...]:
 
 
 def check_live_safety(plan: Plan, live: ResourceGraph, *, force: bool) -> tuple[SafetyFinding, ...]:
+    """Raise SafetyError for what :func:`live_findings` finds blocking; otherwise return the
+    findings ``force`` lifted."""
+    return _enforce(live_findings(plan, live), force=force)
+
+
+def live_findings(plan: Plan, live: ResourceGraph) -> list[SafetyFinding]:
     """Every rail evaluated again over the plan's changes and the re-read live catalog,
     together with the plan's own findings (a rule either side finds is enforced).
 
@@ -41,15 +48,20 @@ def check_live_safety(plan: Plan, live: ResourceGraph, *, force: bool) -> tuple[
     policy findings stand for the rows it leaves as they are (docs/policies.md).
 
     ``live`` holds what the plan touches, not the whole catalog (apply's scoped read,
-    docs/benchmarks.md): the thresholds are measured against the plan's count of existing
-    objects, as the thresholds themselves are the plan's settings, and never against fewer
-    than were read."""
-    existing = max(plan.existing, existing_objects(live))
+    docs/benchmarks.md): every count of existing objects is the plan's, as the thresholds
+    themselves are the plan's settings, and never fewer than were read. So a plan's rails
+    and apply's agree over the same live catalog (tests/apply/test_gate_agrees.py)."""
+    read = existing_objects(live)
+    kinds = set(plan.existing_by_kind) | set(read.active)
+    existing = Existing(
+        max(plan.existing, read.total),
+        {k: max(plan.existing_by_kind.get(k, 0), read.active.get(k, 0)) for k in kinds},
+    )
     derived = evaluate_safety(plan.changes, live, plan.settings, existing)
     rules = {finding.rule for finding in derived}
     priced, rows = written_findings(plan, live)
     kept = (f for f in plan.safety if f.rule not in rules and not about_rows(f, rows))
-    return _enforce([*derived, *priced, *kept], force=force)
+    return [*derived, *priced, *kept]
 
 
 def _enforce(findings: list[SafetyFinding], *, force: bool) -> tuple[SafetyFinding, ...]:

@@ -159,9 +159,9 @@ async def _run(
             )
             record(_result(change, Outcome.FAILED, reason=reason))
         elif settled.interrupted:
-            record(_result(change, Outcome.NOT_ATTEMPTED, reason="not attempted: interrupted"))
+            record(_result(change, Outcome.NOT_ATTEMPTED, reason="interrupted (Ctrl-C)"))
         else:
-            reason = "not attempted: --fail-fast stopped after the first failure"
+            reason = "--fail-fast stopped after the first failure"
             record(_result(change, Outcome.NOT_ATTEMPTED, reason=reason))
 
     await run_in_order(

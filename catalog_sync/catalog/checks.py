@@ -6,19 +6,20 @@ is wrong through the model's ``field_source``.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import Final, TypeVar
 
 from catalog_sync.catalog.codes import Code
 from catalog_sync.catalog.models import Addon, Catalog, Product, Publish
+from catalog_sync.catalog.moves import moved_from_problems
 from catalog_sync.catalog.sourced import SourcedModel
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.graph import Kind
 from catalog_sync.kinds import children_of
 from catalog_sync.kinds.addon import ALLOWED_PRICE_PER
 from catalog_sync.kinds.product import quantities_out_of_order
+from catalog_sync.lookalike import confusables_in, escape, invisible_in, reading, visible
 
 __all__ = ["check_catalog"]
 
@@ -45,6 +46,7 @@ def check_catalog(catalog: Catalog) -> list[Diagnostic]:
         Code.DUPLICATE_ID,
         "id",
     )
+    found += moved_from_problems(catalog)
     return found
 
 
@@ -207,26 +209,18 @@ def _check_publish(publish: Publish, broker_numbers: set[str]) -> Iterator[Diagn
 # Natural keys that look alike: the same to a reader, different to Cloudmore (defect 10).
 #
 # Two service names that differ only in whitespace, Unicode normal form (``é`` composed or
-# decomposed) or an invisible character (a zero-width space) read as one name in every review
-# and are two objects to the API; a key holding an invisible character cannot be typed again.
-# Both are warnings (docs/diagnostics.md, CS324 and CS325), and such names are shown escaped so
-# that the invisible part can be seen.
-
-_INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# decomposed), an invisible character (a zero-width space) or a letter of another script that
+# looks the same (a Cyrillic "А") read as one name in every review and are two objects to the
+# API; a key holding an invisible character or a look-alike letter of another script makes a
+# second object beside the one it imitates. All are errors in keys (docs/diagnostics.md,
+# CS324, CS325, CS327), and such names are shown escaped so that the difference can be seen
+# (catalog_sync/lookalike.py).
 
 
 def _shown(text: str) -> str:
-    """``text`` quoted, with invisible and non-printing characters as escapes."""
-    escaped = "".join(
-        c if c.isprintable() and not _INVISIBLE.match(c) else f"\\u{ord(c):04x}" for c in text
-    )
+    """``text`` quoted, with invisible, confusable and non-printing characters as escapes."""
+    escaped = "".join(c if c.isprintable() else escape(c) for c in visible(text))
     return f"'{escaped}'"
-
-
-def _reading(text: str) -> str:
-    """What a reader sees: normal form, no invisible characters, whitespace collapsed."""
-    visible = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
-    return " ".join(visible.split()).casefold()
 
 
 def _lookalike_keys(
@@ -237,25 +231,35 @@ def _lookalike_keys(
         key = getattr(model, attribute)
         if not isinstance(key, str):
             continue
-        if _INVISIBLE.search(key):
-            yield _warning(
+        if invisible_in(key):
+            yield _error(
                 model,
                 attribute,
                 Code.INVISIBLE_CHARACTER,
                 f"{what} {_shown(key)} holds an invisible character: remove it",
             )
-        reading = _reading(key)
-        earlier = first.get(reading)
+        for found in confusables_in(key):
+            yield _error(
+                model,
+                attribute,
+                Code.CONFUSABLE_KEY,
+                f"{what} {_shown(key)} mixes scripts: {escape(found.character)} "
+                f"({unicodedata.name(found.character, '?')}) looks like "
+                f"{found.looks_like!r}: write the word in one script",
+            )
+        key_reading = reading(key)
+        earlier = first.get(key_reading)
         if earlier is None:
-            first[reading] = (model, key)
+            first[key_reading] = (model, key)
         elif earlier[1].casefold() != key.casefold():
-            yield _warning(
+            yield _error(
                 model,
                 attribute,
                 Code.LOOKALIKE_KEY,
                 f"{what} {_shown(key)} looks like {_shown(earlier[1])} (at "
                 f"{earlier[0].field_source(attribute)}): they differ only in whitespace, "
-                "Unicode form or invisible characters, yet Cloudmore sees two objects",
+                "Unicode form, invisible characters or look-alike letters, yet Cloudmore "
+                "sees two objects",
             )
 
 

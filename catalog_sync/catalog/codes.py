@@ -22,6 +22,8 @@ class Code(enum.StrEnum):
     MERGE_KEY = "CS108"
     UNSUPPORTED_TAG = "CS109"
     COMPLEX_KEY = "CS110"
+    NO_CATALOG = "CS111"
+    NOT_A_CATALOG = "CS112"
 
     # CS2xx: schema and types
     MISSING_FIELD = "CS201"
@@ -57,6 +59,8 @@ class Code(enum.StrEnum):
     LOOKALIKE_KEY = "CS324"
     INVISIBLE_CHARACTER = "CS325"
     PRICED_ITEM_CODE = "CS326"
+    MOVED_FROM_CLASH = "CS330"
+    CONFUSABLE_KEY = "CS327"
 
     # CS4xx: names and ids resolved against the live catalog (plan and apply)
     UNRESOLVED_NAME = "CS401"
@@ -65,3 +69,5 @@ class Code(enum.StrEnum):
     PRODUCT_TYPE_CHANGE = "CS404"
     PROTECT_UNMATCHED = "CS405"
     QUANTITY_ORDER = "CS406"
+    MOVED_FROM_NOTE = "CS408"
+    LOOKALIKE_LIVE = "CS407"

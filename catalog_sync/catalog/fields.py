@@ -23,8 +23,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from catalog_sync.catalog.yaml_source import BasedInt
 from catalog_sync.currencies import CURRENCY_CODES
 from catalog_sync.graph import Address
+from catalog_sync.lookalike import visible
 from catalog_sync.normalise import MONEY_PLACES, MONEY_QUANTUM
 
 __all__ = [
@@ -67,9 +69,23 @@ def _to_money(value: object) -> Decimal:
     amount: Decimal
     if isinstance(value, Decimal):
         amount = value
+    elif isinstance(value, BasedInt):
+        # 0x10 is 16 to YAML, and to a reviewer a typo or a trick: amounts are decimal.
+        raise PydanticCustomError(
+            "money",
+            '{text} is not an amount: write it in decimal digits, such as "{value}"',
+            {"text": value.written, "value": int(value)},
+        )
     elif isinstance(value, int):
         amount = Decimal(value)
     elif isinstance(value, str):
+        if not value.isascii():
+            # Decimal reads "١٢" and "１２" as 12: a reviewer may not.
+            raise PydanticCustomError(
+                "money",
+                "'{text}' is not an amount: write it with the digits 0-9, such as \"12.50\"",
+                {"text": visible(value)},
+            )
         try:
             amount = Decimal(value.strip())
         except InvalidOperation:

@@ -62,7 +62,7 @@ _SPECS: Final = tuple(
 )
 _CODES: Final = frozenset(
     s.name.rpartition(".")[2] for s in _SPECS if s.code and s.type is not FieldType.SET
-)
+) | {"movedFrom"}  # not a field: it names the key an object had (README, "Renames")
 _CODE_LISTS: Final = frozenset(
     s.name.rpartition(".")[2] for s in _SPECS if s.code and s.type is FieldType.SET
 )

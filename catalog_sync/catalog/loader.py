@@ -52,6 +52,8 @@ class LoadedCatalog:
 class _Found:
     files: tuple[Path, ...]
     relative: tuple[str, ...]
+    root: Path
+    """The catalog root: ``relative`` is relative to it."""
 
 
 def load_catalog(path: str | os.PathLike[str]) -> LoadedCatalog:
@@ -72,7 +74,7 @@ def load_catalog_files(root: Path, files: Sequence[Path]) -> LoadedCatalog:
         if root_file.is_file() and name not in chosen.values():
             chosen[root_file] = name
     ordered = sorted(chosen.items(), key=lambda item: item[1])
-    return _load(_Found(tuple(f for f, _ in ordered), tuple(r for _, r in ordered)))
+    return _load(_Found(tuple(f for f, _ in ordered), tuple(r for _, r in ordered), root))
 
 
 def _load(found: _Found) -> LoadedCatalog:
@@ -96,7 +98,7 @@ def _load(found: _Found) -> LoadedCatalog:
         problems += schema_problems
         if model is not None:
             parsed.append((relative, model))
-    catalog, merge_problems = _merge(parsed)
+    catalog, merge_problems = _merge(parsed, found.root)
     problems += merge_problems
     problems += check_catalog(catalog)
     problems.sort(key=Diagnostic.sort_key)
@@ -131,9 +133,17 @@ def catalog_digest(path: str | os.PathLike[str]) -> str:
 def _find_files(given: Path) -> _Found:
     shown = given.as_posix()
     if not given.exists():
-        raise CatalogError([_problem(shown, Code.PATH_NOT_FOUND, "no such file or directory")])
+        raise CatalogError(
+            [_problem(shown, Code.PATH_NOT_FOUND, "does not exist: no such file or directory")]
+        )
     if given.is_file():
-        return _Found((given,), (given.name,))
+        if given.suffix not in CATALOG_SUFFIXES:
+            message = (
+                "not a catalog: catalog files are *.yaml or *.yml; give the catalog directory "
+                "(the one with catalog.yaml) or one catalog file"
+            )
+            raise CatalogError([_problem(shown, Code.NOT_A_CATALOG, message)])
+        return _Found((given,), (given.name,), given.parent)
     if not given.is_dir():
         raise CatalogError(
             [
@@ -164,6 +174,7 @@ def _find_files(given: Path) -> _Found:
     return _Found(
         tuple(candidate for _, candidate in candidates),
         tuple(relative for relative, _ in candidates),
+        given,
     )
 
 
@@ -222,14 +233,20 @@ def _decode(raw: bytes, display: str, problems: list[Diagnostic]) -> str | None:
         return None
 
 
-def _merge(parsed: list[tuple[str, CatalogFile]]) -> tuple[Catalog, list[Diagnostic]]:
+def _merge(parsed: list[tuple[str, CatalogFile]], root: Path) -> tuple[Catalog, list[Diagnostic]]:
     problems: list[Diagnostic] = []
     settings: Settings | None = None
     for relative, model in parsed:
         if model.settings is None:
             continue
         if relative not in ROOT_FILE_NAMES:
-            misplaced = "settings belong in catalog.yaml at the catalog root; move them there"
+            # Named: a catalog read from the wrong directory (README, "Where the catalog is")
+            # reads the right catalog.yaml as a file below its root.
+            misplaced = (
+                f"settings belong in catalog.yaml at the catalog root, and the root used is "
+                f"{root.as_posix()} (so this file is {relative}): move them to "
+                f"{(root / ROOT_FILE_NAMES[0]).as_posix()}, or give the catalog's own directory"
+            )
         elif settings is not None:
             misplaced = "settings are given in both catalog.yaml and catalog.yml; keep one"
         else:
@@ -257,7 +274,8 @@ def _add_to_digest(digest: hashlib._Hash, relative: str, raw: bytes) -> None:
 
 
 def _problem(file: str, code: Code, message: str) -> Diagnostic:
-    return Diagnostic(SourceLocation(file, 1, 1), code, Severity.ERROR, message)
+    # About the file as a whole: no line or column to point at (docs/diagnostics.md).
+    return Diagnostic(SourceLocation(file, 0, 0), code, Severity.ERROR, message)
 
 
 def _os_reason(error: OSError) -> str:

@@ -71,6 +71,11 @@ _EXEMPT = (
 )
 _PROTECT = "When true, any plan that would delete (or, for a service, disable) this object fails."
 _ID = "Pins this object to a live object by id (a lower-case GUID), so its natural key may change."
+_MOVED_FROM = (
+    "The key this object had before a rename: the live object found by it is updated to this"
+    ' one\'s key, instead of a create and a delete (README, "Renames"). Safe to remove once'
+    " applied; the plan says so."
+)
 # The amounts of a price row: a product's and an addon's own, and each currency's.
 _Price = Annotated[Money | None, Field(description="The price for brokers.")]
 _Cost = Annotated[Money | None, Field(description="The cost for the seller.")]
@@ -275,6 +280,7 @@ class Addon(SourcedModel):
     id: Guid | None = Field(default=None, description=_ID)
     name: Name = Field(description="The name of the addon.")
     item_code: Key = Field(description="The addon's SKU, unique within its product.")
+    moved_from: Key | None = Field(default=None, description=_MOVED_FROM)
     enable_grouping: bool = Field(
         default=False, strict=True, description="Whether the addon is grouped with others."
     )
@@ -308,6 +314,7 @@ class Product(SourcedModel):
     id: Guid | None = Field(default=None, description=_ID)
     name: Name = Field(description="The name of the product.")
     item_code: Key = Field(description="The product's code, unique within its service.")
+    moved_from: Key | None = Field(default=None, description=_MOVED_FROM)
     type: ProductType = Field(description="ProductBased or Metered.")
     description: Text | None = Field(default=None, description="Shown to brokers.")
     subscription_period_months: SubscriptionMonths | None = Field(
@@ -335,6 +342,7 @@ class Service(SourcedModel):
 
     id: Guid | None = Field(default=None, description=_ID)
     name: Name = Field(description="The service's name, unique per seller.")
+    moved_from: Name | None = Field(default=None, description=_MOVED_FROM)
     vendor_name: Text | None = Field(default=None, description="The vendor's name.")
     description: Text | None = Field(default=None, description="Shown to brokers.")
     categories: tuple[Name, ...] = Field(
@@ -416,6 +424,7 @@ class Broker(SourcedModel):
     registration_number: Key = Field(
         description="The company registration number, unique per seller (quote it)."
     )
+    moved_from: Key | None = Field(default=None, description=_MOVED_FROM)
     vat: Text | None = Field(default=None, description="The VAT number.")
     domain: Domain = Field(description="The broker's domain, like example.com.")
     notification_email: Email = Field(description="Where notifications are sent.")

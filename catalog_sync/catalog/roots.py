@@ -10,6 +10,7 @@ with no root is not a catalog file: a ``docker-compose.yml`` beside the catalog 
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from catalog_sync.catalog.codes import Code
 from catalog_sync.catalog.loader import (
+    CATALOG_SUFFIXES,
     ROOT_FILE_NAMES,
     LoadedCatalog,
     load_catalog,
@@ -31,6 +33,7 @@ __all__ = [
     "catalog_root",
     "catalog_targets",
     "configured_root",
+    "find_catalog",
 ]
 
 PYPROJECT_SECTION = "catalog-sync"
@@ -42,7 +45,7 @@ def catalog_root(file: Path) -> Path | None:
     or None when it belongs to no catalog."""
     target = file.resolve()
     for directory in target.parents:
-        if any((directory / name).is_file() for name in ROOT_FILE_NAMES):
+        if _has_root_file(directory):
             return _shown(directory)
         configured = configured_root(directory)
         if configured is not None:
@@ -51,6 +54,46 @@ def catalog_root(file: Path) -> Path | None:
         if (directory / ".git").exists():
             return None
     return None
+
+
+def find_catalog(path: Path | None = None) -> Path:
+    """The catalog a command works on (README, "Where the catalog is").
+
+    ``path`` when given, except that a directory without catalog.yaml whose pyproject.toml
+    has a ``[tool.catalog-sync]`` section stands for the catalog that section names. With no
+    ``path``: the nearest directory at or above the working directory that holds catalog.yaml
+    or whose pyproject.toml names a catalog, up to the repository's top (``.git``); a
+    directory outside every catalog is an error, never a scan of every YAML file below it.
+    """
+    if path is not None:
+        if path.is_dir() and not _has_root_file(path):
+            return configured_root(path) or path
+        return path
+    here = Path.cwd().resolve()
+    for directory in (here, *here.parents):
+        if _has_root_file(directory):
+            return _relative(directory, here)
+        configured = configured_root(directory)
+        if configured is not None:
+            return configured
+        if (directory / ".git").exists():
+            break
+    where = SourceLocation(here.as_posix(), 0, 0)
+    message = (
+        "no catalog here: neither this directory nor one above it (up to the repository's "
+        "top) holds catalog.yaml or a pyproject.toml with "
+        f'[tool.{PYPROJECT_SECTION}] catalog = "..."; give the catalog\'s path'
+    )
+    raise CatalogError([Diagnostic(where, Code.NO_CATALOG, Severity.ERROR, message)])
+
+
+def _has_root_file(directory: Path) -> bool:
+    return any((directory / name).is_file() for name in ROOT_FILE_NAMES)
+
+
+def _relative(directory: Path, here: Path) -> Path:
+    """``directory`` as the user would type it from ``here``: ``.``, ``..``, ``../..``."""
+    return Path(os.path.relpath(directory, here))
 
 
 def configured_root(directory: Path) -> Path | None:
@@ -75,7 +118,7 @@ def configured_root(directory: Path) -> Path | None:
 
 
 def _unreadable(pyproject: Path, message: str) -> CatalogError:
-    where = SourceLocation(pyproject.as_posix(), 1, 1)
+    where = SourceLocation(pyproject.as_posix(), 0, 0)
     return CatalogError([Diagnostic(where, Code.UNREADABLE_FILE, Severity.ERROR, message)])
 
 
@@ -102,17 +145,17 @@ class CatalogTarget:
 
 
 def catalog_targets(paths: Sequence[Path]) -> list[CatalogTarget]:
-    """What ``validate PATH...`` checks: each directory whole (``.`` by default), and the
+    """What ``validate PATH...`` checks: each directory whole (by default the catalog
+    :func:`find_catalog` finds), and the
     files grouped by their catalog root; files outside every catalog come back skipped."""
     targets: list[CatalogTarget] = []
     by_root: dict[Path, list[Path]] = {}
-    for path in paths or (Path("."),):
+    for path in paths or (find_catalog(),):
         if path.is_dir():
-            has_root_file = any((path / name).is_file() for name in ROOT_FILE_NAMES)
-            configured = None if has_root_file else configured_root(path)
-            targets.append(CatalogTarget(configured or path))
-        elif not path.is_file():
-            # Loading says what it is: no such file, or a device, FIFO or socket.
+            targets.append(CatalogTarget(find_catalog(path)))
+        elif not path.is_file() or path.suffix not in CATALOG_SUFFIXES:
+            # Loading says what it is: no such file, a device, FIFO or socket, or not a
+            # catalog file at all (README.md).
             targets.append(CatalogTarget(path))
         else:
             root = catalog_root(path)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ValidationError
@@ -183,7 +183,62 @@ def _diagnostic(detail: ErrorDetails, doc: YamlDocument) -> Diagnostic:
         # A bad mapping key (a currency code of prices) is shown where the key is written.
         where = (node.key_location if loc[-1:] == ("[key]",) else None) or node.location
         return _error(where, _FORMAT_CODES[kind], f"{field}: {detail['msg']}")
-    return _error(node.location, Code.OUT_OF_RANGE, f"{field}: {_lower_first(detail['msg'])}")
+    return _error(node.location, Code.OUT_OF_RANGE, f"{field}: {_in_our_words(detail)}")
+
+
+def _plural(count: object, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _number(value: object) -> str:
+    """``100`` for pydantic's ``100.0``: the bound as the catalog writes it."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _in_our_words(detail: ErrorDetails) -> str:
+    """Pydantic's message for the common range and length errors, said the way a catalog
+    author reads a value ("must be at least 0"), not as the library words it ("input should
+    be greater than or equal to 0"); anything else keeps pydantic's own message."""
+    ctx = detail.get("ctx") or {}
+    given = detail.get("input")
+    shown = (
+        f" (it is {given})"
+        if isinstance(given, int | float) and not isinstance(given, bool)
+        else ""
+    )
+    words: dict[str, Callable[[], str]] = {
+        "greater_than_equal": lambda: f"must be at least {_number(ctx.get('ge'))}{shown}",
+        "greater_than": lambda: f"must be more than {_number(ctx.get('gt'))}{shown}",
+        "less_than_equal": lambda: f"must be at most {_number(ctx.get('le'))}{shown}",
+        "less_than": lambda: f"must be less than {_number(ctx.get('lt'))}{shown}",
+        "too_short": lambda: (
+            "must not be empty"
+            if ctx.get("min_length") == 1
+            else f"must have at least {_plural(ctx.get('min_length'), 'item')}"
+        ),
+        "too_long": lambda: (
+            f"must have at most {_plural(ctx.get('max_length'), 'item')}, not "
+            f"{ctx.get('actual_length')}"
+        ),
+        "string_too_short": lambda: (
+            "must not be empty"
+            if ctx.get("min_length") == 1
+            else f"must be at least {_plural(ctx.get('min_length'), 'character')} long"
+        ),
+        "string_too_long": lambda: (
+            f"must be at most {_plural(ctx.get('max_length'), 'character')} long"
+        ),
+        "int_from_float": lambda: "must be a whole number",
+        "float_parsing": lambda: "must be a number",
+        "float_type": lambda: "must be a number",
+    }
+    said = words.get(detail["type"])
+    if said is not None:
+        return said()
+    message = detail["msg"].removeprefix("Value error, ")
+    return _lower_first(message)
 
 
 def _type_message(kind: str, field: str | int, loc: NodePath, node: NodeInfo) -> str:

@@ -35,6 +35,7 @@ from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
 from catalog_sync.limits import MAX_YAML_DEPTH, MAX_YAML_NODES
 
 __all__ = [
+    "BasedInt",
     "NodeInfo",
     "NodePath",
     "YamlDocument",
@@ -270,13 +271,28 @@ def _scalar(tag: str, text: str) -> tuple[str, object]:
     return "str", text
 
 
+class BasedInt(int):
+    """A YAML integer written in base 16, 8 or 2 (``0x10``): its value, remembering how it
+    was written, so that a field that must be written in decimal (money) can refuse it."""
+
+    written: str
+
+    def __new__(cls, value: int, written: str) -> BasedInt:
+        number = super().__new__(cls, value)
+        number.written = written
+        return number
+
+    def __getnewargs__(self) -> tuple[int, str]:  # type: ignore[override]  # copy keeps the text
+        return int(self), self.written
+
+
 def _int(text: str) -> int | str:
     cleaned = text.replace("_", "")
     sign = -1 if cleaned.startswith("-") else 1
     digits = cleaned.lstrip("+-")
     try:
         if digits[:2].lower() in {"0x", "0o", "0b"}:
-            return sign * int(digits, 0)
+            return BasedInt(sign * int(digits, 0), text)
         return sign * int(digits)
     except ValueError:
         return text
@@ -300,9 +316,12 @@ def _syntax_error(error: BaseException, text: str, file: str) -> Diagnostic:
         mark = error.problem_mark
         where = SourceLocation(file, mark.line + 1, mark.column + 1)
         detail = error.problem or "invalid YAML"
-        if error.context:
-            started = error.context_mark
-            at = f" started at line {started.line + 1}" if started is not None else ""
+        started = error.context_mark.line + 1 if error.context_mark is not None else None
+        plain = _in_plain_words(detail, error.context or "", started)
+        if plain is not None:
+            detail = plain
+        elif error.context:
+            at = f" started at line {started}" if started is not None else ""
             detail = f"{detail} ({error.context}{at})"
         return _diag(where, Code.YAML_SYNTAX, f"YAML syntax error: {detail}")
     if isinstance(error, RecursionError):
@@ -316,6 +335,38 @@ def _syntax_error(error: BaseException, text: str, file: str) -> Diagnostic:
         where = SourceLocation(file, before.count("\n") + 1, position - before.rfind("\n"))
     reason = getattr(error, "reason", None) or str(error).splitlines()[0]
     return _diag(where, Code.YAML_SYNTAX, f"YAML syntax error: {reason}")
+
+
+def _in_plain_words(problem: str, context: str, started: int | None) -> str | None:
+    """The parser's commonest complaints as what the author did ("a quoted value is never
+    closed"), not as the parser's states ("expected <block end>, but found '?'"), keeping
+    where the construct began; None for any other, which is then shown as the parser says
+    it (docs/diagnostics.md, CS105)."""
+    since = f" (it starts at line {started})" if started is not None else ""
+    if problem.startswith("expected <block end>"):
+        block = "list" if "collection" in context else "mapping"
+        return (
+            f"this line does not line up with the {block} above it{since}: check its "
+            "indentation, that each list item starts with '- ' and each field is 'key: value'"
+        )
+    if problem.startswith("found unexpected end of stream") and "quoted" in context:
+        return f"a quoted value is never closed{since}: add the closing quote"
+    if problem.startswith("expected ',' or ']'"):
+        return f"a [list] is not closed with ']', or its items are not separated by ','{since}"
+    if problem.startswith("expected ',' or '}'"):
+        return (
+            f"a {{mapping}} is not closed with '}}', or its fields are not separated by ','{since}"
+        )
+    if problem.startswith("could not find expected ':'"):
+        return f"a line that is neither 'key: value' nor a list item{since}"
+    if problem.startswith("mapping values are not allowed here"):
+        return (
+            "a ': ' where no new key can start: quote a value that holds ': ' "
+            '(description: "a: b"), or check the indentation of this line'
+        )
+    if problem.startswith("found character '\\t'"):
+        return "a tab character: indent with spaces only"
+    return None
 
 
 def _diag(where: SourceLocation, code: Code, message: str) -> Diagnostic:

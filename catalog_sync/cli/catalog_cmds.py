@@ -47,8 +47,9 @@ def validate(
 ) -> None:
     """Check the catalog at each PATH and report every problem.
 
-    PATH is a catalog directory (default `.`, or the catalog a [tool.catalog-sync] section of
-    ./pyproject.toml names) or catalog files, as a pre-commit hook passes them: each file is
+    PATH is a catalog directory (default: the catalog the working directory is in, or the one
+    a [tool.catalog-sync] section of pyproject.toml names) or catalog files, as a pre-commit
+    hook passes them: each file is
     checked with its catalog's root catalog.yaml; a YAML file outside any catalog (no
     catalog.yaml above it) is skipped.
 

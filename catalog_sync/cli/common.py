@@ -12,6 +12,7 @@ import click
 
 from catalog_sync.diagnostics import Diagnostic
 from catalog_sync.errors import CatalogError, CatalogSyncError
+from catalog_sync.lookalike import visible
 from catalog_sync.render.diagnostics import render_text
 
 __all__ = [
@@ -73,10 +74,11 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except CatalogError as error:
             click.echo(render_text(error.diagnostics), err=True, nl=False)
-            click.echo(f"error: {error}", err=True)
+            click.echo(visible(f"error: {error}"), err=True)
             raise SystemExit(EXIT_ERROR) from None
         except CatalogSyncError as error:
-            click.echo(f"error: {error}", err=True)
+            # A name in the message shows its invisible and look-alike characters escaped.
+            click.echo(visible(f"error: {error}"), err=True)
             raise SystemExit(EXIT_ERROR) from None
 
     return wrapper

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from catalog_sync.catalog.loader import load_catalog_files
+from catalog_sync.catalog.roots import find_catalog
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
 from catalog_sync.cli.common import (
     EXIT_ERROR,
@@ -29,9 +30,9 @@ __all__ = ["commands", "export", "fmt"]
 @click.option(
     "--out",
     "out",
-    required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="The directory to write the catalog into (must be empty unless --force).",
+    help="The directory to write the catalog into (must be empty unless --force); default: "
+    "the catalog the working directory is in, or the one pyproject.toml names.",
 )
 @click.option(
     "--force",
@@ -42,13 +43,14 @@ __all__ = ["commands", "export", "fmt"]
 @api_options
 @click.pass_obj
 @handle_errors
-def export(state: CliState, api: ApiOptions, out: Path, force: bool) -> None:
+def export(state: CliState, api: ApiOptions, out: Path | None, force: bool) -> None:
     """Write the live catalog as catalog files: catalog.yaml, brokers.yaml, services/*.yaml.
 
     Names replace ids (categories, regions, countries, templates, brokers), so the files read
     like hand-written ones, with each product's and addon's prices in every currency its
     service has; planning them against the same live state plans nothing.
     """
+    out = find_catalog(out)
     existing = sorted(p for p in out.rglob("*") if p.is_file()) if out.is_dir() else []
     if out.exists() and not out.is_dir():
         raise ConfigError(f"{out.as_posix()}: not a directory")
@@ -97,10 +99,13 @@ def export(state: CliState, api: ApiOptions, out: Path, force: bool) -> None:
 )
 @handle_errors
 def fmt(paths: tuple[Path, ...], check: bool) -> None:
-    """Rewrite catalog files (PATHS: files or directories, default .) in the canonical layout:
+    """Rewrite catalog files (PATHS: files or directories) in the canonical layout:
     indentation, quoting of money and codes, key order. Comments are kept.
+
+    Without PATHS: the catalog the working directory is in, or the one pyproject.toml names
+    (never every YAML file below the working directory).
     """
-    results = format_paths(paths or (Path("."),))
+    results = format_paths(paths or (find_catalog(),))
     broken = [problem for result in results for problem in result.problems]
     changed = [result for result in results if result.status is FileStatus.CHANGED]
     for result in changed:

@@ -24,6 +24,7 @@ from catalog_sync.apply import (
 from catalog_sync.apply.lock import lock_directory
 from catalog_sync.catalog import LoadedCatalog, catalog_digest, load_catalog
 from catalog_sync.catalog.loader import CATALOG_SUFFIXES
+from catalog_sync.catalog.roots import find_catalog
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
 from catalog_sync.cli.apply_interrupt import Abandoned, run_interruptibly
 from catalog_sync.cli.common import (
@@ -79,7 +80,7 @@ def plan_format_option(help_text: str) -> Callable[[Callable[..., None]], Callab
 
 
 @click.command(short_help="Show what apply would change in the live catalog.")
-@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -104,7 +105,7 @@ def plan_format_option(help_text: str) -> Callable[[Callable[..., None]], Callab
 def plan(
     state: CliState,
     api: ApiOptions,
-    path: Path,
+    path: Path | None,
     out: Path | None,
     output_format: str,
     detailed_exitcode: bool,
@@ -112,8 +113,11 @@ def plan(
 ) -> None:
     """Show what apply would change in the live catalog to match the files at PATH.
 
-    PATH is the catalog directory (or one catalog file); it defaults to `.`.
+    PATH is the catalog directory (or one catalog file). Without it: the catalog the working
+    directory is in (catalog.yaml here or above), or the one a [tool.catalog-sync] section of
+    pyproject.toml names.
     """
+    path = find_catalog(path)
     key = plan_key(os.environ)
     with recording(bool(os.environ.get(TIMINGS_ENV))) as timings:
         with timed("load files"):
@@ -180,7 +184,7 @@ def _append_to(variable: str, text: str) -> None:
 
 
 @click.command(short_help="Make the live catalog match the files or a saved plan.")
-@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--yes", is_flag=True, help="Apply without asking (needed without a terminal).")
 @click.option(
     "--force",
@@ -215,14 +219,15 @@ def apply(
     """Make the live catalog match: PATH is a saved plan (*.json) or a catalog directory.
 
     A saved plan is applied exactly as reviewed, or refused when anything it touches moved.
-    A catalog directory (PATH defaults to `.`) is planned, the plan shown, and applied once
-    confirmed.
+    A catalog directory is planned, the plan shown, and applied once confirmed. Without PATH:
+    the catalog the working directory is in, or the one pyproject.toml names (as for plan).
 
     Ctrl-C stops starting changes and waits for the requests in flight; a second Ctrl-C
     abandons them. Either way the journal is written and the report says what was done.
     """
     # The arguments are read before the settings, so a bad plan or catalog is reported as
     # such wherever the credentials are missing.
+    path = find_catalog(path)
     digest_now: str | None = None
     if path.is_file() and path.suffix not in CATALOG_SUFFIXES:
         to_apply = read_plan(path, key=plan_key(os.environ), max_age=max_plan_age(os.environ))
@@ -267,7 +272,8 @@ def apply(
     colour = use_colour(sys.stdout, state)
     click.echo(_render_report(report, output_format, colour=colour), nl=False, color=colour)
     if report.interrupted:
-        click.echo(f"error: {_incomplete(report)}", err=True)
+        # The report above has just given the counts.
+        click.echo("error: apply was interrupted (Ctrl-C); see the report above", err=True)
         raise SystemExit(EXIT_INTERRUPTED)
     if not report.ok:
         raise ApplyError(_incomplete(report))

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from catalog_sync.catalog import load_catalog
+from catalog_sync.catalog.roots import find_catalog
 from catalog_sync.cli.api_options import ApiOptions, api_options, resolve_settings
 from catalog_sync.cli.common import EXIT_CHANGES, EXIT_OK, CliState, echo_diagnostics, handle_errors
 from catalog_sync.cli.plan_cmds import (
@@ -47,7 +48,7 @@ def show(plan_file: Path, output_format: str) -> None:
 
 
 @click.command()
-@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 @plan_format_option("text for logs, markdown for an issue, json for tools, github for Actions.")
 @click.option(
     "--out",
@@ -58,13 +59,15 @@ def show(plan_file: Path, output_format: str) -> None:
 @click.pass_obj
 @handle_errors
 def drift(
-    state: CliState, api: ApiOptions, path: Path, output_format: str, out: Path | None
+    state: CliState, api: ApiOptions, path: Path | None, output_format: str, out: Path | None
 ) -> None:
     """Compare the live catalog with the files at PATH, changing nothing.
 
     Lists fields that differ (both values), objects the files have and live lacks, and live
     objects the files do not describe. Exits 0 without drift, 2 with drift, 1 on error.
+    Without PATH: the catalog the working directory is in, or the one pyproject.toml names.
     """
+    path = find_catalog(path)
     loaded = load_catalog(path)
     echo_diagnostics(loaded.warnings)
     report = drift_of(planned(state, path, loaded, resolve_settings(api)))

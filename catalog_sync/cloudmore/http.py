@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import contextvars
 import importlib.util
-import json as _json
 import logging
 import os
 import select
@@ -32,7 +31,6 @@ from collections.abc import (
     Iterator,
     Mapping,
 )
-from decimal import Decimal
 from typing import Any
 
 # httpx imports its own command-line client (with rich, pygments and click) whenever those
@@ -52,6 +50,7 @@ import httpx
 
 from catalog_sync import __version__
 from catalog_sync.errors import UnexpectedResponseError
+from catalog_sync.exact_json import encode_json
 from catalog_sync.limits import MAX_RESPONSE_BYTES
 from catalog_sync.redact import neutralise, redact
 
@@ -368,30 +367,6 @@ class Lanes(httpx.AsyncBaseTransport):
         for connection in self._connections:
             if connection is not None:
                 await connection.aclose()
-
-
-def encode_json(value: object) -> bytes:
-    """JSON with every Decimal written as the exact number literal it is (``549755813888.0001``),
-    never through a binary float, which loses digits from 2**39 up (docs/contracts.md)."""
-    literals: dict[str, str] = {}
-
-    def mark(item: object) -> object:
-        if isinstance(item, Decimal):
-            if not item.is_finite():
-                raise ValueError(f"{item} cannot be sent as a JSON number")
-            token = f"\x00decimal{len(literals)}\x00"
-            literals[token] = format(item, "f")
-            return token
-        if isinstance(item, dict):
-            return {key: mark(inner) for key, inner in item.items()}
-        if isinstance(item, list | tuple):
-            return [mark(inner) for inner in item]
-        return item
-
-    text = _json.dumps(mark(value), ensure_ascii=False, separators=(",", ":"))
-    for token, literal in literals.items():
-        text = text.replace(_json.dumps(token), literal, 1)
-    return text.encode("utf-8")
 
 
 def _too_large(request: Request, status: int) -> UnexpectedResponseError:

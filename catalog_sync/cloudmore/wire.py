@@ -274,7 +274,7 @@ def _keep_raw(parsed: BaseModel, data: object) -> None:
 def dump_body(body: BaseModel) -> dict[str, Any]:
     """The JSON object to send; a None ``status`` is left out (absent means "keep")."""
     # Python mode keeps money a Decimal: the HTTP layer writes it as an exact JSON number
-    # literal (catalog_sync/cloudmore/http.py, encode_json), never through a float.
+    # literal (catalog_sync/exact_json.py, encode_json), never through a float.
     data: dict[str, Any] = body.model_dump(mode="python", by_alias=True)
     if "status" in data and data["status"] is None:
         del data["status"]

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from catalog_sync.emulator.api import emulator_of
 from catalog_sync.emulator.config import LIST_SHAPES, FaultConfig, SeedName
+from catalog_sync.emulator.views import ExactJSONResponse
 
 __all__ = ["routes"]
 
@@ -63,7 +64,7 @@ async def requests(request: Request) -> Response:
 async def state(request: Request) -> Response:
     emulator = emulator_of(request)
     await emulator.settled()
-    return JSONResponse(emulator.store.to_json())
+    return ExactJSONResponse(emulator.store.to_json())
 
 
 async def revoke_tokens(request: Request) -> Response:

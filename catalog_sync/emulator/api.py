@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
@@ -17,7 +17,8 @@ from catalog_sync.emulator import operations as ops
 from catalog_sync.emulator.rules import BusinessError, UnknownObjectError
 from catalog_sync.emulator.store import Store, public
 from catalog_sync.emulator.validation import JSON, ModelStateError
-from catalog_sync.emulator.views import Listed, list_items
+from catalog_sync.emulator.views import ExactJSONResponse, Listed, list_items
+from catalog_sync.exact_json import decode_json
 
 if TYPE_CHECKING:
     from catalog_sync.emulator.app import Emulator
@@ -71,9 +72,9 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         except UnknownObjectError:
             return Response(status_code=404)
         except ModelStateError as error:
-            return JSONResponse(error.errors, status_code=400)
+            return ExactJSONResponse(error.errors, status_code=400)
         except BusinessError as error:
-            return JSONResponse(error.errors, status_code=400)
+            return ExactJSONResponse(error.errors, status_code=400)
         except ClientDisconnect:
             return _NoAnswer(request)
 
@@ -85,7 +86,8 @@ async def _body(request: Request) -> Any:
     if not raw.strip():
         raise ModelStateError({"": ["A non-empty request body is required."]})
     try:
-        return json.loads(raw)
+        # Money stays exact from the request on: a fraction is read as a Decimal.
+        return decode_json(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ModelStateError({"$": [f"The JSON value is not valid: {error}."]}) from None
 
@@ -96,7 +98,7 @@ def _created(request: Request, new_id: str) -> Response:
 
 
 def _list(rows: list[JSON]) -> Response:
-    return JSONResponse([public(row) for row in rows])
+    return ExactJSONResponse([public(row) for row in rows])
 
 
 async def token(request: Request) -> Response:
@@ -106,11 +108,11 @@ async def token(request: Request) -> Response:
         return _NoAnswer(request)
     form = dict(parse_qsl(raw, keep_blank_values=True))
     status, body = emulator_of(request).tokens.issue(form, request.headers.get("authorization"))
-    return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+    return ExactJSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
 
 async def healthcheck(request: Request) -> Response:
-    return JSONResponse({"status": "Healthy"})
+    return ExactJSONResponse({"status": "Healthy"})
 
 
 def _lookup(rows: Callable[[Store], list[JSON]]) -> Handler:
@@ -123,7 +125,7 @@ def _lookup(rows: Callable[[Store], list[JSON]]) -> Handler:
 async def price_list(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
     sid, currency = ids["service_id"], request.query_params.get("currencyCode")
     if request.method == "GET":
-        return JSONResponse(ops.get_price_list(emulator.store, sid, currency))
+        return ExactJSONResponse(ops.get_price_list(emulator.store, sid, currency))
     body = await _body(request)
     await emulator.write(lambda s: ops.update_price_list(s, sid, currency, body))
     return Response(status_code=204)
@@ -139,7 +141,7 @@ def _collection(
         path_ids = tuple(ids.values())
         if request.method == "GET":
             items = list_items(kind, rows(emulator.store, *path_ids), emulator.list_shape)
-            return JSONResponse(items)
+            return ExactJSONResponse(items)
         body = await _body(request)
         new_id = await emulator.write(lambda s: create(s, *path_ids, body))
         return _created(request, new_id)
@@ -155,7 +157,7 @@ def _item(
     async def handler(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
         path_ids = tuple(ids.values())
         if request.method == "GET":
-            return JSONResponse(public(get(emulator.store, *path_ids)))
+            return ExactJSONResponse(public(get(emulator.store, *path_ids)))
         if request.method == "DELETE":
             await emulator.write(lambda s: delete(s, *path_ids))
         else:
@@ -187,7 +189,7 @@ async def custom_properties_data(
 ) -> Response:
     ops.get_service(emulator.store, ids["service_id"])
     # No organisation or broker has filled in custom properties in the emulator.
-    return JSONResponse([])
+    return ExactJSONResponse([])
 
 
 async def resellers(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
@@ -197,7 +199,7 @@ async def resellers(request: Request, emulator: Emulator, ids: dict[str, str]) -
 async def reseller(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
     for row in _resellers(emulator.store):
         if row["id"] == ids["broker_id"]:
-            return JSONResponse(public(row))
+            return ExactJSONResponse(public(row))
     raise UnknownObjectError(ids["broker_id"])
 
 

@@ -7,7 +7,6 @@ obeys every rule a client's data does.
 
 from __future__ import annotations
 
-import json
 from importlib import resources
 from typing import Any
 
@@ -16,12 +15,13 @@ from catalog_sync.emulator.config import SeedName
 from catalog_sync.emulator.ids import stable_id
 from catalog_sync.emulator.store import Store
 from catalog_sync.emulator.validation import JSON
+from catalog_sync.exact_json import decode_json
 
 __all__ = ["build_store"]
 
 
 def _data(name: str) -> Any:
-    return json.loads(
+    return decode_json(
         resources.files(__package__).joinpath("data").joinpath(name).read_text("utf-8")
     )
 

@@ -16,13 +16,13 @@ state is each commit wholly or not at all. Both files are private to the user (0
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from catalog_sync.emulator.store import STATE_FORMAT, Store
+from catalog_sync.exact_json import decode_json, encode_json
 
 __all__ = ["SavedState", "StateFile", "encode_state", "log_path", "read_state", "write_encoded"]
 
@@ -32,7 +32,8 @@ def log_path(path: Path) -> Path:
 
 
 def encode_state(data: dict[str, Any]) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Money (Decimal) as its exact number literal; reading parses it back as a Decimal."""
+    return encode_json(data)
 
 
 class SavedState(NamedTuple):
@@ -51,7 +52,7 @@ def read_state(path: Path) -> SavedState | None:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    data = json.loads(text)
+    data = decode_json(text)
     if not isinstance(data, dict):
         raise ValueError(f"{path}: the state file does not hold a JSON object")
     store = Store.from_json(data)
@@ -82,7 +83,7 @@ def _log_lines(log: Path, raw: bytes) -> list[tuple[int, dict[str, Any]]]:
     lines = []
     for number, piece in enumerate(pieces, 1):
         try:
-            line = json.loads(piece)
+            line = decode_json(piece)
         except ValueError:
             if number == len(pieces):
                 break  # torn: the append a crash cut short, never answered

@@ -55,6 +55,7 @@ _PHONE_PREFIX = re.compile(r"^[0-9]{1,4}$")
 _PHONE = re.compile(r"^[0-9]{4,14}$")
 _MONEY_STEP = Decimal("0.0001")
 _MONEY_MAX = Decimal("1000000000000")
+_ONE_PLACE = Decimal("0.1")
 _PHONE_MESSAGE = "Phone number is not in valid format."
 
 
@@ -66,9 +67,12 @@ class ModelStateError(Exception):
         super().__init__(f"invalid request: {sorted(self.errors)}")
 
 
-def to_money(value: int | float | Decimal) -> float:
-    """Round to the API's 4 decimal places; floats of 4 decimals serialise exactly."""
-    return float(Decimal(str(value)).quantize(_MONEY_STEP, rounding=ROUND_HALF_UP))
+def to_money(value: int | float | Decimal) -> Decimal:
+    """Round to the API's 4 decimal places, kept exact: a float holds 4 decimals only below
+    2**39 (catalog_sync/exact_json.py). Written without trailing zeros but with a fraction
+    (``10.0``, ``10.5``), as the float it replaces was."""
+    exact = Decimal(str(value)).quantize(_MONEY_STEP, rounding=ROUND_HALF_UP).normalize()
+    return exact if exact != exact.to_integral_value() else exact.quantize(_ONE_PLACE)
 
 
 def _pascal(name: str) -> str:
@@ -141,8 +145,10 @@ class _Reader:
             return None
         return value
 
-    def money(self, name: str) -> float | None:
-        value: float | None = self._typed(name, (int, float), "System.Decimal")
+    def money(self, name: str) -> Decimal | None:
+        value: int | float | Decimal | None = self._typed(
+            name, (int, float, Decimal), "System.Decimal"
+        )
         if value is None:
             return None
         if not Decimal(str(value)).is_finite() or not 0 <= Decimal(str(value)) < _MONEY_MAX:

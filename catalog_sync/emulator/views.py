@@ -8,13 +8,25 @@ a kind not named here (addons: one swagger model for list and detail) is listed 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
+
+from starlette.responses import JSONResponse
 
 from catalog_sync.emulator.config import ListShape
 from catalog_sync.emulator.store import public
 from catalog_sync.emulator.validation import JSON
+from catalog_sync.exact_json import encode_json
 
-__all__ = ["Listed", "list_items"]
+__all__ = ["ExactJSONResponse", "Listed", "list_items"]
+
+
+class ExactJSONResponse(JSONResponse):
+    """A JSON answer whose money (Decimal) is written as its exact number literal, as the API
+    writes its decimals: a float would turn ``549755813888.0003`` into ``...888.0002``."""
+
+    def render(self, content: Any) -> bytes:
+        return encode_json(content)
+
 
 Listed = Literal["service", "product", "addon", "broker"]
 

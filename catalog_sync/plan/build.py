@@ -8,22 +8,24 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from catalog_sync import __version__
-from catalog_sync.catalog import Catalog, Code, LoadedCatalog
+from catalog_sync.catalog import UNKNOWN_LOCATION, Catalog, Code, LoadedCatalog
 from catalog_sync.catalog.models import Settings
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import CatalogError
-from catalog_sync.graph import Address, ResourceGraph
+from catalog_sync.graph import Address, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import KINDS
 from catalog_sync.live.keyed import read_keyed, wanted_by_desired, with_listed
 from catalog_sync.live.lookups import LOOKUP_TABLES, Lookups
 from catalog_sync.live.reader import LiveCatalog, LiveReader, read_live
+from catalog_sync.lookalike import reading, visible
 from catalog_sync.plan.baseline import mark_origins
 from catalog_sync.plan.desired import desired_graph
 from catalog_sync.plan.diff import plan_changes
 from catalog_sync.plan.duplicates import refuse_duplicates
-from catalog_sync.plan.match import pinned_problems
+from catalog_sync.plan.match import moved_from_notes, pinned_problems
 from catalog_sync.plan.model import (
+    Action,
     CatalogRef,
     Change,
     IgnoreRule,
@@ -134,6 +136,7 @@ def _drafted(
         body = body.model_copy(update={"changes": mark_origins(body.changes, base_body.changes)})
     body = priced(body, desired, live.graph, settings)
     warnings = _unmatched_protect(catalog.settings, settings.protect, desired, live.graph)
+    warnings += tuple(moved_from_notes(desired, live.graph))
     plan = Plan(
         tool_version=__version__,
         created_at=now or datetime.now(UTC),
@@ -159,11 +162,56 @@ def desired_against(catalog: Catalog, live: LiveCatalog) -> ResourceGraph:
 def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
     """Changes no apply could make, reported at their line instead of failing every apply:
     each kind's own rules (:attr:`~catalog_sync.kinds.KindSpec.impossible`)."""
-    problems = [
+    problems = _lookalike_creates(changes, live)
+    problems += [
         problem for change in changes for problem in KINDS[change.kind].impossible(change, live)
     ]
     if problems:
         raise CatalogError(problems)
+
+
+def _lookalike_creates(changes: Sequence[Change], live: ResourceGraph) -> list[Diagnostic]:
+    """A create whose key reads like a live sibling's (``Mail\u200b`` beside ``Mail``,
+    ``\u0410cme`` beside ``Acme``) makes a second object every review takes for the first
+    (docs/diagnostics.md, CS407). Keys differing only in case are one object already
+    (plan/match.py), so they never get here."""
+    creates = [c for c in changes if c.action is Action.CREATE and c.address.key is not None]
+    groups = {(c.address.parent, c.kind) for c in creates}
+    if not groups:
+        return []
+    # A live object this plan renames or removes leaves its key to the create.
+    changed = {(c.kind, c.id) for c in changes if c.id is not None}
+    read_as: dict[tuple[Address | None, Kind], dict[str, Resource]] = {}
+    for resource in live:
+        group = (resource.address.parent, resource.kind)
+        if (resource.kind, resource.id) in changed:
+            continue
+        if group in groups and resource.address.key is not None:
+            read_as.setdefault(group, {}).setdefault(reading(resource.address.key), resource)
+    problems = []
+    for change in creates:
+        assert change.address.key is not None
+        twin = read_as.get((change.address.parent, change.kind), {}).get(
+            reading(change.address.key)
+        )
+        if twin is None:
+            continue
+        spec = KINDS[change.kind]
+        key = next((f for f in change.field_changes if f.path == spec.key), None)
+        problems.append(
+            Diagnostic(
+                (key.source if key else None) or change.source or UNKNOWN_LOCATION,
+                Code.LOOKALIKE_LIVE,
+                Severity.ERROR,
+                visible(
+                    f"{change.address} would be a second {change.kind.value} beside the live "
+                    f"{twin.address} (id {twin.id}): the keys read alike but differ (invisible "
+                    "characters, look-alike letters, Unicode form or spacing); spell the key as "
+                    "live does, or pin the live one with `id:` to rename it"
+                ),
+            )
+        )
+    return problems
 
 
 def _unmatched_protect(

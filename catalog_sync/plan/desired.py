@@ -88,13 +88,17 @@ class _Adapter:
                 self._check_names(model, field, value, raw)
             fields[field.name] = value
         pinned = getattr(model, "id", None)
+        moved_from = getattr(model, "moved_from", None)
         sources = _field_sources(model, fields)
         if pinned is not None:
             sources["id"] = model.field_source("id")  # where a pin that matches nothing is
+        if moved_from is not None:
+            sources["movedFrom"] = model.field_source("moved_from")
         self.resources[address] = Resource(
             address,
             fields,
             id=pinned,
+            moved_from=moved_from,
             protect=bool(getattr(model, "protect", False)),
             source=model.source,
             field_sources=sources,

@@ -24,7 +24,7 @@ from catalog_sync.plan.model import (
     Unmanaged,
     fingerprint,
 )
-from catalog_sync.plan.renames import with_rename_dependencies
+from catalog_sync.plan.renames import likely_renames, with_rename_dependencies
 from catalog_sync.plan.safety import evaluate_safety, existing_objects, protected_by
 from catalog_sync.plan.subtree import subtree_digest
 
@@ -72,7 +72,9 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
         unmanaged=tuple(entry for entry, _ in unmanaged) + _duplicates(live),
         safety=evaluate_safety(ordered, live, settings, existing),
         summary=summary,
-        existing=existing,
+        existing=existing.total,
+        existing_by_kind=dict(existing.active),
+        renames=likely_renames(desired, live, ordered, [entry for entry, _ in unmanaged]),
     )
 
 

@@ -11,7 +11,7 @@ from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.graph import Address, Kind, Resource, ResourceGraph
 from catalog_sync.kinds import KINDS, references
 
-__all__ = ["match", "pinned_problems"]
+__all__ = ["match", "moved_from_notes", "pinned_problems"]
 
 
 def pinned_problems(desired: ResourceGraph, live: ResourceGraph) -> list[Diagnostic]:
@@ -58,8 +58,9 @@ def _pin_problem(wanted: Resource, message: str) -> Diagnostic:
 
 def match(desired: ResourceGraph, live: ResourceGraph) -> ResourceGraph:
     """Move live objects (and everything below them) to the desired address they match when
-    the keys differ: a pinned id, or a key that differs only in case (Cloudmore's natural keys
-    are case-insensitive, so "Cloud Pbx" can only ever be the live "Cloud PBX"). Parents
+    the keys differ: a pinned id, a key that differs only in case (Cloudmore's natural keys
+    are case-insensitive, so "Cloud Pbx" can only ever be the live "Cloud PBX"), or the old
+    key a ``movedFrom:`` names while the new key is not live yet. Parents
     first, so children are matched under their moved parent; a change of key is then planned
     as an update, never as a delete and a create."""
     for kind in (kind for kind in Kind if KINDS[kind].counted):
@@ -78,6 +79,8 @@ def match(desired: ResourceGraph, live: ResourceGraph) -> ResourceGraph:
             elif wanted.address not in live:
                 folded = (wanted.address.parent, (wanted.address.key or "").casefold())
                 found = by_folded_key.get(folded)
+                if found is None and wanted.moved_from is not None:
+                    found = by_folded_key.get((wanted.address.parent, wanted.moved_from.casefold()))
             else:
                 found = None
             if found is not None and found.address != wanted.address:
@@ -122,3 +125,52 @@ def _moved(live: ResourceGraph, moves: Mapping[Address, Address]) -> ResourceGra
         else:
             resources[resource.address] = resource
     return ResourceGraph(resources, live.duplicates + tuple(displaced))
+
+
+def moved_from_notes(desired: ResourceGraph, live: ResourceGraph) -> list[Diagnostic]:
+    """A warning at each ``movedFrom:`` that no longer renames anything: once the rename is
+    applied the line is safe to remove (README, "Renames"); with both keys live it moves
+    nothing. ``live`` is the live graph as read (not matched)."""
+    notes: list[Diagnostic] = []
+    moving = [r for r in desired if r.moved_from is not None and r.id is None]
+    if not moving:
+        return notes
+    matched = match(desired, live)
+    by_key = {(r.address.parent, r.kind, (r.address.key or "").casefold()): r for r in live}
+    for wanted in moving:
+        assert wanted.moved_from is not None
+        parent = _live_parent(wanted, matched, live)
+        new_live = by_key.get((parent, wanted.kind, (wanted.address.key or "").casefold()))
+        old_live = by_key.get((parent, wanted.kind, wanted.moved_from.casefold()))
+        if new_live is not None and old_live is None:
+            message = (
+                f"movedFrom {wanted.moved_from!r} is applied: {wanted.address} is live (id "
+                f"{new_live.id}) and no {wanted.kind.value} is keyed {wanted.moved_from!r} any "
+                "more; this line is safe to remove"
+            )
+        elif new_live is not None and old_live is not None:
+            message = (
+                f"movedFrom {wanted.moved_from!r} renames nothing: {wanted.address} and "
+                f"{old_live.address} are both live, so the files match the first and the "
+                "second is unmanaged"
+            )
+        elif old_live is None and (parent is not None or wanted.address.parent is None):
+            message = (
+                f"movedFrom {wanted.moved_from!r} names no live {wanted.kind.value}: "
+                f"{wanted.address} will be created"
+            )
+        else:
+            continue
+        where = wanted.location_of("movedFrom") or UNKNOWN_LOCATION
+        notes.append(Diagnostic(where, Code.MOVED_FROM_NOTE, Severity.WARNING, message))
+    return notes
+
+
+def _live_parent(wanted: Resource, matched: ResourceGraph, live: ResourceGraph) -> Address | None:
+    """The address, as read, of the live object ``wanted``'s parent matches: where its old and
+    new keys are looked for. None for a top-level object, or a parent not live yet."""
+    found = matched.get(wanted.address.parent) if wanted.address.parent is not None else None
+    if found is None or found.id is None:
+        return None
+    raw = live.by_id(found.kind).get(found.id)
+    return raw.address if raw is not None else None

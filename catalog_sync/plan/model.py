@@ -36,6 +36,7 @@ __all__ = [
     "PlanSettings",
     "PolicyExemption",
     "PolicySettings",
+    "RenameHint",
     "SafetyFinding",
     "SafetyRule",
     "Summary",
@@ -44,7 +45,7 @@ __all__ = [
     "fingerprint",
 ]
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 class Action(enum.StrEnum):
@@ -229,6 +230,23 @@ class Unmanaged(Immutable):
     )
 
 
+class RenameHint(Immutable):
+    """A create that looks like a rename of a live object the plan removes or leaves
+    unmanaged: their fields are nearly equal. ``line`` turns it into an update."""
+
+    address: Address = Field(description="The object the plan creates.")
+    kind: Kind
+    old_address: Address = Field(description="The live object it looks like.")
+    old_id: str
+    action: Action | None = Field(
+        default=None, description="What the plan does with the live one: delete, disable or null."
+    )
+    line: str = Field(description="The line to add under the new object: `movedFrom: OLD`.")
+    source: SourceLocation | None = Field(
+        default=None, description="Where the new object is written."
+    )
+
+
 class SafetyRule(enum.StrEnum):
     PROTECT = "protect"
     MAX_UPDATE_PERCENT = "maxUpdatePercent"
@@ -320,7 +338,14 @@ class PlanBody(Immutable):
     safety: tuple[SafetyFinding, ...]
     summary: Summary
     existing: int = Field(
-        default=0, description="Live objects the thresholds are measured against."
+        default=0,
+        description="Live objects the thresholds are measured against (a price list read "
+        "counts its items).",
+    )
+    existing_by_kind: dict[Kind, int] = Field(
+        default_factory=dict,
+        description="Active live objects per kind: the every-object guard and the share of "
+        "services are measured against them, at plan time and again by apply.",
     )
     exempted: tuple[SafetyFinding, ...] = Field(
         default=(), description="Pricing-policy findings that policyExempt silenced."
@@ -332,6 +357,10 @@ class PlanBody(Immutable):
         default=(),
         description="Pricing-policy findings on the live catalog as read (drift reports them; "
         "apply does not enforce them).",
+    )
+    renames: tuple[RenameHint, ...] = Field(
+        default=(),
+        description='Creates that look like renames of live objects (README, "Renames").',
     )
 
     @model_validator(mode="after")
@@ -346,7 +375,7 @@ class PlanBody(Immutable):
 class PlanHeader(Immutable):
     """What a plan records beside the planner's body: what it was made from, and by what."""
 
-    format_version: Literal[3] = 3
+    format_version: Literal[4] = 4
     digest: str | None = Field(
         default=None, description="SHA-256 of the saved body (catalog_sync/plan/digest.py)."
     )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
-from catalog_sync.graph import Address, Kind, ResourceGraph
-from catalog_sync.kinds import KINDS
+from catalog_sync.graph import Address, Kind, Resource, ResourceGraph
+from catalog_sync.kinds import KINDS, children_of
 from catalog_sync.plan.model import Action, Change, PlanSettings, SafetyFinding, SafetyRule
 from catalog_sync.plan.subtree import descendants
 
 __all__ = [
+    "Existing",
     "evaluate_safety",
     "existing_objects",
     "protect_finding",
@@ -45,58 +48,85 @@ def protect_finding(protected: Sequence[Change]) -> SafetyFinding:
     )
 
 
-def existing_objects(live: ResourceGraph) -> int:
+class Existing(NamedTuple):
+    """What the rails measure against: the live objects (duplicates included), and the
+    active ones per kind. A plan records both, so apply measures against what the plan was
+    measured against, not against its own read of only what the plan touches (README,
+    "Safety rails")."""
+
+    total: int
+    active: Mapping[Kind, int]
+
+
+def objects_in(resource: Resource) -> int:
+    """How many objects a live object counts as: one, or for a kind whose fields are named
+    per item (a price list) each item it holds, so that repricing every item of a list
+    weighs what repricing every product does (docs/policies.md)."""
+    items = KINDS[resource.kind].items
+    if items is None or resource.address.parent is None:
+        return 1
+    return len(items.items_of(resource.address.parent, resource.fields))
+
+
+def existing_objects(live: ResourceGraph) -> Existing:
     """The live objects the thresholds are measured against (duplicates included)."""
-    return sum(1 for r in live if KINDS[r.kind].counted) + len(live.duplicates)
+    total = len(live.duplicates)
+    active: Counter[Kind] = Counter()
+    for resource in live:
+        if not KINDS[resource.kind].counted:
+            continue
+        count = objects_in(resource)
+        total += count
+        if resource.active:
+            active[resource.kind] += count
+    return Existing(total, {kind: active[kind] for kind in Kind if active[kind]})
 
 
 def evaluate_safety(
-    changes: Sequence[Change], live: ResourceGraph, settings: PlanSettings, existing: int
+    changes: Sequence[Change], live: ResourceGraph, settings: PlanSettings, existing: Existing
 ) -> tuple[SafetyFinding, ...]:
+    """``live`` is read for what lies below each removal only; every count of existing
+    objects is ``existing``'s."""
     findings: list[SafetyFinding] = []
     protected = protected_removals(changes, settings)
     if protected:
         findings.append(protect_finding(protected))
 
     removals = [c for c in changes if c.action.removes]
-    removed_addresses = {c.address for c in removals}
-    kept_top_level = [
-        r
-        for r in live
-        if KINDS[r.kind].parent is None and r.active and r.address not in removed_addresses
-    ]
-    live_top_level = [r for r in live if KINDS[r.kind].parent is None and r.active]
-    if removals and live_top_level and not kept_top_level:
-        findings.append(
-            SafetyFinding(
-                rule=SafetyRule.DELETE_ALL,
-                message="every existing service and broker would be deleted or disabled "
-                "(is a catalog file missing?)",
-                overridable=True,
-                remedy="check the catalog path; pass --force to apply anyway",
-            )
-        )
+    findings.extend(_every_object_removed(removals, existing))
 
-    if existing >= settings.min_existing and existing > 0:
-        updated = _updated_objects(changes)
-        removed = _removed_objects(removals, live)
-        for rule, chosen, limit, verb in (
-            (SafetyRule.MAX_UPDATE_PERCENT, updated, settings.max_update_percent, "updated"),
-            (SafetyRule.MAX_DELETE_PERCENT, removed, settings.max_delete_percent, "removed"),
+    if existing.total >= settings.min_existing and existing.total > 0:
+        updated, count = _updated_objects(changes)
+        removed, removed_count = _removed_objects(removals, live)
+        for rule, chosen, number, limit, verb in (
+            (
+                SafetyRule.MAX_UPDATE_PERCENT,
+                updated,
+                count,
+                settings.max_update_percent,
+                "updated",
+            ),
+            (
+                SafetyRule.MAX_DELETE_PERCENT,
+                removed,
+                removed_count,
+                settings.max_delete_percent,
+                "removed",
+            ),
         ):
             found = _over_threshold(
-                rule, chosen, existing, limit, f"existing objects would be {verb}"
+                rule, chosen, number, existing.total, limit, f"existing objects would be {verb}"
             )
             if found is not None:
                 findings.append(found)
         # Services are few and each carries a subtree, so their share is checked on its own:
         # keeping 1 of 4 services is a large removal however many addons the seller has.
-        active = sum(1 for r in live if r.kind is Kind.SERVICE and r.active)
         services = sorted(c.address for c in removals if c.kind is Kind.SERVICE)
         found = _over_threshold(
             SafetyRule.MAX_DELETE_PERCENT,
             services,
-            active,
+            len(services),
+            existing.active.get(Kind.SERVICE, 0),
             settings.max_delete_percent,
             "active services would be disabled or deleted",
         )
@@ -105,38 +135,76 @@ def evaluate_safety(
     return tuple(findings)
 
 
+def _every_object_removed(removals: Sequence[Change], existing: Existing) -> list[SafetyFinding]:
+    """Each top-level kind whose every active object would go, whatever minExisting says: a
+    catalog file left out removes one kind, and the kinds kept must not hide it."""
+    findings = []
+    for spec in children_of(None):
+        count = existing.active.get(spec.kind, 0)
+        removed = sorted({c.address for c in removals if c.kind is spec.kind})
+        if not count or len(removed) < count:
+            continue
+        findings.append(
+            SafetyFinding(
+                rule=SafetyRule.DELETE_ALL,
+                message=f"every existing {spec.kind.value} would be {spec.removal}d "
+                f"({len(removed)} of {count}; is a catalog file missing?)",
+                addresses=tuple(removed),
+                overridable=True,
+                remedy="check the catalog path; pass --force to apply anyway",
+            )
+        )
+    return findings
+
+
 def _over_threshold(
-    rule: SafetyRule, chosen: Sequence[str], total: int, limit: float, what: str
+    rule: SafetyRule, chosen: Sequence[str], count: int, total: int, limit: float, what: str
 ) -> SafetyFinding | None:
-    if not total or not chosen:
+    """``count`` objects of ``total``; ``chosen`` are their addresses (a price list is one
+    address for each of its items counted)."""
+    if not total or not count:
         return None
-    share = 100.0 * len(chosen) / total
+    share = 100.0 * count / total
     if share <= limit:
         return None
     return SafetyFinding(
         rule=rule,
-        message=f"{len(chosen)} of {total} {what} ({share:.1f}%), over the {limit:g}% threshold",
+        message=f"{count} of {total} {what} ({share:.1f}%), over the {limit:g}% threshold",
         addresses=tuple(chosen),
         overridable=True,
         remedy=f"raise settings.thresholds.{rule.value} or pass --force",
     )
 
 
-def _updated_objects(changes: Sequence[Change]) -> list[str]:
-    """Existing objects changed in place; a publish change changes its service."""
+def _updated_objects(changes: Sequence[Change]) -> tuple[list[str], int]:
+    """Existing objects changed in place, and how many: a publish change changes its service,
+    and a price list change each item it reprices that this plan does not create."""
+    created = {c.address for c in changes if c.action is Action.CREATE}
     updated: set[str] = set()
+    count = 0
     for change in changes:
-        if change.action in _UPDATES and change.id is not None:
-            service = change.parent if change.action is Action.PUBLISH else None
-            updated.add(service or change.address)
-    return sorted(updated)
+        if change.action not in _UPDATES or change.id is None:
+            continue
+        items = KINDS[change.kind].items
+        if items is not None and change.parent is not None:
+            paths = (f.path for f in change.field_changes)
+            repriced = [i for i in items.items_of(change.parent, paths) if i not in created]
+            if repriced:
+                updated.add(change.address)
+                count += len(repriced)
+            continue
+        address = (change.parent if change.action is Action.PUBLISH else None) or change.address
+        if address not in updated:
+            updated.add(address)
+            count += 1
+    return sorted(updated), count
 
 
-def _removed_objects(removals: Sequence[Change], live: ResourceGraph) -> list[str]:
+def _removed_objects(removals: Sequence[Change], live: ResourceGraph) -> tuple[list[str], int]:
     """Deleting a product removes its addons too, and disabling a service takes its products
-    and addons out of sale: each counts its whole subtree."""
-    removed: set[str] = set()
+    and addons out of sale: each counts its whole subtree (a price list below as its items)."""
+    removed: dict[str, int] = {}
     for change in removals:
-        removed.add(change.address)
-        removed.update(r.address for r in descendants(live, change.address))
-    return sorted(removed)
+        removed[change.address] = 1
+        removed.update((r.address, objects_in(r)) for r in descendants(live, change.address))
+    return sorted(removed), sum(removed.values())

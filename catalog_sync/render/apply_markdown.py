@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 from catalog_sync.apply.report import ApplyReport, Outcome
-from catalog_sync.render.apply_text import HEADINGS, counts_text, result_line
+from catalog_sync.render.apply_text import (
+    HEADINGS,
+    JOURNAL_COMMAND,
+    counts_text,
+    not_attempted_line,
+    result_line,
+)
 from catalog_sync.render.plan_markdown import code_span, escape_markdown
+from catalog_sync.render.visible import visible_output
 
 __all__ = ["render_markdown"]
 
+_MARKER = "\x00"
+"""Stands for the journal command while the rest of its line is escaped."""
 
+
+def _placeholder(_command: str) -> str:
+    return _MARKER
+
+
+@visible_output
 def render_markdown(report: ApplyReport, *, commit: str | None = None) -> str:
     at = f" at commit `{code_span(commit)}`" if commit else ""
     status = "complete" if report.ok else "**incomplete**"
@@ -29,6 +44,12 @@ def render_markdown(report: ApplyReport, *, commit: str | None = None) -> str:
     for outcome in Outcome:
         chosen = [r for r in report.results if r.outcome is outcome]
         if not chosen:
+            continue
+        if outcome is Outcome.NOT_ATTEMPTED:
+            # As in the text report: counted here, listed by the journal.
+            line = escape_markdown(not_attempted_line(report, len(chosen), _placeholder))
+            command = f"`{code_span(f'{JOURNAL_COMMAND} {report.journal}')}`"
+            lines += [line.replace(_MARKER, command), ""]
             continue
         lines.append(f"**{escape_markdown(HEADINGS[outcome])}**")
         lines.append("")

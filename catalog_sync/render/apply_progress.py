@@ -9,10 +9,12 @@ from catalog_sync.apply.listener import Phase
 from catalog_sync.apply.report import OperationResult, Outcome
 from catalog_sync.plan.model import Change
 from catalog_sync.render.plan_values import ACTION_VERBS
+from catalog_sync.render.visible import visible_output
 
 __all__ = ["LineProgress", "LiveProgress", "result_line"]
 
 
+@visible_output
 def result_line(result: OperationResult) -> str:
     verb = ACTION_VERBS[result.action]
     if result.outcome is Outcome.DONE:
@@ -29,6 +31,7 @@ class LineProgress:
         self._echo = echo
         self._total = 0
         self._settled = 0
+        self._interrupted = False
 
     def phase(self, phase: Phase, total: int) -> None:
         self._total = total
@@ -38,11 +41,16 @@ class LineProgress:
         pass
 
     def note(self, text: str) -> None:
+        """A Ctrl-C: said at once; what settles after it, the report says (once)."""
+        self._interrupted = True
         self._echo(f"apply: {text}")
 
     def finished(self, result: OperationResult) -> None:
         self._settled += 1
-        self._echo(f"apply: [{self._settled}/{self._total}] {result_line(result)}")
+        # Changes never started are counted by the report and listed by the journal: after a
+        # Ctrl-C a line each would bury what was done and what failed.
+        if result.outcome is not Outcome.NOT_ATTEMPTED and not self._interrupted:
+            self._echo(f"apply: [{self._settled}/{self._total}] {result_line(result)}")
 
 
 class LiveProgress:
@@ -73,6 +81,7 @@ class LiveProgress:
         )
         self._task = self._progress.add_task("apply", total=None)
         self._running = 0
+        self._interrupted = False
 
     def __enter__(self) -> LiveProgress:
         self._progress.start()
@@ -89,14 +98,18 @@ class LiveProgress:
         self._describe(change.address)
 
     def note(self, text: str) -> None:
-        """A line above the bar."""
+        """A line above the bar: a Ctrl-C, after which the report says what settles."""
+        self._interrupted = True
         self._progress.console.print(text, markup=False, highlight=False)
 
     def finished(self, result: OperationResult) -> None:
         if result.outcome is Outcome.DONE or result.outcome is Outcome.FAILED:
             self._running = max(0, self._running - 1)
         self._progress.advance(self._task)
-        if result.outcome is not Outcome.DONE:
+        # A failure is news while the run goes on; once Ctrl-C is pressed the report, just
+        # after, lists the failed and abandoned changes, and counts those never started.
+        quiet = self._interrupted or result.outcome is Outcome.NOT_ATTEMPTED
+        if result.outcome is not Outcome.DONE and not quiet:
             self._progress.console.print(result_line(result), markup=False, highlight=False)
         self._describe(result.address)
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from catalog_sync.apply.journal import PreviousRun
 from catalog_sync.apply.report import ApplyReport, OperationResult, Outcome
 from catalog_sync.plan.model import Action
 from catalog_sync.render.plan_values import ACTION_SYMBOLS, ACTION_VERBS, format_value
+from catalog_sync.render.visible import visible_output
 
 __all__ = [
     "HEADINGS",
     "JOURNAL_COMMAND",
     "counts_text",
+    "not_attempted_line",
     "render_previous_notice",
     "render_previous_run",
     "render_report",
@@ -29,6 +33,7 @@ HEADINGS = {
 }
 
 
+@visible_output
 def render_report(report: ApplyReport, *, colour: bool = False) -> str:
     def paint(key: str, text: str) -> str:
         return f"\x1b[{_COLOURS[key]}m{text}\x1b[0m" if colour else text
@@ -52,10 +57,12 @@ def render_report(report: ApplyReport, *, colour: bool = False) -> str:
         chosen = [r for r in report.results if r.outcome is outcome]
         if not chosen:
             continue
-        heading = HEADINGS[outcome]
-        if outcome is Outcome.NOT_ATTEMPTED and report.interrupted:
-            heading = "Not attempted (interrupted by Ctrl-C):"
-        lines.extend(["", paint(outcome.value, heading)])
+        if outcome is Outcome.NOT_ATTEMPTED:
+            # An interrupted run of thousands of changes would list nearly all of them here:
+            # the count says what matters, and the journal lists them (docs/diagnostics.md).
+            lines.extend(["", paint(outcome.value, not_attempted_line(report, len(chosen)))])
+            continue
+        lines.extend(["", paint(outcome.value, HEADINGS[outcome])])
         lines.extend(result_line(result) for result in chosen)
 
     lines.append("")
@@ -93,10 +100,26 @@ def render_report(report: ApplyReport, *, colour: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
+def not_attempted_line(
+    report: ApplyReport, count: int, code: Callable[[str], str] = lambda text: f"`{text}`"
+) -> str:
+    """The changes never started, counted, and the command that lists them: one line.
+    ``code`` quotes the command (Markdown escapes it its own way)."""
+    why = (
+        "interrupted by Ctrl-C"
+        if report.interrupted
+        else "--fail-fast stopped after the first failure"
+    )
+    command = f"{JOURNAL_COMMAND} {report.journal}"
+    where = f"; {code(command)} lists them" if report.journal is not None else ""
+    return f"Not attempted ({why}): {count} change(s){where}."
+
+
 def counts_text(counts: dict[Outcome, int]) -> str:
     return ", ".join(f"{counts[o]} {o.value.replace('_', ' ')}" for o in Outcome)
 
 
+@visible_output
 def result_line(result: OperationResult) -> str:
     verb = ACTION_VERBS[result.action]
     symbol = ACTION_SYMBOLS[result.action]
@@ -110,6 +133,7 @@ def result_line(result: OperationResult) -> str:
     return f"  . {result.address} not {verb}: not attempted"
 
 
+@visible_output
 def render_previous_notice(previous: PreviousRun) -> str:
     """One line for the next apply: that the last run against this target did not complete,
     and the command that shows its journal."""
@@ -123,6 +147,13 @@ def render_previous_notice(previous: PreviousRun) -> str:
     )
 
 
+_UNRUN = {
+    Outcome.SKIPPED: "were skipped (a change they depend on failed)",
+    Outcome.NOT_ATTEMPTED: "were not attempted",
+}
+
+
+@visible_output
 def render_previous_run(previous: PreviousRun) -> str:
     """What an apply did by its journal: above all one that did not finish, and what it had
     in flight."""
@@ -146,6 +177,11 @@ def render_previous_run(previous: PreviousRun) -> str:
     if failed:
         lines.append(f"  {len(failed)} operation(s) failed:")
         lines.extend(f"    {e.action} {e.address}: {e.reason}" for e in failed)
+    for outcome, heading in _UNRUN.items():
+        unrun = [e for e in previous.results if e.outcome == outcome.value]
+        if unrun:
+            lines.append(f"  {len(unrun)} operation(s) {heading}:")
+            lines.extend(f"    {e.action} {e.address}" for e in unrun)
     if previous.in_flight:
         lines.append(
             f"  {len(previous.in_flight)} operation(s) were in flight when it stopped "

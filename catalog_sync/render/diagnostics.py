@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Final
 
 from catalog_sync.diagnostics import Diagnostic, Severity
+from catalog_sync.render.visible import visible_output
 from catalog_sync.render.workflow_commands import workflow_command
 
 __all__ = [
@@ -31,6 +32,7 @@ def summary(diagnostics: Sequence[Diagnostic]) -> str:
     return f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
 
 
+@visible_output
 def render_text(diagnostics: Sequence[Diagnostic]) -> str:
     """One ``file:line:col: CODE severity: message`` line each, then a summary line."""
     lines = [f"{d.location}: {d.code} {d.severity}: {_one_line(d.message)}" for d in diagnostics]
@@ -39,12 +41,14 @@ def render_text(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def render_json(diagnostics: Sequence[Diagnostic]) -> str:
-    """A JSON list of ``{file, line, column, code, severity, message}``."""
+    """A JSON list of ``{file, line, column, code, severity, message}``; line and column are
+    null for a finding about a whole file or path."""
     items = [
         {
             "file": d.file,
-            "line": d.line,
-            "column": d.column,
+            # null: about the file or path as a whole (a path that does not exist).
+            "line": d.line or None,
+            "column": d.column or None,
             "code": str(d.code),
             "severity": str(d.severity),
             "message": d.message,
@@ -54,6 +58,7 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
     return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
 
 
+@visible_output
 def render_github(diagnostics: Sequence[Diagnostic], limit: int = GITHUB_ANNOTATION_LIMIT) -> str:
     """``::error file=...,line=...,col=...,title=CODE::message`` for the first ``limit`` of
     each severity, and a plain line for the rest (an annotation would be past the limit)."""
@@ -66,8 +71,8 @@ def render_github(diagnostics: Sequence[Diagnostic], limit: int = GITHUB_ANNOTAT
                     str(severity),
                     d.message,
                     file=d.file,
-                    line=d.line,
-                    col=d.column,
+                    line=d.line or None,
+                    col=d.column or None,
                     title=str(d.code),
                 )
             )

@@ -7,6 +7,7 @@ import html
 from catalog_sync.drift import DriftEntry, DriftKind, DriftReport
 from catalog_sync.render.plan_markdown import cell_code_span, code_span, escape_markdown
 from catalog_sync.render.plan_values import format_value, ignore_line
+from catalog_sync.render.visible import visible_output
 from catalog_sync.render.workflow_commands import workflow_command
 
 __all__ = ["drift_marker", "render_github", "render_json", "render_markdown", "render_text"]
@@ -51,6 +52,7 @@ def _field_lines(entry: DriftEntry) -> list[str]:
     ]
 
 
+@visible_output
 def render_text(report: DriftReport) -> str:
     lines = [
         f"Drift of {report.catalog.path} against {report.target.api_url} "
@@ -73,6 +75,7 @@ def render_text(report: DriftReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+@visible_output
 def render_markdown(report: DriftReport) -> str:
     lines = [
         drift_marker(report),
@@ -114,6 +117,7 @@ def render_markdown(report: DriftReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+@visible_output
 def render_github(report: DriftReport) -> str:
     lines = []
     for entry in report.entries:

@@ -22,6 +22,7 @@ from catalog_sync.render.plan_values import (
     describe_change,
     summary_line,
 )
+from catalog_sync.render.visible import visible_output
 from catalog_sync.render.workflow_commands import workflow_command
 
 __all__ = [
@@ -61,6 +62,18 @@ def github_annotations(plan: Plan, limit: int = GITHUB_ANNOTATION_LIMIT) -> Gith
     # A stable sort: price changes first, each group in plan order.
     noticed = sorted((c for c in located if not _warns(c)), key=lambda c: not changes_money(c))
     candidates["warning"] += [_change_command("warning", c) for c in warned]
+    candidates["warning"] += [
+        workflow_command(
+            "warning",
+            f"{hint.address} looks like a rename of the live {hint.old_address}: add "
+            f"`{hint.line}` under it to rename the live one instead",
+            title="this looks like a rename",
+            file=hint.source.file if hint.source else None,
+            line=hint.source.line if hint.source else None,
+            col=hint.source.column if hint.source else None,
+        )
+        for hint in plan.renames
+    ]
     for entry in plan.unmanaged:
         planned = f" and will be {ACTION_VERBS[entry.action]}" if entry.action else ""
         candidates["warning"].append(
@@ -84,6 +97,7 @@ def github_annotations(plan: Plan, limit: int = GITHUB_ANNOTATION_LIMIT) -> Gith
     return GithubAnnotations(commands, left_out)
 
 
+@visible_output
 def render_github(plan: Plan) -> str:
     """The annotations, then the plan's summary line (and what was not annotated)."""
     annotations = github_annotations(plan)
@@ -104,6 +118,7 @@ def render_github_outputs(plan: Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
+@visible_output
 def render_github_summary(plan: Plan, *, commit: str | None = None) -> str:
     """The job summary: the Markdown plan, with a note on the annotations left out under its
     heading."""

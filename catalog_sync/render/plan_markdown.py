@@ -25,6 +25,7 @@ from catalog_sync.render.pricing import (
     price_lines,
     top_label,
 )
+from catalog_sync.render.visible import visible_output
 
 __all__ = [
     "MAX_MARKDOWN_CHARS",
@@ -58,6 +59,7 @@ def comment_marker(catalog_path: str) -> str:
     return f"<!-- catalog-sync plan: {html.escape(catalog_path).replace('--', '- -')} -->"
 
 
+@visible_output
 def render_markdown(
     plan: Plan, *, limit: int = MAX_MARKDOWN_CHARS, commit: str | None = None
 ) -> str:
@@ -96,6 +98,16 @@ def render_markdown(
         for finding in plan.exempted:
             head.append(f"> - **{finding.rule.value}**: {escape_markdown(finding.message)}")
         head.append("")
+    for hint in plan.renames:
+        fate = f"this plan will {hint.action.value} it" if hint.action else "it stays unmanaged"
+        head += [
+            "> [!WARNING]",
+            f"> **This looks like a rename**: `{code_span(hint.address)}` is created and the "
+            f"live `{code_span(hint.old_address)}` has nearly the same fields; {fate}. To "
+            f"rename the live one instead, add `{code_span(hint.line)}` under "
+            f"`{code_span(hint.address)}`.",
+            "",
+        ]
     for line in header_lines(plan):
         head += [f"_{escape_markdown(line)}_", ""]
 

@@ -19,12 +19,14 @@ from catalog_sync.render.pricing import (
     price_lines,
     top_label,
 )
+from catalog_sync.render.visible import visible_output
 
 __all__ = ["render_text"]
 
 _COLOURS = {"+": "32", "~": "33", "-": "31", "!": "1;31", "?": "36"}
 
 
+@visible_output
 def render_text(plan: Plan, *, colour: bool = False) -> str:
     def paint(symbol: str, text: str) -> str:
         return f"\x1b[{_COLOURS[symbol]}m{text}\x1b[0m" if colour else text
@@ -69,8 +71,25 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
             lines.append(paint("?", f"  ? {entry.address} (id {entry.id}{status}{below}){planned}"))
         lines.append("")
 
+    lines.extend(rename_hint_lines(plan))
     lines.append(summary_line(plan))
     return "\n".join(lines) + "\n"
+
+
+def rename_hint_lines(plan: Plan) -> list[str]:
+    """Each create that looks like a rename, with the line that makes it one."""
+    lines: list[str] = []
+    for hint in plan.renames:
+        fate = f"this plan will {hint.action.value} it" if hint.action else "it stays unmanaged"
+        where = f" ({hint.source})" if hint.source is not None else ""
+        lines += [
+            f"This looks like a rename: {hint.address} is created and the live "
+            f"{hint.old_address} (id {hint.old_id}) has nearly the same fields; {fate}.",
+            f"  To rename the live one instead, add this line under {hint.address}{where}:",
+            f"    {hint.line}",
+            "",
+        ]
+    return lines
 
 
 _HEADINGS = ("item", "currency", "field", "old -> new", "change", "margin before -> after")

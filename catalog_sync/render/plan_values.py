@@ -91,6 +91,10 @@ def describe_change(change: Change, field: FieldChange) -> str:
     return f"{field.path}: {before} -> {after}{money_delta(change.kind, field)}"
 
 
+_NAMED = 5
+"""Removed top-level objects the summary line names before it says "and N more"."""
+
+
 def summary_line(plan: Plan) -> str:
     s = plan.summary
     if not plan.changes:
@@ -105,6 +109,23 @@ def summary_line(plan: Plan) -> str:
             f"{s.disable} to disable",
         ]
         text = "Plan: " + ", ".join(parts) + "."
+    removed = [
+        f"{c.action.value}s {c.address}"
+        for c in plan.changes
+        if c.action in (Action.DELETE, Action.DISABLE) and c.address.parent is None
+    ]
+    if removed:
+        # Never only a count: which services (and brokers) go must be read, not inferred.
+        shown = removed[:_NAMED] + (
+            [f"and {len(removed) - _NAMED} more"] if len(removed) > _NAMED else []
+        )
+        text += " It " + ", ".join(shown) + "."
+    if plan.renames:
+        text += (
+            " 1 create looks like a rename."
+            if len(plan.renames) == 1
+            else f" {len(plan.renames)} creates look like renames."
+        )
     if s.unmanaged:
         text += f" {s.unmanaged} unmanaged."
     if plan.safety:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from catalog_sync.apply.gate import check_safety
+from catalog_sync.apply.gate import check_live_safety, check_safety, live_findings
 from catalog_sync.errors import SafetyError
-from catalog_sync.graph import Kind
-from catalog_sync.plan.model import Action, SafetyFinding, SafetyRule
+from catalog_sync.graph import Kind, Resource, ResourceGraph
+from catalog_sync.plan.model import Action, Plan, PlanSettings, SafetyFinding, SafetyRule
 from tests.apply.plans import change, plan_of
 
 UPDATES = SafetyFinding(
@@ -60,3 +60,29 @@ def test_a_plan_without_findings_passes() -> None:
         check_safety(plan_of(change('service["A"]', Kind.SERVICE, Action.CREATE)), force=False)
         == ()
     )
+
+
+def _removing_broker(**counts: int) -> tuple[Plan, ResourceGraph]:
+    """A plan deleting broker 1001, planned against ``counts`` active objects per kind, and
+    apply's scoped read of it: the broker alone, no service (none is touched)."""
+    broker = change('broker["1001"]', Kind.BROKER, Action.DELETE, id="b-1")
+    plan = plan_of(broker, settings=PlanSettings(prune=True)).model_copy(
+        update={"existing_by_kind": {Kind(k): n for k, n in counts.items()}}
+    )
+    live = ResourceGraph({broker.address: Resource(broker.address, {}, id="b-1")})
+    return plan, live
+
+
+def test_apply_measures_the_every_object_guard_against_the_plans_counts() -> None:
+    """Apply's read holds only the broker it deletes; the plan counted two brokers, so one is
+    kept and the guard finds nothing, as at plan time (issue 24, item 9)."""
+    plan, live = _removing_broker(broker=2, service=4)
+    assert live_findings(plan, live) == []
+
+
+def test_apply_never_counts_fewer_objects_than_it_read() -> None:
+    plan, live = _removing_broker()
+    (finding,) = live_findings(plan, live)
+    assert finding.rule is SafetyRule.DELETE_ALL
+    with pytest.raises(SafetyError, match="every existing broker would be deleted"):
+        check_live_safety(plan, live, force=False)

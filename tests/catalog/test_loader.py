@@ -179,7 +179,7 @@ def test_every_problem_of_every_file_is_reported_in_one_run(tmp_path: Path) -> N
     assert "'name'" in messages[2]
     assert "'colour'" in messages[3]
     assert all(d.severity is Severity.ERROR for d in error.diagnostics)
-    assert str(error) == "the catalog has 5 problems"
+    assert str(error) == "the catalog has 5 errors"
 
 
 def test_warnings_do_not_fail_loading(tmp_path: Path) -> None:

@@ -75,23 +75,62 @@ SERVICE = (
 
 
 @pytest.mark.parametrize(
-    ("first", "second", "code"),
+    ("first", "second", "code", "shown"),
     [
-        ("Cloud PBX", "Cloud  PBX", "CS324"),
-        ("Café", "Cafe\u0301", "CS324"),
-        ("Cloud PBX", "Cloud\u200bPBX", "CS325"),
+        ("Cloud PBX", "Cloud  PBX", "CS324", "'Cloud  PBX'"),
+        ("Café", "Cafe\u0301", "CS324", "'Cafe\u0301'"),
+        ("Cloud PBX", "Cloud\u200bPBX", "CS325", "'Cloud\\u200bPBX'"),
+        ("Cloud PBX", "Cloud PBX\u00ad", "CS325", "'Cloud PBX\\u00ad'"),
+        ("Cloud PBX", "Cloud \u202eXBP", "CS325", "'Cloud \\u202eXBP'"),
+        ("Acme", "\u0410cme", "CS327", "'\\u0410cme'"),
+        ("Acme", "\u0410cme", "CS324", "looks like 'Acme'"),
     ],
-    ids=["whitespace", "normal form", "zero-width"],
+    ids=[
+        "whitespace",
+        "normal form",
+        "zero-width",
+        "soft hyphen",
+        "right-to-left override",
+        "mixed scripts",
+        "look-alike of another script",
+    ],
 )
-def test_names_that_only_look_alike_are_warned_about_and_shown_escaped(
-    tmp_path: Path, first: str, second: str, code: str
+def test_names_that_only_look_alike_are_errors_shown_escaped(
+    tmp_path: Path, first: str, second: str, code: str, shown: str
 ) -> None:
+    """Look-alike and invisible characters in a natural key make a second object: errors
+    since issue 24 (item 18), warnings before; the key is shown escaped."""
     services = "".join(SERVICE.format(name=f'"{name}"') for name in (first, second))
     (tmp_path / "catalog.yaml").write_text("services:\n" + services, encoding="utf-8")
     result = cli("validate", str(tmp_path))
+    assert result.exit_code == 1, result.output
+    assert f"{code} error" in result.output
+    assert shown in result.output
+    for hidden in ("\u200b", "\u00ad", "\u202e", "\u0410"):
+        assert hidden not in result.output
+
+
+def test_a_name_wholly_in_another_script_or_with_words_in_two_is_fine(tmp_path: Path) -> None:
+    services = "".join(
+        SERVICE.format(name=f'"{name}"') for name in ("Облако", "Office 365 Бизнес", "Café")
+    )
+    (tmp_path / "catalog.yaml").write_text("services:\n" + services, encoding="utf-8")
+    result = cli("validate", "--strict", str(tmp_path))
     assert result.exit_code == 0, result.output
-    assert f"{code} warning" in result.output
-    assert "\u200b" not in result.output
-    if code == "CS325":
-        assert "Cloud\\u200bPBX" in result.output
-    assert cli("validate", "--strict", str(tmp_path)).exit_code == 1
+
+
+def test_an_item_code_with_a_greek_letter_among_latin_ones_is_refused(tmp_path: Path) -> None:
+    product = (
+        '    products:\n      - name: P\n        itemCode: "p\u03bfrtal"\n'
+        "        type: ProductBased\n"
+    )
+    (tmp_path / "catalog.yaml").write_text(
+        "services:\n" + SERVICE.format(name="S") + product, encoding="utf-8"
+    )
+    result = cli("validate", str(tmp_path))
+    assert result.exit_code == 1, result.output
+    assert "CS327 error" in result.output
+    assert (
+        "product itemCode 'p\\u03bfrtal' mixes scripts: \\u03bf (GREEK SMALL LETTER OMICRON)"
+        in (result.output)
+    )

@@ -61,6 +61,42 @@ def test_an_amount_with_more_than_4_decimals_fails_at_its_value(tmp_path: Path) 
     assert (found.line, found.column) == (15, 39)
 
 
+@pytest.mark.parametrize(
+    ("written", "message", "column"),
+    [
+        ('"\u0661\u0662"', "'\u0661\u0662' is not an amount: write it with the digits 0-9", 39),
+        ('"\uff11\uff12"', "'\uff11\uff12' is not an amount: write it with the digits 0-9", 39),
+        ("\u0661\u0662.\u0665", "'\u0661\u0662.\u0665' is not an amount: write it with", 39),
+        (
+            "0x10",
+            'recommendedPrice: 0x10 is not an amount: write it in decimal digits, such as "16"',
+            39,
+        ),
+        ("0o17", "recommendedPrice: 0o17 is not an amount: write it in decimal digits", 39),
+    ],
+    ids=["arabic-indic digits", "fullwidth digits", "unquoted arabic-indic", "hex", "octal"],
+)
+def test_an_amount_in_other_digits_or_another_base_fails_at_its_value(
+    tmp_path: Path, written: str, message: str, column: int
+) -> None:
+    """A number parser reads "١٢" and "１２" as 12, and YAML reads 0x10 as 16: a reviewer may
+    not, so amounts are written in the digits 0-9 (issue 24, item 18)."""
+    text = PRICED.replace("CURRENCY", "EUR").replace('"130"', written)
+    [found] = _problems(tmp_path, text)
+    assert found.code == "CS206"
+    assert message in found.message
+    assert (found.line, found.column) == (15, column)
+
+
+def test_an_amount_in_another_base_is_refused_as_a_products_own_price(tmp_path: Path) -> None:
+    text = SERVICE.replace(
+        "        type: ProductBased\n", "        type: ProductBased\n        price: 0x10\n"
+    )
+    [found] = _problems(tmp_path, text)
+    assert found.code == "CS206"
+    assert found.message == 'price: 0x10 is not an amount: write it in decimal digits, such as "16"'
+
+
 def test_an_unknown_amount_field_is_refused(tmp_path: Path) -> None:
     [found] = _problems(tmp_path, PRICED.replace("CURRENCY", "EUR").replace("cost:", "cots:"))
     assert found.code == "CS202"

@@ -60,3 +60,12 @@ def test_an_unwritable_plan_location_is_a_clear_error(
     code, output = _run("plan", str(EXAMPLE), "--out", "afile/plan.json")
     assert code == 1
     assert "afile/plan.json: cannot write the plan" in output
+
+
+def test_an_error_message_shows_invisible_characters_escaped(tmp_path: Path) -> None:
+    """A right-to-left override in a name would reorder the message on a terminal: error
+    messages show it escaped, as every text output does (issue 24, item 18)."""
+    code, output = _run("show", str(tmp_path / "pl\u202enosj.json"))
+    assert code == 1
+    assert "pl\\u202enosj.json: cannot read the plan" in output
+    assert "\u202e" not in output

@@ -81,7 +81,8 @@ def test_every_option_of_every_command_has_help() -> None:
 
 def test_plan_help_documents_path_default_exit_codes_and_environment() -> None:
     result = CliRunner().invoke(main, ["plan", "--help"])
-    assert "defaults to `.`" in result.output
+    assert "Without it: the catalog" in result.output
+    assert "[tool.catalog-sync] section of pyproject.toml" in result.output
     assert "Exit codes:" in result.output
     assert "2    changes present" in result.output
     assert "1    an error, including a usage error" in result.output

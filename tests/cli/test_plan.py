@@ -59,7 +59,7 @@ def test_out_records_the_target_and_no_secret(
     assert saved.tool_version
     assert all(c.fingerprint for c in saved.changes if c.id is not None)
     text = out.read_text(encoding="utf-8")
-    assert json.loads(text)["formatVersion"] == 3
+    assert json.loads(text)["formatVersion"] == 4
     for secret in (DEMO.password, DEMO.client_secret):
         assert secret not in text
         assert secret not in result.output

@@ -22,6 +22,7 @@ from catalog_sync.emulator.seeds import build_store
 from catalog_sync.emulator.statefile import StateFile, log_path, read_state, write_encoded
 from catalog_sync.emulator.store import Store
 from catalog_sync.errors import ConfigError
+from catalog_sync.exact_json import decode_json, encode_json
 from tests.emulator.bodies import seed_001_broker, seed_003_addon
 from tests.emulator.conftest import SELLER, Api, token_form
 
@@ -65,7 +66,7 @@ def test_each_kind_of_write_is_replayed_from_the_log(tmp_path: Path) -> None:
         def check(response: httpx.Response | str) -> None:
             if isinstance(response, httpx.Response):
                 assert response.is_success, response.text
-            assert _saved(state) == admin.get("/_emulator/state").json()
+            assert _saved(state) == decode_json(admin.get("/_emulator/state").content)
 
         broker_id = api.create(f"{SELLER}/brokers", seed_001_broker())
         check(broker_id)
@@ -164,12 +165,12 @@ def test_a_format_3_state_file_loads_and_is_saved_again_in_the_current_format(
     state = tmp_path / "state.json"
     # What the emulator wrote before the log: one snapshot, no commit number.
     data = build_store("demo", DEMO.seller_id).to_json()
-    state.write_text(json.dumps({**data, "format": 3}), encoding="utf-8")
+    state.write_text(encode_json({**data, "format": 3}).decode(), encoding="utf-8")
 
     store = create_app(EmulatorConfig(state_file=state)).state.emulator.store
 
     assert store.to_json() == data
-    assert json.loads(state.read_text()) == {**data, "format": 4, "commit": 0}
+    assert decode_json(state.read_text()) == {**data, "format": 4, "commit": 0}
 
 
 # Crash safety, from files written as a crash would leave them.

@@ -21,7 +21,7 @@ from catalog_sync.normalise import FieldType
 
 # Attributes of a kind's file model that are not fields of the kind: where it is, what guards
 # it, and its children (by the children's specs).
-STRUCTURAL = {"id", "protect", "policyExempt"}
+STRUCTURAL = {"id", "movedFrom", "protect", "policyExempt"}
 
 
 def _models_of(holder: type[BaseModel], parent: Any = None) -> dict[Kind, type[BaseModel]]:

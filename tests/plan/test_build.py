@@ -327,3 +327,24 @@ def test_a_min_quantity_above_the_live_max_the_files_leave_out_is_refused(
     assert "minQuantity 60 would be above maxQuantity 50 (the maxQuantity the files leave out" in (
         problem
     )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "\uff23loud PBX",  # a fullwidth C: Latin, folded by NFKC
+        "Cloud\u00a0PBX",  # a no-break space
+        "Cloud  PBX",  # two spaces
+    ],
+    ids=["fullwidth letter", "no-break space", "two spaces"],
+)
+def test_a_create_that_reads_like_a_live_sibling_is_refused(tmp_path: Path, name: str) -> None:
+    """Files naming a service that reads like the live "Cloud PBX" would make a second
+    service every review takes for the first (issue 24, item 18)."""
+    catalog = _edited_copy(
+        tmp_path, "services/cloud-pbx.yaml", ("name: Cloud PBX", f"name: {name}")
+    )
+    problems = _codes(catalog)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("CS407 service[")
+    assert 'beside the live service["Cloud PBX"] (id ' in problems[0]

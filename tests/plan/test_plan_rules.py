@@ -188,14 +188,18 @@ def test_a_dependency_outside_the_plan_and_a_cycle_are_refused(tmp_path: Path) -
     assert MINUTES in message.split("the dependencies form a cycle: ")[1]
 
 
-def test_a_version_1_plan_is_refused_as_made_by_an_older_catalog_sync(tmp_path: Path) -> None:
+@pytest.mark.parametrize("version", [1, 3])
+def test_an_older_plan_is_refused_as_made_by_an_older_catalog_sync(
+    tmp_path: Path, version: int
+) -> None:
+    """Version 3 plans lack the counts apply's rails measure against (existingByKind)."""
     data = copy.deepcopy(DATA)
-    data["formatVersion"] = 1
+    data["formatVersion"] = version
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(PlanFileError) as refused:
         read_plan(path)
     assert str(refused.value) == (
-        f"{path}: plan formatVersion 1 was made by an older catalog-sync: re-run plan "
-        "(this version reads formatVersion 3)"
+        f"{path}: plan formatVersion {version} was made by an older catalog-sync: re-run plan "
+        "(this version reads formatVersion 4)"
     )

@@ -37,7 +37,7 @@ def _requests_after_plan(http: Any) -> int:
 
 def test_a_plan_nested_100000_deep_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "plan.json").write_text(
-        '{"formatVersion": 3, "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+        '{"formatVersion": 4, "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
     )
     result = cli("apply", str(tmp_path / "plan.json"))
     assert result.exit_code == 1

@@ -49,7 +49,7 @@ def test_text_shows_price_changes_with_percent_and_a_summary(demo_plan: Plan) ->
 
 def test_json_round_trips_into_the_same_plan(demo_plan: Plan) -> None:
     data = json.loads(render_plan(demo_plan, "json"))
-    assert data["formatVersion"] == 3
+    assert data["formatVersion"] == 4
     assert data["digest"].startswith("sha256:")
     assert Plan.model_validate(data).model_copy(update={"digest": None}) == demo_plan
 
