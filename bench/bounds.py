@@ -8,9 +8,10 @@ B brokers):
 
 - reading live state (plan): 1 token + 5 lookups (categories, regions, countries, e-mail
   templates, custom properties) + the brokers list + B broker details + the services list
-  + S service details + S products lists + P product details + P addons lists (the lists
-  are summaries where the detail holds more, docs/contracts.md); depth 4 (token, services,
-  products, addons), fewer when a level is empty;
+  + S service details + S products lists + P product details + P addons lists + the webhooks
+  list, once at the seller root when there is a service (the lists are summaries where the
+  detail holds more, docs/contracts.md); depth 4 (token, services, products, addons), fewer
+  when a level is empty;
 - applying, a session of its own (as ``apply plan.json`` is, the plan perhaps reviewed long
   before): 1 token, on the critical path; none when the plan has no changes;
 - the stale-plan check before writing: what the plan touches (apply's scoped read,
@@ -20,7 +21,10 @@ B brokers):
   whole names one (an addon names none);
 - writes: one request per planned change (a service create and its publish are two, unless
   the service is to stay unpublished, as a new one already is); depth the longest
-  parent-child chain among them (service, product, addon = 3);
+  parent-child chain among them (service, product, addon = 3); an update (and an enable or a
+  publish) of an existing object re-reads it right before its PUT (its detail; a delete with
+  children re-lists them), one more request on its path (docs/contracts.md, "Edits during
+  apply");
 - verification: the same reads after the writes, the created objects included and whole
   (each through its parent's list, so a new service's products list waits for its create),
   and no lookup (the plan's names and the check's tables decode what was written).
@@ -61,9 +65,10 @@ class Minimum:
 def plan_minimum(services: int, products: int, brokers: int = 0) -> Minimum:
     """A plan against a live catalog of ``services`` services holding ``products`` products,
     and ``brokers`` brokers: every list, and the detail of each object whose list item is a
-    summary (services, products, brokers)."""
+    summary (services, products, brokers), and the webhooks' one list for every service."""
     depth = 2 + (services > 0 or brokers > 0) + (products > 0)
-    return Minimum(1 + _LIST_READS + brokers + 2 * services + 2 * products, depth)
+    webhooks = services > 0
+    return Minimum(1 + _LIST_READS + brokers + 2 * services + 2 * products + webhooks, depth)
 
 
 def _session(writes: int) -> Minimum:
@@ -72,7 +77,13 @@ def _session(writes: int) -> Minimum:
 
 
 def create_minimum(
-    services: int, products: int, addons: int, brokers: int, *, publishes: int | None = None
+    services: int,
+    products: int,
+    addons: int,
+    brokers: int,
+    *,
+    publishes: int | None = None,
+    webhooks: int = 0,
 ) -> Minimum:
     """``apply`` of a whole catalog onto an empty seller (plan, token, check, write, verify);
     ``publishes``: how many services get a publish write, those not to stay unpublished
@@ -80,11 +91,14 @@ def create_minimum(
     plan = plan_minimum(0, 0)
     check = Minimum(2, 1)  # the services and brokers lists, the only parents that exist
     writes = brokers + services + (services if publishes is None else publishes)
-    writes += products + addons
+    writes += products + addons + webhooks
     write = Minimum(writes, 1 + (products > 0) + (addons > 0), writes)
     # Both top-level lists, each created object whole (broker and service details, product
-    # details) and the lists below each created parent.
-    verify = Minimum(2 + brokers + 2 * services + 2 * products, 1 + (services > 0) + (products > 0))
+    # details), the lists below each created parent, and the webhooks' one list at the root.
+    verify = Minimum(
+        2 + brokers + 2 * services + 2 * products + (webhooks > 0),
+        1 + (services > 0) + (products > 0),
+    )
     return plan + _session(writes) + check + write + verify
 
 
@@ -96,20 +110,24 @@ def change_minimum(
     *,
     brokers: int = 0,
     parent_services: int | None = None,
+    updates: bool = False,
 ) -> Minimum:
     """``apply`` of ``writes`` addon updates or deletes under ``parents`` products of
     ``parent_services`` services (default: every service), in a live catalog of ``services``
     services holding ``products`` products and ``brokers`` brokers: plan, then the addons
     checked through the lists above them (the services list, the parents' services' products
     lists, the parents' addons lists; no lookups and no details: addon lists are whole), the
-    writes (independent of one another), the same lists verified; a session token first when
-    there is anything to write."""
+    writes (independent of one another; with ``updates``, each PUT after its addon's re-read,
+    docs/contracts.md, "Edits during apply"), the same lists verified; a session token first
+    when there is anything to write."""
     plan = plan_minimum(services, products, brokers)
     above = services if parent_services is None else parent_services
     reads = (1 + above + parents) if parents else 0
     depth = 3 if parents else 0
     check = Minimum(reads, depth)
     write = Minimum(writes, 1 if writes else 0, writes)
+    if updates and writes:
+        write += Minimum(writes, 1)
     verify = Minimum(reads, depth)
     return plan + _session(writes) + check + write + verify
 

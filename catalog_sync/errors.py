@@ -25,6 +25,7 @@ password or client secret.
     ├── DuplicateKeyError       live objects share a natural key (names each pair of ids)
     └── ApplyError              apply finished with failed or skipped operations
         └── OperationError      one change could not be made (names it and why)
+            └── ConcurrentEditError  the object moved since the check, right before its write
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ __all__ = [
     "AuthenticationError",
     "CatalogError",
     "CatalogSyncError",
+    "ConcurrentEditError",
     "ConfigError",
     "DuplicateKeyError",
     "LockedError",
@@ -183,3 +185,9 @@ class ApplyError(CatalogSyncError):
 class OperationError(ApplyError):
     """One change cannot be made (a name with no id, a body the API would refuse); the run
     records it as that change's failure and goes on with everything independent."""
+
+
+class ConcurrentEditError(OperationError):
+    """Right before its write, the object was not as apply checked it: a field the change
+    writes was edited, the object deleted, or something new is below an object to delete.
+    The change is refused so that edit stays (docs/contracts.md, "Edits during apply")."""

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Final
 
+from catalog_sync import secrets
 from catalog_sync.catalog.layout import canonicalise, dump, to_round_trip
 from catalog_sync.catalog.models import Settings
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
@@ -106,7 +107,7 @@ class _Writer:
             if reason is not None:
                 self.skipped.append(reason)
                 continue
-            entry = _fields(spec, resource)
+            entry = _fields(spec, resource, self.skipped)
             self.written[resource.address] = entry
             entry.update(self.below(spec.kind, resource.address))
             found.append((resource, entry))
@@ -154,13 +155,25 @@ class _Writer:
             )
 
 
-def _fields(spec: KindSpec, resource: Resource) -> dict[str, Any]:
+def _fields(spec: KindSpec, resource: Resource, notes: list[str]) -> dict[str, Any]:
     """Managed fields a file would state, dotted names nested. A value at an empty default
     (false, an empty list) is left out, as a file leaving it out says the same; a default that
-    says something (a publish's ``to: none``) is written, as the files require it."""
+    says something (a publish's ``to: none``) is written, as the files require it. A secret,
+    which no read returns, is written as a reference to a variable named after the object and
+    the field, where the field beside it says one is set (``notes`` says which to set)."""
     data: dict[str, Any] = {}
     for field in spec.fields:
         value = resource.fields.get(field.name)
+        if field.write_only:
+            if not field.beside or resource.fields.get(field.beside) is None:
+                continue
+            variable = secrets.export_variable(resource.address, field.name)
+            value = secrets.reference(variable)
+            notes.append(
+                f"{resource.address}: {field.name} is never read back, so the file names the "
+                f"environment variable {variable}: set it before a plan writes this "
+                f"{spec.kind.value}"
+            )
         if value in (None, ()) or (not value and field.has_default and value == field.default):
             continue
         set_path(data, field.name, field.to_catalog(value))

@@ -15,6 +15,7 @@ so a reader never sees half a file.
 
 from __future__ import annotations
 
+import difflib
 import enum
 import os
 import re
@@ -38,6 +39,7 @@ __all__ = [
     "format_file",
     "format_paths",
     "format_text",
+    "unified_diff",
     "write_formatted",
 ]
 
@@ -56,6 +58,31 @@ class Formatted:
     text: str | None = None
     """The canonical text (CHANGED and UNCHANGED)."""
     problems: tuple[Diagnostic, ...] = ()
+    original: str | None = None
+    """The text as read (CHANGED and UNCHANGED)."""
+
+    def diff(self) -> str:
+        """What fmt changes, as a unified diff (empty when nothing changes)."""
+        if self.original is None or self.text is None:
+            return ""
+        return unified_diff(self.path.as_posix(), self.original, self.text)
+
+
+def unified_diff(name: str, before: str, after: str) -> str:
+    """``diff -u`` of two texts of one file, as git shows it (``a/NAME``, ``b/NAME`` for a
+    relative name, so ``git apply`` takes it)."""
+    absolute = name.startswith("/")
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=name if absolute else f"a/{name}",
+        tofile=name if absolute else f"b/{name}",
+    )
+    # A last line without its newline is marked as diff marks it, so the next line of the
+    # diff never runs on after it.
+    return "".join(
+        line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n" for line in lines
+    )
 
 
 def format_text(text: str) -> str | None:
@@ -105,7 +132,7 @@ def format_file(path: Path, catalog: Path | None = None) -> Formatted:
     if formatted is None:
         return Formatted(path, FileStatus.SKIPPED)
     if formatted == text:
-        return Formatted(path, FileStatus.UNCHANGED, formatted)
+        return Formatted(path, FileStatus.UNCHANGED, formatted, original=text)
     root = (catalog or path.parent).resolve()
     target = path.resolve()
     if not target.is_relative_to(root):
@@ -114,7 +141,7 @@ def format_file(path: Path, catalog: Path | None = None) -> Formatted:
             "rewritten; run fmt where that file is"
         )
         return Formatted(path, FileStatus.BROKEN, problems=(_unreadable(display, reason),))
-    return Formatted(path, FileStatus.CHANGED, formatted)
+    return Formatted(path, FileStatus.CHANGED, formatted, original=text)
 
 
 def write_formatted(result: Formatted) -> None:

@@ -38,6 +38,7 @@ class Kind(enum.StrEnum):
     SERVICE = "service"
     PRODUCT = "product"
     ADDON = "addon"
+    WEBHOOK = "webhook"
     PUBLISH = "publish"
     PRICE_LIST = "pricelist"
 

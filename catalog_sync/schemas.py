@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Final
 
 from catalog_sync.catalog.schema import render_json_schema
-from catalog_sync.plan.model import Plan
 
 __all__ = ["SCHEMA_DIR", "generated_schemas"]
 
@@ -15,6 +14,10 @@ SCHEMA_DIR: Final = "schemas"
 
 def generated_schemas() -> dict[str, str]:
     """File name -> the text the committed file must have."""
+    # Here, not at the top: validate (every commit) imports this module for SCHEMA_DIR and
+    # needs no plan model (docs/contracts.md, "Start-up").
+    from catalog_sync.plan.model import Plan
+
     return {
         "catalog.schema.json": render_json_schema(),
         # A plan is written, not edited: its schema documents the serialised form.

@@ -11,9 +11,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 
 from catalog_sync.catalog import load_catalog
-from catalog_sync.fmt import format_text
+from catalog_sync.fmt import format_text, unified_diff
 from catalog_sync.limits import MAX_CATALOG_FILE_BYTES
 from catalog_sync.plan.model import Plan
 from tests.golden import assert_golden
@@ -234,3 +235,58 @@ def test_fmt_reports_what_validate_reports_in_a_directory(tmp_path: Path) -> Non
     assert len(reported) == 2
     assert reported[0].startswith(f"{(tmp_path / 'brokers.yaml').as_posix()}:")
     assert reported[1].startswith(f"{(tmp_path / 'services.yaml').as_posix()}:")
+
+
+def test_check_diff_prints_a_unified_diff_and_writes_nothing(tmp_path: Path) -> None:
+    catalog = _catalog(tmp_path, "catalog")
+    messy = catalog / "messy.yaml"
+    source = messy.read_text(encoding="utf-8")
+    formatted = format_text(source)
+    assert formatted is not None
+
+    result = run("fmt", "--check", "--diff", str(catalog))
+
+    assert result.exit_code == 1
+    assert messy.read_text(encoding="utf-8") == source
+    name = messy.as_posix()
+    assert f"--- {name}\n+++ {name}\n@@ " in result.stdout
+    # Every removed line is the source's and every added line the formatted text's.
+    section = result.stdout.split(f"--- {name}\n", 1)[1].split("\n--- ", 1)[0]
+    removed = [line[1:] for line in section.splitlines()[1:] if line.startswith("-")]
+    added = [line[1:] for line in section.splitlines()[1:] if line.startswith("+")]
+    assert removed
+    assert all(line in source.splitlines() for line in removed)
+    assert added
+    assert all(line in formatted.splitlines() for line in added)
+    assert "would reformat" not in result.stdout
+    assert "4 catalog file(s): 4 would reformat" in result.stderr
+    assert run("fmt", "--diff", str(catalog)).stdout == result.stdout
+
+
+def test_the_pre_commit_fmt_hook_rewrites_the_files_it_is_given(tmp_path: Path) -> None:
+    """pre-commit runs the hook's entry with the changed files and fails the hook when a file
+    changed (docs: "modify files in the working directory"): the entry must rewrite them."""
+    hooks = yaml.safe_load((Path(__file__).parents[1] / ".pre-commit-hooks.yaml").read_text())
+    (hook,) = [h for h in hooks if h["id"] == "catalog-sync-fmt"]
+    words = hook["entry"].split()
+    assert words[0] == "catalog-sync"
+    catalog = _catalog(tmp_path, "catalog")
+    files = [str(p) for p in sorted(catalog.glob("*.yaml"))]
+
+    result = run(*words[1:], *files)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("reformatted ") == len(files)
+    assert run("fmt", "--check", *files).exit_code == 0
+    assert run(*words[1:], *files).stdout == ""
+
+
+def test_a_relative_name_gets_git_prefixes_and_a_missing_last_newline_is_marked() -> None:
+    diff = unified_diff("catalogs/x/catalog.yaml", "a: 1\nb: 2", "a: 1\nb: 3")
+    assert diff.splitlines()[:2] == [
+        "--- a/catalogs/x/catalog.yaml",
+        "+++ b/catalogs/x/catalog.yaml",
+    ]
+    assert diff.endswith(
+        "-b: 2\n\\ No newline at end of file\n+b: 3\n\\ No newline at end of file\n"
+    )

@@ -84,6 +84,7 @@ def test_the_registry_is_what_the_adapters_read() -> None:
     assert [spec.kind for spec in children_of(None)] == [Kind.BROKER, Kind.SERVICE]
     assert [spec.kind for spec in children_of(Kind.SERVICE)] == [
         Kind.PRODUCT,
+        Kind.WEBHOOK,
         Kind.PUBLISH,
         Kind.PRICE_LIST,
     ]

@@ -140,7 +140,7 @@ def _invocations(script: str) -> Iterator[list[str]]:
 
 def _check(words: list[str]) -> None:
     assert words, "catalog-sync without a command"
-    command = main.commands.get(words[0])
+    command = main.get_command(click.Context(main), words[0])
     assert command is not None, f"no catalog-sync command {words[0]!r}"
     known = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)}
     for word in words[1:]:
@@ -280,7 +280,11 @@ def test_the_checker_catches_a_wrong_flag() -> None:
 
 def test_the_pre_commit_hooks_run_real_commands() -> None:
     hooks = _load(REPO / ".pre-commit-hooks.yaml")
-    assert {hook["id"] for hook in hooks} == {"catalog-sync-validate", "catalog-sync-fmt"}
+    assert {hook["id"] for hook in hooks} == {
+        "catalog-sync-validate",
+        "catalog-sync-fmt",
+        "catalog-sync-fmt-check",
+    }
     for hook in hooks:
         (words,) = _invocations(hook["entry"])
         _check(words)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from catalog_sync.cloudmore.wire import ObjectBody
 from catalog_sync.errors import OperationError
 from catalog_sync.graph import Address, Fields
-from catalog_sync.kinds import BROKERS, KindSpec, set_path
+from catalog_sync.kinds import BROKERS, KindSpec, get_path, set_path, unsent_secrets
 from catalog_sync.live.lookups import Lookups
 
 __all__ = ["Names", "body_for", "item_body_for"]
@@ -61,8 +61,19 @@ def body_for(
     *,
     enable: bool = False,
 ) -> BaseModel:
-    """The body that writes ``fields`` over ``existing`` (the object as re-read, if any)."""
+    """The body that writes ``fields`` over ``existing`` (the object as re-read, if any).
+    A replace that would clear a secret the object holds (and no read returns) is refused."""
     data = _base(spec, existing)
+    if existing is not None:
+        read = dict(data)
+        unsent = unsent_secrets(spec.kind, lambda f: get_path(read, f.wire_path), fields)
+        if unsent:
+            held = ", ".join(f.name for f in unsent)
+            raise OperationError(
+                f"refusing to replace the {spec.kind.value}: it holds {held}, which no read "
+                "returns and these files name no variable for, so the write would clear it "
+                "(docs/diagnostics.md, CS410)"
+            )
     for name, value in fields.items():
         field = spec.field_for(name)
         try:

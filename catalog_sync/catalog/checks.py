@@ -6,17 +6,18 @@ is wrong through the model's ``field_source``.
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import Final, TypeVar
 
 from catalog_sync.catalog.codes import Code
-from catalog_sync.catalog.models import Addon, Catalog, Product, Publish
+from catalog_sync.catalog.models import Addon, Catalog, Product, Publish, SecretRef
 from catalog_sync.catalog.moves import moved_from_problems
 from catalog_sync.catalog.sourced import SourcedModel
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.graph import Kind
-from catalog_sync.kinds import children_of
+from catalog_sync.kinds import KINDS, children_of
 from catalog_sync.kinds.addon import ALLOWED_PRICE_PER
 from catalog_sync.kinds.product import quantities_out_of_order
 from catalog_sync.lookalike import confusables_in, escape, invisible_in, reading, visible
@@ -46,8 +47,45 @@ def check_catalog(catalog: Catalog) -> list[Diagnostic]:
         Code.DUPLICATE_ID,
         "id",
     )
+    for spec in KINDS.values():
+        if spec.rules is not None:
+            for parent in _models_of(catalog, spec.parent):
+                found += spec.rules(parent)
+    found += _unset_secrets(catalog)
     found += moved_from_problems(catalog)
     return found
+
+
+def _models_of(catalog: Catalog, kind: Kind | None) -> list[SourcedModel]:
+    """The catalog models of ``kind`` (``None``: the catalog itself), through the registry."""
+    if kind is None:
+        return [catalog]
+    spec = KINDS[kind]
+    found: list[SourcedModel] = []
+    for parent in _models_of(catalog, spec.parent):
+        items = getattr(parent, spec.catalog_items, None)
+        found += items if isinstance(items, tuple) else () if items is None else (items,)
+    return found
+
+
+def _unset_secrets(model: SourcedModel) -> Iterator[Diagnostic]:
+    """A warning at each secret whose environment variable is unset here: validate runs
+    offline (pre-commit), where secrets are rarely set; plan and apply refuse a write that
+    needs one (CS409)."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, SecretRef):
+                if not os.environ.get(item.env):
+                    yield _warning(
+                        item,
+                        "env",
+                        Code.VARIABLE_UNSET,
+                        f"the environment variable {item.env} is not set: plan and apply "
+                        "refuse to write this object until it is",
+                    )
+            elif isinstance(item, SourcedModel):
+                yield from _unset_secrets(item)
 
 
 def _keyed(

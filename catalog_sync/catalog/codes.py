@@ -39,6 +39,8 @@ class Code(enum.StrEnum):
     INVALID_ID = "CS211"
     INVALID_ADDRESS = "CS212"
     INVALID_CURRENCY = "CS213"
+    INVALID_URL = "CS214"
+    INVALID_ENV_NAME = "CS215"
 
     # CS3xx: semantic checks across objects and files
     DUPLICATE_SERVICE = "CS301"
@@ -52,6 +54,7 @@ class Code(enum.StrEnum):
     PUBLISH_LIST_UNUSED = "CS309"
     MISPLACED_SETTINGS = "CS310"
     QUANTITY_RANGE = "CS311"
+    DUPLICATE_WEBHOOK = "CS312"
     UNKNOWN_BROKER = "CS320"
     NEGATIVE_MARGIN = "CS321"
     RECOMMENDED_BELOW_PRICE = "CS322"
@@ -59,8 +62,11 @@ class Code(enum.StrEnum):
     LOOKALIKE_KEY = "CS324"
     INVISIBLE_CHARACTER = "CS325"
     PRICED_ITEM_CODE = "CS326"
+    PROVISIONING_MISMATCH = "CS328"
+    VARIABLE_UNSET = "CS329"
     MOVED_FROM_CLASH = "CS330"
     CONFUSABLE_KEY = "CS327"
+    UNKNOWN_EVENT_TYPE = "CS331"
 
     # CS4xx: names and ids resolved against the live catalog (plan and apply)
     UNRESOLVED_NAME = "CS401"
@@ -71,3 +77,5 @@ class Code(enum.StrEnum):
     QUANTITY_ORDER = "CS406"
     MOVED_FROM_NOTE = "CS408"
     LOOKALIKE_LIVE = "CS407"
+    VARIABLE_UNSET_FOR_WRITE = "CS409"
+    UNSENT_WRITE_ONLY = "CS410"

@@ -36,7 +36,9 @@ __all__ = [
     "CurrencyCode",
     "Domain",
     "Email",
+    "EnvName",
     "Guid",
+    "HttpsUrl",
     "Key",
     "Money",
     "Name",
@@ -58,6 +60,9 @@ _EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _DOMAIN: Final = re.compile(
     r"(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 )
+_HTTPS_URL: Final = re.compile(r"https://[^\s/?#@]+(?:[/?#]\S*)?")
+ENV_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+"""An environment variable's name, as a shell can set it."""
 GUID_PATTERN: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 """A lower-case GUID, as the files write ids (match it whole: ``fullmatch``)."""
 
@@ -290,6 +295,38 @@ Domain = Annotated[
     Strict(),
     _format_check(_DOMAIN, "domain", "'{value}' is not a domain name like example.com"),
     WithJsonSchema({"type": "string", "format": "hostname"}),
+]
+HttpsUrl = Annotated[
+    str,
+    Strict(),
+    _format_check(
+        _HTTPS_URL, "https_url", "'{value}' is not an https URL such as https://example.com/hook"
+    ),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "uri",
+            "pattern": "^https://",
+            "patternErrorMessage": "an https URL such as https://example.com/hook",
+        }
+    ),
+]
+"""An absolute https URL: what Cloudmore sends a secret to must be encrypted on the way."""
+EnvName = Annotated[
+    str,
+    Strict(),
+    _format_check(
+        ENV_NAME,
+        "env_name",
+        "'{value}' is not an environment variable name (letters, digits and _, not first a digit)",
+    ),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": f"^{ENV_NAME.pattern}$",
+            "patternErrorMessage": "an environment variable name such as CONNECTOR_PASSWORD",
+        }
+    ),
 ]
 PhonePrefix = Annotated[
     str,

@@ -21,7 +21,9 @@ from catalog_sync.catalog.fields import (
     CurrencyCode,
     Domain,
     Email,
+    EnvName,
     Guid,
+    HttpsUrl,
     Key,
     Money,
     Name,
@@ -45,6 +47,7 @@ __all__ = [
     "BrokerCustomProperty",
     "Catalog",
     "CatalogFile",
+    "HttpHeader",
     "IgnoreRule",
     "InvoiceContact",
     "Policies",
@@ -57,9 +60,11 @@ __all__ = [
     "ProvisioningType",
     "Publish",
     "PublishTo",
+    "SecretRef",
     "Service",
     "Settings",
     "Thresholds",
+    "Webhook",
 ]
 
 PolicyRule = Literal["minMarginPercent", "maxPriceChangePercent", "recommendedAtLeastPrice"]
@@ -201,6 +206,14 @@ class Settings(SourcedModel):
         default=None,
         description="Pricing policies: margin, price change and recommended price rules.",
     )
+    currency: CurrencyCode | None = Field(
+        default=None,
+        description=(
+            "The seller's base currency (ISO 4217, such as EUR): the currency of every"
+            " product's and addon's own price, cost and recommendedPrice. No public endpoint"
+            " gives it, so it is declared here; plans name it in their price tables."
+        ),
+    )
 
 
 class Publish(SourcedModel):
@@ -337,6 +350,56 @@ class Product(SourcedModel):
     addons: tuple[Addon, ...] = Field(default=(), description="The product's addons.")
 
 
+class SecretRef(SourcedModel):
+    """A secret the files never hold: the environment variable its value is read from when
+    the object is written."""
+
+    env: EnvName = Field(
+        description=(
+            "The environment variable holding the secret. Its value is sent with every create"
+            " and update of the object, never shown, compared or read back."
+        )
+    )
+
+
+class HttpHeader(SourcedModel):
+    """A header Cloudmore adds to each call (assumed, from the SDK's sample); its value may
+    carry a credential, so it is a secret."""
+
+    name: Name = Field(description="The header's name, such as Authorization.")
+    value: SecretRef = Field(description="The header's value, as {env: VARIABLE}.")
+
+
+class Webhook(SourcedModel):
+    """A webhook of the service: a call Cloudmore makes to the service's connector when an
+    event happens; keyed by name within its service."""
+
+    id: Guid | None = Field(default=None, description=_ID)
+    name: Name = Field(description="The webhook's name, unique within its service.")
+    url: HttpsUrl = Field(description="Where Cloudmore sends the call: an https URL.")
+    trigger_event_type: Name = Field(
+        description=(
+            "The event that triggers the call: BrokerAddService, BrokerDeleteService,"
+            " OrganizationAddService, OrganizationDeleteService, SubscriptionCreated and"
+            " further Subscription events."
+        )
+    )
+    message_to_send_type: Name | None = Field(
+        default=None, description="What the call carries, such as OnlyTriggerAction."
+    )
+    http_header: HttpHeader | None = Field(
+        default=None, description="A header sent with each call (assumed field)."
+    )
+    basic_auth_user_name: Text | None = Field(
+        default=None, description="The basic authentication user name (assumed field)."
+    )
+    basic_auth_password: SecretRef | None = Field(
+        default=None,
+        description="The basic authentication password, as {env: VARIABLE} (assumed field).",
+    )
+    protect: bool = Field(default=False, strict=True, description=_PROTECT)
+
+
 class Service(SourcedModel):
     """A service of the seller, keyed by name."""
 
@@ -359,6 +422,9 @@ class Service(SourcedModel):
         default=None, description="Where the service is published; absent: left as it is."
     )
     products: tuple[Product, ...] = Field(default=(), description="The service's products.")
+    webhooks: tuple[Webhook, ...] = Field(
+        default=(), description="The service's webhooks, keyed by name."
+    )
 
 
 class BrokerContact(SourcedModel):

@@ -35,6 +35,8 @@ _FORMAT_CODES: Final = {
     "currency_code": Code.INVALID_CURRENCY,
     "phone": Code.INVALID_PHONE,
     "domain": Code.INVALID_DOMAIN,
+    "https_url": Code.INVALID_URL,
+    "env_name": Code.INVALID_ENV_NAME,
     "guid": Code.INVALID_ID,
     "address": Code.INVALID_ADDRESS,
 }

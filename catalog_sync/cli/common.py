@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
@@ -44,6 +43,8 @@ def run_async(work: Coroutine[Any, Any, R]) -> R:
     a plan's every change and a live catalog's every object, in full, once per command
     (0.3 s for 20,000 small models; docs/benchmarks.md). The task here finishes with None.
     """
+    import asyncio  # here, not at start-up: validate and fmt never run a loop
+
     results: list[R] = []
 
     async def main() -> None:

@@ -7,13 +7,17 @@ once here so that a new command gets it by being added to the group (docs/contra
   the subcommand;
 - every command's help ends with its exit codes, and a command that talks to the API lists
   the ``CLOUDMORE_*`` variables with an example;
-- ``catalog-sync --help`` shows each command's summary whole, never cut off with "...".
+- ``catalog-sync --help`` shows each command's summary whole, never cut off with "...";
+- a command's module is imported when the command is looked up, not at start-up.
 """
 
 from __future__ import annotations
 
+import gc
+import importlib
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import IO, Any
 
@@ -155,7 +159,31 @@ def _with_conventions(command: click.Command) -> None:
 
 
 class CatalogSyncGroup(click.Group):
-    """The ``catalog-sync`` group: see the module docstring."""
+    """The ``catalog-sync`` group: see the module docstring.
+
+    ``lazy_commands`` maps a command's name to the module whose ``commands`` list holds it.
+    """
+
+    def __init__(
+        self, *args: Any, lazy_commands: Mapping[str, str] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(self.lazy_commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            module = importlib.import_module(self.lazy_commands[cmd_name])
+            for command in module.commands:
+                if command.name not in self.commands:
+                    self.add_command(command)
+            if gc.get_freeze_count():
+                # The process froze what start-up made (cli.run); the command's modules,
+                # imported only now, live as long and need no scanning either.
+                gc.freeze()
+        return self.commands.get(cmd_name)
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         _with_conventions(cmd)

@@ -18,7 +18,6 @@ from catalog_sync.cli.common import (
     run_async,
 )
 from catalog_sync.errors import CatalogError, ConfigError
-from catalog_sync.export import SCHEMA_FILE, export_live
 from catalog_sync.export_files import MANIFEST, write_export
 from catalog_sync.fmt import FileStatus, format_paths, write_formatted
 from catalog_sync.schemas import generated_schemas
@@ -50,6 +49,9 @@ def export(state: CliState, api: ApiOptions, out: Path | None, force: bool) -> N
     like hand-written ones, with each product's and addon's prices in every currency its
     service has; planning them against the same live state plans nothing.
     """
+    # Here, not at the top: fmt, in this module, runs on every commit and needs no client.
+    from catalog_sync.export import SCHEMA_FILE, export_live
+
     out = find_catalog(out)
     existing = sorted(p for p in out.rglob("*") if p.is_file()) if out.is_dir() else []
     if out.exists() and not out.is_dir():
@@ -97,18 +99,31 @@ def export(state: CliState, api: ApiOptions, out: Path | None, force: bool) -> N
     is_flag=True,
     help="Change nothing; list the files fmt would change and exit 1 if there are any.",
 )
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Change nothing; print what fmt would change as a unified diff and exit 1 if it "
+    "would change anything (implies --check).",
+)
 @handle_errors
-def fmt(paths: tuple[Path, ...], check: bool) -> None:
+def fmt(paths: tuple[Path, ...], check: bool, diff: bool) -> None:
     """Rewrite catalog files (PATHS: files or directories) in the canonical layout:
     indentation, quoting of money and codes, key order. Comments are kept.
 
     Without PATHS: the catalog the working directory is in, or the one pyproject.toml names
     (never every YAML file below the working directory).
+
+    Exit 0 after rewriting files, as formatters do: pre-commit fails its hook by itself when
+    the hook changed a file.
     """
+    check = check or diff
     results = format_paths(paths or (find_catalog(),))
     broken = [problem for result in results for problem in result.problems]
     changed = [result for result in results if result.status is FileStatus.CHANGED]
     for result in changed:
+        if diff:
+            click.echo(result.diff(), nl=False)
+            continue
         if check:
             click.echo(f"would reformat {result.path.as_posix()}")
             continue

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import click
 
+from catalog_sync.address_pattern import pattern_kind
 from catalog_sync.apply import (
     JOURNAL_DIR,
     ApplyListener,
@@ -39,8 +42,8 @@ from catalog_sync.cli.common import (
 )
 from catalog_sync.cli.conventions import use_colour
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_write
-from catalog_sync.errors import ApplyError, ConfigError, PlanFileError
-from catalog_sync.plan.build import plan_against, target_of
+from catalog_sync.errors import ApplyError, CatalogSyncError, ConfigError, PlanFileError
+from catalog_sync.plan.build import plan_against, refuse_unset_secrets, target_of
 from catalog_sync.plan.freshness import max_plan_age
 from catalog_sync.plan.model import Plan
 from catalog_sync.plan.planfile import plan_json, read_plan, write_plan
@@ -49,6 +52,7 @@ from catalog_sync.render.apply_json import render_json as render_report_json
 from catalog_sync.render.apply_markdown import render_markdown as render_report_markdown
 from catalog_sync.render.apply_progress import LineProgress, LiveProgress
 from catalog_sync.render.apply_text import render_previous_notice, render_report
+from catalog_sync.render.plan_failure import render_failure_github, render_failure_markdown
 from catalog_sync.render.plan_github import (
     render_github,
     render_github_outputs,
@@ -62,6 +66,9 @@ from catalog_sync.safe_files import shared_directory_warning
 from catalog_sync.timings import recording, timed
 
 __all__ = ["apply", "commands", "plan"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 PLAN_FORMATS = ("text", "markdown", "json", "github")
 # Set (to anything) to have plan print how long each phase took on stderr (docs/benchmarks.md).
@@ -77,6 +84,80 @@ def plan_format_option(help_text: str) -> Callable[[Callable[..., None]], Callab
         default="text",
         help=help_text,
     )
+
+
+def _patterns(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    for pattern in value:
+        try:
+            pattern_kind(pattern)
+        except ValueError as error:
+            raise click.BadParameter(str(error)) from None
+    return value
+
+
+rotate_option = click.option(
+    "--rotate",
+    multiple=True,
+    metavar="PATTERN",
+    callback=_patterns,
+    help='Update the objects an address pattern matches (service["*"].webhook["*"]) to send '
+    "their write-only secrets again: a rotated secret's new value. Repeatable.",
+)
+
+
+def failure_reported(func: Callable[P, R]) -> Callable[P, R]:
+    """A failed plan still reaches the pull request: annotations at the catalog lines, and
+    the Markdown the workflow posts as the comment (docs/contracts.md, "A failing plan");
+    the error itself goes on to handle_errors (stderr, exit 1)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except CatalogSyncError as error:
+            path, output_format, markdown_out = (
+                kwargs["path"],
+                kwargs["output_format"],
+                kwargs["markdown_out"],
+            )
+            assert path is None or isinstance(path, Path)
+            assert isinstance(output_format, str)
+            assert markdown_out is None or isinstance(markdown_out, Path)
+            if output_format == "github" or markdown_out is not None:
+                _tell_failure(error, _catalog_of(path), output_format, markdown_out)
+            raise
+
+    return wrapper
+
+
+def _catalog_of(path: Path | None) -> Path:
+    """The catalog path a plan names (its comment's marker), resolved as plan resolves it; the
+    path as given (or `.`) when there is none, which is then the error reported."""
+    try:
+        return find_catalog(path)
+    except CatalogSyncError:
+        return path or Path(".")
+
+
+def _tell_failure(
+    error: CatalogSyncError, path: Path, output_format: str, markdown_out: Path | None
+) -> None:
+    body = render_failure_markdown(path.as_posix(), error, commit=commit_sha())
+    if output_format == "github":
+        click.echo(render_failure_github(error), nl=False)
+        write_step_summary(body)
+    if markdown_out is not None:
+        _write_markdown(markdown_out, body)
+
+
+def _write_markdown(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"cannot write {path.as_posix()}: {error.strerror}") from None
 
 
 @click.command(short_help="Show what apply would change in the live catalog.")
@@ -99,9 +180,17 @@ def plan_format_option(help_text: str) -> Callable[[Callable[..., None]], Callab
     type=click.Path(path_type=Path),
     help="The catalog as on the base branch: marks each change introduced or pre-existing.",
 )
+@rotate_option
+@click.option(
+    "--markdown-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the Markdown plan here, for a pull-request comment; when the plan "
+    "fails, a short Markdown report of why (same hidden marker), so the comment says so.",
+)
 @api_options
 @click.pass_obj
 @handle_errors
+@failure_reported
 def plan(
     state: CliState,
     api: ApiOptions,
@@ -110,12 +199,17 @@ def plan(
     output_format: str,
     detailed_exitcode: bool,
     baseline: Path | None,
+    rotate: tuple[str, ...],
+    markdown_out: Path | None,
 ) -> None:
     """Show what apply would change in the live catalog to match the files at PATH.
 
     PATH is the catalog directory (or one catalog file). Without it: the catalog the working
     directory is in (catalog.yaml here or above), or the one a [tool.catalog-sync] section of
     pyproject.toml names.
+
+    When the plan fails, --format github writes ::error annotations at the catalog lines and
+    the failure's Markdown to the job summary (and --markdown-out), then exits 1.
     """
     path = find_catalog(path)
     key = plan_key(os.environ)
@@ -125,7 +219,7 @@ def plan(
             # A base catalog's problems name its own files, so they read as the base branch's.
             base = load_catalog(baseline) if baseline is not None else None
         echo_diagnostics(loaded.warnings)
-        result = planned(state, path, loaded, resolve_settings(api), baseline=base)
+        result = planned(state, path, loaded, resolve_settings(api), baseline=base, rotate=rotate)
         colour = use_colour(sys.stdout, state)
         with timed("render"):
             rendered = render_plan(result, output_format, colour=colour, key=key)
@@ -139,6 +233,8 @@ def plan(
         write_plan(result, out, key)
         signed = " (signed with CATALOG_SYNC_PLAN_KEY)" if key is not None else ""
         click.echo(f"plan saved to {out.as_posix()}{signed}", err=True)
+    if markdown_out is not None:
+        _write_markdown(markdown_out, render_markdown(result, commit=commit_sha()))
     if detailed_exitcode and result.has_changes:
         raise SystemExit(EXIT_CHANGES)
     raise SystemExit(EXIT_OK)
@@ -204,6 +300,7 @@ def _append_to(variable: str, text: str) -> None:
     help="The report's format (markdown: for a job summary); progress and the plan go to "
     "stderr with json and markdown.",
 )
+@rotate_option
 @api_options
 @click.pass_obj
 @handle_errors
@@ -215,6 +312,7 @@ def apply(
     force: bool,
     fail_fast: bool,
     output_format: str,
+    rotate: tuple[str, ...],
 ) -> None:
     """Make the live catalog match: PATH is a saved plan (*.json) or a catalog directory.
 
@@ -230,15 +328,22 @@ def apply(
     path = find_catalog(path)
     digest_now: str | None = None
     if path.is_file() and path.suffix not in CATALOG_SUFFIXES:
+        if rotate:
+            raise ConfigError(
+                "--rotate shapes a new plan: give it to `plan --out` (a saved plan already "
+                "says what it writes)"
+            )
         to_apply = read_plan(path, key=plan_key(os.environ), max_age=max_plan_age(os.environ))
+        refuse_unset_secrets(to_apply)
         settings = resolve_settings(api)
         _tell_previous_run(settings)
         click.echo(f"applying the saved plan {path.as_posix()}: {summary_line(to_apply)}", err=True)
+        _tell_emulator(settings)
     else:
         loaded = _load(path)
         settings = resolve_settings(api)
         _tell_previous_run(settings)
-        to_apply = planned(state, path, loaded, settings)
+        to_apply = planned(state, path, loaded, settings, rotate=rotate)
         # With --format json, stdout carries the report alone; the plan goes to stderr.
         to_stderr = output_format != "text"
         stream = sys.stderr if to_stderr else sys.stdout
@@ -246,6 +351,7 @@ def apply(
         click.echo(render_text(to_apply, colour=colour), nl=False, err=to_stderr, color=colour)
         if to_apply.has_changes:
             check_safety(to_apply, force=force)
+            _tell_emulator(settings)
             _confirm(to_apply, yes)
             # The files may have changed while the question was on screen: their bytes say so
             # without a second parse.
@@ -303,14 +409,19 @@ def planned(
     settings: ApiSettings,
     *,
     baseline: LoadedCatalog | None = None,
+    writes: bool = True,
+    rotate: tuple[str, ...] = (),
 ) -> Plan:
     """The plan of the files at ``path`` against the live catalog; its warnings and (with
-    --verbose) the requests' metrics go to stderr."""
+    --verbose) the requests' metrics go to stderr. ``writes``: a plan to apply (not a drift
+    report), so a secret it would send must be set (CS409)."""
     result, metrics, warnings = run_async(
-        plan_against(path.as_posix(), loaded, settings, baseline=baseline)
+        plan_against(path.as_posix(), loaded, settings, baseline=baseline, rotate=rotate)
     )
     echo_diagnostics(warnings)
     print_metrics(state, metrics)
+    if writes:
+        refuse_unset_secrets(result)
     return result
 
 
@@ -325,6 +436,17 @@ def _tell_previous_run(settings: ApiSettings) -> None:
     previous = last_run(target=target_of(settings))
     if previous is not None and previous.incomplete:
         click.echo(render_previous_notice(previous), err=True, nl=False)
+
+
+def _tell_emulator(settings: ApiSettings) -> None:
+    """On the line before apply asks or proceeds: the changes go to the built-in emulator's
+    demo data, not to Cloudmore (the note at start-up may have scrolled away with the plan)."""
+    if settings.embedded:
+        click.echo(
+            f"note: applying to the built-in emulator (demo data in "
+            f"{settings.embedded_state_file}), not to Cloudmore",
+            err=True,
+        )
 
 
 def _confirm(to_apply: Plan, yes: bool) -> None:

@@ -70,7 +70,7 @@ def drift(
     path = find_catalog(path)
     loaded = load_catalog(path)
     echo_diagnostics(loaded.warnings)
-    report = drift_of(planned(state, path, loaded, resolve_settings(api)))
+    report = drift_of(planned(state, path, loaded, resolve_settings(api), writes=False))
     click.echo(_render(report, output_format), nl=False)
     if output_format == "github":
         write_step_summary(drift_render.render_markdown(report))

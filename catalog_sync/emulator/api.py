@@ -23,7 +23,7 @@ from catalog_sync.exact_json import decode_json
 if TYPE_CHECKING:
     from catalog_sync.emulator.app import Emulator
 
-__all__ = ["emulator_of", "routes"]
+__all__ = ["SELLER", "Handler", "collection", "emulator_of", "endpoint", "item", "routes"]
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ async def price_list(request: Request, emulator: Emulator, ids: dict[str, str]) 
     return Response(status_code=204)
 
 
-def _collection(
+def collection(
     kind: Listed, rows: Callable[..., list[JSON]], create: Callable[..., str]
 ) -> Handler:
     """GET lists ``rows(store, *ids)``, POST answers ``create(store, *ids, body)``'s new id;
@@ -149,10 +149,10 @@ def _collection(
     return handler
 
 
-def _item(
+def item(
     get: Callable[..., JSON], delete: Callable[..., None], replace: Callable[..., None]
 ) -> Handler:
-    """GET, DELETE and PUT of one object, by the path's ids (see :func:`_collection`)."""
+    """GET, DELETE and PUT of one object, by the path's ids (see :func:`collection`)."""
 
     async def handler(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
         path_ids = tuple(ids.values())
@@ -209,18 +209,18 @@ _ITEM = ["GET", "PUT", "DELETE"]
 
 
 def routes() -> list[Route]:
-    services = _collection("service", lambda s: list(s.services.values()), ops.create_service)
-    service = _item(ops.get_service, ops.disable_service, ops.replace_service)
-    products = _collection(
+    services = collection("service", lambda s: list(s.services.values()), ops.create_service)
+    service = item(ops.get_service, ops.disable_service, ops.replace_service)
+    products = collection(
         "product", lambda s, sid: s.products_of(ops.get_service(s, sid)["id"]), ops.create_product
     )
-    product = _item(ops.get_product, ops.delete_product, ops.replace_product)
-    addons = _collection(
+    product = item(ops.get_product, ops.delete_product, ops.replace_product)
+    addons = collection(
         "addon", lambda s, *ids: s.addons_of(ops.get_product(s, *ids)["id"]), ops.create_addon
     )
-    addon = _item(ops.get_addon, ops.delete_addon, ops.replace_addon)
-    brokers = _collection("broker", lambda s: list(s.brokers.values()), ops.create_broker)
-    broker = _item(ops.get_broker, ops.delete_broker, ops.replace_broker)
+    addon = item(ops.get_addon, ops.delete_addon, ops.replace_addon)
+    brokers = collection("broker", lambda s: list(s.brokers.values()), ops.create_broker)
+    broker = item(ops.get_broker, ops.delete_broker, ops.replace_broker)
     table: list[tuple[str, Handler, list[str]]] = [
         ("/api/services/categories", _lookup(lambda s: s.categories), _READ),
         ("/api/services/marketRegions", _lookup(lambda s: s.regions), _READ),

@@ -9,10 +9,11 @@ from typing import TypeVar
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
-from catalog_sync.emulator import admin, api
+from catalog_sync.emulator import admin, api, webhook
 from catalog_sync.emulator.auth import TokenService
 from catalog_sync.emulator.config import EmulatorConfig, ListShape, SeedName
 from catalog_sync.emulator.faults import FaultInjector
+from catalog_sync.emulator.holds import Holds
 from catalog_sync.emulator.middleware import FaultMiddleware
 from catalog_sync.emulator.requestlog import RequestLog
 from catalog_sync.emulator.seeds import build_store
@@ -26,13 +27,14 @@ T = TypeVar("T")
 
 
 class Emulator:
-    """One emulated Cloudmore: store, tokens, faults and request log; no module globals."""
+    """One emulated Cloudmore: store, tokens, faults, holds and request log; no module globals."""
 
     def __init__(self, config: EmulatorConfig) -> None:
         self.config = config
         self.tokens = TokenService(config.credentials, config.token_lifetime_seconds, config.clock)
         self.faults = FaultInjector(config.faults)
         self.request_log = RequestLog()
+        self.holds = Holds()
         # Kept apart from the config: an admin reset may change it at run time.
         self.list_shape: ListShape = config.list_shape
         # One lock serialises every mutation; a change runs without an await, so a reader on
@@ -113,7 +115,7 @@ class Emulator:
 def create_app(config: EmulatorConfig | None = None) -> Starlette:
     emulator = Emulator(config or EmulatorConfig())
     app = Starlette(
-        routes=[*api.routes(), *admin.routes()],
+        routes=[*api.routes(), *webhook.routes(), *admin.routes()],
         middleware=[Middleware(FaultMiddleware, emulator=emulator)],
     )
     app.state.emulator = emulator

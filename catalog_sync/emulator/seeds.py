@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
-from catalog_sync.emulator import operations
+from catalog_sync.emulator import operations, webhook
 from catalog_sync.emulator.config import SeedName
 from catalog_sync.emulator.ids import stable_id
 from catalog_sync.emulator.store import Store
@@ -83,6 +83,7 @@ def _demo(store: Store) -> None:
             for addon in product["addons"]:
                 addon_id = stable_id("addon", *product_key, addon["itemCode"])
                 operations.create_addon(store, service_id, product_id, addon, addon_id)
+        webhook.seed_service(store, service_id, service)
     store.signups = [
         {"brokerId": broker_id, "serviceId": stable_id("service", name)}
         for broker_id, name in signed

@@ -13,11 +13,11 @@ commit writes those records only (:meth:`Store.take_changes`, statefile.py).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal, get_args
+from typing import Any
 
 from catalog_sync.emulator.validation import JSON
 
-__all__ = ["STATE_FORMAT", "TABLES", "Store", "Table", "public"]
+__all__ = ["STATE_FORMAT", "TABLES", "Store", "Table", "public", "register_table"]
 
 # 2: services carry the UI-only settings, products their extra field, the seller custom
 # property definitions; a format-1 file is refused with a clear message, not half-read.
@@ -29,11 +29,24 @@ __all__ = ["STATE_FORMAT", "TABLES", "Store", "Table", "public"]
 STATE_FORMAT = 4
 _UPGRADABLE = (2, 3, STATE_FORMAT)
 
-Table = Literal["services", "products", "addons", "brokers"]
-TABLES: tuple[Table, ...] = get_args(Table)
+Table = str
+TABLES: list[Table] = ["services", "products", "addons", "brokers"]
+"""The catalog's tables; an emulator module of one kind adds its own (:func:`register_table`)."""
 # The key by which a child record names its parent; products_of and addons_of read an index
 # on it instead of scanning the table.
 _PARENT_KEY: dict[Table, str] = {"products": "_serviceId", "addons": "_productId"}
+
+
+def register_table(table: Table, parent_key: str | None = None) -> None:
+    """Add the table of a kind that has its own emulator module (``webhook.py``), before any
+    store is built; ``parent_key``: the record field naming its parent, indexed for
+    :meth:`Store.children`. A state file without the table reads as one with it empty."""
+    if table not in TABLES:
+        TABLES.append(table)
+    if parent_key is not None:
+        _PARENT_KEY[table] = parent_key
+
+
 # The row lists seeds set and no API call writes; the signups are written (a broker delete).
 _LOOKUPS = {
     "categories": "categories",
@@ -98,12 +111,17 @@ class Store:
         self._signups_set = self.record_changes
 
     def products_of(self, service_id: str) -> list[JSON]:
-        return self._children_of("products", service_id)
+        return self.children("products", service_id)
 
     def addons_of(self, product_id: str) -> list[JSON]:
-        return self._children_of("addons", product_id)
+        return self.children("addons", product_id)
 
-    def _children_of(self, table: Table, parent_id: str) -> list[JSON]:
+    def table(self, table: Table) -> Mapping[str, JSON]:
+        """The records of ``table`` by id, read-only (write through put, update, delete)."""
+        return self._tables[table]
+
+    def children(self, table: Table, parent_id: str) -> list[JSON]:
+        """The records of ``table`` under ``parent_id``, in creation order."""
         rows = self._tables[table]
         return [rows[child] for child in self._children[table].get(parent_id, ())]
 
@@ -219,7 +237,8 @@ class Store:
         for name, key in _LOOKUPS.items():
             setattr(store, name, data[key])
         for table in TABLES:
-            for record in data[table]:
+            # A table registered after the file was written starts empty.
+            for record in data.get(table, ()):
                 store.put(table, record)
         store.signups = data["signups"]
         return store

@@ -26,6 +26,9 @@ __all__ = [
     "AMOUNTS",
     "JSON",
     "ModelStateError",
+    "Reader",
+    "checked",
+    "read_object",
     "to_money",
     "validate_addon",
     "validate_broker",
@@ -417,3 +420,9 @@ def validate_price_list(currency: object, body: object) -> tuple[str, list[JSON]
             {"productId": product_id, "price": _price(product.object("price")), "addons": addons}
         )
     return code, _done({"products": products}, errors)["products"]
+
+
+# What an emulator module of one kind (webhook.py) validates its bodies with.
+Reader = _Reader
+read_object = _read
+checked = _done

@@ -28,7 +28,7 @@ class ExactJSONResponse(JSONResponse):
         return encode_json(content)
 
 
-Listed = Literal["service", "product", "addon", "broker"]
+Listed = Literal["service", "product", "addon", "broker", "webhook"]
 
 Summary = Callable[[JSON], JSON]
 

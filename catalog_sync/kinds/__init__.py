@@ -7,7 +7,7 @@ reads the registry; a kind's own wire shapes are imported from its module.
 
 from __future__ import annotations
 
-from catalog_sync.kinds import addon, broker, price_list, product, publish, service
+from catalog_sync.kinds import addon, broker, price_list, product, publish, service, webhook
 from catalog_sync.kinds.price_list import price_list_cell
 from catalog_sync.kinds.publish import PUBLISH_MODES
 from catalog_sync.kinds.registry import (
@@ -32,6 +32,8 @@ from catalog_sync.kinds.registry import (
     references,
     register,
     set_path,
+    unsent_secrets,
+    write_only,
 )
 
 __all__ = [
@@ -64,4 +66,7 @@ __all__ = [
     "register",
     "service",
     "set_path",
+    "unsent_secrets",
+    "webhook",
+    "write_only",
 ]

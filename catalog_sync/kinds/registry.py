@@ -34,6 +34,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel
 
+from catalog_sync import secrets
 from catalog_sync.graph import Address, FieldValue, Kind, ResourceGraph
 from catalog_sync.normalise import FieldType, format_money, normalise_value
 
@@ -65,6 +66,8 @@ __all__ = [
     "references",
     "register",
     "set_path",
+    "unsent_secrets",
+    "write_only",
 ]
 
 # The catalog's own broker table (a kind that is a lookup table); the API's lookup tables
@@ -112,6 +115,12 @@ class FieldSpec:
     held as ``key=value`` strings: a set a reviewer can read. With a ``lookup``, the key is the
     name behind the id (the id itself when no name is known)."""
     default: FieldValue = _NO_DEFAULT
+    write_only: bool = False
+    """A secret (``catalog_sync/secrets.py``): the files, graph and plan hold the environment
+    variable it is read from; sent with every create and update, never read, never compared."""
+    beside: str = ""
+    """For a write-only field: the readable field whose value says the secret is set (a basic
+    auth user name for its password), so export knows to name a variable for it."""
     code: bool = False
     """An identifier made of digits often enough that a plain YAML scalar would read as a
     number (an itemCode, a phone number): ``fmt`` quotes it (a set: each entry)."""
@@ -126,6 +135,8 @@ class FieldSpec:
 
     def to_graph(self, value: object) -> FieldValue:
         """A catalog value (or an already decoded wire value) as the graph holds it."""
+        if self.write_only and isinstance(value, Mapping):
+            return secrets.reference(str(value.get("env")))
         if (self.pairs or self.upper) and isinstance(value, list | tuple):
             value = [self._entry(item) for item in value]
         return normalise_value(self.type, self.name, value)
@@ -141,6 +152,8 @@ class FieldSpec:
         A pairs entry's key is written as the id when it is one (no definition names it)."""
         if self.type is FieldType.MONEY:
             return format_money(value)
+        if self.write_only:
+            return {"env": secrets.variable_of(value)}
         if self.pairs and isinstance(value, tuple):
             # Imported here: the catalog models import this module.
             from catalog_sync.catalog.fields import GUID_PATTERN
@@ -178,8 +191,10 @@ class FieldSpec:
         return self.to_graph(value)
 
     def to_wire(self, value: FieldValue, names: IdsOfNames) -> Any:
-        """Raises ValueError for a value the API has no word for; a name no table holds
-        raises what ``names`` raises."""
+        """Raises ValueError for a value the API has no word for, or a secret whose variable
+        is unset; a name no table holds raises what ``names`` raises."""
+        if self.write_only:
+            return None if value is None else secrets.value_of(value)
         if self.vocabulary is not None and value is not None:
             if value not in self.vocabulary:
                 raise ValueError(f"unknown {self.noun or self.name} {value!r}")
@@ -210,8 +225,8 @@ PRICE_FIELDS = ("price", "cost", "recommendedPrice")
 
 class PriceCell(NamedTuple):
     """Where a managed money field sits among prices: the item (product or addon) it prices,
-    the currency (``None``: the item's own fields, in the service's default currency) and
-    which of :data:`PRICE_FIELDS` it is."""
+    the currency (``None``: the item's own fields, in the seller's base currency,
+    ``settings.currency``) and which of :data:`PRICE_FIELDS` it is."""
 
     item: Address
     currency: str | None
@@ -220,7 +235,7 @@ class PriceCell(NamedTuple):
 
 def own_price_cell(address: Address, name: str) -> PriceCell | None:
     """The default for a kind whose money fields are its own ``price``/``cost``/
-    ``recommendedPrice``: the object is the item, in the default currency."""
+    ``recommendedPrice``: the object is the item, in the base currency."""
     spec = KINDS[address.kind].by_name.get(name)
     if spec is None or spec.type is not FieldType.MONEY or name not in PRICE_FIELDS:
         return None
@@ -390,6 +405,9 @@ class KindSpec:
     """Fields named per item (price lists); ``fields`` then holds none."""
     listed: Callable[[BaseModel], Sequence[str]] | None = None
     """The keys of this kind's objects, as the parent's wire object lists them (a keyed kind)."""
+    rules: Callable[[Any], Iterable[Diagnostic]] | None = None
+    """The rules about this kind's own objects that a schema cannot say, given the parent's
+    catalog model (the catalog for a top-level kind); ``validate`` runs them offline."""
     impossible: Callable[[Change, ResourceGraph], Sequence[Diagnostic]] = lambda _c, _l: ()
     """The kind's own rules about a planned change that no apply could make (a product's type
     changed under its addons), checked against live state when the plan is made."""
@@ -515,6 +533,30 @@ def references(kind: Kind, fields: Mapping[str, FieldValue]) -> Iterator[tuple[s
 def defaults(kind: Kind) -> dict[str, FieldValue]:
     """What an object of ``kind`` holds before anyone sets it (a service's publish settings)."""
     return {spec.name: spec.default for spec in KINDS[kind].fields if spec.has_default}
+
+
+def unsent_secrets(
+    kind: Kind, live: Callable[[FieldSpec], object], sent: Iterable[str]
+) -> tuple[FieldSpec, ...]:
+    """The write-only fields a replace of an object of ``kind`` would clear: the field beside
+    says the object holds one (``live`` reads a field of the object as it is), and ``sent``
+    (the fields the write carries) lacks it. A read never returns a secret, so a PUT cannot
+    send it back (docs/contracts.md, "Write-only secrets")."""
+    spec = KINDS[kind]
+    carried = set(sent)
+    return tuple(
+        field
+        for field in spec.fields
+        if field.write_only
+        and field.beside
+        and field.name not in carried
+        and live(spec.by_name[field.beside]) is not None
+    )
+
+
+def write_only(kind: Kind) -> frozenset[str]:
+    """The secret fields of ``kind``: never read, so never compared or verified."""
+    return frozenset(spec.name for spec in KINDS[kind].fields if spec.write_only)
 
 
 def field_spec(kind: Kind, name: str) -> FieldSpec:

@@ -255,6 +255,8 @@ class _GraphBuilder:
         data = wire.model_dump(by_alias=True)
         fields: dict[str, FieldValue] = {}
         for field in spec.fields:
+            if field.write_only:
+                continue  # never served by a read: unknown, not empty
             try:
                 fields[field.name] = field.from_wire(get_path(data, field.wire_path), self)
             except ValueError as error:

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import NamedTuple
 
-from catalog_sync import __version__
+from catalog_sync import __version__, secrets
 from catalog_sync.catalog import UNKNOWN_LOCATION, Catalog, Code, LoadedCatalog
 from catalog_sync.catalog.models import Settings
 from catalog_sync.cloudmore import ApiSettings, ClientMetrics, open_read_only
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.errors import CatalogError
 from catalog_sync.graph import Address, Kind, Resource, ResourceGraph
-from catalog_sync.kinds import KINDS
+from catalog_sync.kinds import KINDS, FieldSpec, unsent_secrets, write_only
 from catalog_sync.live.keyed import read_keyed, wanted_by_desired, with_listed
 from catalog_sync.live.lookups import LOOKUP_TABLES, Lookups
 from catalog_sync.live.reader import LiveCatalog, LiveReader, read_live
@@ -34,7 +35,7 @@ from catalog_sync.plan.model import (
     PolicySettings,
     Target,
 )
-from catalog_sync.pricing.planned import exemptions, priced
+from catalog_sync.pricing.planned import exemptions, pending_prices, priced
 from catalog_sync.timings import timed
 
 __all__ = [
@@ -44,12 +45,15 @@ __all__ = [
     "make_plan",
     "plan_against",
     "plan_settings",
+    "refuse_unset_secrets",
     "target_of",
 ]
 
 
 def target_of(settings: ApiSettings) -> Target:
-    return Target(api_url=settings.api_url, seller_id=settings.seller_id)
+    return Target(
+        api_url=settings.api_url, seller_id=settings.seller_id, emulator=settings.embedded
+    )
 
 
 class Drafted(NamedTuple):
@@ -71,11 +75,12 @@ async def plan_against(
     settings: ApiSettings,
     *,
     baseline: LoadedCatalog | None = None,
+    rotate: Sequence[str] = (),
 ) -> Planned:
     """Plan the loaded catalog against the configured API, through a read-only client."""
     async with open_read_only(settings) as client:
         plan, warnings = await make_plan(
-            catalog_path, loaded, client, target_of(settings), baseline=baseline
+            catalog_path, loaded, client, target_of(settings), baseline=baseline, rotate=rotate
         )
         return Planned(plan, client.metrics, warnings)
 
@@ -88,8 +93,10 @@ async def make_plan(
     *,
     now: datetime | None = None,
     baseline: LoadedCatalog | None = None,
+    rotate: Sequence[str] = (),
 ) -> Drafted:
-    """With ``baseline`` (the base branch's catalog), every change gets its origin."""
+    """With ``baseline`` (the base branch's catalog), every change gets its origin;
+    ``rotate``: address patterns of objects whose write-only secrets are sent again."""
     catalog = loaded_catalog.catalog
     with timed("read live"):
         live = with_listed(await read_live(client))
@@ -102,12 +109,12 @@ async def make_plan(
             base = Baseline(baseline.catalog, desired_against(baseline.catalog, live))
             wanted += wanted_by_desired(base.desired, live.graph)
         if not wanted:
-            return _drafted(catalog_path, loaded_catalog, live, desired, target, now, base)
+            return _drafted(catalog_path, loaded_catalog, live, desired, target, now, base, rotate)
     # The price lists the files name: one read each, only now that the files are resolved.
     with timed("read on demand"):
         live = await read_keyed(client, live, wanted)
     with timed("diff"):
-        return _drafted(catalog_path, loaded_catalog, live, desired, target, now, base)
+        return _drafted(catalog_path, loaded_catalog, live, desired, target, now, base, rotate)
 
 
 class Baseline(NamedTuple):
@@ -125,17 +132,23 @@ def _drafted(
     target: Target,
     now: datetime | None,
     baseline: Baseline | None,
+    rotate: Sequence[str] = (),
 ) -> Drafted:
     catalog = loaded_catalog.catalog
-    settings = plan_settings(catalog.settings).model_copy(update={"exempt": exemptions(desired)})
+    settings = plan_settings(catalog.settings).model_copy(
+        update={"exempt": exemptions(desired), "rotate": tuple(rotate)}
+    )
     body = plan_changes(desired, live.graph, settings)
     _refuse_impossible(body.changes, live.graph)
+    pending = None
     if baseline is not None:
         base_settings = plan_settings(baseline.catalog.settings)
         base_body = plan_changes(baseline.desired, live.graph, base_settings)
         body = body.model_copy(update={"changes": mark_origins(body.changes, base_body.changes)})
-    body = priced(body, desired, live.graph, settings)
+        pending = pending_prices(base_body.changes)
+    body = priced(body, desired, live.graph, settings, pending)
     warnings = _unmatched_protect(catalog.settings, settings.protect, desired, live.graph)
+    warnings += _clearing_secrets(body.changes, live.graph)
     warnings += tuple(moved_from_notes(desired, live.graph))
     plan = Plan(
         tool_version=__version__,
@@ -168,6 +181,56 @@ def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
     ]
     if problems:
         raise CatalogError(problems)
+
+
+def refuse_unset_secrets(plan: Plan) -> None:
+    """Before anything is written: a secret a planned write sends, whose environment variable
+    is unset or empty, is an error naming the variable at its line (CS407), not a request
+    that fails half-way through an apply. Plan and apply check it; drift writes nothing."""
+    problems = [
+        Diagnostic(
+            field.source or change.source or UNKNOWN_LOCATION,
+            Code.VARIABLE_UNSET_FOR_WRITE,
+            Severity.ERROR,
+            f"{change.address}: {field.path} is read from the environment variable "
+            f"{variable}, which is not set, and this plan writes the {change.kind.value}: "
+            f"set {variable}",
+        )
+        for change in plan.changes
+        for field in change.field_changes
+        if field.path in write_only(change.kind)
+        and (variable := secrets.unset_variable(field.after)) is not None
+    ]
+    if problems:
+        raise CatalogError(problems)
+
+
+def _held(resource: Resource, field: FieldSpec) -> object:
+    return resource.fields.get(field.name)
+
+
+def _clearing_secrets(changes: Sequence[Change], live: ResourceGraph) -> tuple[Diagnostic, ...]:
+    """A warning at each update that would clear a secret the object holds (its field beside
+    is set) because the files name no variable for it; apply refuses such a write."""
+    found: list[Diagnostic] = []
+    for change in changes:
+        current = live.by_id(change.kind).get(change.id) if change.id is not None else None
+        if change.action not in (Action.UPDATE, Action.ENABLE) or current is None:
+            continue
+        sent = (f.path for f in change.field_changes)
+        for field in unsent_secrets(change.kind, partial(_held, current), sent):
+            found.append(
+                Diagnostic(
+                    change.source or UNKNOWN_LOCATION,
+                    Code.UNSENT_WRITE_ONLY,
+                    Severity.WARNING,
+                    f"{change.address}: the update replaces the whole {change.kind.value} and "
+                    f"no read returns its {field.name} ({field.beside} is set), so apply "
+                    f"refuses it until the files name the variable: {field.name}: "
+                    "{env: NAME}",
+                )
+            )
+    return tuple(found)
 
 
 def _lookalike_creates(changes: Sequence[Change], live: ResourceGraph) -> list[Diagnostic]:
@@ -243,6 +306,7 @@ def plan_settings(settings: Settings) -> PlanSettings:
         **settings.thresholds.model_dump(),
         protect=settings.protect,
         ignore=tuple(IgnoreRule(**rule.model_dump()) for rule in settings.ignore),
+        currency=settings.currency,
     )
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
+from catalog_sync.address_pattern import matches
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
-from catalog_sync.kinds import KINDS, defaults, references
+from catalog_sync.kinds import KINDS, defaults, references, write_only
 from catalog_sync.plan.ignore import with_live_values
 from catalog_sync.plan.match import match
 from catalog_sync.plan.model import (
@@ -126,8 +127,15 @@ def _change_for(
             field_changes=_field_changes({}, wanted),
             **common,
         )
-    merged = {**current.fields, **wanted.fields}
-    if merged == current.fields and current.active:
+    # A secret is never read back, so it is no difference; it goes with any write, and a
+    # rotation (plan --rotate) asks for a write that sends it.
+    unread = write_only(wanted.kind)
+    compared = {k: v for k, v in wanted.fields.items() if k not in unread}
+    merged = {**current.fields, **compared}
+    rotated = not unread.isdisjoint(wanted.fields) and any(
+        matches(pattern, wanted.address) for pattern in settings.rotate
+    )
+    if merged == current.fields and current.active and not rotated:
         return None
     return Change(
         action=Action.UPDATE if current.active else Action.ENABLE,

@@ -281,6 +281,12 @@ class Summary(Immutable):
     classes: dict[ChangeClass, int] = Field(
         default_factory=dict, description="How many changes carry each change class."
     )
+    introduced_classes: dict[ChangeClass, int] | None = Field(
+        default=None,
+        description="With --baseline: how many changes the pull request introduces carry each "
+        "class (pre-existing changes, and money fields already pending, left out); null "
+        "without --baseline.",
+    )
 
     @property
     def changes(self) -> int:
@@ -318,11 +324,26 @@ class PlanSettings(Immutable):
     ignore: tuple[IgnoreRule, ...] = ()
     policies: PolicySettings | None = None
     exempt: tuple[PolicyExemption, ...] = ()
+    rotate: tuple[str, ...] = Field(
+        default=(),
+        description="Address patterns (plan --rotate) whose objects are updated to send their "
+        "write-only secrets again, though nothing compared differs.",
+    )
+    currency: str | None = Field(
+        default=None,
+        description="settings.currency: the base currency of the items' own prices; null "
+        "when the files do not declare it.",
+    )
 
 
 class Target(Immutable):
     api_url: str
     seller_id: str
+    emulator: bool = Field(
+        default=False,
+        description="True when the built-in emulator with demo data stood in for Cloudmore "
+        "(no API configured): nothing read or written is a live catalog.",
+    )
 
 
 class CatalogRef(Immutable):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from decimal import Decimal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from catalog_sync.graph import Address
 from catalog_sync.immutable import Immutable
@@ -32,6 +32,7 @@ class ChangeClass(enum.StrEnum):
     PRICE_DECREASE = "price-decrease"
     COST_CHANGE = "cost-change"
     NEW_SKU = "new-sku"
+    NEW_PRICE_LIST = "new-price-list"
     RETIRE = "retire"
     PUBLISH_CHANGE = "publish-change"
     CONTENT = "content"
@@ -49,7 +50,9 @@ class PriceRow(Immutable):
 
     item: Address
     currency: str | None = Field(
-        default=None, description="ISO 4217 code; null: the item's own fields (default currency)."
+        default=None,
+        description="ISO 4217 code; null: the item's own fields, in the base currency "
+        "(settings.currency).",
     )
     price: str | None = None
     cost: str | None = None
@@ -88,28 +91,62 @@ class RepricedRow(Immutable):
     """A price row the plan changes: as read live and as it will be after apply."""
 
     before: PriceRow | None = Field(description="The row as read; null for a new item.")
-    after: PriceRow
+    after: PriceRow | None = Field(
+        description="The row after apply; null for an item the plan deletes or retires (its "
+        "last prices are the before)."
+    )
+    name: str | None = Field(
+        default=None,
+        description="The item's name: as it will be, or as read for a retired item.",
+    )
+    pending: tuple[str, ...] = Field(
+        default=(),
+        description="With --baseline: the fields whose change (before and after) was already "
+        "pending against the base catalog, so the pull request did not introduce it.",
+    )
+
+    @model_validator(mode="after")
+    def _one_side(self) -> RepricedRow:
+        if self.before is None and self.after is None:
+            raise ValueError("a repriced row has a before, an after or both")
+        return self
+
+    @property
+    def row(self) -> PriceRow:
+        """The row as it will be, or as it was for a retired item."""
+        found = self.after or self.before
+        assert found is not None
+        return found
 
     @property
     def item(self) -> Address:
-        return self.after.item
+        return self.row.item
+
+    @property
+    def currency(self) -> str | None:
+        return self.row.currency
 
     @property
     def service(self) -> Address:
-        return self.after.item.top
+        return self.item.top
+
+    @property
+    def retired(self) -> bool:
+        return self.after is None
 
     def changes(self) -> list[PriceChange]:
-        """The fields that differ, in price, cost, recommendedPrice order."""
+        """The fields that differ, in price, cost, recommendedPrice order (every field with a
+        last value, for a retired item)."""
         found = []
         for field in PRICE_FIELDS:
             old = self.before.value(field) if self.before is not None else None
-            new = self.after.value(field)
+            new = self.after.value(field) if self.after is not None else None
             if old != new:
                 found.append(
                     PriceChange(
                         service=self.service,
                         item=self.item,
-                        currency=self.after.currency,
+                        currency=self.currency,
                         field=field,
                         before=old,
                         after=new,

@@ -8,13 +8,15 @@ be after apply (``safety``) and as read (``livePolicy``, for drift).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
-from catalog_sync.graph import Address, Fields, ResourceGraph
+from catalog_sync.graph import Address, Fields, Resource, ResourceGraph
+from catalog_sync.kinds import PRICE_FIELDS
 from catalog_sync.plan.ignore import with_live_values
 from catalog_sync.plan.match import match
 from catalog_sync.plan.model import (
     Change,
+    Origin,
     Plan,
     PlanBody,
     PlanSettings,
@@ -25,9 +27,24 @@ from catalog_sync.plan.model import (
 from catalog_sync.pricing.classes import class_totals, classes_of
 from catalog_sync.pricing.model import PriceRow, RepricedRow
 from catalog_sync.pricing.policies import change_findings, row_findings, split
-from catalog_sync.pricing.rows import RowKey, cell_of, price_rows
+from catalog_sync.pricing.rows import PendingPrice, RowKey, cell_of, price_rows
 
-__all__ = ["about_rows", "exemptions", "priced", "written_findings"]
+__all__ = ["about_rows", "exemptions", "pending_prices", "priced", "written_findings"]
+
+
+def pending_prices(changes: Iterable[Change]) -> frozenset[PendingPrice]:
+    """Every money field the changes write, with its before and after: a base plan's, so the
+    pull request's plan can tell which of its price changes were already pending."""
+    return frozenset(
+        (cell.item, cell.currency, cell.field, _money(f.before), _money(f.after))
+        for change in changes
+        for f in change.field_changes
+        if (cell := cell_of(change.address, f.path)) is not None
+    )
+
+
+def _money(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def exemptions(desired: ResourceGraph) -> tuple[PolicyExemption, ...]:
@@ -40,26 +57,55 @@ def exemptions(desired: ResourceGraph) -> tuple[PolicyExemption, ...]:
 
 
 def priced(
-    body: PlanBody, desired: ResourceGraph, live: ResourceGraph, settings: PlanSettings
+    body: PlanBody,
+    desired: ResourceGraph,
+    live: ResourceGraph,
+    settings: PlanSettings,
+    pending: Collection[PendingPrice] | None = None,
 ) -> PlanBody:
-    changes = tuple(c.model_copy(update={"classes": classes_of(c)}) for c in body.changes)
-    summary = body.summary.model_copy(update={"classes": class_totals(changes)})
-    touched = {c.address: _row_keys(c) for c in changes}
+    """``pending``: with --baseline, the price changes the base catalog's plan makes (so the
+    rows mark the fields the pull request did not introduce, and the summary counts the
+    classes it did)."""
+    holders = any(_holds_prices(c) for c in body.changes)
+    retired = [c for c in body.changes if c.action.removes]
+    touched = {c.address: _row_keys(c) for c in body.changes if not c.action.removes}
     touched = {address: keys for address, keys in touched.items() if keys}
+    needed = holders or touched or retired or settings.policies is not None
+    matched = match(desired, live) if needed else live
+    changes = tuple(
+        c.model_copy(update={"classes": classes_of(c, _fields(matched.get(c.address)))})
+        for c in body.changes
+    )
+    summary = body.summary.model_copy(update={"classes": class_totals(changes)})
+    if pending is not None:
+        introduced = class_totals(changes, frozenset())
+        summary = summary.model_copy(update={"introduced_classes": introduced})
     update: dict[str, object] = {"changes": changes, "summary": summary}
-    if not touched and settings.policies is None:
+    if not touched and not retired and settings.policies is None:
         return body.model_copy(update=update)
 
-    sides = _Sides(desired, match(desired, live), settings)
+    sides = _Sides(desired, matched, settings)
     keys = {key for found in touched.values() for key in found}
     before = price_rows(sides.before(touched))
     after = price_rows(sides.after(touched))
-    repriced = tuple(
-        RepricedRow(before=before.get(key), after=after[key])
+    rows = [
+        RepricedRow(
+            before=before.get(key),
+            after=after[key],
+            name=sides.name(key[0]),
+            pending=_pending_fields(before.get(key), after[key], pending),
+        )
         for key in sorted(keys, key=_order)
         if key in after
-    )
+    ]
+    rows += _retired_rows([c for c in changes if c.action.removes], sides, keys)
+    repriced = tuple(sorted(rows, key=lambda row: _order((row.item, row.currency))))
     update["prices"] = repriced
+    if pending is not None:
+        cells = {(row.item, row.currency, field) for row in repriced for field in row.pending}
+        update["summary"] = summary.model_copy(
+            update={"introduced_classes": class_totals(changes, cells)}
+        )
     if settings.policies is not None:
         everything = list(desired.resources)
         after_all = _sorted(price_rows(sides.after(everything)))
@@ -69,6 +115,67 @@ def priced(
         before_all = _sorted(price_rows(sides.before(everything)))
         update["live_policy"] = _findings(before_all, (), settings)[0]
     return body.model_copy(update=update)
+
+
+def _fields(resource: Resource | None) -> Fields | None:
+    return None if resource is None else resource.fields
+
+
+def _holds_prices(change: Change) -> bool:
+    """Whether the change writes prices of items other than its object (a price list)."""
+    return any(
+        cell is not None and cell.item != change.address
+        for f in change.field_changes
+        if (cell := cell_of(change.address, f.path)) is not None
+    )
+
+
+def _pending_fields(
+    before: PriceRow | None, after: PriceRow | None, pending: Collection[PendingPrice] | None
+) -> tuple[str, ...]:
+    if not pending:
+        return ()
+    row = after or before
+    assert row is not None
+    found = []
+    for field in PRICE_FIELDS:
+        old = before.value(field) if before is not None else None
+        new = after.value(field) if after is not None else None
+        if old != new and (row.item, row.currency, field, old, new) in pending:
+            found.append(field)
+    return tuple(found)
+
+
+def _retired_rows(
+    retired: Iterable[Change], sides: _Sides, written: Collection[RowKey]
+) -> list[RepricedRow]:
+    """The last prices of every item a delete or disable retires: the object's own rows and
+    those of the items below it, in every currency read (a service's price lists name the
+    items they price)."""
+    rows: list[RepricedRow] = []
+    seen = set(written)
+    by_top: dict[Address, dict[RowKey, PriceRow]] = {}
+    for change in retired:
+        top = change.address.top
+        if top not in by_top:
+            under = [top, *(r.address for r in sides.live.descendants(top))]
+            by_top[top] = price_rows(sides.before(under))
+        last = by_top[top]
+        gone = {change.address, *(r.address for r in sides.live.descendants(change.address))}
+        for key in sorted(last, key=_order):
+            if key[0] not in gone or key in seen:
+                continue
+            seen.add(key)
+            fields = tuple(f for f in PRICE_FIELDS if last[key].value(f) is not None)
+            rows.append(
+                RepricedRow(
+                    before=last[key],
+                    after=None,
+                    name=sides.live_name(key[0]),
+                    pending=fields if change.origin is Origin.PRE_EXISTING else (),
+                )
+            )
+    return rows
 
 
 def _row_keys(change: Change) -> set[RowKey]:
@@ -86,8 +193,11 @@ def _findings(
     """The policy findings on the rows and on the repriced rows' changes: (those that stand,
     those policyExempt silenced)."""
     assert settings.policies is not None
-    found = row_findings(rows, settings.policies)
-    found += change_findings((p for row in repriced for p in row.changes()), settings.policies)
+    base = settings.currency
+    found = row_findings(rows, settings.policies, base)
+    found += change_findings(
+        (p for row in repriced if not row.retired for p in row.changes()), settings.policies, base
+    )
     return split(found, {e.address: frozenset(e.rules) for e in settings.exempt})
 
 
@@ -114,6 +224,19 @@ class _Sides:
             if current is not None:
                 found.append((address, current.fields))
         return found
+
+    def name(self, item: Address) -> str | None:
+        """The item's name as it will be (the files'), else as read."""
+        for graph in (self.desired, self.live):
+            found = graph.get(item)
+            if found is not None and isinstance(found.fields.get("name"), str):
+                return str(found.fields["name"])
+        return None
+
+    def live_name(self, item: Address) -> str | None:
+        found = self.live.get(item)
+        name = None if found is None else found.fields.get("name")
+        return name if isinstance(name, str) else None
 
     def after(self, addresses: Iterable[Address]) -> list[tuple[Address, Fields]]:
         found: list[tuple[Address, Fields]] = []

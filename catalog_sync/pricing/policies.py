@@ -16,7 +16,14 @@ from catalog_sync.normalise import format_money
 from catalog_sync.plan.model import PolicySettings, SafetyFinding, SafetyRule
 from catalog_sync.pricing.model import PolicyDetail, PriceChange, PriceRow
 
-__all__ = ["PRICE_CHANGE_FIELDS", "change_findings", "currency_label", "row_findings", "split"]
+__all__ = [
+    "BASE_CURRENCY",
+    "PRICE_CHANGE_FIELDS",
+    "change_findings",
+    "currency_label",
+    "row_findings",
+    "split",
+]
 
 PRICE_CHANGE_FIELDS = ("price", "recommendedPrice")
 """The fields maxPriceChangePercent measures: what brokers pay and are advised to charge (a
@@ -25,12 +32,22 @@ cost is the margin rule's business)."""
 Exemptions = Mapping[Address, frozenset[SafetyRule]]
 
 
-def currency_label(currency: str | None) -> str:
-    return currency or "default"
+BASE_CURRENCY = "base currency"
+"""How a row of the items' own fields is named when settings.currency is not declared: the
+currency is the seller's, and only the files can say which (docs/policies.md)."""
 
 
-def row_findings(rows: Iterable[PriceRow], policies: PolicySettings) -> list[SafetyFinding]:
-    """The margin and recommended-price rules over the rows, in the order given."""
+def currency_label(currency: str | None, base: str | None = None) -> str:
+    """A row's currency as people read it: its code, or the base currency's (settings.currency)
+    for the items' own fields, or "base currency" when that is not declared."""
+    return currency or base or BASE_CURRENCY
+
+
+def row_findings(
+    rows: Iterable[PriceRow], policies: PolicySettings, base: str | None = None
+) -> list[SafetyFinding]:
+    """The margin and recommended-price rules over the rows, in the order given; ``base`` is
+    settings.currency, named in the messages."""
     found: list[SafetyFinding] = []
     for row in rows:
         minimum = policies.min_margin_percent
@@ -38,19 +55,19 @@ def row_findings(rows: Iterable[PriceRow], policies: PolicySettings) -> list[Saf
         if minimum is not None and row.price is not None and row.cost is not None:
             below_cost = Decimal(row.price) == 0 and Decimal(row.cost) > 0
             if below_cost or (margin is not None and margin < Decimal(str(minimum))):
-                found.append(_margin_finding(row, margin, minimum))
+                found.append(_margin_finding(row, margin, minimum, base))
         if (
             policies.recommended_at_least_price
             and row.price is not None
             and row.recommended_price is not None
             and Decimal(row.recommended_price) < Decimal(row.price)
         ):
-            found.append(_recommended_finding(row))
+            found.append(_recommended_finding(row, base))
     return found
 
 
 def change_findings(
-    changes: Iterable[PriceChange], policies: PolicySettings
+    changes: Iterable[PriceChange], policies: PolicySettings, base: str | None = None
 ) -> list[SafetyFinding]:
     """maxPriceChangePercent over the plan's price changes."""
     limit = policies.max_price_change_percent
@@ -62,7 +79,7 @@ def change_findings(
         if change.field not in PRICE_CHANGE_FIELDS or percent is None:
             continue
         if abs(percent) > Decimal(str(limit)):
-            found.append(_change_finding(change, percent, limit))
+            found.append(_change_finding(change, percent, limit, base))
     return found
 
 
@@ -88,11 +105,12 @@ def _finding(
     problem: str,
     fix: str,
     values: dict[str, str],
+    base: str | None,
     field: str | None = None,
 ) -> SafetyFinding:
     return SafetyFinding(
         rule=rule,
-        message=f"{about.item} ({currency_label(about.currency)}): {problem}",
+        message=f"{about.item} ({currency_label(about.currency, base)}): {problem}",
         addresses=(about.item,),
         overridable=True,
         remedy=f"{fix}, add `policyExempt: [{rule.value}]` to the object, change "
@@ -101,7 +119,9 @@ def _finding(
     )
 
 
-def _margin_finding(row: PriceRow, margin: Decimal | None, minimum: float) -> SafetyFinding:
+def _margin_finding(
+    row: PriceRow, margin: Decimal | None, minimum: float, base: str | None
+) -> SafetyFinding:
     assert row.price is not None
     assert row.cost is not None
     shown = f"{_percent(margin)}%" if margin is not None else "below cost"
@@ -115,10 +135,11 @@ def _margin_finding(row: PriceRow, margin: Decimal | None, minimum: float) -> Sa
         f"below the {minimum:g}% minimum",
         "raise the price or lower the cost",
         values,
+        base,
     )
 
 
-def _recommended_finding(row: PriceRow) -> SafetyFinding:
+def _recommended_finding(row: PriceRow, base: str | None) -> SafetyFinding:
     assert row.price is not None
     assert row.recommended_price is not None
     return _finding(
@@ -128,11 +149,14 @@ def _recommended_finding(row: PriceRow) -> SafetyFinding:
         f"{format_money(row.price)}",
         "raise the recommendedPrice or lower the price",
         {"price": row.price, "recommendedPrice": row.recommended_price},
+        base,
         field="recommendedPrice",
     )
 
 
-def _change_finding(change: PriceChange, percent: Decimal, limit: float) -> SafetyFinding:
+def _change_finding(
+    change: PriceChange, percent: Decimal, limit: float, base: str | None
+) -> SafetyFinding:
     assert change.before is not None
     assert change.after is not None
     return _finding(
@@ -147,5 +171,6 @@ def _change_finding(change: PriceChange, percent: Decimal, limit: float) -> Safe
             "change": _percent(percent),
             "limit": str(limit),
         },
+        base,
         field=change.field,
     )

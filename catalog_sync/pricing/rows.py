@@ -13,9 +13,11 @@ from catalog_sync.graph import Address, Fields
 from catalog_sync.kinds import KINDS, PriceCell
 from catalog_sync.pricing.model import PriceRow
 
-__all__ = ["RowKey", "cell_of", "price_rows"]
+__all__ = ["PendingPrice", "RowKey", "cell_of", "price_rows"]
 
 RowKey = tuple[Address, str | None]
+PendingPrice = tuple[Address, str | None, str, str | None, str | None]
+"""One money field's change: item, currency, field, before and after."""
 
 
 def cell_of(address: Address, name: str) -> PriceCell | None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from catalog_sync.apply.report import ApplyReport, Outcome
 from catalog_sync.render.apply_text import (
+    CAUSES,
     HEADINGS,
     JOURNAL_COMMAND,
     counts_text,
     not_attempted_line,
     result_line,
 )
-from catalog_sync.render.plan_markdown import code_span, escape_markdown
+from catalog_sync.render.plan_markdown import code_span, emulator_note, escape_markdown
 from catalog_sync.render.visible import visible_output
 
 __all__ = ["render_markdown"]
@@ -34,6 +35,7 @@ def render_markdown(report: ApplyReport, *, commit: str | None = None) -> str:
         f"`{code_span(report.target.api_url)}` (seller `{code_span(report.target.seller_id)}`): "
         f"{status}; {escape_markdown(counts_text(report.counts))}.",
         "",
+        *emulator_note(report.target),
     ]
     if report.forced:
         lines += [
@@ -63,6 +65,7 @@ def render_markdown(report: ApplyReport, *, commit: str | None = None) -> str:
         lines.extend(
             f"- `{code_span(m.address)}` `{code_span(m.field)}`: "
             f"expected `{code_span(str(m.expected))}`, live `{code_span(str(m.actual))}`"
+            f"{escape_markdown(CAUSES.get(m.cause, ''))}"
             for m in report.mismatches
         )
     elif report.verified:

@@ -5,9 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from catalog_sync.apply.journal import PreviousRun
-from catalog_sync.apply.report import ApplyReport, OperationResult, Outcome
+from catalog_sync.apply.report import ApplyReport, MismatchCause, OperationResult, Outcome
 from catalog_sync.plan.model import Action
-from catalog_sync.render.plan_values import ACTION_SYMBOLS, ACTION_VERBS, format_value
+from catalog_sync.render.plan_values import (
+    ACTION_SYMBOLS,
+    ACTION_VERBS,
+    emulator_line,
+    format_value,
+)
 from catalog_sync.render.visible import visible_output
 
 __all__ = [
@@ -32,6 +37,15 @@ HEADINGS = {
     Outcome.NOT_ATTEMPTED: "Not attempted (--fail-fast stopped after the first failure):",
 }
 
+CAUSES: dict[MismatchCause | None, str] = {
+    MismatchCause.NOT_WRITTEN: " (not set by the write: it holds what it held before)",
+    MismatchCause.CHANGED_AFTER: (
+        " (neither what was written nor what was there before: changed by someone else "
+        "after the write, or stored otherwise than sent)"
+    ),
+}
+"""What a difference's cause adds to its line (catalog_sync/apply/verify.py)."""
+
 
 @visible_output
 def render_report(report: ApplyReport, *, colour: bool = False) -> str:
@@ -43,6 +57,9 @@ def render_report(report: ApplyReport, *, colour: bool = False) -> str:
         f"Apply to {report.target.api_url} (seller {report.target.seller_id}) from "
         f"{report.catalog.path}: " + counts_text(counts) + ".",
     ]
+    emulator = emulator_line(report.target)
+    if emulator:
+        lines.append(emulator)
     if report.forced:
         lines.append(f"--force lifted the safety rules: {', '.join(report.forced)}.")
         lines.extend(f"  lifted {finding}" for finding in report.lifted)
@@ -82,6 +99,7 @@ def render_report(report: ApplyReport, *, colour: bool = False) -> str:
             actual = format_value(kind, mismatch.field, mismatch.actual)
             lines.append(
                 f"  ! {mismatch.address} {mismatch.field}: expected {expected}, live {actual}"
+                + CAUSES.get(mismatch.cause, "")
             )
     elif report.verified:
         lines.append("Verification: every applied change reads back as planned.")

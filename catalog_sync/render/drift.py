@@ -5,8 +5,13 @@ from __future__ import annotations
 import html
 
 from catalog_sync.drift import DriftEntry, DriftKind, DriftReport
-from catalog_sync.render.plan_markdown import cell_code_span, code_span, escape_markdown
-from catalog_sync.render.plan_values import format_value, ignore_line
+from catalog_sync.render.plan_markdown import (
+    cell_code_span,
+    code_span,
+    emulator_note,
+    escape_markdown,
+)
+from catalog_sync.render.plan_values import emulator_line, format_value, ignore_line
 from catalog_sync.render.visible import visible_output
 from catalog_sync.render.workflow_commands import workflow_command
 
@@ -57,8 +62,11 @@ def render_text(report: DriftReport) -> str:
     lines = [
         f"Drift of {report.catalog.path} against {report.target.api_url} "
         f"(seller {report.target.seller_id})",
-        "",
     ]
+    emulator = emulator_line(report.target)
+    if emulator:
+        lines.append(emulator)
+    lines.append("")
     ignored = ignore_line(report.ignore)
     if ignored:
         lines += [ignored, ""]
@@ -84,6 +92,7 @@ def render_markdown(report: DriftReport) -> str:
         f"Catalog `{code_span(report.catalog.path)}` against "
         f"`{code_span(report.target.api_url)}` (seller `{code_span(report.target.seller_id)}`).",
         "",
+        *emulator_note(report.target),
         escape_markdown(summary_line(report)),
         "",
     ]
@@ -119,7 +128,8 @@ def render_markdown(report: DriftReport) -> str:
 
 @visible_output
 def render_github(report: DriftReport) -> str:
-    lines = []
+    emulator = emulator_line(report.target)
+    lines = [emulator] if emulator else []
     for entry in report.entries:
         located = entry.source
         details = "\n".join(_field_lines(entry)) or _headline(entry)

@@ -13,15 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from catalog_sync.plan.model import Action, Change, Plan
-from catalog_sync.pricing.classes import class_totals
 from catalog_sync.render.diagnostics import GITHUB_ANNOTATION_LIMIT
 from catalog_sync.render.plan_markdown import render_markdown
 from catalog_sync.render.plan_values import (
     ACTION_VERBS,
     changes_money,
     describe_change,
+    emulator_line,
     summary_line,
 )
+from catalog_sync.render.pricing import class_counts
 from catalog_sync.render.visible import visible_output
 from catalog_sync.render.workflow_commands import workflow_command
 
@@ -46,6 +47,11 @@ class GithubAnnotations:
 
 def github_annotations(plan: Plan, limit: int = GITHUB_ANNOTATION_LIMIT) -> GithubAnnotations:
     candidates: dict[str, list[str]] = {level: [] for level in LEVELS}
+    emulator = emulator_line(plan.target)
+    if emulator:
+        candidates["notice"].append(
+            workflow_command("notice", emulator, title="catalog-sync target")
+        )
     for finding in plan.safety:
         named = ", ".join(finding.addresses[:10])
         more = f" and {len(finding.addresses) - 10} more" if len(finding.addresses) > 10 else ""
@@ -99,18 +105,22 @@ def github_annotations(plan: Plan, limit: int = GITHUB_ANNOTATION_LIMIT) -> Gith
 
 @visible_output
 def render_github(plan: Plan) -> str:
-    """The annotations, then the plan's summary line (and what was not annotated)."""
+    """The annotations, then the plan's summary line (and what was not annotated); against
+    the built-in emulator, a line saying so first (and a notice)."""
     annotations = github_annotations(plan)
     note = _left_out_note(annotations.left_out)
     last = f"{summary_line(plan)} {note}" if note else summary_line(plan)
-    return "\n".join([*annotations.commands, last]) + "\n"
+    emulator = emulator_line(plan.target)
+    head = [emulator] if emulator else []
+    return "\n".join([*head, *annotations.commands, last]) + "\n"
 
 
 def render_github_outputs(plan: Plan) -> str:
     """Step outputs for ``$GITHUB_OUTPUT`` (docs/policies.md): the change classes present,
     comma-separated, each class's count, the number of changes and of safety findings, so a
-    workflow can label the pull request or ask finance for a review."""
-    totals = class_totals(plan.changes)
+    workflow can label the pull request or ask finance for a review. With --baseline the
+    classes are the pull request's own (what was already pending is not its doing)."""
+    totals = class_counts(plan)
     present = ",".join(found.value for found, count in totals.items() if count)
     lines = [f"change-classes={present}", f"changes={len(plan.changes)}"]
     lines += [f"{found.value}={count}" for found, count in totals.items()]

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from catalog_sync.graph import Kind
-from catalog_sync.plan.model import Action, Change, Origin, Plan
+from catalog_sync.graph import Address, Kind
+from catalog_sync.plan.model import Action, Change, Origin, Plan, Target
 from catalog_sync.render.plan_values import (
     ACTION_VERBS,
     describe_change,
+    emulator_line,
     repeats_default,
     summary_line,
     unmanaged_status,
@@ -22,6 +23,8 @@ from catalog_sync.render.plan_values import (
 from catalog_sync.render.pricing import (
     class_table,
     header_lines,
+    item_names,
+    origins_line,
     price_lines,
     top_label,
 )
@@ -32,7 +35,9 @@ __all__ = [
     "cell_code_span",
     "code_span",
     "comment_marker",
+    "emulator_note",
     "escape_markdown",
+    "inline_markdown",
     "render_markdown",
 ]
 
@@ -75,6 +80,8 @@ def render_markdown(
         f"{made_from}, against `{code_span(plan.target.api_url)}` "
         f"(seller `{code_span(plan.target.seller_id)}`).",
         "",
+        *emulator_note(plan.target),
+        *_origins(plan),
         *_class_summary(plan),
         escape_markdown(summary_line(plan)),
         "",
@@ -89,7 +96,7 @@ def render_markdown(
         for finding in plan.safety:
             head.append(
                 f"> - **{finding.rule.value}**: {escape_markdown(finding.message)}. "
-                f"To proceed: {escape_markdown(finding.remedy)}"
+                f"To proceed: {inline_markdown(finding.remedy)}"
             )
         head.append("")
     if plan.exempted:
@@ -111,13 +118,15 @@ def render_markdown(
     for line in header_lines(plan):
         head += [f"_{escape_markdown(line)}_", ""]
 
+    names = item_names(plan)
     introduced = [c for c in plan.changes if c.origin is not Origin.PRE_EXISTING]
     # Prices first, content folded below them; both count against the comment's limit.
     sections = price_tables(plan)
-    sections += [_section(title, changes) for title, changes in _groups(introduced)]
+    sections += [_section(title, changes, names) for title, changes in _groups(introduced)]
     pre_existing = [c for c in plan.changes if c.origin is Origin.PRE_EXISTING]
-    if pre_existing:
-        sections.append(_pre_existing(pre_existing))
+    pending_prices = price_tables(plan, pre_existing=True)
+    if pre_existing or pending_prices:
+        sections.append(_pre_existing(pre_existing, pending_prices, names))
     if plan.unmanaged:
         rows = [
             f"- `{code_span(entry.address)}` (id `{entry.id}`{unmanaged_status(entry)})"
@@ -140,6 +149,17 @@ def render_markdown(
     return out
 
 
+def emulator_note(target: Target) -> list[str]:
+    """A note block under the header when the built-in emulator stood in for Cloudmore."""
+    line = emulator_line(target)
+    return ["> [!NOTE]", f"> **{escape_markdown(line)}**", ""] if line else []
+
+
+def _origins(plan: Plan) -> list[str]:
+    line = origins_line(plan)
+    return [escape_markdown(line), ""] if line else []
+
+
 def _class_summary(plan: Plan) -> list[str]:
     """Changes by class and by service: what a reviewer (or finance) looks at first."""
     columns, rows = class_table(plan)
@@ -156,24 +176,45 @@ def _class_summary(plan: Plan) -> list[str]:
     return [*lines, ""]
 
 
-def price_tables(plan: Plan) -> list[str]:
-    """One table per service of every money field the plan changes (docs/policies.md)."""
+def price_tables(plan: Plan, *, pre_existing: bool = False) -> list[str]:
+    """One table per service of every money field the plan changes (docs/policies.md); with
+    --baseline, the pull request's own, or (``pre_existing``) those already pending."""
     tables: list[str] = []
-    for service, priced in price_lines(plan):
+    heading = "#### Pre-existing prices" if pre_existing else "### Prices"
+    for service, priced in price_lines(plan, pre_existing=pre_existing):
+        flagged = any(line.flags for line in priced)
+        policy = (" policy |", "---|") if flagged else ("", "")
         lines = [
-            f"### Prices: {escape_markdown(top_label(service))}",
+            f"{heading}: {escape_markdown(top_label(service))}",
             "",
-            "| item | currency | field | old → new | change | margin before → after |",
-            "|---|---|---|---:|---:|---:|",
+            "| item | name | currency | field | old → new | change | margin before → after |"
+            + policy[0],
+            "|---|---|---|---|---:|---:|---:|" + policy[1],
         ]
-        lines += [
-            f"| `{cell_code_span(line.item)}` | {escape_markdown(line.currency)} | {line.field} "
-            f"| {line.before} → {line.after} | {line.percent} "
-            f"| {line.margin_before} → {line.margin_after} |"
-            for line in priced
-        ]
+        for line in priced:
+            flags = ", ".join(line.flags)
+            lines.append(
+                f"| `{cell_code_span(line.item)}` | {escape_markdown(line.name)} "
+                f"| {escape_markdown(line.currency)} | {line.field} "
+                f"| {line.before} → {line.after} | {line.percent} "
+                f"| {line.margin_before} → {line.margin_after} |"
+                + (f" {'**⚠ ' + flags + '**' if flags else ''} |" if flagged else "")
+            )
         tables.append("\n".join(lines) + "\n")
     return tables
+
+
+def inline_markdown(text: str) -> str:
+    """Text whose `backticked` parts are code, as catalog-sync writes its remedies: each such
+    part becomes a code span (literal inside), the rest is escaped, so a caution block shows
+    code instead of literal backticks."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick is text
+        return escape_markdown(text)
+    return "".join(
+        f"`{code_span(part)}`" if index % 2 else escape_markdown(part)
+        for index, part in enumerate(parts)
+    )
 
 
 def cell_code_span(text: str) -> str:
@@ -190,26 +231,34 @@ def _groups(changes: Iterable[Change]) -> list[tuple[str, list[Change]]]:
     return list(groups.items())
 
 
-def _pre_existing(changes: list[Change]) -> str:
+def _pre_existing(changes: list[Change], prices: list[str], names: Mapping[Address, str]) -> str:
+    """What was already pending before the pull request: a warning, its price tables (the
+    finance view of it, apart from the pull request's own) and the changes folded."""
+    what = f"{len(changes)} change(s)" if changes else "Some price changes"
     warning = (
-        f"> [!WARNING]\n> {len(changes)} change(s) were already pending before this pull "
+        f"> [!WARNING]\n> {what} were already pending before this pull "
         "request (edits made in Cloudmore, or an earlier merge not applied yet): applying "
         "this plan makes them too.\n\n"
     )
-    body = "\n".join(_change_lines(changes))
-    return warning + _details(f"Pre-existing changes ({len(changes)})", body)
+    tables = "\n".join(prices) + "\n" if prices else ""
+    if not changes:
+        return warning + tables
+    body = "\n".join(_change_lines(changes, names))
+    return warning + tables + _details(f"Pre-existing changes ({len(changes)})", body)
 
 
-def _section(title: str, changes: list[Change]) -> str:
-    body = _change_lines(changes)
+def _section(title: str, changes: list[Change], names: Mapping[Address, str]) -> str:
+    body = _change_lines(changes, names)
     verbs = sorted({ACTION_VERBS[c.action] for c in changes})
     return _details(f"{title}: {len(changes)} change(s), {', '.join(verbs)}", "\n".join(body))
 
 
-def _change_lines(changes: list[Change]) -> list[str]:
+def _change_lines(changes: list[Change], names: Mapping[Address, str]) -> list[str]:
     body: list[str] = []
     for change in changes:
-        body.append(f"**{change.action.value}** `{code_span(change.address)}`")
+        name = names.get(change.address)
+        named = f" ({escape_markdown(name)})" if name else ""
+        body.append(f"**{change.action.value}** `{code_span(change.address)}`{named}")
         body.extend(
             f"- `{code_span(describe_change(change, field))}`"
             for field in change.field_changes

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
-from catalog_sync.plan.model import Action, Change, Plan
+from catalog_sync.graph import Address
+from catalog_sync.plan.model import Action, Change, Origin, Plan
 from catalog_sync.render.plan_values import (
     ACTION_SYMBOLS,
     ACTION_VERBS,
     describe_change,
+    emulator_line,
     repeats_default,
     summary_line,
     unmanaged_status,
@@ -16,6 +18,8 @@ from catalog_sync.render.plan_values import (
 from catalog_sync.render.pricing import (
     classes_line,
     header_lines,
+    item_names,
+    origins_line,
     price_lines,
     top_label,
 )
@@ -34,8 +38,11 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
     lines = [
         f"Plan for {plan.catalog.path} against {plan.target.api_url} "
         f"(seller {plan.target.seller_id})",
-        "",
     ]
+    emulator = emulator_line(plan.target)
+    if emulator:
+        lines.append(paint("!", emulator))
+    lines.append("")
     for line in header_lines(plan):
         lines += [line, ""]
     if plan.safety:
@@ -51,13 +58,31 @@ def render_text(plan: Plan, *, colour: bool = False) -> str:
         lines.append("Exempted by policyExempt (apply does not refuse these):")
         lines.extend(f"  - {finding.rule.value}: {finding.message}" for finding in plan.exempted)
         lines.append("")
+    origins = origins_line(plan)
+    if origins:
+        lines += [origins, ""]
     by_class = classes_line(plan)
     if by_class:
         lines += [by_class, ""]
     lines.extend(price_tables(plan))
+    pre_existing = [c for c in plan.changes if c.origin is Origin.PRE_EXISTING]
+    pending_prices = price_tables(plan, pre_existing=True)
+    if pre_existing or pending_prices:
+        what = f"{len(pre_existing)} change(s)" if pre_existing else "Some price changes"
+        lines += [
+            paint(
+                "!",
+                f"{what} marked (pre-existing) were already pending before this change (edits "
+                "made in Cloudmore, or an earlier merge not applied yet): applying this plan "
+                "makes them too.",
+            ),
+            "",
+        ]
+        lines.extend(pending_prices)
 
+    names = item_names(plan)
     for change in plan.changes:
-        lines.extend(_change_lines(change, paint))
+        lines.extend(_change_lines(change, paint, names))
 
     if plan.unmanaged:
         lines.append(
@@ -92,27 +117,43 @@ def rename_hint_lines(plan: Plan) -> list[str]:
     return lines
 
 
-_HEADINGS = ("item", "currency", "field", "old -> new", "change", "margin before -> after")
+_HEADINGS = (
+    "item",
+    "name",
+    "currency",
+    "field",
+    "old -> new",
+    "change",
+    "margin before -> after",
+    "policy",
+)
 
 
-def price_tables(plan: Plan) -> list[str]:
-    """One aligned table per service of every money field the plan changes."""
+def price_tables(plan: Plan, *, pre_existing: bool = False) -> list[str]:
+    """One aligned table per service of every money field the plan changes; with --baseline,
+    the change's own, or (``pre_existing``) those already pending."""
     lines: list[str] = []
-    for service, priced in price_lines(plan):
+    heading = "Pre-existing prices" if pre_existing else "Prices"
+    for service, priced in price_lines(plan, pre_existing=pre_existing):
         cells = [
             (
                 line.item,
+                line.name,
                 line.currency,
                 line.field,
                 f"{line.before} -> {line.after}",
                 line.percent,
                 f"{line.margin_before} -> {line.margin_after}",
+                f"! {', '.join(line.flags)}" if line.flags else "",
             )
             for line in priced
         ]
-        widths = [max(len(row[i]) for row in (_HEADINGS, *cells)) for i in range(len(_HEADINGS))]
-        lines.append(f"Prices: {top_label(service)}")
-        for row in (_HEADINGS, *cells):
+        # The policy column only where a row breaches one.
+        count = len(_HEADINGS) if any(line.flags for line in priced) else len(_HEADINGS) - 1
+        rows = [row[:count] for row in (_HEADINGS, *cells)]
+        widths = [max(len(row[i]) for row in rows) for i in range(count)]
+        lines.append(f"{heading}: {top_label(service)}")
+        for row in rows:
             lines.append(
                 "  "
                 + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
@@ -121,9 +162,14 @@ def price_tables(plan: Plan) -> list[str]:
     return lines
 
 
-def _change_lines(change: Change, paint: Callable[[str, str], str]) -> list[str]:
+def _change_lines(
+    change: Change, paint: Callable[[str, str], str], names: Mapping[Address, str]
+) -> list[str]:
     symbol = ACTION_SYMBOLS[change.action]
-    lines = [f"  # {change.address} will be {ACTION_VERBS[change.action]}"]
+    name = names.get(change.address)
+    named = f" ({name})" if name else ""
+    pending = " (pre-existing)" if change.origin is Origin.PRE_EXISTING else ""
+    lines = [f"  # {change.address}{named} will be {ACTION_VERBS[change.action]}{pending}"]
     if change.action is Action.CREATE:
         shown = [f for f in change.field_changes if not repeats_default(f.after)]
     else:

@@ -6,9 +6,17 @@ import json
 from collections.abc import Sequence
 
 from catalog_sync.graph import FieldValue, Kind
-from catalog_sync.kinds import KINDS, field_spec
+from catalog_sync.kinds import KINDS, field_spec, write_only
 from catalog_sync.normalise import FieldType, format_money
-from catalog_sync.plan.model import Action, Change, FieldChange, IgnoreRule, Plan, Unmanaged
+from catalog_sync.plan.model import (
+    Action,
+    Change,
+    FieldChange,
+    IgnoreRule,
+    Plan,
+    Target,
+    Unmanaged,
+)
 from catalog_sync.pricing.model import change_percent
 
 __all__ = [
@@ -16,6 +24,7 @@ __all__ = [
     "ACTION_VERBS",
     "changes_money",
     "describe_change",
+    "emulator_line",
     "format_value",
     "ignore_line",
     "money_delta",
@@ -40,6 +49,18 @@ ACTION_VERBS = {
     Action.ENABLE: "enabled",
     Action.PUBLISH: "published",
 }
+
+
+EMULATOR_LINE = (
+    "Built-in emulator with demo data, not Cloudmore: no live catalog was read or is changed "
+    "(no Cloudmore API configured)."
+)
+
+
+def emulator_line(target: Target) -> str | None:
+    """The sentence every header carries when the built-in emulator stood in for Cloudmore,
+    so demo data is never mistaken for the seller's catalog; None against Cloudmore."""
+    return EMULATOR_LINE if target.emulator else None
 
 
 def _is_money(kind: Kind, path: str) -> bool:
@@ -83,10 +104,14 @@ def repeats_default(value: FieldValue) -> bool:
 
 
 def describe_change(change: Change, field: FieldChange) -> str:
-    """``price: 10.00 -> 12.00 (+20.0%)``, or ``name: "x"`` for a field of a create."""
+    """``price: 10.00 -> 12.00 (+20.0%)``, or ``name: "x"`` for a field of a create, or
+    ``basicAuthPassword: (write-only, sent) "env:NAME"`` for a secret."""
     after = format_value(change.kind, field.path, field.after)
     if change.action is Action.CREATE:
         return f"{field.path}: {after}"
+    if field.path in write_only(change.kind):
+        # Never read, so there is no before: the write sends the variable's value.
+        return f"{field.path}: (write-only, sent) {after}"
     before = format_value(change.kind, field.path, field.before)
     return f"{field.path}: {before} -> {after}{money_delta(change.kind, field)}"
 

@@ -85,9 +85,9 @@ def _converged(catalog: Path) -> None:
 def test_example_onto_empty_converges(empty: Served) -> None:
     applied = cli("apply", str(EXAMPLE), "--yes")
     assert applied.exit_code == 0, applied.output
-    assert "49 done, 0 failed, 0 skipped, 0 not attempted" in applied.stdout
+    assert "52 done, 0 failed, 0 skipped, 0 not attempted" in applied.stdout
     assert "Verification: every applied change reads back as planned." in applied.stdout
-    assert "apply: [49/49]" in applied.stderr  # plain progress lines without a terminal
+    assert "apply: [52/52]" in applied.stderr  # plain progress lines without a terminal
     _converged(EXAMPLE)
     empty.no_duplicates()
 
@@ -191,9 +191,9 @@ def test_json_report_on_stdout_plan_and_progress_on_stderr(empty: Served) -> Non
     assert applied.exit_code == 0, applied.output
     report = json.loads(applied.stdout)
     assert report["ok"] is True
-    assert report["counts"]["done"] == 49
+    assert report["counts"]["done"] == 52
     assert report["verified"] is True
-    assert "Plan: 44 to create" in applied.stderr
+    assert "Plan: 47 to create" in applied.stderr
 
 
 def test_nothing_to_apply_says_so_and_exits_0(empty: Served) -> None:

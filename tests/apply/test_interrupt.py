@@ -93,7 +93,7 @@ def test_ctrl_c_waits_for_requests_in_flight_reports_and_exits_130(
         assert records[-1]["interrupted"] is True
         outcomes = {r["address"]: r["outcome"] for r in records if r["event"] == "result"}
         started = {r["address"] for r in records if r["event"] == "start"}
-        assert len(outcomes) == records[0]["changes"] == 49
+        assert len(outcomes) == records[0]["changes"] == 52
         # Every request in flight finished and was journaled; nothing else started.
         assert started == {a for a, o in outcomes.items() if o in ("done", "failed")}
         assert "not_attempted" in outcomes.values()

@@ -17,14 +17,15 @@ from bench.bounds import (
 def test_a_plan_reads_every_list_once_and_the_details_lists_leave_out() -> None:
     # The 10 x 10 x 9 catalog with the harness's 2 brokers: 1 token + 5 lookups +
     # brokers list + 2 broker details + services list + 10 service details + 10 products
-    # lists + 100 product details + 100 addons lists; token -> services -> products -> addons.
-    assert plan_minimum(10, 100, 2) == Minimum(230, 4)
-    assert plan_minimum(10, 100) == Minimum(228, 4)
+    # lists + 100 product details + 100 addons lists + the webhooks list (once, for every
+    # service); token -> services -> products -> addons.
+    assert plan_minimum(10, 100, 2) == Minimum(231, 4)
+    assert plan_minimum(10, 100) == Minimum(229, 4)
     assert plan_minimum(0, 0) == Minimum(8, 2)
     assert plan_minimum(0, 0, 2) == Minimum(10, 3)
-    assert plan_minimum(3, 0) == Minimum(14, 3)
-    # The demo seed (1 broker, 5 services, 8 products): docs/contracts.md's 35.
-    assert plan_minimum(5, 8, 1).requests == 35
+    assert plan_minimum(3, 0) == Minimum(15, 3)
+    # The demo seed (1 broker, 5 services, 8 products): docs/contracts.md's 36.
+    assert plan_minimum(5, 8, 1).requests == 36
 
 
 def test_creates_onto_an_empty_seller() -> None:
@@ -48,9 +49,18 @@ def test_a_service_to_stay_unpublished_needs_no_publish_write() -> None:
 
 def test_changes_under_existing_products() -> None:
     minimum = change_minimum(services=8, products=192, writes=480, parents=192, brokers=2)
-    # plan 410; the apply's token; check and verify each: services list, 8 products lists,
-    # 192 addons lists
-    assert minimum == Minimum(410 + 1 + 201 + 480 + 201, 4 + 1 + 3 + 1 + 3, 480)
+    # plan 411 (its webhooks list included); the apply's token; check and verify each:
+    # services list, 8 products lists, 192 addons lists
+    assert minimum == Minimum(411 + 1 + 201 + 480 + 201, 4 + 1 + 3 + 1 + 3, 480)
+
+
+def test_updates_re_read_each_object_right_before_its_write() -> None:
+    reads = change_minimum(services=8, products=192, writes=480, parents=192, brokers=2)
+    rereads = change_minimum(
+        services=8, products=192, writes=480, parents=192, brokers=2, updates=True
+    )
+    # One GET per update, on its path right before the PUT (docs/contracts.md).
+    assert rereads == reads + Minimum(480, 1)
 
 
 def test_changes_read_only_the_services_above_their_parents() -> None:

@@ -19,6 +19,7 @@ def _catalog_addresses() -> list[Address]:
     for service in catalog.services:
         address = Address.of(Kind.SERVICE, service.name)
         found.append(address)
+        found.extend(address.child(Kind.WEBHOOK, hook.name) for hook in service.webhooks)
         for product in service.products:
             found.append(address.child(Kind.PRODUCT, product.item_code))
             found.extend(
@@ -32,7 +33,7 @@ def test_against_empty_every_resource_is_created_parents_first() -> None:
     plan, _ = plan_on("empty")
     creates = [c for c in plan.changes if c.action is Action.CREATE]
     assert sorted(Address.parse(c.address) for c in creates) == sorted(_catalog_addresses())
-    assert len(creates) == 2 + 6 + 10 + 26
+    assert len(creates) == 2 + 6 + 10 + 26 + 3
     # Every publish but `to: none` (which is how a new service starts) is planned.
     publishes = [c.address for c in plan.changes if c.action is Action.PUBLISH]
     assert len(publishes) == 5
@@ -128,7 +129,7 @@ def test_against_demo_the_plan_is_exactly_the_seeded_differences() -> None:
 
 @pytest.mark.parametrize(
     ("seed", "brokers", "services", "products", "total"),
-    [("empty", 0, 0, 0, 8), ("demo", 1, 5, 8, 35)],
+    [("empty", 0, 0, 0, 8), ("demo", 1, 5, 8, 36)],
 )
 def test_reading_live_state_costs_exactly_the_lists_and_the_detail_reads(
     seed: str, brokers: int, services: int, products: int, total: int
@@ -139,9 +140,12 @@ def test_reading_live_state_costs_exactly_the_lists_and_the_detail_reads(
     gets = [e["path"] for e in log if e["method"] == "GET"]
     # 1 token + 5 lookups (categories, regions, countries, e-mail templates, custom property
     # definitions) + 1 broker list + B broker details + 1 service list + S service details +
-    # S product lists + P product details + P addon lists (docs/contracts.md).
+    # S product lists + P product details + P addon lists + 1 webhook list, once for every
+    # service, when there is one (docs/contracts.md).
+    webhooks = min(services, 1)
     assert len(log) == total
-    assert total == 1 + 5 + 1 + brokers + 1 + services + services + products + products
+    assert total == 1 + 5 + 1 + brokers + 1 + services + services + products + products + webhooks
+    assert sum(p.endswith("/webhooks") for p in gets) == webhooks
     assert sum(p.endswith("/settings/CustomProperties") for p in gets) == 1
     assert sum(p.endswith("/brokers") for p in gets) == 1
     assert sum("/brokers/" in p for p in gets) == brokers

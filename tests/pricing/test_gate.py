@@ -42,6 +42,6 @@ async def test_an_emptied_safety_list_still_meets_the_policies_of_the_rows_it_wr
                 ApplyOptions(journal_dir=journal_dir),
             )
     assert "rule minMarginPercent" in str(refused.value)
-    assert f"{GWS_STD} (default): margin 20.0% (price 12.00, cost 9.60)" in str(refused.value)
+    assert f"{GWS_STD} (base currency): margin 20.0% (price 12.00, cost 9.60)" in str(refused.value)
     assert writes_after(emulator.requests(), seq) == []
     assert not journal_dir.exists()

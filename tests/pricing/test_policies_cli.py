@@ -53,7 +53,7 @@ def test_a_margin_below_the_minimum_is_a_finding_that_apply_refuses_until_forced
     assert planned.exit_code == 0, planned.output
     assert "Pricing policies (settings.policies): minMarginPercent 10%\n" in planned.output
     assert (
-        f"minMarginPercent: {STD} (default): margin 4.0% (price 10.00, cost 9.60) is below "
+        f"minMarginPercent: {STD} (base currency): margin 4.0% (price 10.00, cost 9.60) is below "
         "the 10% minimum" in planned.output
     )
     as_json = json.loads(run("plan", str(catalog), "--format", "json").output)
@@ -81,7 +81,7 @@ def test_a_margin_below_the_minimum_is_a_finding_that_apply_refuses_until_forced
     report = json.loads(forced.output[forced.output.index("{\n") :])
     assert report["forced"] == ["minMarginPercent"]
     assert report["lifted"] == [
-        f"minMarginPercent: {STD} (default): margin 4.0% (price 10.00, cost 9.60) is below "
+        f"minMarginPercent: {STD} (base currency): margin 4.0% (price 10.00, cost 9.60) is below "
         "the 10% minimum"
     ]
     (write,) = _api_writes(demo_url)
@@ -103,7 +103,7 @@ def test_policy_exempt_silences_the_rule_and_the_plan_says_so(
     assert "Safety findings" not in planned.output
     assert f"Policy exemptions (policyExempt): minMarginPercent on {STD}" in planned.output
     assert "Exempted by policyExempt (apply does not refuse these):" in planned.output
-    assert f"  - minMarginPercent: {STD} (default): margin 4.0%" in planned.output
+    assert f"  - minMarginPercent: {STD} (base currency): margin 4.0%" in planned.output
     as_json = json.loads(run("plan", str(catalog), "--format", "json").output)
     assert as_json["safety"] == []
     assert [f["addresses"] for f in as_json["exempted"]] == [[STD]]
@@ -124,7 +124,7 @@ def test_drift_reports_a_margin_eroded_by_a_cost_raised_through_the_api(
     drifted = run("drift", str(catalog))
     assert drifted.exit_code == 2, drifted.output
     assert (
-        f"minMarginPercent: {PLUS} (default): margin 1.1% (price 18.00, cost 17.80) is below "
+        f"minMarginPercent: {PLUS} (base currency): margin 1.1% (price 18.00, cost 17.80) is below "
         "the 3% minimum" in drifted.output
     )
     report = json.loads(run("drift", str(catalog), "--format", "json").output)
@@ -186,6 +186,7 @@ def test_github_output_carries_the_change_classes(
         "price-decrease=0\n"
         "cost-change=1\n"
         "new-sku=0\n"
+        "new-price-list=0\n"
         "retire=0\n"
         "publish-change=0\n"
         "content=0\n"

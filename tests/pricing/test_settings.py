@@ -76,3 +76,14 @@ def test_policy_exempt_also_silences_the_files_own_margin_warning(tmp_path: Path
         loss_leader.format(rule="minMarginPercent"), encoding="utf-8"
     )
     assert load_catalog(tmp_path).warnings == ()
+
+
+def test_the_base_currency_is_read_and_a_bad_code_reported_at_its_line(tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text("settings:\n  currency: EUR\n" + SERVICE.format(rule="minMarginPercent"))
+    assert load_catalog(tmp_path).catalog.settings.currency == "EUR"
+
+    catalog.write_text("settings:\n  currency: euro\n" + SERVICE.format(rule="minMarginPercent"))
+    result = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{catalog.as_posix()}:2:13:" in result.output

@@ -10,7 +10,7 @@ from catalog_sync.pricing.model import PriceRow, RepricedRow
 from catalog_sync.render.plan_markdown import price_tables as markdown_tables
 from catalog_sync.render.plan_markdown import render_markdown
 from catalog_sync.render.plan_text import price_tables as text_tables
-from catalog_sync.render.pricing import price_lines
+from catalog_sync.render.pricing import natural_key, price_lines
 from tests.golden import assert_golden
 from tests.plan.support import plan_on
 
@@ -57,3 +57,8 @@ def test_the_markdown_plan_starts_with_the_summary_by_class_and_service(plan: Pl
     assert markdown.index("### Prices: service Google Workspace") < markdown.index(
         "<details><summary>Service Google Workspace"
     )
+
+
+def test_items_sort_naturally_whatever_digits_a_code_holds() -> None:
+    codes = ["a43", "a5", "A6", "b", "a05x", "x²", "a٣"]
+    assert sorted(codes, key=natural_key) == ["a٣", "a5", "a05x", "A6", "a43", "b", "x²"]
