@@ -22,7 +22,10 @@ B brokers):
   whole names one (an addon names none);
 - writes: one request per planned change (a service create and its publish are two, unless
   the service is to stay unpublished, as a new one already is); depth the longest
-  parent-child chain among them (service, product, addon = 3);
+  parent-child chain among them (service, product, addon = 3); an update (and an enable or a
+  publish) of an existing object re-reads it right before its PUT (its detail; a delete with
+  children re-lists them), one more request on its path (docs/contracts.md, "Edits during
+  apply");
 - verification: the same reads after the writes, the created objects included and whole
   (each through its parent's list, so a new service's products list waits for its create),
   and no lookup (the plan's names and the check's tables decode what was written).
@@ -123,20 +126,24 @@ def change_minimum(
     *,
     brokers: int = 0,
     parent_services: int | None = None,
+    updates: bool = False,
 ) -> Minimum:
     """``apply`` of ``writes`` addon updates or deletes under ``parents`` products of
     ``parent_services`` services (default: every service), in a live catalog of ``services``
     services holding ``products`` products and ``brokers`` brokers: plan, then the addons
     checked through the lists above them (the services list, the parents' services' products
     lists, the parents' addons lists; no lookups and no details: addon lists are whole), the
-    writes (independent of one another), the same lists verified; a session token first when
-    there is anything to write."""
+    writes (independent of one another; with ``updates``, each PUT after its addon's re-read,
+    docs/contracts.md, "Edits during apply"), the same lists verified; a session token first
+    when there is anything to write."""
     plan = plan_minimum(services, products, brokers)
     above = services if parent_services is None else parent_services
     reads = (1 + above + parents) if parents else 0
     depth = 3 if parents else 0
     check = Minimum(reads, depth)
     write = Minimum(writes, 1 if writes else 0, writes)
+    if updates and writes:
+        write += Minimum(writes, 1)
     verify = Minimum(reads, depth)
     return plan + _session(writes) + check + write + verify
 

@@ -114,7 +114,9 @@ def _setup(case: Case, catalog_dir: Path, url_placeholder: str) -> _Setup:
         updates, parents, services = _updated_parents(base, changed)
         if case.client == "script":
             return _Setup(changed, base, sequential_minimum(updates, 1), (*script, "update"))
-        minimum = change_minimum(s, p, updates, parents, brokers=brokers, parent_services=services)
+        minimum = change_minimum(
+            s, p, updates, parents, brokers=brokers, parent_services=services, updates=True
+        )
         return _Setup(changed, base, minimum, apply)
     if case.group == "prune":
         # Every addon is live only: a prune deletes each (products stay, so it is not a cascade).

@@ -25,6 +25,7 @@ password or client secret.
     ├── DuplicateKeyError       live objects share a natural key (names each pair of ids)
     └── ApplyError              apply finished with failed or skipped operations
         └── OperationError      one change could not be made (names it and why)
+            └── ConcurrentEditError  the object moved since the check, right before its write
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from catalog_sync.diagnostics import Severity
-from catalog_sync.redact import redact
+from catalog_sync.redact import neutralise, redact, server_text
 
 if TYPE_CHECKING:
     from catalog_sync.diagnostics import Diagnostic
@@ -45,6 +46,7 @@ __all__ = [
     "AuthenticationError",
     "CatalogError",
     "CatalogSyncError",
+    "ConcurrentEditError",
     "ConfigError",
     "DuplicateKeyError",
     "LockedError",
@@ -98,8 +100,10 @@ class ApiError(CatalogSyncError):
         self.path = path
         self.status = status
         where = f"{method} {path}: " if method and path else ""
-        # Server text reaches here (reasons, bodies, values): never a credential in it.
-        super().__init__(redact(f"{where}{message}"))
+        # Server text reaches here (reasons, bodies, values, reason phrases): the one place it
+        # enters, so here it loses every credential and every line break (redact.py); the
+        # server's own words are server_text already, where they were taken from a response.
+        super().__init__(neutralise(redact(f"{where}{message}")))
 
 
 class AuthenticationError(ApiError):
@@ -127,7 +131,7 @@ class ApiValidationError(ApiError):
         status: int | None = 400,
     ) -> None:
         self.reasons: dict[str, tuple[str, ...]] = {
-            redact(k): tuple(redact(m) for m in v) for k, v in reasons.items()
+            server_text(k): tuple(server_text(m) for m in v) for k, v in reasons.items()
         }
         super().__init__(message, method=method, path=path, status=status)
 
@@ -181,3 +185,9 @@ class ApplyError(CatalogSyncError):
 class OperationError(ApplyError):
     """One change cannot be made (a name with no id, a body the API would refuse); the run
     records it as that change's failure and goes on with everything independent."""
+
+
+class ConcurrentEditError(OperationError):
+    """Right before its write, the object was not as apply checked it: a field the change
+    writes was edited, the object deleted, or something new is below an object to delete.
+    The change is refused so that edit stays (docs/contracts.md, "Edits during apply")."""

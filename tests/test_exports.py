@@ -24,6 +24,7 @@ EXPORTED: dict[str, set[str]] = {
         "JOURNAL_DIR",
         "Journal",
         "Mismatch",
+        "MismatchCause",
         "OperationResult",
         "Outcome",
         "Phase",

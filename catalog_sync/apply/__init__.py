@@ -18,7 +18,13 @@ from catalog_sync.apply.gate import check_safety
 from catalog_sync.apply.interrupt import Interruption, Stage
 from catalog_sync.apply.journal import JOURNAL_DIR, Journal, PreviousRun, last_run, read_journal
 from catalog_sync.apply.listener import ApplyListener, Phase, SilentListener
-from catalog_sync.apply.report import ApplyReport, Mismatch, OperationResult, Outcome
+from catalog_sync.apply.report import (
+    ApplyReport,
+    Mismatch,
+    MismatchCause,
+    OperationResult,
+    Outcome,
+)
 from catalog_sync.apply.run import ApplyOptions, apply_plan, nothing_applied
 from catalog_sync.apply.staleness import check_fresh
 
@@ -30,6 +36,7 @@ __all__ = [
     "Interruption",
     "Journal",
     "Mismatch",
+    "MismatchCause",
     "OperationResult",
     "Outcome",
     "Phase",

@@ -13,7 +13,7 @@ from catalog_sync.graph import Address, FieldValue, Kind
 from catalog_sync.immutable import Immutable
 from catalog_sync.plan.model import Action, CatalogRef, Target
 
-__all__ = ["ApplyReport", "Mismatch", "OperationResult", "Outcome"]
+__all__ = ["ApplyReport", "Mismatch", "MismatchCause", "OperationResult", "Outcome"]
 
 
 class Outcome(enum.StrEnum):
@@ -40,6 +40,16 @@ class OperationResult(Immutable):
     seconds: float | None = None
 
 
+class MismatchCause(enum.StrEnum):
+    """Why a field read back is not what was written, as far as a read can tell."""
+
+    NOT_WRITTEN = "not-written"
+    """It still holds what it held right before the write: the write did not set it."""
+    CHANGED_AFTER = "changed-after"
+    """It holds neither what was written nor what was there before: changed by someone else
+    after the write (or stored otherwise than sent)."""
+
+
 class Mismatch(Immutable):
     """A managed field that, re-read after apply, is not what the plan wrote, or that the
     re-read lacks (``unreadable``: a write the server may have ignored is no success)."""
@@ -48,6 +58,11 @@ class Mismatch(Immutable):
     field: str
     expected: FieldValue
     actual: FieldValue
+    cause: MismatchCause | None = Field(
+        default=None,
+        description="not-written or changed-after, when the object was re-read right before "
+        "its write (an update); null when unknown (a create).",
+    )
     unreadable: bool = Field(default=False, exclude_if=lambda value: not value)
 
 

@@ -106,7 +106,8 @@ async def _locked(
     journal = Journal.start(options.journal_dir, plan)
     try:
         listener.phase(Phase.APPLYING, len(plan.changes))
-        results = await _run(plan, Operations(client, plan, live), journal, listener, options)
+        operations = Operations(client, plan, live)
+        results = await _run(plan, operations, journal, listener, options)
         ordered = tuple(results[c.address] for c in plan.changes if c.address in results)
         report = partial(
             _report, plan, started_at, results=ordered, journal=journal.path, forced=forced
@@ -117,7 +118,7 @@ async def _locked(
         else:
             listener.phase(Phase.VERIFYING, len(plan.changes))
             lookups = with_plan_lookups(plan.lookups, live.lookups)
-            finished = await _verified(plan, client, results, lookups, report)
+            finished = await _verified(plan, client, results, lookups, report, operations)
         journal.finish(finished)
         return finished
     finally:
@@ -208,6 +209,7 @@ async def _verified(
     results: Mapping[str, OperationResult],
     lookups: Lookups,
     report: Callable[..., ApplyReport],
+    operations: Operations,
 ) -> ApplyReport:
     """``report`` with what re-reading the objects the done changes wrote found."""
     done = [
@@ -226,7 +228,8 @@ async def _verified(
         live = await _read_touched(client, done, made, lookups)
     except ApiError as error:
         return report(verify_error=f"cannot re-read the live catalog to verify: {error}")
-    return report(verified=True, mismatches=verify(plan.changes, results, live))
+    mismatches = verify(plan.changes, results, live, operations.unchanged)
+    return report(verified=True, mismatches=mismatches)
 
 
 async def _read_touched(

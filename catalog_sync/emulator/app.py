@@ -13,6 +13,7 @@ from catalog_sync.emulator import admin, api, webhook
 from catalog_sync.emulator.auth import TokenService
 from catalog_sync.emulator.config import ContractVariant, EmulatorConfig, SeedName
 from catalog_sync.emulator.faults import FaultInjector
+from catalog_sync.emulator.holds import Holds
 from catalog_sync.emulator.middleware import FaultMiddleware
 from catalog_sync.emulator.requestlog import RequestLog
 from catalog_sync.emulator.seeds import build_store
@@ -26,13 +27,14 @@ T = TypeVar("T")
 
 
 class Emulator:
-    """One emulated Cloudmore: store, tokens, faults and request log; no module globals."""
+    """One emulated Cloudmore: store, tokens, faults, holds and request log; no module globals."""
 
     def __init__(self, config: EmulatorConfig) -> None:
         self.config = config
         self.tokens = TokenService(config.credentials, config.token_lifetime_seconds, config.clock)
         self.faults = FaultInjector(config.faults)
         self.request_log = RequestLog()
+        self.holds = Holds()
         # Kept apart from the config: an admin reset may change it at run time.
         self.variants: frozenset[ContractVariant] = frozenset(config.variants)
         # One lock serialises every mutation; a change runs without an await, so a reader on

@@ -2,7 +2,8 @@
 
 It wraps the whole app, so a fault answered here never reaches a handler, except the
 ``ambiguous_*`` kinds, which let the handler commit the write before the answer goes wrong,
-and ``hang``, which answers normally after ``hangSeconds``. Admin paths pass straight
+and ``hang``, which answers normally after ``hangSeconds``. A request a test holds
+(:mod:`catalog_sync.emulator.holds`) waits here until released. Admin paths pass straight
 through: never faulted, never logged.
 """
 
@@ -76,6 +77,13 @@ class FaultMiddleware:
             if answered:
                 await send(message)
 
+        # A test holding this request once it is handled (holds.py): the answer waits too.
+        holding_after = emulator.holds.holds_after(method, path)
+        held: list[Message] = []
+
+        async def held_answer(message: Message) -> None:
+            held.append(message)
+
         try:
             if decision.delay_seconds > 0:
                 await asyncio.sleep(decision.delay_seconds)
@@ -97,7 +105,12 @@ class FaultMiddleware:
             else:
                 if kind == "hang":
                     await asyncio.sleep(emulator.faults.config.hang_seconds)
-                await self.app(scope, receive, send_status)
+                await emulator.holds.wait_if_held(method, path)
+                await self.app(scope, receive, held_answer if holding_after else send_status)
+                if holding_after:
+                    await emulator.holds.wait_if_held(method, path, after=True)
+                    for message in held:
+                        await send_status(message)
         except Exception:
             # Starlette's outer error middleware turns this into a 500; log it as one.
             status = status or 500

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from catalog_sync.apply.report import ApplyReport, Outcome
 from catalog_sync.render.apply_text import (
+    CAUSES,
     HEADINGS,
     JOURNAL_COMMAND,
     counts_text,
@@ -69,6 +70,7 @@ def render_markdown(report: ApplyReport, *, commit: str | None = None) -> str:
                 if m.unreadable
                 else f"`{code_span(str(m.actual))}`"
             )
+            + f"{escape_markdown(CAUSES.get(m.cause, ''))}"
             for m in report.mismatches
         )
     elif report.verified:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from catalog_sync.apply.journal import PreviousRun
-from catalog_sync.apply.report import ApplyReport, OperationResult, Outcome
+from catalog_sync.apply.report import ApplyReport, MismatchCause, OperationResult, Outcome
 from catalog_sync.plan.model import Action
 from catalog_sync.render.plan_values import (
     ACTION_SYMBOLS,
@@ -36,6 +36,15 @@ HEADINGS = {
     Outcome.SKIPPED: "Skipped (a change they depend on failed):",
     Outcome.NOT_ATTEMPTED: "Not attempted (--fail-fast stopped after the first failure):",
 }
+
+CAUSES: dict[MismatchCause | None, str] = {
+    MismatchCause.NOT_WRITTEN: " (not set by the write: it holds what it held before)",
+    MismatchCause.CHANGED_AFTER: (
+        " (neither what was written nor what was there before: changed by someone else "
+        "after the write, or stored otherwise than sent)"
+    ),
+}
+"""What a difference's cause adds to its line (catalog_sync/apply/verify.py)."""
 
 
 @visible_output
@@ -94,6 +103,7 @@ def render_report(report: ApplyReport, *, colour: bool = False) -> str:
             )
             lines.append(
                 f"  ! {mismatch.address} {mismatch.field}: expected {expected}, live {actual}"
+                + CAUSES.get(mismatch.cause, "")
             )
     elif report.verified:
         lines.append("Verification: every applied change reads back as planned.")

@@ -10,6 +10,15 @@ first SIGKILL an apply at a random journal record. Then plan + apply run again, 
 ``APPLY_RUNS`` times in all, and the run passes when an apply reports ok, the natural keys
 counted through the raw API (plain httpx) hold no duplicate, and a final re-plan is empty.
 
+Before those runs, one more apply (after its plan is made) runs with a UI editor
+(tests/apply/ui_editor.py) editing random objects through the API, fields the catalog manages
+and fields it does not; right after it every edit must still be there (kept, or the change
+that would have overwritten it refused as stale): no lost update. An edit that landed while
+apply's change of its object was in flight (from its start, which re-reads the object, to its
+end, the PUT answered) is counted apart, as "window": that window only a conditional PUT
+could close (docs/threat-model.md). The runs after it must then
+converge as above, the editor's edits of managed fields reverted by a plan that shows them.
+
 Short version (CI, in the default test run): tests/apply/test_chaos_suite.py, 5 seeds over a
 40-object catalog. Long version, by hand (README, "Chaos suite"):
 
@@ -29,7 +38,9 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -40,6 +51,7 @@ from catalog_sync.emulator import ALL_FAULT_KINDS, DEMO, EmulatorConfig, serve_i
 from catalog_sync.errors import CatalogSyncError
 from catalog_sync.plan.build import make_plan, target_of
 from tests.apply.support import FAST_RETRIES, api_client, natural_keys
+from tests.apply.ui_editor import Edit, EditorListener, UiEditor
 from tests.cloudmore.emulator_helpers import demo_settings
 
 RATES = (0.05, 0.15, 0.30)
@@ -57,12 +69,16 @@ class Scenario:
     unique_keys: bool
     resources: int
     kill: bool
+    editor: bool = True
 
     def __str__(self) -> str:
         start = "drifted" if self.drifted else "empty"
         unique = "unique" if self.unique_keys else "no-unique"
         kill = " +SIGKILL" if self.kill else ""
-        return f"seed {self.seed} rate {self.rate:.0%} {start} {unique} {self.resources}{kill}"
+        editor = " +UI" if self.editor else ""
+        return (
+            f"seed {self.seed} rate {self.rate:.0%} {start} {unique} {self.resources}{kill}{editor}"
+        )
 
 
 @dataclass(frozen=True)
@@ -75,10 +91,24 @@ class Outcome:
     objects: int
     faults: int
     detail: str
+    edits: int = 0
+    """Edits the UI editor made during the first apply (confirmed by the server)."""
+    managed_edits: int = 0
+    refused: int = 0
+    """Changes of that apply refused because an object moved (the whole plan, when stale)."""
+    lost: tuple[str, ...] = ()
+    """Edits no longer there right after that apply: lost updates."""
+    uncertain: int = 0
+    """Objects the editor left alone after a PUT of one ended without an answer."""
+    window: int = 0
+    """Edits overwritten because they landed between apply's re-read of their object and its
+    PUT: the window no client can close without a conditional PUT (docs/threat-model.md)."""
 
     @property
     def passed(self) -> bool:
-        return self.converged and self.duplicates == 0 and self.replan_changes == 0
+        return (
+            self.converged and self.duplicates == 0 and self.replan_changes == 0 and not self.lost
+        )
 
 
 # ---------------------------------------------------------------------------- the catalog
@@ -143,7 +173,21 @@ def write_catalog(directory: Path, resources: int, rnd: random.Random, *, older:
 # ---------------------------------------------------------------------------- one run
 
 
-async def _apply_once(catalog: Path, settings: ApiSettings, journal: Path) -> ApplyReport | str:
+def catalog_keys(resources: int) -> frozenset[str]:
+    """The natural keys of the catalog ``write_catalog`` writes (not its older version's)."""
+    services, products, addons = _shape(resources)
+    keys = {f"Chaos service {s}" for s in range(services)}
+    keys |= {f"p{s}-{p}" for s in range(services) for p in range(products)}
+    keys |= {
+        f"a{s}-{p}-{a}" for s in range(services) for p in range(products) for a in range(addons)
+    }
+    return frozenset(keys)
+
+
+async def _apply_once(
+    catalog: Path, settings: ApiSettings, journal: Path, editor: UiEditor | None = None
+) -> ApplyReport | str:
+    """Plan and apply; ``editor`` edits from the moment the plan is made to apply's end."""
     try:
         async with open_read_write(settings, retry_policy=FAST_RETRIES) as client:
             plan = (
@@ -151,11 +195,44 @@ async def _apply_once(catalog: Path, settings: ApiSettings, journal: Path) -> Ap
                     catalog.as_posix(), load_catalog(catalog), client, target_of(settings)
                 )
             ).plan
-            return await apply_plan(
-                plan, client, target_of(settings), ApplyOptions(journal_dir=journal)
-            )
+            if editor is not None:
+                editor.start(frozenset(c.address.key or "" for c in plan.changes))
+            try:
+                listener = EditorListener(editor) if editor is not None else None
+                options = ApplyOptions(journal_dir=journal)
+                return await apply_plan(plan, client, target_of(settings), options, listener)
+            finally:
+                if editor is not None:
+                    editor.stop()
     except CatalogSyncError as error:
         return f"{type(error).__name__}: {str(error)[:300]}"
+
+
+def _lost(edit: Edit, now: object, entries: list[dict[str, Any]]) -> str:
+    """A lost edit, with the writes to its object the emulator logged from then on."""
+    writes = [
+        f"{e['method']} by {str(e['agent'] or '?').split('/')[0]} at {e['startedAt'][11:]} "
+        f"({e['durationMs']} ms, {e['status']}, {e['fault'] or 'no fault'})"
+        for e in entries
+        if e["path"] == edit.path
+        and e["method"] != "GET"
+        and datetime.fromisoformat(e["startedAt"]).timestamp() >= edit.sent_at - 1
+    ]
+    sent = datetime.fromtimestamp(edit.sent_at, UTC).isoformat(timespec="milliseconds")[11:]
+    return (
+        f"{edit.path} {edit.field}: edited {edit.value!r} at {sent}, now {now!r}; "
+        f"writes: {'; '.join(writes)}"
+    )
+
+
+def _refused(outcome: ApplyReport | str) -> int:
+    if isinstance(outcome, str):
+        return 1 if outcome.startswith("StalePlanError") else 0
+    return sum(
+        1
+        for r in outcome.results
+        if r.reason is not None and "since apply checked the plan" in r.reason
+    )
 
 
 async def _replan_changes(catalog: Path, settings: ApiSettings) -> int:
@@ -251,6 +328,23 @@ def run_scenario(scenario: Scenario, work: Path) -> Outcome:
                 records = rnd.randint(1, 2 * scenario.resources)
                 _kill_during_apply(target, url, work, records)
                 _wait_until_idle(http)
+            editor = (
+                UiEditor(url, scenario.seed, catalog_keys(scenario.resources))
+                if scenario.editor
+                else None
+            )
+            lost: list[str] = []
+            refused = window = 0
+            if editor is not None:
+                edited = asyncio.run(_apply_once(target, settings, work / "journal", editor))
+                refused = _refused(edited)
+                # Right away: the next plan shows a managed edit and reverts it, as reviewed;
+                # only this run could have lost one.
+                gone = editor.lost()
+                entries = http.get("/_emulator/requests").json()
+                lost = [_lost(e, now, entries) for e, now in gone if not editor.in_window(e)]
+                lost += [f"the editor failed: {e}" for e in editor.errors]
+                window = len(gone) - len(lost) + len(editor.errors)
             outcomes: list[ApplyReport | str] = []
             for _ in range(APPLY_RUNS):
                 outcome = asyncio.run(_apply_once(target, settings, work / "journal"))
@@ -274,6 +368,12 @@ def run_scenario(scenario: Scenario, work: Path) -> Outcome:
         objects=len(keys),
         faults=faulted,
         detail="" if converged else str(last)[:300],
+        edits=len(editor.edits) if editor is not None else 0,
+        managed_edits=editor.managed_edits if editor is not None else 0,
+        refused=refused,
+        lost=tuple(lost),
+        uncertain=len(editor.uncertain) if editor is not None else 0,
+        window=window,
     )
 
 
@@ -304,14 +404,20 @@ def summary(outcomes: list[Outcome]) -> str:
     groups: dict[tuple[float, bool], list[Outcome]] = defaultdict(list)
     for outcome in outcomes:
         groups[(outcome.scenario.rate, outcome.scenario.unique_keys)].append(outcome)
-    lines = ["rate  uniqueness  runs  converged  duplicates  re-runs(max)  re-plan-changes  faults"]
+    lines = [
+        "rate  uniqueness  runs  converged  duplicates  re-runs(max)  re-plan-changes  faults"
+        "  UI-edits(managed)  refused  window  lost"
+    ]
     for (rate, unique), group in sorted(groups.items()):
         reruns = [o.runs - 1 for o in group]
+        edits = f"{sum(o.edits for o in group)}({sum(o.managed_edits for o in group)})"
         lines.append(
             f"{rate:>4.0%}  {'on ' if unique else 'off'}         {len(group):>4}  "
             f"{sum(o.converged for o in group):>9}  {sum(o.duplicates for o in group):>10}  "
             f"{sum(reruns):>7}({max(reruns)})  {sum(o.replan_changes for o in group):>15}  "
-            f"{sum(o.faults for o in group):>6}"
+            f"{sum(o.faults for o in group):>6}  {edits:>17}  "
+            f"{sum(o.refused for o in group):>7}  {sum(o.window for o in group):>6}  "
+            f"{sum(len(o.lost) for o in group):>4}"
         )
     passed = sum(o.passed for o in outcomes)
     lines.append(f"{passed} of {len(outcomes)} runs passed")
@@ -341,7 +447,10 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{scenario}: {verdict}, {outcome.runs} run(s), {outcome.objects} objects, "
             f"{outcome.duplicates} duplicates, re-plan {outcome.replan_changes} change(s), "
-            f"{outcome.faults} faults {outcome.detail}",
+            f"{outcome.faults} faults, {outcome.edits} UI edits ({outcome.managed_edits} "
+            f"managed, {outcome.uncertain} unanswered), {outcome.refused} refused, "
+            f"{outcome.window} in the re-read-to-PUT window, {len(outcome.lost)} lost "
+            f"{'; '.join(outcome.lost[:3])} {outcome.detail}",
             flush=True,
         )
     print(summary(outcomes))

@@ -1,6 +1,6 @@
 """The chaos suite's short version (tests/apply/chaos.py has the long one and the rules):
 5 seeds over a 40-object catalog, covering every fault rate, both starts, the uniqueness
-rule on and off, and SIGKILL, within the CI budget."""
+rule on and off, SIGKILL, and a UI editor during the first apply, within the CI budget."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def test_chaos_converges_within_two_reruns_without_duplicates(
     assert outcome.duplicates == 0
     assert outcome.replan_changes == 0
     assert outcome.objects >= 35  # the catalog is there: about 40 objects
+    assert outcome.lost == ()  # every UI edit made during the first apply is still there
 
 
 def test_the_short_version_covers_every_mix() -> None:

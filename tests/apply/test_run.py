@@ -11,6 +11,7 @@ import pytest
 from catalog_sync.apply import (
     ApplyOptions,
     Mismatch,
+    MismatchCause,
     OperationResult,
     Outcome,
     Phase,
@@ -232,11 +233,20 @@ async def test_verification_names_a_field_the_server_ignored(journal_dir: Path) 
     async with open_read_write(emulator.settings, transport=transport) as client:
         _plan, report = await plan_and_apply(client, emulator.settings, journal_dir)
     assert report.counts[Outcome.DONE] == len(report.results)
+    # Stored as null, which is neither what was sent (14.40) nor what was there (12.00).
     assert report.mismatches == (
-        Mismatch(address=GWS_STD, field="recommendedPrice", expected="14.4000", actual=None),
+        Mismatch(
+            address=GWS_STD,
+            field="recommendedPrice",
+            expected="14.4000",
+            actual=None,
+            cause=MismatchCause.CHANGED_AFTER,
+        ),
     )
     assert not report.ok
-    assert f"! {GWS_STD} recommendedPrice: expected 14.40, live null" in render_report(report)
+    assert f"! {GWS_STD} recommendedPrice: expected 14.40, live null (neither" in render_report(
+        report
+    )
 
 
 class _FailReadsWhenVerifying(SilentListener):

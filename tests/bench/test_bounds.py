@@ -53,6 +53,15 @@ def test_changes_under_existing_products() -> None:
     assert minimum == Minimum(403 + 1 + 201 + 480 + 201, 4 + 1 + 3 + 1 + 3, 480)
 
 
+def test_updates_re_read_each_object_right_before_its_write() -> None:
+    reads = change_minimum(services=8, products=192, writes=480, parents=192, brokers=2)
+    rereads = change_minimum(
+        services=8, products=192, writes=480, parents=192, brokers=2, updates=True
+    )
+    # One GET per update, on its path right before the PUT (docs/contracts.md).
+    assert rereads == reads + Minimum(480, 1)
+
+
 def test_changes_read_only_the_services_above_their_parents() -> None:
     one = change_minimum(services=5, products=8, writes=1, parents=1, parent_services=1)
     assert one.requests - plan_minimum(5, 8).requests - one.writes == 1 + 2 * 3
