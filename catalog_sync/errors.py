@@ -34,7 +34,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from catalog_sync.diagnostics import Severity
-from catalog_sync.redact import redact
+from catalog_sync.redact import neutralise, redact, server_text
 
 if TYPE_CHECKING:
     from catalog_sync.diagnostics import Diagnostic
@@ -100,8 +100,10 @@ class ApiError(CatalogSyncError):
         self.path = path
         self.status = status
         where = f"{method} {path}: " if method and path else ""
-        # Server text reaches here (reasons, bodies, values): never a credential in it.
-        super().__init__(redact(f"{where}{message}"))
+        # Server text reaches here (reasons, bodies, values, reason phrases): the one place it
+        # enters, so here it loses every credential and every line break (redact.py); the
+        # server's own words are server_text already, where they were taken from a response.
+        super().__init__(neutralise(redact(f"{where}{message}")))
 
 
 class AuthenticationError(ApiError):
@@ -129,7 +131,7 @@ class ApiValidationError(ApiError):
         status: int | None = 400,
     ) -> None:
         self.reasons: dict[str, tuple[str, ...]] = {
-            redact(k): tuple(redact(m) for m in v) for k, v in reasons.items()
+            server_text(k): tuple(server_text(m) for m in v) for k, v in reasons.items()
         }
         super().__init__(message, method=method, path=path, status=status)
 

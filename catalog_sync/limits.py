@@ -11,6 +11,7 @@ from typing import Final
 
 __all__ = [
     "MAX_CATALOG_FILE_BYTES",
+    "MAX_JOURNAL_BYTES",
     "MAX_PLAN_FILE_BYTES",
     "MAX_RESPONSE_BYTES",
     "MAX_YAML_DEPTH",
@@ -19,6 +20,9 @@ __all__ = [
 
 MAX_CATALOG_FILE_BYTES: Final = 8 * 1024 * 1024
 MAX_PLAN_FILE_BYTES: Final = 64 * 1024 * 1024
+"""One bound for writing and reading a saved plan: `plan --out` refuses what apply would."""
+MAX_JOURNAL_BYTES: Final = 64 * 1024 * 1024
+"""An apply's journal holds about 600 bytes per change: 100,000 changes fit."""
 MAX_RESPONSE_BYTES: Final = 32 * 1024 * 1024
 MAX_YAML_DEPTH: Final = 32
 """A catalog nests 8 levels deep (services, products, addons and their fields)."""

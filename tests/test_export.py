@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from ruamel.yaml import YAML
 
 from catalog_sync.cloudmore import open_read_only, open_read_write
 from catalog_sync.export import export_catalog, export_live
+from catalog_sync.export_files import MANIFEST
 from catalog_sync.graph import Address, Kind, Resource, ResourceGraph
 from catalog_sync.kinds.price_list import SellerPriceListUpdateViewModel
 from catalog_sync.live.reader import read_live
@@ -30,6 +32,7 @@ def test_export_from_the_demo_seed_validates_and_plans_nothing(
     assert result.exit_code == 0, result.output
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert files == [
+        MANIFEST,
         "brokers.yaml",
         "catalog.schema.json",
         "catalog.yaml",
@@ -75,9 +78,84 @@ def test_export_refuses_a_non_empty_directory_without_force(demo_url: str, tmp_p
 
     forced = run("export", "--out", str(out), "--force")
     assert forced.exit_code == 0, forced.output
-    assert not stale.exists(), "a catalog file live no longer has is removed"
+    assert stale.exists(), "no export wrote it: kept, and named"
+    assert f"warning: kept {stale.as_posix()}: no export wrote it" in forced.output
     assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me\n"
     assert run("plan", str(out), "--detailed-exitcode").exit_code == 0
+
+    # A file an earlier export wrote, that the live catalog no longer has, is removed.
+    manifest = out / MANIFEST
+    recorded = json.loads(manifest.read_text(encoding="utf-8"))
+    assert "services/cloud-pbx.yaml" in recorded["files"]
+    gone = out / "services" / "retired.yaml"
+    gone.write_text("services: []\n", encoding="utf-8")
+    manifest.write_text(
+        json.dumps({"files": [*recorded["files"], "services/retired.yaml"]}), encoding="utf-8"
+    )
+    again = run("export", "--out", str(out), "--force")
+    assert again.exit_code == 0, again.output
+    assert f"removed {gone.as_posix()} (not in the live catalog)" in again.output
+    assert not gone.exists()
+    assert stale.exists()
+
+
+def test_export_force_touches_only_what_an_export_wrote(demo_url: str, tmp_path: Path) -> None:
+    """Issue 24, item 4: --force deleted every YAML file under DIR and wrote through a link."""
+    out = tmp_path / "repo"
+    others = {
+        ".github/workflows/catalog-apply.yml": "on: push\n",
+        "docker-compose.yml": "services:\n  web:\n    image: nginx\n",
+        ".pre-commit-config.yaml": "repos: []\n",
+        ".venv/lib/site.yaml": "a: 1\n",
+        "notes/meeting.yaml": "agenda: [prices]\n",
+    }
+    for name, text in others.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(text, encoding="utf-8")
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("brokers: []\n", encoding="utf-8")
+    (out / "brokers.yaml").symlink_to(outside)
+    (out / "services").mkdir()
+    (out / "services" / "cloud-pbx.yaml").write_text("title: mine\n", encoding="utf-8")
+    # A manifest naming files elsewhere is taken only for names export could write, and a
+    # file it names is removed only while it is a catalog file.
+    (out / MANIFEST).write_text(
+        json.dumps(
+            {
+                "files": [
+                    "../elsewhere.yaml",
+                    ".github/workflows/catalog-apply.yml",
+                    "docker-compose.yml",
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+
+    refused = run("export", "--out", str(out), "--force")
+    assert refused.exit_code == 1
+    assert "refused, nothing was written" in refused.output
+    assert f"{(out / 'brokers.yaml').as_posix()}: a symbolic link" in refused.output
+    assert "services/cloud-pbx.yaml: not a catalog file, and no earlier export" in refused.output
+    assert "docker-compose.yml: an earlier export wrote it, but it is no catalog" in refused.output
+    assert "elsewhere" not in refused.output
+    assert ".github" not in refused.output
+    assert outside.read_text(encoding="utf-8") == "brokers: []\n"
+    assert not (out / "catalog.yaml").exists()
+
+    (out / "brokers.yaml").unlink()
+    (out / "services" / "cloud-pbx.yaml").unlink()
+    (out / MANIFEST).unlink()
+    (out / "notes" / "meeting.yaml").rename(out / "notes" / "meeting.txt")
+    others["notes/meeting.txt"] = others.pop("notes/meeting.yaml")
+    forced = run("export", "--out", str(out), "--force")
+    # docker-compose.yml is no catalog file: the catalog export checks is the files it owns.
+    assert forced.exit_code == 0, forced.output
+    for name, text in others.items():
+        assert (out / name).read_text(encoding="utf-8") == text, name
+    assert outside.read_text(encoding="utf-8") == "brokers: []\n"
+    assert not (out / "brokers.yaml").is_symlink()
+    assert (out / "brokers.yaml").read_text(encoding="utf-8").startswith("# yaml-language")
 
 
 def test_what_no_file_can_hold_is_named_word_for_word() -> None:

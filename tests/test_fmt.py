@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -12,6 +15,7 @@ import yaml
 
 from catalog_sync.catalog import load_catalog
 from catalog_sync.fmt import format_text, unified_diff
+from catalog_sync.limits import MAX_CATALOG_FILE_BYTES
 from catalog_sync.plan.model import Plan
 from tests.golden import assert_golden
 from tests.plan.support import plan_on
@@ -140,6 +144,97 @@ def test_amounts_in_each_currency_take_the_model_order_and_currencies_keep_their
         '          EUR:\n            price: "2.00"\n            cost: "1.00"\n'
     )
     assert format_text(formatted) == formatted
+
+
+def test_a_comment_after_the_document_end_marker_is_kept() -> None:
+    """Issue 24, item 18: the layout dropped everything after ``...``."""
+    source = "services:\n    - name: A # c1\n... # on the marker\n# c2 after the end\n\n# c3\n"
+    formatted = format_text(source)
+    assert formatted == (
+        "services:\n  - name: A   # c1\n... # on the marker\n# c2 after the end\n\n# c3\n"
+    )
+    assert format_text(formatted) == formatted
+
+
+def _alias_bomb(levels: int) -> str:
+    lines = ["settings:", '  a0: &a0 ["x", "x", "x", "x"]']
+    lines += [f"  a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 4)}]" for n in range(1, levels)]
+    return "\n".join([*lines, f"services: *a{levels - 1}", ""])
+
+
+def test_fmt_leaves_an_alias_bomb_alone_as_validate_refuses_it(tmp_path: Path) -> None:
+    """Issue 24, item 12: fmt laid out what the aliases expand to (each level x8 the time)."""
+    bomb = tmp_path / "catalog.yaml"
+    bomb.write_text(_alias_bomb(3), encoding="utf-8")
+    result = run("fmt", str(tmp_path))
+    assert result.exit_code == 1
+    assert "CS107 error: YAML alias found" in result.output
+    assert bomb.read_text(encoding="utf-8") == _alias_bomb(3)
+
+
+def test_fmt_refuses_a_file_larger_than_validate_reads(tmp_path: Path) -> None:
+    huge = tmp_path / "catalog.yaml"
+    with huge.open("wb") as handle:
+        handle.truncate(MAX_CATALOG_FILE_BYTES + 1)
+    result = run("fmt", str(huge))
+    assert result.exit_code == 1
+    assert "the file is too large to be a catalog file" in result.output
+
+
+@pytest.mark.parametrize("plant", ["fifo", "link to /dev/zero"])
+def test_fmt_refuses_a_fifo_or_a_device_without_waiting(tmp_path: Path, plant: str) -> None:
+    """In a process of its own with a deadline: before the fix, each read never ended."""
+    path = tmp_path / "catalog.yaml"
+    if plant == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    result = subprocess.run(
+        [sys.executable, "-m", "catalog_sync", "fmt", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert "not a regular file" in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_fmt_does_not_rewrite_through_a_link_out_of_the_catalog(tmp_path: Path) -> None:
+    """Issue 24, item 18: a catalog file linked to a file elsewhere was rewritten there; a
+    link inside the catalog is rewritten at its target and stays a link."""
+    messy = "services:\n    - name:    A\n"
+    outside = tmp_path / "elsewhere" / "shared.yaml"
+    outside.parent.mkdir()
+    outside.write_text(messy, encoding="utf-8")
+    catalog = tmp_path / "catalog"
+    (catalog / "shared").mkdir(parents=True)
+    (catalog / "shared" / "b.yaml").write_text(messy.replace("A", "B"), encoding="utf-8")
+    (catalog / "a.yaml").symlink_to(outside)
+    (catalog / "b.yaml").symlink_to(catalog / "shared" / "b.yaml")
+
+    result = run("fmt", str(catalog))
+    assert result.exit_code == 1
+    assert "outside the catalog" in result.output
+    assert outside.read_text(encoding="utf-8") == messy
+    assert (catalog / "a.yaml").is_symlink()
+    assert (catalog / "b.yaml").is_symlink()
+    assert (catalog / "shared" / "b.yaml").read_text(encoding="utf-8") == (
+        "services:\n  - name: B\n"
+    )
+
+
+def test_fmt_reports_what_validate_reports_in_a_directory(tmp_path: Path) -> None:
+    """Issue 24, item 12: fmt passed over a FIFO or a link to a device that validate reports."""
+    os.mkfifo(tmp_path / "services.yaml")
+    (tmp_path / "brokers.yaml").symlink_to("/dev/zero")
+    result = run("fmt", str(tmp_path))
+    assert result.exit_code == 1
+    reported = [line for line in result.output.splitlines() if "not a regular file" in line]
+    assert len(reported) == 2
+    assert reported[0].startswith(f"{(tmp_path / 'brokers.yaml').as_posix()}:")
+    assert reported[1].startswith(f"{(tmp_path / 'services.yaml').as_posix()}:")
 
 
 def test_check_diff_prints_a_unified_diff_and_writes_nothing(tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ def check_live_safety(
     plan: Plan, live: ResourceGraph, *, force: bool, allow_reset: bool = False
 ) -> tuple[SafetyFinding, ...]:
     """Raise SafetyError for what :func:`live_findings` finds blocking; otherwise return the
-    findings ``force`` lifted."""
+    findings ``force`` lifted (``allow_reset`` lifts ``unreadableReset`` alone)."""
     return _enforce(live_findings(plan, live), force=force, allow_reset=allow_reset)
 
 

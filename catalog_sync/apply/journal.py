@@ -34,8 +34,10 @@ from pydantic import ValidationError
 
 from catalog_sync import __version__
 from catalog_sync.apply.report import ApplyReport, OperationResult
+from catalog_sync.limits import MAX_JOURNAL_BYTES
 from catalog_sync.plan.model import Change, Plan, Target
-from catalog_sync.redact import redact
+from catalog_sync.redact import redact, server_text
+from catalog_sync.safe_files import open_regular, read_regular
 
 __all__ = [
     "JOURNAL_DIR",
@@ -69,8 +71,9 @@ class Journal:
         directory.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         path = directory / f"apply-{stamp}-{os.getpid()}.jsonl"
-        # The journal quotes server reasons: private to the user, like plan files.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # The journal quotes server reasons: private to the user, like plan files. O_EXCL:
+        # a new file, never a link or FIFO planted at the name (safe_files.py).
+        descriptor = open_regular(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
         journal = cls(path, os.fdopen(descriptor, "w", encoding="utf-8"))
         journal._write(
             "begin",
@@ -187,9 +190,12 @@ def read_journal(path: Path) -> PreviousRun:
     results: list[JournalEntry] = []
     pending: dict[str, JournalEntry] = {}
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        # A planted link to /dev/zero, a FIFO or a huge file is passed over like an
+        # unreadable one: only catalog-sync's own regular files are read (safe_files.py).
+        raw = read_regular(path, MAX_JOURNAL_BYTES)
     except OSError:
-        lines = []
+        raw = b""
+    lines = raw.decode("utf-8", errors="replace").splitlines()
     for line in lines:
         try:
             record = json.loads(line)
@@ -206,9 +212,15 @@ def read_journal(path: Path) -> PreviousRun:
             pending[address] = JournalEntry(address, action)
         elif event == "result":
             pending.pop(address, None)
+            # The id and reason came from a server, and the file may have been edited since:
+            # read back as server text (redact.py), they start no line of output.
             results.append(
                 JournalEntry(
-                    address, action, record.get("outcome"), record.get("id"), record.get("reason")
+                    address,
+                    action,
+                    record.get("outcome"),
+                    _server_text(record.get("id")),
+                    _server_text(record.get("reason")),
                 )
             )
         elif event == "finish":
@@ -223,6 +235,10 @@ def read_journal(path: Path) -> PreviousRun:
         target=target,
         interrupted=interrupted,
     )
+
+
+def _server_text(value: object) -> str | None:
+    return None if value is None else server_text(str(value))
 
 
 def _target(value: object) -> Target | None:

@@ -31,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 
 from catalog_sync.errors import LockedError
 from catalog_sync.plan.model import Target
+from catalog_sync.safe_files import UnsafeFileError, open_regular
 
 __all__ = ["LOCK_DIR_VARIABLE", "lock_directory", "lock_path", "target_key", "target_lock"]
 
@@ -126,7 +127,13 @@ def target_lock(target: Target, directory: Path | None = None) -> Iterator[Path]
     path = lock_path(target, directory)
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        # Never through a link planted at the path (its target would be truncated), never a
+        # FIFO (the open would hang): safe_files.py.
+        descriptor = open_regular(path, os.O_RDWR | os.O_CREAT)
+    except UnsafeFileError as error:
+        raise LockedError(
+            f"the apply lock {path} is unsafe: {error.strerror}; nothing was written"
+        ) from None
     except OSError as error:
         raise LockedError(
             f"cannot create the apply lock {path}: {error.strerror or error}; set "

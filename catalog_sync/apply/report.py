@@ -58,12 +58,12 @@ class Mismatch(Immutable):
     field: str
     expected: FieldValue
     actual: FieldValue
-    unreadable: bool = Field(default=False, exclude_if=lambda value: not value)
     cause: MismatchCause | None = Field(
         default=None,
         description="not-written or changed-after, when the object was re-read right before "
         "its write (an update); null when unknown (a create).",
     )
+    unreadable: bool = Field(default=False, exclude_if=lambda value: not value)
 
 
 class ApplyReport(Immutable):

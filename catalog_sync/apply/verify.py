@@ -4,7 +4,9 @@ A difference means a normalisation bug (the body and the read disagree) or a ser
 ignored a field; either way it is reported by resource and field, never silently accepted.
 For an object re-read right before its write (an update: docs/contracts.md, "Edits during
 apply") each difference says whether the field still holds what it held then (the write did
-not set it) or something else (someone changed it after the write).
+not set it) or something else (someone changed it after the write). A field written and then
+missing from the re-read (unreadable: docs/contracts.md, "Unreadable fields") is no success
+either.
 """
 
 from __future__ import annotations
@@ -60,28 +62,27 @@ def _check(
         )
     if current is None:
         return [Mismatch(address=address, field="(object)", expected=_PRESENT, actual=_ABSENT)]
+    spec = KINDS[change.kind]
     status_unread = "status" in current.unreadable
+    active, inactive = spec.status_values if spec.status is not None else ("", "")
     if change.action is Action.DISABLE:
         if status_unread:
-            return [_unreadable(address, "status", "Disabled")]
+            return [_unreadable(address, "status", inactive)]
         if current.active:
-            return [Mismatch(address=address, field="status", expected="Disabled", actual="Active")]
+            return [Mismatch(address=address, field="status", expected=inactive, actual=active)]
         return []
     problems: list[Mismatch] = []
     if change.action is Action.ENABLE and status_unread:
-        problems.append(_unreadable(address, "status", "Active"))
-    elif KINDS[change.kind].status is not None and not current.active:
-        problems.append(
-            Mismatch(address=address, field="status", expected="Active", actual="Disabled")
-        )
+        problems.append(_unreadable(address, "status", active))
+    elif spec.status is not None and not current.active:
+        problems.append(Mismatch(address=address, field="status", expected=active, actual=inactive))
     read = live.objects.get(current.address)
     unread = write_only(change.kind)
     for f in change.field_changes:
         if f.path in unread:
-            continue
+            continue  # never read back, by design (a secret)
         if f.path in current.unreadable:
-            # Written, then not read back: the server may have ignored it (docs/contracts.md,
-            # "Unreadable fields"), so it is no success.
+            # Written, then not read back: the server may have ignored it, so it is no success.
             problems.append(_unreadable(address, f.path, f.after))
             continue
         actual = current.fields.get(f.path)
@@ -95,8 +96,8 @@ def _check(
     return problems
 
 
+_CAUSES = {True: MismatchCause.NOT_WRITTEN, False: MismatchCause.CHANGED_AFTER}
+
+
 def _unreadable(address: Address, field: str, expected: FieldValue) -> Mismatch:
     return Mismatch(address=address, field=field, expected=expected, actual=None, unreadable=True)
-
-
-_CAUSES = {True: MismatchCause.NOT_WRITTEN, False: MismatchCause.CHANGED_AFTER}

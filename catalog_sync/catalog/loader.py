@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +21,15 @@ from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
 from catalog_sync.errors import CatalogError
 from catalog_sync.kinds import children_of
 from catalog_sync.limits import MAX_CATALOG_FILE_BYTES
+from catalog_sync.safe_files import FileTooLargeError, UnsafeFileError, read_regular
 
-__all__ = ["ROOT_FILE_NAMES", "LoadedCatalog", "load_catalog", "load_catalog_files"]
+__all__ = [
+    "ROOT_FILE_NAMES",
+    "LoadedCatalog",
+    "load_catalog",
+    "load_catalog_files",
+    "read_catalog_text",
+]
 
 ROOT_FILE_NAMES: Final = ("catalog.yaml", "catalog.yml")
 CATALOG_SUFFIXES: Final = (".yaml", ".yml")
@@ -172,48 +178,41 @@ def _find_files(given: Path) -> _Found:
     )
 
 
+def read_catalog_text(file: Path) -> tuple[str | None, list[Diagnostic]]:
+    """The text of one catalog file, or None and why not, read as validate reads it: a
+    regular file of bounded size, UTF-8 (``fmt`` reads through this too)."""
+    problems: list[Diagnostic] = []
+    display = file.as_posix()
+    raw = _read_regular(file, display, problems)
+    return (None if raw is None else _decode(raw, display, problems)), problems
+
+
 def _read_regular(file: Path, display: str, problems: list[Diagnostic]) -> bytes | None:
     """The file's bytes, or None with the problem recorded: only a regular file of bounded
-    size is read (a FIFO named *.yaml would block for ever, a device never end)."""
+    size is read (a FIFO named *.yaml would block for ever, a device never end). A link is
+    followed (a catalog may link a shared file), to a regular file only."""
     try:
-        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
-        descriptor = os.open(file, os.O_RDONLY | os.O_NONBLOCK)
+        return read_regular(file, MAX_CATALOG_FILE_BYTES, follow_symlinks=True)
+    except FileTooLargeError:
+        problems.append(
+            _problem(
+                display,
+                Code.UNREADABLE_FILE,
+                f"the file is too large to be a catalog file (more than "
+                f"{MAX_CATALOG_FILE_BYTES:,} bytes): split it into several files",
+            )
+        )
+    except UnsafeFileError:
+        problems.append(
+            _problem(
+                display,
+                Code.UNREADABLE_FILE,
+                "not a regular file (a device, FIFO or socket): catalog files must be plain files",
+            )
+        )
     except OSError as error:
         problems.append(_problem(display, Code.UNREADABLE_FILE, _os_reason(error)))
-        return None
-    with os.fdopen(descriptor, "rb") as handle:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            problems.append(
-                _problem(
-                    display,
-                    Code.UNREADABLE_FILE,
-                    "not a regular file (a device, FIFO or socket): catalog files must be "
-                    "plain files",
-                )
-            )
-            return None
-        if status.st_size > MAX_CATALOG_FILE_BYTES:
-            problems.append(_too_large(display, status.st_size))
-            return None
-        try:
-            raw = handle.read(MAX_CATALOG_FILE_BYTES + 1)
-        except OSError as error:
-            problems.append(_problem(display, Code.UNREADABLE_FILE, _os_reason(error)))
-            return None
-    if len(raw) > MAX_CATALOG_FILE_BYTES:
-        problems.append(_too_large(display, len(raw)))
-        return None
-    return raw
-
-
-def _too_large(display: str, size: int) -> Diagnostic:
-    return _problem(
-        display,
-        Code.UNREADABLE_FILE,
-        f"the file is too large to be a catalog file ({size:,} bytes; at most "
-        f"{MAX_CATALOG_FILE_BYTES:,}): split it into several files",
-    )
+    return None
 
 
 def _decode(raw: bytes, display: str, problems: list[Diagnostic]) -> str | None:

@@ -73,7 +73,8 @@ _OPTIONS = (
         "--timeout",
         type=click.FloatRange(min=0, min_open=True),
         metavar="SECONDS",
-        help="Read timeout per request (default 60) [env: CLOUDMORE_READ_TIMEOUT].",
+        help="The most a request may take from being sent to the last byte of its response "
+        "(default 60) [env: CLOUDMORE_READ_TIMEOUT].",
     ),
     click.option(
         "--connect-timeout",

@@ -8,6 +8,7 @@ import click
 
 from catalog_sync.cli.common import handle_errors
 from catalog_sync.errors import ConfigError
+from catalog_sync.kinds.contract import CONTRACT_VARIANTS
 
 
 @click.group()
@@ -40,16 +41,7 @@ def emulator() -> None:
     "--contract-variant",
     "variants",
     multiple=True,
-    type=click.Choice(
-        [
-            "service-thin",
-            "service-whole",
-            "publish-unreadable",
-            "extra-fields",
-            "pricelist-array",
-            "drops-field",
-        ]
-    ),
+    type=click.Choice(CONTRACT_VARIANTS),
     help="Serve a way the real API may differ from the contract (repeatable, combinable; "
     'docs/contracts.md, "Contract variants"). Default: none, the contract\'s shapes.',
 )
@@ -98,7 +90,6 @@ def serve(
     """Serve the emulated Cloudmore API until interrupted (Ctrl-C)."""
     # Imported here so that commands which do not serve never load uvicorn.
     from catalog_sync.emulator import (
-        CONTRACT_VARIANTS,
         DEMO,
         EmulatorConfig,
         FaultConfig,

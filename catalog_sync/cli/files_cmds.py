@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from catalog_sync.catalog import load_catalog
-from catalog_sync.catalog.loader import CATALOG_SUFFIXES
+from catalog_sync.catalog.loader import load_catalog_files
 from catalog_sync.catalog.roots import find_catalog
 from catalog_sync.cli.api_options import ApiOptions, api_options, print_metrics, resolve_settings
 from catalog_sync.cli.common import (
@@ -19,7 +18,8 @@ from catalog_sync.cli.common import (
     run_async,
 )
 from catalog_sync.errors import CatalogError, ConfigError
-from catalog_sync.fmt import FileStatus, catalog_yaml_files, format_file
+from catalog_sync.export_files import MANIFEST, write_export
+from catalog_sync.fmt import FileStatus, format_paths, write_formatted
 from catalog_sync.kinds import Side
 from catalog_sync.schemas import generated_schemas
 
@@ -37,7 +37,8 @@ __all__ = ["commands", "export", "fmt"]
 @click.option(
     "--force",
     is_flag=True,
-    help="Write into a non-empty directory, replacing its catalog files (*.yaml, *.yml).",
+    help="Write into a non-empty directory: replace the files an earlier export wrote "
+    f"(listed in {MANIFEST}), leave every other file alone.",
 )
 @click.option(
     "--side",
@@ -67,7 +68,8 @@ def export(state: CliState, api: ApiOptions, out: Path | None, force: bool, side
     if existing and not force:
         raise ConfigError(
             f"{out.as_posix()} is not empty ({len(existing)} file(s)): export into an empty "
-            "directory, or pass --force to replace the catalog files in it"
+            "directory, or pass --force to replace the catalog files an earlier export "
+            "wrote in it"
         )
     settings = resolve_settings(api).for_side(side)
     exported, metrics = run_async(export_live(settings))
@@ -75,25 +77,18 @@ def export(state: CliState, api: ApiOptions, out: Path | None, force: bool, side
     for note in exported.skipped:
         click.echo(f"warning: not exported: {note}", err=True)
 
-    written = {out / name for name in exported.files} | {out / SCHEMA_FILE}
-    stale = [p for p in existing if p.suffix in CATALOG_SUFFIXES and p not in written]
-    try:
-        for path in stale:
-            path.unlink()
-            click.echo(f"removed {path.as_posix()} (not in the live catalog)", err=True)
-        for name, text in exported.files.items():
-            target = out / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        (out / SCHEMA_FILE).write_text(generated_schemas()[SCHEMA_FILE], encoding="utf-8")
-    except OSError as error:
-        raise ConfigError(
-            f"cannot write {error.filename}: {error.strerror}; the directory may hold a "
-            "partial export"
-        ) from None
+    done = write_export(out, {**exported.files, SCHEMA_FILE: generated_schemas()[SCHEMA_FILE]})
+    for name in done.removed:
+        click.echo(f"removed {(out / name).as_posix()} (not in the live catalog)", err=True)
+    for name in done.kept:
+        click.echo(
+            f"warning: kept {(out / name).as_posix()}: no export wrote it; delete it if the "
+            "live catalog no longer has what it describes",
+            err=True,
+        )
     click.echo(f"exported {len(exported.files)} file(s) to {out.as_posix()}", err=True)
     try:
-        loaded = load_catalog(out)
+        loaded = load_catalog_files(out, done.catalog)
     except CatalogError as error:
         echo_diagnostics(error.diagnostics)
         click.echo(
@@ -131,7 +126,7 @@ def fmt(paths: tuple[Path, ...], check: bool, diff: bool) -> None:
     the hook changed a file.
     """
     check = check or diff
-    results = [format_file(path) for path in catalog_yaml_files(paths or (find_catalog(),))]
+    results = format_paths(paths or (find_catalog(),))
     broken = [problem for result in results for problem in result.problems]
     changed = [result for result in results if result.status is FileStatus.CHANGED]
     for result in changed:
@@ -141,9 +136,8 @@ def fmt(paths: tuple[Path, ...], check: bool, diff: bool) -> None:
         if check:
             click.echo(f"would reformat {result.path.as_posix()}")
             continue
-        assert result.text is not None
         try:
-            result.path.write_text(result.text, encoding="utf-8")
+            write_formatted(result)
         except OSError as error:
             raise ConfigError(f"cannot write {result.path.as_posix()}: {error.strerror}") from None
         click.echo(f"reformatted {result.path.as_posix()}")

@@ -14,6 +14,7 @@ import click
 
 from catalog_sync.address_pattern import pattern_kind
 from catalog_sync.apply import (
+    JOURNAL_DIR,
     ApplyListener,
     ApplyOptions,
     ApplyReport,
@@ -23,6 +24,7 @@ from catalog_sync.apply import (
     last_run,
     nothing_applied,
 )
+from catalog_sync.apply.lock import lock_directory
 from catalog_sync.catalog import LoadedCatalog, catalog_digest, load_catalog
 from catalog_sync.catalog.loader import CATALOG_SUFFIXES
 from catalog_sync.catalog.roots import find_catalog
@@ -60,6 +62,7 @@ from catalog_sync.render.plan_markdown import render_markdown
 from catalog_sync.render.plan_text import render_text
 from catalog_sync.render.plan_values import summary_line
 from catalog_sync.render.timings import render_timings
+from catalog_sync.safe_files import shared_directory_warning
 from catalog_sync.timings import recording, timed
 
 __all__ = ["apply", "commands", "plan"]
@@ -441,7 +444,12 @@ def planned(
 
 def _tell_previous_run(settings: ApiSettings) -> None:
     """One line when the last apply against this target did not complete (once this run's
-    own arguments have been checked): the journal has the details."""
+    own arguments have been checked): the journal has the details. And one line for each of
+    the lock's and the journals' directories that other users could plant files in."""
+    for directory, what in ((lock_directory(), "apply lock"), (JOURNAL_DIR, "apply journal")):
+        warning = shared_directory_warning(directory, what)
+        if warning is not None:
+            click.echo(warning, err=True)
     previous = last_run(target=target_of(settings))
     if previous is not None and previous.incomplete:
         click.echo(render_previous_notice(previous), err=True, nl=False)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import importlib.util
 import logging
 import os
@@ -51,7 +52,7 @@ from catalog_sync import __version__
 from catalog_sync.errors import UnexpectedResponseError
 from catalog_sync.exact_json import encode_json
 from catalog_sync.limits import MAX_RESPONSE_BYTES
-from catalog_sync.redact import redact
+from catalog_sync.redact import neutralise, redact
 
 __all__ = [
     "ASGITransport",
@@ -90,7 +91,7 @@ class _RedactingFilter(logging.Filter):
     put anything there, so its log records are redacted like every other server text."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
+        record.msg = neutralise(redact(record.getMessage()))
         record.args = None
         return True
 
@@ -117,6 +118,29 @@ def _readable(sock: socket.socket | None) -> bool:
     return bool(poll.poll(0))
 
 
+class _Deadline:
+    """When the response to the request being sent must be complete: ``seconds`` after its
+    first byte is written (connecting and waiting for a lane have bounds of their own)."""
+
+    __slots__ = ("at", "seconds")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at: float | None = None
+
+    def passed(self) -> bool:
+        return self.at is not None and asyncio.get_running_loop().time() >= self.at
+
+    def message(self) -> str:
+        return f"the response was not complete {self.seconds:g} s after the request was sent"
+
+
+_deadline: contextvars.ContextVar[_Deadline | None] = contextvars.ContextVar(
+    "catalog_sync_request_deadline", default=None
+)
+"""The deadline of the request this task is sending (HttpClient sets it, _Stream keeps it)."""
+
+
 class _Stream(httpcore.AsyncNetworkStream):
     """One connection's bytes, with httpcore's exceptions for its failures."""
 
@@ -127,10 +151,17 @@ class _Stream(httpcore.AsyncNetworkStream):
         self._socket: socket.socket | None = writer.get_extra_info("socket")
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        deadline = _deadline.get()
+        if deadline is not None and deadline.at is not None:
+            left = max(0.0, deadline.at - asyncio.get_running_loop().time())
+            if timeout is None or left < timeout:
+                timeout = left
         try:
             async with asyncio.timeout(timeout):
                 return await self._reader.read(max_bytes)
         except TimeoutError as error:
+            if deadline is not None and deadline.passed():
+                raise httpcore.ReadTimeout(deadline.message()) from error
             raise httpcore.ReadTimeout(str(error)) from error
         except OSError as error:
             raise httpcore.ReadError(str(error)) from error
@@ -138,6 +169,9 @@ class _Stream(httpcore.AsyncNetworkStream):
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         if not buffer:
             return
+        deadline = _deadline.get()
+        if deadline is not None and deadline.at is None:
+            deadline.at = asyncio.get_running_loop().time() + deadline.seconds
         try:
             async with asyncio.timeout(timeout):
                 self._writer.write(buffer)
@@ -362,11 +396,17 @@ class HttpClient:
         if parallelism < 1:
             raise ValueError("parallelism must be at least 1")
         self._semaphore = asyncio.Semaphore(parallelism)
+        self._read_timeout = read_timeout
+        # Through the lanes, waiting for one and connecting are each bounded by the connect
+        # timeout, and then their streams hold the request to its deadline; through another
+        # transport, this bounds the whole request.
+        self._until_sent = 2 * connect_timeout + read_timeout
         if transport is None and not urllib.request.getproxies():
             # Where the environment names a proxy (or exceptions to one), httpx's own
             # transports, which read it, are kept: a transport given here would make httpx
             # ignore it.
             transport = Lanes(parallelism)
+        self._lanes = isinstance(transport, Lanes)
         self._client = httpx.AsyncClient(
             base_url=base_url,
             auth=auth,
@@ -428,7 +468,51 @@ class HttpClient:
 
     async def _bounded(self, request: Request, *, authenticated: bool) -> Response:
         """Send and read the body, refusing one larger than MAX_RESPONSE_BYTES as soon as
-        it says so (Content-Length) or grows past it, instead of holding it all in memory."""
+        it says so (Content-Length) or grows past it, instead of holding it all in memory;
+        and refusing one that is not complete within the read timeout of the request being
+        sent, however steadily its bytes arrive (a read timeout alone bounds each read only:
+        a byte a second would never trip it)."""
+        deadline = _Deadline(self._read_timeout)
+        token = _deadline.set(deadline)
+        try:
+            if self._lanes:  # their streams keep the deadline
+                chunks, response = await self._read(request, authenticated=authenticated)
+            else:
+                chunks, response = await self._backstopped(request, authenticated, deadline)
+        finally:
+            _deadline.reset(token)
+        # The body is decoded already: a copy without the encoding headers holds it.
+        headers = [
+            (name, value)
+            for name, value in response.headers.multi_items()
+            if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=b"".join(chunks),
+            request=request,
+            extensions=response.extensions,
+            history=response.history,
+        )
+
+    async def _backstopped(
+        self, request: Request, authenticated: bool, deadline: _Deadline
+    ) -> tuple[list[bytes], httpx.Response]:
+        """:meth:`_read` through another transport than the lanes (a proxy's, the embedded
+        emulator's), bounded as a whole: it cannot tell when the request was sent."""
+        backstop = asyncio.timeout(self._until_sent)
+        try:
+            async with backstop:
+                return await self._read(request, authenticated=authenticated)
+        except TimeoutError:
+            if not backstop.expired():
+                raise
+            raise httpx.ReadTimeout(deadline.message(), request=request) from None
+
+    async def _read(
+        self, request: Request, *, authenticated: bool
+    ) -> tuple[list[bytes], httpx.Response]:
         auth = httpx.USE_CLIENT_DEFAULT if authenticated else None
         response = await self._client.send(request, auth=auth, stream=True)
         try:
@@ -444,20 +528,7 @@ class HttpClient:
                 chunks.append(chunk)
         finally:
             await response.aclose()
-        # The body is decoded already: a copy without the encoding headers holds it.
-        headers = [
-            (name, value)
-            for name, value in response.headers.multi_items()
-            if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
-        ]
-        return httpx.Response(
-            response.status_code,
-            headers=headers,
-            content=b"".join(chunks),
-            request=request,
-            extensions=response.extensions,
-            history=response.history,
-        )
+        return chunks, response
 
     async def aclose(self) -> None:
         await self._client.aclose()

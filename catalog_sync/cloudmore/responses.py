@@ -20,7 +20,7 @@ from catalog_sync.errors import (
     ServerError,
     UnexpectedResponseError,
 )
-from catalog_sync.redact import redact
+from catalog_sync.redact import server_text
 
 __all__ = ["error_for_response", "reasons_text"]
 
@@ -40,12 +40,20 @@ def reasons_text(reasons: dict[str, list[str]]) -> str:
     )
 
 
+def _server_reasons(reasons: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
+    if reasons is None:
+        return None
+    return {
+        server_text(key): [server_text(m) for m in messages] for key, messages in reasons.items()
+    }
+
+
 def _body_excerpt(response: Response) -> str:
     if response.request.url.path.endswith("/connect/token"):
         # The token endpoint is sent the password and secret: none of its text is quoted.
         return ""
     # A server or proxy error page may echo what it was sent (catalog_sync/redact.py).
-    text = redact(response.text.strip().replace("\n", " "))
+    text = server_text(response.text.strip().replace("\n", " "))
     return text[:_MAX_TEXT] + ("…" if len(text) > _MAX_TEXT else "")
 
 
@@ -61,7 +69,7 @@ def error_for_response(
             body = wire.load_json(response.content) if response.content.strip() else None
         except ValueError:
             body = None
-        reasons = wire.validation_reasons(body)
+        reasons = _server_reasons(wire.validation_reasons(body))
         if reasons is not None:
             return ApiValidationError(
                 f"rejected (400): {reasons_text(reasons)}", reasons=reasons, **where

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from catalog_sync.errors import ConfigError
-from catalog_sync.redact import register_secret
+from catalog_sync.redact import redact, register_secret
 
 __all__ = [
     "DEFAULT_CLIENT_ID",
@@ -77,8 +77,8 @@ class ApiSettings(BaseModel):
 
     def model_post_init(self, context: object, /) -> None:
         # Whatever echoes them later, these are blanked (catalog_sync/redact.py).
-        register_secret(self.password.get_secret_value())
-        register_secret(self.client_secret.get_secret_value())
+        register_secret(self.password.get_secret_value(), user=self.username)
+        register_secret(self.client_secret.get_secret_value(), user=self.client_id)
 
     @property
     def embedded(self) -> bool:
@@ -135,24 +135,37 @@ def _is_ci(env: Mapping[str, str]) -> bool:
 
 
 def _checked_url(api_url: str) -> str:
-    problem = "must be an http:// or https:// URL"
+    """The URL, checked; a URL that does not parse is never echoed, as what it holds (a
+    password before an ``@``, say) cannot be told apart from the rest."""
     try:
         parts = urlsplit(api_url)
+    except ValueError:
+        raise ConfigError(_NOT_A_URL) from None
+    if "@" in parts.netloc:
+        # Never echoed: the URL holds a credential.
+        raise ConfigError(
+            "--api-url / CLOUDMORE_API_URL must not hold credentials (user:password@ "
+            "before the host): give the API user in CLOUDMORE_USERNAME and "
+            "CLOUDMORE_PASSWORD and the client in CLOUDMORE_CLIENT_ID and "
+            "CLOUDMORE_CLIENT_SECRET"
+        )
+    try:
         parts.port  # noqa: B018 - parsing the port is what validates it
-    except ValueError as error:
-        problem = f"is not a valid URL ({error})"
-    else:
-        if parts.username is not None or parts.password is not None:
-            # Never echoed: the URL holds a credential.
-            raise ConfigError(
-                "--api-url / CLOUDMORE_API_URL must not hold credentials (user:password@ "
-                "before the host): give the API user in CLOUDMORE_USERNAME and "
-                "CLOUDMORE_PASSWORD and the client in CLOUDMORE_CLIENT_ID and "
-                "CLOUDMORE_CLIENT_SECRET"
-            )
-        if parts.scheme.lower() in {"http", "https"} and parts.hostname:
-            return urlunsplit(parts._replace(scheme=parts.scheme.lower())).rstrip("/")
-    raise ConfigError(f"--api-url / CLOUDMORE_API_URL {problem}, got {api_url!r}")
+    except ValueError:
+        raise ConfigError(f"{_NOT_A_URL}: its port is not a number from 1 to 65535") from None
+    if parts.scheme.lower() in {"http", "https"} and parts.hostname:
+        return urlunsplit(parts._replace(scheme=parts.scheme.lower())).rstrip("/")
+    # "user:password@host" without a scheme parses as scheme "user" and no host.
+    shown = f", got {redact(api_url)!r}" if "@" not in api_url else " (not shown: it holds an @)"
+    raise ConfigError(
+        f"--api-url / CLOUDMORE_API_URL must be an http:// or https:// URL with a host{shown}"
+    )
+
+
+_NOT_A_URL = (
+    "--api-url / CLOUDMORE_API_URL is not a valid URL (not shown, as it may hold a secret); "
+    "give it as https://host[:port][/path]"
+)
 
 
 def _resolve_url(api_url: str | None, environment: str | None) -> str | None:

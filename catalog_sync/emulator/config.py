@@ -11,6 +11,7 @@ from typing import Literal, get_args
 from pydantic import Field
 
 from catalog_sync.immutable import Immutable
+from catalog_sync.kinds.contract import CONTRACT_VARIANTS, ContractVariant
 
 __all__ = [
     "ALL_FAULT_KINDS",
@@ -27,17 +28,6 @@ __all__ = [
 
 SeedName = Literal["empty", "demo"]
 
-ContractVariant = Literal[
-    "service-thin",
-    "service-whole",
-    "publish-unreadable",
-    "extra-fields",
-    "pricelist-array",
-    "drops-field",
-]
-"""Ways the real API may differ from the contract (docs/contracts.md, "Contract variants"),
-combinable; none: the contract as the kind modules declare it (the swagger's shapes)."""
-CONTRACT_VARIANTS: tuple[ContractVariant, ...] = get_args(ContractVariant)
 
 FaultKind = Literal[
     "rate_limit",

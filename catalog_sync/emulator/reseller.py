@@ -372,20 +372,20 @@ def routes() -> list[tuple[str, Handler, list[str]]]:
         return [_as_resold(service, a) for a in found]
 
     services = api.collection("service", lambda s, r: visible_services(s, r), create_own_service)
-    service = api.item("service", service_get, service_disable, service_replace)
+    service = api.item(service_get, service_disable, service_replace, "service")
     products = api.collection("product", products_of, own_only(ops.get_product, ops.create_product))
     product = api.item(
-        "product",
         visible(ops.get_product),
         own_only(ops.get_product, ops.delete_product),
         own_only(ops.get_product, ops.replace_product),
+        "product",
     )
     addons = api.collection("addon", addons_of, own_only(ops.get_addon, ops.create_addon))
     addon = api.item(
-        "addon",
         visible(ops.get_addon),
         own_only(ops.get_addon, ops.delete_addon),
         own_only(ops.get_addon, ops.replace_addon),
+        "addon",
     )
     service_path = f"{RESELLER}/services/{{service_id}}"
     product_path = f"{service_path}/products/{{product_id}}"

@@ -130,7 +130,7 @@ def seed_service(store: Store, service_id: str, service: dict[str, Any]) -> None
 
 def routes() -> list[Route]:
     webhooks = api.collection("webhook", lambda s: list(s.table(TABLE).values()), create_webhook)
-    webhook = api.item("webhook", get_webhook, delete_webhook, replace_webhook)
+    webhook = api.item(get_webhook, delete_webhook, replace_webhook)
     return [
         Route(f"{api.SELLER}/webhooks", api.endpoint(webhooks), methods=["GET", "POST"]),
         Route(

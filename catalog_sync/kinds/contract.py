@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 __all__ = [
+    "CONTRACT_VARIANTS",
     "Contract",
+    "ContractVariant",
     "Difference",
     "Evidence",
     "JsonType",
@@ -28,6 +30,18 @@ __all__ = [
 ]
 
 Evidence = Literal["documented", "assumed"]
+
+ContractVariant = Literal[
+    "service-thin",
+    "service-whole",
+    "publish-unreadable",
+    "extra-fields",
+    "pricelist-array",
+    "drops-field",
+]
+"""Ways the real API may differ from the contract, which the emulator can serve
+(docs/contracts.md, "Contract variants"), combinable."""
+CONTRACT_VARIANTS: tuple[ContractVariant, ...] = get_args(ContractVariant)
 JsonType = Literal["string", "boolean", "number", "integer", "array", "object"]
 
 

@@ -497,6 +497,15 @@ class KindSpec:
         return replace(split[1], name=name, wire=split[1].wire_path)
 
     @property
+    def status_values(self) -> tuple[str, str]:
+        """The spellings of active and inactive in the ``status`` field, from the contract (its
+        enum's first two values: ``Active``, ``Disabled``)."""
+        assert self.status is not None
+        assert self.contract is not None
+        values = self.contract.by_name[self.status].values
+        return values[0], values[1]
+
+    @property
     def lists(self) -> bool:
         """Whether objects of this kind are listed (read with their parent)."""
         return self.endpoint.collection is not None

@@ -128,21 +128,27 @@ def _rules(service: Any) -> Iterator[Diagnostic]:
 
 
 _GUIDE = "Cloudmore's webhook guide"
-_SAMPLE = "assumed: the SDK's commented sample body names the field; its shape is ours"
+_SAMPLE = "assumed: the SDK's commented sample body names it"
+
 CONTRACT = Contract(
-    endpoint="GET/POST webhooks, GET/PUT/DELETE webhooks/{id} (at the seller root)",
+    endpoint="GET/POST webhooks (at the seller root), GET/PUT/DELETE webhooks/{id}",
     endpoint_evidence="documented",
     endpoint_source=_GUIDE,
     where="catalog_sync/kinds/webhook.py",
     fields=(
-        WireField("id", "string", "assumed", "as every object's", nullable=False, resets=False),
+        WireField("id", "string", "assumed", "assumed: as every object's", resets=False),
         WireField("name", "string", "documented", _GUIDE, nullable=False),
         WireField("serviceId", "string", "documented", _GUIDE, nullable=False),
         WireField("url", "string", "documented", _GUIDE, nullable=False),
-        WireField("triggerEventType", "string", "documented", _GUIDE, nullable=False),
+        WireField(
+            "triggerEventType",
+            "string",
+            "documented",
+            f"{_GUIDE} (its list is cut off: further Subscription events)",
+            values=tuple(sorted(DOCUMENTED_EVENTS)),
+        ),
         WireField("messageToSendType", "string", "documented", _GUIDE),
-        # A read never carries the secrets (basicAuthPassword, httpHeader.value): write-only,
-        # sent with every write (docs/contracts.md, "Write-only secrets").
+        # A read never serves the password nor the header's value (write-only secrets).
         WireField(
             "httpHeader",
             "object",
@@ -153,7 +159,6 @@ CONTRACT = Contract(
         WireField("basicAuthUserName", "string", "assumed", _SAMPLE),
     ),
 )
-"""List items and reads by id alike: the whole webhook but its secrets (ASSUMED)."""
 
 SPEC = register(
     KindSpec(

@@ -309,7 +309,9 @@ class _GraphBuilder:
         if status_unread:
             unreadable.add("status")
         # An unreadable status is not "Disabled" either: nothing is enabled on its account.
-        active = spec.status is None or status_unread or data.get(spec.status) == "Active"
+        active = (
+            spec.status is None or status_unread or data.get(spec.status) == spec.status_values[0]
+        )
         resets: tuple[str, ...] = ()
         if whole and spec.contract is not None and isinstance(wire, ObjectBody):
             resets = tuple(name for name in spec.contract.resetting() if name not in sent)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import tempfile
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -20,6 +19,7 @@ from catalog_sync.plan.digest import SIGNATURE_KEY, digest_problem, sealed
 from catalog_sync.plan.freshness import age_problem
 from catalog_sync.plan.model import FORMAT_VERSION, Action, Plan
 from catalog_sync.plan.signing import signature_problem, signed
+from catalog_sync.safe_files import FileTooLargeError, UnsafeFileError, read_regular
 
 __all__ = ["plan_json", "read_plan", "write_plan"]
 
@@ -36,13 +36,24 @@ def plan_json(plan: Plan, key: bytes | None = None) -> str:
 
 
 def write_plan(plan: Plan, path: Path, key: bytes | None = None) -> None:
-    """Write so that a reader never sees half a plan: a temporary file, then a rename."""
+    """Write so that a reader never sees half a plan: a temporary file (private to the user),
+    then a rename, which replaces a link at ``path`` rather than writing through it. A plan
+    larger than apply and show read is refused before anything is written."""
+    encoded = plan_json(plan, key).encode("utf-8")
+    if len(encoded) > MAX_PLAN_FILE_BYTES:
+        raise PlanFileError(
+            f"{path.as_posix()}: not written: the plan is {len(encoded):,} bytes, more than the "
+            f"{MAX_PLAN_FILE_BYTES:,} a saved plan may have (apply and show would refuse it). "
+            f"Split the change: make it in steps of fewer objects each (a catalog that changes "
+            "fewer services at a time), or apply the catalog directory directly "
+            "(`catalog-sync apply DIR` plans and applies without a plan file)"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
+            "wb", dir=path.parent, prefix=f".{path.name}.", delete=False
         ) as handle:
-            handle.write(plan_json(plan, key))
+            handle.write(encoded)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(handle.name, path)
@@ -178,13 +189,10 @@ def _location(loc: tuple[int | str, ...]) -> str:
 
 
 def _read_regular(path: Path) -> bytes:
-    """A regular file of bounded size only (a FIFO would block, a device never end)."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with os.fdopen(descriptor, "rb") as handle:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            raise PlanFileError(f"{path}: not a plan file (not a regular file)")
-        raw = handle.read(MAX_PLAN_FILE_BYTES + 1)
-    if len(raw) > MAX_PLAN_FILE_BYTES:
-        raise PlanFileError(f"{path}: not a plan file (larger than {MAX_PLAN_FILE_BYTES:,} bytes)")
-    return raw
+    """A regular file of bounded size only (a FIFO would block, a device never end), not
+    through a symbolic link, and not one every user may write (anyone could have replaced the
+    plan that was reviewed)."""
+    try:
+        return read_regular(path, MAX_PLAN_FILE_BYTES, refuse_world_writable=True)
+    except (UnsafeFileError, FileTooLargeError) as error:
+        raise PlanFileError(f"{path}: not a plan file: {error.strerror}") from None

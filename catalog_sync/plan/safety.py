@@ -138,6 +138,28 @@ def evaluate_safety(
     return tuple(findings)
 
 
+def _every_object_removed(removals: Sequence[Change], existing: Existing) -> list[SafetyFinding]:
+    """Each top-level kind whose every active object would go, whatever minExisting says: a
+    catalog file left out removes one kind, and the kinds kept must not hide it."""
+    findings = []
+    for spec in children_of(None):
+        count = existing.active.get(spec.kind, 0)
+        removed = sorted({c.address for c in removals if c.kind is spec.kind})
+        if not count or len(removed) < count:
+            continue
+        findings.append(
+            SafetyFinding(
+                rule=SafetyRule.DELETE_ALL,
+                message=f"every existing {spec.kind.value} would be {spec.removal}d "
+                f"({len(removed)} of {count}; is a catalog file missing?)",
+                addresses=tuple(removed),
+                overridable=True,
+                remedy="check the catalog path; pass --force to apply anyway",
+            )
+        )
+    return findings
+
+
 ALLOW_RESET = "--allow-reset"
 """What lifts :data:`SafetyRule.UNREADABLE_RESET`, and only it (not ``--force``)."""
 
@@ -170,28 +192,6 @@ def unreadable_reset_finding(
         remedy=f"run `catalog-sync doctor --contract` to see what the API leaves out; pass "
         f"{ALLOW_RESET} to apply anyway and reset those fields to their create defaults",
     )
-
-
-def _every_object_removed(removals: Sequence[Change], existing: Existing) -> list[SafetyFinding]:
-    """Each top-level kind whose every active object would go, whatever minExisting says: a
-    catalog file left out removes one kind, and the kinds kept must not hide it."""
-    findings = []
-    for spec in children_of(None):
-        count = existing.active.get(spec.kind, 0)
-        removed = sorted({c.address for c in removals if c.kind is spec.kind})
-        if not count or len(removed) < count:
-            continue
-        findings.append(
-            SafetyFinding(
-                rule=SafetyRule.DELETE_ALL,
-                message=f"every existing {spec.kind.value} would be {spec.removal}d "
-                f"({len(removed)} of {count}; is a catalog file missing?)",
-                addresses=tuple(removed),
-                overridable=True,
-                remedy="check the catalog path; pass --force to apply anyway",
-            )
-        )
-    return findings
 
 
 def _over_threshold(

@@ -110,11 +110,11 @@ def render_github(plan: Plan) -> str:
     annotations = github_annotations(plan)
     note = _left_out_note(annotations.left_out)
     last = f"{summary_line(plan)} {note}" if note else summary_line(plan)
-    unreadable = unreadable_line(plan.unreadable)
     emulator = emulator_line(plan.target)
-    # Once, however many changes there are: the header every format carries.
     head = [emulator] if emulator else []
+    unreadable = unreadable_line(plan.unreadable)
     if unreadable is not None:
+        # Once, however many changes there are: the header every format carries.
         head.append(workflow_command("warning", unreadable, title="Live reads lack fields"))
     return "\n".join([*head, *annotations.commands, last]) + "\n"
 

@@ -197,13 +197,13 @@ async def _apply(
 
 
 async def _converged(emulator: InProcess, tmp_path: Path) -> None:
-    """The race catalog, applied onto the empty seller: created without its SEK prices, SEK
-    enabled as Cloudmore's UI does (docs/contracts.md, "Price lists"), then priced."""
-    bare = _catalog(tmp_path / "bare", sek=False)
-    report = await _apply(emulator, await _plan(emulator, bare), tmp_path / "j0")
+    """The race catalog, applied onto the empty seller: the service first, SEK enabled on it
+    as Cloudmore's UI does (no API call enables a currency), then its SEK prices."""
+    first = await _plan(emulator, _catalog(tmp_path / "base", sek=False))
+    report = await _apply(emulator, first, tmp_path)
     assert report.ok, report
-    (service,) = emulator.app.state.emulator.store.services
-    emulator.enable_currency(service, "SEK")
+    [service] = emulator.app.state.emulator.store.services.values()
+    emulator.enable_currency(service["id"], "SEK")
     report = await _apply(emulator, await _plan(emulator, _catalog(tmp_path / "base")), tmp_path)
     assert report.ok, report
 

@@ -104,41 +104,39 @@ def _write(root: Path, name: str, content: dict[str, Any]) -> Path:
     return catalog
 
 
-def _unpriced(content: dict[str, Any], which: Any) -> dict[str, Any]:
-    """``content`` without the SEK prices of the services ``which`` picks by name."""
-    content = copy.deepcopy(content)
-    for service in content["services"]:
-        if which(service["name"]):
-            for product in service["products"]:
-                for item in (product, *product["addons"]):
-                    item.pop("prices", None)
-    return content
-
-
 def _seen(findings: tuple[SafetyFinding, ...] | list[SafetyFinding]) -> set[tuple[Any, ...]]:
     return {(f.rule, f.message, f.addresses, f.overridable) for f in findings}
+
+
+def _priced_only_in(content: dict[str, Any], services: set[str]) -> dict[str, Any]:
+    """``content`` without the prices of services not in ``services``: a currency is enabled
+    on a service in Cloudmore's UI, so a service the run creates can have none yet."""
+    content = copy.deepcopy(content)
+    for service in content["services"]:
+        if service["name"] in services:
+            continue
+        for product in service["products"]:
+            for item in (product, *product["addons"]):
+                item.pop("prices", None)
+    return content
 
 
 async def _plan_then_gate(
     emulator: InProcess, root: Path, first: dict[str, Any], second: dict[str, Any]
 ) -> tuple[Plan, list[SafetyFinding]]:
     async with emulator.client() as client:
-        # SEK is enabled in Cloudmore's UI on services that exist (docs/contracts.md, "Price
-        # lists"): the first catalog is created unpriced, SEK enabled, then priced; a service
-        # only the second has is created there, so it has no SEK prices yet.
-        bare = _unpriced(first, lambda _name: True)
+        journal = root / "journal"
+        created = _write(root, "created", _priced_only_in(first, set()))
+        _, report = await plan_and_apply(client, emulator.settings, journal, created, force=True)
+        assert report.ok
+        for service in emulator.app.state.emulator.store.services.values():
+            emulator.enable_currency(service["id"], "SEK")
         _, report = await plan_and_apply(
-            client, emulator.settings, root / "journal0", _write(root, "bare", bare), force=True
+            client, emulator.settings, journal, _write(root, "first", first), force=True
         )
         assert report.ok
-        for service_id in list(emulator.app.state.emulator.store.services):
-            emulator.enable_currency(service_id, "SEK")
-        _, report = await plan_and_apply(
-            client, emulator.settings, root / "journal", _write(root, "first", first), force=True
-        )
-        assert report.ok
-        existing = {s["name"] for s in first["services"]}
-        second = _unpriced(second, lambda name: name not in existing)
+        names = {s["name"] for s in emulator.app.state.emulator.store.services.values()}
+        second = _priced_only_in(second, names)
         plan = await plan_with(client, emulator.settings, _write(root, "second", second))
         live = await _read_touched(client, plan.changes)
         return plan, live_findings(plan, live.graph)

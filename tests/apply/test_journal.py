@@ -168,3 +168,36 @@ def test_concurrent_starts_share_fsyncs_and_each_is_durable_when_it_returns(
         journal.close()
     assert len(set(offsets)) == 20
     assert len(fsyncs.sizes) < 1 + 20, fsyncs.sizes  # begin + fewer than one per start
+
+
+def test_a_planted_link_or_fifo_among_the_journals_is_passed_over(journal_dir: Path) -> None:
+    """Issue 24, item 5: the crash-notice scan read a link to /dev/zero until memory ran out,
+    and hung on a FIFO."""
+    journal_dir.mkdir(parents=True)
+    Journal.start(journal_dir, PLAN).close()
+    (journal_dir / "apply-99990101T000000000000Z-1.jsonl").symlink_to("/dev/zero")
+    os.mkfifo(journal_dir / "apply-99990101T000000000000Z-2.jsonl")
+    previous = last_run(journal_dir, TARGET)
+    assert previous is not None
+    assert previous.path.name.startswith("apply-2")  # the real journal, not a planted one
+
+
+def test_a_reason_read_back_from_a_journal_starts_no_line(journal_dir: Path) -> None:
+    """Issue 24, item 11: a journal written before the fix, or edited, still shows server
+    text on one line."""
+    journal = Journal.start(journal_dir, PLAN)
+    journal.close()
+    record = {
+        "event": "result",
+        "address": 'broker["1"]',
+        "action": "create",
+        "outcome": "failed",
+        "id": None,
+        "reason": "rejected\n::error title=x::injected\r::warning::too",
+    }
+    with journal.path.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record) + "\n")
+    previous = last_run(journal_dir)
+    assert previous is not None
+    (entry,) = previous.results
+    assert entry.reason == "rejected\\n::error title=x::injected\\r::warning::too"

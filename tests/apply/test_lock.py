@@ -173,6 +173,39 @@ def test_duplicate_natural_keys_in_live_state_are_an_error_naming_both_ids(
     assert writes_after(http.get("/_emulator/requests").json(), seq) == []
 
 
+def test_a_link_at_the_lock_path_is_refused_and_its_target_kept(tmp_path: Path) -> None:
+    """Issue 24, item 5: a planted link made the lock truncate the file it pointed at."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    lock_path(TARGET, tmp_path).symlink_to(victim)
+    with pytest.raises(LockedError, match="unsafe: a symbolic link"), target_lock(TARGET, tmp_path):
+        pass
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+
+
+def test_a_fifo_at_the_lock_path_is_a_clear_error(tmp_path: Path) -> None:
+    os.mkfifo(lock_path(TARGET, tmp_path))
+    with pytest.raises(LockedError, match="not a regular file"), target_lock(TARGET, tmp_path):
+        pass
+
+
+def test_apply_warns_about_a_lock_directory_others_can_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = tmp_path / "shared-locks"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("CATALOG_SYNC_LOCK_DIR", str(shared))
+    monkeypatch.chdir(tmp_path)
+    for name in ("CI", "CLOUDMORE_API_URL", "CLOUDMORE_ENVIRONMENT"):
+        monkeypatch.delenv(name, raising=False)
+    result = cli("apply", "--yes", str(EXAMPLE))
+    assert f"the apply lock directory {shared.as_posix()} is writable by other users" in (
+        result.output
+    )
+    assert "the apply journal directory" not in result.output
+
+
 SAME_SERVER = (
     "http://127.0.0.1:8080",
     "http://localhost:8080",

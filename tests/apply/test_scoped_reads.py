@@ -107,11 +107,11 @@ async def test_the_example_onto_demo_reads_each_touched_object_once_before_and_o
         if r.startswith("GET ") and then.startswith("PUT ")
     )
     assert all(n - rereads_of[r] <= 2 for r, n in reads.items()), reads
-    # 57 (a whole-catalog re-read before and after made it 102): the token, 22 writes, 12
-    # reads before (5 lookups, the 2 top-level lists, the touched objects and the lists
-    # above them; a service is whole in its list), a re-read right before each of the 6
-    # writes over an existing object (docs/contracts.md, "Edits during apply"), and 16 after
-    # (no lookups; the created broker, products and addons too).
+    # 57 (a whole-catalog re-read before and after made it 102; with services read by id too,
+    # 63): the token, 22 writes, 12 reads before (5 lookups, the 2 top-level lists, the
+    # touched objects and the lists above them; a service is whole in its list), a re-read
+    # right before each of the 6 writes over an existing object (docs/contracts.md, "Edits
+    # during apply"), and 16 after (no lookups; the created broker, products and addons too).
     rereads = sum(1 for c in plan.changes if c.fingerprint is not None and not c.action.removes)
     assert rereads == 6
     first = requests.index(writes[0])
@@ -238,7 +238,7 @@ async def test_a_publish_change_lists_no_child_kind_it_does_not_touch(
 
     assert "PUT /services/{id}/publish" in requests
     # Services are one model: the services list carries the publish settings, before and
-    # after; the re-read right before the PUT is the service's (docs/contracts.md, "Edits
+    # after; the service is read by id only right before the PUT (docs/contracts.md, "Edits
     # during apply").
     assert _reads(requests)["GET /services/{id}"] == 1
     assert _reads(requests)["GET /services"] == 2

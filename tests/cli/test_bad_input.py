@@ -20,7 +20,7 @@ def _run(*args: str) -> tuple[int, str]:
     ("variable", "value", "expected"),
     [
         ("CLOUDMORE_API_URL", "http://[::1", "is not a valid URL"),
-        ("CLOUDMORE_API_URL", "ftp://example.com", "must be an http:// or https:// URL"),
+        ("CLOUDMORE_API_URL", "ftp://example.com", "must be an http:// or https:// URL with"),
         ("CLOUDMORE_READ_TIMEOUT", "nan", "must be a number greater than 0"),
         ("CLOUDMORE_READ_TIMEOUT", "inf", "must be a number greater than 0"),
     ],

@@ -199,6 +199,9 @@ def test_service_thin_refuses_a_service_update_naming_what_it_would_reset(
     assert "billingGeneration" in output
     assert "--allow-reset" in output
     assert seller.writes() == []
+    code, output = _apply(catalog, "--force")
+    assert code == 1, output  # --force does not lift it
+    assert seller.writes() == []
 
     code, output = _apply(catalog, "--allow-reset")
     assert code in (0, 1), output  # written; what it reset is the user's explicit choice

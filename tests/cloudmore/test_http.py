@@ -33,7 +33,8 @@ class Server:
     """An HTTP/1.1 server that answers every request with BODY, unless told otherwise.
 
     ``mode``: "answer"; "close" (answer, then close the connection as if idle too long);
-    "drop" (close without answering); "hang" (never answer until released)."""
+    "drop" (close without answering); "hang" (never answer until released); "trickle"
+    (the headers, then a byte of the body at a time, each well within any read timeout)."""
 
     mode: str = "answer"
     url: str = ""
@@ -55,6 +56,13 @@ class Server:
                     return
                 if self.mode == "hang":
                     await self.release.wait()
+                    return
+                if self.mode == "trickle":
+                    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n")
+                    while not self.release.is_set():
+                        writer.write(b" ")
+                        await writer.drain()
+                        await asyncio.sleep(0.01)  # the server's pace, not a synchronisation
                     return
                 writer.write(
                     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
@@ -184,6 +192,65 @@ async def test_a_server_that_does_not_answer_is_a_read_timeout() -> None:
         with pytest.raises(httpx.ReadTimeout) as late:
             await client.get(f"{server.url}/slow")
         assert not is_request_unsent(late.value)
+
+
+@pytest.mark.anyio
+async def test_a_response_trickled_a_byte_at_a_time_ends_at_the_request_s_deadline() -> None:
+    """Issue 24, item 13: each byte came within the read timeout, so no read ever timed out
+    and the request ran for as long as the server liked. The guard of 60 s only stops the
+    test on a regression; the deadline is the read timeout (0.3 s) from the request's send."""
+    async with serving("trickle") as server:
+        client = HttpClient(
+            base_url=server.url,
+            parallelism=1,
+            connect_timeout=5.0,
+            read_timeout=0.3,
+            auth=Auth(),
+            transport=None,
+            on_response=_nothing,
+        )
+        try:
+            request = client.build_request("GET", "/trickle")
+            with pytest.raises(httpx.ReadTimeout, match=r"not complete 0\.3 s after") as late:
+                await asyncio.wait_for(client.send(request, authenticated=False), 60)
+            assert not is_request_unsent(late.value)
+        finally:
+            await client.aclose()
+
+
+class _Trickle(httpx.AsyncByteStream):
+    def __init__(self) -> None:
+        self.never = asyncio.Event()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b" "
+        await self.never.wait()  # the rest of the body never comes
+
+
+class _TrickleTransport(httpx.AsyncBaseTransport):
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=_Trickle())
+
+
+@pytest.mark.anyio
+async def test_through_another_transport_the_whole_request_is_bounded() -> None:
+    """Where the lanes do not send (a proxy's transport), the deadline covers the whole
+    request: twice the connect timeout (a lane, a connection) and the read timeout."""
+    client = HttpClient(
+        base_url="http://cloudmore.test",
+        parallelism=1,
+        connect_timeout=0.05,
+        read_timeout=0.1,
+        auth=Auth(),
+        transport=_TrickleTransport(),
+        on_response=_nothing,
+    )
+    try:
+        request = client.build_request("GET", "/trickle")
+        with pytest.raises(httpx.ReadTimeout, match=r"not complete 0\.1 s after"):
+            await asyncio.wait_for(client.send(request, authenticated=False), 60)
+    finally:
+        await client.aclose()
 
 
 def test_httpcore_errors_become_the_httpx_errors_httpx_itself_would_raise() -> None:

@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from catalog_sync.emulator import DEMO, EmulatorConfig, serve_in_thread
 from catalog_sync.emulator.statefile import read_state
 from catalog_sync.emulator.store import STATE_FORMAT
@@ -42,11 +44,9 @@ def test_a_large_amount_reads_back_as_the_exact_literal_it_was_sent_as(base_url:
     assert f'"price":{BIG}' in text
     assert f'"cost":{BIGGER}' in text
     assert '"recommendedPrice":0.0001' in text
-    # The price list of a currency (enabled as Cloudmore's UI does), written and read the same
-    # way: the PUT in the public shape (docs/contracts.md, "Price lists").
-    enabled = api.http.put(f"/_emulator/services/{service}/currencies/SEK")
-    assert enabled.status_code == 204, enabled.text
+    # The price list of a currency, written and read the same way.
     prices = f"{SELLER}/services/{service}/pricelist"
+    httpx.put(f"{base_url}/_emulator/services/{service}/currencies/SEK").raise_for_status()
     put = api.http.put(
         prices,
         content=f'{{"currencyCode": "SEK", "products": [{{"itemId": "{product}", '
@@ -111,16 +111,18 @@ def test_a_state_file_written_with_floats_loads_with_the_amounts_it_wrote(tmp_pa
 
 def _catalog(root: Path, *, prices: bool = True) -> Path:
     catalog = root / "catalog"
-    catalog.mkdir(parents=True)
+    catalog.mkdir(exist_ok=True)
     product: dict[str, Any] = {
         "name": "Big",
         "itemCode": "big",
         "type": "ProductBased",
         "price": BIG,
         "cost": BIGGER,
-        "prices": {"SEK": {"price": BIG, "cost": "549755813888.0001"}} if prices else {},
+        "prices": {"SEK": {"price": BIG, "cost": "549755813888.0001"}},
         "addons": [{"name": "Huge", "itemCode": "huge", "price": "777777777777.7777"}],
     }
+    if not prices:
+        del product["prices"]
     content = {"services": [{"name": "Big", "categories": ["Storage"], "products": [product]}]}
     (catalog / "catalog.yaml").write_text(json.dumps(content), "utf-8")
     return catalog
@@ -131,13 +133,12 @@ def test_a_plan_converges_on_amounts_of_2_to_the_39_and_more(tmp_path: Path) -> 
 
     async def run() -> None:
         async with emulator.client() as client:
-            # A currency is enabled in Cloudmore's UI, on a service that exists: created
-            # first without its SEK prices, then priced (docs/contracts.md, "Price lists").
-            unpriced = _catalog(tmp_path / "unpriced", prices=False)
-            _, report = await plan_and_apply(client, emulator.settings, tmp_path / "j0", unpriced)
+            # The service first; SEK enabled on it as Cloudmore's UI does; then its prices.
+            catalog = _catalog(tmp_path, prices=False)
+            _, report = await plan_and_apply(client, emulator.settings, tmp_path / "j", catalog)
             assert report.ok
-            (service,) = emulator.app.state.emulator.store.services
-            emulator.enable_currency(service, "SEK")
+            [service] = emulator.app.state.emulator.store.services.values()
+            emulator.enable_currency(service["id"], "SEK")
             catalog = _catalog(tmp_path)
             _, report = await plan_and_apply(client, emulator.settings, tmp_path / "j", catalog)
             assert report.ok

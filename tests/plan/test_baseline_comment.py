@@ -1,7 +1,7 @@
 """The pull-request comment of `plan --baseline` (issue 23): the pull request's own price
 changes apart from those already pending, the base currency named, names beside codes, a row
 that breaches a policy flagged, a retired item's last prices, items in natural order, the
-first prices of a currency as one new price list."""
+first prices in a currency (enabled in Cloudmore first) as an update of its price list."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from pathlib import Path
 
 import httpx
 
-from catalog_sync.emulator.ids import stable_id
 from tests.golden import assert_golden
 from tests.workflow_support import demo_url, replace_once, run, set_addon_price
 
@@ -35,7 +34,11 @@ def _pull_request(url: str, tmp_path: Path) -> tuple[Path, Path]:
     """The base branch (the live catalog exported) and a pull request that declares the base
     currency and a price-change policy, turns prune on, raises a price past the policy,
     removes an addon, adds two, and gives an addon its first SEK prices; meanwhile someone
-    edited a price in Cloudmore, which both branches plan to undo."""
+    edited a price in Cloudmore, which both branches plan to undo. SEK is enabled on Google
+    Workspace beforehand, as Cloudmore's UI does (catalog-sync never enables a currency)."""
+    services = httpx.get(f"{url}/_emulator/state").json()["services"]
+    gws = next(s["id"] for s in services if s["name"] == "Google Workspace")
+    httpx.put(f"{url}/_emulator/services/{gws}/currencies/SEK").raise_for_status()
     base = tmp_path / "base"
     assert run("export", "--out", str(base)).exit_code == 0
     head = tmp_path / "head"
@@ -62,10 +65,6 @@ def _pull_request(url: str, tmp_path: Path) -> tuple[Path, Path]:
         '            prices:\n              SEK: {price: "110", cost: "88"}',
     )
     set_addon_price(url, "Google Workspace", "annual", "gws-vault", "6.25")
-    # SEK enabled on it, as Cloudmore's UI does (docs/contracts.md, "Price lists").
-    with httpx.Client(base_url=url) as admin:
-        service = stable_id("service", "Google Workspace")
-        admin.put(f"/_emulator/services/{service}/currencies/SEK").raise_for_status()
     return base, head
 
 

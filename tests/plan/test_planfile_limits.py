@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 
 from catalog_sync.emulator import EmulatorConfig
+from catalog_sync.errors import PlanFileError
+from catalog_sync.graph import Kind
+from catalog_sync.plan import planfile
 from catalog_sync.plan.digest import sealed
+from catalog_sync.plan.model import Action
+from catalog_sync.plan.planfile import plan_json, write_plan
+from tests.apply.plans import change, plan_of
 from tests.apply.support import EXAMPLE, cli, served_http
 
 GWS_STD = 'service["Google Workspace"].product["payg"].addon["gws-std"]'
@@ -111,3 +117,41 @@ def test_a_fifo_plan_is_refused_not_waited_on(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "plan.json" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_plan_out_refuses_a_plan_larger_than_apply_reads_before_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 24, item 14: one limit, checked before the file is written."""
+    plan = plan_of(change('broker["1"]', Kind.BROKER, Action.CREATE))
+    out = tmp_path / "plan.json"
+    monkeypatch.setattr(planfile, "MAX_PLAN_FILE_BYTES", len(plan_json(plan)) - 1)
+    with pytest.raises(PlanFileError) as refused:
+        write_plan(plan, out)
+    assert "not written" in str(refused.value)
+    assert "apply and show would refuse it" in str(refused.value)
+    assert "catalog-sync apply DIR" in str(refused.value)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(planfile, "MAX_PLAN_FILE_BYTES", len(plan_json(plan)))
+    write_plan(plan, out)
+    assert out.read_text(encoding="utf-8") == plan_json(plan)
+
+
+@pytest.mark.parametrize("plant", ["world-writable", "link"])
+def test_a_world_writable_or_linked_plan_file_is_refused(tmp_path: Path, plant: str) -> None:
+    """Issue 24, items 5 and 18: anyone could have replaced the reviewed plan."""
+    plan = plan_of(change('broker["1"]', Kind.BROKER, Action.CREATE))
+    real = tmp_path / "real.json"
+    write_plan(plan, real)
+    given = tmp_path / "plan.json"
+    if plant == "link":
+        given.symlink_to(real)
+    else:
+        write_plan(plan, given)
+        given.chmod(0o666)
+    for command in ("apply", "show"):
+        result = cli(command, str(given))
+        assert result.exit_code == 1, result.output
+        assert "plan.json: not a plan file: " in result.output
+        assert "Traceback" not in result.output
+    assert "refused" in result.output
