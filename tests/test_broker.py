@@ -356,3 +356,17 @@ def test_prune_clears_the_customer_prices_the_files_do_not_name(tmp_path: Path) 
     assert customer_price(state, "Nordic Retail AB", "SEK", "gws-std") == Decimal("115")
     replanned = run("plan", str(catalog), "--detailed-exitcode")
     assert replanned.exit_code == 0, replanned.output
+
+
+def test_webhooks_are_not_a_brokers(tmp_path: Path) -> None:
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "catalog.yaml").write_text(
+        "settings:\n  side: broker\nservices:\n  - name: Own\n    categories: [Productivity]\n"
+        "    webhooks:\n      - name: provision\n        url: https://hooks.example.com/p\n"
+        "        triggerEventType: SubscriptionCreated\n",
+        encoding="utf-8",
+    )
+    result = run("validate", str(tmp_path / "c"))
+    assert result.exit_code == 1
+    assert "CS332" in result.output
+    assert "has no webhook objects; they are the seller's" in result.output
