@@ -24,24 +24,20 @@ An organization is ``{id, name, status}``, ASSUMED.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from catalog_sync.cloudmore.wire import ObjectBody, WireModel
 from catalog_sync.graph import Address, Kind
 from catalog_sync.kinds.contract import Contract, WireField
 from catalog_sync.kinds.price_list import CONTRACT as PRICE_LIST_CONTRACT
-from catalog_sync.kinds.price_list import (
-    PriceRow,
-    SellerPriceList,
-    SellerPriceListUpdateViewModel,
-)
+from catalog_sync.kinds.price_list import SPEC as PRICE_LIST
 from catalog_sync.kinds.registry import (
     KINDS,
     RESELLER,
     Endpoint,
     FieldSpec,
-    ItemFields,
     KindSpec,
     PriceCell,
     Side,
@@ -145,10 +141,6 @@ def _items_under(parent: Address, parent_id: str | None) -> tuple[Address, str |
     )
 
 
-def _rows(read: BaseModel) -> list[PriceRow]:
-    return read.rows() if isinstance(read, SellerPriceList) else []
-
-
 def customer_price_cell(address: Address, name: str) -> PriceCell | None:
     """A customer's price is a row of its own: the item as this customer buys it
     (``customer[..].customerservice[..].product[..]``) in the list's currency, its cost the
@@ -163,6 +155,9 @@ def customer_price_cell(address: Address, name: str) -> PriceCell | None:
         at = at.child(kind, key)
     return PriceCell(at, address.key, split[1].name)
 
+
+assert PRICE_LIST.items is not None
+_items = PRICE_LIST.items
 
 CUSTOMER = register(
     KindSpec(
@@ -213,14 +208,12 @@ SERVICES = register(
 )
 
 PRICES = register(
-    KindSpec(
-        Kind.CUSTOMER_PRICE_LIST,
+    # The price list's kind (its wire shapes, key and codecs), under a customer's service on
+    # the reseller root: price and the broker's cost per item, the items the service's.
+    replace(
+        PRICE_LIST,
+        kind=Kind.CUSTOMER_PRICE_LIST,
         parent=Kind.CUSTOMER_SERVICE,
-        key="currency",
-        key_wire="currencyCode",
-        catalog_items="prices",
-        read_model=SellerPriceList,
-        body_model=SellerPriceListUpdateViewModel,
         endpoint=Endpoint(
             collection=None,
             item="organizations/{0}/services/{1}/pricelist?currencyCode={id}",
@@ -229,18 +222,15 @@ PRICES = register(
             keyed=True,
             path_ids=_path_ids,
         ),
-        removal="none",
+        listed=None,
+        impossible=lambda _change, _live: (),
         sides=_BROKER_ONLY,
         reported=False,
-        fields=(),
         price_cell=customer_price_cell,
         contract=_PRICES_CONTRACT,
-        items=ItemFields(
+        items=replace(
+            _items,
             amounts=(FieldSpec("price", FieldType.MONEY), FieldSpec("cost", FieldType.MONEY)),
-            item_kinds=(Kind.PRODUCT, Kind.ADDON),
-            catalog_items="prices",
-            rows=_rows,
-            body=SellerPriceListUpdateViewModel.of_rows,
             under=_items_under,
         ),
     )
