@@ -252,6 +252,29 @@ def test_drift_runs_every_catalog_in_a_matrix_each_in_its_targets_group() -> Non
     assert drifted["catalog"] == "${{ matrix.catalog }}"
 
 
+def test_the_plan_workflow_plans_every_catalog_in_a_matrix() -> None:
+    """One plan job per catalog of [tool.catalog-sync], with its own credentials, its own
+    artifact and comment (the comment's marker names the catalog); with several catalogs no
+    job takes off a class label another catalog's plan may hold."""
+    workflow = _load(REPO / ".github" / "workflows" / "catalog-plan.yml")
+    listing = workflow["jobs"]["catalogs"]
+    (step,) = [s for s in listing["steps"] if s.get("uses") in OWN_ACTION]
+    assert step["with"]["command"] == "catalogs"
+    plan = workflow["jobs"]["plan"]
+    assert plan["needs"] == "catalogs"
+    assert plan["strategy"]["matrix"]["include"] == (
+        "${{ fromJSON(needs.catalogs.outputs.catalogs) }}"
+    )
+    assert plan["env"]["CATALOG"] == "${{ matrix.catalog }}"
+    assert "matrix.credentials" in plan["env"]["CLOUDMORE_PASSWORD"]
+    assert "CLOUDMORE_PASSWORD" not in workflow.get("env", {})
+    (upload,) = [s for s in plan["steps"] if s.get("uses", "").startswith("actions/upload-")]
+    assert upload["with"]["name"] == "catalog-plan-${{ strategy.job-index }}"
+    (label,) = [s for s in plan["steps"] if "Label" in s.get("name", "")]
+    assert label["env"]["CATALOGS"] == "${{ strategy.job-total }}"
+    assert "single &&" in label["with"]["script"]
+
+
 def test_the_apply_workflow_applies_exactly_the_plan_reviewers_approve() -> None:
     """Plan in one job (its summary and an artifact), apply that artifact, signed when the key
     is set, in the job behind the environment's approval; the catalog is not planned again."""
