@@ -85,7 +85,8 @@ class PriceLine:
         percent = change.percent
         if row.retired:
             self.percent = "retired"
-        elif row.before is None:
+        elif row.before is None or change.before is None:
+            # A first amount (a new item, or an enabled currency priced for the first time).
             self.percent = "new"
         else:
             self.percent = NO_VALUE if percent is None else f"{percent:+.1f}%"
