@@ -150,6 +150,29 @@ def test_a_customer_price_below_the_brokers_cost_is_a_finding_apply_refuses_forc
     assert customer_price(store(), "Nordic Retail AB", "SEK", "gws-std") == Decimal("100")
 
 
+def test_a_customer_price_below_the_brokers_cost_is_a_finding_without_any_policies(
+    tmp_path: Path,
+) -> None:
+    catalog = exported(tmp_path)
+    assert "policies" not in (catalog / "catalog.yaml").read_text()
+    edit(catalog / NORDIC, 'price: "115.00"', 'price: "100.00"')
+    for fmt in ("text", "markdown", "json", "github"):
+        planned = run("plan", str(catalog), "--format", fmt)
+        assert planned.exit_code == 0, planned.output
+        assert "belowCost" in planned.output, fmt
+    planned = run("plan", str(catalog))
+    assert "price 100.00 is below the broker's cost 105.00" in planned.output
+    assert "minMarginPercent" not in planned.output
+    refused = run("apply", str(catalog), "--yes")
+    assert refused.exit_code == 1
+    assert "belowCost" in refused.output
+    assert "nothing was written" in refused.output
+    assert customer_price(store(), "Nordic Retail AB", "SEK", "gws-std") == Decimal("115")
+    forced = run("apply", str(catalog), "--yes", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert customer_price(store(), "Nordic Retail AB", "SEK", "gws-std") == Decimal("100")
+
+
 def test_an_organization_name_typo_is_cs401_at_its_line_with_did_you_mean(
     tmp_path: Path,
 ) -> None:

@@ -227,6 +227,7 @@ PRICES = register(
         sides=_BROKER_ONLY,
         reported=False,
         price_cell=customer_price_cell,
+        price_floor=True,
         contract=_PRICES_CONTRACT,
         items=replace(
             _items,

@@ -457,6 +457,9 @@ class KindSpec:
     """Which item, currency and money field a field of an object of this kind is, or
     ``None`` for a field that is not a price (docs/policies.md): the one mapping pricing
     policies, change classes and the finance tables read."""
+    price_floor: bool = False
+    """True where a row's cost is a price its price must never be under, whatever the
+    policies: a customer's price against the broker's cost (docs/policies.md, ``belowCost``)."""
     sku: bool = False
     """Whether an object of this kind is something a broker buys, so creating one is a new
     SKU (change class ``new-sku``)."""

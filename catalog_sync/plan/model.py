@@ -256,6 +256,8 @@ class SafetyRule(enum.StrEnum):
     MIN_MARGIN_PERCENT = "minMarginPercent"
     MAX_PRICE_CHANGE_PERCENT = "maxPriceChangePercent"
     RECOMMENDED_AT_LEAST_PRICE = "recommendedAtLeastPrice"
+    # A customer's price below the broker's cost: always, policies or not (docs/policies.md).
+    BELOW_COST = "belowCost"
     # An update of an object whose read lacks fields it would reset (docs/contracts.md).
     UNREADABLE_RESET = "unreadableReset"
 

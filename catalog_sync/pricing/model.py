@@ -57,6 +57,12 @@ class PriceRow(Immutable):
     price: str | None = None
     cost: str | None = None
     recommended_price: str | None = None
+    floor: bool = Field(
+        default=False,
+        exclude=True,
+        description="The cost is a price this row must never be under, whatever the policies "
+        "(a customer's price against the broker's cost): below it is a belowCost finding.",
+    )
 
     def value(self, field: str) -> str | None:
         """A field by its catalog name: price, cost or recommendedPrice."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 
 from catalog_sync.graph import Address, Fields, Resource, ResourceGraph
-from catalog_sync.kinds import PRICE_FIELDS
+from catalog_sync.kinds import KINDS, PRICE_FIELDS
 from catalog_sync.plan.ignore import with_live_values
 from catalog_sync.plan.match import match
 from catalog_sync.plan.model import (
@@ -21,6 +21,7 @@ from catalog_sync.plan.model import (
     PlanBody,
     PlanSettings,
     PolicyExemption,
+    PolicySettings,
     SafetyFinding,
     SafetyRule,
 )
@@ -70,7 +71,8 @@ def priced(
     retired = [c for c in body.changes if c.action.removes]
     touched = {c.address: _row_keys(c) for c in body.changes if not c.action.removes}
     touched = {address: keys for address, keys in touched.items() if keys}
-    needed = holders or touched or retired or settings.policies is not None
+    floors = settings.policies is not None or _has_floors(desired)
+    needed = holders or touched or retired or floors
     matched = match(desired, live) if needed else live
     changes = tuple(
         c.model_copy(update={"classes": classes_of(c, _fields(matched.get(c.address)))})
@@ -81,7 +83,7 @@ def priced(
         introduced = class_totals(changes, frozenset())
         summary = summary.model_copy(update={"introduced_classes": introduced})
     update: dict[str, object] = {"changes": changes, "summary": summary}
-    if not touched and not retired and settings.policies is None:
+    if not touched and not retired and not floors:
         return body.model_copy(update=update)
 
     sides = _Sides(desired, matched, settings)
@@ -106,7 +108,7 @@ def priced(
         update["summary"] = summary.model_copy(
             update={"introduced_classes": class_totals(changes, cells)}
         )
-    if settings.policies is not None:
+    if floors:
         everything = list(desired.resources)
         after_all = _sorted(price_rows(sides.after(everything)))
         standing, silenced = _findings(after_all, repriced, settings)
@@ -115,6 +117,12 @@ def priced(
         before_all = _sorted(price_rows(sides.before(everything)))
         update["live_policy"] = _findings(before_all, (), settings)[0]
     return body.model_copy(update=update)
+
+
+def _has_floors(desired: ResourceGraph) -> bool:
+    """Whether the files price a row that must never be under its cost (a customer's price):
+    its rule holds without any policies (docs/policies.md, ``belowCost``)."""
+    return any(KINDS[r.kind].price_floor for r in desired)
 
 
 def _fields(resource: Resource | None) -> Fields | None:
@@ -191,12 +199,13 @@ def _findings(
     rows: Iterable[PriceRow], repriced: Iterable[RepricedRow], settings: PlanSettings
 ) -> tuple[tuple[SafetyFinding, ...], tuple[SafetyFinding, ...]]:
     """The policy findings on the rows and on the repriced rows' changes: (those that stand,
-    those policyExempt silenced)."""
-    assert settings.policies is not None
+    those policyExempt silenced). Without settings.policies only the rules that always hold
+    (``belowCost``) apply."""
+    policies = settings.policies or PolicySettings()
     base = settings.currency
-    found = row_findings(rows, settings.policies, base)
+    found = row_findings(rows, policies, base)
     found += change_findings(
-        (p for row in repriced if not row.retired for p in row.changes()), settings.policies, base
+        (p for row in repriced if not row.retired for p in row.changes()), policies, base
     )
     return split(found, {e.address: frozenset(e.rules) for e in settings.exempt})
 
@@ -260,8 +269,6 @@ def written_findings(plan: Plan, live: ResourceGraph) -> tuple[list[SafetyFindin
     A row as written is the live object's fields with each field change's ``after`` on top;
     a create's is its field changes alone.
     """
-    if plan.settings.policies is None:
-        return [], set()
     keys: set[RowKey] = set()
     as_read: list[tuple[Address, Fields]] = []
     as_written: list[tuple[Address, Fields]] = []

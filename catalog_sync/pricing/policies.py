@@ -46,10 +46,13 @@ def currency_label(currency: str | None, base: str | None = None) -> str:
 def row_findings(
     rows: Iterable[PriceRow], policies: PolicySettings, base: str | None = None
 ) -> list[SafetyFinding]:
-    """The margin and recommended-price rules over the rows, in the order given; ``base`` is
-    settings.currency, named in the messages."""
+    """The below-cost, margin and recommended-price rules over the rows, in the order given;
+    ``base`` is settings.currency, named in the messages."""
     found: list[SafetyFinding] = []
     for row in rows:
+        price, cost = row.price, row.cost
+        if row.floor and price is not None and cost is not None and Decimal(price) < Decimal(cost):
+            found.append(_below_cost_finding(row, base))
         minimum = policies.min_margin_percent
         margin = row.margin
         if minimum is not None and row.price is not None and row.cost is not None:
@@ -107,15 +110,32 @@ def _finding(
     values: dict[str, str],
     base: str | None,
     field: str | None = None,
+    remedy: str | None = None,
 ) -> SafetyFinding:
     return SafetyFinding(
         rule=rule,
         message=f"{about.item} ({currency_label(about.currency, base)}): {problem}",
         addresses=(about.item,),
         overridable=True,
-        remedy=f"{fix}, add `policyExempt: [{rule.value}]` to the object, change "
+        remedy=remedy
+        or f"{fix}, add `policyExempt: [{rule.value}]` to the object, change "
         f"settings.policies.{rule.value}, or pass --force",
         policy=PolicyDetail(currency=about.currency, field=field, values=values),
+    )
+
+
+def _below_cost_finding(row: PriceRow, base: str | None) -> SafetyFinding:
+    assert row.price is not None
+    assert row.cost is not None
+    return _finding(
+        SafetyRule.BELOW_COST,
+        row,
+        f"price {format_money(row.price)} is below the broker's cost {format_money(row.cost)}",
+        "",
+        {"price": row.price, "cost": row.cost},
+        base,
+        field="price",
+        remedy="raise the price to the broker's cost or above, or pass --force",
     )
 
 

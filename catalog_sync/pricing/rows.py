@@ -28,13 +28,20 @@ def cell_of(address: Address, name: str) -> PriceCell | None:
 def price_rows(objects: Iterable[tuple[Address, Fields]]) -> dict[RowKey, PriceRow]:
     """Every row the objects' money fields make, by (item, currency)."""
     values: dict[RowKey, dict[str, str | None]] = {}
+    floors: set[RowKey] = set()
     for address, fields in objects:
-        price_cell = KINDS[address.kind].price_cell
+        spec = KINDS[address.kind]
+        price_cell = spec.price_cell
         for name, value in fields.items():
             cell = price_cell(address, name)
             if cell is None:
                 continue
             row = values.setdefault((cell.item, cell.currency), {})
+            if spec.price_floor:
+                floors.add((cell.item, cell.currency))
             # By the field's catalog name, which is its alias in PriceRow.
             row[cell.field] = value if isinstance(value, str) else None
-    return {key: PriceRow(item=key[0], currency=key[1], **row) for key, row in values.items()}
+    return {
+        key: PriceRow(item=key[0], currency=key[1], floor=key in floors, **row)
+        for key, row in values.items()
+    }
