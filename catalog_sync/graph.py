@@ -200,6 +200,9 @@ class Resource:
     resets: tuple[str, ...] = ()
     """Live side: the wire fields the contract says the object has that its read lacked, and
     that a replace (a PUT sends the whole object) would reset."""
+    kept: bool = False
+    """Live side: prune never removes this object, it is only reported (its kind's
+    ``KindSpec.kept``: a broker's marketplace service)."""
 
     @property
     def kind(self) -> Kind:

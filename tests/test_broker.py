@@ -381,6 +381,21 @@ def test_prune_clears_the_customer_prices_the_files_do_not_name(tmp_path: Path) 
     assert replanned.exit_code == 0, replanned.output
 
 
+def test_prune_never_removes_a_marketplace_service_the_files_leave_out(tmp_path: Path) -> None:
+    catalog = exported(tmp_path)
+    # Its removal is the seller's business: a broker's DELETE would disable it for the broker.
+    (catalog / "services" / "google-workspace.yaml").unlink()
+    edit(catalog / "catalog.yaml", "prune: false", "prune: true")
+    plan = plan_json(catalog)
+    assert plan["changes"] == []
+    (unmanaged,) = plan["unmanaged"]
+    assert unmanaged["address"] == f'service["{GW}"]'
+    assert unmanaged["action"] is None
+    planned = run("plan", str(catalog), "--detailed-exitcode")
+    assert planned.exit_code == 0, planned.output
+    assert f'? service["{GW}"]' in planned.output
+
+
 def test_webhooks_are_not_a_brokers(tmp_path: Path) -> None:
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "catalog.yaml").write_text(

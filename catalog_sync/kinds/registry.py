@@ -449,6 +449,9 @@ class KindSpec:
     """How an object the files leave out is removed under prune; ``none``: only reported.
     Both ``delete`` and ``disable`` are a ``DELETE`` of the item (Cloudmore's DELETE on a
     service disables it)."""
+    kept: Callable[[BaseModel], bool] = lambda _wire: False
+    """Whether prune must leave a live object of this kind alone, from its read: it is only
+    reported, its removal another party's business (a broker's marketplace service)."""
     status: str | None = None
     """The wire field that says whether the object is active (``"Active"``), when it has one."""
     names_table: str | None = None

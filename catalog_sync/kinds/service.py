@@ -156,6 +156,9 @@ SPEC = register(
         endpoint=Endpoint("services"),
         contract=CONTRACT,
         removal="disable",
+        # A marketplace service is the seller's: a broker's DELETE would disable it for the
+        # broker, so prune never removes one the files leave out (docs/broker.md).
+        kept=lambda wire: getattr(wire, "marketplace", None) is True,
         status="status",
         fields=(
             FieldSpec("name", FieldType.TEXT),

@@ -316,7 +316,13 @@ class _GraphBuilder:
         if whole and spec.contract is not None and isinstance(wire, ObjectBody):
             resets = tuple(name for name in spec.contract.resetting() if name not in sent)
         resource = Resource(
-            address, fields, id=rid, active=active, unreadable=frozenset(unreadable), resets=resets
+            address,
+            fields,
+            id=rid,
+            active=active,
+            unreadable=frozenset(unreadable),
+            resets=resets,
+            kept=spec.kept(wire),
         )
         if spec.names_table is not None and key is not None:
             self.tables.setdefault(spec.names_table, {})[key] = rid

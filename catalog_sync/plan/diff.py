@@ -178,7 +178,7 @@ def _unmanaged(
         if any(ancestor not in desired for ancestor in resource.address.ancestors()):
             continue
         action: Action | None = None
-        if settings.prune:
+        if settings.prune and not resource.kept:
             removal = KINDS[resource.kind].removal
             if removal == "delete":
                 action = Action.DELETE
