@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from catalog_sync.apply.lock import target_key
+from catalog_sync.cli.targets import artifact_name
 from catalog_sync.emulator import DEMO
 from catalog_sync.plan.model import Target
 from catalog_sync.plan.planfile import read_plan
@@ -178,6 +179,17 @@ def test_catalogs_gives_the_matrix_of_every_catalog_with_its_credentials_and_key
             "side": "broker",
             "credentials": "ACME",
             "key": f"{seller} reseller={DEMO.reseller_id}",
+            "name": artifact_name("catalogs/broker"),
         },
-        {"catalog": "catalogs/mine", "side": "seller", "credentials": "CLOUDMORE", "key": seller},
+        {
+            "catalog": "catalogs/mine",
+            "side": "seller",
+            "credentials": "CLOUDMORE",
+            "key": seller,
+            "name": artifact_name("catalogs/mine"),
+        },
     ]
+    # Each catalog's artifacts (catalog-plan-NAME) have a name of their own, one GitHub takes.
+    assert artifact_name("catalogs/broker").startswith("catalogs-broker-")
+    assert artifact_name("a/b-c") != artifact_name("a-b/c")
+    assert not set('/\\":<>|*?') & set(artifact_name('catalogs/we:ird "one"'))

@@ -35,7 +35,9 @@ KNOWN_ACTIONS = {
     "actions/github-script@v8",
 }
 OWN_ACTION = ("./", "./head")
-CONCURRENCY = "catalog-sync ${{ needs.target.outputs.key }}"
+CONCURRENCY = {"group": "catalog-sync ${{ matrix.key }}", "cancel-in-progress": False}
+"""Each catalog's job in the group of its target's key (`catalog-sync catalogs --targets`),
+shared by drift and apply: `eu` and its URL, localhost and 127.0.0.1, are one group."""
 
 
 def _load(path: Path) -> Any:
@@ -192,35 +194,14 @@ def test_checkout_is_pinned_to_v6_everywhere() -> None:
         assert set(re.findall(r"actions/checkout@(\S+)", text)) == {"v6"}, path.name
 
 
-def test_the_workflows_cover_validate_plan_apply_drift_and_target() -> None:
+def test_the_workflows_cover_validate_plan_apply_drift_and_catalogs() -> None:
+    """Every workflow's target key comes from `catalogs` (one per catalog); the action's
+    `target` command stays for a workflow of one catalog (tests/test_action.py)."""
     used = {inputs["command"] for path in CATALOG_WORKFLOWS for _, inputs in _action_commands(path)}
-    assert {"validate", "plan", "apply", "drift", "target"} <= used
+    assert {"validate", "plan", "apply", "drift", "catalogs"} <= used
     plan = _load(REPO / ".github" / "workflows" / "catalog-plan.yml")
     (validate,) = [s for s in plan["jobs"]["plan"]["steps"] if s.get("id") == "validate"]
     assert validate["with"]["online"] == "true"  # the job runs only where credentials exist
-
-
-@pytest.mark.parametrize(("name", "jobs"), [("catalog-apply.yml", ("plan", "apply"))])
-def test_apply_and_drift_share_one_concurrency_group_per_target_key(
-    name: str, jobs: tuple[str, ...]
-) -> None:
-    """The group is the lock's key (`catalog-sync target`), not the URL as spelled: `eu` and
-    its URL, localhost and 127.0.0.1, are one group."""
-    workflow = _load(REPO / ".github" / "workflows" / name)
-    text = (REPO / ".github" / "workflows" / name).read_text(encoding="utf-8")
-    assert "CLOUDMORE_API_URL ||" not in text
-    assert "concurrency" not in workflow  # per job, once the key is known
-    target = workflow["jobs"]["target"]
-    (step,) = [s for s in target["steps"] if s.get("uses") in OWN_ACTION]
-    assert step["with"]["command"] == "target"
-    assert target["outputs"]["key"] == f"${{{{ steps.{step['id']}.outputs.target }}}}"
-    assert "target" in action_metadata()["outputs"]
-    # The target job needs no credentials and gets none.
-    assert not any("secrets." in str(v) for v in target.get("env", {}).values())
-    for job in jobs:
-        spec = workflow["jobs"][job]
-        assert "target" in spec["needs"]
-        assert spec["concurrency"] == {"group": CONCURRENCY, "cancel-in-progress": False}
 
 
 def test_drift_runs_every_catalog_in_a_matrix_each_in_its_targets_group() -> None:
@@ -241,10 +222,7 @@ def test_drift_runs_every_catalog_in_a_matrix_each_in_its_targets_group() -> Non
     assert drift["strategy"]["matrix"]["include"] == (
         "${{ fromJSON(needs.target.outputs.catalogs) }}"
     )
-    assert drift["concurrency"] == {
-        "group": "catalog-sync ${{ matrix.key }}",
-        "cancel-in-progress": False,
-    }
+    assert drift["concurrency"] == CONCURRENCY
     prefixed = "format('{0}_PASSWORD', matrix.credentials)"
     assert drift["env"]["CLOUDMORE_PASSWORD"] == f"${{{{ secrets[{prefixed}] }}}}"
     assert "matrix.credentials" in drift["env"]["CLOUDMORE_RESELLER_ID"]
@@ -275,29 +253,68 @@ def test_the_plan_workflow_plans_every_catalog_in_a_matrix() -> None:
     assert "single &&" in label["with"]["script"]
 
 
-def test_the_apply_workflow_applies_exactly_the_plan_reviewers_approve() -> None:
-    """Plan in one job (its summary and an artifact), apply that artifact, signed when the key
-    is set, in the job behind the environment's approval; the catalog is not planned again."""
-    jobs = _load(REPO / ".github" / "workflows" / "catalog-apply.yml")["jobs"]
-    plan, apply = jobs["plan"], jobs["apply"]
+def test_the_apply_workflow_plans_every_catalog_and_applies_each_approved_plan() -> None:
+    """One plan job per catalog of [tool.catalog-sync], in its target's group, with its own
+    credentials (the workflow's prefix mapping, never the files); a plan with changes is
+    uploaded as that catalog's own artifact; then one apply job per catalog with changes,
+    behind the environment's approval, in the same group, applying exactly that artifact
+    (signed when the key is set): the catalog is not planned again."""
+    workflow = _load(REPO / ".github" / "workflows" / "catalog-apply.yml")
+    assert "concurrency" not in workflow  # per job, once each catalog's key is known
+    assert json.loads(workflow["env"]["CATALOG_SYNC_CREDENTIALS"])
+    assert "CLOUDMORE_PASSWORD" not in workflow["env"]
+    jobs = workflow["jobs"]
+    listing, plan, changed, apply = jobs["catalogs"], jobs["plan"], jobs["changed"], jobs["apply"]
+    (step,) = [s for s in listing["steps"] if s.get("uses") in OWN_ACTION]
+    assert step["with"]["command"] == "catalogs"
+    assert step["env"]["CATALOG_SYNC_VARIABLES"] == "${{ toJSON(vars) }}"
+    assert not any("secrets" in str(v) for v in step.get("env", {}).values())
+    assert listing["outputs"]["catalogs"] == f"${{{{ steps.{step['id']}.outputs.catalogs }}}}"
+
+    assert plan["needs"] == "catalogs"
+    assert plan["strategy"]["matrix"]["include"] == (
+        "${{ fromJSON(needs.catalogs.outputs.catalogs) }}"
+    )
     assert "environment" not in plan
     assert apply["environment"] == "catalog"
-    assert "plan" in apply["needs"]
-    assert apply["if"] == "needs.plan.outputs.exit-code == '2'"
-    assert plan["outputs"]["exit-code"] == "${{ steps.plan.outputs.exit-code }}"
+    assert apply["strategy"]["matrix"]["include"] == (
+        "${{ fromJSON(needs.changed.outputs.catalogs) }}"
+    )
     for job in (plan, apply):
+        assert job["concurrency"] == CONCURRENCY
+        assert job["strategy"]["fail-fast"] is False
         assert job["env"]["CATALOG_SYNC_PLAN_KEY"] == "${{ secrets.CATALOG_SYNC_PLAN_KEY }}"
+        prefixed = "format('{0}_PASSWORD', matrix.credentials)"
+        assert job["env"]["CLOUDMORE_PASSWORD"] == f"${{{{ secrets[{prefixed}] }}}}"
+        assert "matrix.credentials" in job["env"]["CLOUDMORE_RESELLER_ID"]
+        assert "matrix.credentials" in job["env"]["CLOUDMORE_SELLER_ID"]
+
     ((_, planned),) = _action_commands_of(plan)
     assert planned["command"] == "plan"
+    assert planned["catalog"] == "${{ matrix.catalog }}"
     (upload,) = [s for s in plan["steps"] if s.get("uses", "").startswith("actions/upload-")]
+    assert upload["if"] == "steps.plan.outputs.exit-code == '2'"
+    assert upload["with"]["name"] == "catalog-plan-${{ matrix.name }}"
     assert upload["with"]["path"] == "${{ steps.plan.outputs.plan-path }}"
     assert upload["with"]["if-no-files-found"] == "error"
+
+    # Which catalogs have a plan to apply: those whose plan artifact exists.
+    assert set(changed["needs"]) == {"catalogs", "plan"}
+    assert changed["permissions"] == {"actions": "read"}
+    (script,) = changed["steps"]
+    assert changed["outputs"]["catalogs"] == (f"${{{{ steps.{script['id']}.outputs.catalogs }}}}")
+    assert "`catalog-plan-${c.name}`" in script["with"]["script"]
+    assert apply["needs"] == "changed"
+    assert "needs.changed.outputs.catalogs != '[]'" in apply["if"]
+
     (download,) = [s for s in apply["steps"] if s.get("uses", "").startswith("actions/download")]
     assert download["with"]["name"] == upload["with"]["name"]
     ((_, applied),) = _action_commands_of(apply)
     assert applied["command"] == "apply"
     assert applied["plan"] == download["with"]["path"] + "/plan.json"
     assert "catalog" not in applied
+    (journal,) = [s for s in apply["steps"] if s.get("uses", "").startswith("actions/upload-")]
+    assert journal["with"]["name"] == "catalog-apply-journal-${{ matrix.name }}"
 
 
 def _action_commands_of(job: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:

@@ -139,16 +139,18 @@ def schema(check: bool, directory: Path) -> None:
     "--targets",
     is_flag=True,
     help="Add each catalog's credentials (the prefix of its variables and secrets, from "
-    "CATALOG_SYNC_CREDENTIALS, default CLOUDMORE) and its target's key, from the variables in "
-    "CATALOG_SYNC_VARIABLES (JSON, a workflow's toJSON(vars)); no secret is read.",
+    "CATALOG_SYNC_CREDENTIALS, default CLOUDMORE), its target's key, from the variables in "
+    "CATALOG_SYNC_VARIABLES (JSON, a workflow's toJSON(vars)), and its name in artifacts; no "
+    "secret is read.",
 )
 @handle_errors
 def catalogs(directory: Path, targets: bool) -> None:
     """Print the catalogs the [tool.catalog-sync] section of DIRECTORY/pyproject.toml names
     (`catalogs = [...]`, globs allowed, and `catalog`), one JSON array of
-    `{"catalog": PATH, "side": "seller" | "broker"}` (with --targets also `credentials` and
-    `key`): a workflow's matrix runs each in a job of its own, in the concurrency group of its
-    target's key (docs/broker.md, "Several catalogs in one repository")."""
+    `{"catalog": PATH, "side": "seller" | "broker"}` (with --targets also `credentials`,
+    `key` and `name`, the catalog's name in artifacts): a workflow's matrix runs each in a
+    job of its own, in the concurrency group of its target's key (docs/broker.md, "Several
+    catalogs in one repository")."""
     # Here, not at the top: validate, run on every commit, must not import the HTTP client.
     from catalog_sync.cli.targets import catalog_target
 
