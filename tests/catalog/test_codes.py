@@ -17,3 +17,11 @@ def test_codes_are_unique_and_grouped_by_hundreds() -> None:
     for code in Code:
         group = {"CS1": "file", "CS2": "schema", "CS3": "check", "CS4": "live"}[code.value[:3]]
         assert group
+
+
+def test_the_tables_and_the_enum_list_codes_in_order() -> None:
+    table = (REPO / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    documented = re.findall(r"^\| (CS\d{3}) \|", table, flags=re.MULTILINE)
+    assert documented == sorted(documented)
+    values = [code.value for code in Code]
+    assert values == sorted(values)
