@@ -8,10 +8,11 @@ B brokers):
 
 - reading live state (plan): 1 token + 5 lookups (categories, regions, countries, e-mail
   templates, custom properties) + the brokers list + B broker details + the services list
-  + S service details + S products lists + P product details + P addons lists + the webhooks
-  list, once at the seller root when there is a service (the lists are summaries where the
-  detail holds more, docs/contracts.md); depth 4 (token, services, products, addons), fewer
-  when a level is empty;
+  + S products lists + P product details + P addons lists + the webhooks list, once at the
+  seller root when there is a service: a detail read for each object whose list item is a
+  summary, as each kind's contract says (``catalog_sync/kinds``: brokers and products; a
+  service list item is the whole service, docs/contracts.md); depth 4 (token, services,
+  products, addons), fewer when a level is empty;
 - applying, a session of its own (as ``apply plan.json`` is, the plan perhaps reviewed long
   before): 1 token, on the critical path; none when the plan has no changes;
 - the stale-plan check before writing: what the plan touches (apply's scoped read,
@@ -38,6 +39,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from catalog_sync.graph import Kind
+from catalog_sync.kinds import KINDS
+
 __all__ = [
     "Minimum",
     "change_minimum",
@@ -48,6 +52,12 @@ __all__ = [
 ]
 
 _LIST_READS = 7  # 5 lookups, brokers, services
+
+
+def _detail(kind: Kind) -> int:
+    """1 when an object of ``kind`` is read by id after its list: its contract's list item
+    leaves out a field the plan reads (catalog_sync/kinds)."""
+    return 1 if KINDS[kind].reads_details() else 0
 
 
 @dataclass(frozen=True)
@@ -65,10 +75,13 @@ class Minimum:
 def plan_minimum(services: int, products: int, brokers: int = 0) -> Minimum:
     """A plan against a live catalog of ``services`` services holding ``products`` products,
     and ``brokers`` brokers: every list, and the detail of each object whose list item is a
-    summary (services, products, brokers), and the webhooks' one list for every service."""
+    summary (products and brokers, per their contracts), and the webhooks' one list for every
+    service."""
     depth = 2 + (services > 0 or brokers > 0) + (products > 0)
+    details = brokers * _detail(Kind.BROKER) + services * _detail(Kind.SERVICE)
+    details += products * _detail(Kind.PRODUCT)
     webhooks = services > 0
-    return Minimum(1 + _LIST_READS + brokers + 2 * services + 2 * products + webhooks, depth)
+    return Minimum(1 + _LIST_READS + details + services + products + webhooks, depth)
 
 
 def _session(writes: int) -> Minimum:
@@ -93,10 +106,13 @@ def create_minimum(
     writes = brokers + services + (services if publishes is None else publishes)
     writes += products + addons + webhooks
     write = Minimum(writes, 1 + (products > 0) + (addons > 0), writes)
-    # Both top-level lists, each created object whole (broker and service details, product
-    # details), the lists below each created parent, and the webhooks' one list at the root.
+    # Both top-level lists, each created object whole (its detail where its list item is a
+    # summary: brokers and products), the lists below each created parent, and the webhooks'
+    # one list at the root.
+    details = brokers * _detail(Kind.BROKER) + services * _detail(Kind.SERVICE)
+    details += products * _detail(Kind.PRODUCT)
     verify = Minimum(
-        2 + brokers + 2 * services + 2 * products + (webhooks > 0),
+        2 + details + services + products + (webhooks > 0),
         1 + (services > 0) + (products > 0),
     )
     return plan + _session(writes) + check + write + verify

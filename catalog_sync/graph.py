@@ -173,8 +173,9 @@ class Resource:
     """One object of either side.
 
     ``fields`` holds managed fields only. On the desired side a field the files leave out
-    (and the schema gives no default) is absent, meaning "don't care"; the live side always
-    holds every managed field. ``id`` is the live id, or on the desired side a pinned one.
+    (and the schema gives no default) is absent, meaning "don't care"; the live side holds
+    every managed field its read carried (``unreadable`` names the others). ``id`` is the live
+    id, or on the desired side a pinned one.
     ``active`` is False only for a live service that is disabled. ``moved_from`` (desired side
     only) is the key the object had before a rename (``movedFrom:``).
     """
@@ -189,6 +190,13 @@ class Resource:
     field_sources: Mapping[str, SourceLocation] = field(default_factory=dict)
     exempt: tuple[str, ...] = ()
     """The pricing policies the files exempt this object from (``policyExempt``)."""
+    unreadable: frozenset[str] = frozenset()
+    """Live side: the managed fields (and ``status``) the read lacked. Unknown, never a
+    default: not in ``fields``, never compared, never written by an update
+    (docs/contracts.md, "Unreadable fields")."""
+    resets: tuple[str, ...] = ()
+    """Live side: the wire fields the contract says the object has that its read lacked, and
+    that a replace (a PUT sends the whole object) would reset."""
 
     @property
     def kind(self) -> Kind:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import httpx
 from ruamel.yaml import YAML
 
 from catalog_sync.cloudmore import open_read_only, open_read_write
@@ -212,6 +213,9 @@ def _put_price_lists(
         async with open_read_write(demo_settings(url)) as client:
             services = {s.name: s.id for s in await client.list(Kind.SERVICE)}
             for (service, currency), items in lists.items():
+                # Enabled as Cloudmore's UI does: a PUT never enables a currency.
+                enable = f"{url}/_emulator/services/{services[service]}/currencies/{currency}"
+                httpx.put(enable).raise_for_status()
                 ids: dict[str, tuple[str, ...]] = {}
                 for product in await client.list(Kind.PRODUCT, (services[service],)):
                     ids[product.item_code or ""] = (product.id,)

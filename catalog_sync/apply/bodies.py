@@ -83,7 +83,7 @@ def body_for(
         set_path(data, field.wire_path, converted)
     if spec.status is not None:
         # Absent status keeps the current one; "Active" re-enables a disabled object.
-        data[spec.status] = "Active" if enable else None
+        data[spec.status] = spec.status_values[0] if enable else None
     return _validated(spec, lambda: spec.body_model.model_validate(data))
 
 

@@ -24,20 +24,25 @@ from catalog_sync.pricing.planned import about_rows, written_findings
 __all__ = ["check_live_safety", "check_safety", "live_findings"]
 
 
-def check_safety(plan: Plan, *, force: bool) -> tuple[SafetyFinding, ...]:
+def check_safety(
+    plan: Plan, *, force: bool, allow_reset: bool = False
+) -> tuple[SafetyFinding, ...]:
     """Raise SafetyError naming each blocking rule and what lifts it; otherwise return the
-    findings that ``force`` lifted (empty without findings)."""
+    findings that ``force`` lifted (empty without findings). ``allow_reset`` lifts
+    ``unreadableReset`` alone."""
     findings = list(plan.safety)
     protected = protected_removals(plan.changes, plan.settings)
     if protected and not any(f.rule is SafetyRule.PROTECT for f in findings):
         findings.append(protect_finding(protected))
-    return _enforce(findings, force=force)
+    return _enforce(findings, force=force, allow_reset=allow_reset)
 
 
-def check_live_safety(plan: Plan, live: ResourceGraph, *, force: bool) -> tuple[SafetyFinding, ...]:
+def check_live_safety(
+    plan: Plan, live: ResourceGraph, *, force: bool, allow_reset: bool = False
+) -> tuple[SafetyFinding, ...]:
     """Raise SafetyError for what :func:`live_findings` finds blocking; otherwise return the
-    findings ``force`` lifted."""
-    return _enforce(live_findings(plan, live), force=force)
+    findings ``force`` lifted (``allow_reset`` lifts ``unreadableReset`` alone)."""
+    return _enforce(live_findings(plan, live), force=force, allow_reset=allow_reset)
 
 
 def live_findings(plan: Plan, live: ResourceGraph) -> list[SafetyFinding]:
@@ -64,7 +69,11 @@ def live_findings(plan: Plan, live: ResourceGraph) -> list[SafetyFinding]:
     return [*derived, *priced, *kept]
 
 
-def _enforce(findings: list[SafetyFinding], *, force: bool) -> tuple[SafetyFinding, ...]:
+def _enforce(
+    findings: list[SafetyFinding], *, force: bool, allow_reset: bool = False
+) -> tuple[SafetyFinding, ...]:
+    lifted = {SafetyRule.UNREADABLE_RESET} if allow_reset else set()
+    findings = [f for f in findings if f.rule not in lifted]
     blocking = [f for f in findings if not f.overridable or not force]
     if blocking:
         raise SafetyError(_message(blocking, force=force))

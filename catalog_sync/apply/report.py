@@ -51,7 +51,8 @@ class MismatchCause(enum.StrEnum):
 
 
 class Mismatch(Immutable):
-    """A managed field that, re-read after apply, is not what the plan wrote."""
+    """A managed field that, re-read after apply, is not what the plan wrote, or that the
+    re-read lacks (``unreadable``: a write the server may have ignored is no success)."""
 
     address: Address
     field: str
@@ -62,6 +63,7 @@ class Mismatch(Immutable):
         description="not-written or changed-after, when the object was re-read right before "
         "its write (an update); null when unknown (a create).",
     )
+    unreadable: bool = Field(default=False, exclude_if=lambda value: not value)
 
 
 class ApplyReport(Immutable):

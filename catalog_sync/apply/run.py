@@ -47,6 +47,9 @@ NOT_THIS_PLAN = (
 @dataclass(frozen=True)
 class ApplyOptions:
     force: bool = False
+    allow_reset: bool = False
+    """Update objects whose live read lacks fields it would reset (docs/contracts.md,
+    "Unreadable fields"); ``force`` does not."""
     fail_fast: bool = False
     parallelism: int = 8
     catalog_digest: str | None = None
@@ -71,7 +74,7 @@ async def apply_plan(
     options = options or ApplyOptions()
     listener = listener or SilentListener()
     started_at = datetime.now(UTC)
-    forced = check_safety(plan, force=options.force)
+    forced = check_safety(plan, force=options.force, allow_reset=options.allow_reset)
     if not plan.changes:
         return _report(plan, started_at, forced=forced)
     problems = target_problems(plan, target, options.catalog_digest)
@@ -96,7 +99,9 @@ async def _locked(
     live = await _read_touched(client, plan.changes)
     refuse_duplicates(live.graph)
     check_fresh(plan, live, target, options.catalog_digest)
-    forced = check_live_safety(plan, live.graph, force=options.force)
+    forced = check_live_safety(
+        plan, live.graph, force=options.force, allow_reset=options.allow_reset
+    )
 
     journal = Journal.start(options.journal_dir, plan)
     try:

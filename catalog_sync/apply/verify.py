@@ -4,7 +4,9 @@ A difference means a normalisation bug (the body and the read disagree) or a ser
 ignored a field; either way it is reported by resource and field, never silently accepted.
 For an object re-read right before its write (an update: docs/contracts.md, "Edits during
 apply") each difference says whether the field still holds what it held then (the write did
-not set it) or something else (someone changed it after the write).
+not set it) or something else (someone changed it after the write). A field written and then
+missing from the re-read (unreadable: docs/contracts.md, "Unreadable fields") is no success
+either.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pydantic import BaseModel
 
 from catalog_sync.apply.report import Mismatch, MismatchCause, OperationResult, Outcome
+from catalog_sync.graph import Address, FieldValue
 from catalog_sync.kinds import KINDS, write_only
 from catalog_sync.live.reader import LiveCatalog
 from catalog_sync.plan.model import Action, Change
@@ -59,20 +62,31 @@ def _check(
         )
     if current is None:
         return [Mismatch(address=address, field="(object)", expected=_PRESENT, actual=_ABSENT)]
+    spec = KINDS[change.kind]
+    status_unread = "status" in current.unreadable
+    active, inactive = spec.status_values if spec.status is not None else ("", "")
     if change.action is Action.DISABLE:
+        if status_unread:
+            return [_unreadable(address, "status", inactive)]
         if current.active:
-            return [Mismatch(address=address, field="status", expected="Disabled", actual="Active")]
+            return [Mismatch(address=address, field="status", expected=inactive, actual=active)]
         return []
     problems: list[Mismatch] = []
-    if KINDS[change.kind].status is not None and not current.active:
-        problems.append(
-            Mismatch(address=address, field="status", expected="Active", actual="Disabled")
-        )
+    if change.action is Action.ENABLE and status_unread:
+        problems.append(_unreadable(address, "status", active))
+    elif spec.status is not None and not current.active:
+        problems.append(Mismatch(address=address, field="status", expected=active, actual=inactive))
     read = live.objects.get(current.address)
     unread = write_only(change.kind)
     for f in change.field_changes:
+        if f.path in unread:
+            continue  # never read back, by design (a secret)
+        if f.path in current.unreadable:
+            # Written, then not read back: the server may have ignored it, so it is no success.
+            problems.append(_unreadable(address, f.path, f.after))
+            continue
         actual = current.fields.get(f.path)
-        if f.path in unread or actual == f.after:
+        if actual == f.after:
             continue
         same = None if unchanged is None or read is None else unchanged(change, f.path, read)
         cause = None if same is None else _CAUSES[same]
@@ -83,3 +97,7 @@ def _check(
 
 
 _CAUSES = {True: MismatchCause.NOT_WRITTEN, False: MismatchCause.CHANGED_AFTER}
+
+
+def _unreadable(address: Address, field: str, expected: FieldValue) -> Mismatch:
+    return Mismatch(address=address, field=field, expected=expected, actual=None, unreadable=True)

@@ -8,6 +8,7 @@ import click
 
 from catalog_sync.cli.common import handle_errors
 from catalog_sync.errors import ConfigError
+from catalog_sync.kinds.contract import CONTRACT_VARIANTS
 
 
 @click.group()
@@ -37,11 +38,12 @@ def emulator() -> None:
     help="Initial data when there is no state file yet.",
 )
 @click.option(
-    "--list-shape",
-    type=click.Choice(["full", "summary"]),
-    default=None,
-    help="What list endpoints serve: whole objects (full) or the API's summaries (summary); "
-    "detail reads are always whole. Default: summary (the stricter shape), shown at start-up.",
+    "--contract-variant",
+    "variants",
+    multiple=True,
+    type=click.Choice(CONTRACT_VARIANTS),
+    help="Serve a way the real API may differ from the contract (repeatable, combinable; "
+    'docs/contracts.md, "Contract variants"). Default: none, the contract\'s shapes.',
 )
 @click.option(
     "--latency-ms",
@@ -78,7 +80,7 @@ def serve(
     port: int,
     state_file: Path | None,
     seed: str,
-    list_shape: str | None,
+    variants: tuple[str, ...],
     latency_ms: int,
     jitter_ms: int,
     fault_rate: float,
@@ -88,7 +90,6 @@ def serve(
     """Serve the emulated Cloudmore API until interrupted (Ctrl-C)."""
     # Imported here so that commands which do not serve never load uvicorn.
     from catalog_sync.emulator import (
-        DEFAULT_LIST_SHAPE,
         DEMO,
         EmulatorConfig,
         FaultConfig,
@@ -100,7 +101,7 @@ def serve(
         seed="demo" if seed == "demo" else "empty",
         state_file=state_file,
         unique_keys=not no_unique_keys,
-        list_shape="summary" if (list_shape or DEFAULT_LIST_SHAPE) == "summary" else "full",
+        variants=tuple(v for v in CONTRACT_VARIANTS if v in variants),
         faults=FaultConfig(
             latency_ms=latency_ms, jitter_ms=jitter_ms, rate=fault_rate, random_seed=random_seed
         ),
@@ -118,7 +119,7 @@ def serve(
     click.echo(f"  client secret: {DEMO.client_secret}")
     click.echo(f"  seller id:     {DEMO.seller_id}")
     click.echo(f"  state file:    {state_file or '(none: in memory)'}")
-    click.echo(f"  list shape:    {config.list_shape}")
+    click.echo(f"  variants:      {', '.join(config.variants) or '(none: the contract)'}")
     click.echo("Press Ctrl-C to stop.")
     try:
         serve_forever(app, sock)

@@ -289,6 +289,13 @@ def _append_to(variable: str, text: str) -> None:
     help="Apply although the plan crosses a safety threshold (never lifts protect).",
 )
 @click.option(
+    "--allow-reset",
+    is_flag=True,
+    help="Update objects although their live read lacks fields the contract says they have: "
+    'the PUT resets those fields to their create defaults (docs/contracts.md, "Unreadable '
+    'fields"). --force does not lift this.',
+)
+@click.option(
     "--fail-fast",
     is_flag=True,
     help="Start no new change after the first failure (default: run everything independent).",
@@ -311,6 +318,7 @@ def apply(
     path: Path,
     yes: bool,
     force: bool,
+    allow_reset: bool,
     fail_fast: bool,
     output_format: str,
     rotate: tuple[str, ...],
@@ -351,7 +359,7 @@ def apply(
         colour = use_colour(stream, state)
         click.echo(render_text(to_apply, colour=colour), nl=False, err=to_stderr, color=colour)
         if to_apply.has_changes:
-            check_safety(to_apply, force=force)
+            check_safety(to_apply, force=force, allow_reset=allow_reset)
             _tell_emulator(settings)
             _confirm(to_apply, yes)
             # The files may have changed while the question was on screen: their bytes say so
@@ -366,6 +374,7 @@ def apply(
 
     options = ApplyOptions(
         force=force,
+        allow_reset=allow_reset,
         fail_fast=fail_fast,
         parallelism=settings.parallelism,
         catalog_digest=digest_now,

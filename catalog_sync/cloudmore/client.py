@@ -161,6 +161,33 @@ class ReadOnlyClient:
         )
         return await self._list(where, model)
 
+    async def read_json(self, path: str) -> Any:
+        """The JSON a ``GET`` of ``path`` answers, unparsed (``doctor --contract`` compares
+        its shape with the contract)."""
+        response = await self._call("GET", path)
+        try:
+            return wire.load_json(response.content)
+        except ValueError as error:
+            raise UnexpectedResponseError(
+                f"the response is not JSON: {_short(error)}",
+                method="GET",
+                path=path,
+                status=response.status_code,
+            ) from None
+
+    def root_path(self, root: Root) -> str:
+        """Where the paths under ``root`` start for these settings (the seller's API)."""
+        return root.path(getattr(self._settings, root.setting))
+
+    def path_of(
+        self, kind: Kind, parent_ids: Sequence[str] = (), object_id: str | None = None
+    ) -> str:
+        """A kind's collection (``object_id`` None) or one object of it, as the client reads."""
+        spec = KINDS[kind]
+        if object_id is None:
+            return self._collection(spec, parent_ids)
+        return self._item(spec, parent_ids, object_id)
+
     # --- the kinds: paths from each kind's endpoint data (catalog_sync/kinds) ----------------
 
     def _root_id(self, spec: KindSpec) -> str:
@@ -170,8 +197,10 @@ class ReadOnlyClient:
         ids = () if spec.endpoint.grouped_by else parent_ids
         return spec.endpoint.collection_path(self._root_id(spec), ids)
 
-    def _item(self, spec: KindSpec, parent_ids: Sequence[str], object_id: str) -> str:
-        return spec.endpoint.item_path(self._root_id(spec), parent_ids, object_id)
+    def _item(
+        self, spec: KindSpec, parent_ids: Sequence[str], object_id: str, *, write: bool = False
+    ) -> str:
+        return spec.endpoint.item_path(self._root_id(spec), parent_ids, object_id, write=write)
 
     async def list(self, kind: Kind, parent_ids: Sequence[str] = ()) -> builtins.list[Any]:
         """Every object of ``kind`` under the parent ``parent_ids`` name (outermost first),
@@ -227,7 +256,7 @@ class ReadWriteClient(ReadOnlyClient):
         assert key_field is not None, f"a {kind.value} has no natural key to create by"
         key = str(get_path(data, key_field))
         if spec.endpoint.keyed:
-            await self._call("PUT", self._item(spec, parent_ids, key), data=data)
+            await self._call("PUT", self._item(spec, parent_ids, key, write=True), data=data)
             return keyed_id(parent_ids[-1], key)
         return await self._create(spec, parent_ids, data, key)
 
@@ -237,7 +266,7 @@ class ReadWriteClient(ReadOnlyClient):
         """Replace an object (a PUT sends the whole object). An embedded kind is replaced under
         its parent; a keyed kind (a price list) at its natural key."""
         spec = KINDS[kind]
-        path = self._item(spec, parent_ids, object_id)
+        path = self._item(spec, parent_ids, object_id, write=True)
         await self._call("PUT", path, data=self._data(spec, parent_ids, body))
 
     async def remove(self, kind: Kind, parent_ids: Sequence[str], object_id: str) -> None:

@@ -13,12 +13,12 @@ from __future__ import annotations
 from catalog_sync.emulator.app import create_app
 from catalog_sync.emulator.config import (
     ALL_FAULT_KINDS,
-    DEFAULT_LIST_SHAPE,
+    CONTRACT_VARIANTS,
     DEMO,
+    ContractVariant,
     DemoCredentials,
     EmulatorConfig,
     FaultConfig,
-    ListShape,
     ScriptedFault,
     SeedName,
 )
@@ -26,12 +26,12 @@ from catalog_sync.emulator.server import serve_in_thread
 
 __all__ = [
     "ALL_FAULT_KINDS",
-    "DEFAULT_LIST_SHAPE",
+    "CONTRACT_VARIANTS",
     "DEMO",
+    "ContractVariant",
     "DemoCredentials",
     "EmulatorConfig",
     "FaultConfig",
-    "ListShape",
     "ScriptedFault",
     "SeedName",
     "create_app",

@@ -9,8 +9,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from catalog_sync.emulator import operations
 from catalog_sync.emulator.api import emulator_of
-from catalog_sync.emulator.config import LIST_SHAPES, FaultConfig, SeedName
+from catalog_sync.emulator.config import CONTRACT_VARIANTS, FaultConfig, SeedName
+from catalog_sync.emulator.rules import UnknownObjectError
+from catalog_sync.emulator.validation import ModelStateError
 from catalog_sync.emulator.views import ExactJSONResponse
 
 __all__ = ["routes"]
@@ -34,10 +37,10 @@ async def reset(request: Request) -> Response:
     seed = body.get("seed", emulator.config.seed)
     if seed not in _SEEDS:
         return _bad_request(f"seed must be one of {', '.join(_SEEDS)}")
-    shape = body.get("listShape", emulator.config.list_shape)
-    if shape not in LIST_SHAPES:
-        return _bad_request(f"listShape must be one of {', '.join(LIST_SHAPES)}")
-    emulator.list_shape = shape
+    variants = body.get("variants", list(emulator.config.variants))
+    if not isinstance(variants, list) or any(v not in CONTRACT_VARIANTS for v in variants):
+        return _bad_request(f"variants must be a list of {', '.join(CONTRACT_VARIANTS)}")
+    emulator.variants = frozenset(variants)
     await emulator.reset(seed)
     return Response(status_code=204)
 
@@ -67,6 +70,20 @@ async def state(request: Request) -> Response:
     return ExactJSONResponse(emulator.store.to_json())
 
 
+async def enable_currency(request: Request) -> Response:
+    """``PUT /_emulator/services/{id}/currencies/{code}``: what Cloudmore's UI does (no public
+    endpoint enables a currency, docs/contracts.md "Price lists")."""
+    emulator = emulator_of(request)
+    service_id, code = request.path_params["service_id"], request.path_params["currency"]
+    try:
+        await emulator.write(lambda s: operations.enable_currency(s, service_id, code))
+    except UnknownObjectError:
+        return JSONResponse({"error": f"no service {service_id}"}, status_code=404)
+    except ModelStateError as error:
+        return JSONResponse(error.errors, status_code=400)
+    return Response(status_code=204)
+
+
 async def revoke_tokens(request: Request) -> Response:
     emulator_of(request).tokens.revoke_all()
     return Response(status_code=204)
@@ -79,4 +96,9 @@ def routes() -> list[Route]:
         Route("/_emulator/requests", requests, methods=["GET", "DELETE"]),
         Route("/_emulator/state", state, methods=["GET"]),
         Route("/_emulator/revoke-tokens", revoke_tokens, methods=["POST"]),
+        Route(
+            "/_emulator/services/{service_id}/currencies/{currency}",
+            enable_currency,
+            methods=["PUT"],
+        ),
     ]

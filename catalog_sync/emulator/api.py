@@ -17,7 +17,16 @@ from catalog_sync.emulator import operations as ops
 from catalog_sync.emulator.rules import BusinessError, UnknownObjectError
 from catalog_sync.emulator.store import Store, public
 from catalog_sync.emulator.validation import JSON, ModelStateError
-from catalog_sync.emulator.views import ExactJSONResponse, Listed, list_items
+from catalog_sync.emulator.views import (
+    DROPPED_FIELD,
+    NESTED_EXTRA,
+    ExactJSONResponse,
+    Listed,
+    dropped_extras,
+    list_items,
+    served,
+    served_price_list,
+)
 from catalog_sync.exact_json import decode_json
 
 if TYPE_CHECKING:
@@ -123,11 +132,17 @@ def _lookup(rows: Callable[[Store], list[JSON]]) -> Handler:
 
 
 async def price_list(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
-    sid, currency = ids["service_id"], request.query_params.get("currencyCode")
+    sid = ids["service_id"]
     if request.method == "GET":
-        return ExactJSONResponse(ops.get_price_list(emulator.store, sid, currency))
+        currency = request.query_params.get("currencyCode")
+        read = ops.get_price_list(emulator.store, sid, currency)
+        return ExactJSONResponse(served_price_list(read, emulator.variants))
+    if request.url.query:
+        # The SDK's PUT takes no query parameter (the currency is the body's); stricter than
+        # ignoring it, so a client still sending one is told.
+        raise ModelStateError({"$": ["The price list PUT takes no query parameter."]})
     body = await _body(request)
-    await emulator.write(lambda s: ops.update_price_list(s, sid, currency, body))
+    await emulator.write(lambda s: ops.update_price_list(s, sid, body))
     return Response(status_code=204)
 
 
@@ -140,7 +155,7 @@ def collection(
     async def handler(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
         path_ids = tuple(ids.values())
         if request.method == "GET":
-            items = list_items(kind, rows(emulator.store, *path_ids), emulator.list_shape)
+            items = list_items(kind, rows(emulator.store, *path_ids), emulator.variants)
             return ExactJSONResponse(items)
         body = await _body(request)
         new_id = await emulator.write(lambda s: create(s, *path_ids, body))
@@ -150,27 +165,59 @@ def collection(
 
 
 def item(
-    get: Callable[..., JSON], delete: Callable[..., None], replace: Callable[..., None]
+    get: Callable[..., JSON],
+    delete: Callable[..., None],
+    replace: Callable[..., None],
+    kind: Listed | None = None,
 ) -> Handler:
-    """GET, DELETE and PUT of one object, by the path's ids (see :func:`collection`)."""
+    """GET, DELETE and PUT of one object, by the path's ids (see :func:`collection`); a read
+    is ``kind``'s contract shape, as the contract variants change it (``views.served``)."""
 
     async def handler(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
         path_ids = tuple(ids.values())
+        variants = emulator.variants
         if request.method == "GET":
-            return ExactJSONResponse(public(get(emulator.store, *path_ids)))
+            record = get(emulator.store, *path_ids)
+            if kind is None:
+                return ExactJSONResponse(public(record))
+            return ExactJSONResponse(served(kind, record, listed=False, variants=variants))
         if request.method == "DELETE":
             await emulator.write(lambda s: delete(s, *path_ids))
         else:
             body = await _body(request)
-            await emulator.write(lambda s: replace(s, *path_ids, body))
+            await emulator.write(lambda s: _replace(s, variants, path_ids, body))
         return Response(status_code=204)
+
+    def _replace(
+        store: Store, variants: frozenset[str], path_ids: tuple[str, ...], body: Any
+    ) -> None:
+        current = get(store, *path_ids)
+        dropped = DROPPED_FIELD.get(kind) if kind is not None else None
+        if "drops-field" in variants and dropped is not None and isinstance(body, dict):
+            # Answered 204 all the same: the write the server ignored (docs/contracts.md).
+            body = {**body, dropped: current.get(dropped)}
+        tracked = "extra-fields" in variants and kind is not None
+        lost = dropped_extras(kind, current, body) if tracked and kind is not None else []
+        replace(store, *path_ids, body)
+        if lost:
+            store.update(f"{kind}s", current["id"], {"_droppedExtras": lost})
 
     return handler
 
 
 async def publish(request: Request, emulator: Emulator, ids: dict[str, str]) -> Response:
     body = await _body(request)
-    await emulator.write(lambda s: ops.publish_service(s, ids["service_id"], body))
+    tracked = "extra-fields" in emulator.variants
+
+    def write(store: Store) -> None:
+        ops.publish_service(store, ids["service_id"], body)
+        if tracked and not (isinstance(body, dict) and NESTED_EXTRA in body):
+            # The read's publish carried it (a new service's too): the PUT lost it.
+            service = ops.get_service(store, ids["service_id"])
+            lost = sorted({*service.get("_droppedExtras", ()), "publish"})
+            store.update("services", service["id"], {"_droppedExtras": lost})
+
+    await emulator.write(write)
     return Response(status_code=204)
 
 
@@ -210,17 +257,17 @@ _ITEM = ["GET", "PUT", "DELETE"]
 
 def routes() -> list[Route]:
     services = collection("service", lambda s: list(s.services.values()), ops.create_service)
-    service = item(ops.get_service, ops.disable_service, ops.replace_service)
+    service = item(ops.get_service, ops.disable_service, ops.replace_service, "service")
     products = collection(
         "product", lambda s, sid: s.products_of(ops.get_service(s, sid)["id"]), ops.create_product
     )
-    product = item(ops.get_product, ops.delete_product, ops.replace_product)
+    product = item(ops.get_product, ops.delete_product, ops.replace_product, "product")
     addons = collection(
         "addon", lambda s, *ids: s.addons_of(ops.get_product(s, *ids)["id"]), ops.create_addon
     )
-    addon = item(ops.get_addon, ops.delete_addon, ops.replace_addon)
+    addon = item(ops.get_addon, ops.delete_addon, ops.replace_addon, "addon")
     brokers = collection("broker", lambda s: list(s.brokers.values()), ops.create_broker)
-    broker = item(ops.get_broker, ops.delete_broker, ops.replace_broker)
+    broker = item(ops.get_broker, ops.delete_broker, ops.replace_broker, "broker")
     table: list[tuple[str, Handler, list[str]]] = [
         ("/api/services/categories", _lookup(lambda s: s.categories), _READ),
         ("/api/services/marketRegions", _lookup(lambda s: s.regions), _READ),

@@ -11,7 +11,7 @@ from starlette.middleware import Middleware
 
 from catalog_sync.emulator import admin, api, webhook
 from catalog_sync.emulator.auth import TokenService
-from catalog_sync.emulator.config import EmulatorConfig, ListShape, SeedName
+from catalog_sync.emulator.config import ContractVariant, EmulatorConfig, SeedName
 from catalog_sync.emulator.faults import FaultInjector
 from catalog_sync.emulator.holds import Holds
 from catalog_sync.emulator.middleware import FaultMiddleware
@@ -36,7 +36,7 @@ class Emulator:
         self.request_log = RequestLog()
         self.holds = Holds()
         # Kept apart from the config: an admin reset may change it at run time.
-        self.list_shape: ListShape = config.list_shape
+        self.variants: frozenset[ContractVariant] = frozenset(config.variants)
         # One lock serialises every mutation; a change runs without an await, so a reader on
         # the event-loop thread never sees half of one.
         self.lock = asyncio.Lock()

@@ -11,28 +11,23 @@ from typing import Literal, get_args
 from pydantic import Field
 
 from catalog_sync.immutable import Immutable
+from catalog_sync.kinds.contract import CONTRACT_VARIANTS, ContractVariant
 
 __all__ = [
     "ALL_FAULT_KINDS",
-    "DEFAULT_LIST_SHAPE",
+    "CONTRACT_VARIANTS",
     "DEMO",
-    "LIST_SHAPES",
+    "ContractVariant",
     "DemoCredentials",
     "EmulatorConfig",
     "FaultConfig",
     "FaultKind",
-    "ListShape",
     "ScriptedFault",
     "SeedName",
 ]
 
 SeedName = Literal["empty", "demo"]
 
-ListShape = Literal["full", "summary"]
-LIST_SHAPES: tuple[ListShape, ...] = get_args(ListShape)
-# What lists serve unless told: "summary", the stricter shape (docs/contracts.md); "full" is for
-# the day the real API proves to serve whole objects in lists.
-DEFAULT_LIST_SHAPE: ListShape = "summary"
 
 FaultKind = Literal[
     "rate_limit",
@@ -92,7 +87,7 @@ class EmulatorConfig:
     # (docs/contracts.md); off, the emulator behaves like an API without it, so tests can
     # prove that catalog-sync itself never duplicates (the lock, the create-adopt rule).
     unique_keys: bool = True
-    list_shape: ListShape = DEFAULT_LIST_SHAPE
+    variants: tuple[ContractVariant, ...] = ()
     credentials: DemoCredentials = DEMO
     # Injectable so tests can expire tokens without waiting for wall-clock time.
     clock: Callable[[], float] = time.time

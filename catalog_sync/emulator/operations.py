@@ -33,6 +33,7 @@ __all__ = [
     "delete_broker",
     "delete_product",
     "disable_service",
+    "enable_currency",
     "get_addon",
     "get_broker",
     "get_price_list",
@@ -182,8 +183,8 @@ def delete_broker(store: Store, broker_id: str) -> None:
 
 
 # Price lists (shapes ASSUMED, docs/contracts.md "Price lists"): each product and addon keeps
-# its amounts per currency under "_prices"; a service's "currencies" are those it has a price
-# list in, the first PUT in a currency making one.
+# its amounts per currency under "_prices"; a service's "currencies" are those enabled on it
+# (in Cloudmore's UI; here the admin interface and the seeds): a PUT never adds one.
 
 _NO_PRICE: JSON = dict.fromkeys(AMOUNTS)
 
@@ -218,16 +219,22 @@ def get_price_list(store: Store, service_id: str, currency: object) -> JSON:
     }
 
 
-def update_price_list(store: Store, service_id: str, currency: object, body: object) -> None:
+def update_price_list(store: Store, service_id: str, body: object) -> None:
     service = get_service(store, service_id)
-    code, items = validate_price_list(currency, body)
-    rules.check_price_list(store, service, items)
+    code, items = validate_price_list(body)
+    rules.check_price_list(store, service, code, items)
     for item in items:
         product = store.products[item["productId"]]
         if item["price"] is not None:
             _set_amounts(store, "products", product, code, item["price"])
         for addon in item["addons"]:
             _set_amounts(store, "addons", store.addons[addon["addonId"]], code, addon["price"])
+
+
+def enable_currency(store: Store, service_id: str, currency: object) -> None:
+    """What Cloudmore's UI does (Marketing > Currency): the service may be priced in it."""
+    service = get_service(store, service_id)
+    code = validate_currency(currency)
     if code not in service["currencies"]:
         store.update("services", service["id"], {"currencies": [*service["currencies"], code]})
 

@@ -150,9 +150,13 @@ def check_publish(store: Store, record: JSON) -> None:
     c.raise_any()
 
 
-def check_price_list(store: Store, service: JSON, items: list[JSON]) -> None:
-    """Every product named is one of the service's, every addon one of that product's."""
+def check_price_list(store: Store, service: JSON, currency: str, items: list[JSON]) -> None:
+    """The currency is enabled on the service (in Cloudmore's UI: a PUT never enables one),
+    every product named is one of the service's, every addon one of that product's."""
     found = _Collector()
+    if currency not in service["currencies"]:
+        found.add(5, f"Currency {currency} is not enabled on service {service['id']}.")
+        found.raise_any()
     for item in items:
         product = store.products.get(item["productId"])
         if product is None or product["_serviceId"] != service["id"]:

@@ -63,6 +63,9 @@ def _demo(store: Store) -> None:
     for service in demo["services"]:
         body = {**service, "categoryIds": [categories[c] for c in service["categories"]]}
         service_id = operations.create_service(store, body, stable_id("service", service["name"]))
+        # Enabled in Cloudmore's UI, not through the API (docs/contracts.md, "Price lists").
+        for currency in service.get("currencies", []):
+            operations.enable_currency(store, service_id, currency)
         publish = service["publish"]
         operations.publish_service(
             store,

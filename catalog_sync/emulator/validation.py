@@ -226,6 +226,14 @@ class _Reader:
     def amounts(self) -> JSON:
         return {name: self.money(name) for name in AMOUNTS}
 
+    def only(self, known: Sequence[str], model: str) -> None:
+        """Refuse a key ``model`` has no member for (ASP.NET's unmapped-member handling)."""
+        for name in self.body:
+            if name not in known:
+                self.errors.setdefault(self.prefix + _pascal(str(name)), []).append(
+                    f"The JSON property '{name}' could not be mapped to any member of {model}."
+                )
+
 
 def _read(body: object) -> tuple[_Reader, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
@@ -396,30 +404,42 @@ def validate_currency(value: object) -> str:
 
 
 def _price(r: _Reader | None) -> JSON | None:
-    return None if r is None else r.amounts()
+    if r is None:
+        return None
+    r.only(AMOUNTS, "Price")
+    return r.amounts()
 
 
-def validate_price_list(currency: object, body: object) -> tuple[str, list[JSON]]:
-    """The currency (the query's, which a body's ``currencyCode`` must repeat) and the items:
-    ``{"productId", "price" (None: keep), "addons": [{"addonId", "price"}]}``. Shapes are
-    ASSUMED (docs/contracts.md, "Price lists")."""
-    code = validate_currency(currency)
+# The PUT body's keys (docs/contracts.md, "Price lists"): an item is named by ``itemId`` (a
+# product's id, the SDK's summary says; an addon's own id, ASSUMED). A key the API's model has
+# no member for is refused, so a body in any other shape is a 400, never a silent no-op.
+_PRICE_LIST_KEYS = ("currencyCode", "products")
+_PRODUCT_ITEM_KEYS = ("itemId", "price", "addons")
+_ADDON_ITEM_KEYS = ("itemId", "price")
+
+
+def validate_price_list(body: object) -> tuple[str, list[JSON]]:
+    """The currency (the body's ``currencyCode``) and the items, in the emulator's own terms:
+    ``{"productId", "price" (None: keep), "addons": [{"addonId", "price"}]}``. Shapes beyond
+    ``itemId`` are ASSUMED (docs/contracts.md, "Price lists")."""
     r, errors = _read(body)
-    given = r.string("currencyCode")
-    if given is not None and given != code:
-        r.fail("currencyCode", f"The CurrencyCode '{given}' is not the query's '{code}'.")
+    r.only(_PRICE_LIST_KEYS, "SellerPriceListUpdateViewModel")
+    given = r.string("currencyCode", required=True)
     products: list[JSON] = []
     for product in r.objects("products"):
-        product_id = product.guid("productId", required=True)
+        product.only(_PRODUCT_ITEM_KEYS, "SellerProductPriceListModel")
+        product_id = product.guid("itemId", required=True)
         addons: list[JSON] = []
         for addon in product.objects("addons"):
-            addon_id = addon.guid("addonId", required=True)
+            addon.only(_ADDON_ITEM_KEYS, "SellerProductAddon")
+            addon_id = addon.guid("itemId", required=True)
             price = _price(addon.object("price", required=True))
             addons.append({"addonId": addon_id, "price": price})
         products.append(
             {"productId": product_id, "price": _price(product.object("price")), "addons": addons}
         )
-    return code, _done({"products": products}, errors)["products"]
+    items = _done({"products": products}, errors)["products"]
+    return validate_currency(given), items
 
 
 # What an emulator module of one kind (webhook.py) validates its bodies with.

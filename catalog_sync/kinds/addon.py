@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 
 from pydantic import ConfigDict
 
 from catalog_sync.cloudmore.wire import Money, ObjectBody
 from catalog_sync.graph import Kind
+from catalog_sync.kinds.contract import Contract, WireField
 from catalog_sync.kinds.product import ProductType
 from catalog_sync.kinds.registry import (
     PRICE_FIELDS,
@@ -21,7 +22,7 @@ from catalog_sync.kinds.registry import (
 )
 from catalog_sync.normalise import FieldType
 
-__all__ = ["ALLOWED_PRICE_PER", "SPEC", "AddonBody", "AddonRead", "PricePer"]
+__all__ = ["ALLOWED_PRICE_PER", "CONTRACT", "SPEC", "AddonBody", "AddonRead", "PricePer"]
 
 PricePer = Literal["Subscription", "Quantity", "Selected", "Metered"]
 
@@ -58,6 +59,28 @@ class AddonRead(AddonBody):
     id: str
 
 
+_SEED = "seed 003 (the addon API; one model, SellerServiceProductAddonViewModel)"
+
+CONTRACT = Contract(
+    endpoint="GET/POST .../products/{id}/addons, GET/PUT/DELETE .../addons/{id}",
+    endpoint_evidence="documented",
+    endpoint_source="seed 003; SDK endpoint table",
+    where="catalog_sync/kinds/addon.py",
+    fields=(
+        WireField("id", "string", "documented", _SEED, nullable=False, resets=False),
+        WireField("name", "string", "documented", _SEED, nullable=False),
+        WireField("itemCode", "string", "documented", _SEED, nullable=False),
+        WireField("enableGrouping", "boolean", "documented", _SEED),
+        WireField("groupName", "string", "documented", _SEED),
+        WireField("price", "number", "documented", _SEED),
+        WireField("cost", "number", "documented", _SEED),
+        WireField("recommendedPrice", "number", "documented", _SEED),
+        WireField("pricePer", "string", "documented", _SEED, values=get_args(PricePer)),
+        WireField("hideFromSubscriptionView", "boolean", "documented", _SEED),
+        WireField("hideFromPriceList", "boolean", "documented", _SEED),
+    ),
+)
+
 SPEC = register(
     KindSpec(
         Kind.ADDON,
@@ -69,7 +92,7 @@ SPEC = register(
         read_model=AddonRead,
         body_model=AddonBody,
         endpoint=Endpoint("services/{0}/products/{1}/addons"),
-        list_view=None,
+        contract=CONTRACT,
         fields=(
             FieldSpec("name", FieldType.TEXT),
             FieldSpec("itemCode", FieldType.TEXT, code=True),

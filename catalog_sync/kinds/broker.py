@@ -11,10 +11,12 @@ from pydantic import ConfigDict, Field
 
 from catalog_sync.cloudmore.wire import NestedBody, ObjectBody
 from catalog_sync.graph import Kind
+from catalog_sync.kinds.contract import Contract, WireField
 from catalog_sync.kinds.registry import BROKERS, Endpoint, FieldSpec, KindSpec, register
 from catalog_sync.normalise import FieldType
 
 __all__ = [
+    "CONTRACT",
     "SPEC",
     "BrokerAddress",
     "BrokerBody",
@@ -85,12 +87,55 @@ class BrokerRead(BrokerBody):
     address: BrokerAddress | None = None  # type: ignore[assignment]
 
 
-_SUMMARY_LEAVES_OUT = {"contact", "address", "invoiceContact", "customProperties"}
 _CONTACT = ("name", "jobTitle", "email", "phonePrefix", "phone", "cellPhonePrefix", "cellPhone")
 _ADDRESS = ("address", "postalCode", "city", "countryCode")
 _INVOICE = ("name", "email", "phonePrefix", "phone")
 # Digits a plain YAML scalar would read as a number.
 _CODES = {"postalCode", "phonePrefix", "phone", "cellPhonePrefix", "cellPhone"}
+
+_SEED = "seed 001 (the broker API)"
+_LIST = "seed 001's fields; which a list item (SellerBrokerViewModel) leaves out is assumed"
+
+
+def _strings(names: tuple[str, ...]) -> tuple[WireField, ...]:
+    return tuple(WireField(name, "string", "documented", _SEED) for name in names)
+
+
+CONTRACT = Contract(
+    endpoint="GET/POST brokers, GET/PUT/DELETE brokers/{id}",
+    endpoint_evidence="documented",
+    endpoint_source="seed 001; SDK endpoint table",
+    where="catalog_sync/kinds/broker.py",
+    fields=(
+        WireField("id", "string", "documented", _SEED, nullable=False, resets=False),
+        *_strings(
+            ("name", "registrationNumber", "vat", "domain", "notificationEmail", "supportEmail")
+        ),
+        WireField("allowCmpAccess", "boolean", "documented", _SEED),
+        WireField(
+            "contact", "object", "documented", _LIST, in_list=False, fields=_strings(_CONTACT)
+        ),
+        WireField(
+            "address", "object", "documented", _LIST, in_list=False, fields=_strings(_ADDRESS)
+        ),
+        WireField(
+            "invoiceContact",
+            "object",
+            "documented",
+            _LIST,
+            in_list=False,
+            fields=_strings(_INVOICE),
+        ),
+        WireField(
+            "customProperties",
+            "array",
+            "documented",
+            _LIST,
+            in_list=False,
+            fields=_strings(("id", "value")),
+        ),
+    ),
+)
 
 SPEC = register(
     KindSpec(
@@ -101,8 +146,7 @@ SPEC = register(
         read_model=BrokerRead,
         body_model=BrokerBody,
         endpoint=Endpoint("brokers"),
-        list_view=frozenset(f.alias or n for n, f in BrokerRead.model_fields.items())
-        - _SUMMARY_LEAVES_OUT,
+        contract=CONTRACT,
         names_table=BROKERS,
         fields=(
             FieldSpec("name", FieldType.TEXT),

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal, get_args
 
 from pydantic import ConfigDict
 
 from catalog_sync.cloudmore.wire import Money, ObjectBody
 from catalog_sync.graph import Kind, ResourceGraph
+from catalog_sync.kinds.contract import Contract, WireField
 from catalog_sync.kinds.registry import (
     PRICE_FIELDS,
     Endpoint,
@@ -24,7 +25,14 @@ if TYPE_CHECKING:
     from catalog_sync.diagnostics import Diagnostic
     from catalog_sync.plan.model import Change
 
-__all__ = ["SPEC", "ProductBody", "ProductRead", "ProductType", "quantities_out_of_order"]
+__all__ = [
+    "CONTRACT",
+    "SPEC",
+    "ProductBody",
+    "ProductRead",
+    "ProductType",
+    "quantities_out_of_order",
+]
 
 ProductType = Literal["ProductBased", "Metered"]
 
@@ -110,6 +118,44 @@ def _impossible(change: Change, live: ResourceGraph) -> list[Diagnostic]:
     return problems
 
 
+_SEED = "seed 003: a product list item is exactly these (SellerServiceProductViewModel)"
+_DETAIL = "assumed: SellerServiceProductDetailViewModel's fields are not public"
+
+CONTRACT = Contract(
+    endpoint="GET/POST services/{id}/products, GET/PUT/DELETE .../products/{id}",
+    endpoint_evidence="documented",
+    endpoint_source="Cloudmore developer guide; SDK endpoint table",
+    where="catalog_sync/kinds/product.py",
+    fields=(
+        WireField("id", "string", "documented", _SEED, nullable=False, resets=False),
+        WireField("name", "string", "documented", _SEED, nullable=False),
+        WireField("description", "string", "documented", _SEED),
+        WireField("itemCode", "string", "documented", _SEED, nullable=False),
+        WireField(
+            "type",
+            "string",
+            "documented",
+            "seed 003: ProductBased and Metered (the field name assumed)",
+            in_list=False,
+            values=get_args(ProductType),
+        ),
+        *(
+            WireField(name, kind, "assumed", _DETAIL, in_list=False)  # type: ignore[arg-type]
+            for name, kind in (
+                ("subscriptionPeriodMonths", "integer"),
+                ("billingFrequencyMonths", "integer"),
+                ("price", "number"),
+                ("cost", "number"),
+                ("recommendedPrice", "number"),
+                ("minQuantity", "integer"),
+                ("maxQuantity", "integer"),
+                ("emailTemplateId", "string"),
+                ("allowQuantityDecrease", "boolean"),
+            )
+        ),
+    ),
+)
+
 SPEC = register(
     KindSpec(
         Kind.PRODUCT,
@@ -121,7 +167,7 @@ SPEC = register(
         read_model=ProductRead,
         body_model=ProductBody,
         endpoint=Endpoint("services/{0}/products"),
-        list_view=frozenset({"id", "name", "description", "itemCode"}),
+        contract=CONTRACT,
         impossible=_impossible,
         fields=(
             FieldSpec("name", FieldType.TEXT),

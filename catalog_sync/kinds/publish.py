@@ -12,12 +12,13 @@ from typing import Literal
 
 from pydantic import Field
 
-from catalog_sync.cloudmore.wire import WireModel
+from catalog_sync.cloudmore.wire import NestedBody
 from catalog_sync.graph import Kind
+from catalog_sync.kinds.contract import Contract, WireField
 from catalog_sync.kinds.registry import BROKERS, Endpoint, FieldSpec, KindSpec, register
 from catalog_sync.normalise import FieldType
 
-__all__ = ["PUBLISH_MODES", "SPEC", "PublishBody", "WirePublishTo"]
+__all__ = ["CONTRACT", "PUBLISH_MODES", "SPEC", "PublishBody", "WirePublishTo"]
 
 WirePublishTo = Literal[
     "AllBrokers", "Regions", "Countries", "SellerBrokers", "SpecificBrokers", "None"
@@ -34,14 +35,37 @@ PUBLISH_MODES: Mapping[str, str] = {
 }
 
 
-class PublishBody(WireModel):
-    """Body of ``PUT .../services/{id}/publish`` and ``ServiceRead.publish``: ASSUMED."""
+class PublishBody(NestedBody):
+    """Body of ``PUT .../services/{id}/publish`` and ``ServiceRead.publish``: ASSUMED. Keeps
+    fields it does not declare, so a publish written over the read sends them back."""
 
     publish_to: WirePublishTo = "None"
     region_ids: list[str] = Field(default_factory=list)
     country_ids: list[str] = Field(default_factory=list)
     broker_ids: list[str] = Field(default_factory=list)
 
+
+_OURS = "assumed: no public body (docs/contracts.md, Publish)"
+
+CONTRACT = Contract(
+    endpoint="PUT services/{id}/publish; read as the service's publish",
+    endpoint_evidence="documented",
+    endpoint_source="Cloudmore developer guide (publish a service to a market)",
+    where="catalog_sync/kinds/publish.py",
+    fields=(
+        WireField(
+            "publishTo",
+            "string",
+            "assumed",
+            _OURS,
+            nullable=False,
+            values=tuple(PUBLISH_MODES.values()),
+        ),
+        WireField("regionIds", "array", "assumed", _OURS),
+        WireField("countryIds", "array", "assumed", _OURS),
+        WireField("brokerIds", "array", "assumed", _OURS),
+    ),
+)
 
 SPEC = register(
     KindSpec(
@@ -53,6 +77,7 @@ SPEC = register(
         body_model=PublishBody,
         endpoint=Endpoint(collection=None, item="services/{0}/publish", detail=False),
         embedded="publish",
+        contract=CONTRACT,
         removal="none",
         fields=(
             FieldSpec(

@@ -13,7 +13,7 @@ adding a kind one module (``docs/contracts.md`` lists the endpoints).
 
 A read is the list call, plus the detail call for each object when the kind manages a field
 its list item leaves out (:meth:`KindSpec.reads_details`, decided from the kind's
-``list_view``; ``docs/contracts.md``, "List and detail reads").
+``list_view``; ``docs/contracts.md``, "The contract").
 
 A kind with :class:`ItemFields` (the price lists) has no fixed fields: one object per parent and
 key (a service's prices in SEK) holds one field per item and amount, ``"{item}.{amount}"``
@@ -36,6 +36,7 @@ from pydantic import BaseModel
 
 from catalog_sync import secrets
 from catalog_sync.graph import Address, FieldValue, Kind, ResourceGraph
+from catalog_sync.kinds.contract import Contract
 from catalog_sync.normalise import FieldType, format_money, normalise_value
 
 if TYPE_CHECKING:
@@ -335,10 +336,13 @@ class Endpoint:
 
     ``keyed``: the object has no id of its own: ``{id}`` is its natural key, it is read by key
     where needed, and created by a ``PUT`` at its key (a price list in a new currency).
+    ``write``: where a ``PUT`` goes when that is not ``item`` (a price list is read at
+    ``?currencyCode=`` but written without it: the currency is the body's).
     """
 
     collection: str | None
     item: str = ""
+    write: str = ""
     root: Root = SELLER
     detail: bool = True
     grouped_by: str | None = None
@@ -349,8 +353,10 @@ class Endpoint:
         assert self.collection is not None
         return self._under(root_id, self.collection, ids)
 
-    def item_path(self, root_id: str, ids: Sequence[str], object_id: str) -> str:
-        template = self.item or f"{self.collection}/{{id}}"
+    def item_path(
+        self, root_id: str, ids: Sequence[str], object_id: str, *, write: bool = False
+    ) -> str:
+        template = (write and self.write) or self.item or f"{self.collection}/{{id}}"
         return self._under(root_id, template, ids, object_id)
 
     def _under(
@@ -383,8 +389,12 @@ class KindSpec:
     key_wire: str = ""
     """The wire field of the natural key in a body, when no field spec names it (a price
     list's ``currencyCode``): what create-adoption matches and a keyed create is put at."""
+    contract: Contract | None = None
+    """The wire contract (:mod:`catalog_sync.kinds.contract`): every field the endpoint answers,
+    documented or assumed; the list view is derived from it."""
     list_view: frozenset[str] | None = None
-    """The top-level JSON fields a list item carries; ``None``: the whole object."""
+    """The top-level JSON fields a list item carries; ``None``: the whole object. Derived from
+    the contract when the kind has one."""
     embedded: str | None = None
     removal: Literal["delete", "disable", "none"] = "delete"
     """How an object the files leave out is removed under prune; ``none``: only reported.
@@ -403,8 +413,10 @@ class KindSpec:
     SKU (change class ``new-sku``)."""
     items: ItemFields | None = None
     """Fields named per item (price lists); ``fields`` then holds none."""
-    listed: Callable[[BaseModel], Sequence[str]] | None = None
-    """The keys of this kind's objects, as the parent's wire object lists them (a keyed kind)."""
+    listed: Callable[[BaseModel], Sequence[str] | None] | None = None
+    """The keys of this kind's objects, as the parent's wire object lists them (a keyed kind);
+    it returns ``None`` when the parent's read lacks them (unreadable: each one the files name
+    is read to tell whether it exists)."""
     rules: Callable[[Any], Iterable[Diagnostic]] | None = None
     """The rules about this kind's own objects that a schema cannot say, given the parent's
     catalog model (the catalog for a top-level kind); ``validate`` runs them offline."""
@@ -415,6 +427,8 @@ class KindSpec:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {spec.name: spec for spec in self.fields})
+        if self.contract is not None:
+            object.__setattr__(self, "list_view", self.contract.list_view)
 
     def field_for(self, name: str) -> FieldSpec:
         """The spec of field ``name``, a per-item one included; KeyError when there is none."""
@@ -425,6 +439,15 @@ class KindSpec:
         if split is None:
             raise KeyError(name)
         return replace(split[1], name=name, wire=split[1].wire_path)
+
+    @property
+    def status_values(self) -> tuple[str, str]:
+        """The spellings of active and inactive in the ``status`` field, from the contract (its
+        enum's first two values: ``Active``, ``Disabled``)."""
+        assert self.status is not None
+        assert self.contract is not None
+        values = self.contract.by_name[self.status].values
+        return values[0], values[1]
 
     @property
     def lists(self) -> bool:
@@ -484,7 +507,7 @@ KINDS: dict[Kind, KindSpec] = {}
 
 LIST_VIEWS: dict[type[BaseModel], frozenset[str] | None] = {}
 """Per listed kind's read model, the top-level JSON fields a list item carries; ``None``: the
-whole object (``docs/contracts.md``, "List and detail reads"). Filled by :func:`register`
+whole object (``docs/contracts.md``, "The contract"). Filled by :func:`register`
 from each spec's ``list_view``; the live reader reads an object's detail only when its kind
 manages a field its list leaves out."""
 

@@ -6,17 +6,20 @@ Removing a service disables it: Cloudmore's ``DELETE`` on a service leaves it li
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 
 from pydantic import ConfigDict, Field
 
 from catalog_sync.cloudmore.wire import NestedBody, ObjectBody
 from catalog_sync.graph import Kind
+from catalog_sync.kinds.contract import Contract, WireField
+from catalog_sync.kinds.publish import CONTRACT as PUBLISH_CONTRACT
 from catalog_sync.kinds.publish import PublishBody
 from catalog_sync.kinds.registry import Endpoint, FieldSpec, KindSpec, register
 from catalog_sync.normalise import FieldType
 
 __all__ = [
+    "CONTRACT",
     "SPEC",
     "CustomProperty",
     "ProvisioningType",
@@ -69,17 +72,74 @@ class ServiceRead(ServiceBody):
     list item with exactly these: the spec's ``list_view``); the detail read's other fields
     are ASSUMED. The swagger names of the list and detail models are not known to this project.
 
-    ``currencies`` (ASSUMED, on the detail; absent from a summary list item) are the ISO 4217
-    codes the service has a price list in; the server keeps it, a body never carries it."""
+    ``currencies`` (ASSUMED) are the ISO 4217 codes enabled on the service; the server keeps
+    it, a body never carries it. ``status``, ``publish`` and ``currencies`` are ``None`` when
+    the read lacks them: unreadable, never defaulted."""
 
     model_config = ConfigDict(title="Service")
 
     read_only: ClassVar[frozenset[str]] = frozenset()
     id: str
-    status: ServiceStatus = "Active"
-    publish: PublishBody = Field(default_factory=PublishBody)
-    currencies: list[str] = Field(default_factory=list)
+    # A read that lacks them has not told: never a default (docs/contracts.md, "Unreadable
+    # fields").
+    status: ServiceStatus | None = None
+    publish: PublishBody | None = None
+    currencies: list[str] | None = None
 
+
+_GUIDE = "Cloudmore developer guide: a service list item shows exactly these"
+_SDK = "Cloudmore's generated SDK: one model, SellerServiceViewModel, for list and read by id"
+_OURS = "assumed: our design (docs/contracts.md, Services)"
+_UI = "a Cloudmore UI setting (knowledge base); the wire name and type assumed"
+_CUSTOM_PROPERTY = tuple(
+    WireField(name, kind, "documented", _GUIDE)  # type: ignore[arg-type]
+    for name, kind in (
+        ("type", "string"),
+        ("propertyId", "string"),
+        ("name", "string"),
+        ("defaultValue", "string"),
+        ("visible", "boolean"),
+        ("mandatory", "boolean"),
+        ("allowedValues", "array"),
+        ("appliesToOrganizations", "boolean"),
+        ("appliesToBrokers", "boolean"),
+        ("appliesToSeller", "boolean"),
+    )
+)
+
+CONTRACT = Contract(
+    endpoint="GET/POST services, GET/PUT/DELETE services/{id}",
+    endpoint_evidence="documented",
+    endpoint_source="Cloudmore developer guide; SDK endpoint table",
+    where="catalog_sync/kinds/service.py",
+    fields=(
+        WireField("id", "string", "documented", _GUIDE, nullable=False, resets=False),
+        WireField("name", "string", "documented", _GUIDE, nullable=False),
+        WireField("vendorName", "string", "documented", _GUIDE),
+        WireField("allowMultipleUsers", "boolean", "documented", _GUIDE, nullable=False),
+        WireField("customProperties", "array", "documented", _GUIDE, fields=_CUSTOM_PROPERTY),
+        WireField("description", "string", "assumed", _OURS),
+        WireField("categoryIds", "array", "assumed", _OURS),
+        WireField(
+            "provisioningType", "string", "assumed", _OURS, values=get_args(ProvisioningType)
+        ),
+        # A PUT without status keeps the current one (assumed): it resets nothing.
+        WireField(
+            "status", "string", "assumed", _OURS, resets=False, values=get_args(ServiceStatus)
+        ),
+        WireField(
+            "publish", "object", "assumed", _OURS, resets=False, fields=PUBLISH_CONTRACT.fields
+        ),
+        WireField("currencies", "array", "assumed", _OURS, resets=False),
+        WireField("billingGeneration", "string", "assumed", _UI, values=("Automatic", "Manual")),
+        WireField("displayOnly", "boolean", "assumed", _UI),
+        WireField("userAssignedService", "boolean", "assumed", _UI),
+        WireField("oneSubscriptionPerOrganization", "boolean", "assumed", _UI),
+        WireField("welcomeTemplateIds", "array", "assumed", _UI),
+    ),
+)
+"""One model for the list and the read by id (``_SDK``): every list item is the whole
+service, so the client reads no service by id."""
 
 SPEC = register(
     KindSpec(
@@ -90,7 +150,7 @@ SPEC = register(
         read_model=ServiceRead,
         body_model=ServiceBody,
         endpoint=Endpoint("services"),
-        list_view=frozenset({"id", "name", "vendorName", "allowMultipleUsers", "customProperties"}),
+        contract=CONTRACT,
         removal="disable",
         status="status",
         fields=(

@@ -20,10 +20,12 @@ from pydantic import ConfigDict, Field, field_validator
 from catalog_sync.cloudmore.wire import NestedBody, ObjectBody
 from catalog_sync.diagnostics import Diagnostic, Severity
 from catalog_sync.graph import Kind
+from catalog_sync.kinds.contract import Contract, WireField
 from catalog_sync.kinds.registry import Endpoint, FieldSpec, KindSpec, register
 from catalog_sync.normalise import FieldType
 
 __all__ = [
+    "CONTRACT",
     "DOCUMENTED_EVENTS",
     "SPEC",
     "HttpHeader",
@@ -125,6 +127,39 @@ def _rules(service: Any) -> Iterator[Diagnostic]:
             )
 
 
+_GUIDE = "Cloudmore's webhook guide"
+_SAMPLE = "assumed: the SDK's commented sample body names it"
+
+CONTRACT = Contract(
+    endpoint="GET/POST webhooks (at the seller root), GET/PUT/DELETE webhooks/{id}",
+    endpoint_evidence="documented",
+    endpoint_source=_GUIDE,
+    where="catalog_sync/kinds/webhook.py",
+    fields=(
+        WireField("id", "string", "assumed", "assumed: as every object's", resets=False),
+        WireField("name", "string", "documented", _GUIDE, nullable=False),
+        WireField("serviceId", "string", "documented", _GUIDE, nullable=False),
+        WireField("url", "string", "documented", _GUIDE, nullable=False),
+        WireField(
+            "triggerEventType",
+            "string",
+            "documented",
+            f"{_GUIDE} (its list is cut off: further Subscription events)",
+            values=tuple(sorted(DOCUMENTED_EVENTS)),
+        ),
+        WireField("messageToSendType", "string", "documented", _GUIDE),
+        # A read never serves the password nor the header's value (write-only secrets).
+        WireField(
+            "httpHeader",
+            "object",
+            "assumed",
+            _SAMPLE,
+            fields=(WireField("name", "string", "assumed", _SAMPLE),),
+        ),
+        WireField("basicAuthUserName", "string", "assumed", _SAMPLE),
+    ),
+)
+
 SPEC = register(
     KindSpec(
         Kind.WEBHOOK,
@@ -135,6 +170,7 @@ SPEC = register(
         body_model=WebhookBody,
         endpoint=Endpoint("webhooks", grouped_by="serviceId", parent_field="serviceId"),
         rules=_rules,
+        contract=CONTRACT,
         fields=(
             FieldSpec("name", FieldType.TEXT),
             FieldSpec("url", FieldType.TEXT),

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from catalog_sync.concurrency import gather_all
-from catalog_sync.errors import UnexpectedResponseError
+from catalog_sync.errors import ApiValidationError, NotFoundError, UnexpectedResponseError
 from catalog_sync.graph import Address, FieldValue, Resource, ResourceGraph
 from catalog_sync.kinds import KINDS, ItemFields, KindSpec, keyed_id
 from catalog_sync.live.reader import LiveCatalog
@@ -42,7 +42,7 @@ def with_listed(live: LiveCatalog) -> LiveCatalog:
             wire = live.objects.get(parent.address)
             if parent.kind is not spec.parent or wire is None or parent.id is None:
                 continue
-            for key in spec.listed(wire):
+            for key in spec.listed(wire) or ():
                 at = parent.address.child(spec.kind, key)
                 added[at] = Resource(at, {}, id=keyed_id(parent.id, key))
     if not added:
@@ -94,19 +94,58 @@ def wanted_by_changes(changes: Iterable[Change], live: ResourceGraph) -> list[Ad
     return wanted
 
 
+def _unlisted(live: LiveCatalog, address: Address) -> bool:
+    """Whether the parent of ``address`` is live but its read lacks the keys of this kind
+    (a service read without ``currencies``): only a read by key can tell."""
+    spec = KINDS.get(address.kind)
+    parent = address.parent
+    if spec is None or spec.listed is None or parent is None:
+        return False
+    wire = live.objects.get(parent)
+    return parent in live.graph and wire is not None and spec.listed(wire) is None
+
+
 async def read_keyed(client: Any, live: LiveCatalog, wanted: Iterable[Address]) -> LiveCatalog:
-    """``live`` with the listed objects at ``wanted`` read (those not listed stay absent)."""
+    """``live`` with the listed objects at ``wanted`` read (those not listed stay absent).
+    Where the parent cannot list them, each wanted one is read by key, and an error answer
+    means it does not exist (a price list in a currency the service has not enabled)."""
+    wanted = set(wanted)
     targets = sorted({a for a in wanted if a in live.graph and a.parent is not None})
-    if not targets:
+    probes = sorted({a for a in wanted if a not in live.graph and _unlisted(live, a)})
+    if not targets and not probes:
         return live
-    reads = await gather_all(_read(client, live.graph, address) for address in targets)
+    graph = with_probes(live.graph, probes)
+    reads = await gather_all(_read(client, graph, address) for address in targets)
+    probed = await gather_all(_probe(client, graph, address) for address in probes)
     resources = dict(live.graph.resources)
     objects: dict[Address, BaseModel] = dict(live.objects)
-    for address, (resource, wire) in zip(targets, reads, strict=True):
+    found = [*zip(targets, reads, strict=True)]
+    found += [(a, read) for a, read in zip(probes, probed, strict=True) if read is not None]
+    for address, (resource, wire) in found:
         resources[address] = resource
         objects[address] = wire
     graph = ResourceGraph(resources, live.graph.duplicates)
     return replace(live, graph=graph, objects=objects)
+
+
+def with_probes(graph: ResourceGraph, probes: Iterable[Address]) -> ResourceGraph:
+    """``graph`` with an object (no fields) at each probed address, to read it like a listed
+    one."""
+    added = {}
+    for address in probes:
+        assert address.parent is not None
+        parent = graph.resources[address.parent]
+        added[address] = Resource(address, {}, id=keyed_id(parent.id or "", address.key or ""))
+    return ResourceGraph({**graph.resources, **added}, graph.duplicates) if added else graph
+
+
+async def _probe(
+    client: Any, graph: ResourceGraph, address: Address
+) -> tuple[Resource, BaseModel] | None:
+    try:
+        return await _read(client, graph, address)
+    except (NotFoundError, ApiValidationError):
+        return None
 
 
 async def _read(client: Any, graph: ResourceGraph, address: Address) -> tuple[Resource, BaseModel]:

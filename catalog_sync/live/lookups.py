@@ -19,6 +19,7 @@ from catalog_sync.cloudmore.wire import (
 )
 from catalog_sync.concurrency import all_or_nothing
 from catalog_sync.kinds import SELLER, Root
+from catalog_sync.kinds.contract import Contract, Evidence, JsonType, WireField
 
 __all__ = ["LOOKUP_TABLES", "TABLES", "LookupTable", "Lookups", "TableReader", "read_lookups"]
 
@@ -33,22 +34,74 @@ class LookupTable:
     model: type[BaseModel]
     row: Callable[[Any], tuple[str, str] | None]
     root: Root | None = None
+    contract: Contract | None = None
+    """The row's wire fields, documented or assumed (``doctor --contract`` compares them)."""
+
+
+def _row(
+    endpoint: str, evidence: Evidence, source: str, *fields: tuple[str, JsonType, Evidence]
+) -> Contract:
+    return Contract(
+        endpoint=endpoint,
+        endpoint_evidence=evidence,
+        endpoint_source=source,
+        shape="array",
+        where="catalog_sync/live/lookups.py",
+        fields=tuple(
+            WireField(name, kind, known, source if known == "documented" else _ASSUMED)
+            for name, kind, known in fields
+        ),
+    )
+
+
+_ASSUMED = "assumed: only the endpoint is documented"
+_GUIDE = "Cloudmore developer guide"
+_SDK = "SDK endpoint table"
 
 
 TABLES: Mapping[str, LookupTable] = {
     table.name: table
     for table in (
         LookupTable(
-            "categories", "/api/services/categories", Category, lambda c: (c.name, c.category_id)
+            "categories",
+            "/api/services/categories",
+            Category,
+            lambda c: (c.name, c.category_id),
+            contract=_row(
+                "GET /api/services/categories",
+                "documented",
+                _GUIDE,
+                ("categoryId", "string", "documented"),
+                ("name", "string", "documented"),
+                ("description", "string", "documented"),
+            ),
         ),
         LookupTable(
-            "regions", "/api/services/marketRegions", MarketRegion, lambda r: (r.name, r.id)
+            "regions",
+            "/api/services/marketRegions",
+            MarketRegion,
+            lambda r: (r.name, r.id),
+            contract=_row(
+                "GET /api/services/marketRegions",
+                "documented",
+                _GUIDE,
+                ("id", "string", "assumed"),
+                ("name", "string", "assumed"),
+            ),
         ),
         LookupTable(
             "countries",
             "/api/services/marketCountries",
             MarketCountry,
             lambda c: (c.country_code.upper(), c.id) if c.country_code else None,
+            contract=_row(
+                "GET /api/services/marketCountries",
+                "documented",
+                _GUIDE,
+                ("id", "string", "assumed"),
+                ("name", "string", "assumed"),
+                ("countryCode", "string", "assumed"),
+            ),
         ),
         LookupTable(
             "emailTemplates",
@@ -56,6 +109,13 @@ TABLES: Mapping[str, LookupTable] = {
             EmailTemplate,
             lambda t: (t.name, t.id),
             root=SELLER,
+            contract=_row(
+                "GET settings/EmailTemplates",
+                "documented",
+                _GUIDE,
+                ("id", "string", "assumed"),
+                ("name", "string", "assumed"),
+            ),
         ),
         LookupTable(
             "customProperties",
@@ -63,6 +123,17 @@ TABLES: Mapping[str, LookupTable] = {
             CustomPropertyDefinition,
             lambda p: (p.name, p.id),
             root=SELLER,
+            contract=_row(
+                "GET settings/CustomProperties",
+                "documented",
+                _SDK,
+                ("id", "string", "assumed"),
+                ("name", "string", "assumed"),
+                ("type", "string", "assumed"),
+                ("mandatory", "boolean", "assumed"),
+                ("appliesToBrokers", "boolean", "assumed"),
+                ("appliesToOrganizations", "boolean", "assumed"),
+            ),
         ),
     )
 }

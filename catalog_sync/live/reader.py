@@ -9,7 +9,7 @@ soon as the object is listed: no level waits for another, and the client's paral
 what is in flight. A kind listed once at the root and grouped by a parent field
 (:class:`~catalog_sync.kinds.Endpoint` ``grouped_by``) is read once per read, whatever the
 number of parents. What each kind's read is and how each field decodes is in its module under
-:mod:`catalog_sync.kinds` (``docs/contracts.md``, "List and detail reads").
+:mod:`catalog_sync.kinds` (``docs/contracts.md``, "The contract").
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
+from catalog_sync.cloudmore.wire import ObjectBody
 from catalog_sync.concurrency import all_or_nothing, gather_all
 from catalog_sync.errors import NotFoundError, UnexpectedResponseError
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
@@ -208,6 +209,25 @@ def _listed_key(spec: KindSpec, item: BaseModel) -> str | None:
     return str(value) if value else _id(item)
 
 
+def _as_sent(wire: BaseModel) -> Mapping[str, Any]:
+    """The JSON object as the server sent it (what a model default would hide)."""
+    if isinstance(wire, ObjectBody):
+        return wire.raw
+    return wire.model_dump(by_alias=True, exclude_unset=True)
+
+
+def _carries(data: Mapping[str, Any], dotted: str) -> bool:
+    """Whether ``data`` has the field at ``dotted``: a null object on the way has it as null."""
+    value: Any = data
+    for part in dotted.split("."):
+        if value is None:
+            return True
+        if not isinstance(value, Mapping) or part not in value:
+            return False
+        value = value[part]
+    return True
+
+
 def _id(item: BaseModel) -> str:
     object_id = getattr(item, "id", None)
     assert isinstance(object_id, str), "every listed object carries its id"
@@ -238,7 +258,11 @@ class _GraphBuilder:
             return  # a duplicate key: its children cannot be matched either
         for embedded in children_of(spec.kind):
             if embedded.embedded is not None and not read.summary:
-                self._add(embedded, getattr(read.wire, embedded.embedded), address, rid)
+                settings = getattr(read.wire, embedded.embedded)
+                if settings is None:
+                    self._unreadable(embedded, address, rid)
+                else:
+                    self._add(embedded, settings, address, rid)
         for child in read.children:
             self.add(child, address, (*parent_ids, rid))
 
@@ -251,12 +275,19 @@ class _GraphBuilder:
         *,
         whole: bool = True,
     ) -> Address | None:
-        """Decode, normalise and add; None when the address is taken (a duplicate)."""
+        """Decode, normalise and add; None when the address is taken (a duplicate). A field a
+        whole read lacks is unreadable, never a default (docs/contracts.md, "Unreadable
+        fields")."""
         data = wire.model_dump(by_alias=True)
+        sent = _as_sent(wire)
         fields: dict[str, FieldValue] = {}
+        unreadable: set[str] = set()
         for field in spec.fields:
             if field.write_only:
                 continue  # never served by a read: unknown, not empty
+            if whole and not _carries(sent, field.wire_path):
+                unreadable.add(field.name)
+                continue
             try:
                 fields[field.name] = field.from_wire(get_path(data, field.wire_path), self)
             except ValueError as error:
@@ -265,8 +296,19 @@ class _GraphBuilder:
                 ) from None
         key = None if spec.key is None else str(fields.get(spec.key) or rid)
         address = Address.of(spec.kind, key) if parent is None else parent.child(spec.kind, key)
-        active = spec.status is None or data.get(spec.status) == "Active"
-        resource = Resource(address, fields, id=rid, active=active)
+        status_unread = whole and spec.status is not None and spec.status not in sent
+        if status_unread:
+            unreadable.add("status")
+        # An unreadable status is not "Disabled" either: nothing is enabled on its account.
+        active = (
+            spec.status is None or status_unread or data.get(spec.status) == spec.status_values[0]
+        )
+        resets: tuple[str, ...] = ()
+        if whole and spec.contract is not None and isinstance(wire, ObjectBody):
+            resets = tuple(name for name in spec.contract.resetting() if name not in sent)
+        resource = Resource(
+            address, fields, id=rid, active=active, unreadable=frozenset(unreadable), resets=resets
+        )
         if spec.names_table is not None and key is not None:
             self.tables.setdefault(spec.names_table, {})[key] = rid
             self._keys.setdefault(spec.names_table, {})[rid] = key
@@ -278,6 +320,13 @@ class _GraphBuilder:
             # A summary is no base for a PUT: it would send back fields it left out as empty.
             self.objects[address] = wire
         return address
+
+    def _unreadable(self, spec: KindSpec, parent: Address, rid: str) -> None:
+        """Embedded settings the read lacks (a service without ``publish``): every field
+        unreadable, so no change is planned on a guess."""
+        address = parent.child(spec.kind, None)
+        names = frozenset(field.name for field in spec.fields)
+        self._resources[address] = Resource(address, {}, id=rid, unreadable=names)
 
     def graph(self) -> ResourceGraph:
         return ResourceGraph(dict(self._resources), tuple(self._duplicates))

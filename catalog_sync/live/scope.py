@@ -19,7 +19,7 @@ that is itself a lookup table (brokers) is listed when a field read or written n
 plan removing a top-level object reads every top-level object whole: the gate's "every
 service and broker" rule and the share of services count them all. Nothing here names a
 kind: what is listed, detailed, embedded or read by key is the kind registry's
-(:mod:`catalog_sync.kinds`, ``docs/contracts.md``, "List and detail reads").
+(:mod:`catalog_sync.kinds`, ``docs/contracts.md``, "The contract").
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import replace
 
 from catalog_sync.address_pattern import matches
 from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
@@ -24,6 +25,7 @@ from catalog_sync.plan.model import (
     Summary,
     Unmanaged,
     fingerprint,
+    unreadable_fields,
 )
 from catalog_sync.plan.renames import likely_renames, with_rename_dependencies
 from catalog_sync.plan.safety import evaluate_safety, existing_objects, protected_by
@@ -69,6 +71,7 @@ def plan_changes(desired: ResourceGraph, live: ResourceGraph, settings: PlanSett
     )
     existing = existing_objects(live)
     return PlanBody(
+        unreadable=unreadable_fields(raw_live),
         changes=ordered,
         unmanaged=tuple(entry for entry, _ in unmanaged) + _duplicates(live),
         safety=evaluate_safety(ordered, live, settings, existing),
@@ -100,6 +103,11 @@ def _change_for(
     current = live.get(wanted.address)
     if current is not None:
         wanted = with_live_values(wanted, current, settings.ignore)
+        if current.unreadable & wanted.fields.keys():
+            # Unknown live: no change is planned on a guess, and none forever (the plan's
+            # header names them; docs/contracts.md, "Unreadable fields").
+            kept = {k: v for k, v in wanted.fields.items() if k not in current.unreadable}
+            wanted = replace(wanted, fields=kept)
     parent = wanted.address.parent
     parent_live = live.get(parent) if parent is not None else None
     common = {

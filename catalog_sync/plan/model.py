@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from catalog_sync.diagnostics import SourceLocation
-from catalog_sync.graph import Address, FieldValue, Kind, Resource
+from catalog_sync.graph import Address, FieldValue, Kind, Resource, ResourceGraph
 from catalog_sync.immutable import Immutable
 from catalog_sync.kinds import KINDS, KindSpec
 from catalog_sync.plan.digest import digest_of
@@ -256,6 +256,8 @@ class SafetyRule(enum.StrEnum):
     MIN_MARGIN_PERCENT = "minMarginPercent"
     MAX_PRICE_CHANGE_PERCENT = "maxPriceChangePercent"
     RECOMMENDED_AT_LEAST_PRICE = "recommendedAtLeastPrice"
+    # An update of an object whose read lacks fields it would reset (docs/contracts.md).
+    UNREADABLE_RESET = "unreadableReset"
 
 
 class SafetyFinding(Immutable):
@@ -351,8 +353,37 @@ class CatalogRef(Immutable):
     digest: str
 
 
+class Unreadable(Immutable):
+    """The managed fields of one kind that live reads lacked: unknown, so never compared and
+    never written by an update (docs/contracts.md, "Unreadable fields")."""
+
+    kind: Kind
+    fields: tuple[str, ...]
+    objects: int = Field(description="How many live objects of the kind lacked any of them.")
+
+
+def unreadable_fields(live: ResourceGraph) -> tuple[Unreadable, ...]:
+    """Once per kind, in plan order: the fields any live object's read lacked."""
+    found: dict[Kind, tuple[set[str], list[Address]]] = {}
+    for resource in live:
+        if resource.unreadable:
+            names, objects = found.setdefault(resource.kind, (set(), []))
+            names.update(resource.unreadable)
+            objects.append(resource.address)
+    return tuple(
+        Unreadable(kind=kind, fields=tuple(sorted(names)), objects=len(objects))
+        for kind, (names, objects) in sorted(found.items(), key=lambda item: item[0].rank)
+    )
+
+
 class PlanBody(Immutable):
     """What the pure planner computes from two graphs."""
+
+    unreadable: tuple[Unreadable, ...] = Field(
+        default=(),
+        description="Per kind, the managed fields live reads lacked (never compared).",
+        exclude_if=lambda value: not value,
+    )
 
     changes: tuple[Change, ...]
     unmanaged: tuple[Unmanaged, ...]

@@ -132,6 +132,9 @@ def evaluate_safety(
         )
         if found is not None:
             findings.append(found)
+    reset = unreadable_reset_finding(changes, live)
+    if reset is not None:
+        findings.append(reset)
     return tuple(findings)
 
 
@@ -155,6 +158,40 @@ def _every_object_removed(removals: Sequence[Change], existing: Existing) -> lis
             )
         )
     return findings
+
+
+ALLOW_RESET = "--allow-reset"
+"""What lifts :data:`SafetyRule.UNREADABLE_RESET`, and only it (not ``--force``)."""
+
+
+def unreadable_reset_finding(
+    changes: Sequence[Change], live: ResourceGraph
+) -> SafetyFinding | None:
+    """Updates of objects whose live read lacked fields the contract says they have: a PUT
+    replaces the whole object, so it would reset them (docs/contracts.md, "Unreadable
+    fields"). A create may still send them."""
+    resets: dict[str, set[str]] = {}
+    addresses: list[str] = []
+    for change in changes:
+        if change.action not in (Action.UPDATE, Action.ENABLE) or change.id is None:
+            continue
+        current = live.by_id(change.kind).get(change.id)
+        if current is None or not current.resets:
+            continue
+        resets.setdefault(change.kind.value, set()).update(current.resets)
+        addresses.append(change.address)
+    if not addresses:
+        return None
+    named = "; ".join(f"{kind}: {', '.join(sorted(names))}" for kind, names in resets.items())
+    return SafetyFinding(
+        rule=SafetyRule.UNREADABLE_RESET,
+        message="an update replaces the whole object, and the live read lacks fields the "
+        f"contract says it has, which the update would reset ({named})",
+        addresses=tuple(sorted(addresses)),
+        overridable=False,
+        remedy=f"run `catalog-sync doctor --contract` to see what the API leaves out; pass "
+        f"{ALLOW_RESET} to apply anyway and reset those fields to their create defaults",
+    )
 
 
 def _over_threshold(

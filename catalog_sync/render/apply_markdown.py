@@ -64,8 +64,13 @@ def render_markdown(report: ApplyReport, *, commit: str | None = None) -> str:
         lines.append("")
         lines.extend(
             f"- `{code_span(m.address)}` `{code_span(m.field)}`: "
-            f"expected `{code_span(str(m.expected))}`, live `{code_span(str(m.actual))}`"
-            f"{escape_markdown(CAUSES.get(m.cause, ''))}"
+            f"expected `{code_span(str(m.expected))}`, live "
+            + (
+                "unreadable (the re-read lacks it)"
+                if m.unreadable
+                else f"`{code_span(str(m.actual))}`"
+            )
+            + f"{escape_markdown(CAUSES.get(m.cause, ''))}"
             for m in report.mismatches
         )
     elif report.verified:

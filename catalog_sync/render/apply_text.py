@@ -96,7 +96,11 @@ def render_report(report: ApplyReport, *, colour: bool = False) -> str:
         for mismatch in report.mismatches:
             kind = mismatch.address.kind
             expected = format_value(kind, mismatch.field, mismatch.expected)
-            actual = format_value(kind, mismatch.field, mismatch.actual)
+            actual = (
+                "unreadable (the re-read lacks it: the write may have been ignored)"
+                if mismatch.unreadable
+                else format_value(kind, mismatch.field, mismatch.actual)
+            )
             lines.append(
                 f"  ! {mismatch.address} {mismatch.field}: expected {expected}, live {actual}"
                 + CAUSES.get(mismatch.cause, "")

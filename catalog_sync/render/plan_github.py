@@ -22,7 +22,7 @@ from catalog_sync.render.plan_values import (
     emulator_line,
     summary_line,
 )
-from catalog_sync.render.pricing import class_counts
+from catalog_sync.render.pricing import class_counts, unreadable_line
 from catalog_sync.render.visible import visible_output
 from catalog_sync.render.workflow_commands import workflow_command
 
@@ -112,6 +112,10 @@ def render_github(plan: Plan) -> str:
     last = f"{summary_line(plan)} {note}" if note else summary_line(plan)
     emulator = emulator_line(plan.target)
     head = [emulator] if emulator else []
+    unreadable = unreadable_line(plan.unreadable)
+    if unreadable is not None:
+        # Once, however many changes there are: the header every format carries.
+        head.append(workflow_command("warning", unreadable, title="Live reads lack fields"))
     return "\n".join([*head, *annotations.commands, last]) + "\n"
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from catalog_sync.graph import Address
 from catalog_sync.kinds import PRICE_FIELDS, children_of
 from catalog_sync.normalise import format_money
-from catalog_sync.plan.model import Origin, Plan, PolicyExemption, PolicySettings
+from catalog_sync.plan.model import Origin, Plan, PolicyExemption, PolicySettings, Unreadable
 from catalog_sync.pricing.classes import PendingCell, class_totals, introduced_classes
 from catalog_sync.pricing.model import ChangeClass, PriceChange, RepricedRow
 from catalog_sync.pricing.policies import currency_label
@@ -31,6 +31,7 @@ __all__ = [
     "policies_line",
     "price_lines",
     "top_label",
+    "unreadable_line",
 ]
 
 NO_VALUE = "—"
@@ -84,7 +85,8 @@ class PriceLine:
         percent = change.percent
         if row.retired:
             self.percent = "retired"
-        elif row.before is None:
+        elif row.before is None or change.before is None:
+            # A first amount (a new item, or an enabled currency priced for the first time).
             self.percent = "new"
         else:
             self.percent = NO_VALUE if percent is None else f"{percent:+.1f}%"
@@ -209,11 +211,28 @@ def header_lines(plan: Plan) -> list[str]:
     force and the objects exempt from them."""
     settings = plan.settings
     lines = (
+        unreadable_line(plan.unreadable),
         ignore_line(settings.ignore),
         policies_line(settings.policies),
         exemption_line(settings.exempt),
     )
     return [line for line in lines if line]
+
+
+def unreadable_line(unreadable: Sequence[Unreadable]) -> str | None:
+    """The fields live reads lacked, once per kind, for every plan's header: unknown, so the
+    plan neither compares nor writes them (docs/contracts.md, "Unreadable fields")."""
+    if not unreadable:
+        return None
+    parts = [
+        f"{entry.kind.value}: {', '.join(entry.fields)} ({entry.objects} "
+        f"{'object' if entry.objects == 1 else 'objects'})"
+        for entry in unreadable
+    ]
+    return (
+        "Unreadable fields (the live read lacks them: not compared, never written by an "
+        "update): " + "; ".join(parts)
+    )
 
 
 def exemption_line(exempt: Sequence[PolicyExemption]) -> str | None:

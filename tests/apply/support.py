@@ -20,6 +20,7 @@ from catalog_sync.catalog import load_catalog
 from catalog_sync.cli import main
 from catalog_sync.cloudmore import ApiSettings, ReadWriteClient, RetryPolicy, open_read_write
 from catalog_sync.emulator import DEMO, EmulatorConfig, SeedName, create_app, serve_in_thread
+from catalog_sync.emulator.operations import enable_currency
 from catalog_sync.plan.build import make_plan, target_of
 from catalog_sync.plan.model import Plan
 from tests.cloudmore.emulator_helpers import IN_PROCESS_URL, demo_settings
@@ -66,6 +67,10 @@ class InProcess:
     def requests(self) -> list[dict[str, Any]]:
         entries: list[dict[str, Any]] = self.app.state.emulator.request_log.entries()
         return entries
+
+    def enable_currency(self, service_id: str, code: str) -> None:
+        """What Cloudmore's UI does: no API call enables a currency (docs/contracts.md)."""
+        enable_currency(self.app.state.emulator.store, service_id, code)
 
 
 async def plan_with(

@@ -42,6 +42,7 @@ def _catalog(
     a2: str = "2.00",
     a2_sek: str = "20.00",
     doomed: bool = True,
+    sek: bool = True,
 ) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "catalog.yaml").write_text(
@@ -83,9 +84,12 @@ def _catalog(
             price: "{a2}"
             recommendedPrice: "2.50"
             pricePer: Quantity
-            prices:
-              SEK: {{price: "{a2_sek}", cost: "10.00"}}
 """
+        + (
+            f'            prices:\n              SEK: {{price: "{a2_sek}", cost: "10.00"}}\n'
+            if sek
+            else ""
+        )
         + (doomed_lines if doomed else ""),
         encoding="utf-8",
     )
@@ -153,13 +157,13 @@ class Live:
             "currencyCode": "SEK",
             "products": [
                 {
-                    "productId": self.ids["p"],
+                    "itemId": self.ids["p"],
                     "price": None,
-                    "addons": [{"addonId": self.ids[code], "price": addon["price"] | amounts}],
+                    "addons": [{"itemId": self.ids[code], "price": addon["price"] | amounts}],
                 }
             ],
         }
-        response = await self.http.put(f"{self.service}/pricelist?currencyCode=SEK", json=body)
+        response = await self.http.put(f"{self.service}/pricelist", json=body)
         assert response.status_code == 204, response.text
 
     async def sek_amounts(self, code: str) -> dict[str, Any]:
@@ -193,7 +197,13 @@ async def _apply(
 
 
 async def _converged(emulator: InProcess, tmp_path: Path) -> None:
-    """The race catalog, applied onto the empty seller."""
+    """The race catalog, applied onto the empty seller: the service first, SEK enabled on it
+    as Cloudmore's UI does (no API call enables a currency), then its SEK prices."""
+    first = await _plan(emulator, _catalog(tmp_path / "base", sek=False))
+    report = await _apply(emulator, first, tmp_path)
+    assert report.ok, report
+    [service] = emulator.app.state.emulator.store.services.values()
+    emulator.enable_currency(service["id"], "SEK")
     report = await _apply(emulator, await _plan(emulator, _catalog(tmp_path / "base")), tmp_path)
     assert report.ok, report
 

@@ -108,14 +108,35 @@ def _seen(findings: tuple[SafetyFinding, ...] | list[SafetyFinding]) -> set[tupl
     return {(f.rule, f.message, f.addresses, f.overridable) for f in findings}
 
 
+def _priced_only_in(content: dict[str, Any], services: set[str]) -> dict[str, Any]:
+    """``content`` without the prices of services not in ``services``: a currency is enabled
+    on a service in Cloudmore's UI, so a service the run creates can have none yet."""
+    content = copy.deepcopy(content)
+    for service in content["services"]:
+        if service["name"] in services:
+            continue
+        for product in service["products"]:
+            for item in (product, *product["addons"]):
+                item.pop("prices", None)
+    return content
+
+
 async def _plan_then_gate(
     emulator: InProcess, root: Path, first: dict[str, Any], second: dict[str, Any]
 ) -> tuple[Plan, list[SafetyFinding]]:
     async with emulator.client() as client:
+        journal = root / "journal"
+        created = _write(root, "created", _priced_only_in(first, set()))
+        _, report = await plan_and_apply(client, emulator.settings, journal, created, force=True)
+        assert report.ok
+        for service in emulator.app.state.emulator.store.services.values():
+            emulator.enable_currency(service["id"], "SEK")
         _, report = await plan_and_apply(
-            client, emulator.settings, root / "journal", _write(root, "first", first), force=True
+            client, emulator.settings, journal, _write(root, "first", first), force=True
         )
         assert report.ok
+        names = {s["name"] for s in emulator.app.state.emulator.store.services.values()}
+        second = _priced_only_in(second, names)
         plan = await plan_with(client, emulator.settings, _write(root, "second", second))
         live = await _read_touched(client, plan.changes)
         return plan, live_findings(plan, live.graph)

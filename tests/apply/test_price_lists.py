@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from catalog_sync.apply import ApplyOptions, Outcome, apply_plan
 from catalog_sync.drift import DriftKind, drift_of
-from catalog_sync.errors import StalePlanError
+from catalog_sync.errors import CatalogError, StalePlanError
 from catalog_sync.graph import Kind
 from catalog_sync.plan.build import target_of
 from catalog_sync.plan.model import Action, Change, FieldChange, SafetyRule
@@ -64,6 +64,29 @@ async def _raw(emulator: InProcess, method: str, path: str, **kwargs: Any) -> ht
         return await http.request(method, path, headers=headers, **kwargs)
 
 
+def _without_prices(text: str = CATALOG) -> str:
+    lines = text.splitlines(keepends=True)
+    return "".join(
+        line
+        for index, line in enumerate(lines)
+        if "prices:" not in line and "prices:" not in lines[index - 1]
+    )
+
+
+async def _enabled(
+    emulator: InProcess, client: Any, journal_dir: Path, tmp_path: Path, *codes: str
+) -> Path:
+    """The catalog's service applied without prices, then ``codes`` enabled on it as
+    Cloudmore's UI does (a PUT never enables a currency): the catalog's folder, prices back."""
+    catalog = _catalog(tmp_path, _without_prices())
+    _, report = await plan_and_apply(client, emulator.settings, journal_dir, catalog)
+    assert report.ok, render_report(report)
+    service = await _service(emulator, "Priced")
+    for code in codes or ("SEK",):
+        emulator.enable_currency(service["id"], code)
+    return _catalog(tmp_path)
+
+
 async def _service(emulator: InProcess, name: str) -> dict[str, Any]:
     """The service's detail read: a list item is a summary, without ``currencies``."""
     services = (await _raw(emulator, "GET", f"{SELLER}/services")).json()
@@ -83,18 +106,20 @@ def _price_list_requests(entries: list[dict[str, Any]], method: str, seq: int = 
 
 
 @pytest.mark.anyio
-async def test_prices_apply_from_empty_read_back_raw_and_replan_empty(
+async def test_prices_apply_in_an_enabled_currency_read_back_raw_and_replan_empty(
     tmp_path: Path, journal_dir: Path
 ) -> None:
     emulator = InProcess("empty")
-    catalog = _catalog(tmp_path)
     async with emulator.client() as client:
+        catalog = await _enabled(emulator, client, journal_dir, tmp_path)
+        before = emulator.requests()[-1]["seq"]
         plan, report = await plan_and_apply(client, emulator.settings, journal_dir, catalog)
         again = await plan_with(client, emulator.settings, catalog)
 
-    price_list = next(c for c in plan.changes if c.kind is Kind.PRICE_LIST)
+    [price_list] = plan.changes
     assert price_list.address == SEK
-    assert price_list.action is Action.CREATE
+    # Enabled in the UI, the list exists with no amounts: an update, never a create.
+    assert price_list.action is Action.UPDATE
     assert [f.path for f in price_list.field_changes] == [
         "p.price",
         "p.cost",
@@ -102,18 +127,14 @@ async def test_prices_apply_from_empty_read_back_raw_and_replan_empty(
         "p/a.price",
         "p/a.cost",
     ]
-    # One PUT, after the creates of the service, the product and the addon it names.
-    assert set(price_list.depends_on) == {
-        'service["Priced"]',
-        'service["Priced"].product["p"]',
-        'service["Priced"].product["p"].addon["a"]',
-    }
     assert report.ok, render_report(report)
     assert report.verified
-    assert report.counts[Outcome.DONE] == 4
-    assert _price_list_requests(emulator.requests(), "PUT") == 1
-
+    assert report.counts[Outcome.DONE] == 1
     service = await _service(emulator, "Priced")
+    # One PUT, the currency in its body and no query parameter (docs/contracts.md).
+    assert writes_after(emulator.requests(), before) == [
+        f"PUT {SELLER}/services/{service['id']}/pricelist"
+    ]
     assert service["currencies"] == ["SEK"]
     raw = await _raw(
         emulator, "GET", f"{SELLER}/services/{service['id']}/pricelist?currencyCode=SEK"
@@ -137,8 +158,8 @@ async def test_changing_one_sek_price_plans_one_field_change_and_sends_one_put(
     tmp_path: Path, journal_dir: Path
 ) -> None:
     emulator = InProcess("empty")
-    catalog = _catalog(tmp_path)
     async with emulator.client() as client:
+        catalog = await _enabled(emulator, client, journal_dir, tmp_path)
         await plan_and_apply(client, emulator.settings, journal_dir, catalog)
         before = emulator.requests()[-1]["seq"]
         _catalog(tmp_path, CATALOG.replace('price: "20.50"', 'price: "22"'))
@@ -175,15 +196,19 @@ async def test_a_live_currency_the_files_do_not_name_is_unmanaged_and_not_read(
     tmp_path: Path, journal_dir: Path
 ) -> None:
     emulator = InProcess("empty")
-    catalog = _catalog(tmp_path)
     async with emulator.client() as client:
+        catalog = await _enabled(emulator, client, journal_dir, tmp_path)
         await plan_and_apply(client, emulator.settings, journal_dir, catalog)
         service = await _service(emulator, "Priced")
         products = (
             await _raw(emulator, "GET", f"{SELLER}/services/{service['id']}/products")
         ).json()
-        eur = {"products": [{"productId": products[0]["id"], "price": {"price": 9}}]}
-        path = f"{SELLER}/services/{service['id']}/pricelist?currencyCode=EUR"
+        eur = {
+            "currencyCode": "EUR",
+            "products": [{"itemId": products[0]["id"], "price": {"price": 9}}],
+        }
+        emulator.enable_currency(service["id"], "EUR")
+        path = f"{SELLER}/services/{service['id']}/pricelist"
         assert (await _raw(emulator, "PUT", path, json=eur)).status_code == 204
         before = emulator.requests()[-1]["seq"]
         # Prune on: a price list has no delete, so it is reported and never removed.
@@ -205,8 +230,8 @@ async def test_a_price_changed_in_the_ui_after_the_plan_makes_it_stale(
     tmp_path: Path, journal_dir: Path
 ) -> None:
     emulator = InProcess("empty")
-    catalog = _catalog(tmp_path)
     async with emulator.client() as client:
+        catalog = await _enabled(emulator, client, journal_dir, tmp_path)
         await plan_and_apply(client, emulator.settings, journal_dir, catalog)
         _catalog(tmp_path, CATALOG.replace('"110"', '"115"'))
         plan = await plan_with(client, emulator.settings, catalog)
@@ -214,8 +239,11 @@ async def test_a_price_changed_in_the_ui_after_the_plan_makes_it_stale(
         product = (
             await _raw(emulator, "GET", f"{SELLER}/services/{service['id']}/products")
         ).json()[0]
-        raised = {"products": [{"productId": product["id"], "price": _amounts(110, 70, 130)}]}
-        path = f"{SELLER}/services/{service['id']}/pricelist?currencyCode=SEK"
+        raised = {
+            "currencyCode": "SEK",
+            "products": [{"itemId": product["id"], "price": _amounts(110, 70, 130)}],
+        }
+        path = f"{SELLER}/services/{service['id']}/pricelist"
         assert (await _raw(emulator, "PUT", path, json=raised)).status_code == 204
         before = emulator.requests()[-1]["seq"]
         with pytest.raises(StalePlanError) as caught:
@@ -243,15 +271,18 @@ async def test_a_cost_raised_through_the_api_is_drift_and_a_forged_amount_is_ref
     tmp_path: Path, journal_dir: Path
 ) -> None:
     emulator = InProcess("empty")
-    catalog = _catalog(tmp_path)
     async with emulator.client() as client:
+        catalog = await _enabled(emulator, client, journal_dir, tmp_path)
         await plan_and_apply(client, emulator.settings, journal_dir, catalog)
         service = await _service(emulator, "Priced")
         product = (
             await _raw(emulator, "GET", f"{SELLER}/services/{service['id']}/products")
         ).json()[0]
-        raised = {"products": [{"productId": product["id"], "price": _amounts(110, 70, 130)}]}
-        path = f"{SELLER}/services/{service['id']}/pricelist?currencyCode=SEK"
+        raised = {
+            "currencyCode": "SEK",
+            "products": [{"itemId": product["id"], "price": _amounts(110, 70, 130)}],
+        }
+        path = f"{SELLER}/services/{service['id']}/pricelist"
         assert (await _raw(emulator, "PUT", path, json=raised)).status_code == 204
         plan = await plan_with(client, emulator.settings, catalog)
 
@@ -271,8 +302,8 @@ async def test_a_price_changes_with_a_rename_of_its_pinned_service(
     tmp_path: Path, journal_dir: Path
 ) -> None:
     emulator = InProcess("empty")
-    catalog = _catalog(tmp_path)
     async with emulator.client() as client:
+        catalog = await _enabled(emulator, client, journal_dir, tmp_path)
         await plan_and_apply(client, emulator.settings, journal_dir, catalog)
         service = await _service(emulator, "Priced")
         renamed = CATALOG.replace(
@@ -296,12 +327,13 @@ async def test_a_price_changes_with_a_rename_of_its_pinned_service(
 
 @pytest.mark.anyio
 async def test_a_margin_below_the_policy_in_a_currency_is_a_finding_naming_item_and_currency(
-    tmp_path: Path,
+    tmp_path: Path, journal_dir: Path
 ) -> None:
     emulator = InProcess("empty")
     settings = "settings:\n  policies:\n    minMarginPercent: 50.5\n"
-    catalog = _catalog(tmp_path, settings + CATALOG)
     async with emulator.client() as client:
+        await _enabled(emulator, client, journal_dir, tmp_path)
+        catalog = _catalog(tmp_path, settings + CATALOG)
         plan = await plan_with(client, emulator.settings, catalog)
 
     # p in SEK: (110 - 55) / 110 = 50.0%, below; a: (20.50 - 10) / 20.50 = 51.2%, above.
@@ -310,3 +342,40 @@ async def test_a_margin_below_the_policy_in_a_currency_is_a_finding_naming_item_
     assert finding.policy is not None
     assert finding.policy.currency == "SEK"
     assert "(SEK): margin 50.0%" in finding.message
+
+
+@pytest.mark.anyio
+async def test_prices_in_a_currency_not_enabled_are_an_error_at_their_line_and_write_nothing(
+    tmp_path: Path, journal_dir: Path
+) -> None:
+    emulator = InProcess("empty")
+    async with emulator.client() as client:
+        catalog = await _enabled(emulator, client, journal_dir, tmp_path, "EUR")
+        before = emulator.requests()[-1]["seq"]
+        with pytest.raises(CatalogError) as caught:
+            await plan_with(client, emulator.settings, catalog)
+
+    [problem] = caught.value.diagnostics
+    assert problem.code == "CS411"
+    assert problem.location.line == 9
+    assert problem.message == (
+        'SEK is not enabled on service "Priced": enable it in Cloudmore first'
+    )
+    assert writes_after(emulator.requests(), before) == []
+
+
+@pytest.mark.anyio
+async def test_prices_of_a_service_the_plan_creates_are_an_error_with_the_steps(
+    tmp_path: Path,
+) -> None:
+    emulator = InProcess("empty")
+    catalog = _catalog(tmp_path)
+    async with emulator.client() as client:
+        with pytest.raises(CatalogError) as caught:
+            await plan_with(client, emulator.settings, catalog)
+
+    [problem] = caught.value.diagnostics
+    assert problem.code == "CS411"
+    assert "which this plan creates" in problem.message
+    assert "enable SEK on it in Cloudmore, then add them" in problem.message
+    assert not [e for e in emulator.requests() if e["method"] != "GET" and "/api/" in e["path"]]

@@ -13,12 +13,11 @@ import pytest
 
 from bench.bounds import change_minimum, create_minimum, plan_minimum
 from catalog_sync.apply import ApplyOptions, apply_plan
-from catalog_sync.emulator import EmulatorConfig, create_app
 from catalog_sync.graph import Kind
-from catalog_sync.kinds import LIST_VIEWS
 from catalog_sync.plan.build import target_of
 from catalog_sync.plan.model import Action, Plan
 from tests.apply.support import EXAMPLE, SELLER, InProcess, copy_catalog, plan_with
+from tests.kinds.support import whole_lists
 
 _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 LOOKUPS = ("categories", "marketRegions", "marketCountries", "EmailTemplates", "CustomProperties")
@@ -108,19 +107,19 @@ async def test_the_example_onto_demo_reads_each_touched_object_once_before_and_o
         if r.startswith("GET ") and then.startswith("PUT ")
     )
     assert all(n - rereads_of[r] <= 2 for r, n in reads.items()), reads
-    # 63 (a whole-catalog re-read before and after made it 102): the token, 22 writes, 14
-    # reads before (5 lookups, the 2 top-level lists, the touched objects and the lists
-    # above them), a re-read right before each of the 6 writes over an existing object
-    # (docs/contracts.md, "Edits during apply"), and 20 after (no lookups; the created
-    # broker, products and addons too).
+    # 57 (a whole-catalog re-read before and after made it 102; with services read by id too,
+    # 63): the token, 22 writes, 12 reads before (5 lookups, the 2 top-level lists, the
+    # touched objects and the lists above them; a service is whole in its list), a re-read
+    # right before each of the 6 writes over an existing object (docs/contracts.md, "Edits
+    # during apply"), and 16 after (no lookups; the created broker, products and addons too).
     rereads = sum(1 for c in plan.changes if c.fingerprint is not None and not c.action.removes)
     assert rereads == 6
     first = requests.index(writes[0])
     last = len(requests) - 1 - requests[::-1].index(writes[-1])
-    assert 14 <= sum(1 for r in requests[:first] if r.startswith("GET ")) <= 14 + rereads
-    assert sum(1 for r in requests[:last] if r.startswith("GET ")) == 14 + rereads
-    assert sum(1 for r in requests[last:] if r.startswith("GET ")) == 20
-    assert len(requests) == 57 + rereads
+    assert 12 <= sum(1 for r in requests[:first] if r.startswith("GET ")) <= 12 + rereads
+    assert sum(1 for r in requests[:last] if r.startswith("GET ")) == 12 + rereads
+    assert sum(1 for r in requests[last:] if r.startswith("GET ")) == 16
+    assert len(requests) == 51 + rereads
 
 
 @pytest.mark.anyio
@@ -136,13 +135,13 @@ async def test_creates_onto_an_empty_seller_read_the_top_lists_then_what_they_ma
     requests = await _applied(emulator, plan, journal_dir)
 
     # Before writing only the top-level lists exist to read: nothing can be under a parent
-    # the run creates. After, each created object is read whole through its parent's list.
+    # the run creates. After, each created object is read whole through its parent's list
+    # (a service's list item is the whole service: no read by id).
     before = Counter({"GET /services": 1, "GET /brokers": 1})
     after = Counter(
         {
             "GET /services": 1,
             "GET /brokers": 1,
-            "GET /services/{id}": services,
             "GET /brokers/{id}": brokers,
             "GET /services/{id}/products": services,
             "GET /services/{id}/products/{id}": products,
@@ -202,13 +201,11 @@ async def test_a_product_delete_reads_its_subtree_before_and_only_its_list_after
 async def test_on_whole_lists_an_addon_update_reads_no_detail_and_decodes_no_publish(
     tmp_path: Path, journal_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Lists that carry whole objects (docs/contracts.md, "List and detail reads"): every
+    # Lists that carry whole objects (docs/contracts.md, "The contract"): every
     # listed service comes with its publish settings, which name brokers the addon's apply
     # never lists; an object nothing touches is kept as its key and id only.
-    for model in list(LIST_VIEWS):
-        monkeypatch.setitem(LIST_VIEWS, model, None)
+    whole_lists(monkeypatch)
     emulator = InProcess("demo")
-    emulator.app = create_app(EmulatorConfig(seed="demo", list_shape="full"))
     await _applied(emulator, await _plan(emulator), tmp_path / "converge")
     catalog = copy_catalog(tmp_path)
     acronis = catalog / "services" / "acronis.yaml"
@@ -240,6 +237,9 @@ async def test_a_publish_change_lists_no_child_kind_it_does_not_touch(
     requests = await _applied(emulator, plan, journal_dir)
 
     assert "PUT /services/{id}/publish" in requests
-    # Before, right before the PUT (docs/contracts.md, "Edits during apply"), and after.
-    assert _reads(requests)["GET /services/{id}"] == 3
+    # Services are one model: the services list carries the publish settings, before and
+    # after; the service is read by id only right before the PUT (docs/contracts.md, "Edits
+    # during apply").
+    assert _reads(requests)["GET /services/{id}"] == 1
+    assert _reads(requests)["GET /services"] == 2
     assert not [r for r in requests if r.endswith("/products")]

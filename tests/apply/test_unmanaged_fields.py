@@ -24,7 +24,7 @@ UI_SETTINGS = {
 
 
 def test_an_update_keeps_the_settings_the_files_leave_out(journal_dir: Path) -> None:
-    with serve_in_thread(EmulatorConfig(seed="demo", list_shape="summary")) as url:
+    with serve_in_thread(EmulatorConfig(seed="demo")) as url:
         http = api_client(url)
         services = {s["name"]: s for s in http.get(f"{SELLER}/services").json()}
         pbx_path = f"{SELLER}/services/{services['Cloud PBX']['id']}"

@@ -90,3 +90,29 @@ def test_changes_that_did_not_run_are_not_verified() -> None:
     create = change(str(SERVICE), Kind.SERVICE, Action.CREATE, field_changes=_NAMED)
     for outcome in (Outcome.FAILED, Outcome.SKIPPED, Outcome.NOT_ATTEMPTED):
         assert verify([create], _results((create, outcome)), _live()) == ()
+
+
+def test_a_written_field_the_re_read_lacks_is_a_failure_not_a_pass() -> None:
+    # A write the server ignored may read back as nothing at all (docs/contracts.md,
+    # "Unreadable fields"): that is no success either.
+    update = change(
+        str(PRODUCT),
+        Kind.PRODUCT,
+        Action.UPDATE,
+        id="p-1",
+        field_changes=(FieldChange(path="price", before="10.0000", after="12.0000"),),
+    )
+    enable = change(str(SERVICE), Kind.SERVICE, Action.ENABLE, id="s-1")
+    live = _live(
+        Resource(PRODUCT, {"name": "P"}, id="p-1", unreadable=frozenset({"price"})),
+        Resource(SERVICE, {"name": "S"}, id="s-1", unreadable=frozenset({"status"})),
+    )
+    found = verify([update, enable], _results((update, Outcome.DONE), (enable, Outcome.DONE)), live)
+    assert found == (
+        Mismatch(
+            address=str(PRODUCT), field="price", expected="12.0000", actual=None, unreadable=True
+        ),
+        Mismatch(
+            address=str(SERVICE), field="status", expected="Active", actual=None, unreadable=True
+        ),
+    )

@@ -16,24 +16,23 @@ from bench.bounds import (
 
 def test_a_plan_reads_every_list_once_and_the_details_lists_leave_out() -> None:
     # The 10 x 10 x 9 catalog with the harness's 2 brokers: 1 token + 5 lookups +
-    # brokers list + 2 broker details + services list + 10 service details + 10 products
-    # lists + 100 product details + 100 addons lists + the webhooks list (once, for every
-    # service); token -> services -> products -> addons.
-    assert plan_minimum(10, 100, 2) == Minimum(231, 4)
-    assert plan_minimum(10, 100) == Minimum(229, 4)
+    # brokers list + 2 broker details + services list (whole services: no read by id) + 10
+    # products lists + 100 product details + 100 addons lists + the webhooks list (once, for
+    # every service); token -> services -> products -> addons.
+    assert plan_minimum(10, 100, 2) == Minimum(221, 4)
+    assert plan_minimum(10, 100) == Minimum(219, 4)
     assert plan_minimum(0, 0) == Minimum(8, 2)
     assert plan_minimum(0, 0, 2) == Minimum(10, 3)
-    assert plan_minimum(3, 0) == Minimum(15, 3)
-    # The demo seed (1 broker, 5 services, 8 products): docs/contracts.md's 36.
-    assert plan_minimum(5, 8, 1).requests == 36
+    assert plan_minimum(3, 0) == Minimum(12, 3)
+    # The demo seed (1 broker, 5 services, 8 products): docs/contracts.md's 31.
+    assert plan_minimum(5, 8, 1).requests == 31
 
 
 def test_creates_onto_an_empty_seller() -> None:
     minimum = create_minimum(services=10, products=100, addons=900, brokers=2)
     # plan 8, the apply's token, check 2, writes 2 + 20 + 100 + 900, verify 2 lists + 2
-    # broker details + 10 service details + 10 products lists + 100 product details + 100
-    # addons lists
-    assert minimum == Minimum(8 + 1 + 2 + 1022 + 224, 2 + 1 + 1 + 3 + 3, 1022)
+    # broker details + 10 products lists + 100 product details + 100 addons lists
+    assert minimum == Minimum(8 + 1 + 2 + 1022 + 214, 2 + 1 + 1 + 3 + 3, 1022)
 
 
 def test_a_service_to_stay_unpublished_needs_no_publish_write() -> None:
@@ -44,14 +43,14 @@ def test_a_service_to_stay_unpublished_needs_no_publish_write() -> None:
     assert every.requests - one_fewer.requests == every.writes - one_fewer.writes == 1
     # What the emulator's request log shows the client sending (docs/benchmarks.md): a token
     # for the plan and one for the apply, 2 + 8 + 7 + 192 + 4800 writes and their reads.
-    assert one_fewer.requests == 5424
+    assert one_fewer.requests == 5416
 
 
 def test_changes_under_existing_products() -> None:
     minimum = change_minimum(services=8, products=192, writes=480, parents=192, brokers=2)
-    # plan 411 (its webhooks list included); the apply's token; check and verify each:
+    # plan 403 (its webhooks list included); the apply's token; check and verify each:
     # services list, 8 products lists, 192 addons lists
-    assert minimum == Minimum(411 + 1 + 201 + 480 + 201, 4 + 1 + 3 + 1 + 3, 480)
+    assert minimum == Minimum(403 + 1 + 201 + 480 + 201, 4 + 1 + 3 + 1 + 3, 480)
 
 
 def test_updates_re_read_each_object_right_before_its_write() -> None:

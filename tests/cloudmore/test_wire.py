@@ -38,10 +38,10 @@ def test_responses_ignore_unknown_fields_and_read_money_as_exact_decimal() -> No
     assert addon.item_code == "a"
 
 
-def test_service_read_has_publish_and_status_defaults() -> None:
+def test_a_service_read_without_status_publish_or_currencies_has_none_of_them() -> None:
+    # Unreadable, never a default (docs/contracts.md, "Unreadable fields").
     service = ServiceRead.model_validate({"id": "x", "name": "S"})
-    assert service.status == "Active"
-    assert service.publish.publish_to == "None"
+    assert (service.status, service.publish, service.currencies) == (None, None, None)
 
 
 def test_modelstate_400_becomes_reasons_by_field_path() -> None:

@@ -171,16 +171,16 @@ def test_kill_9_during_a_burst_of_writes_loses_no_acknowledged_write(tmp_path: P
     assert missing == []
 
 
-def test_serve_list_shape_summary_serves_summaries_and_says_so() -> None:
+def test_serve_contract_variants_serve_them_and_say_so() -> None:
+    args = ("--contract-variant", "service-thin", "--contract-variant", "publish-unreadable")
     with (
-        server_process("--seed", "demo", "--list-shape", "summary") as server,
+        server_process("--seed", "demo", *args) as server,
         httpx.Client(base_url=server.url) as client,
     ):
         headers = {"Authorization": f"Bearer {get_token(client)}"}
         listed = client.get(f"{SELLER}/services", headers=headers).json()
         detail = client.get(f"{SELLER}/services/{listed[0]['id']}", headers=headers).json()
-    assert "  list shape:    summary\n" in server.banner
-    assert {frozenset(item) for item in listed} == {
-        frozenset({"id", "name", "vendorName", "allowMultipleUsers", "customProperties"})
-    }
-    assert {"status", "categoryIds", "publish", "displayOnly"} <= set(detail)
+    assert "  variants:      service-thin, publish-unreadable\n" in server.banner
+    thin = {"id", "name", "vendorName", "allowMultipleUsers", "customProperties"}
+    assert {frozenset(item) for item in listed} == {frozenset(thin)}
+    assert set(detail) == thin

@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from catalog_sync.emulator import DEMO, EmulatorConfig, serve_in_thread
 from catalog_sync.emulator.statefile import read_state
 from catalog_sync.emulator.store import STATE_FORMAT
@@ -43,15 +45,16 @@ def test_a_large_amount_reads_back_as_the_exact_literal_it_was_sent_as(base_url:
     assert f'"cost":{BIGGER}' in text
     assert '"recommendedPrice":0.0001' in text
     # The price list of a currency, written and read the same way.
-    prices = f"{SELLER}/services/{service}/pricelist?currencyCode=SEK"
+    prices = f"{SELLER}/services/{service}/pricelist"
+    httpx.put(f"{base_url}/_emulator/services/{service}/currencies/SEK").raise_for_status()
     put = api.http.put(
         prices,
-        content=f'{{"currencyCode": "SEK", "products": [{{"productId": "{product}", '
+        content=f'{{"currencyCode": "SEK", "products": [{{"itemId": "{product}", '
         f'"price": {{"price": {BIG}, "cost": 1, "recommendedPrice": null}}}}]}}',
         headers={"Content-Type": "application/json"},
     )
     assert put.status_code == 204, put.text
-    read = decode_json(api.http.get(prices).content)
+    read = decode_json(api.http.get(f"{prices}?currencyCode=SEK").content)
     assert read["products"][0]["price"] == {
         "price": Decimal(BIG),
         "cost": Decimal(1),
@@ -106,9 +109,9 @@ def test_a_state_file_written_with_floats_loads_with_the_amounts_it_wrote(tmp_pa
     assert next(iter(saved.store.products.values()))["price"] == Decimal("12.35")
 
 
-def _catalog(root: Path) -> Path:
+def _catalog(root: Path, *, prices: bool = True) -> Path:
     catalog = root / "catalog"
-    catalog.mkdir()
+    catalog.mkdir(exist_ok=True)
     product: dict[str, Any] = {
         "name": "Big",
         "itemCode": "big",
@@ -118,6 +121,8 @@ def _catalog(root: Path) -> Path:
         "prices": {"SEK": {"price": BIG, "cost": "549755813888.0001"}},
         "addons": [{"name": "Huge", "itemCode": "huge", "price": "777777777777.7777"}],
     }
+    if not prices:
+        del product["prices"]
     content = {"services": [{"name": "Big", "categories": ["Storage"], "products": [product]}]}
     (catalog / "catalog.yaml").write_text(json.dumps(content), "utf-8")
     return catalog
@@ -128,6 +133,12 @@ def test_a_plan_converges_on_amounts_of_2_to_the_39_and_more(tmp_path: Path) -> 
 
     async def run() -> None:
         async with emulator.client() as client:
+            # The service first; SEK enabled on it as Cloudmore's UI does; then its prices.
+            catalog = _catalog(tmp_path, prices=False)
+            _, report = await plan_and_apply(client, emulator.settings, tmp_path / "j", catalog)
+            assert report.ok
+            [service] = emulator.app.state.emulator.store.services.values()
+            emulator.enable_currency(service["id"], "SEK")
             catalog = _catalog(tmp_path)
             _, report = await plan_and_apply(client, emulator.settings, tmp_path / "j", catalog)
             assert report.ok

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from ruamel.yaml import YAML
 
 from catalog_sync.emulator import DEMO
@@ -268,3 +269,23 @@ def test_demo_seed_differs_from_catalogs_example_exactly_as_contracts_md_says(
     assert sorted(live_services) == sorted(expected)
     for name, service in expected.items():
         assert live_services[name] == service, name
+
+
+def test_a_seed_service_may_list_the_currencies_enabled_on_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from catalog_sync.emulator import seeds
+
+    real = seeds._data
+
+    def with_currencies(name: str) -> Any:
+        data = real(name)
+        if name == "demo.json":
+            data["services"][0]["currencies"] = ["SEK", "EUR"]
+        return data
+
+    monkeypatch.setattr(seeds, "_data", with_currencies)
+    store = seeds.build_store("demo", "11111111-1111-4111-8111-111111111111")
+    currencies = [service["currencies"] for service in store.services.values()]
+    assert currencies[0] == ["SEK", "EUR"]
+    assert all(found == [] for found in currencies[1:])

@@ -90,13 +90,14 @@ def test_each_kind_of_write_is_replayed_from_the_log(tmp_path: Path) -> None:
             "currencyCode": "SEK",
             "products": [
                 {
-                    "productId": product_id,
+                    "itemId": product_id,
                     "price": {"price": 1, "cost": 1},
-                    "addons": [{"addonId": addon_ids[0], "price": {"price": 2, "cost": 1}}],
+                    "addons": [{"itemId": addon_ids[0], "price": {"price": 2, "cost": 1}}],
                 }
             ],
         }
-        check(api.http.put(f"{service}/pricelist?currencyCode=SEK", json=prices))
+        check(admin.put(f"/_emulator/services/{service_id}/currencies/SEK"))
+        check(api.http.put(f"{service}/pricelist", json=prices))
         check(api.http.delete(f"{product}/addons/{addon_ids[0]}"))
         check(api.http.delete(product))  # and its addon
         check(api.http.delete(service))  # disabled
@@ -105,7 +106,7 @@ def test_each_kind_of_write_is_replayed_from_the_log(tmp_path: Path) -> None:
         assert any(s["brokerId"] == signed for s in _saved(state)["signups"])
         check(api.http.delete(f"{SELLER}/brokers/{signed}"))
         check(api.http.delete(f"{SELLER}/brokers/{broker_id}"))
-        assert len(_log_lines(state)) == 16  # one commit per write, none a snapshot
+        assert len(_log_lines(state)) == 17  # one commit per write, none a snapshot
     restarted = create_app(EmulatorConfig(state_file=state)).state.emulator.store
     assert restarted.to_json() == _saved(state)
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from catalog_sync.emulator import DEMO, EmulatorConfig, create_app
 from catalog_sync.emulator import operations as ops
-from catalog_sync.emulator.views import Listed, list_items
+from catalog_sync.emulator.views import Listed, list_items, served
 from catalog_sync.errors import NotFoundError
 from catalog_sync.graph import Address, Kind
 from catalog_sync.kinds import KINDS, LIST_VIEWS
@@ -34,7 +34,7 @@ def test_the_kinds_whose_lists_leave_out_a_managed_field_read_details() -> None:
     reading = {kind: spec.reads_details() for kind, spec in KINDS.items() if spec.lists}
     assert reading == {
         Kind.BROKER: True,
-        Kind.SERVICE: True,
+        Kind.SERVICE: False,
         Kind.PRODUCT: True,
         Kind.ADDON: False,
         Kind.WEBHOOK: False,
@@ -63,7 +63,7 @@ def test_every_listed_read_model_has_a_list_view() -> None:
             assert spec.read_model in LIST_VIEWS, spec.kind
 
 
-def test_the_list_views_are_what_the_summary_emulator_serves() -> None:
+def test_the_list_views_are_what_the_emulator_serves() -> None:
     store = create_app(EmulatorConfig(seed="demo")).state.emulator.store
     service = next(iter(store.services.values()))
     product = store.products_of(service["id"])[0]
@@ -74,8 +74,8 @@ def test_the_list_views_are_what_the_summary_emulator_serves() -> None:
         AddonRead: ("addon", store.addons_of(product["id"])),
     }
     for model, (kind, records) in rows.items():
-        carried = {key for item in list_items(kind, records, "summary") for key in item}
-        whole = {key for item in list_items(kind, records, "full") for key in item}
+        carried = {key for item in list_items(kind, records, ()) for key in item}
+        whole = {key for r in records for key in served(kind, r, listed=False, variants=())}
         view = LIST_VIEWS[model]
         assert carried == (whole if view is None else view), model
 
@@ -160,20 +160,15 @@ def test_detail_reads_keep_the_json_as_sent() -> None:
     )
 
 
-def test_whole_lists_and_whole_list_views_plan_the_same_without_a_detail_read(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    summary_plan, summary_log = plan_on("demo", list_shape="summary")
-    for model in list(LIST_VIEWS):
-        monkeypatch.setitem(LIST_VIEWS, model, None)
-    full_plan, full_log = plan_on("demo", list_shape="full")
-    assert full_plan.model_dump(mode="json") == summary_plan.model_dump(mode="json")
-    assert summary_plan.changes  # the demo seed differs from the files: a plan worth comparing
+def test_services_are_read_from_their_list_and_products_and_brokers_by_id() -> None:
+    """One service model (the swagger's): the list is the whole service, so no service is
+    read by id; products and brokers keep their summary lists and detail reads."""
+    plan, log = plan_on("demo")
+    assert plan.changes  # the demo seed differs from the files: a plan worth comparing
     details = re.compile(r"/sellers/.*/(brokers|services|products|addons)/[^/]+$")
-    assert not [e["path"] for e in full_log if details.search(e["path"])]
-    assert len([e for e in summary_log if details.search(e["path"])]) == 1 + 5 + 8
-    # Flipping the views removes the detail reads and nothing else.
-    assert len(summary_log) - len(full_log) == 1 + 5 + 8
+    read_by_id = [e["path"] for e in log if details.search(e["path"])]
+    assert not [p for p in read_by_id if re.search(r"/services/[^/]+$", p)]
+    assert len(read_by_id) == 1 + 8  # B=1 broker, P=8 products (was 1 + 5 + 8)
 
 
 def test_an_object_deleted_before_its_children_are_listed_is_named() -> None:

@@ -13,7 +13,7 @@ import httpx
 from catalog_sync.catalog import load_catalog
 from catalog_sync.cloudmore import open_read_only
 from catalog_sync.emulator import EmulatorConfig, SeedName, create_app
-from catalog_sync.emulator.config import DEFAULT_LIST_SHAPE, ListShape
+from catalog_sync.emulator.config import ContractVariant
 from catalog_sync.plan.build import make_plan, target_of
 from catalog_sync.plan.model import Plan
 from tests.cloudmore.emulator_helpers import IN_PROCESS_URL, demo_settings
@@ -24,10 +24,11 @@ NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 def plan_on(
-    seed: SeedName, catalog: Path = EXAMPLE, list_shape: ListShape = DEFAULT_LIST_SHAPE
+    seed: SeedName, catalog: Path = EXAMPLE, variants: tuple[ContractVariant, ...] = ()
 ) -> tuple[Plan, list[dict[str, Any]]]:
-    """The plan of ``catalog`` against a fresh emulator, and the emulator's request log."""
-    app = create_app(EmulatorConfig(seed=seed, list_shape=list_shape))
+    """The plan of ``catalog`` against a fresh emulator (serving ``variants``, docs/contracts.md
+    "Contract variants"), and the emulator's request log."""
+    app = create_app(EmulatorConfig(seed=seed, variants=variants))
     settings = demo_settings(IN_PROCESS_URL)
     if catalog.is_relative_to(REPO):
         # Positions name files as they were given: repository-relative ones keep golden files

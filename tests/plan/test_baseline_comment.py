@@ -1,13 +1,15 @@
 """The pull-request comment of `plan --baseline` (issue 23): the pull request's own price
 changes apart from those already pending, the base currency named, names beside codes, a row
 that breaches a policy flagged, a retired item's last prices, items in natural order, the
-first prices of a currency as one new price list."""
+first prices in a currency (enabled in Cloudmore first) as an update of its price list."""
 
 from __future__ import annotations
 
 import json
 import shutil
 from pathlib import Path
+
+import httpx
 
 from tests.golden import assert_golden
 from tests.workflow_support import demo_url, replace_once, run, set_addon_price
@@ -32,7 +34,11 @@ def _pull_request(url: str, tmp_path: Path) -> tuple[Path, Path]:
     """The base branch (the live catalog exported) and a pull request that declares the base
     currency and a price-change policy, turns prune on, raises a price past the policy,
     removes an addon, adds two, and gives an addon its first SEK prices; meanwhile someone
-    edited a price in Cloudmore, which both branches plan to undo."""
+    edited a price in Cloudmore, which both branches plan to undo. SEK is enabled on Google
+    Workspace beforehand, as Cloudmore's UI does (catalog-sync never enables a currency)."""
+    services = httpx.get(f"{url}/_emulator/state").json()["services"]
+    gws = next(s["id"] for s in services if s["name"] == "Google Workspace")
+    httpx.put(f"{url}/_emulator/services/{gws}/currencies/SEK").raise_for_status()
     base = tmp_path / "base"
     assert run("export", "--out", str(base)).exit_code == 0
     head = tmp_path / "head"

@@ -48,18 +48,20 @@ def priced_plan() -> Plan:
         store, SERVICE, PRODUCT, {"name": "A", "itemCode": "a", "pricePer": "Quantity"}, ADDON
     )
     sek = {
+        "currencyCode": "SEK",
         "products": [
             {
-                "productId": PRODUCT,
+                "itemId": PRODUCT,
                 "price": _amounts(110, 55, 130),
-                "addons": [{"addonId": ADDON, "price": _amounts(20.5, 10)}],
+                "addons": [{"itemId": ADDON, "price": _amounts(20.5, 10)}],
             }
-        ]
+        ],
     }
-    ops.update_price_list(store, SERVICE, "SEK", sek)
-    ops.update_price_list(
-        store, SERVICE, "EUR", {"products": [{"productId": PRODUCT, "price": _amounts(10)}]}
-    )
+    ops.enable_currency(store, SERVICE, "SEK")
+    ops.enable_currency(store, SERVICE, "EUR")
+    ops.update_price_list(store, SERVICE, sek)
+    eur = {"currencyCode": "EUR", "products": [{"itemId": PRODUCT, "price": _amounts(10)}]}
+    ops.update_price_list(store, SERVICE, eur)
     settings = demo_settings(IN_PROCESS_URL)
     with contextlib.chdir(REPO):
         loaded = load_catalog(CATALOG)
