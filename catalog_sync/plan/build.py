@@ -219,7 +219,7 @@ def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
 
 def refuse_unset_secrets(plan: Plan) -> None:
     """Before anything is written: a secret a planned write sends, whose environment variable
-    is unset or empty, is an error naming the variable at its line (CS407), not a request
+    is unset or empty, is an error naming the variable at its line (CS409), not a request
     that fails half-way through an apply. Plan and apply check it; drift writes nothing."""
     problems = [
         Diagnostic(
