@@ -304,7 +304,7 @@ def _lookalike_creates(changes: Sequence[Change], live: ResourceGraph) -> list[D
                     f"{change.address} would be a second {change.kind.value} beside the live "
                     f"{twin.address} (id {twin.id}): the keys read alike but differ (invisible "
                     "characters, look-alike letters, Unicode form or spacing); spell the key as "
-                    "live does, or pin the live one with `id:` to rename it"
+                    "live does, or rename the live one with `movedFrom:` (or pin it with `id:`)"
                 ),
             )
         )
