@@ -29,6 +29,7 @@ from ruamel.yaml.comments import CommentedMap
 from catalog_sync.catalog.codes import Code
 from catalog_sync.catalog.layout import CATALOG_KEYS, canonicalise, dump, load_round_trip
 from catalog_sync.catalog.loader import CATALOG_SUFFIXES, read_catalog_text
+from catalog_sync.catalog.roots import catalog_root
 from catalog_sync.catalog.yaml_source import parse_yaml
 from catalog_sync.diagnostics import Diagnostic, Severity, SourceLocation
 
@@ -109,10 +110,22 @@ _LEFT_ALONE = frozenset({Code.YAML_SYNTAX, Code.ANCHOR_OR_ALIAS})
 
 def format_paths(paths: Sequence[Path]) -> list[Formatted]:
     """:func:`format_file` for each YAML file at or under ``paths``, each within its catalog:
-    the directory given, or a given file's own directory."""
+    the directory given, or a given file's catalog root. A given file outside every catalog
+    is skipped, as validate skips it: the pre-commit hook passes every changed YAML file, and
+    a ``docker-compose.yml`` holding only ``services:`` is no catalog file to lay out."""
     results: list[Formatted] = []
     for given in paths:
-        root = given if given.is_dir() else given.parent
+        if given.is_dir():
+            root = given
+        elif given.is_file() and not given.is_symlink() and given.suffix in CATALOG_SUFFIXES:
+            found = catalog_root(given)
+            if found is None:
+                results.append(Formatted(given, FileStatus.SKIPPED))
+                continue
+            root = found
+        else:
+            # A link, a FIFO or device, a missing file: format_file reports what it is.
+            root = given.parent
         results += (format_file(path, root) for path in catalog_yaml_files([given]))
     return list({result.path: result for result in results}.values())
 

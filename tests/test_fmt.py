@@ -290,3 +290,22 @@ def test_a_relative_name_gets_git_prefixes_and_a_missing_last_newline_is_marked(
     assert diff.endswith(
         "-b: 2\n\\ No newline at end of file\n+b: 3\n\\ No newline at end of file\n"
     )
+
+
+def test_the_fmt_hook_leaves_a_yaml_file_outside_every_catalog_alone(tmp_path: Path) -> None:
+    """pre-commit passes every changed YAML file of the repository, as to validate, which
+    skips one outside every catalog: a docker-compose.yml holding only `services:` was laid
+    out as a catalog file, its quoted "80:80" written bare (a YAML 1.1 reader's 4880)."""
+    (tmp_path / ".git").mkdir()
+    catalog = _catalog(tmp_path, "catalog")
+    compose = tmp_path / "docker-compose.yml"
+    text = 'services:\n  web:\n    image: "nginx"\n    ports: ["80:80"]\n'
+    compose.write_text(text, encoding="utf-8")
+    messy = catalog / "messy.yaml"
+
+    checked = run("fmt", "--check", "--diff", str(compose), str(messy))
+    assert "docker-compose.yml" not in checked.output
+    assert f"+++ {messy.as_posix()}" in checked.stdout
+
+    assert run("fmt", str(compose)).exit_code == 0
+    assert compose.read_text(encoding="utf-8") == text

@@ -396,6 +396,7 @@ class Webhook(SourcedModel):
 
     id: Guid | None = Field(default=None, description=_ID)
     name: Name = Field(description="The webhook's name, unique within its service.")
+    moved_from: Name | None = Field(default=None, description=_MOVED_FROM)
     url: HttpsUrl = Field(description="Where Cloudmore sends the call: an https URL.")
     trigger_event_type: Name = Field(
         description=(

@@ -217,7 +217,8 @@ def plan(
         with timed("load files"):
             loaded = load_catalog(path)
             # A base catalog's problems name its own files, so they read as the base branch's.
-            base = load_catalog(baseline) if baseline is not None else None
+            # Found as PATH is: a base checkout's root stands for the catalog it configures.
+            base = load_catalog(find_catalog(baseline)) if baseline is not None else None
         echo_diagnostics(loaded.warnings)
         result = planned(state, path, loaded, resolve_settings(api), baseline=base, rotate=rotate)
         colour = use_colour(sys.stdout, state)

@@ -219,7 +219,7 @@ def _refuse_impossible(changes: Sequence[Change], live: ResourceGraph) -> None:
 
 def refuse_unset_secrets(plan: Plan) -> None:
     """Before anything is written: a secret a planned write sends, whose environment variable
-    is unset or empty, is an error naming the variable at its line (CS407), not a request
+    is unset or empty, is an error naming the variable at its line (CS409), not a request
     that fails half-way through an apply. Plan and apply check it; drift writes nothing."""
     problems = [
         Diagnostic(
@@ -304,7 +304,7 @@ def _lookalike_creates(changes: Sequence[Change], live: ResourceGraph) -> list[D
                     f"{change.address} would be a second {change.kind.value} beside the live "
                     f"{twin.address} (id {twin.id}): the keys read alike but differ (invisible "
                     "characters, look-alike letters, Unicode form or spacing); spell the key as "
-                    "live does, or pin the live one with `id:` to rename it"
+                    "live does, or rename the live one with `movedFrom:` (or pin it with `id:`)"
                 ),
             )
         )

@@ -38,7 +38,12 @@ def max_plan_age(env: Mapping[str, str]) -> timedelta | None:
             f"got {raw!r}"
         )
     amount = float(found.group(1))
-    age = timedelta(**{_UNITS[(found.group(2) or "h").lower()]: amount})
+    try:
+        age = timedelta(**{_UNITS[(found.group(2) or "h").lower()]: amount})
+    except OverflowError:
+        raise ConfigError(
+            f"{MAX_AGE_VARIABLE} is too long to be a time ({raw!r}): give 0 for no limit"
+        ) from None
     return age if age > timedelta(0) else None
 
 

@@ -4,7 +4,7 @@ Deleting a product deletes its addons and disabling a service takes its products
 out of sale, so a removal was reviewed together with everything below it. The plan records a
 digest of that subtree (each descendant's path below the object, id and fingerprint) and apply
 refuses when the subtree it re-reads differs: an addon created under the product after the
-plan was made was never reviewed (docs/contracts.md, "stale plans").
+plan was made was never reviewed (README, "How apply stays safe").
 """
 
 from __future__ import annotations

@@ -176,8 +176,8 @@ def origins_line(plan: Plan) -> str | None:
         return f"This pull request introduces every change of this plan ({own}): none was pending."
     return (
         f"This pull request introduces {own} of the plan's {len(plan.changes)} change(s), "
-        f"counted by class here; the other {pending} were pending before it (pre-existing) and "
-        "are not."
+        f"counted by class here; the other {pending} {'was' if pending == 1 else 'were'} "
+        "pending before it (pre-existing) and not counted."
     )
 
 

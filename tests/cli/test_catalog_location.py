@@ -93,3 +93,16 @@ def test_the_settings_message_names_the_root_it_used(repository: Path) -> None:
         "catalog root, and the root used is catalogs (so this file is mine/catalog.yaml): move "
         "them to catalogs/catalog.yaml, or give the catalog's own directory"
     ) in planned.stderr
+
+
+def test_a_baseline_that_is_a_repository_root_stands_for_its_configured_catalog(
+    repository: Path,
+) -> None:
+    """The base branch checked out whole (`--baseline ../base`) is read as PATH is: its
+    pyproject.toml names the catalog; its docker-compose.yml and deploy/ are not read."""
+    base = repository.parent / f"{repository.name}-base"
+    shutil.copytree(repository, base)
+    planned = _cli("plan", "--baseline", str(base))
+    assert planned.exit_code == 0, planned.output
+    assert "docker-compose" not in planned.output
+    assert "broken.yaml" not in planned.output

@@ -166,3 +166,32 @@ def test_a_moved_from_that_names_nothing_live_says_the_object_is_created(applied
         'service: service["Managed Firewall Next"] will be created'
     ) in planned.stderr
     assert 'service["Managed Firewall Next"] will be created' in planned.stdout
+
+
+def test_a_webhook_renamed_without_moved_from_gets_a_hint_it_can_follow(applied: Path) -> None:
+    """The hint's line must be one the files take: a webhook is keyed by its name, so it
+    takes `movedFrom:` as the other keyed kinds do (before, the line was CS202, unknown)."""
+    path = applied / "services/google-workspace.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "      - name: provision\n"
+    assert old in text
+    path.write_text(text.replace(old, "      - name: provisioning\n", 1), encoding="utf-8")
+    hinted = _cli("plan", "catalog")
+    assert "\n    movedFrom: provision\n" in hinted.stdout, hinted.output
+
+    path.write_text(
+        text.replace(old, "      - name: provisioning\n        movedFrom: provision\n", 1),
+        encoding="utf-8",
+    )
+    assert _cli("validate", "catalog").exit_code == 0
+    planned = _cli("plan", "catalog", "--format", "json")
+    assert planned.exit_code == 0, planned.output
+    changes = json.loads(planned.stdout)["changes"]
+    address = 'service["Google Workspace"].webhook["provisioning"]'
+    assert [(c["action"], c["address"]) for c in changes] == [("update", address)]
+    assert _cli("apply", "catalog", "--yes").exit_code == 0
+    again = _cli("plan", "catalog")
+    assert "No changes." in again.stdout
+    assert f"movedFrom 'provision' is applied: {address} is live (id {changes[0]['id']})" in (
+        again.stderr
+    )

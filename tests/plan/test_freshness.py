@@ -96,3 +96,9 @@ def test_max_age_values(raw: str, age: timedelta | None) -> None:
 def test_a_bad_max_age_is_a_clear_error() -> None:
     with pytest.raises(ConfigError, match="must be a duration such as 24h"):
         max_plan_age({MAX_AGE_VARIABLE: "a day"})
+
+
+@pytest.mark.parametrize("raw", ["99999999999d", "1" * 400])
+def test_a_max_age_too_long_for_a_time_is_a_clear_error(raw: str) -> None:
+    with pytest.raises(ConfigError, match="too long to be a time"):
+        max_plan_age({MAX_AGE_VARIABLE: raw})
