@@ -23,9 +23,18 @@ import base64
 import json
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import quote, quote_plus
 
-__all__ = ["REDACTED", "neutralise", "redact", "register_secret", "server_text"]
+__all__ = [
+    "REDACTED",
+    "neutralise",
+    "redact",
+    "register_secret",
+    "secrets_kept_apart",
+    "server_text",
+]
 
 REDACTED = "[redacted]"
 _MIN_SECRET = 8
@@ -66,6 +75,25 @@ def register_secret(value: str | None, *, user: str | None = None) -> None:
                 _short.add(form)
                 words = "|".join(re.escape(s) for s in sorted(_short, key=len, reverse=True))
                 _short_pattern = re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
+
+
+@contextmanager
+def secrets_kept_apart() -> Iterator[None]:
+    """Secrets registered inside are forgotten on leaving, for a process that runs several
+    commands in turn (the test suite): one command's short secret (``x``) must not blank
+    another's words."""
+    global _short_pattern
+    with _lock:
+        kept = (set(_secrets), set(_short), _short_pattern)
+    try:
+        yield
+    finally:
+        with _lock:
+            _secrets.clear()
+            _secrets.update(kept[0])
+            _short.clear()
+            _short.update(kept[1])
+            _short_pattern = kept[2]
 
 
 def redact(text: str) -> str:
