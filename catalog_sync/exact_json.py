@@ -43,8 +43,19 @@ def encode_json(value: object) -> bytes:
             return [mark(inner) for inner in item]
         return item
 
+    def literal(found: re.Match[str]) -> str:
+        if found.group(1) != nonce:
+            return found.group(0)
+        return literals[int(found.group(2))]
+
     text = json.dumps(mark(value), ensure_ascii=False, separators=(",", ":"))
     if literals:
-        placeholder = re.compile(f'"{nonce}:([0-9]+)"')
-        text = placeholder.sub(lambda found: literals[int(found.group(1))], text)
+        text = _PLACEHOLDER.sub(literal, text)
     return text.encode("utf-8")
+
+
+# Compiled once, not per call with the nonce in it (a compile per answer was most of the
+# emulator's CPU per request, docs/benchmarks.md): what another nonce's shape matches stays
+# as it was. Such a match ends at a digit and a quote, so at a string's closing quote,
+# never at a placeholder's opening one.
+_PLACEHOLDER = re.compile(r'"([0-9a-f]{16}):([0-9]+)"')

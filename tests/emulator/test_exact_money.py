@@ -69,6 +69,21 @@ def test_small_amounts_are_written_as_before() -> None:
     assert to_money(Decimal("12.34565")) == Decimal("12.3457")  # the API's 4 places
 
 
+def test_a_string_shaped_like_a_placeholder_is_written_as_it_is() -> None:
+    """The literals go in by a pattern compiled once: a string of another nonce's shape, even
+    after an escaped quote, stays the string it was, beside the amounts it sits next to."""
+    value = {
+        "a": Decimal(BIG),
+        "b": ["0123456789abcdef:0", 'x"0123456789abcdef:0'],
+        "c": [Decimal("1.5")],
+    }
+    written = encode_json(value)
+    assert written == (
+        b'{"a":549755813888.0003,"b":["0123456789abcdef:0","x\\"0123456789abcdef:0"],"c":[1.5]}'
+    )
+    assert decode_json(written) == value
+
+
 def test_a_large_amount_survives_a_restart_from_snapshot_and_log(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
     with serve_in_thread(EmulatorConfig(state_file=state)) as url:
