@@ -140,7 +140,7 @@ def run_case(case: Case, work: Path, latency_ms: int, *, profile: bool = False) 
 
     ``profile``: the client runs under cProfile, which writes ``client.prof`` there."""
     if case.group == "broker":
-        return _run_broker(case, work, latency_ms)
+        return _run_broker(case, work, latency_ms, profile=profile)
     directory = work / case.name.replace(" ", "-")
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
@@ -199,7 +199,7 @@ def run_case(case: Case, work: Path, latency_ms: int, *, profile: bool = False) 
     )
 
 
-def _run_broker(case: Case, work: Path, latency_ms: int) -> Row:
+def _run_broker(case: Case, work: Path, latency_ms: int, *, profile: bool = False) -> Row:
     """The broker case: its own live state and catalog (bench/broker.py), a no-change plan."""
     shape = broker_shape(case.size)
     directory = work / case.name.replace(" ", "-")
@@ -216,6 +216,8 @@ def _run_broker(case: Case, work: Path, latency_ms: int) -> Row:
         str(catalog_dir),
         "--detailed-exitcode",
     ]
+    if profile:
+        command[1:1] = ["-m", "cProfile", "-o", str(directory / "client.prof")]
     with EmulatorProcess(state, directory, latency_ms) as emulator:
         measured_latency = emulator.latency_seconds()
         env = api_env(emulator.url, case.parallelism, {"CLOUDMORE_RESELLER_ID": DEMO.reseller_id})
