@@ -10,6 +10,7 @@ absent.
 from __future__ import annotations
 
 from catalog_sync import __version__
+from catalog_sync.apply.lock import target_key
 from catalog_sync.errors import StalePlanError
 from catalog_sync.graph import Resource, ResourceGraph
 from catalog_sync.kinds import KINDS
@@ -23,11 +24,8 @@ __all__ = ["check_fresh", "moved_objects", "target_problems"]
 def target_problems(plan: Plan, target: Target, catalog_digest: str | None) -> list[str]:
     """Mismatches that need no API call: the target, and the catalog digest when given."""
     problems: list[str] = []
-    if (plan.target.api_url, plan.target.seller_id.lower(), plan.target.reseller_id) != (
-        target.api_url,
-        target.seller_id.lower(),
-        target.reseller_id,
-    ):
+    # One server under any spelling, as the lock names it (docs/contracts.md, "The target key").
+    if target_key(plan.target) != target_key(target):
         problems.append(
             f"target: the plan was made against {plan.target.api_url} (seller "
             f"{plan.target.seller_id}), but the configured target is {target.api_url} "

@@ -30,6 +30,17 @@ def test_another_target_is_named() -> None:
     assert "configured target is https://api.cloudmore.com" in problem
 
 
+def test_another_spelling_of_the_plans_server_is_its_target() -> None:
+    made = Target(api_url="http://localhost:8080/", seller_id=TARGET.seller_id.upper())
+    plan = plan_of().model_copy(update={"target": made})
+    same = Target(api_url="http://127.0.0.1:8080", seller_id=TARGET.seller_id)
+    assert target_problems(plan, same, None) == []
+    (problem,) = target_problems(
+        plan, same.model_copy(update={"api_url": "http://127.0.0.1:8081"}), None
+    )
+    assert "configured target is http://127.0.0.1:8081" in problem
+
+
 def test_changed_catalog_files_are_named() -> None:
     plan = plan_of()
     assert target_problems(plan, TARGET, plan.catalog.digest) == []
